@@ -1,0 +1,36 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format messages clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## Set up, migrate, seed the demo business in sandbox mode, and serve.
+run: $(STAMP)
+	$(BIN)/crm run
+
+## Set up and run the whole test suite with the linters.
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## Re-extract translatable strings into the catalogs (then translate crm/locales/*/LC_MESSAGES/messages.po).
+messages: $(STAMP)
+	$(BIN)/pybabel extract --no-location --omit-header -k _ -k __ -k N_ -o crm/locales/messages.pot bot handlers crm notifications web
+	$(BIN)/pybabel update --no-fuzzy-matching -i crm/locales/messages.pot -d crm/locales -D messages
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,44 @@
+"""Bot and dispatcher factories. Nothing here touches the network or the database when called."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage
+
+from bot.middlewares import ActorMiddleware, DatabaseMiddleware, LocaleMiddleware
+from bot.storage import create_storage
+from crm.settings import Settings
+from db.engine import Database
+from handlers import create_routers
+from handlers.i18n import CatalogI18n
+
+
+def create_bot(token: str, api_url: str) -> Bot:
+    """A Bot speaking HTML to the Bot API at ``api_url``: Telegram, a local server, the sandbox."""
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
+    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+def create_dispatcher(
+    settings: Settings,
+    database: Database,
+    *,
+    storage: BaseStorage | None = None,
+    i18n: CatalogI18n | None = None,
+) -> Dispatcher:
+    """The dispatcher with our middlewares and every feature's router."""
+    i18n = i18n or CatalogI18n(default_locale=settings.default_language)
+    dispatcher = Dispatcher(storage=storage or create_storage(settings, database))
+    dispatcher["settings"] = settings
+    dispatcher["database"] = database
+    dispatcher["i18n"] = i18n
+    # Order matters: the transaction first, then who is writing, then their language.
+    dispatcher.update.outer_middleware(DatabaseMiddleware(database))
+    dispatcher.update.outer_middleware(ActorMiddleware())
+    dispatcher.update.outer_middleware(LocaleMiddleware(i18n))
+    dispatcher.include_routers(*create_routers())
+    return dispatcher

@@ -1,0 +1,79 @@
+"""Update middlewares: one transaction per update, applied once; who is writing; their language."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.dispatcher.event.bases import UNHANDLED
+from aiogram.fsm.context import FSMContext
+from aiogram.types import TelegramObject, Update, User
+from aiogram.utils.i18n import I18n, I18nMiddleware
+
+from bot.storage import update_session
+from crm.i18n import pick_language
+from crm.people import identify
+from crm.permissions import Stranger
+from db.engine import Database
+from db.telegram_state import claim_update
+from handlers.i18n import STRANGER_LANGUAGE_KEY
+
+log = logging.getLogger(__name__)
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class DatabaseMiddleware(BaseMiddleware):
+    """Opens the update's transaction, records its ``update_id``, commits when handled.
+
+    A repeated ``update_id`` is skipped. A handler that raises rolls everything back,
+    the record of the update included, so a redelivery can apply it.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
+        async with self.database.writer() as session, session.begin():
+            if not await claim_update(session, event.update_id):
+                log.info("update %s was already applied; skipped", event.update_id)
+                return UNHANDLED
+            token = update_session.set(session)
+            try:
+                data["session"] = session
+                return await handler(event, data)
+            finally:
+                update_session.reset(token)
+
+
+class ActorMiddleware(BaseMiddleware):
+    """Puts ``actor`` in the handler data: an employee, a client or a stranger."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        if user is None or user.is_bot:
+            return UNHANDLED  # channel posts and the like: nothing of ours to answer
+        data["actor"] = await identify(data["session"], user.id)
+        return await handler(event, data)
+
+
+class LocaleMiddleware(I18nMiddleware):
+    """The reader's language: the one they chose, else Telegram's, else the default."""
+
+    def __init__(self, i18n: I18n) -> None:
+        super().__init__(i18n)
+
+    async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
+        actor = data.get("actor")
+        chosen = getattr(actor, "language", None)
+        if chosen:
+            return str(chosen)
+        state: FSMContext | None = data.get("state")
+        if isinstance(actor, Stranger) and state is not None:
+            stored = await state.get_value(STRANGER_LANGUAGE_KEY)
+            if stored:
+                return str(stored)
+        user: User | None = data.get("event_from_user")
+        return pick_language(user.language_code if user else None, self.i18n.default_locale)

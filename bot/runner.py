@@ -1,0 +1,145 @@
+"""``crm run``: bot + admin site (+ sandbox) in one process, stopped cleanly by a signal."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from aiogram import Bot, Dispatcher
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+from aiohttp import web
+
+from bot.factory import create_bot, create_dispatcher
+from bot.polling import poll
+from bot.sandbox import page as sandbox_page
+from bot.sandbox.telegram import FakeTelegram
+from crm.demo import is_empty, seed_demo
+from crm.permissions import Audience
+from crm.settings import SANDBOX_TOKEN, Settings, ensure_secret_key
+from crm.staff import active_staff_with_telegram
+from db.engine import Database
+from db.migrate import upgrade
+from handlers.commands import publish_chat_commands, publish_default_commands
+from handlers.i18n import CatalogI18n
+from web.app import create_app
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Running:
+    """What a started product exposes to whoever started it (the CLI banner, the tests)."""
+
+    web_url: str
+    bot: Bot
+    dispatcher: Dispatcher
+    database: Database
+    sandbox: FakeTelegram | None
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    # Bound before anything else starts, so the sandbox knows its own address even for port 0.
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.setblocking(False)
+    return sock
+
+
+def _loopback(host: str) -> str:
+    return "127.0.0.1" if host in {"0.0.0.0", ""} else host  # noqa: S104
+
+
+async def _publish_menus(bot: Bot, i18n: CatalogI18n, database: Database) -> None:
+    async with database.reader() as session:
+        staff = await active_staff_with_telegram(session)
+    await publish_default_commands(bot, i18n)
+    for employee in staff:
+        assert employee.telegram_id is not None
+        await publish_chat_commands(
+            bot,
+            i18n,
+            employee.telegram_id,
+            Audience(employee.role.value),
+            employee.language or i18n.default_locale,
+        )
+
+
+async def serve(
+    settings: Settings,
+    stop: asyncio.Event,
+    *,
+    on_ready: Callable[[Running], None] | None = None,
+) -> None:
+    """Migrate, start everything, run until ``stop`` is set, then shut down in order."""
+    await asyncio.to_thread(upgrade, settings.database_url)
+    database = Database(settings.database_url)
+    ensure_secret_key(settings)
+    sandbox: FakeTelegram | None = None
+    if settings.sandbox:
+        sandbox = FakeTelegram(SANDBOX_TOKEN)
+        async with database.writer() as session, session.begin():
+            if await is_empty(session):
+                made = await seed_demo(session)
+                log.info("empty database: demo business added (%s)", made)
+
+    sock = _bind(settings.web_host, settings.web_port)
+    host, port = sock.getsockname()[:2]
+    web_url = f"http://{_loopback(host)}:{port}"
+    app = create_app(settings, database, sandbox=sandbox is not None)
+    if sandbox is not None:
+        sandbox_page.mount(app, sandbox, database)
+        bot = create_bot(settings.token, f"{web_url}/sandbox/telegram")
+    else:
+        bot = create_bot(settings.token, settings.telegram_api_url)
+    i18n = CatalogI18n(default_locale=settings.default_language)
+    dispatcher = create_dispatcher(settings, database, i18n=i18n)
+    webhook_path = None
+    if settings.webhook_url and sandbox is None:
+        webhook_path = urlsplit(settings.webhook_url).path or "/telegram/webhook"
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        # Not in background: Telegram is answered only once the update is applied and
+        # committed, so a crash mid-update means a redelivery rather than a loss.
+        SimpleRequestHandler(
+            dispatcher, bot, secret_token=secret, handle_in_background=False
+        ).register(app, path=webhook_path)
+
+    runner = web.AppRunner(app, handle_signals=False)
+    await runner.setup()
+    await web.SockSite(runner, sock).start()
+    polling: asyncio.Task[None] | None = None
+    try:
+        await dispatcher.emit_startup(bot=bot)
+        try:
+            await _publish_menus(bot, i18n, database)
+        except Exception as error:
+            log.warning("could not publish the command menus: %s", error)
+        if webhook_path is not None:
+            assert settings.webhook_url is not None
+            await bot.set_webhook(
+                settings.webhook_url,
+                secret_token=secret,
+                allowed_updates=dispatcher.resolve_used_update_types(),
+            )
+        else:
+            if sandbox is None:
+                await bot.delete_webhook()
+            polling = asyncio.create_task(poll(bot, dispatcher, stop))
+        running = Running(web_url, bot, dispatcher, database, sandbox)
+        if on_ready is not None:
+            on_ready(running)
+        await stop.wait()
+    finally:
+        if polling is not None:
+            await polling
+        await dispatcher.emit_shutdown(bot=bot)
+        await runner.cleanup()
+        await dispatcher.storage.close()
+        await bot.session.close()
+        await database.dispose()

@@ -1,0 +1,187 @@
+"""``/sandbox``: a browser page to chat with the bot as any demo person or a newcomer.
+
+Mounted by the runner only when no bot token is configured, so with a real token the path
+does not exist and nobody can speak for a Telegram user.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from bot.sandbox import telegram
+from bot.sandbox.telegram import BotAPIError, ChatMessage, FakeTelegram, SandboxUser
+from crm.people import people_on_telegram
+from db.engine import Database
+from db.models import Client, Employee
+
+STATIC = Path(__file__).parent / "static"
+FAKE = web.AppKey("fake_telegram", FakeTelegram)
+SANDBOX_DATABASE = web.AppKey("sandbox_database", Database)
+# Newcomers get ids far from the demo people's.
+_NEWCOMER_IDS = itertools.count(9_300_000_001)
+LONG_POLL_SECONDS = 20.0
+
+
+def _user_for(person: Employee | Client) -> SandboxUser:
+    first, _, last = person.full_name.partition(" ")
+    assert person.telegram_id is not None
+    return SandboxUser(
+        id=person.telegram_id,
+        first_name=first or person.full_name,
+        last_name=last or None,
+        username=person.username,
+        language_code=person.language,
+        phone=getattr(person, "phone", None),
+    )
+
+
+def _message_json(message: ChatMessage) -> dict[str, Any]:
+    return {
+        "id": message.message_id,
+        "from_bot": message.from_bot,
+        "text": message.text,
+        "html": message.html,
+        "buttons": [
+            [button["text"] for button in row]
+            for row in (message.reply_markup or {}).get("inline_keyboard", [])
+        ],
+        "contact": message.contact,
+        "reply_to": message.reply_to,
+        "edited": message.edited,
+    }
+
+
+async def page(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC / "sandbox.html")
+
+
+async def people(request: web.Request) -> web.Response:
+    """Everyone the sandbox can act as: staff, clients, and newcomers made here."""
+    fake = request.app[FAKE]
+    async with request.app[SANDBOX_DATABASE].reader() as session:
+        staff, clients = await people_on_telegram(session)
+    listed: list[dict[str, Any]] = []
+    known: set[int] = set()
+    for employee in staff:
+        user = fake.add_user(_user_for(employee))
+        known.add(user.id)
+        listed.append({"id": user.id, "name": employee.full_name, "kind": employee.role.value})
+    for client in clients:
+        user = fake.add_user(_user_for(client))
+        known.add(user.id)
+        listed.append({"id": user.id, "name": client.full_name, "kind": "client"})
+    for user in fake.users.values():
+        if user.id not in known:
+            listed.append({"id": user.id, "name": user.full_name, "kind": "newcomer"})
+    return web.json_response({"people": listed})
+
+
+async def new_person(request: web.Request) -> web.Response:
+    """A Telegram user the business has never seen, with a phone number of their own."""
+    form = await request.post()
+    name = str(form.get("name") or "").strip() or "New User"
+    language = str(form.get("language") or "en")
+    if language not in {"en", "ru", "fr"}:
+        raise web.HTTPBadRequest(text="language must be en, ru or fr")
+    first, _, last = name[:64].partition(" ")
+    phone = str(form.get("phone") or "").strip() or f"+4420{random.randint(10**7, 10**8 - 1)}"  # noqa: S311
+    user = request.app[FAKE].add_user(
+        SandboxUser(
+            id=next(_NEWCOMER_IDS),
+            first_name=first,
+            last_name=last or None,
+            language_code=language,
+            phone=phone,
+        )
+    )
+    return web.json_response({"id": user.id, "name": user.full_name, "kind": "newcomer"})
+
+
+def _user_id(request: web.Request) -> int:
+    try:
+        user_id = int(request.match_info["user_id"])
+    except ValueError as error:
+        raise web.HTTPNotFound(text="no such person") from error
+    if user_id not in request.app[FAKE].users:
+        raise web.HTTPNotFound(text="no such person; reload the people list")
+    return user_id
+
+
+async def chat(request: web.Request) -> web.Response:
+    """The chat with one person; waits (long poll) until it differs from ``?version=``."""
+    fake = request.app[FAKE]
+    user_id = _user_id(request)
+    try:
+        seen = int(request.query.get("version", "-1"))
+    except ValueError:
+        seen = -1
+    deadline = LONG_POLL_SECONDS
+    while fake.chat_version(user_id) == seen and deadline > 0:
+        await fake.wait_changed(min(deadline, 5.0))
+        deadline -= 5.0
+    keyboard = fake.reply_keyboard(user_id) or {}
+    return web.json_response(
+        {
+            "version": fake.chat_version(user_id),
+            "messages": [_message_json(message) for message in fake.messages(user_id)],
+            "keyboard": [
+                [
+                    {"text": button["text"], "contact": bool(button.get("request_contact"))}
+                    for button in row
+                ]
+                for row in keyboard.get("keyboard", [])
+            ],
+        }
+    )
+
+
+async def send(request: web.Request) -> web.Response:
+    """The person writes a message (or answers one with ``reply_to``)."""
+    user_id = _user_id(request)
+    form = await request.post()
+    text = str(form.get("text") or "")
+    if not text.strip():
+        raise web.HTTPBadRequest(text="write something first")
+    reply_to = str(form.get("reply_to") or "")
+    try:
+        request.app[FAKE].send_text(user_id, text, reply_to=int(reply_to) if reply_to else None)
+    except (BotAPIError, ValueError) as error:
+        raise web.HTTPBadRequest(text=str(error)) from error
+    return web.json_response({"ok": True})
+
+
+async def press(request: web.Request) -> web.Response:
+    """The person presses a button, found by its text (inline or reply keyboard)."""
+    user_id = _user_id(request)
+    form = await request.post()
+    try:
+        request.app[FAKE].press(user_id, str(form.get("text") or ""))
+    except LookupError as error:
+        raise web.HTTPBadRequest(text="that button is gone") from error
+    return web.json_response({"ok": True})
+
+
+def mount(app: web.Application, fake: FakeTelegram, database: Database) -> None:
+    """Serve the page at ``/sandbox/`` and the fake Bot API at ``/sandbox/telegram``."""
+    sandbox = web.Application()
+    sandbox[FAKE] = fake
+    sandbox[SANDBOX_DATABASE] = database
+    sandbox.router.add_get("/", page)
+    sandbox.router.add_static("/static", STATIC)
+    sandbox.router.add_get("/people", people)
+    sandbox.router.add_post("/people", new_person)
+    sandbox.router.add_get("/chats/{user_id}", chat)
+    sandbox.router.add_post("/chats/{user_id}/messages", send)
+    sandbox.router.add_post("/chats/{user_id}/press", press)
+    sandbox.add_subapp("/telegram", telegram.create_app(fake))
+
+    async def to_page(request: web.Request) -> web.StreamResponse:
+        raise web.HTTPFound("/sandbox/")
+
+    app.router.add_get("/sandbox", to_page)
+    app.add_subapp("/sandbox", sandbox)

@@ -1,0 +1,134 @@
+// The sandbox chat: pick a person, then talk to the bot through the fake Telegram server.
+"use strict";
+
+let current = null;   // the id of the person being played
+let version = -1;     // the chat version last drawn
+let polling = 0;      // increases on every switch, so an old poll loop stops
+
+const $ = (id) => document.getElementById(id);
+
+function showError(text) { $("error").textContent = text || ""; }
+
+async function post(url, fields) {
+  const body = new URLSearchParams(fields);
+  const response = await fetch(url, { method: "POST", body });
+  if (!response.ok) { showError(await response.text()); return null; }
+  showError("");
+  return response.json();
+}
+
+async function loadPeople() {
+  const response = await fetch("/sandbox/people");
+  const { people } = await response.json();
+  const list = $("people");
+  list.replaceChildren();
+  for (const person of people) {
+    const item = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.dataset.id = person.id;
+    button.append(person.name + " ");
+    const kind = document.createElement("small");
+    kind.textContent = person.kind;
+    button.append(kind);
+    if (person.id === current) button.classList.add("current");
+    button.addEventListener("click", () => choose(person));
+    item.append(button);
+    list.append(item);
+  }
+}
+
+function choose(person) {
+  current = person.id;
+  version = -1;
+  polling += 1;
+  $("chat-title").textContent = "You are " + person.name + " (" + person.kind + ")";
+  $("composer").hidden = false;
+  $("messages").replaceChildren();
+  $("keyboard").replaceChildren();
+  for (const button of document.querySelectorAll("#people button")) {
+    button.classList.toggle("current", Number(button.dataset.id) === current);
+  }
+  poll(polling);
+  $("text").focus();
+}
+
+function press(text) { return post(`/sandbox/chats/${current}/press`, { text }); }
+
+function draw(chat) {
+  const list = $("messages");
+  list.replaceChildren();
+  for (const message of chat.messages) {
+    const item = document.createElement("li");
+    item.className = message.from_bot ? "bot" : "user";
+    // Always as text: what the bot sent is shown the way Telegram shows it, never as markup.
+    item.textContent = message.contact ? "📱 " + message.contact.phone_number : message.text;
+    if (message.buttons.length) {
+      const row = document.createElement("div");
+      row.className = "inline";
+      for (const line of message.buttons) {
+        for (const text of line) {
+          const button = document.createElement("button");
+          button.type = "button";
+          button.textContent = text;
+          button.addEventListener("click", () => press(text));
+          row.append(button);
+        }
+      }
+      item.append(row);
+    }
+    list.append(item);
+  }
+  list.scrollTop = list.scrollHeight;
+  const keyboard = $("keyboard");
+  keyboard.replaceChildren();
+  for (const line of chat.keyboard) {
+    const row = document.createElement("div");
+    for (const key of line) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = key.text;
+      button.addEventListener("click", () => press(key.text));
+      row.append(button);
+    }
+    keyboard.append(row);
+  }
+}
+
+async function poll(generation) {
+  while (generation === polling) {
+    try {
+      const response = await fetch(`/sandbox/chats/${current}?version=${version}`);
+      if (generation !== polling) return;
+      if (!response.ok) { showError(await response.text()); return; }
+      const chat = await response.json();
+      version = chat.version;
+      draw(chat);
+    } catch (error) {
+      showError("The sandbox is not answering; retrying…");
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
+}
+
+$("composer").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const text = $("text").value;
+  if (!text.trim() || current === null) return;
+  if (await post(`/sandbox/chats/${current}/messages`, { text })) $("text").value = "";
+});
+
+$("text").addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && !event.shiftKey) {
+    event.preventDefault();
+    $("composer").requestSubmit();
+  }
+});
+
+$("newcomer").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const person = await post("/sandbox/people", new FormData(event.target));
+  if (person) { await loadPeople(); choose(person); }
+});
+
+loadPeople();

@@ -1,0 +1,112 @@
+"""A believable demo business for the sandbox: a repair and support centre with two branches."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm.errors import Conflict
+from crm.i18n import N_
+from db.enums import ClientStage, Role
+from db.models import Client, Department, Employee
+
+# Telegram ids of the demo people: high enough never to be a real account in a sandbox.
+DEMO_STAFF_IDS = range(9_100_000_001, 9_100_000_100)
+DEMO_CLIENT_IDS = range(9_200_000_001, 9_200_001_000)
+
+_DEPARTMENTS = [
+    ("Repair workshop", "12 Lesnaya St., Moscow", "+74951234567", "Phones, laptops, appliances"),
+    ("Support line", None, None, "Advice by phone and chat, remote set-up"),
+    ("Branch Paris", "8 rue des Écoles, Paris", "+33142345678", "Walk-in repairs"),
+]
+
+# (name, username, role, position, department index or None, experience, salary, language)
+_STAFF = [
+    ("Olga Smirnova", "olga_owner", Role.OWNER, "Owner", None, 15, None, "ru"),
+    ("Anna Petrova", "anna_admin", Role.ADMIN, "Front desk administrator", 0, 6, "65000", "ru"),
+    ("Ivan Kuznetsov", "ivan_repair", Role.SPECIALIST, "Repair engineer", 0, 9, "90000", "ru"),
+    ("Marie Dubois", "marie_support", Role.SPECIALIST, "Support specialist", 2, 4, "3100", "fr"),
+    ("Tom Baker", "tom_support", Role.SPECIALIST, "Support specialist", 1, 2, "2800", "en"),
+    ("Pavel Orlov", "pavel_helper", Role.HELPER, "Intern", 1, 0, "30000", "ru"),
+]
+
+# (name, phone, username, language, stage, topic, source)
+_CLIENTS = [
+    ("Dmitry Volkov", "+79161230001", "dvolkov", "ru", ClientStage.ACTIVE, "Laptop fan", "website"),
+    ("Elena Sokolova", "+79161230002", "lena_s", "ru", ClientStage.LEAD, None, "referral"),
+    ("Camille Martin", "+33612340003", "camille_m", "fr", ClientStage.ACTIVE, "Phone screen", None),
+    ("John Carter", "+447700900004", "jcarter", "en", ClientStage.THINKING, "Home Wi-Fi", "ad"),
+    ("Natalia Ivanova", "+79161230005", None, "ru", ClientStage.FINISHED, "Printer", "walk-in"),
+    ("Lucas Bernard", "+33612340006", "lucasb", "fr", ClientStage.PAUSED, None, "website"),
+]
+
+
+async def is_empty(session: AsyncSession) -> bool:
+    """Whether the business has no employees, clients or departments yet."""
+    for model in (Employee, Client, Department):
+        if await session.scalar(select(func.count()).select_from(model)):
+            return False
+    return True
+
+
+async def seed_demo(session: AsyncSession) -> dict[str, int]:
+    """Fill an empty database with the demo business; returns how many of each were made."""
+    if not await is_empty(session):
+        raise Conflict(
+            N_("the database is not empty; the demo business goes only into an empty one")
+        )
+    departments = [
+        Department(name=name, address=address, phone=phone, description=description)
+        for name, address, phone, description in _DEPARTMENTS
+    ]
+    session.add_all(departments)
+    staff = _demo_staff(departments)
+    session.add_all(staff)
+    helper = next(employee for employee in staff if employee.role is Role.HELPER)
+    clients = _demo_clients(helper)
+    session.add_all(clients)
+    await session.flush()
+    return {"departments": len(departments), "employees": len(staff), "clients": len(clients)}
+
+
+def _demo_staff(departments: list[Department]) -> list[Employee]:
+    staff = []
+    for telegram_id, row in zip(DEMO_STAFF_IDS, _STAFF, strict=False):
+        name, username, role, position, department, experience, salary, language = row
+        staff.append(
+            Employee(
+                telegram_id=telegram_id,
+                full_name=name,
+                username=username,
+                role=role,
+                position=position,
+                department=None if department is None else departments[department],
+                experience_years=experience,
+                salary=None if salary is None else Decimal(salary),
+                language=language,
+            )
+        )
+    return staff
+
+
+def _demo_clients(helper: Employee) -> list[Client]:
+    clients = []
+    for index, (telegram_id, card) in enumerate(zip(DEMO_CLIENT_IDS, _CLIENTS, strict=False)):
+        name, phone, username, language, stage, topic, source = card
+        clients.append(
+            Client(
+                full_name=name,
+                phone=phone,
+                telegram_id=telegram_id,
+                username=username,
+                language=language,
+                stage=stage,
+                topic=topic,
+                source=source,
+                # The helper looks after the first two clients, so a helper has work to see.
+                helper=helper if index < 2 else None,
+            )
+        )
+    return clients

@@ -1,0 +1,48 @@
+"""Finding out who is writing: an active employee, a client, or a stranger."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm.i18n import SHIPPED_LANGUAGES
+from crm.permissions import Actor, Stranger
+from db.models import Client, Employee
+
+
+async def identify(session: AsyncSession, telegram_id: int) -> Actor:
+    """The person behind ``telegram_id``: staff first, then clients, else a stranger."""
+    employee = await session.scalar(
+        select(Employee).where(Employee.telegram_id == telegram_id, Employee.active.is_(True))
+    )
+    if employee is not None:
+        return employee
+    client = await session.scalar(select(Client).where(Client.telegram_id == telegram_id))
+    if client is not None:
+        return client
+    return Stranger(telegram_id=telegram_id)
+
+
+async def set_language(session: AsyncSession, actor: Actor, language: str) -> None:
+    """Remember the language ``actor`` chose; strangers have nowhere to keep it."""
+    if language not in SHIPPED_LANGUAGES:
+        raise ValueError(f"language {language!r} is not shipped")
+    if isinstance(actor, Employee | Client):
+        actor.language = language
+        await session.flush()
+
+
+async def people_on_telegram(
+    session: AsyncSession, limit: int = 200
+) -> tuple[list[Employee], list[Client]]:
+    """Active staff and clients who have a Telegram account, for the sandbox's identity picker."""
+    staff = await session.scalars(
+        select(Employee)
+        .where(Employee.active.is_(True), Employee.telegram_id.is_not(None))
+        .order_by(Employee.id)
+        .limit(limit)
+    )
+    clients = await session.scalars(
+        select(Client).where(Client.telegram_id.is_not(None)).order_by(Client.id).limit(limit)
+    )
+    return list(staff), list(clients)

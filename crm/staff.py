@@ -1,0 +1,131 @@
+"""Employees: adding, updating, and finding them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm.errors import Conflict, InvalidInput
+from crm.i18n import N_
+from crm.passwords import check_password_strength, hash_password
+from db.enums import Role
+from db.models import Client, Department, Employee
+
+MAX_NAME_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class EmployeeDraft:
+    """What ``crm staff add`` (or an admin) says about an employee."""
+
+    telegram_id: int
+    full_name: str
+    role: Role
+    username: str | None = None
+    department: str | None = None
+    position: str | None = None
+    login: str | None = None
+    password: str | None = None
+    experience_years: int | None = None
+    salary: Decimal | None = None
+
+
+def clean_username(username: str | None) -> str | None:
+    """A Telegram username without the leading ``@``, or None when blank."""
+    if username is None:
+        return None
+    cleaned = username.strip().lstrip("@")
+    return cleaned or None
+
+
+def _check_draft(draft: EmployeeDraft) -> str:
+    if draft.telegram_id <= 0:
+        raise InvalidInput(
+            N_("telegram id must be a positive number, not {value}"), value=draft.telegram_id
+        )
+    name = draft.full_name.strip()
+    if not name:
+        raise InvalidInput(N_("the name must not be empty"))
+    if len(name) > MAX_NAME_LENGTH:
+        raise InvalidInput(
+            N_("the name is longer than {length} characters"), length=MAX_NAME_LENGTH
+        )
+    if draft.login is not None:
+        if not draft.login.strip():
+            raise InvalidInput(N_("the login must not be empty"))
+        if draft.password is None:
+            raise InvalidInput(N_("a login needs a password"))
+        check_password_strength(draft.password)
+    return name
+
+
+async def _department_named(session: AsyncSession, name: str) -> Department:
+    department = await session.scalar(select(Department).where(Department.name == name))
+    if department is None:
+        department = Department(name=name)
+        session.add(department)
+    return department
+
+
+async def save_employee(session: AsyncSession, draft: EmployeeDraft) -> tuple[Employee, bool]:
+    """Create or update the employee with ``draft.telegram_id``; returns (employee, created)."""
+    name = _check_draft(draft)
+    client = await session.scalar(select(Client).where(Client.telegram_id == draft.telegram_id))
+    if client is not None:
+        raise Conflict(
+            N_("telegram id {telegram_id} already belongs to client #{client_id} ({name})"),
+            telegram_id=draft.telegram_id,
+            client_id=client.id,
+            name=client.full_name,
+        )
+    login = draft.login.strip() if draft.login else None
+    if login is not None:
+        holder = await session.scalar(select(Employee).where(Employee.web_login == login))
+        if holder is not None and holder.telegram_id != draft.telegram_id:
+            raise Conflict(
+                N_("login {login} is already used by employee #{employee_id}"),
+                login=login,
+                employee_id=holder.id,
+            )
+
+    employee = await session.scalar(
+        select(Employee).where(Employee.telegram_id == draft.telegram_id)
+    )
+    created = employee is None
+    if employee is None:
+        employee = Employee(telegram_id=draft.telegram_id, full_name=name, role=draft.role)
+        session.add(employee)
+    employee.full_name = name
+    employee.role = draft.role
+    employee.active = True
+    if draft.username is not None:
+        employee.username = clean_username(draft.username)
+    if draft.position is not None:
+        employee.position = draft.position.strip() or None
+    if draft.department is not None:
+        department_name = draft.department.strip()
+        employee.department = (
+            await _department_named(session, department_name) if department_name else None
+        )
+    if draft.experience_years is not None:
+        employee.experience_years = draft.experience_years
+    if draft.salary is not None:
+        employee.salary = draft.salary
+    if login is not None and draft.password is not None:
+        employee.web_login = login
+        employee.password_hash = hash_password(draft.password)
+    await session.flush()
+    return employee, created
+
+
+async def active_staff_with_telegram(session: AsyncSession) -> list[Employee]:
+    """Every active employee who can be reached in Telegram."""
+    result = await session.scalars(
+        select(Employee)
+        .where(Employee.active.is_(True), Employee.telegram_id.is_not(None))
+        .order_by(Employee.id)
+    )
+    return list(result)

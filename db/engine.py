@@ -1,0 +1,86 @@
+"""Engine and session factories, with SQLite tuned for concurrent async use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.pool import ConnectionPoolEntry
+
+# How long a SQLite writer waits for the lock before giving up, in milliseconds.
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+_BEGIN_OPTION = "sqlite_begin"
+
+
+class DatabaseURLError(ValueError):
+    """The database URL cannot be used."""
+
+
+def parse_database_url(url: str) -> URL:
+    """Check that ``url`` names an async driver SQLAlchemy knows, or raise DatabaseURLError."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise DatabaseURLError(f"malformed database URL {url!r}") from error
+    if parsed.drivername not in {"sqlite+aiosqlite", "postgresql+asyncpg"}:
+        raise DatabaseURLError(
+            f"unsupported database URL {url!r}: use sqlite+aiosqlite:///FILE "
+            "or postgresql+asyncpg://USER@HOST/NAME"
+        )
+    return parsed
+
+
+def _tune_sqlite(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        # Take transaction control away from the sqlite3 module, so BEGIN is ours to emit.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        # A writer takes the lock up front: a deferred transaction that later upgrades to
+        # a write can fail at once with SQLITE_BUSY instead of waiting for busy_timeout.
+        mode = connection.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    """One engine and two session factories: ``writer`` for changes, ``reader`` for pages."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        parsed = parse_database_url(url)
+        self.url = parsed
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        kwargs: dict[str, Any] = {"echo": echo}
+        if not self.is_sqlite:
+            kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+        self.engine = create_async_engine(parsed, **kwargs)
+        if self.is_sqlite:
+            _tune_sqlite(self.engine)
+            write_engine = self.engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+        else:
+            write_engine = self.engine
+        self.writer: async_sessionmaker[AsyncSession] = async_sessionmaker(
+            write_engine, expire_on_commit=False
+        )
+        self.reader: async_sessionmaker[AsyncSession] = async_sessionmaker(
+            self.engine, expire_on_commit=False
+        )
+
+    async def dispose(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()

@@ -1,0 +1,15 @@
+"""All mapped classes; importing this module registers every table on ``Base.metadata``."""
+
+from db.base import Base
+from db.models.people import Client, Department, Employee
+from db.models.telegram import FsmRecord, OutboxMessage, ProcessedUpdate
+
+__all__ = [
+    "Base",
+    "Client",
+    "Department",
+    "Employee",
+    "FsmRecord",
+    "OutboxMessage",
+    "ProcessedUpdate",
+]

@@ -1,0 +1,104 @@
+"""The people of a business: departments (and branches), employees, clients."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Enum,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    false,
+    true,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from db.base import Base, Timestamped
+from db.enums import ClientStage, Role
+
+
+def _enum_column(enum: type[Role] | type[ClientStage]) -> Enum:
+    # Stored as plain strings (no native enum type) so that adding a value needs no ALTER TYPE.
+    return Enum(
+        enum,
+        native_enum=False,
+        length=20,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+class Department(Timestamped, Base):
+    """A department of the company; a department with an address is a branch."""
+
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    address: Mapped[str | None] = mapped_column(String(500))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    description: Mapped[str | None] = mapped_column(Text)
+
+    employees: Mapped[list[Employee]] = relationship(back_populates="department")
+
+    @property
+    def is_branch(self) -> bool:
+        """A branch is a department people can visit."""
+        return bool(self.address)
+
+
+class Employee(Timestamped, Base):
+    """Someone who works for the business: owner, administrator, specialist or helper."""
+
+    __tablename__ = "employees"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    username: Mapped[str | None] = mapped_column(String(64), index=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(_enum_column(Role))
+    position: Mapped[str | None] = mapped_column(String(200))
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="RESTRICT"), index=True
+    )
+    experience_years: Mapped[int | None] = mapped_column(Integer)
+    salary: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    web_login: Mapped[str | None] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    language: Mapped[str | None] = mapped_column(String(8))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+
+    department: Mapped[Department | None] = relationship(back_populates="employees")
+    helped_clients: Mapped[list[Client]] = relationship(back_populates="helper")
+
+
+class Client(Timestamped, Base):
+    """The client card: who they are, how to reach them, and where they stand."""
+
+    __tablename__ = "clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    username: Mapped[str | None] = mapped_column(String(64), index=True)
+    language: Mapped[str | None] = mapped_column(String(8))
+    stage: Mapped[ClientStage] = mapped_column(
+        _enum_column(ClientStage), default=ClientStage.LEAD, server_default=ClientStage.LEAD.value
+    )
+    topic: Mapped[str | None] = mapped_column(Text)
+    method_of_work: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(String(200))
+    unreachable: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    helper_id: Mapped[int | None] = mapped_column(
+        ForeignKey("employees.id", ondelete="SET NULL"), index=True
+    )
+
+    helper: Mapped[Employee | None] = relationship(back_populates="helped_clients")

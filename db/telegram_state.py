@@ -1,0 +1,70 @@
+"""Queries behind the bot's promises: each update applied once, dialog state kept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.base import utcnow
+from db.models import FsmRecord, ProcessedUpdate
+
+
+async def claim_update(session: AsyncSession, update_id: int) -> bool:
+    """Record ``update_id`` as applied in the current transaction; False if it already was.
+
+    A concurrent transaction claiming the same id waits for this one, then gets False.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(ProcessedUpdate)
+        .values(update_id=update_id, processed_at=utcnow())
+        .on_conflict_do_nothing(index_elements=[ProcessedUpdate.update_id])
+    )
+    result = await session.execute(statement)
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def load_fsm(session: AsyncSession, key: str) -> FsmRecord | None:
+    """The stored dialog state for ``key``."""
+    return await session.get(FsmRecord, key)
+
+
+async def save_fsm(
+    session: AsyncSession, key: str, *, state: str | None = None, data: dict[str, Any] | None = None
+) -> None:
+    """Change the state and/or data stored for ``key``; an empty record is removed."""
+    record = await session.get(FsmRecord, key)
+    new_state = (record.state if record else None) if state is None else (state or None)
+    new_data = (dict(record.data) if record else {}) if data is None else dict(data)
+    if new_state is None and not new_data:
+        if record is not None:
+            await session.delete(record)
+            await session.flush()
+        return
+    if record is None:
+        session.add(FsmRecord(key=key, state=new_state, data=new_data))
+    else:
+        record.state = new_state
+        record.data = new_data
+    await session.flush()
+
+
+async def forget_processed_updates(session: AsyncSession, keep: int) -> int:
+    """Drop all but the newest ``keep`` processed update ids; returns how many went."""
+    newest = await session.scalar(
+        select(ProcessedUpdate.update_id)
+        .order_by(ProcessedUpdate.update_id.desc())
+        .offset(keep)
+        .limit(1)
+    )
+    if newest is None:
+        return 0
+    result = await session.execute(
+        delete(ProcessedUpdate).where(ProcessedUpdate.update_id <= newest)
+    )
+    return int(getattr(result, "rowcount", 0))

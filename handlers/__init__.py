@@ -1,0 +1,22 @@
+"""aiogram Routers, one per feature, listed in the order they are tried."""
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+
+from handlers import cancel, errors, fallback, help_menu, language, start
+
+
+def create_routers() -> list[Router]:
+    """Fresh routers for one dispatcher: /cancel first, catch-alls last."""
+    routers = [
+        errors.create_router(),
+        cancel.create_router(),
+        start.create_router(),
+        help_menu.create_router(),
+        language.create_router(),
+        fallback.create_router(),
+    ]
+    for router in routers:
+        # The bot serves people in private chats; group chats get no answer.
+        router.message.filter(F.chat.type == ChatType.PRIVATE)
+    return routers

@@ -1,0 +1,23 @@
+"""/cancel: leave any dialog. First in line, so it works whatever state a chat is in."""
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message, ReplyKeyboardRemove
+
+from handlers import texts
+
+
+async def cancel(message: Message, state: FSMContext) -> None:
+    """Drop the dialog state (a stranger's chosen language is kept)."""
+    if await state.get_state() is None:
+        await message.answer(texts.nothing_to_cancel(), reply_markup=ReplyKeyboardRemove())
+        return
+    await state.set_state(None)
+    await message.answer(texts.cancelled(), reply_markup=ReplyKeyboardRemove())
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(cancel, Command("cancel"))
+    return router

@@ -1,0 +1,89 @@
+"""/start and registration: a stranger shares their phone number and becomes a client."""
+
+from aiogram import Bot, F, Router
+from aiogram.filters import CommandStart
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import Message, ReplyKeyboardRemove
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm.clients import TelegramContact, register_client
+from crm.errors import DomainError
+from crm.permissions import Actor, Audience, Stranger, audience_of
+from db.models import Client, Employee
+from handlers import keyboards, texts
+from handlers.commands import publish_chat_commands
+from handlers.i18n import STRANGER_LANGUAGE_KEY
+
+
+class Registration(StatesGroup):
+    phone = State()
+
+
+async def start(message: Message, actor: Actor, state: FSMContext, bot: Bot, i18n: I18n) -> None:
+    """Strangers are asked for their phone; clients and staff are greeted by name."""
+    if isinstance(actor, Stranger):
+        await state.set_state(Registration.phone)
+        await message.answer(texts.ask_phone(), reply_markup=keyboards.share_phone())
+        return
+    await state.set_state(None)
+    audience = audience_of(actor)
+    if isinstance(actor, Employee):
+        greeting = texts.greet_employee(actor, audience)
+    else:
+        greeting = texts.greet_client(actor)
+    await message.answer(greeting, reply_markup=ReplyKeyboardRemove())
+    await publish_chat_commands(bot, i18n, message.chat.id, audience, i18n.current_locale)
+
+
+async def contact_shared(
+    message: Message,
+    actor: Actor,
+    session: AsyncSession,
+    state: FSMContext,
+    bot: Bot,
+    i18n: I18n,
+) -> None:
+    """A shared contact: the sender's own number creates (or links) their client card."""
+    if isinstance(actor, Employee):
+        await message.answer(texts.staff_need_no_card(), reply_markup=ReplyKeyboardRemove())
+        return
+    if isinstance(actor, Client):
+        await message.answer(texts.already_registered(), reply_markup=ReplyKeyboardRemove())
+        return
+    assert message.contact is not None and message.from_user is not None
+    sender = message.from_user
+    chosen_language = await state.get_value(STRANGER_LANGUAGE_KEY)
+    contact = TelegramContact(
+        sender_id=sender.id,
+        contact_user_id=message.contact.user_id,
+        phone=message.contact.phone_number,
+        full_name=sender.full_name,
+        username=sender.username,
+        language=chosen_language or i18n.current_locale,
+    )
+    try:
+        client, created = await register_client(session, contact)
+    except DomainError as error:
+        await state.set_state(Registration.phone)
+        await message.answer(texts.refusal(error), reply_markup=keyboards.share_phone())
+        return
+    await state.clear()
+    await message.answer(texts.registered(client, created), reply_markup=ReplyKeyboardRemove())
+    await publish_chat_commands(
+        bot, i18n, message.chat.id, Audience.CLIENT, client.language or i18n.current_locale
+    )
+
+
+async def remind_phone(message: Message) -> None:
+    """Anything but a contact while registering: show the button again."""
+    await message.answer(texts.remind_phone(), reply_markup=keyboards.share_phone())
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(start, CommandStart())
+    router.message.register(contact_shared, F.contact)
+    router.message.register(remind_phone, Registration.phone)
+    return router
