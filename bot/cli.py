@@ -9,12 +9,11 @@ import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from bot.runner import Running, serve
 from crm.demo import seed_demo
 from crm.errors import DomainError
 from crm.settings import Settings
@@ -22,6 +21,9 @@ from crm.staff import EmployeeDraft, save_employee
 from db.engine import Database, DatabaseURLError, parse_database_url
 from db.enums import Role
 from db.migrate import upgrade
+
+if TYPE_CHECKING:
+    from bot.runner import Running
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILURE = 1
@@ -122,6 +124,8 @@ def _banner(running: Running) -> None:
 
 
 async def _run(settings: Settings) -> None:
+    from bot.runner import serve  # the server's imports are only paid for by `crm run`
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -146,12 +150,14 @@ def _settings() -> Settings:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``crm`` console script; returns the exit status."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
     try:
         args = build_parser().parse_args(argv)
+        # Progress logs are for the long-running server; one-shot commands print one line.
+        logging.basicConfig(
+            level=logging.INFO if args.command == "run" else logging.WARNING,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+        logging.getLogger("aiogram.event").setLevel(logging.WARNING)
         settings = _settings()
         if args.command == "db":
             asyncio.run(asyncio.to_thread(upgrade, settings.database_url))

@@ -110,7 +110,9 @@ async def serve(
             dispatcher, bot, secret_token=secret, handle_in_background=False
         ).register(app, path=webhook_path)
 
-    runner = web.AppRunner(app, handle_signals=False)
+    # Long polls (the sandbox page, the sandbox's getUpdates) end when their client goes away,
+    # so a stop is not held up by requests nobody waits for any more.
+    runner = web.AppRunner(app, handle_signals=False, handler_cancellation=True, shutdown_timeout=5)
     await runner.setup()
     await web.SockSite(runner, sock).start()
     polling: asyncio.Task[None] | None = None
@@ -139,6 +141,8 @@ async def serve(
         if polling is not None:
             await polling
         await dispatcher.emit_shutdown(bot=bot)
+        if sandbox is not None:
+            sandbox.close()
         await runner.cleanup()
         await dispatcher.storage.close()
         await bot.session.close()

@@ -135,6 +135,7 @@ class FakeTelegram:
         self.answered_callbacks: dict[str, JSONDict] = {}
         self.webhook: JSONDict | None = None
         self._wakeups: set[asyncio.Future[None]] = set()
+        self.closed = False
 
     # --- people ---------------------------------------------------------------------------
 
@@ -468,6 +469,8 @@ class FakeTelegram:
         deadline = asyncio.get_running_loop().time() + timeout
         async with self._changed:
             while not self._queue:
+                if self.closed:
+                    return []
                 remaining = deadline - asyncio.get_running_loop().time()
                 if remaining <= 0:
                     return []
@@ -494,8 +497,15 @@ class FakeTelegram:
         self._wakeups.add(task)
         task.add_done_callback(self._wakeups.discard)
 
+    def close(self) -> None:
+        """Answer every waiting long poll now; the server is going away."""
+        self.closed = True
+        self._notify()
+
     async def wait_changed(self, timeout: float) -> None:
         """Wait until anything changes, at most ``timeout`` seconds."""
+        if self.closed:
+            return
         async with self._changed:
             try:
                 await asyncio.wait_for(self._changed.wait(), timeout)

@@ -1,0 +1,68 @@
+"""Helpers for driving the real product against the fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from bot.runner import Running, serve
+from bot.sandbox.telegram import ChatMessage, FakeTelegram
+from crm.settings import Settings
+
+T = TypeVar("T")
+
+
+async def eventually(check: Callable[[], T | None], timeout: float = 10.0, what: str = "") -> T:
+    """Wait until ``check()`` is truthy and return it; fail after ``timeout`` seconds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for {what or check}")
+        await asyncio.sleep(0.02)
+
+
+async def bot_replies(fake: FakeTelegram, chat_id: int, count: int) -> list[ChatMessage]:
+    """The bot's messages in the chat once there are at least ``count`` of them."""
+
+    def enough() -> list[ChatMessage] | None:
+        messages = fake.bot_messages(chat_id)
+        return messages if len(messages) >= count else None
+
+    return await eventually(enough, what=f"{count} bot messages in chat {chat_id}")
+
+
+class Product:
+    """The product as ``crm run`` starts it, in this process, so a test can stop and restart it."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._stop: asyncio.Event | None = None
+        self._task: asyncio.Task[None] | None = None
+        self.running: Running | None = None
+
+    async def start(self) -> Running:
+        self._stop = asyncio.Event()
+        ready: asyncio.Future[Running] = asyncio.get_running_loop().create_future()
+        self._task = asyncio.create_task(
+            serve(self.settings, self._stop, on_ready=ready.set_result)
+        )
+        waiting: set[asyncio.Future[Any]] = {ready, self._task}
+        done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+        if self._task in done:
+            self._task.result()  # raises what made start-up fail
+        self.running = ready.result()
+        return self.running
+
+    async def stop(self) -> None:
+        if self._stop is not None and self._task is not None:
+            self._stop.set()
+            await self._task
+        self._stop = self._task = None
+
+    async def restart(self) -> Running:
+        await self.stop()
+        return await self.start()

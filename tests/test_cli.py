@@ -1,0 +1,166 @@
+"""The ``crm`` command as a person runs it: a separate process, its output and exit status."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def crm(
+    tmp_path: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("CRM_")}
+    environment["CRM_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'crm.db'}"
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=environment,
+        timeout=120,
+        check=False,
+    )
+
+
+def rows(tmp_path: Path, query: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(tmp_path / "crm.db") as connection:
+        return connection.execute(query).fetchall()
+
+
+def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
+    result = crm(tmp_path, "db", "upgrade")
+    assert result.returncode == 0, result.stderr
+    assert "up to date" in result.stdout
+    assert rows(tmp_path, "SELECT count(*) FROM employees") == [(0,)]
+
+
+def test_staff_add_with_a_login_reads_the_password_from_stdin(tmp_path: Path) -> None:
+    result = crm(
+        tmp_path,
+        *("staff", "add", "--telegram-id", "1001", "--name", "Olga Smirnova", "--role", "owner"),
+        *("--username", "@olga", "--department", "Repair", "--position", "Owner"),
+        *("--login", "olga"),
+        stdin="a long enough secret\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "added employee #1 Olga Smirnova (owner)" in result.stdout
+    [(name, role, username, login, password_hash, department)] = rows(
+        tmp_path,
+        "SELECT e.full_name, e.role, e.username, e.web_login, e.password_hash, d.name "
+        "FROM employees e JOIN departments d ON d.id = e.department_id",
+    )
+    assert (name, role, username, login, department) == (
+        "Olga Smirnova",
+        "owner",
+        "olga",
+        "olga",
+        "Repair",
+    )
+    assert str(password_hash).startswith("$argon2id$")
+
+    again = crm(
+        tmp_path, "staff", "add", "--telegram-id", "1001", "--name", "Olga S.", "--role", "admin"
+    )
+    assert again.returncode == 0, again.stderr
+    assert "updated employee #1 Olga S. (admin)" in again.stdout
+    assert rows(tmp_path, "SELECT count(*) FROM employees") == [(1,)]
+
+
+def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("crm: error: ")
+    return lines[0]
+
+
+def test_an_unknown_role_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = crm(tmp_path, "staff", "add", "--telegram-id", "5", "--name", "X", "--role", "boss")
+    assert "boss" in one_line_error(result)
+    assert not (tmp_path / "crm.db").exists()
+
+
+def test_a_telegram_id_of_a_client_is_refused(tmp_path: Path) -> None:
+    assert crm(tmp_path, "seed", "--demo").returncode == 0
+    [(client_id, telegram_id)] = rows(tmp_path, "SELECT id, telegram_id FROM clients LIMIT 1")
+    before = rows(tmp_path, "SELECT count(*) FROM employees")
+    result = crm(
+        tmp_path,
+        "staff",
+        "add",
+        "--telegram-id",
+        str(telegram_id),
+        "--name",
+        "X",
+        "--role",
+        "admin",
+    )
+    assert f"already belongs to client #{client_id}" in one_line_error(result)
+    assert rows(tmp_path, "SELECT count(*) FROM employees") == before
+
+
+def test_a_malformed_database_url_is_refused(tmp_path: Path) -> None:
+    for url in ("not a url at all", "mysql://root@localhost/x"):
+        result = crm(tmp_path, "db", "upgrade", env={"CRM_DATABASE_URL": url})
+        assert "CRM_DATABASE_URL" in one_line_error(result)
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "expected"),
+    [
+        (("staff", "add", "--telegram-id", "abc", "--name", "X", "--role", "admin"), "", "abc"),
+        (("staff", "add", "--telegram-id", "-3", "--name", "X", "--role", "admin"), "", "positive"),
+        (("staff", "add", "--name", "X", "--role", "admin"), "", "--telegram-id"),
+        (
+            (
+                "staff",
+                "add",
+                "--telegram-id",
+                "3",
+                "--name",
+                "X",
+                "--role",
+                "admin",
+                "--login",
+                "x",
+            ),
+            "short\n",
+            "at least 8",
+        ),
+        (("frobnicate",), "", "frobnicate"),
+    ],
+)
+def test_bad_input_is_one_line_and_writes_nothing(
+    tmp_path: Path, args: tuple[str, ...], stdin: str, expected: str
+) -> None:
+    result = crm(tmp_path, *args, stdin=stdin)
+    assert expected in one_line_error(result)
+    if (tmp_path / "crm.db").exists():
+        assert rows(tmp_path, "SELECT count(*) FROM employees") == [(0,)]
+
+
+def test_a_bad_setting_is_named(tmp_path: Path) -> None:
+    result = crm(tmp_path, "db", "upgrade", env={"CRM_TIMEZONE": "Mars/Olympus"})
+    assert "CRM_TIMEZONE" in one_line_error(result)
+
+
+def test_seed_demo_fills_only_an_empty_database(tmp_path: Path) -> None:
+    first = crm(tmp_path, "seed", "--demo")
+    assert first.returncode == 0, first.stderr
+    assert "demo business added" in first.stdout
+    counts = rows(
+        tmp_path, "SELECT (SELECT count(*) FROM employees), (SELECT count(*) FROM clients)"
+    )
+    second = crm(tmp_path, "seed", "--demo")
+    assert "not empty" in one_line_error(second)
+    assert (
+        rows(tmp_path, "SELECT (SELECT count(*) FROM employees), (SELECT count(*) FROM clients)")
+        == counts
+    )

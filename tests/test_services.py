@@ -1,0 +1,258 @@
+"""Services on a real database (SQLite, and PostgreSQL when configured)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from crm.clients import TelegramContact, register_client
+from crm.demo import is_empty, seed_demo
+from crm.errors import Conflict, InvalidInput
+from crm.passwords import verify_password
+from crm.people import identify, set_language
+from crm.permissions import Stranger, require_staff
+from crm.staff import EmployeeDraft, save_employee
+from db.engine import Database
+from db.enums import ClientStage, Role
+from db.models import Client, Department, Employee, FsmRecord
+from db.telegram_state import claim_update, load_fsm, save_fsm
+
+
+def contact(
+    sender: int = 501, owner: int | None = 501, phone: str = "79161234567"
+) -> TelegramContact:
+    return TelegramContact(
+        sender_id=sender,
+        contact_user_id=owner,
+        phone=phone,
+        full_name="Ivan Ivanov",
+        username="@ivan",
+        language="ru",
+    )
+
+
+async def test_a_shared_contact_creates_the_client_card(database: Database) -> None:
+    async with database.writer() as session, session.begin():
+        _, created = await register_client(session, contact())
+    assert created
+    async with database.reader() as session:
+        card = await session.scalar(select(Client).where(Client.telegram_id == 501))
+    assert card is not None
+    assert (card.full_name, card.phone, card.username, card.language) == (
+        "Ivan Ivanov",
+        "+79161234567",
+        "ivan",
+        "ru",
+    )
+    assert card.stage is ClientStage.LEAD
+    assert card.unreachable is False
+    assert card.created_at.tzinfo is not None
+
+
+async def test_someone_elses_contact_is_refused_and_nothing_is_written(database: Database) -> None:
+    async with database.writer() as session, session.begin():
+        with pytest.raises(InvalidInput):
+            await register_client(session, contact(owner=777))
+    async with database.reader() as session:
+        assert await session.scalar(select(func.count()).select_from(Client)) == 0
+
+
+async def test_a_card_made_by_staff_is_linked_not_duplicated(database: Database) -> None:
+    async with database.writer() as session, session.begin():
+        session.add(Client(full_name="Ivan (front desk)", phone="+79161234567"))
+    async with database.writer() as session, session.begin():
+        _, created = await register_client(session, contact())
+    assert not created
+    async with database.reader() as session:
+        cards = list(await session.scalars(select(Client)))
+    assert len(cards) == 1
+    assert cards[0].telegram_id == 501
+    assert cards[0].full_name == "Ivan (front desk)"
+
+
+async def test_a_phone_already_linked_to_another_account_is_refused(database: Database) -> None:
+    async with database.writer() as session, session.begin():
+        await register_client(session, contact())
+    async with database.writer() as session, session.begin():
+        with pytest.raises(Conflict):
+            await register_client(session, contact(sender=502, owner=502))
+
+
+async def test_registering_twice_returns_the_same_card(database: Database) -> None:
+    async with database.writer() as session, session.begin():
+        first, _ = await register_client(session, contact())
+    async with database.writer() as session, session.begin():
+        again, created = await register_client(session, contact())
+    assert not created
+    assert again.id == first.id
+
+
+async def test_a_malformed_phone_is_refused(database: Database) -> None:
+    async with database.writer() as session, session.begin():
+        with pytest.raises(InvalidInput, match="not a phone number"):
+            await register_client(session, contact(phone="12"))
+
+
+async def test_staff_add_creates_then_updates_by_telegram_id(database: Database) -> None:
+    draft = EmployeeDraft(
+        telegram_id=42,
+        full_name="Anna Petrova",
+        role=Role.ADMIN,
+        username="@anna",
+        department="Repair",
+        position="Administrator",
+        login="anna",
+        password="correct horse battery",
+    )
+    async with database.writer() as session, session.begin():
+        employee, created = await save_employee(session, draft)
+    assert created
+    async with database.writer() as session, session.begin():
+        updated, created = await save_employee(
+            session, EmployeeDraft(telegram_id=42, full_name="Anna P.", role=Role.OWNER)
+        )
+    assert not created
+    assert updated.id == employee.id
+    async with database.reader() as session:
+        stored = await session.scalar(select(Employee).where(Employee.telegram_id == 42))
+        department = await session.scalar(select(Department))
+    assert stored is not None and department is not None
+    assert (stored.full_name, stored.role, stored.username) == ("Anna P.", Role.OWNER, "anna")
+    assert stored.department_id == department.id and department.name == "Repair"
+    assert stored.web_login == "anna"
+    assert stored.password_hash is not None
+    assert stored.password_hash.startswith("$argon2id$")
+    assert verify_password(stored.password_hash, "correct horse battery")
+    assert not verify_password(stored.password_hash, "wrong")
+
+
+async def test_staff_add_refuses_a_telegram_id_of_a_client(database: Database) -> None:
+    async with database.writer() as session, session.begin():
+        await register_client(session, contact())
+    async with database.writer() as session, session.begin():
+        with pytest.raises(Conflict, match="already belongs to client"):
+            await save_employee(
+                session, EmployeeDraft(telegram_id=501, full_name="X", role=Role.HELPER)
+            )
+    async with database.reader() as session:
+        assert await session.scalar(select(func.count()).select_from(Employee)) == 0
+
+
+@pytest.mark.parametrize(
+    ("draft", "message"),
+    [
+        (EmployeeDraft(telegram_id=0, full_name="A", role=Role.HELPER), "positive"),
+        (EmployeeDraft(telegram_id=5, full_name="  ", role=Role.HELPER), "empty"),
+        (EmployeeDraft(telegram_id=5, full_name="A" * 201, role=Role.HELPER), "longer"),
+        (EmployeeDraft(telegram_id=5, full_name="A", role=Role.HELPER, login="a"), "password"),
+        (
+            EmployeeDraft(telegram_id=5, full_name="A", role=Role.HELPER, login="a", password="1"),
+            "at least 8",
+        ),
+    ],
+)
+async def test_staff_add_refuses_bad_input(
+    database: Database, draft: EmployeeDraft, message: str
+) -> None:
+    async with database.writer() as session, session.begin():
+        with pytest.raises(InvalidInput, match=message):
+            await save_employee(session, draft)
+
+
+async def test_a_login_used_by_another_employee_is_refused(database: Database) -> None:
+    async with database.writer() as session, session.begin():
+        await save_employee(
+            session,
+            EmployeeDraft(
+                telegram_id=1, full_name="A", role=Role.ADMIN, login="boss", password="12345678"
+            ),
+        )
+    async with database.writer() as session, session.begin():
+        with pytest.raises(Conflict, match="already used"):
+            await save_employee(
+                session,
+                EmployeeDraft(
+                    telegram_id=2, full_name="B", role=Role.ADMIN, login="boss", password="abcdefgh"
+                ),
+            )
+
+
+async def test_identify_tells_staff_clients_and_strangers_apart(database: Database) -> None:
+    async with database.writer() as session, session.begin():
+        await save_employee(
+            session, EmployeeDraft(telegram_id=10, full_name="Spec", role=Role.SPECIALIST)
+        )
+        await register_client(session, contact())
+        retired, _ = await save_employee(
+            session, EmployeeDraft(telegram_id=11, full_name="Gone", role=Role.SPECIALIST)
+        )
+        retired.active = False
+    async with database.reader() as session:
+        staff = await identify(session, 10)
+        client = await identify(session, 501)
+        stranger = await identify(session, 999)
+        former = await identify(session, 11)
+    assert isinstance(staff, Employee) and require_staff(staff) is staff
+    assert isinstance(client, Client)
+    assert stranger == Stranger(telegram_id=999)
+    assert isinstance(former, Stranger)
+
+
+async def test_a_chosen_language_is_kept_on_the_card(database: Database) -> None:
+    async with database.writer() as session, session.begin():
+        client, _ = await register_client(session, contact())
+        await set_language(session, client, "fr")
+    async with database.reader() as session:
+        card = await session.scalar(select(Client))
+    assert card is not None and card.language == "fr"
+
+
+async def test_demo_goes_only_into_an_empty_database(database: Database) -> None:
+    async with database.writer() as session, session.begin():
+        assert await is_empty(session)
+        made = await seed_demo(session)
+    assert made["employees"] >= 4 and made["clients"] >= 4
+    async with database.reader() as session:
+        roles = set(await session.scalars(select(Employee.role)))
+        branches = list(
+            await session.scalars(select(Department).where(Department.address.is_not(None)))
+        )
+    assert roles == set(Role)
+    assert branches
+    async with database.writer() as session, session.begin():
+        with pytest.raises(Conflict, match="not empty"):
+            await seed_demo(session)
+
+
+async def test_an_update_is_claimed_once(database: Database) -> None:
+    async with database.writer() as session, session.begin():
+        assert await claim_update(session, 1001)
+        assert not await claim_update(session, 1001)
+    async with database.writer() as session, session.begin():
+        assert not await claim_update(session, 1001)
+        assert await claim_update(session, 1002)
+
+
+async def test_a_claim_rolled_back_can_be_claimed_again(database: Database) -> None:
+    async with database.writer() as session:
+        transaction = await session.begin()
+        assert await claim_update(session, 7)
+        await transaction.rollback()
+    async with database.writer() as session, session.begin():
+        assert await claim_update(session, 7)
+
+
+async def test_dialog_state_is_stored_and_emptied(database: Database) -> None:
+    async with database.writer() as session, session.begin():
+        await save_fsm(session, "k", state="Registration:phone")
+        await save_fsm(session, "k", data={"language": "ru"})
+    async with database.reader() as session:
+        record = await load_fsm(session, "k")
+    assert record is not None
+    assert (record.state, record.data) == ("Registration:phone", {"language": "ru"})
+    async with database.writer() as session, session.begin():
+        await save_fsm(session, "k", state="")
+        await save_fsm(session, "k", data={})
+        await save_fsm(session, "fresh", state="", data={})
+    async with database.reader() as session:
+        assert await session.scalar(select(func.count()).select_from(FsmRecord)) == 0
