@@ -173,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except (OperationalError, DBAPIError, OSError) as error:
         reason = str(getattr(error, "orig", None) or error).splitlines()[0]
-        print(f"crm: error: {reason}", file=sys.stderr)
+        print(f"crm: error: cannot reach the database: {reason}", file=sys.stderr)
         return EXIT_FAILURE
     return 0
 

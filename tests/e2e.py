@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from bot.runner import Running, serve
@@ -18,6 +18,20 @@ async def eventually(check: Callable[[], T | None], timeout: float = 10.0, what:
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
         result = check()
+        if result:
+            return result
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for {what or check}")
+        await asyncio.sleep(0.02)
+
+
+async def eventually_async(
+    check: Callable[[], Awaitable[T | None]], timeout: float = 10.0, what: str = ""
+) -> T:
+    """``eventually`` for a check that has to await (a database query)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = await check()
         if result:
             return result
         if asyncio.get_running_loop().time() > deadline:

@@ -1,0 +1,30 @@
+"""Headless Chromium for browser tests: Debian's package, driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("CRM_CHROMIUM", "/usr/bin/chromium")
+# The flags keep Chromium from reaching out to the network, which this machine does not have.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def require_chromium() -> str:
+    """The path to Chromium, or skip (a failure when CRM_REQUIRE_BROWSER is set, as in CI)."""
+    if shutil.which(CHROMIUM) is None:
+        message = f"Chromium not found at {CHROMIUM}: apt-get install chromium to run this test"
+        if os.environ.get("CRM_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return CHROMIUM
