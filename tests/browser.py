@@ -23,8 +23,7 @@ CHROMIUM_ARGS = [
 def require_chromium() -> str:
     """The path to Chromium, or skip (a failure when CRM_REQUIRE_BROWSER is set, as in CI)."""
     if shutil.which(CHROMIUM) is None:
-        message = f"Chromium not found at {CHROMIUM}: apt-get install chromium to run this test"
         if os.environ.get("CRM_REQUIRE_BROWSER"):
-            pytest.fail(message)
-        pytest.skip(message)
+            pytest.fail(f"Chromium not found at {CHROMIUM}, and CRM_REQUIRE_BROWSER is set")
+        pytest.skip(f"Chromium not found at {CHROMIUM}: apt-get install chromium to run this")
     return CHROMIUM

@@ -13,22 +13,10 @@ from crm.settings import Settings
 T = TypeVar("T")
 
 
-async def eventually(check: Callable[[], T | None], timeout: float = 10.0, what: str = "") -> T:
-    """Wait until ``check()`` is truthy and return it; fail after ``timeout`` seconds."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what or check}")
-        await asyncio.sleep(0.02)
-
-
 async def eventually_async(
     check: Callable[[], Awaitable[T | None]], timeout: float = 10.0, what: str = ""
 ) -> T:
-    """``eventually`` for a check that has to await (a database query)."""
+    """Wait until the awaited ``check()`` is truthy and return it; fail after ``timeout`` s."""
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
         result = await check()
@@ -37,6 +25,15 @@ async def eventually_async(
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"timed out waiting for {what or check}")
         await asyncio.sleep(0.02)
+
+
+async def eventually(check: Callable[[], T | None], timeout: float = 10.0, what: str = "") -> T:
+    """Wait until ``check()`` is truthy and return it; fail after ``timeout`` seconds."""
+
+    async def checked() -> T | None:
+        return check()
+
+    return await eventually_async(checked, timeout, what)
 
 
 async def bot_replies(fake: FakeTelegram, chat_id: int, count: int) -> list[ChatMessage]:
