@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from crm.demo import seed_demo
 from crm.errors import DomainError
+from crm.notify import Notifier
 from crm.settings import Settings
 from crm.staff import EmployeeDraft, save_employee
 from db.engine import Database, DatabaseURLError, parse_database_url
@@ -61,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     seed = commands.add_parser("seed", help="fill an empty database")
     seed.add_argument("--demo", action="store_true", required=True, help="the demo business")
+
+    digest = commands.add_parser("digest", help="queue today's digests (once per employee a day)")
+    digest.add_argument(
+        "--now",
+        action="store_true",
+        help="deliver them from this process now, instead of leaving them to `crm run`",
+    )
 
     commands.add_parser("run", help="bot, admin site and sandbox in one process")
     return parser
@@ -112,6 +120,39 @@ async def _seed(settings: Settings) -> str:
         return "demo business added: " + ", ".join(f"{n} {kind}" for kind, n in made.items())
 
     return await _in_transaction(settings, work)
+
+
+async def _digest(settings: Settings, deliver_now: bool) -> str:
+    from notifications.scheduler import send_digests
+
+    if deliver_now and settings.sandbox:
+        raise UsageError("--now needs CRM_BOT_TOKEN; in sandbox mode `crm run` delivers them")
+
+    async def work(database: Database) -> str:
+        queued = await send_digests(database, Notifier(settings.default_language), settings)
+        report = f"digests queued: {queued}"
+        if deliver_now:
+            delivered = await _deliver_outbox(settings, database)
+            report += f"; messages delivered: {delivered}"
+        return report
+
+    return await _in_transaction(settings, work)
+
+
+async def _deliver_outbox(settings: Settings, database: Database) -> int:
+    from bot.factory import create_bot
+    from notifications.sender import OutboxSender
+
+    bot = create_bot(settings.token, settings.telegram_api_url)
+    try:
+        sender = OutboxSender(database, bot)
+        delivered = 0
+        while count := await sender.deliver_due():
+            delivered += count
+            print(f"  delivered {delivered} so far…", file=sys.stderr, flush=True)
+        return delivered
+    finally:
+        await bot.session.close()
 
 
 def _banner(running: Running) -> None:
@@ -166,6 +207,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(asyncio.run(_staff_add(settings, args)))
         elif args.command == "seed":
             print(asyncio.run(_seed(settings)))
+        elif args.command == "digest":
+            print(asyncio.run(_digest(settings, args.now)))
         elif args.command == "run":
             asyncio.run(_run(settings))
     except (UsageError, DomainError) as error:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -11,6 +13,7 @@ from aiogram.fsm.storage.base import BaseStorage
 
 from bot.middlewares import ActorMiddleware, DatabaseMiddleware, LocaleMiddleware
 from bot.storage import create_storage
+from crm.notify import Notifier
 from crm.settings import Settings
 from db.engine import Database
 from handlers import create_routers
@@ -29,6 +32,8 @@ def create_dispatcher(
     *,
     storage: BaseStorage | None = None,
     i18n: CatalogI18n | None = None,
+    notifier: Notifier | None = None,
+    after_commit: Callable[[], None] | None = None,
 ) -> Dispatcher:
     """The dispatcher with our middlewares and every feature's router."""
     i18n = i18n or CatalogI18n(default_locale=settings.default_language)
@@ -36,8 +41,9 @@ def create_dispatcher(
     dispatcher["settings"] = settings
     dispatcher["database"] = database
     dispatcher["i18n"] = i18n
+    dispatcher["notifier"] = notifier or Notifier(settings.default_language)
     # Order matters: the transaction first, then who is writing, then their language.
-    dispatcher.update.outer_middleware(DatabaseMiddleware(database))
+    dispatcher.update.outer_middleware(DatabaseMiddleware(database, after_commit))
     dispatcher.update.outer_middleware(ActorMiddleware())
     dispatcher.update.outer_middleware(LocaleMiddleware(i18n))
     dispatcher.include_routers(*create_routers())

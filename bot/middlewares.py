@@ -13,10 +13,12 @@ from aiogram.types import TelegramObject, Update, User
 from aiogram.utils.i18n import I18n, I18nMiddleware
 
 from bot.storage import update_session
+from crm.clients import mark_reachable
 from crm.i18n import pick_language
 from crm.people import identify
 from crm.permissions import Stranger
 from db.engine import Database
+from db.models import Client
 from db.telegram_state import claim_update
 from handlers.i18n import STRANGER_LANGUAGE_KEY
 
@@ -28,11 +30,13 @@ class DatabaseMiddleware(BaseMiddleware):
     """Opens the update's transaction, records its ``update_id``, commits when handled.
 
     A repeated ``update_id`` is skipped. A handler that raises rolls everything back,
-    the record of the update included, so a redelivery can apply it.
+    the record of the update included, so a redelivery can apply it. ``after_commit`` runs
+    once the update's changes are committed (it wakes the outbox sender).
     """
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, after_commit: Callable[[], None] | None = None) -> None:
         self.database = database
+        self.after_commit = after_commit
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
@@ -43,9 +47,12 @@ class DatabaseMiddleware(BaseMiddleware):
             token = update_session.set(session)
             try:
                 data["session"] = session
-                return await handler(event, data)
+                result = await handler(event, data)
             finally:
                 update_session.reset(token)
+        if self.after_commit is not None:
+            self.after_commit()
+        return result
 
 
 class ActorMiddleware(BaseMiddleware):
@@ -55,7 +62,10 @@ class ActorMiddleware(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         if user is None or user.is_bot:
             return UNHANDLED  # channel posts and the like: nothing of ours to answer
-        data["actor"] = await identify(data["session"], user.id)
+        actor = await identify(data["session"], user.id)
+        if isinstance(actor, Client) and actor.unreachable:
+            await mark_reachable(data["session"], actor)  # they wrote: the chat works again
+        data["actor"] = actor
         return await handler(event, data)
 
 
@@ -65,7 +75,14 @@ class LocaleMiddleware(I18nMiddleware):
     def __init__(self, i18n: I18n) -> None:
         super().__init__(i18n)
 
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        # Kept in the data so the error handler can answer in the same language.
+        data["locale"] = await self.get_locale(event, data)
+        return await super().__call__(handler, event, data)
+
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
+        if "locale" in data:
+            return str(data["locale"])
         actor = data.get("actor")
         chosen = getattr(actor, "language", None)
         if chosen:

@@ -18,6 +18,7 @@ from bot.polling import poll
 from bot.sandbox import page as sandbox_page
 from bot.sandbox.telegram import FakeTelegram
 from crm.demo import is_empty, seed_demo
+from crm.notify import Notifier
 from crm.permissions import Audience
 from crm.settings import SANDBOX_TOKEN, Settings, ensure_secret_key
 from crm.staff import active_staff_with_telegram
@@ -25,6 +26,8 @@ from db.engine import Database
 from db.migrate import upgrade
 from handlers.commands import publish_chat_commands, publish_default_commands
 from handlers.i18n import CatalogI18n
+from notifications.scheduler import create_scheduler
+from notifications.sender import OutboxSender, SenderConfig
 from web.app import create_app
 
 log = logging.getLogger(__name__)
@@ -39,6 +42,7 @@ class Running:
     dispatcher: Dispatcher
     database: Database
     sandbox: FakeTelegram | None
+    sender: OutboxSender
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -76,6 +80,7 @@ async def serve(
     stop: asyncio.Event,
     *,
     on_ready: Callable[[Running], None] | None = None,
+    sender_config: SenderConfig | None = None,
 ) -> None:
     """Migrate, start everything, run until ``stop`` is set, then shut down in order."""
     await asyncio.to_thread(upgrade, settings.database_url)
@@ -99,7 +104,12 @@ async def serve(
     else:
         bot = create_bot(settings.token, settings.telegram_api_url)
     i18n = CatalogI18n(default_locale=settings.default_language)
-    dispatcher = create_dispatcher(settings, database, i18n=i18n)
+    notifier = Notifier(settings.default_language)
+    sender = OutboxSender(database, bot, sender_config)
+    dispatcher = create_dispatcher(
+        settings, database, i18n=i18n, notifier=notifier, after_commit=sender.wake
+    )
+    scheduler = create_scheduler(settings, database, notifier, wake=sender.wake)
     webhook_path = None
     if settings.webhook_url and sandbox is None:
         webhook_path = urlsplit(settings.webhook_url).path or "/telegram/webhook"
@@ -116,6 +126,8 @@ async def serve(
     await runner.setup()
     await web.SockSite(runner, sock).start()
     polling: asyncio.Task[None] | None = None
+    sending = asyncio.create_task(sender.run(stop))
+    scheduler.start()
     try:
         await dispatcher.emit_startup(bot=bot)
         try:
@@ -133,13 +145,16 @@ async def serve(
             if sandbox is None:
                 await bot.delete_webhook()
             polling = asyncio.create_task(poll(bot, dispatcher, stop))
-        running = Running(web_url, bot, dispatcher, database, sandbox)
+        running = Running(web_url, bot, dispatcher, database, sandbox, sender)
         if on_ready is not None:
             on_ready(running)
         await stop.wait()
     finally:
+        stop.set()
         if polling is not None:
             await polling
+        scheduler.shutdown(wait=False)
+        await sending
         await dispatcher.emit_shutdown(bot=bot)
         if sandbox is not None:
             sandbox.close()

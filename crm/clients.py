@@ -61,3 +61,19 @@ async def register_client(session: AsyncSession, contact: TelegramContact) -> tu
     session.add(client)
     await session.flush()
     return client, True
+
+
+async def mark_unreachable(session: AsyncSession, telegram_id: int) -> Client | None:
+    """The client behind ``telegram_id`` blocked the bot: flag the card (shown to staff)."""
+    client = await session.scalar(select(Client).where(Client.telegram_id == telegram_id))
+    if client is not None and not client.unreachable:
+        client.unreachable = True
+        await session.flush()
+    return client
+
+
+async def mark_reachable(session: AsyncSession, client: Client) -> None:
+    """A client who writes to us again can be reached again."""
+    if client.unreachable:
+        client.unreachable = False
+        await session.flush()

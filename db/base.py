@@ -1,9 +1,10 @@
 """Declarative base with a naming convention so that migrations get stable constraint names."""
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import DateTime, MetaData, func
+from sqlalchemy import DateTime, Enum, MetaData, func
 from sqlalchemy.ext.asyncio import AsyncAttrs
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -57,4 +58,18 @@ class Timestamped:
     created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         default=utcnow, onupdate=utcnow, server_default=func.now()
+    )
+
+
+def enum_column(enum: type[StrEnum]) -> Enum:
+    """A column of ``enum``'s values stored as plain strings.
+
+    No native enum type, so that adding a value needs no ALTER TYPE on PostgreSQL.
+    """
+    return Enum(
+        enum,
+        native_enum=False,
+        length=20,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
     )

@@ -29,3 +29,33 @@ class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+
+
+class TicketStatus(StrEnum):
+    """Where a ticket stands; see crm/ticket_rules.py for the moves between them."""
+
+    NEW = "new"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    WAITING = "waiting"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class TicketEventKind(StrEnum):
+    """What happened to a ticket, as its history shows it."""
+
+    CREATED = "created"
+    ASSIGNED = "assigned"
+    STATUS = "status"
+    REPLY = "reply"  # staff to the client
+    CLIENT_MESSAGE = "client_message"
+    NOTE = "note"  # internal, never shown to the client
+
+
+class AttachmentKind(StrEnum):
+    """How Telegram holds an attached file."""
+
+    PHOTO = "photo"
+    DOCUMENT = "document"

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import utcnow
 from db.models import FsmRecord, ProcessedUpdate
+from db.upsert import insert_if_absent
 
 
 async def claim_update(session: AsyncSession, update_id: int) -> bool:
@@ -18,15 +17,12 @@ async def claim_update(session: AsyncSession, update_id: int) -> bool:
 
     A concurrent transaction claiming the same id waits for this one, then gets False.
     """
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert(ProcessedUpdate)
-        .values(update_id=update_id, processed_at=utcnow())
-        .on_conflict_do_nothing(index_elements=[ProcessedUpdate.update_id])
+    return await insert_if_absent(
+        session,
+        ProcessedUpdate,
+        {"update_id": update_id, "processed_at": utcnow()},
+        conflict_on=["update_id"],
     )
-    result = await session.execute(statement)
-    return bool(getattr(result, "rowcount", 0))
 
 
 async def load_fsm(session: AsyncSession, key: str) -> FsmRecord | None:

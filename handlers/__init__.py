@@ -3,7 +3,16 @@
 from aiogram import F, Router
 from aiogram.enums import ChatType
 
-from handlers import cancel, errors, fallback, help_menu, language, start
+from handlers import (
+    cancel,
+    client_tickets,
+    errors,
+    fallback,
+    help_menu,
+    language,
+    staff_tickets,
+    start,
+)
 
 
 def create_routers() -> list[Router]:
@@ -14,6 +23,8 @@ def create_routers() -> list[Router]:
         start.create_router(),
         help_menu.create_router(),
         language.create_router(),
+        staff_tickets.create_router(),
+        client_tickets.create_router(),
         fallback.create_router(),
     ]
     for router in routers:

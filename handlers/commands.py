@@ -14,16 +14,31 @@ _HELP = ("help", N_("the commands you can use"))
 _LANGUAGE = ("language", N_("choose the language of the bot"))
 _CANCEL = ("cancel", N_("leave the current dialog"))
 
-_COMMON = [_START, _HELP, _LANGUAGE, _CANCEL]
+_NEW = ("new", N_("open a new request"))
+_TICKETS = ("tickets", N_("my requests and their history"))
+_MY_STATUS = ("status", N_("my open requests on one screen"))
 
-# Each later feature adds its commands here, so help, greetings and menus stay in step.
+_QUEUE = ("queue", N_("open tickets nobody is assigned to"))
+_MY = ("my", N_("my open tickets"))
+_TICKET = ("ticket", N_("a ticket's card: /ticket 12"))
+_ASSIGN = ("assign", N_("assign: /assign 12 @username"))
+_TAKE = ("take", N_("take a ticket: /take 12"))
+_STATUS = ("status", N_("move a ticket: /status 12 in_progress"))
+_REPLY = ("reply", N_("answer the client: /reply 12 text"))
+_NOTE = ("note", N_("internal note: /note 12 text"))
+_DIGEST = ("digest", N_("my digest now"))
+
+_COMMON = [_HELP, _LANGUAGE, _CANCEL]
+_WORK = [_QUEUE, _MY, _TICKET, _TAKE, _STATUS, _REPLY, _NOTE, _DIGEST]
+
+# Each feature adds its commands here, so help, greetings and menus stay in step.
 COMMANDS: dict[Audience, list[tuple[str, str]]] = {
-    Audience.STRANGER: [_START, _HELP, _LANGUAGE, _CANCEL],
-    Audience.CLIENT: list(_COMMON),
-    Audience.OWNER: list(_COMMON),
-    Audience.ADMIN: list(_COMMON),
-    Audience.SPECIALIST: list(_COMMON),
-    Audience.HELPER: list(_COMMON),
+    Audience.STRANGER: [_START, *_COMMON],
+    Audience.CLIENT: [_START, _NEW, _TICKETS, _MY_STATUS, *_COMMON],
+    Audience.OWNER: [_START, _ASSIGN, *_WORK, *_COMMON],
+    Audience.ADMIN: [_START, _ASSIGN, *_WORK, *_COMMON],
+    Audience.SPECIALIST: [_START, *_WORK, *_COMMON],
+    Audience.HELPER: [_START, _QUEUE, _MY, _TICKET, _NOTE, _DIGEST, *_COMMON],
 }
 
 

@@ -1,6 +1,7 @@
 """What a person sees when handling their update failed: a refusal, or an apology."""
 
 import logging
+from typing import Any
 
 from aiogram import Bot, Router
 from aiogram.types import ErrorEvent
@@ -13,24 +14,29 @@ from handlers import texts
 log = logging.getLogger(__name__)
 
 
-async def on_error(event: ErrorEvent, bot: Bot, i18n: I18n) -> None:
-    """The update's transaction is already rolled back here; tell the person, in their language."""
+async def on_error(event: ErrorEvent, bot: Bot, i18n: I18n, **data: Any) -> None:
+    """The update's transaction is already rolled back: nothing changed. Tell the person why,
+    in their language (a refusal), or apologise (anything unforeseen)."""
     update = event.update
-    source = update.message or (update.callback_query.message if update.callback_query else None)
-    user = update.message.from_user if update.message else None
-    if update.callback_query:
-        user = update.callback_query.from_user
+    query = update.callback_query
+    user = query.from_user if query else (update.message.from_user if update.message else None)
+    chat = update.message.chat if update.message else None
+    if chat is None and query is not None and query.message is not None:
+        chat = query.message.chat
     if not isinstance(event.exception, DomainError):
-        log.exception("update %s failed", update.update_id, exc_info=event.exception)
-    if source is None:
-        return
-    locale = pick_language(user.language_code if user else None, i18n.default_locale)
+        log.error("update %s failed", update.update_id, exc_info=event.exception)
+    locale = data.get("locale") or pick_language(
+        user.language_code if user else None, i18n.default_locale
+    )
     with i18n.context(), i18n.use_locale(locale):
         if isinstance(event.exception, DomainError):
             text = texts.refusal(event.exception)
         else:
             text = texts.something_went_wrong()
-        await bot.send_message(chat_id=source.chat.id, text=text)
+        if query is not None:
+            await bot.answer_callback_query(query.id, text=text[:200], show_alert=True)
+        elif chat is not None:
+            await bot.send_message(chat_id=chat.id, text=text)
 
 
 def create_router() -> Router:

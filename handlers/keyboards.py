@@ -10,11 +10,31 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
 )
 
+from crm.notify import TICKET_CALLBACK_PREFIX
 from handlers import texts
 
 
 class LanguageChoice(CallbackData, prefix="lang"):
     code: str
+
+
+class TicketAction(CallbackData, prefix=TICKET_CALLBACK_PREFIX):
+    """A button on a ticket: "view", "take", "files", or a status to move to."""
+
+    action: str
+    ticket_id: int
+
+
+class DepartmentChoice(CallbackData, prefix="dep"):
+    """Which department a new request is for; 0 means "don't know"."""
+
+    department_id: int
+
+
+class FileMessage(CallbackData, prefix="fm"):
+    """Where a loose client message goes: a ticket id, 0 for a new request, -1 to drop it."""
+
+    target: int
 
 
 def share_phone() -> ReplyKeyboardMarkup:
@@ -35,4 +55,49 @@ def languages() -> InlineKeyboardMarkup:
                 for code, name in texts.LANGUAGE_NAMES.items()
             ]
         ]
+    )
+
+
+def ticket_button(text: str, action: str, ticket_id: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        text=text, callback_data=TicketAction(action=action, ticket_id=ticket_id).pack()
+    )
+
+
+def ticket_list(tickets: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """A button per ticket (id, label) that opens its card."""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[ticket_button(label, "view", ticket_id)] for ticket_id, label in tickets]
+    )
+
+
+def departments(choices: list[tuple[int, str]], unknown: str) -> InlineKeyboardMarkup:
+    """A button per department, and one for "don't know"."""
+    rows = [
+        [InlineKeyboardButton(text=name, callback_data=DepartmentChoice(department_id=dep).pack())]
+        for dep, name in choices
+    ]
+    rows.append(
+        [InlineKeyboardButton(text=unknown, callback_data=DepartmentChoice(department_id=0).pack())]
+    )
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def file_message(choices: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """The "new request, or about #12?" picker: (target, label) pairs, one per row."""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=label, callback_data=FileMessage(target=target).pack())]
+            for target, label in choices
+        ]
+    )
+
+
+def ticket_actions(buttons: list[tuple[str, str]], ticket_id: int) -> InlineKeyboardMarkup | None:
+    """Action buttons (label, action) under a ticket card, two per row."""
+    if not buttons:
+        return None
+    row_buttons = [ticket_button(label, action, ticket_id) for label, action in buttons]
+    return InlineKeyboardMarkup(
+        inline_keyboard=[row_buttons[i : i + 2] for i in range(0, len(row_buttons), 2)]
     )

@@ -1,0 +1,1 @@
+"""Delivery of what the outbox holds, the daily digest, and the scheduler that runs it."""

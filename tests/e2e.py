@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from bot.runner import Running, serve
 from bot.sandbox.telegram import ChatMessage, FakeTelegram
 from crm.settings import Settings
+from notifications.sender import SenderConfig
 
 T = TypeVar("T")
 
@@ -36,6 +37,26 @@ async def eventually(check: Callable[[], T | None], timeout: float = 10.0, what:
     return await eventually_async(checked, timeout, what)
 
 
+def last_message_id(fake: FakeTelegram, chat_id: int) -> int:
+    """A mark: ``bot_said(..., after=mark)`` waits for something newer."""
+    messages = fake.messages(chat_id)
+    return messages[-1].message_id if messages else 0
+
+
+async def bot_said(
+    fake: FakeTelegram, chat_id: int, fragment: str, *, after: int = 0
+) -> ChatMessage:
+    """The newest bot message in the chat containing ``fragment`` (newer than ``after``)."""
+
+    def found() -> ChatMessage | None:
+        matching = [
+            m for m in fake.bot_messages(chat_id) if fragment in m.text and m.message_id > after
+        ]
+        return matching[-1] if matching else None
+
+    return await eventually(found, what=f"{fragment!r} in chat {chat_id}")
+
+
 async def bot_replies(fake: FakeTelegram, chat_id: int, count: int) -> list[ChatMessage]:
     """The bot's messages in the chat once there are at least ``count`` of them."""
 
@@ -49,8 +70,9 @@ async def bot_replies(fake: FakeTelegram, chat_id: int, count: int) -> list[Chat
 class Product:
     """The product as ``crm run`` starts it, in this process, so a test can stop and restart it."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, sender_config: SenderConfig | None = None) -> None:
         self.settings = settings
+        self.sender_config = sender_config
         self._stop: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
         self.running: Running | None = None
@@ -59,7 +81,12 @@ class Product:
         self._stop = asyncio.Event()
         ready: asyncio.Future[Running] = asyncio.get_running_loop().create_future()
         self._task = asyncio.create_task(
-            serve(self.settings, self._stop, on_ready=ready.set_result)
+            serve(
+                self.settings,
+                self._stop,
+                on_ready=ready.set_result,
+                sender_config=self.sender_config,
+            )
         )
         waiting: set[asyncio.Future[Any]] = {ready, self._task}
         done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)

@@ -88,7 +88,15 @@ async def test_a_newcomer_registers_by_sharing_their_phone(
         "en",
     )
     # The client's own command menu is published for their chat.
-    assert fake.commands_for(NEWCOMER.id) == ["start", "help", "language", "cancel"]
+    assert fake.commands_for(NEWCOMER.id) == [
+        "start",
+        "new",
+        "tickets",
+        "status",
+        "help",
+        "language",
+        "cancel",
+    ]
 
 
 async def test_someone_elses_contact_is_refused(product: Product, fake: FakeTelegram) -> None:
@@ -121,7 +129,20 @@ async def test_staff_are_greeted_with_the_commands_of_their_role(
     fake.send_text(8001, "/help")
     replies = await bot_replies(fake, 8001, 2)
     assert replies[1].text.startswith("Команды для вас (специалист):")
-    assert fake.commands_for(8001) == ["start", "help", "language", "cancel"]
+    assert fake.commands_for(8001) == [
+        "start",
+        "queue",
+        "my",
+        "ticket",
+        "take",
+        "status",
+        "reply",
+        "note",
+        "digest",
+        "help",
+        "language",
+        "cancel",
+    ]
 
 
 async def test_a_known_client_is_greeted_by_name(product: Product, fake: FakeTelegram) -> None:

@@ -20,6 +20,7 @@ from aiohttp import web
 from bot.sandbox.markup import EntityParseError, html_to_plain, utf16_length
 
 MAX_TEXT_LENGTH = 4096
+MAX_CAPTION_LENGTH = 1024
 MAX_CALLBACK_DATA_BYTES = 64
 JSONDict = dict[str, Any]
 
@@ -77,6 +78,8 @@ class ChatMessage:
     contact: JSONDict | None = None
     reply_to: int | None = None
     edited: bool = False
+    photo: str | None = None  # file_id of the largest size
+    document: JSONDict | None = None
 
     def buttons(self) -> list[str]:
         """Texts of the inline buttons under this message, row by row."""
@@ -178,10 +181,12 @@ class FakeTelegram:
             message_id=next(self._message_ids),
             chat_id=user_id,
             from_bot=False,
-            text=content.get("text", ""),
+            text=content.get("text", content.get("caption") or ""),
             date=int(time.time()),
             contact=content.get("contact"),
             reply_to=content.get("reply_to"),
+            photo=content.get("photo"),
+            document=content.get("document"),
         )
         chat.messages.append(message)
         chat.version += 1
@@ -200,6 +205,12 @@ class FakeTelegram:
                 ]
         if message.contact is not None:
             payload["contact"] = message.contact
+        if message.photo is not None:
+            payload["photo"] = self._photo_sizes(message.photo)
+        if message.document is not None:
+            payload["document"] = message.document
+        if content.get("caption"):
+            payload["caption"] = content["caption"]
         if message.reply_to is not None:
             payload["reply_to_message"] = self._message_api(self._find(user_id, message.reply_to))
         return message, payload
@@ -208,6 +219,54 @@ class FakeTelegram:
         """The user writes ``text`` (optionally as a reply to a message of the chat)."""
         _, payload = self._message_from(user_id, text=text, reply_to=reply_to)
         return self.push({"message": payload})
+
+    def send_photo(
+        self, user_id: int, caption: str | None = None, *, reply_to: int | None = None
+    ) -> JSONDict:
+        """The user sends a photo, with a caption if given."""
+        file_id = f"photo-{user_id}-{next(self._message_ids)}"
+        _, payload = self._message_from(user_id, photo=file_id, caption=caption, reply_to=reply_to)
+        return self.push({"message": payload})
+
+    def send_document(
+        self,
+        user_id: int,
+        file_name: str,
+        caption: str | None = None,
+        *,
+        mime_type: str = "application/pdf",
+        file_size: int = 48_213,
+    ) -> JSONDict:
+        """The user sends a file, with a caption if given."""
+        number = next(self._message_ids)
+        document = {
+            "file_id": f"doc-{user_id}-{number}",
+            "file_unique_id": f"udoc-{user_id}-{number}",
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "file_size": file_size,
+        }
+        _, payload = self._message_from(user_id, document=document, caption=caption)
+        return self.push({"message": payload})
+
+    @staticmethod
+    def _photo_sizes(file_id: str) -> list[JSONDict]:
+        return [
+            {
+                "file_id": f"{file_id}-s",
+                "file_unique_id": f"u{file_id}-s",
+                "width": 90,
+                "height": 68,
+                "file_size": 1_400,
+            },
+            {
+                "file_id": file_id,
+                "file_unique_id": f"u{file_id}",
+                "width": 1280,
+                "height": 960,
+                "file_size": 182_000,
+            },
+        ]
 
     def share_contact(
         self, user_id: int, phone: str | None = None, *, owner: SandboxUser | None = None
@@ -300,7 +359,14 @@ class FakeTelegram:
             "chat": self._chat_api(chat.user),
             "from": self.bot_user if message.from_bot else chat.user.as_api(),
         }
-        if message.text:
+        if message.photo or message.document:
+            if message.text:
+                payload["caption"] = message.text
+            if message.photo:
+                payload["photo"] = self._photo_sizes(message.photo)
+            if message.document:
+                payload["document"] = message.document
+        elif message.text:
             payload["text"] = message.text
         if message.contact:
             payload["contact"] = message.contact
@@ -328,11 +394,15 @@ class FakeTelegram:
 
     @staticmethod
     def _rendered_text(params: JSONDict, key: str = "text") -> tuple[str, str]:
-        raw = str(params.get(key, ""))
+        raw = str(params.get(key) or "")
         try:
             plain = html_to_plain(raw) if params.get("parse_mode") == "HTML" else raw
         except EntityParseError as error:
             raise BotAPIError(400, str(error)) from error
+        if key == "caption":
+            if utf16_length(plain) > MAX_CAPTION_LENGTH:
+                raise BotAPIError(400, "Bad Request: message caption is too long")
+            return raw, plain
         if not plain.strip():
             raise BotAPIError(400, "Bad Request: message text is empty")
         if utf16_length(plain) > MAX_TEXT_LENGTH:
@@ -347,9 +417,9 @@ class FakeTelegram:
                 if data is not None and len(data.encode()) > MAX_CALLBACK_DATA_BYTES:
                     raise BotAPIError(400, "Bad Request: BUTTON_DATA_INVALID")
 
-    def _bot_says(self, params: JSONDict) -> JSONDict:
+    def _bot_says(self, params: JSONDict, media: str | None = None) -> JSONDict:
         chat = self._chat(int(params["chat_id"]))
-        raw, plain = self._rendered_text(params)
+        raw, plain = self._rendered_text(params, "caption" if media else "text")
         markup = params.get("reply_markup")
         self._check_markup(markup)
         reply_to = (params.get("reply_parameters") or {}).get("message_id")
@@ -362,6 +432,8 @@ class FakeTelegram:
             date=int(time.time()),
             reply_markup=markup,
             reply_to=reply_to,
+            photo=str(params["photo"]) if media == "photo" else None,
+            document={"file_id": str(params["document"])} if media == "document" else None,
         )
         if markup and "keyboard" in markup:
             chat.reply_keyboard = markup
@@ -392,6 +464,8 @@ class FakeTelegram:
         handler: Callable[[JSONDict], Any] | None = {
             "getme": lambda _: self.bot_user,
             "sendmessage": self._bot_says,
+            "sendphoto": lambda p: self._bot_says(p, media="photo"),
+            "senddocument": lambda p: self._bot_says(p, media="document"),
             "editmessagetext": lambda p: self._bot_edits(p, text=True),
             "editmessagereplymarkup": lambda p: self._bot_edits(p, text=False),
             "answercallbackquery": self._answer_callback,

@@ -3,6 +3,7 @@
 from db.base import Base
 from db.models.people import Client, Department, Employee
 from db.models.telegram import FsmRecord, OutboxMessage, ProcessedUpdate
+from db.models.tickets import Ticket, TicketAttachment, TicketEvent, TicketMessage
 
 __all__ = [
     "Base",
@@ -12,4 +13,8 @@ __all__ = [
     "FsmRecord",
     "OutboxMessage",
     "ProcessedUpdate",
+    "Ticket",
+    "TicketAttachment",
+    "TicketEvent",
+    "TicketMessage",
 ]

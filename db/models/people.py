@@ -7,7 +7,6 @@ from decimal import Decimal
 from sqlalchemy import (
     BigInteger,
     Boolean,
-    Enum,
     ForeignKey,
     Integer,
     Numeric,
@@ -18,19 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.base import Base, Timestamped
+from db.base import Base, Timestamped, enum_column
 from db.enums import ClientStage, Role
-
-
-def _enum_column(enum: type[Role] | type[ClientStage]) -> Enum:
-    # Stored as plain strings (no native enum type) so that adding a value needs no ALTER TYPE.
-    return Enum(
-        enum,
-        native_enum=False,
-        length=20,
-        values_callable=lambda members: [member.value for member in members],
-        validate_strings=True,
-    )
 
 
 class Department(Timestamped, Base):
@@ -61,7 +49,7 @@ class Employee(Timestamped, Base):
     telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     username: Mapped[str | None] = mapped_column(String(64), index=True)
     full_name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[Role] = mapped_column(_enum_column(Role))
+    role: Mapped[Role] = mapped_column(enum_column(Role))
     position: Mapped[str | None] = mapped_column(String(200))
     department_id: Mapped[int | None] = mapped_column(
         ForeignKey("departments.id", ondelete="RESTRICT"), index=True
@@ -90,7 +78,7 @@ class Client(Timestamped, Base):
     username: Mapped[str | None] = mapped_column(String(64), index=True)
     language: Mapped[str | None] = mapped_column(String(8))
     stage: Mapped[ClientStage] = mapped_column(
-        _enum_column(ClientStage), default=ClientStage.LEAD, server_default=ClientStage.LEAD.value
+        enum_column(ClientStage), default=ClientStage.LEAD, server_default=ClientStage.LEAD.value
     )
     topic: Mapped[str | None] = mapped_column(Text)
     method_of_work: Mapped[str | None] = mapped_column(Text)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Enum, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.base import Base, utcnow
+from db.base import Base, enum_column, utcnow
 from db.enums import OutboxStatus
 
 
@@ -46,13 +46,11 @@ class OutboxMessage(Base):
     # Makes an enqueue idempotent, e.g. one digest per employee per day.
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     status: Mapped[OutboxStatus] = mapped_column(
-        Enum(
-            OutboxStatus,
-            native_enum=False,
-            length=20,
-            values_callable=lambda members: [member.value for member in members],
-        ),
-        default=OutboxStatus.PENDING,
+        enum_column(OutboxStatus), default=OutboxStatus.PENDING
+    )
+    # The ticket a message is about: once sent, a client's reply to it is filed there.
+    ticket_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tickets.id", ondelete="SET NULL"), index=True
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,204 @@
+"""What each change tells whom. Messages are rendered in the recipient's language and written
+to the outbox in the same transaction as the change; the sender in ``notifications/`` delivers.
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm.i18n import N_, load_catalogs
+from crm.telegram_html import escape, split_html
+from crm.ticket_rules import STATUS_NAMES
+from db.base import utcnow
+from db.enums import OutboxStatus, TicketStatus
+from db.models import Client, Employee, OutboxMessage, Ticket
+from db.upsert import insert_if_absent
+
+# Callback data of ticket buttons: "tk:<action>:<ticket id>", as handlers.keyboards.TicketAction
+# packs it. Actions are "view", "take", "files", or a status to move to.
+TICKET_CALLBACK_PREFIX = "tk"
+PREVIEW_LENGTH = 600
+
+
+def ticket_button(text: str, action: str, ticket_id: int) -> dict[str, str]:
+    """An inline button acting on a ticket."""
+    return {"text": text, "callback_data": f"{TICKET_CALLBACK_PREFIX}:{action}:{ticket_id}"}
+
+
+def preview(text: str, length: int = PREVIEW_LENGTH) -> str:
+    """The start of a long user text, for a notification (the full text is in the card)."""
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+class Notifier:
+    """Renders notifications in each recipient's language and enqueues them."""
+
+    def __init__(self, default_language: str) -> None:
+        self.default_language = default_language
+        self.catalogs: dict[str, gettext.GNUTranslations] = load_catalogs()
+
+    def language_of(self, person: Client | Employee) -> str:
+        return person.language or self.default_language
+
+    def translate(self, language: str, message: str) -> str:
+        catalog = self.catalogs.get(language)
+        return catalog.gettext(message) if catalog else message
+
+    def status_name(self, language: str, status: TicketStatus) -> str:
+        return self.translate(language, STATUS_NAMES[status])
+
+    async def enqueue(
+        self,
+        session: AsyncSession,
+        chat_id: int,
+        text: str,
+        *,
+        buttons: Sequence[Sequence[dict[str, str]]] = (),
+        ticket_id: int | None = None,
+        dedupe_key: str | None = None,
+    ) -> bool:
+        """Queue ``text`` (split if too long) for ``chat_id``; False if ``dedupe_key`` was seen."""
+        parts = split_html(text)
+        for number, part in enumerate(parts):
+            payload: dict[str, Any] = {"text": part, "parse_mode": "HTML"}
+            if buttons and number == len(parts) - 1:
+                payload["reply_markup"] = {"inline_keyboard": [list(row) for row in buttons]}
+            values: dict[str, Any] = {
+                "chat_id": chat_id,
+                "method": "sendMessage",
+                "payload": payload,
+                "ticket_id": ticket_id,
+                "status": OutboxStatus.PENDING,
+                "attempts": 0,
+                "next_attempt_at": utcnow(),
+                "created_at": utcnow(),
+                "dedupe_key": None if dedupe_key is None else f"{dedupe_key}#{number}",
+            }
+            if dedupe_key is None:
+                session.add(OutboxMessage(**values))
+            elif not await insert_if_absent(session, OutboxMessage, values, ["dedupe_key"]):
+                return False
+        await session.flush()
+        return True
+
+    async def _to_client(self, session: AsyncSession, ticket: Ticket, text: str) -> None:
+        client = ticket.client
+        if client.telegram_id is None or client.unreachable:
+            return  # nothing waits on a client we cannot reach
+        await self.enqueue(session, client.telegram_id, text, ticket_id=ticket.id)
+
+    async def ticket_assigned(self, session: AsyncSession, ticket: Ticket) -> None:
+        """The new assignee gets the ticket with buttons; the client hears who handles it."""
+        assignee = ticket.assignee
+        assert assignee is not None
+        if assignee.telegram_id is not None:
+            lang = self.language_of(assignee)
+            _ = self.catalogs[lang].gettext if lang in self.catalogs else str
+            lines = [
+                _("📌 Ticket #{ticket_id} is assigned to you.").format(ticket_id=ticket.id),
+                _("Client: {name}").format(name=escape(ticket.client.full_name)),
+            ]
+            if ticket.client.phone:
+                lines.append(_("Phone: {phone}").format(phone=escape(ticket.client.phone)))
+            lines += ["", escape(preview(ticket.description))]
+            if ticket.attachments:
+                lines.append(_("📎 Files: {count}").format(count=len(ticket.attachments)))
+            buttons = [
+                [
+                    ticket_button(_("Open the card"), "view", ticket.id),
+                    ticket_button(_("Start work"), TicketStatus.IN_PROGRESS.value, ticket.id),
+                ]
+            ]
+            await self.enqueue(
+                session,
+                assignee.telegram_id,
+                "\n".join(lines),
+                buttons=buttons,
+                ticket_id=ticket.id,
+            )
+        lang = self.language_of(ticket.client)
+        text = self.translate(lang, N_("👤 {name} is now handling your request #{ticket_id}."))
+        await self._to_client(
+            session, ticket, text.format(name=escape(assignee.full_name), ticket_id=ticket.id)
+        )
+
+    async def status_changed(self, session: AsyncSession, ticket: Ticket) -> None:
+        """The client hears of every status change, with what it asks of them."""
+        lang = self.language_of(ticket.client)
+        text = self.translate(lang, N_("🔔 Request #{ticket_id}: {status}.")).format(
+            ticket_id=ticket.id, status=self.status_name(lang, ticket.status)
+        )
+        hint = {
+            TicketStatus.WAITING: N_("We need an answer from you: reply to this message."),
+            TicketStatus.RESOLVED: N_("Is everything fine? If not, reply to this message."),
+        }.get(ticket.status)
+        if hint:
+            text += "\n" + self.translate(lang, hint)
+        await self._to_client(session, ticket, text)
+
+    async def staff_replied(
+        self, session: AsyncSession, ticket: Ticket, author: Employee, reply: str
+    ) -> None:
+        """The client gets the answer in full."""
+        lang = self.language_of(ticket.client)
+        head = self.translate(lang, N_("💬 {name} on request #{ticket_id}:")).format(
+            name=escape(author.full_name), ticket_id=ticket.id
+        )
+        tail = self.translate(lang, N_("Reply to this message to answer."))
+        await self._to_client(session, ticket, f"{head}\n{escape(reply)}\n\n{tail}")
+
+    async def client_wrote(self, session: AsyncSession, ticket: Ticket, message: str) -> None:
+        """The assignee hears what the client added."""
+        assignee = ticket.assignee
+        if assignee is None or assignee.telegram_id is None:
+            return  # an unassigned ticket waits in the queue
+        lang = self.language_of(assignee)
+        head = self.translate(lang, N_("✉️ {name} wrote on ticket #{ticket_id}:")).format(
+            name=escape(ticket.client.full_name), ticket_id=ticket.id
+        )
+        buttons = [[ticket_button(self.translate(lang, N_("Open the card")), "view", ticket.id)]]
+        await self.enqueue(
+            session,
+            assignee.telegram_id,
+            f"{head}\n{escape(message)}",
+            buttons=buttons,
+            ticket_id=ticket.id,
+        )
+
+    def digest_text(
+        self, employee: Employee, tickets: Sequence[Ticket], queue_size: int | None
+    ) -> str:
+        """An employee's open tickets, one line each, and the queue for managers."""
+        lang = self.language_of(employee)
+        _ = self.catalogs[lang].gettext if lang in self.catalogs else str
+        lines = [_("☀️ Your open tickets: {count}").format(count=len(tickets))]
+        for ticket in tickets:
+            lines.append(
+                f"#{ticket.id} · {self.status_name(lang, ticket.status)} · "
+                f"{escape(ticket.client.full_name)}: {escape(preview(ticket.title, 60))}"
+            )
+        if queue_size:
+            lines += ["", _("Unassigned in the queue: {count} (/queue)").format(count=queue_size)]
+        return "\n".join(lines)
+
+    async def digest(
+        self,
+        session: AsyncSession,
+        employee: Employee,
+        tickets: Sequence[Ticket],
+        queue_size: int | None,
+        day: date,
+    ) -> bool:
+        """Queue today's digest for ``employee``; False if it was already queued today."""
+        assert employee.telegram_id is not None
+        return await self.enqueue(
+            session,
+            employee.telegram_id,
+            self.digest_text(employee, tickets, queue_size),
+            dedupe_key=f"digest:{employee.id}:{day.isoformat()}",
+        )

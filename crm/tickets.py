@@ -1,0 +1,423 @@
+"""Ticket use-cases: open, file a client's message, assign, take, move, reply, note, read.
+
+Each checks permissions, enforces the rules of crm/ticket_rules.py, writes the audit event and
+enqueues the notifications in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from crm.errors import InvalidInput, NotFound
+from crm.i18n import N_
+from crm.notify import Notifier
+from crm.permissions import Actor, require_staff
+from crm.ticket_rules import (
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    can_see,
+    can_take,
+    can_work_on,
+    check_move,
+    is_manager,
+    require,
+)
+from db.base import utcnow
+from db.enums import AttachmentKind, Role, TicketEventKind, TicketStatus
+from db.models import (
+    Client,
+    Department,
+    Employee,
+    Ticket,
+    TicketAttachment,
+    TicketEvent,
+    TicketMessage,
+)
+from db.upsert import insert_if_absent
+
+TITLE_LENGTH = 80
+MAX_TEXT_LENGTH = 100_000
+
+
+@dataclass(frozen=True)
+class AttachmentDraft:
+    """A file as Telegram describes it."""
+
+    kind: AttachmentKind
+    file_id: str
+    file_unique_id: str | None = None
+    file_name: str | None = None
+    mime_type: str | None = None
+    file_size: int | None = None
+
+
+def _clean_text(text: str | None, *, required: bool) -> str:
+    cleaned = (text or "").strip()
+    if required and not cleaned:
+        raise InvalidInput(N_("the text must not be empty"))
+    if len(cleaned) > MAX_TEXT_LENGTH:
+        raise InvalidInput(
+            N_("the text is longer than {length} characters"), length=MAX_TEXT_LENGTH
+        )
+    return cleaned
+
+
+def _title(description: str, attachment: AttachmentDraft | None) -> str:
+    first_line = description.strip().splitlines()[0] if description.strip() else ""
+    if not first_line and attachment is not None:
+        first_line = attachment.file_name or attachment.kind.value
+    return first_line if len(first_line) <= TITLE_LENGTH else first_line[: TITLE_LENGTH - 1] + "…"
+
+
+# Everything a ticket's card shows, loaded up front (no lazy loads in async code).
+_CARD = (
+    selectinload(Ticket.client),
+    selectinload(Ticket.assignee),
+    selectinload(Ticket.department),
+    selectinload(Ticket.attachments),
+    selectinload(Ticket.events).selectinload(TicketEvent.author_employee),
+    selectinload(Ticket.events).selectinload(TicketEvent.author_client),
+)
+
+
+async def load_ticket(session: AsyncSession, ticket_id: int) -> Ticket:
+    """The ticket with everything its card shows, or NotFound."""
+    ticket = await session.scalar(
+        select(Ticket)
+        .where(Ticket.id == ticket_id)
+        .options(*_CARD)
+        .execution_options(populate_existing=True)
+    )
+    if ticket is None:
+        raise NotFound(N_("ticket #{ticket_id} does not exist"), ticket_id=ticket_id)
+    return ticket
+
+
+async def ticket_for(session: AsyncSession, *, actor: Actor, ticket_id: int) -> Ticket:
+    """The ticket if ``actor`` may see it; otherwise it does not exist, as far as they know."""
+    try:
+        ticket = await load_ticket(session, ticket_id)
+    except NotFound:
+        ticket = None
+    if ticket is None or not can_see(actor, ticket):
+        raise NotFound(N_("ticket #{ticket_id} does not exist"), ticket_id=ticket_id)
+    return ticket
+
+
+def _event(
+    ticket: Ticket,
+    kind: TicketEventKind,
+    *,
+    author: Actor | None,
+    from_value: str | None = None,
+    to_value: str | None = None,
+    text: str | None = None,
+) -> TicketEvent:
+    event = TicketEvent(
+        kind=kind,
+        author_employee=author if isinstance(author, Employee) else None,
+        author_client=author if isinstance(author, Client) else None,
+        from_value=from_value,
+        to_value=to_value,
+        text=text,
+        created_at=utcnow(),
+    )
+    ticket.events.append(event)
+    return event
+
+
+def _attach(ticket: Ticket, event: TicketEvent, draft: AttachmentDraft | None) -> None:
+    if draft is None:
+        return
+    ticket.attachments.append(
+        TicketAttachment(
+            event=event,
+            kind=draft.kind,
+            file_id=draft.file_id,
+            file_unique_id=draft.file_unique_id,
+            file_name=draft.file_name,
+            mime_type=draft.mime_type,
+            file_size=draft.file_size,
+            created_at=utcnow(),
+        )
+    )
+
+
+def _move(ticket: Ticket, to: TicketStatus, author: Actor) -> None:
+    _event(ticket, TicketEventKind.STATUS, author=author, from_value=ticket.status, to_value=to)
+    ticket.status = to
+    ticket.closed_at = utcnow() if to in FINAL_STATUSES else None
+
+
+async def departments(session: AsyncSession) -> list[Department]:
+    """Every department, by name."""
+    return list(await session.scalars(select(Department).order_by(Department.name)))
+
+
+async def open_ticket(
+    session: AsyncSession,
+    *,
+    client: Client,
+    description: str | None,
+    department_id: int | None = None,
+    attachment: AttachmentDraft | None = None,
+) -> Ticket:
+    """A new ticket from ``client``; it waits in the queue until someone is assigned."""
+    text = _clean_text(description, required=attachment is None)
+    department = None
+    if department_id is not None:
+        department = await session.get(Department, department_id)
+        if department is None:
+            raise NotFound(N_("that department does not exist"))
+    ticket = Ticket(
+        client=client,
+        department=department,
+        status=TicketStatus.NEW,
+        title=_title(text, attachment),
+        description=text,
+        events=[],
+        attachments=[],
+    )
+    session.add(ticket)
+    event = _event(
+        ticket, TicketEventKind.CREATED, author=client, to_value=TicketStatus.NEW, text=text
+    )
+    _attach(ticket, event, attachment)
+    await session.flush()
+    return ticket
+
+
+async def add_client_message(
+    session: AsyncSession,
+    notifier: Notifier,
+    *,
+    client: Client,
+    ticket_id: int,
+    text: str | None,
+    attachment: AttachmentDraft | None = None,
+) -> tuple[Ticket, bool]:
+    """File what the client wrote on their ticket; an answer on a resolved ticket reopens it.
+
+    Returns the ticket and whether it was reopened.
+    """
+    message = _clean_text(text, required=attachment is None)
+    ticket = await ticket_for(session, actor=client, ticket_id=ticket_id)
+    if ticket.status in FINAL_STATUSES:
+        raise InvalidInput(
+            N_("request #{ticket_id} is closed; send it as a new request"), ticket_id=ticket.id
+        )
+    event = _event(ticket, TicketEventKind.CLIENT_MESSAGE, author=client, text=message)
+    _attach(ticket, event, attachment)
+    reopened = ticket.status is TicketStatus.RESOLVED
+    if reopened:
+        _move(ticket, TicketStatus.IN_PROGRESS, client)
+    await session.flush()
+    await notifier.client_wrote(
+        session, ticket, message or (attachment.kind.value if attachment else "")
+    )
+    if reopened:
+        await notifier.status_changed(session, ticket)
+    return ticket, reopened
+
+
+async def find_employee(session: AsyncSession, reference: str) -> Employee:
+    """An employee by ``@username`` or by employee id."""
+    reference = reference.strip()
+    if reference.lstrip("@").isdigit() and not reference.startswith("@"):
+        employee = await session.get(Employee, int(reference))
+    else:
+        username = reference.lstrip("@").lower()
+        employee = await session.scalar(
+            select(Employee).where(func.lower(Employee.username) == username)
+        )
+    if employee is None:
+        raise NotFound(N_("no employee {reference}"), reference=reference)
+    return employee
+
+
+async def _assign(
+    session: AsyncSession, notifier: Notifier, ticket: Ticket, assignee: Employee, actor: Employee
+) -> Ticket:
+    if not assignee.active:
+        raise InvalidInput(
+            N_("{name} no longer works here and cannot be assigned"), name=assignee.full_name
+        )
+    if ticket.status not in OPEN_STATUSES:
+        raise InvalidInput(N_("ticket #{ticket_id} is no longer open"), ticket_id=ticket.id)
+    if ticket.assignee_id == assignee.id:
+        raise InvalidInput(
+            N_("ticket #{ticket_id} is already assigned to {name}"),
+            ticket_id=ticket.id,
+            name=assignee.full_name,
+        )
+    _event(
+        ticket,
+        TicketEventKind.ASSIGNED,
+        author=actor,
+        from_value=ticket.assignee.full_name if ticket.assignee else None,
+        to_value=assignee.full_name,
+    )
+    ticket.assignee = assignee
+    if ticket.status is TicketStatus.NEW:
+        _move(ticket, TicketStatus.ASSIGNED, actor)
+    await session.flush()
+    await notifier.ticket_assigned(session, ticket)
+    return ticket
+
+
+async def assign_ticket(
+    session: AsyncSession, notifier: Notifier, *, actor: Actor, ticket_id: int, assignee: str
+) -> Ticket:
+    """Give the ticket to an employee (managers only); the employee and the client are told."""
+    employee = require_staff(actor)
+    ticket = await ticket_for(session, actor=employee, ticket_id=ticket_id)
+    require(is_manager(employee))
+    return await _assign(
+        session, notifier, ticket, await find_employee(session, assignee), employee
+    )
+
+
+async def take_ticket(
+    session: AsyncSession, notifier: Notifier, *, actor: Actor, ticket_id: int
+) -> Ticket:
+    """Assign an unassigned ticket to oneself."""
+    employee = require_staff(actor)
+    ticket = await ticket_for(session, actor=employee, ticket_id=ticket_id)
+    if ticket.assignee_id is not None and ticket.status in OPEN_STATUSES:
+        raise InvalidInput(
+            N_("ticket #{ticket_id} is already assigned to {name}"),
+            ticket_id=ticket.id,
+            name=ticket.assignee.full_name if ticket.assignee else "",
+        )
+    require(can_take(employee, ticket))
+    return await _assign(session, notifier, ticket, employee, employee)
+
+
+async def change_status(
+    session: AsyncSession,
+    notifier: Notifier,
+    *,
+    actor: Actor,
+    ticket_id: int,
+    status: TicketStatus,
+) -> Ticket:
+    """Move the ticket (managers and its assignee); the client is told."""
+    employee = require_staff(actor)
+    ticket = await ticket_for(session, actor=employee, ticket_id=ticket_id)
+    check_move(ticket, status)  # first: "take it first" helps more than "you may not"
+    require(can_work_on(employee, ticket))
+    _move(ticket, status, employee)
+    await session.flush()
+    await notifier.status_changed(session, ticket)
+    return ticket
+
+
+async def reply_to_client(
+    session: AsyncSession, notifier: Notifier, *, actor: Actor, ticket_id: int, text: str
+) -> Ticket:
+    """Answer the client (managers and the assignee); kept in the ticket's history."""
+    employee = require_staff(actor)
+    message = _clean_text(text, required=True)
+    ticket = await ticket_for(session, actor=employee, ticket_id=ticket_id)
+    require(can_work_on(employee, ticket))
+    if ticket.status in FINAL_STATUSES:
+        raise InvalidInput(N_("ticket #{ticket_id} is no longer open"), ticket_id=ticket.id)
+    _event(ticket, TicketEventKind.REPLY, author=employee, text=message)
+    await session.flush()
+    await notifier.staff_replied(session, ticket, employee, message)
+    return ticket
+
+
+async def add_note(session: AsyncSession, *, actor: Actor, ticket_id: int, text: str) -> Ticket:
+    """An internal note, for staff who may see the ticket; never shown to the client."""
+    employee = require_staff(actor)
+    message = _clean_text(text, required=True)
+    ticket = await ticket_for(session, actor=employee, ticket_id=ticket_id)
+    _event(ticket, TicketEventKind.NOTE, author=employee, text=message)
+    await session.flush()
+    return ticket
+
+
+async def client_tickets(
+    session: AsyncSession, client: Client, *, open_only: bool = False, limit: int = 30
+) -> list[Ticket]:
+    """The client's tickets, newest first."""
+    query = (
+        select(Ticket).where(Ticket.client_id == client.id).order_by(Ticket.id.desc()).limit(limit)
+    )
+    if open_only:
+        query = query.where(Ticket.status.not_in(FINAL_STATUSES))
+    return list(await session.scalars(query))
+
+
+async def queue(session: AsyncSession, *, actor: Actor, limit: int = 30) -> list[Ticket]:
+    """Open tickets nobody is assigned to, oldest first (helpers: their clients' only)."""
+    employee = require_staff(actor)
+    query = (
+        select(Ticket)
+        .options(selectinload(Ticket.client))
+        .where(Ticket.assignee_id.is_(None), Ticket.status.in_(OPEN_STATUSES))
+        .order_by(Ticket.id)
+        .limit(limit)
+    )
+    if employee.role is Role.HELPER:
+        query = query.join(Client).where(Client.helper_id == employee.id)
+    return list(await session.scalars(query))
+
+
+async def my_tickets(session: AsyncSession, *, actor: Actor, limit: int = 50) -> list[Ticket]:
+    """The open tickets assigned to the asker (helpers: those of their clients)."""
+    employee = require_staff(actor)
+    query = (
+        select(Ticket)
+        .options(selectinload(Ticket.client))
+        .where(Ticket.status.in_(OPEN_STATUSES))
+        .order_by(Ticket.id)
+        .limit(limit)
+    )
+    if employee.role is Role.HELPER:
+        query = query.join(Client).where(
+            or_(Client.helper_id == employee.id, Ticket.assignee_id == employee.id)
+        )
+    else:
+        query = query.where(Ticket.assignee_id == employee.id)
+    return list(await session.scalars(query))
+
+
+async def queue_size(session: AsyncSession) -> int:
+    """How many open tickets wait for someone."""
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(Ticket)
+            .where(Ticket.assignee_id.is_(None), Ticket.status.in_(OPEN_STATUSES))
+        )
+        or 0
+    )
+
+
+async def remember_ticket_message(
+    session: AsyncSession, *, chat_id: int, message_id: int, ticket_id: int
+) -> None:
+    """Note that a chat message is about a ticket, so a reply to it is filed there."""
+    await insert_if_absent(
+        session,
+        TicketMessage,
+        {
+            "chat_id": chat_id,
+            "message_id": message_id,
+            "ticket_id": ticket_id,
+            "created_at": utcnow(),
+        },
+        conflict_on=["chat_id", "message_id"],
+    )
+
+
+async def ticket_of_message(session: AsyncSession, *, chat_id: int, message_id: int) -> int | None:
+    """The ticket a chat message is about, if any."""
+    link = await session.get(TicketMessage, (chat_id, message_id))
+    return None if link is None else link.ticket_id

@@ -1,0 +1,191 @@
+"""Staff and tickets: /queue, /my, /ticket, /assign, /take, /status, /reply, /note, /digest,
+and the buttons under a ticket card. Clients and strangers get a polite refusal."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm.digest import digest_now
+from crm.errors import InvalidInput
+from crm.i18n import N_
+from crm.notify import Notifier
+from crm.permissions import Actor, require_staff
+from crm.ticket_rules import parse_status
+from crm.tickets import (
+    add_note,
+    assign_ticket,
+    change_status,
+    my_tickets,
+    queue,
+    reply_to_client,
+    take_ticket,
+    ticket_for,
+)
+from db.models import Ticket
+from handlers import keyboards, ticket_texts
+from handlers.filters import IsStaff
+from handlers.ticket_cards import card_markup, send_card, send_files, send_long
+
+
+def _parse(command: CommandObject, name: str, *, rest: bool) -> tuple[int, str]:
+    """``<ticket id>`` and, when ``rest``, the text after it; InvalidInput shows the usage."""
+    words = (command.args or "").strip().split(maxsplit=1)
+    number = words[0].lstrip("#") if words else ""
+    if not number.isdigit() or (rest and len(words) < 2) or (not rest and len(words) > 1):
+        raise InvalidInput(ticket_texts.usage(name))
+    return int(number), words[1] if rest else ""
+
+
+async def show_queue(message: Message, actor: Actor, session: AsyncSession) -> None:
+    await message.answer(ticket_texts.queue(await queue(session, actor=actor)))
+
+
+async def show_mine(message: Message, actor: Actor, session: AsyncSession) -> None:
+    await message.answer(ticket_texts.my_tickets(await my_tickets(session, actor=actor)))
+
+
+async def show_ticket(
+    message: Message, command: CommandObject, actor: Actor, session: AsyncSession, bot: Bot
+) -> None:
+    require_staff(actor)
+    ticket_id, _ = _parse(command, "ticket", rest=False)
+    ticket = await ticket_for(session, actor=actor, ticket_id=ticket_id)
+    await send_card(bot, message.chat.id, ticket, actor)
+
+
+async def assign(
+    message: Message,
+    command: CommandObject,
+    actor: Actor,
+    session: AsyncSession,
+    notifier: Notifier,
+) -> None:
+    require_staff(actor)
+    ticket_id, who = _parse(command, "assign", rest=True)
+    ticket = await assign_ticket(
+        session, notifier, actor=actor, ticket_id=ticket_id, assignee=who.strip()
+    )
+    await message.answer(ticket_texts.assigned(ticket))
+
+
+async def take(
+    message: Message,
+    command: CommandObject,
+    actor: Actor,
+    session: AsyncSession,
+    notifier: Notifier,
+) -> None:
+    require_staff(actor)
+    ticket_id, _ = _parse(command, "take", rest=False)
+    ticket = await take_ticket(session, notifier, actor=actor, ticket_id=ticket_id)
+    await message.answer(ticket_texts.taken(ticket))
+
+
+async def move(
+    message: Message,
+    command: CommandObject,
+    actor: Actor,
+    session: AsyncSession,
+    notifier: Notifier,
+) -> None:
+    require_staff(actor)
+    ticket_id, word = _parse(command, "status", rest=True)
+    ticket = await change_status(
+        session, notifier, actor=actor, ticket_id=ticket_id, status=parse_status(word)
+    )
+    await message.answer(ticket_texts.moved(ticket))
+
+
+async def reply(
+    message: Message,
+    command: CommandObject,
+    actor: Actor,
+    session: AsyncSession,
+    notifier: Notifier,
+) -> None:
+    require_staff(actor)
+    ticket_id, text = _parse(command, "reply", rest=True)
+    ticket = await reply_to_client(session, notifier, actor=actor, ticket_id=ticket_id, text=text)
+    await message.answer(ticket_texts.replied(ticket))
+
+
+async def note(
+    message: Message, command: CommandObject, actor: Actor, session: AsyncSession
+) -> None:
+    require_staff(actor)
+    ticket_id, text = _parse(command, "note", rest=True)
+    ticket = await add_note(session, actor=actor, ticket_id=ticket_id, text=text)
+    await message.answer(ticket_texts.noted(ticket))
+
+
+async def digest(
+    message: Message, actor: Actor, session: AsyncSession, notifier: Notifier, bot: Bot
+) -> None:
+    await send_long(bot, message.chat.id, await digest_now(session, notifier, actor=actor))
+
+
+async def on_ticket_button(
+    query: CallbackQuery,
+    callback_data: keyboards.TicketAction,
+    actor: Actor,
+    session: AsyncSession,
+    notifier: Notifier,
+    bot: Bot,
+) -> None:
+    """A button under a card or a notification; the service checks the right to press it."""
+    action, ticket_id = callback_data.action, callback_data.ticket_id
+    chat_id = query.message.chat.id if query.message else query.from_user.id
+    ticket: Ticket
+    if action == "view":
+        ticket = await ticket_for(session, actor=actor, ticket_id=ticket_id)
+        await query.answer()
+        await send_card(bot, chat_id, ticket, actor)
+        return
+    if action == "files":
+        require_staff(actor)
+        ticket = await ticket_for(session, actor=actor, ticket_id=ticket_id)
+        await query.answer()
+        if ticket.attachments:
+            await send_files(bot, chat_id, ticket)
+        else:
+            await bot.send_message(chat_id, ticket_texts.no_files())
+        return
+    if action == "take":
+        ticket = await take_ticket(session, notifier, actor=actor, ticket_id=ticket_id)
+        answer = ticket_texts.taken(ticket)
+    else:
+        try:
+            status = parse_status(action)
+        except InvalidInput:
+            raise InvalidInput(N_("That button is not valid any more.")) from None
+        ticket = await change_status(
+            session, notifier, actor=actor, ticket_id=ticket_id, status=status
+        )
+        answer = ticket_texts.moved(ticket)
+    await query.answer(answer)
+    if query.message is not None:
+        # The buttons under the card now match the ticket's new status.
+        await bot.edit_message_reply_markup(
+            chat_id=chat_id,
+            message_id=query.message.message_id,
+            reply_markup=card_markup(ticket, actor),
+        )
+    await bot.send_message(chat_id, answer)
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(show_queue, Command("queue"))
+    router.message.register(show_mine, Command("my"))
+    router.message.register(show_ticket, Command("ticket"))
+    router.message.register(assign, Command("assign"))
+    router.message.register(take, Command("take"))
+    router.message.register(move, Command("status"), IsStaff())
+    router.message.register(reply, Command("reply"))
+    router.message.register(note, Command("note"))
+    router.message.register(digest, Command("digest"))
+    router.callback_query.register(on_ticket_button, keyboards.TicketAction.filter())
+    return router

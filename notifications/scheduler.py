@@ -1,0 +1,68 @@
+"""APScheduler jobs: the daily digest at CRM_DIGEST_AT in CRM_TIMEZONE, and housekeeping."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from crm.digest import enqueue_digests
+from crm.notify import Notifier
+from crm.settings import Settings
+from db.engine import Database
+from db.telegram_state import forget_processed_updates
+
+log = logging.getLogger(__name__)
+
+# Enough processed update ids to recognise any redelivery Telegram could still make.
+KEEP_PROCESSED_UPDATES = 100_000
+
+
+async def send_digests(
+    database: Database,
+    notifier: Notifier,
+    settings: Settings,
+    wake: Callable[[], None] | None = None,
+) -> int:
+    """Queue today's digests (business time zone); safe to run twice the same day."""
+    today = datetime.now(settings.zone).date()
+    async with database.writer() as session, session.begin():
+        queued = await enqueue_digests(session, notifier, today)
+    log.info("digests for %s: %d queued", today, queued)
+    if wake is not None:
+        wake()
+    return queued
+
+
+async def prune(database: Database) -> None:
+    """Forget the oldest processed update ids."""
+    async with database.writer() as session, session.begin():
+        removed = await forget_processed_updates(session, KEEP_PROCESSED_UPDATES)
+    log.info("forgot %d old processed update ids", removed)
+
+
+def create_scheduler(
+    settings: Settings,
+    database: Database,
+    notifier: Notifier,
+    wake: Callable[[], None] | None = None,
+) -> AsyncIOScheduler:
+    """The scheduler with its jobs; started and stopped by the runner."""
+    scheduler = AsyncIOScheduler(timezone=settings.zone)
+    scheduler.add_job(
+        send_digests,
+        CronTrigger(
+            hour=settings.digest_at.hour, minute=settings.digest_at.minute, timezone=settings.zone
+        ),
+        args=[database, notifier, settings, wake],
+        id="digest",
+        misfire_grace_time=3600,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        prune, CronTrigger(hour=3, minute=30, timezone=settings.zone), args=[database], id="prune"
+    )
+    return scheduler

@@ -1,0 +1,190 @@
+"""The sender: delivers the outbox at least once, within Telegram's limits.
+
+- 429: waits ``retry_after`` (everything pauses, the message is retried then);
+- 5xx and network errors: retried with exponential backoff and jitter, without end;
+- 403 (the user blocked the bot): the client is marked unreachable, their queue dropped;
+- other 400s: given up, with Telegram's reason kept.
+
+Messages are claimed under a lease, so one whose sender died is delivered after the lease.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+)
+from aiogram.methods import SendMessage
+from aiogram.types import InlineKeyboardMarkup, Message
+
+from crm.clients import mark_unreachable
+from crm.tickets import remember_ticket_message
+from db.base import utcnow
+from db.engine import Database
+from db.outbox import (
+    Claimed,
+    claim_due,
+    fail_pending_for_chat,
+    mark_failed,
+    mark_sent,
+    retry_later,
+)
+from notifications.ratelimit import RateLimiter
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SenderConfig:
+    """How the sender paces itself; the defaults are Telegram's published limits."""
+
+    rate_per_second: float = 30.0
+    per_chat_seconds: float = 1.0
+    lease_seconds: float = 60.0
+    batch_size: int = 60
+    idle_seconds: float = 1.0
+    backoff_base_seconds: float = 1.0
+    backoff_cap_seconds: float = 300.0
+
+
+class OutboxSender:
+    """Claims due outbox messages and sends them through ``bot``."""
+
+    def __init__(self, database: Database, bot: Bot, config: SenderConfig | None = None) -> None:
+        self.database = database
+        self.bot = bot
+        self.config = config or SenderConfig()
+        self.limiter = RateLimiter(self.config.rate_per_second, self.config.per_chat_seconds)
+        self._wakeup = asyncio.Event()
+        # Between claim and send: a test hook that can stand for a crash at that moment.
+        self.before_send: Callable[[Claimed], Awaitable[None]] | None = None
+
+    def wake(self) -> None:
+        """Something was just committed to the outbox: look now rather than at the next tick."""
+        self._wakeup.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until ``stop`` is set."""
+        while not stop.is_set():
+            try:
+                delivered = await self.deliver_due()
+            except Exception:
+                log.exception("outbox pass failed; trying again shortly")
+                delivered = 0
+            if delivered:
+                continue
+            self._wakeup.clear()
+            waiters = {
+                asyncio.ensure_future(stop.wait()),
+                asyncio.ensure_future(self._wakeup.wait()),
+            }
+            _, pending = await asyncio.wait(
+                waiters, timeout=self.config.idle_seconds, return_when=asyncio.FIRST_COMPLETED
+            )
+            for waiter in pending:
+                waiter.cancel()
+
+    async def deliver_due(self) -> int:
+        """Claim one batch of due messages and deliver it; returns how many were claimed."""
+        now = utcnow()
+        lease = now + timedelta(seconds=self.config.lease_seconds)
+        async with self.database.writer() as session, session.begin():
+            batch = await claim_due(
+                session, now=now, lease_until=lease, limit=self.config.batch_size
+            )
+        by_chat: dict[int, list[Claimed]] = defaultdict(list)
+        for message in batch:
+            by_chat[message.chat_id].append(message)
+        await asyncio.gather(*(self._deliver_chat(messages) for messages in by_chat.values()))
+        return len(batch)
+
+    async def _deliver_chat(self, messages: list[Claimed]) -> None:
+        """One chat's messages in order; after one that must wait, the rest wait with it."""
+        for number, message in enumerate(messages):
+            retry_at = await self._deliver(message)
+            if retry_at is not None:
+                later = messages[number + 1 :]
+                if later:
+                    async with self.database.writer() as session, session.begin():
+                        for waiting in later:
+                            await retry_later(
+                                session, waiting.id, at=retry_at, error="waits for an earlier one"
+                            )
+                return
+
+    def _backoff(self, attempts: int) -> float:
+        delay = self.config.backoff_base_seconds * 2 ** min(attempts - 1, 20)
+        jitter = random.uniform(0.5, 1.5)  # noqa: S311
+        return float(min(self.config.backoff_cap_seconds, delay) * jitter)
+
+    async def _deliver(self, message: Claimed) -> datetime | None:
+        """Send one message and record the outcome; returns when to retry, if it must wait."""
+        await self.limiter.wait(message.chat_id)
+        if self.before_send is not None:
+            await self.before_send(message)
+        try:
+            sent = await self._send(message)
+        except TelegramRetryAfter as error:
+            self.limiter.pause(error.retry_after)
+            return await self._record_retry(message, error.retry_after, f"429: {error.message}")
+        except TelegramForbiddenError as error:
+            await self._record_blocked(message, f"403: {error.message}")
+            return None
+        except TelegramBadRequest as error:
+            log.warning("outbox %s refused by Telegram: %s", message.id, error.message)
+            async with self.database.writer() as session, session.begin():
+                await mark_failed(session, message.id, error=f"400: {error.message}")
+            return None
+        except (TimeoutError, TelegramNetworkError, OSError) as error:
+            delay = self._backoff(message.attempts)
+            return await self._record_retry(message, delay, f"network: {error}")
+        except Exception as error:  # 5xx and anything unforeseen: keep trying, never lose it
+            return await self._record_retry(message, self._backoff(message.attempts), repr(error))
+        async with self.database.writer() as session, session.begin():
+            await mark_sent(session, message.id, at=utcnow())
+            if message.ticket_id is not None:
+                await remember_ticket_message(
+                    session,
+                    chat_id=message.chat_id,
+                    message_id=sent.message_id,
+                    ticket_id=message.ticket_id,
+                )
+        return None
+
+    async def _send(self, message: Claimed) -> Message:
+        payload = dict(message.payload)
+        markup = payload.pop("reply_markup", None)
+        if message.method != "sendMessage":
+            raise ValueError(f"unsupported outbox method {message.method}")
+        return await self.bot(
+            SendMessage(
+                chat_id=message.chat_id,
+                reply_markup=InlineKeyboardMarkup.model_validate(markup) if markup else None,
+                **payload,
+            )
+        )
+
+    async def _record_retry(self, message: Claimed, delay: float, error: str) -> datetime:
+        log.info("outbox %s: %s; retrying in %.1f s", message.id, error, delay)
+        at = utcnow() + timedelta(seconds=delay)
+        async with self.database.writer() as session, session.begin():
+            await retry_later(session, message.id, at=at, error=error)
+        return at
+
+    async def _record_blocked(self, message: Claimed, error: str) -> None:
+        log.info("chat %s blocked the bot: %s", message.chat_id, error)
+        async with self.database.writer() as session, session.begin():
+            await mark_failed(session, message.id, error=error)
+            await fail_pending_for_chat(session, message.chat_id, error=error)
+            await mark_unreachable(session, message.chat_id)

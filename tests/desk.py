@@ -1,0 +1,96 @@
+"""A small service desk for the ticket tests: people in the database and in the fake Telegram."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from bot.sandbox.telegram import FakeTelegram, SandboxUser
+from crm.settings import Settings
+from db.engine import Database
+from db.enums import Role
+from db.models import Client, Department, Employee, OutboxMessage, Ticket
+from notifications.sender import SenderConfig
+from tests.conftest import BOT_TOKEN
+
+MARIA, BOB = 7001, 7002
+ANNA, IVAN, TOM, PAVEL = 8101, 8102, 8103, 8104
+
+# Fast enough for tests; the limits themselves are Telegram's.
+FAST_SENDER = SenderConfig(
+    per_chat_seconds=0.05,
+    idle_seconds=0.05,
+    backoff_base_seconds=0.05,
+    backoff_cap_seconds=0.2,
+    lease_seconds=5,
+)
+
+
+def desk_settings(url: str, database_url: str) -> Settings:
+    return Settings(
+        _env_file=None,
+        bot_token=BOT_TOKEN,
+        telegram_api_url=url,
+        database_url=database_url,
+        web_port=0,
+        redis_url=None,
+    )
+
+
+@dataclass
+class People:
+    maria: Client
+    bob: Client
+    anna: Employee
+    ivan: Employee
+    tom: Employee
+    pavel: Employee
+    repair: Department
+
+
+async def add_people(database: Database, fake: FakeTelegram) -> People:
+    """A department, an admin, two specialists, a helper, and two clients (Maria is Pavel's)."""
+    async with database.writer() as session, session.begin():
+        repair = Department(name="Repair workshop", address="12 Lesnaya St.")
+        anna = Employee(
+            telegram_id=ANNA, full_name="Anna Petrova", username="anna", role=Role.ADMIN
+        )
+        ivan = Employee(
+            telegram_id=IVAN, full_name="Ivan Kuznetsov", username="ivan", role=Role.SPECIALIST
+        )
+        tom = Employee(telegram_id=TOM, full_name="Tom Baker", username="tom", role=Role.SPECIALIST)
+        pavel = Employee(
+            telegram_id=PAVEL, full_name="Pavel Orlov", username="pavel", role=Role.HELPER
+        )
+        maria = Client(
+            full_name="Maria Lopez",
+            phone="+34600123456",
+            telegram_id=MARIA,
+            language="en",
+            helper=pavel,
+        )
+        bob = Client(full_name="Bob Stone", phone="+447700900001", telegram_id=BOB, language="en")
+        session.add_all([repair, anna, ivan, tom, pavel, maria, bob])
+    for user_id, first, last in [
+        (MARIA, "Maria", "Lopez"),
+        (BOB, "Bob", "Stone"),
+        (ANNA, "Anna", "Petrova"),
+        (IVAN, "Ivan", "Kuznetsov"),
+        (TOM, "Tom", "Baker"),
+        (PAVEL, "Pavel", "Orlov"),
+    ]:
+        fake.add_user(SandboxUser(id=user_id, first_name=first, last_name=last, language_code="en"))
+    return People(maria, bob, anna, ivan, tom, pavel, repair)
+
+
+async def ticket(database: Database, ticket_id: int) -> Ticket:
+    async with database.reader() as session:
+        found = await session.get(Ticket, ticket_id)
+    assert found is not None
+    return found
+
+
+async def outbox(database: Database) -> list[OutboxMessage]:
+    async with database.reader() as session:
+        return list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
