@@ -100,6 +100,8 @@ async def serve(
     app = create_app(settings, database, sandbox=sandbox is not None)
     if sandbox is not None:
         sandbox_page.mount(app, sandbox, database)
+        # Known before the sender starts, so what is queued for them reaches their chats.
+        await sandbox_page.register_people(sandbox, database)
         bot = create_bot(settings.token, f"{web_url}/sandbox/telegram")
     else:
         bot = create_bot(settings.token, settings.telegram_api_url)

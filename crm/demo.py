@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -9,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.errors import Conflict
 from crm.i18n import N_
-from db.enums import ClientStage, Role
-from db.models import Client, Department, Employee
+from db.base import utcnow
+from db.enums import ClientStage, Role, TicketEventKind, TicketStatus
+from db.models import Client, Department, Employee, Ticket, TicketEvent
 
 # Telegram ids of the demo people: high enough never to be a real account in a sandbox.
 DEMO_STAFF_IDS = range(9_100_000_001, 9_100_000_100)
@@ -67,8 +69,15 @@ async def seed_demo(session: AsyncSession) -> dict[str, int]:
     helper = next(employee for employee in staff if employee.role is Role.HELPER)
     clients = _demo_clients(helper)
     session.add_all(clients)
+    tickets = _demo_tickets(clients, staff, departments)
+    session.add_all(tickets)
     await session.flush()
-    return {"departments": len(departments), "employees": len(staff), "clients": len(clients)}
+    return {
+        "departments": len(departments),
+        "employees": len(staff),
+        "clients": len(clients),
+        "tickets": len(tickets),
+    }
 
 
 def _demo_staff(departments: list[Department]) -> list[Employee]:
@@ -110,3 +119,70 @@ def _demo_clients(helper: Employee) -> list[Client]:
             )
         )
     return clients
+
+
+# (client, department, assignee (staff index) or None, status path, description, days ago)
+_TICKETS = [
+    (0, 0, 2, ["assigned", "in_progress"], "Laptop fan is very loud after the update", 3),
+    (2, 2, 3, ["assigned", "in_progress", "waiting"], "Phone screen cracked, need a quote", 2),
+    (3, 1, None, [], "Home Wi-Fi drops every evening around 8 pm", 1),
+    (1, 0, None, [], "Washing machine shows error E21", 0),
+    (4, 0, 2, ["assigned", "in_progress", "resolved", "closed"], "Printer does not feed paper", 9),
+    (5, 2, 4, ["assigned"], "Tablet will not charge", 1),
+]
+
+
+def _demo_tickets(
+    clients: list[Client], staff: list[Employee], departments: list[Department]
+) -> list[Ticket]:
+    """A queue with work in every state, its history as if people had done it."""
+    tickets = []
+    now = utcnow()
+    manager = staff[1]
+    for client, department, assignee, path, description, days_ago in _TICKETS:
+        opened = now - timedelta(days=days_ago, hours=2)
+        worker = staff[assignee] if assignee is not None else None
+        ticket = Ticket(
+            client=clients[client],
+            department=departments[department],
+            assignee=worker,
+            status=TicketStatus(path[-1]) if path else TicketStatus.NEW,
+            title=description,
+            description=description,
+            created_at=opened,
+            updated_at=opened,
+        )
+        ticket.events.append(
+            TicketEvent(
+                kind=TicketEventKind.CREATED,
+                author_client=clients[client],
+                to_value="new",
+                text=description,
+                created_at=opened,
+            )
+        )
+        if worker is not None:
+            ticket.events.append(
+                TicketEvent(
+                    kind=TicketEventKind.ASSIGNED,
+                    author_employee=manager,
+                    to_value=worker.full_name,
+                    created_at=opened + timedelta(minutes=20),
+                )
+            )
+        previous = "new"
+        for step, status in enumerate(path, start=1):
+            ticket.events.append(
+                TicketEvent(
+                    kind=TicketEventKind.STATUS,
+                    author_employee=manager if status == "assigned" else worker,
+                    from_value=previous,
+                    to_value=status,
+                    created_at=opened + timedelta(minutes=20 + 30 * step),
+                )
+            )
+            previous = status
+        if ticket.status is TicketStatus.CLOSED:
+            ticket.closed_at = opened + timedelta(days=1)
+        tickets.append(ticket)
+    return tickets

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.i18n import N_, load_catalogs
 from crm.telegram_html import escape, split_html
-from crm.ticket_rules import STATUS_NAMES
+from crm.ticket_rules import CLIENT_STATUS_NAMES, STATUS_NAMES
 from db.base import utcnow
 from db.enums import OutboxStatus, TicketStatus
 from db.models import Client, Employee, OutboxMessage, Ticket
@@ -49,8 +49,9 @@ class Notifier:
         catalog = self.catalogs.get(language)
         return catalog.gettext(message) if catalog else message
 
-    def status_name(self, language: str, status: TicketStatus) -> str:
-        return self.translate(language, STATUS_NAMES[status])
+    def status_name(self, language: str, status: TicketStatus, *, for_client: bool = False) -> str:
+        names = CLIENT_STATUS_NAMES if for_client else STATUS_NAMES
+        return self.translate(language, names[status])
 
     async def enqueue(
         self,
@@ -131,7 +132,7 @@ class Notifier:
         """The client hears of every status change, with what it asks of them."""
         lang = self.language_of(ticket.client)
         text = self.translate(lang, N_("🔔 Request #{ticket_id}: {status}.")).format(
-            ticket_id=ticket.id, status=self.status_name(lang, ticket.status)
+            ticket_id=ticket.id, status=self.status_name(lang, ticket.status, for_client=True)
         )
         hint = {
             TicketStatus.WAITING: N_("We need an answer from you: reply to this message."),

@@ -33,11 +33,15 @@ STATUS_NAMES = {
     S.NEW: N_("new"),
     S.ASSIGNED: N_("assigned"),
     S.IN_PROGRESS: N_("in progress"),
-    S.WAITING: N_("waiting for you"),
+    S.WAITING: N_("waiting for the client"),
     S.RESOLVED: N_("resolved"),
     S.CLOSED: N_("closed"),
     S.CANCELLED: N_("cancelled"),
 }
+
+
+# What clients read: the same, but said to them.
+CLIENT_STATUS_NAMES = {**STATUS_NAMES, S.WAITING: N_("waiting for you")}
 
 
 def parse_status(word: str) -> TicketStatus:

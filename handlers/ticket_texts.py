@@ -8,15 +8,15 @@ from datetime import datetime
 from aiogram import html
 from aiogram.utils.i18n import gettext as _
 
-from crm.ticket_rules import STATUS_NAMES
+from crm.ticket_rules import CLIENT_STATUS_NAMES, STATUS_NAMES
 from db.enums import TicketEventKind, TicketStatus
 from db.models import Ticket, TicketEvent
 
 LABEL_LENGTH = 40
 
 
-def status_name(status: TicketStatus) -> str:
-    return _(STATUS_NAMES[status])
+def status_name(status: TicketStatus, *, for_client: bool = False) -> str:
+    return _((CLIENT_STATUS_NAMES if for_client else STATUS_NAMES)[status])
 
 
 def short(text: str, length: int = LABEL_LENGTH) -> str:
@@ -24,13 +24,17 @@ def short(text: str, length: int = LABEL_LENGTH) -> str:
 
 
 def label(ticket: Ticket) -> str:
-    """A button label: ``#12 · in progress · Laptop fan``."""
-    return short(f"#{ticket.id} · {status_name(ticket.status)} · {ticket.title}", 60)
+    """A client's button label: ``#12 · in progress · Laptop fan``."""
+    return short(
+        f"#{ticket.id} · {status_name(ticket.status, for_client=True)} · {ticket.title}", 60
+    )
 
 
-def line(ticket: Ticket, *, with_client: bool = False) -> str:
-    who = f"{html.quote(ticket.client.full_name)}: " if with_client else ""
-    return f"#{ticket.id} · {status_name(ticket.status)} · {who}{html.quote(short(ticket.title))}"
+def line(ticket: Ticket, *, for_staff: bool) -> str:
+    """One line of a listing; staff also see whose ticket it is."""
+    who = f"{html.quote(ticket.client.full_name)}: " if for_staff else ""
+    status = status_name(ticket.status, for_client=not for_staff)
+    return f"#{ticket.id} · {status} · {who}{html.quote(short(ticket.title))}"
 
 
 def ask_description() -> str:
@@ -97,7 +101,7 @@ def client_status(open_tickets: Sequence[Ticket]) -> str:
     if not open_tickets:
         return _("You have no open requests. /new opens one.")
     lines = [_("Open requests:")]
-    lines += [line(ticket) for ticket in open_tickets]
+    lines += [line(ticket, for_staff=False) for ticket in open_tickets]
     return "\n".join(lines)
 
 
@@ -106,7 +110,7 @@ def queue(tickets: Sequence[Ticket]) -> str:
         return _("The queue is empty: every open ticket has someone on it.")
     return "\n".join(
         [_("Waiting for someone ({count}):").format(count=len(tickets))]
-        + [line(ticket, with_client=True) for ticket in tickets]
+        + [line(ticket, for_staff=True) for ticket in tickets]
     )
 
 
@@ -115,7 +119,7 @@ def my_tickets(tickets: Sequence[Ticket]) -> str:
         return _("You have no open tickets.")
     return "\n".join(
         [_("Your open tickets ({count}):").format(count=len(tickets))]
-        + [line(ticket, with_client=True) for ticket in tickets]
+        + [line(ticket, for_staff=True) for ticket in tickets]
     )
 
 
@@ -131,7 +135,7 @@ def _author(event: TicketEvent) -> str:
     return _("someone")
 
 
-def _event_line(event: TicketEvent) -> str:
+def _event_line(event: TicketEvent, for_client: bool) -> str:
     who = _author(event)
     text = html.quote(event.text or "")
     kind = event.kind
@@ -140,10 +144,11 @@ def _event_line(event: TicketEvent) -> str:
     elif kind is TicketEventKind.ASSIGNED:
         what = _("assigned it to {name}").format(name=html.quote(event.to_value or ""))
     elif kind is TicketEventKind.STATUS:
-        what = "{old} → {new}".format(
-            old=status_name(TicketStatus(event.from_value)) if event.from_value else "",
-            new=status_name(TicketStatus(event.to_value)) if event.to_value else "",
+        old, new = (
+            status_name(TicketStatus(value), for_client=for_client) if value else ""
+            for value in (event.from_value, event.to_value)
         )
+        what = f"{old} → {new}"
     elif kind is TicketEventKind.REPLY:
         what = _("answered: {text}").format(text=text)
     elif kind is TicketEventKind.NOTE:
@@ -155,7 +160,7 @@ def _event_line(event: TicketEvent) -> str:
 
 def card(ticket: Ticket, *, for_staff: bool) -> str:
     """The ticket's card and history; clients never see internal notes."""
-    lines = [html.bold(f"#{ticket.id} · {status_name(ticket.status)}")]
+    lines = [html.bold(f"#{ticket.id} · {status_name(ticket.status, for_client=not for_staff)}")]
     client = html.quote(ticket.client.full_name)
     if for_staff:
         phone = f" ({html.quote(ticket.client.phone)})" if ticket.client.phone else ""
@@ -172,7 +177,7 @@ def card(ticket: Ticket, *, for_staff: bool) -> str:
     lines += ["", html.quote(ticket.description) if ticket.description else "—", ""]
     lines.append(html.bold(_("History")))
     events = [event for event in ticket.events if for_staff or event.visible_to_client]
-    lines += [_event_line(event) for event in events]
+    lines += [_event_line(event, for_client=not for_staff) for event in events]
     return "\n".join(lines)
 
 

@@ -164,3 +164,17 @@ def test_seed_demo_fills_only_an_empty_database(tmp_path: Path) -> None:
         rows(tmp_path, "SELECT (SELECT count(*) FROM employees), (SELECT count(*) FROM clients)")
         == counts
     )
+
+
+def test_digest_is_queued_once_a_day(tmp_path: Path) -> None:
+    assert crm(tmp_path, "seed", "--demo").returncode == 0
+    first = crm(tmp_path, "digest")
+    assert first.returncode == 0, first.stderr
+    queued = int(first.stdout.strip().rsplit(" ", 1)[1])
+    assert queued >= 3  # the demo has assigned work and a queue for the managers
+    assert rows(tmp_path, "SELECT count(*) FROM outbox WHERE dedupe_key LIKE 'digest:%#0'") == [
+        (queued,)
+    ]
+    again = crm(tmp_path, "digest")
+    assert again.stdout.strip() == "digests queued: 0"
+    assert "CRM_BOT_TOKEN" in one_line_error(crm(tmp_path, "digest", "--now"))

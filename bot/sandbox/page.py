@@ -27,7 +27,8 @@ _NEWCOMER_IDS = itertools.count(9_300_000_001)
 LONG_POLL_SECONDS = 20.0
 
 
-def _user_for(person: Employee | Client) -> SandboxUser:
+def sandbox_user(person: Employee | Client) -> SandboxUser:
+    """The Telegram account of a person of the business, as the sandbox plays it."""
     first, _, last = person.full_name.partition(" ")
     assert person.telegram_id is not None
     return SandboxUser(
@@ -51,6 +52,8 @@ def _message_json(message: ChatMessage) -> dict[str, Any]:
             for row in (message.reply_markup or {}).get("inline_keyboard", [])
         ],
         "contact": message.contact,
+        "photo": message.photo is not None,
+        "document": (message.document or {}).get("file_name"),
         "reply_to": message.reply_to,
         "edited": message.edited,
     }
@@ -60,21 +63,25 @@ async def page(request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC / "sandbox.html")
 
 
+async def register_people(fake: FakeTelegram, database: Database) -> list[dict[str, Any]]:
+    """Make every person of the business known to the sandbox; returns them for the picker."""
+    async with database.reader() as session:
+        staff, clients = await people_on_telegram(session)
+    listed: list[dict[str, Any]] = []
+    for employee in staff:
+        user = fake.add_user(sandbox_user(employee))
+        listed.append({"id": user.id, "name": employee.full_name, "kind": employee.role.value})
+    for client in clients:
+        user = fake.add_user(sandbox_user(client))
+        listed.append({"id": user.id, "name": client.full_name, "kind": "client"})
+    return listed
+
+
 async def people(request: web.Request) -> web.Response:
     """Everyone the sandbox can act as: staff, clients, and newcomers made here."""
     fake = request.app[FAKE]
-    async with request.app[SANDBOX_DATABASE].reader() as session:
-        staff, clients = await people_on_telegram(session)
-    listed: list[dict[str, Any]] = []
-    known: set[int] = set()
-    for employee in staff:
-        user = fake.add_user(_user_for(employee))
-        known.add(user.id)
-        listed.append({"id": user.id, "name": employee.full_name, "kind": employee.role.value})
-    for client in clients:
-        user = fake.add_user(_user_for(client))
-        known.add(user.id)
-        listed.append({"id": user.id, "name": client.full_name, "kind": "client"})
+    listed = await register_people(fake, request.app[SANDBOX_DATABASE])
+    known = {person["id"] for person in listed}
     for user in fake.users.values():
         if user.id not in known:
             listed.append({"id": user.id, "name": user.full_name, "kind": "newcomer"})
@@ -155,6 +162,28 @@ async def send(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
+async def send_file(request: web.Request) -> web.Response:
+    """The person sends a photo or a document (only its name travels: the sandbox keeps no
+    file contents), with the message text as its caption."""
+    user_id = _user_id(request)
+    form = await request.post()
+    upload = form.get("file")
+    caption = str(form.get("text") or "") or None
+    if not isinstance(upload, web.FileField) or not upload.filename:
+        raise web.HTTPBadRequest(text="choose a file first")
+    fake = request.app[FAKE]
+    if (upload.content_type or "").startswith("image/"):
+        fake.send_photo(user_id, caption)
+    else:
+        fake.send_document(
+            user_id,
+            upload.filename[:200],
+            caption,
+            mime_type=upload.content_type or "application/octet-stream",
+        )
+    return web.json_response({"ok": True})
+
+
 async def press(request: web.Request) -> web.Response:
     """The person presses a button, found by its text (inline or reply keyboard)."""
     user_id = _user_id(request)
@@ -178,6 +207,7 @@ def mount(app: web.Application, fake: FakeTelegram, database: Database) -> None:
     sandbox.router.add_get("/chats/{user_id}", chat)
     sandbox.router.add_post("/chats/{user_id}/messages", send)
     sandbox.router.add_post("/chats/{user_id}/press", press)
+    sandbox.router.add_post("/chats/{user_id}/files", send_file)
     sandbox.add_subapp("/telegram", telegram.create_app(fake))
 
     async def to_page(request: web.Request) -> web.StreamResponse:

@@ -4,13 +4,20 @@
 let current = null;   // the id of the person being played
 let version = -1;     // the chat version last drawn
 let polling = 0;      // increases on every switch, so an old poll loop stops
+let replyTo = null;   // the message the next one answers (Telegram's "reply")
 
 const $ = (id) => document.getElementById(id);
 
 function showError(text) { $("error").textContent = text || ""; }
 
+function setReply(message) {
+  replyTo = message ? message.id : null;
+  $("replying").hidden = !message;
+  $("replying-to").textContent = message ? message.text.slice(0, 80) : "";
+}
+
 async function post(url, fields) {
-  const body = new URLSearchParams(fields);
+  const body = fields instanceof FormData ? fields : new URLSearchParams(fields);
   const response = await fetch(url, { method: "POST", body });
   if (!response.ok) { showError(await response.text()); return null; }
   showError("");
@@ -41,6 +48,7 @@ async function loadPeople() {
 function choose(person) {
   current = person.id;
   version = -1;
+  setReply(null);
   polling += 1;
   $("chat-title").textContent = "You are " + person.name + " (" + person.kind + ")";
   $("composer").hidden = false;
@@ -61,8 +69,27 @@ function draw(chat) {
   for (const message of chat.messages) {
     const item = document.createElement("li");
     item.className = message.from_bot ? "bot" : "user";
+    if (message.reply_to) {
+      const quoted = chat.messages.find((other) => other.id === message.reply_to);
+      const quote = document.createElement("span");
+      quote.className = "quote";
+      quote.textContent = quoted ? quoted.text.slice(0, 80) : "…";
+      item.append(quote);
+    }
     // Always as text: what the bot sent is shown the way Telegram shows it, never as markup.
-    item.textContent = message.contact ? "📱 " + message.contact.phone_number : message.text;
+    let body = message.text;
+    if (message.contact) body = "📱 " + message.contact.phone_number;
+    if (message.photo) body = "🖼 photo" + (message.text ? "\n" + message.text : "");
+    if (message.document) body = "📄 " + message.document + (message.text ? "\n" + message.text : "");
+    item.append(body);
+    if (message.from_bot) {
+      const reply = document.createElement("button");
+      reply.type = "button";
+      reply.className = "reply";
+      reply.textContent = "↩ Reply";
+      reply.addEventListener("click", () => { setReply(message); $("text").focus(); });
+      item.append(reply);
+    }
     if (message.buttons.length) {
       const row = document.createElement("div");
       row.className = "inline";
@@ -114,8 +141,20 @@ async function poll(generation) {
 $("composer").addEventListener("submit", async (event) => {
   event.preventDefault();
   const text = $("text").value;
-  if (!text.trim() || current === null) return;
-  if (await post(`/sandbox/chats/${current}/messages`, { text })) $("text").value = "";
+  const file = $("file").files[0];
+  if (current === null || (!text.trim() && !file)) return;
+  let sent;
+  if (file) {
+    const form = new FormData();
+    form.append("text", text);
+    form.append("file", file);
+    sent = await post(`/sandbox/chats/${current}/files`, form);
+  } else {
+    const fields = { text };
+    if (replyTo !== null) fields.reply_to = replyTo;
+    sent = await post(`/sandbox/chats/${current}/messages`, fields);
+  }
+  if (sent) { $("text").value = ""; $("file").value = ""; setReply(null); }
 });
 
 $("text").addEventListener("keydown", (event) => {
@@ -124,6 +163,8 @@ $("text").addEventListener("keydown", (event) => {
     $("composer").requestSubmit();
   }
 });
+
+$("reply-cancel").addEventListener("click", () => setReply(null));
 
 $("newcomer").addEventListener("submit", async (event) => {
   event.preventDefault();

@@ -1,0 +1,176 @@
+"""The outbox sender and the digest against a real database and the fake Bot API over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator
+from datetime import date
+
+import pytest
+from aiogram import Bot
+
+from bot.factory import create_bot
+from bot.sandbox.telegram import FakeTelegram
+from crm.digest import enqueue_digests
+from crm.notify import Notifier
+from crm.tickets import open_ticket
+from db.engine import Database
+from db.enums import OutboxStatus, TicketStatus
+from db.outbox import Claimed
+from notifications.ratelimit import RateLimiter
+from notifications.sender import OutboxSender, SenderConfig
+from tests.conftest import BOT_TOKEN
+from tests.desk import ANNA, IVAN, MARIA, PAVEL, TOM, People, add_people, outbox
+from tests.e2e import eventually_async
+
+QUICK = SenderConfig(
+    per_chat_seconds=0.0, idle_seconds=0.05, backoff_base_seconds=0.05, lease_seconds=0.5
+)
+
+
+@pytest.fixture
+async def bot(fake_telegram: tuple[FakeTelegram, str]) -> AsyncIterator[Bot]:
+    _, url = fake_telegram
+    telegram_bot = create_bot(BOT_TOKEN, url)
+    yield telegram_bot
+    await telegram_bot.session.close()
+
+
+@pytest.fixture
+async def people(database: Database, fake_telegram: tuple[FakeTelegram, str]) -> People:
+    return await add_people(database, fake_telegram[0])
+
+
+async def queue_messages(database: Database, chat_id: int, count: int) -> None:
+    notifier = Notifier("en")
+    async with database.writer() as session, session.begin():
+        for number in range(count):
+            await notifier.enqueue(session, chat_id, f"message {number}")
+
+
+async def test_a_sender_killed_between_claim_and_send_delivers_after_restart_once(
+    database: Database, bot: Bot, fake_telegram: tuple[FakeTelegram, str], people: People
+) -> None:
+    fake, _ = fake_telegram
+    await queue_messages(database, MARIA, 1)
+    crashed = OutboxSender(database, bot, QUICK)
+    claimed = asyncio.Event()
+
+    async def die_here(message: Claimed) -> None:
+        claimed.set()
+        await asyncio.Event().wait()  # the process is stuck here until it is killed
+
+    crashed.before_send = die_here
+    attempt = asyncio.create_task(crashed.deliver_due())
+    await claimed.wait()
+    attempt.cancel()  # killed after claiming, before sending
+    await asyncio.gather(attempt, return_exceptions=True)
+    assert fake.bot_messages(MARIA) == []
+    [leased] = await outbox(database)
+    assert leased.status is OutboxStatus.PENDING and leased.lease_until is not None
+
+    restarted = OutboxSender(database, bot, QUICK)
+    assert await restarted.deliver_due() == 0  # the lease still holds
+    await eventually_async(restarted.deliver_due, what="the lease to run out")
+    assert [m.text for m in fake.bot_messages(MARIA)] == ["message 0"]
+    [sent] = await outbox(database)
+    assert sent.status is OutboxStatus.SENT and sent.attempts == 2
+
+
+async def test_two_senders_never_send_one_message_twice(
+    database: Database, bot: Bot, fake_telegram: tuple[FakeTelegram, str], people: People
+) -> None:
+    fake, _ = fake_telegram
+    for chat in (MARIA, IVAN, TOM, ANNA):
+        await queue_messages(database, chat, 10)
+    first, second = OutboxSender(database, bot, QUICK), OutboxSender(database, bot, QUICK)
+    while sum(await asyncio.gather(first.deliver_due(), second.deliver_due())):
+        pass
+    for chat in (MARIA, IVAN, TOM, ANNA):
+        assert [m.text for m in fake.bot_messages(chat)] == [f"message {n}" for n in range(10)]
+    assert {m.status for m in await outbox(database)} == {OutboxStatus.SENT}
+
+
+async def test_the_sender_keeps_telegrams_limits(
+    database: Database, bot: Bot, fake_telegram: tuple[FakeTelegram, str], people: People
+) -> None:
+    fake, _ = fake_telegram
+    await queue_messages(database, MARIA, 3)
+    for chat in (IVAN, TOM, ANNA, PAVEL):
+        await queue_messages(database, chat, 1)
+    sender = OutboxSender(database, bot, SenderConfig(rate_per_second=10, per_chat_seconds=0.5))
+    started = asyncio.get_running_loop().time()
+    stamps: list[tuple[float, int]] = []
+    original = fake.call
+
+    def timed(method: str, params: dict[str, object]) -> object:
+        if method == "sendMessage":
+            stamps.append(
+                (asyncio.get_running_loop().time() - started, int(str(params["chat_id"])))
+            )
+        return original(method, params)
+
+    fake.call = timed  # type: ignore[method-assign]
+    while await sender.deliver_due():
+        pass
+    assert len(stamps) == 7
+    times = sorted(at for at, _ in stamps)
+    assert all(b - a >= 0.1 - 0.01 for a, b in itertools.pairwise(times))
+    marias = [at for at, chat in stamps if chat == MARIA]
+    assert all(b - a >= 0.5 - 0.01 for a, b in itertools.pairwise(marias))
+
+
+def test_the_rate_limiter_reserves_in_order() -> None:
+    now = [100.0]
+    limiter = RateLimiter(rate=30, per_chat=1.0, clock=lambda: now[0])
+    starts = [limiter.reserve(chat) for chat in (1, 2, 1, 3, 1)]
+    assert starts[:2] == [100.0, pytest.approx(100 + 1 / 30)]
+    assert starts[2] == 101.0 and starts[4] == 102.0  # one a second to chat 1
+    limiter.pause(5)
+    assert limiter.reserve(4) == 105.0
+
+
+async def test_a_permanent_400_is_given_up_with_its_reason(
+    database: Database, bot: Bot, fake_telegram: tuple[FakeTelegram, str], people: People
+) -> None:
+    notifier = Notifier("en")
+    async with database.writer() as session, session.begin():
+        await notifier.enqueue(session, 424242, "to nobody")  # a chat Telegram does not know
+    await OutboxSender(database, bot, QUICK).deliver_due()
+    [failed] = await outbox(database)
+    assert failed.status is OutboxStatus.FAILED
+    assert failed.last_error == "400: Bad Request: chat not found"
+
+
+async def test_the_digest_goes_once_per_employee_per_day(
+    database: Database, bot: Bot, fake_telegram: tuple[FakeTelegram, str], people: People
+) -> None:
+    fake, _ = fake_telegram
+    notifier = Notifier("en")
+    async with database.writer() as session, session.begin():
+        first = await open_ticket(session, client=people.maria, description="Fan <noise>")
+        second = await open_ticket(session, client=people.bob, description="Cracked screen")
+        first.assignee_id = people.ivan.id
+        first.status = TicketStatus.IN_PROGRESS
+        second.status = TicketStatus.NEW
+    day = date(2026, 11, 23)
+
+    async def run_once() -> int:
+        async with database.writer() as session, session.begin():
+            return await enqueue_digests(session, notifier, day)
+
+    counts = await asyncio.gather(run_once(), run_once())  # two processes, or a double fire
+    assert sorted(counts) == [0, 3]  # Ivan (his ticket), Pavel (his client's), Anna (the queue)
+    assert await run_once() == 0
+    while await OutboxSender(database, bot, QUICK).deliver_due():
+        pass
+    [ivans] = fake.bot_messages(IVAN)
+    assert ivans.text.startswith("☀️ Your open tickets: 1")
+    assert "#1 · in progress · Maria Lopez: Fan <noise>" in ivans.text
+    [annas] = fake.bot_messages(ANNA)
+    assert "Unassigned in the queue: 1 (/queue)" in annas.text
+    assert len(fake.bot_messages(PAVEL)) == 1
+    assert fake.bot_messages(TOM) == []  # nothing open: no digest
+    async with database.writer() as session, session.begin():
+        assert await enqueue_digests(session, notifier, date(2026, 11, 24)) == 3
