@@ -37,6 +37,15 @@ async def eventually(check: Callable[[], T | None], timeout: float = 10.0, what:
     return await eventually_async(checked, timeout, what)
 
 
+async def handled(fake: FakeTelegram) -> None:
+    """Wait until the bot has confirmed every update: handled and committed.
+
+    The bot answers from inside a handler, before its transaction commits; a test that reads
+    the database after seeing the answer waits for this first.
+    """
+    await eventually(lambda: fake.pending_updates() == 0, what="every update handled")
+
+
 def last_message_id(fake: FakeTelegram, chat_id: int) -> int:
     """A mark: ``bot_said(..., after=mark)`` waits for something newer."""
     messages = fake.messages(chat_id)
@@ -54,7 +63,9 @@ async def bot_said(
         ]
         return matching[-1] if matching else None
 
-    return await eventually(found, what=f"{fragment!r} in chat {chat_id}")
+    message = await eventually(found, what=f"{fragment!r} in chat {chat_id}")
+    await handled(fake)
+    return message
 
 
 async def bot_replies(fake: FakeTelegram, chat_id: int, count: int) -> list[ChatMessage]:
@@ -64,7 +75,9 @@ async def bot_replies(fake: FakeTelegram, chat_id: int, count: int) -> list[Chat
         messages = fake.bot_messages(chat_id)
         return messages if len(messages) >= count else None
 
-    return await eventually(enough, what=f"{count} bot messages in chat {chat_id}")
+    messages = await eventually(enough, what=f"{count} bot messages in chat {chat_id}")
+    await handled(fake)
+    return messages
 
 
 class Product:

@@ -289,7 +289,8 @@ async def test_webhook_mode_checks_the_secret_and_applies_each_update_once(
                     hook, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
                 )
                 assert right.status == 200
-        [ask] = await bot_replies(fake, NEWCOMER.id, 1)
+        # Webhook mode: nothing polls the fake, so wait on the chat itself.
+        [ask] = await eventually(lambda: fake.bot_messages(NEWCOMER.id), what="the answer")
         assert "share your phone number" in ask.text
         assert len(fake.bot_messages(NEWCOMER.id)) == 1
     finally:
