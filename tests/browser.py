@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
+from playwright.async_api import Page, async_playwright
 
 CHROMIUM = os.environ.get("CRM_CHROMIUM", "/usr/bin/chromium")
 # The flags keep Chromium from reaching out to the network, which this machine does not have.
@@ -27,3 +30,17 @@ def require_chromium() -> str:
             pytest.fail(f"Chromium not found at {CHROMIUM}, and CRM_REQUIRE_BROWSER is set")
         pytest.skip(f"Chromium not found at {CHROMIUM}: apt-get install chromium to run this")
     return CHROMIUM
+
+
+@asynccontextmanager
+async def browser_page(url: str) -> AsyncIterator[Page]:
+    """A page of a fresh headless Chromium, opened at ``url``; skips when Chromium is missing."""
+    chromium = require_chromium()
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = await browser.new_page()
+            await page.goto(url)
+            yield page
+        finally:
+            await browser.close()

@@ -4,24 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from playwright.async_api import async_playwright, expect
+from playwright.async_api import expect
 from sqlalchemy import select
 
 from crm.settings import Settings
 from db.models import Client
-from tests.browser import CHROMIUM_ARGS, require_chromium
+from tests.browser import browser_page
 from tests.e2e import Product, eventually_async
 
 
 async def test_a_newcomer_registers_in_the_sandbox_page(sqlite_url: str, in_tmp_dir: Path) -> None:
-    chromium = require_chromium()
     product = Product(Settings(_env_file=None, database_url=sqlite_url, web_port=0))
     running = await product.start()
     try:
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            page = await browser.new_page()
-            await page.goto(f"{running.web_url}/sandbox")
+        async with browser_page(f"{running.web_url}/sandbox") as page:
             await expect(page.get_by_role("button", name="Olga Smirnova owner")).to_be_visible()
 
             await page.get_by_label("Name").fill("Zoé <Newman>")
@@ -40,7 +36,6 @@ async def test_a_newcomer_registers_in_the_sandbox_page(sqlite_url: str, in_tmp_
                 "Merci, Zoé <Newman> !"
             )
             await page.screenshot(path=str(in_tmp_dir / "sandbox.png"), full_page=True)
-            await browser.close()
 
         async def card() -> Client | None:
             async with running.database.reader() as session:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from playwright.async_api import Page, async_playwright, expect
+from playwright.async_api import Page, expect
 
 from crm.settings import Settings
-from tests.browser import CHROMIUM_ARGS, require_chromium
+from tests.browser import browser_page
 from tests.e2e import Product
 
 # A 1×1 PNG, enough for the page to treat the file as a photo.
@@ -31,16 +31,12 @@ async def say(page: Page, text: str) -> None:
 async def test_a_ticket_with_a_photo_goes_through_the_desk(
     sqlite_url: str, in_tmp_dir: Path
 ) -> None:
-    chromium = require_chromium()
     photo = in_tmp_dir / "router.png"
     photo.write_bytes(PIXEL)
     product = Product(Settings(_env_file=None, database_url=sqlite_url, web_port=0))
     running = await product.start()
     try:
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            page = await browser.new_page()
-            await page.goto(f"{running.web_url}/sandbox/")
+        async with browser_page(f"{running.web_url}/sandbox/") as page:
             chat = page.locator("#messages")
 
             await act_as(page, "John Carter client")
@@ -77,6 +73,5 @@ async def test_a_ticket_with_a_photo_goes_through_the_desk(
             await say(page, "/digest")
             await expect(chat).to_contain_text("☀️ Your open tickets: 2")
             await page.screenshot(path=str(in_tmp_dir / "desk.png"), full_page=True)
-            await browser.close()
     finally:
         await product.stop()
