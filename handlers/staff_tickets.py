@@ -20,6 +20,7 @@ from crm.tickets import (
     change_status,
     my_tickets,
     queue,
+    remember_ticket_message,
     reply_to_client,
     take_ticket,
     ticket_for,
@@ -142,7 +143,11 @@ async def on_ticket_button(
     if action == "view":
         ticket = await ticket_for(session, actor=actor, ticket_id=ticket_id)
         await query.answer()
-        await send_card(bot, chat_id, ticket, actor)
+        card = await send_card(bot, chat_id, ticket, actor)
+        # A client's Telegram reply to their card is filed on the ticket.
+        await remember_ticket_message(
+            session, chat_id=chat_id, message_id=card.message_id, ticket_id=ticket.id
+        )
         return
     if action == "files":
         require_staff(actor)

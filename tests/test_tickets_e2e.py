@@ -529,3 +529,17 @@ async def test_html_and_5000_character_texts_arrive_whole_and_as_text(
     await eventually_async(lambda: _all_sent(database), what="the long answer delivered")
     got = "".join(m.text for m in fake.bot_messages(MARIA) if "x" * 100 in m.text)
     assert ("x" * 5000) in got.replace("\n", "")
+
+
+async def test_a_reply_to_the_card_from_tickets_is_filed_on_that_ticket(
+    desk: tuple[Product, Database, People], fake: FakeTelegram
+) -> None:
+    _, database, _ = desk
+    await open_request(fake, "Camera lens is scratched")
+    fake.send_text(MARIA, "/tickets")
+    listing = await bot_said(fake, MARIA, "Your requests")
+    fake.press(MARIA, listing.buttons()[0])
+    card = await bot_said(fake, MARIA, "History")
+    fake.send_text(MARIA, "It is the rear camera", reply_to=card.message_id)
+    await bot_said(fake, MARIA, "Added to request #1.")
+    assert (await events(database, 1))[-1][0] == "client_message"
