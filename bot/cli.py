@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NoReturn
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from crm.demo import seed_demo
+from crm.demo import DEMO_PASSWORD, seed_demo
 from crm.errors import DomainError
 from crm.notify import Notifier
 from crm.settings import Settings
@@ -160,6 +160,10 @@ def _banner(running: Running) -> None:
     if running.sandbox is not None:
         lines.append(f"  Sandbox:    {running.web_url}/sandbox/  (no CRM_BOT_TOKEN is set)")
         lines.append("  Open the sandbox in a browser to chat with the bot as a client or staff.")
+        lines.append(
+            f"  Demo staff sign in to the admin site as olga (owner), anna (admin), ivan "
+            f"(specialist) or pavel (helper), password {DEMO_PASSWORD}."
+        )
     lines.append("Press Ctrl-C to stop.")
     print("\n".join(lines), flush=True)
 

@@ -29,6 +29,7 @@ from handlers.i18n import CatalogI18n
 from notifications.scheduler import create_scheduler
 from notifications.sender import OutboxSender, SenderConfig
 from web.app import create_app
+from web.keys import OPEN_PATHS
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ async def serve(
     """Migrate, start everything, run until ``stop`` is set, then shut down in order."""
     await asyncio.to_thread(upgrade, settings.database_url)
     database = Database(settings.database_url)
-    ensure_secret_key(settings)
+    secret_key = ensure_secret_key(settings)
     sandbox: FakeTelegram | None = None
     if settings.sandbox:
         sandbox = FakeTelegram(SANDBOX_TOKEN)
@@ -97,17 +98,25 @@ async def serve(
     sock = _bind(settings.web_host, settings.web_port)
     host, port = sock.getsockname()[:2]
     web_url = f"http://{_loopback(host)}:{port}"
-    app = create_app(settings, database, sandbox=sandbox is not None)
     if sandbox is not None:
-        sandbox_page.mount(app, sandbox, database)
-        # Known before the sender starts, so what is queued for them reaches their chats.
-        await sandbox_page.register_people(sandbox, database)
         bot = create_bot(settings.token, f"{web_url}/sandbox/telegram")
     else:
         bot = create_bot(settings.token, settings.telegram_api_url)
     i18n = CatalogI18n(default_locale=settings.default_language)
     notifier = Notifier(settings.default_language)
     sender = OutboxSender(database, bot, sender_config)
+    app = create_app(
+        settings,
+        database,
+        secret_key=secret_key,
+        notifier=notifier,
+        after_commit=sender.wake,
+        sandbox=sandbox is not None,
+    )
+    if sandbox is not None:
+        sandbox_page.mount(app, sandbox, database)
+        # Known before the sender starts, so what is queued for them reaches their chats.
+        await sandbox_page.register_people(sandbox, database)
     dispatcher = create_dispatcher(
         settings, database, i18n=i18n, notifier=notifier, after_commit=sender.wake
     )
@@ -121,6 +130,7 @@ async def serve(
         SimpleRequestHandler(
             dispatcher, bot, secret_token=secret, handle_in_background=False
         ).register(app, path=webhook_path)
+        app[OPEN_PATHS].add(webhook_path)
 
     # Long polls (the sandbox page, the sandbox's getUpdates) end when their client goes away,
     # so a stop is not held up by requests nobody waits for any more.

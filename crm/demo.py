@@ -10,9 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.errors import Conflict
 from crm.i18n import N_
+from crm.passwords import hash_password
 from db.base import utcnow
 from db.enums import ClientStage, Role, TicketEventKind, TicketStatus
 from db.models import Client, Department, Employee, Ticket, TicketEvent
+
+# Every demo employee signs in to the admin site with their first name and this password.
+DEMO_PASSWORD = "frontdoor-demo"  # noqa: S105 - a published demo password, not a secret
 
 # Telegram ids of the demo people: high enough never to be a real account in a sandbox.
 DEMO_STAFF_IDS = range(9_100_000_001, 9_100_000_100)
@@ -82,6 +86,7 @@ async def seed_demo(session: AsyncSession) -> dict[str, int]:
 
 def _demo_staff(departments: list[Department]) -> list[Employee]:
     staff = []
+    password_hash = hash_password(DEMO_PASSWORD)
     for telegram_id, row in zip(DEMO_STAFF_IDS, _STAFF, strict=False):
         name, username, role, position, department, experience, salary, language = row
         staff.append(
@@ -95,6 +100,8 @@ def _demo_staff(departments: list[Department]) -> list[Employee]:
                 experience_years=experience,
                 salary=None if salary is None else Decimal(salary),
                 language=language,
+                web_login=name.split()[0].lower(),
+                password_hash=password_hash,
             )
         )
     return staff

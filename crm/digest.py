@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from crm.notify import Notifier
-from crm.permissions import Actor, require_staff
+from crm.permissions import Actor, is_manager, require_staff
 from crm.staff import active_staff_with_telegram
-from crm.ticket_rules import OPEN_STATUSES, is_manager
+from crm.ticket_rules import OPEN_STATUSES
 from crm.tickets import my_tickets, queue_size
 from db.models import Client, Employee, Ticket
 

@@ -12,10 +12,12 @@ from typing import Any
 class DomainError(Exception):
     """Base of every refusal the business rules make."""
 
-    def __init__(self, message: str, **params: Any) -> None:
+    def __init__(self, message: str, *, field: str | None = None, **params: Any) -> None:
         super().__init__(message.format(**params) if params else message)
         self.message = message
         self.params = params
+        # The form field the refusal is about, so a page can show it next to that field.
+        self.field = field
 
 
 class NotFound(DomainError):

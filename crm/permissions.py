@@ -47,7 +47,14 @@ def audience_of(actor: Actor) -> Audience:
 
 def is_manager(actor: Actor) -> bool:
     """Owners and administrators act on everything."""
-    return isinstance(actor, Employee) and actor.role in MANAGER_ROLES
+    return isinstance(actor, Employee) and actor.active and actor.role in MANAGER_ROLES
+
+
+def require_manager(actor: Actor) -> Employee:
+    """``actor`` as an owner or administrator, or PermissionDenied."""
+    if isinstance(actor, Employee) and actor.active and actor.role in MANAGER_ROLES:
+        return actor
+    raise PermissionDenied(N_("Only owners and administrators may do this."))
 
 
 def require_staff(actor: Actor) -> Employee:

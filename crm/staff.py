@@ -129,3 +129,9 @@ async def active_staff_with_telegram(session: AsyncSession) -> list[Employee]:
         .order_by(Employee.id)
     )
     return list(result)
+
+
+async def get_active_employee(session: AsyncSession, employee_id: int) -> Employee | None:
+    """The employee if they exist and still work here."""
+    employee = await session.get(Employee, employee_id)
+    return employee if employee is not None and employee.active else None

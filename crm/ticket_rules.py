@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from crm.errors import InvalidInput, PermissionDenied
 from crm.i18n import N_
-from crm.permissions import MANAGER_ROLES, Actor
+from crm.permissions import MANAGER_ROLES, Actor, is_manager
 from db.enums import Role, TicketStatus
 from db.models import Client, Employee, Ticket
 
@@ -77,10 +77,6 @@ def check_move(ticket: Ticket, to: TicketStatus) -> None:
             old=STATUS_NAMES[ticket.status],
             new=STATUS_NAMES[to],
         )
-
-
-def is_manager(actor: Actor) -> bool:
-    return isinstance(actor, Employee) and actor.active and actor.role in MANAGER_ROLES
 
 
 def can_see(actor: Actor, ticket: Ticket) -> bool:

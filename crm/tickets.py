@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
 from crm.notify import Notifier
-from crm.permissions import Actor, require_staff
+from crm.permissions import Actor, is_manager, require_staff
 from crm.ticket_rules import (
     FINAL_STATUSES,
     OPEN_STATUSES,
@@ -23,7 +23,6 @@ from crm.ticket_rules import (
     can_take,
     can_work_on,
     check_move,
-    is_manager,
     require,
 )
 from db.base import utcnow
@@ -55,7 +54,7 @@ class AttachmentDraft:
     file_size: int | None = None
 
 
-def _clean_text(text: str | None, *, required: bool) -> str:
+def clean_text(text: str | None, *, required: bool) -> str:
     cleaned = (text or "").strip()
     if required and not cleaned:
         raise InvalidInput(N_("the text must not be empty"))
@@ -66,7 +65,7 @@ def _clean_text(text: str | None, *, required: bool) -> str:
     return cleaned
 
 
-def _title(description: str, attachment: AttachmentDraft | None) -> str:
+def title_of(description: str, attachment: AttachmentDraft | None) -> str:
     first_line = description.strip().splitlines()[0] if description.strip() else ""
     if not first_line and attachment is not None:
         first_line = attachment.file_name or attachment.kind.value
@@ -108,7 +107,7 @@ async def ticket_for(session: AsyncSession, *, actor: Actor, ticket_id: int) -> 
     return ticket
 
 
-def _event(
+def record_event(
     ticket: Ticket,
     kind: TicketEventKind,
     *,
@@ -148,7 +147,9 @@ def _attach(ticket: Ticket, event: TicketEvent, draft: AttachmentDraft | None) -
 
 
 def _move(ticket: Ticket, to: TicketStatus, author: Actor) -> None:
-    _event(ticket, TicketEventKind.STATUS, author=author, from_value=ticket.status, to_value=to)
+    record_event(
+        ticket, TicketEventKind.STATUS, author=author, from_value=ticket.status, to_value=to
+    )
     ticket.status = to
     ticket.closed_at = utcnow() if to in FINAL_STATUSES else None
 
@@ -167,7 +168,7 @@ async def open_ticket(
     attachment: AttachmentDraft | None = None,
 ) -> Ticket:
     """A new ticket from ``client``; it waits in the queue until someone is assigned."""
-    text = _clean_text(description, required=attachment is None)
+    text = clean_text(description, required=attachment is None)
     department = None
     if department_id is not None:
         department = await session.get(Department, department_id)
@@ -177,13 +178,13 @@ async def open_ticket(
         client=client,
         department=department,
         status=TicketStatus.NEW,
-        title=_title(text, attachment),
+        title=title_of(text, attachment),
         description=text,
         events=[],
         attachments=[],
     )
     session.add(ticket)
-    event = _event(
+    event = record_event(
         ticket, TicketEventKind.CREATED, author=client, to_value=TicketStatus.NEW, text=text
     )
     _attach(ticket, event, attachment)
@@ -204,13 +205,13 @@ async def add_client_message(
 
     Returns the ticket and whether it was reopened.
     """
-    message = _clean_text(text, required=attachment is None)
+    message = clean_text(text, required=attachment is None)
     ticket = await ticket_for(session, actor=client, ticket_id=ticket_id)
     if ticket.status in FINAL_STATUSES:
         raise InvalidInput(
             N_("request #{ticket_id} is closed; send it as a new request"), ticket_id=ticket.id
         )
-    event = _event(ticket, TicketEventKind.CLIENT_MESSAGE, author=client, text=message)
+    event = record_event(ticket, TicketEventKind.CLIENT_MESSAGE, author=client, text=message)
     _attach(ticket, event, attachment)
     reopened = ticket.status is TicketStatus.RESOLVED
     if reopened:
@@ -254,7 +255,7 @@ async def _assign(
             ticket_id=ticket.id,
             name=assignee.full_name,
         )
-    _event(
+    record_event(
         ticket,
         TicketEventKind.ASSIGNED,
         author=actor,
@@ -321,12 +322,12 @@ async def reply_to_client(
 ) -> Ticket:
     """Answer the client (managers and the assignee); kept in the ticket's history."""
     employee = require_staff(actor)
-    message = _clean_text(text, required=True)
+    message = clean_text(text, required=True)
     ticket = await ticket_for(session, actor=employee, ticket_id=ticket_id)
     require(can_work_on(employee, ticket))
     if ticket.status in FINAL_STATUSES:
         raise InvalidInput(N_("ticket #{ticket_id} is no longer open"), ticket_id=ticket.id)
-    _event(ticket, TicketEventKind.REPLY, author=employee, text=message)
+    record_event(ticket, TicketEventKind.REPLY, author=employee, text=message)
     await session.flush()
     await notifier.staff_replied(session, ticket, employee, message)
     return ticket
@@ -335,9 +336,9 @@ async def reply_to_client(
 async def add_note(session: AsyncSession, *, actor: Actor, ticket_id: int, text: str) -> Ticket:
     """An internal note, for staff who may see the ticket; never shown to the client."""
     employee = require_staff(actor)
-    message = _clean_text(text, required=True)
+    message = clean_text(text, required=True)
     ticket = await ticket_for(session, actor=employee, ticket_id=ticket_id)
-    _event(ticket, TicketEventKind.NOTE, author=employee, text=message)
+    record_event(ticket, TicketEventKind.NOTE, author=employee, text=message)
     await session.flush()
     return ticket
 

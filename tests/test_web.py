@@ -1,50 +1,397 @@
-"""The admin site's application: health and the headers every page carries."""
+"""The admin site through aiohttp's test client, on a real database."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import AsyncIterator
-from pathlib import Path
+from datetime import timedelta
 
 import pytest
-from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import func, select
 
+from bot.sandbox.telegram import FakeTelegram
 from crm.settings import Settings
+from db.base import utcnow
 from db.engine import Database
+from db.enums import OutboxStatus, TicketStatus
+from db.models import Client, Department, Employee, OutboxMessage, Ticket
+from tests.desk import People, add_people
+from tests.site import PASSWORD, give_logins, post_form, sign_in, token
+from tests.site import Client as SiteClient
 from web.app import create_app
+
+SECRET = "test-secret-key"
 
 
 @pytest.fixture
-async def client(database: Database) -> AsyncIterator[TestClient[web.Request, web.Application]]:
+async def people(database: Database) -> People:
+    found = await add_people(database, FakeTelegram("1:t"))
+    await give_logins(database, found.anna, found.ivan, found.tom, found.pavel)
+    return found
+
+
+@pytest.fixture
+async def client(database: Database, people: People) -> AsyncIterator[SiteClient]:
     settings = Settings(_env_file=None)
-    async with TestClient(TestServer(create_app(settings, database))) as test_client:
+    app = create_app(settings, database, secret_key=SECRET)
+    async with TestClient(TestServer(app)) as test_client:
         yield test_client
 
 
-async def test_health_reports_the_database(
-    client: TestClient[web.Request, web.Application],
-) -> None:
+async def add_tickets(database: Database, people: People, count: int) -> None:
+    """``count`` tickets, a day apart, alternating clients; Ivan has the even ones."""
+    now = utcnow()
+    async with database.writer() as session, session.begin():
+        for number in range(count):
+            session.add(
+                Ticket(
+                    client_id=people.maria.id if number % 2 == 0 else people.bob.id,
+                    assignee_id=people.ivan.id if number % 2 == 0 else None,
+                    status=TicketStatus.IN_PROGRESS if number % 2 == 0 else TicketStatus.NEW,
+                    department_id=people.repair.id if number % 3 == 0 else None,
+                    title=f"Problem {number}",
+                    description=f"Problem {number} in detail",
+                    created_at=now - timedelta(days=count - number),
+                    updated_at=now,
+                )
+            )
+
+
+async def test_health_needs_no_sign_in(client: SiteClient) -> None:
     response = await client.get("/healthz")
     assert response.status == 200
     assert await response.json() == {"status": "ok", "database": True}
 
 
-async def test_health_is_503_when_the_database_does_not_answer(tmp_path: Path) -> None:
+async def test_health_is_503_when_the_database_does_not_answer() -> None:
     broken = Database("postgresql+asyncpg://nobody@127.0.0.1:9/nothing")  # a closed port
-    settings = Settings(_env_file=None)
-    async with TestClient(TestServer(create_app(settings, broken))) as test_client:
+    app = create_app(Settings(_env_file=None), broken, secret_key=SECRET)
+    async with TestClient(TestServer(app)) as test_client:
         response = await test_client.get("/healthz")
         assert response.status == 503
         assert (await response.json())["database"] is False
     await broken.dispose()
 
 
-async def test_pages_carry_security_headers(
-    client: TestClient[web.Request, web.Application],
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/tickets",
+        "/tickets/1",
+        "/tickets.csv",
+        "/clients",
+        "/employees",
+        "/departments",
+        "/departments/new",
+    ],
+)
+async def test_every_page_needs_a_session(client: SiteClient, path: str) -> None:
+    response = await client.get(path, allow_redirects=False)
+    assert response.status == 302
+    assert response.headers["Location"].startswith("/sign-in?next=")
+
+
+async def test_sign_in_sets_a_safe_cookie_and_sign_out_ends_it(client: SiteClient) -> None:
+    signed = await sign_in(client, "anna")
+    assert signed.status == 302 and signed.headers["Location"] == "/"
+    cookie = signed.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    home = await client.get("/")
+    assert home.status == 200
+    page = await home.text()
+    assert "Dashboard" in page and "Anna Petrova (admin)" in page
+    assert home.headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in home.headers["Content-Security-Policy"]
+    out = await post_form(client, "/sign-out", {}, page="/")
+    assert out.status == 302
+    after = await client.get("/", allow_redirects=False)
+    assert after.status == 302
+
+
+async def test_a_new_session_on_sign_in(client: SiteClient) -> None:
+    await client.get("/sign-in")
+    before = {cookie.key: cookie.value for cookie in client.session.cookie_jar}
+    await sign_in(client, "anna")
+    after = {cookie.key: cookie.value for cookie in client.session.cookie_jar}
+    assert after["frontdoor_session"] != before.get("frontdoor_session")
+
+
+async def test_wrong_passwords_are_throttled_per_account(client: SiteClient) -> None:
+    for _ in range(5):
+        wrong = await sign_in(client, "anna", "not the password")
+        assert wrong.status == 401
+        assert "Wrong login or password." in await wrong.text()
+    locked = await sign_in(client, "anna")  # even the right password waits now
+    assert locked.status == 429
+    assert "Too many failed attempts" in await locked.text()
+
+
+async def test_forms_without_the_csrf_token_are_refused(
+    client: SiteClient,
+    database: Database,
 ) -> None:
-    response = await client.get("/")
+    await sign_in(client, "anna")
+    forged = await client.post("/departments/new", data={"name": "Forged"}, allow_redirects=False)
+    assert forged.status == 403
+    assert "did not come from this site" in await forged.text()
+    wrong = await client.post(
+        "/departments/new", data={"name": "Forged", "csrf_token": "guess"}, allow_redirects=False
+    )
+    assert wrong.status == 403
+    async with database.reader() as session:
+        assert (
+            await session.scalar(
+                select(func.count()).select_from(Department).where(Department.name == "Forged")
+            )
+            == 0
+        )
+
+
+@pytest.mark.parametrize("login", ["ivan", "pavel"])
+async def test_managers_pages_are_403_for_specialists_and_helpers(
+    client: SiteClient,
+    login: str,
+) -> None:
+    await sign_in(client, login)
+    for path in ("/employees", "/departments", "/departments/new", "/clients/new"):
+        response = await client.get(path)
+        assert response.status == 403, path
+        assert "Only owners and administrators may do this." in await response.text()
+
+
+async def test_each_role_sees_its_own_tickets(
+    client: SiteClient,
+    database: Database,
+    people: People,
+) -> None:
+    await add_tickets(database, people, 6)
+    await sign_in(client, "pavel")  # helper of Maria: the even tickets
+    page = await (await client.get("/tickets")).text()
+    assert "6 tickets" not in page and "3 tickets" in page
+    assert "Problem 1<" not in page and "Problem 0<" in page
+    other = await client.get("/tickets/2")
+    assert other.status == 404
+    await post_form(client, "/sign-out", {}, page="/")
+    await sign_in(client, "tom")  # a specialist: his own (none) and the queue (the odd ones)
+    page = await (await client.get("/tickets")).text()
+    assert "3 tickets" in page and "Problem 1<" in page and "Problem 0<" not in page
+
+
+async def test_filters_alone_and_combined(
+    client: SiteClient,
+    database: Database,
+    people: People,
+) -> None:
+    await add_tickets(database, people, 10)
+    await sign_in(client, "anna")
+
+    async def ids(query: str) -> list[str]:
+        response = await client.get(f"/tickets?{query}")
+        assert response.status == 200
+        text = await response.text()
+        links = [part.split('"')[0] for part in text.split('<a href="/tickets/')[1:]]
+        return [link for link in links if link.isdigit()]
+
+    assert len(await ids("")) == 10
+    assert len(await ids("client=Maria")) == 5
+    assert len(await ids(f"client={people.bob.id}")) == 5
+    assert len(await ids("status=new")) == 5
+    assert len(await ids("status=new&status=in_progress")) == 10
+    assert len(await ids(f"assignee={people.ivan.id}")) == 5
+    assert len(await ids("assignee=none")) == 5
+    assert len(await ids(f"department={people.repair.id}")) == 4
+    assert await ids("q=Problem 7") == ["8"]
+    today = utcnow().date()
+    recent = await ids(f"from={(today - timedelta(days=3)).isoformat()}")
+    assert len(recent) == 3
+    six_days_ago, two_days_ago = today - timedelta(days=6), today - timedelta(days=2)
+    span = await ids(f"from={six_days_ago.isoformat()}&to={two_days_ago.isoformat()}")
+    assert len(span) == 5
+    combined = await ids(
+        f"client=Maria&status=in_progress&assignee={people.ivan.id}"
+        f"&from={(today - timedelta(days=6)).isoformat()}"
+    )
+    assert len(combined) == 3
+    bad = await client.get("/tickets?from=yesterday&to=2026-01-01&department=x")
+    assert bad.status == 200
+    text = await bad.text()
+    assert (
+        "From must be a date (YYYY-MM-DD)" in text and "Department must be a whole number" in text
+    )
+    backwards = await client.get("/tickets?from=2026-05-01&to=2026-04-01")
+    assert "the start date is after the end date" in await backwards.text()
+
+
+async def test_pagination_walks_every_row_once(
+    client: SiteClient,
+    database: Database,
+    people: People,
+) -> None:
+    await add_tickets(database, people, 120)
+    await sign_in(client, "anna")
+    seen: list[str] = []
+    url = "/tickets?status=new&status=in_progress"
+    pages = 0
+    while url:
+        text = await (await client.get(url)).text()
+        assert "120 tickets" in text
+        links = [part.split('"')[0] for part in text.split('<a href="/tickets/')[1:]]
+        seen += [link for link in links if link.isdigit()]
+        pages += 1
+        url = (
+            text.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+            if 'rel="next"' in text
+            else ""
+        )
+    assert pages == 3
+    assert len(seen) == 120 and len(set(seen)) == 120
+    assert seen == sorted(seen, key=int, reverse=True)  # newest first
+    broken = await client.get("/tickets?after=%%%")
+    assert "that page link is broken" in await broken.text()
+
+
+async def test_csv_export_holds_exactly_the_filtered_rows(
+    client: SiteClient,
+    database: Database,
+    people: People,
+) -> None:
+    await add_tickets(database, people, 30)
+    async with database.writer() as session, session.begin():
+        maria = await session.get(Client, people.maria.id)
+        assert maria is not None
+        maria.full_name = '=HYPERLINK("x")'  # a formula must not run in a spreadsheet
+    await sign_in(client, "anna")
+    response = await client.get(f"/tickets.csv?assignee={people.ivan.id}")
     assert response.status == 200
-    assert "Frontdoor CRM" in await response.text()
-    assert "sandbox" not in (await response.text()).lower()
-    assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(await response.text())))
+    assert rows[0] == [
+        "id",
+        "created",
+        "status",
+        "client",
+        "phone",
+        "assignee",
+        "department",
+        "title",
+    ]
+    assert len(rows) == 16
+    assert {row[5] for row in rows[1:]} == {"Ivan Kuznetsov"}
+    assert {row[3] for row in rows[1:]} == {'\'=HYPERLINK("x")'}
+
+
+async def test_validation_errors_appear_next_to_their_field(
+    client: SiteClient,
+    database: Database,
+) -> None:
+    await sign_in(client, "anna")
+    response = await post_form(client, "/departments/new", {"name": "Repair workshop"})
+    assert response.status == 400
+    text = await response.text()
+    assert 'id="name-error">there is already a department called Repair workshop' in text
+    response = await post_form(
+        client,
+        "/employees/new",
+        {"full_name": "", "role": "specialist", "salary": "lots", "experience_years": "3"},
+    )
+    assert response.status == 400
+    text = await response.text()
+    assert 'id="salary-error">Salary must be a number' in text
+    response = await post_form(
+        client, "/clients/new", {"full_name": "Ann", "phone": "12", "stage": "lead"}
+    )
+    assert response.status == 400
+    assert 'id="phone-error">12 is not a phone number' in await response.text()
+
+
+async def test_crud_of_a_department_with_a_refused_delete(
+    client: SiteClient,
+    database: Database,
+    people: People,
+) -> None:
+    await sign_in(client, "anna")
+    created = await post_form(
+        client, "/departments/new", {"name": "Branch Lyon", "address": "3 rue de la Paix"}
+    )
+    assert created.status == 302 and created.headers["Location"] == "/departments"
+    listing = await (await client.get("/departments")).text()
+    assert "Department saved." in listing and "Branch Lyon" in listing
+    async with database.reader() as session:
+        lyon = await session.scalar(select(Department).where(Department.name == "Branch Lyon"))
+    assert lyon is not None and lyon.is_branch
+    edited = await post_form(client, f"/departments/{lyon.id}/edit", {"name": "Branch Lyon 2"})
+    assert edited.status == 302
+    confirm = await client.get(f"/departments/{lyon.id}/delete")
+    assert "Delete the department Branch Lyon 2?" in await confirm.text()
+    deleted = await post_form(client, f"/departments/{lyon.id}/delete", {})
+    assert deleted.status == 302
+    # A department somebody works in is not deleted: the page says why.
+    async with database.writer() as session, session.begin():
+        ivan = await session.get(Employee, people.ivan.id)
+        assert ivan is not None
+        ivan.department_id = people.repair.id
+    refused = await post_form(client, f"/departments/{people.repair.id}/delete", {})
+    assert refused.status == 409
+    assert "still has 1 employees" in await refused.text()
+
+
+async def test_assigning_in_the_site_tells_the_employee_through_the_outbox(
+    client: SiteClient,
+    database: Database,
+    people: People,
+) -> None:
+    await add_tickets(database, people, 2)
+    await sign_in(client, "anna")
+    page = await client.get("/tickets/2")
+    assert "Assign to" in await page.text()
+    done = await post_form(
+        client, "/tickets/2/assign", {"assignee": str(people.tom.id)}, page="/tickets/2"
+    )
+    assert done.status == 302
+    async with database.reader() as session:
+        queued = list(await session.scalars(select(OutboxMessage)))
+        ticket = await session.get(Ticket, 2)
+    assert ticket is not None and ticket.assignee_id == people.tom.id
+    assert ticket.status is TicketStatus.ASSIGNED
+    to_tom = [m for m in queued if m.chat_id == people.tom.telegram_id]
+    assert to_tom and to_tom[0].payload["text"].startswith("📌 Ticket #2 is assigned to you.")
+    assert all(m.status is OutboxStatus.PENDING for m in queued)
+    impossible = await post_form(
+        client, "/tickets/2/status", {"status": "closed"}, page="/tickets/2"
+    )
+    assert impossible.status == 400
+    assert "cannot go from assigned to closed" in await impossible.text()
+
+
+async def test_client_text_is_escaped_in_pages(
+    client: SiteClient,
+    database: Database,
+    people: People,
+) -> None:
+    async with database.writer() as session, session.begin():
+        session.add(
+            Ticket(
+                client_id=people.maria.id,
+                status=TicketStatus.NEW,
+                title="<script>alert(1)</script>",
+                description="<script>alert(1)</script>",
+            )
+        )
+    await sign_in(client, "anna")
+    for path in ("/tickets", "/tickets/1"):
+        text = await (await client.get(path)).text()
+        assert "<script>alert(1)</script>" not in text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+async def test_unknown_pages_are_404_pages(client: SiteClient) -> None:
+    await sign_in(client, "anna")
+    for path in ("/tickets/999", "/clients/999", "/nothing-here"):
+        response = await client.get(path)
+        assert response.status == 404
+        assert "Not found" in await response.text()
+    assert await token(client, "/")
+    assert PASSWORD

@@ -1,22 +1,41 @@
-"""The admin site's aiohttp application (sign-in and the admin pages build on this)."""
+"""The admin site's aiohttp application."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import hashlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
+from aiohttp_session import setup as setup_sessions
+from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
 from crm.health import database_answers
+from crm.notify import Notifier
 from crm.settings import Settings
 from db.engine import Database
+from web import middlewares
+from web.flash import take_flashes
+from web.keys import (
+    AFTER_COMMIT,
+    DATABASE,
+    NOTIFIER,
+    OPEN_PATHS,
+    SANDBOX_ENABLED,
+    SETTINGS,
+    THROTTLE,
+    VIEWER,
+)
+from web.texts import status_name
+from web.throttle import Throttle
+from web.views import auth, clients, dashboard, departments, employees, tickets
 
-SETTINGS = web.AppKey("settings", Settings)
-DATABASE = web.AppKey("database", Database)
-SANDBOX_ENABLED = web.AppKey("sandbox_enabled", bool)
 TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+SESSION_MAX_AGE = 12 * 3600
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -29,36 +48,99 @@ async def healthz(request: web.Request) -> web.Response:
     )
 
 
-@aiohttp_jinja2.template("home.html")
-async def home(request: web.Request) -> dict[str, object]:
-    return {"sandbox": request.app[SANDBOX_ENABLED]}
+async def _page_context(request: web.Request) -> dict[str, Any]:
+    context: dict[str, Any] = {"me": request.get(VIEWER), "status_name": status_name}
+    if middlewares.is_admin(request):
+        context["csrf_token"] = await middlewares.csrf_token(request)
+        context["flashes"] = await take_flashes(request)
+    return context
 
 
-@web.middleware
-async def security_headers(
-    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
-) -> web.StreamResponse:
-    response = await handler(request)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
-    )
-    return response
+def _cookie_key(secret_key: str) -> bytes:
+    # The cookie cipher wants 32 bytes; any configured secret is stretched to that.
+    return hashlib.sha256(secret_key.encode()).digest()
 
 
-def create_app(settings: Settings, database: Database, *, sandbox: bool = False) -> web.Application:
-    """The admin site; the composition root may mount more (the webhook, the sandbox) on it."""
-    app = web.Application(middlewares=[security_headers])
+def create_app(
+    settings: Settings,
+    database: Database,
+    *,
+    secret_key: str,
+    notifier: Notifier | None = None,
+    after_commit: Callable[[], None] | None = None,
+    sandbox: bool = False,
+    secure_cookies: bool = False,
+) -> web.Application:
+    """The admin site; the composition root may mount more on it (the webhook, the sandbox)."""
+    app = web.Application(middlewares=[middlewares.security_headers])
     app[SETTINGS] = settings
     app[DATABASE] = database
+    app[NOTIFIER] = notifier or Notifier(settings.default_language)
+    app[THROTTLE] = Throttle()
     app[SANDBOX_ENABLED] = sandbox
+    app[OPEN_PATHS] = set()
+    if after_commit is not None:
+        app[AFTER_COMMIT] = after_commit
+    setup_sessions(
+        app,
+        EncryptedCookieStorage(
+            _cookie_key(secret_key),
+            cookie_name="frontdoor_session",
+            max_age=SESSION_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=secure_cookies,
+        ),
+    )
+    app.middlewares.extend(
+        [
+            middlewares.error_pages,
+            middlewares.database_session,
+            middlewares.signed_in,
+            middlewares.csrf,
+        ]
+    )
     aiohttp_jinja2.setup(
         app,
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=jinja2.select_autoescape(default=True),
+        context_processors=[_page_context],
     )
-    app.router.add_get("/", home, name="home")
-    app.router.add_get("/healthz", healthz, name="healthz")
+    _routes(app)
     return app
+
+
+def _routes(app: web.Application) -> None:
+    route = app.router
+    route.add_get("/healthz", healthz, name="healthz")
+    route.add_static("/static", STATIC, name="static")
+    route.add_get("/sign-in", auth.sign_in_page, name="sign_in")
+    route.add_post("/sign-in", auth.sign_in)
+    route.add_post("/sign-out", auth.sign_out, name="sign_out")
+    route.add_get("/", dashboard.home, name="home")
+
+    route.add_get("/tickets", tickets.ticket_list, name="tickets")
+    route.add_get("/tickets.csv", tickets.ticket_csv, name="tickets_csv")
+    route.add_route("*", "/tickets/new", tickets.ticket_form, name="ticket_new")
+    route.add_get("/tickets/{ticket_id:\\d+}", tickets.ticket_page, name="ticket")
+    route.add_route("*", "/tickets/{ticket_id:\\d+}/edit", tickets.ticket_form)
+    route.add_route("*", "/tickets/{ticket_id:\\d+}/delete", tickets.ticket_delete)
+    route.add_post(
+        "/tickets/{ticket_id:\\d+}/{action:assign|take|status|reply|note}", tickets.ticket_action
+    )
+
+    for path, listing, form, delete in (
+        (
+            "departments",
+            departments.department_list,
+            departments.department_form,
+            departments.department_delete,
+        ),
+        ("employees", employees.employee_list, employees.employee_form, employees.employee_delete),
+        ("clients", clients.client_list, clients.client_form, clients.client_delete),
+    ):
+        route.add_get(f"/{path}", listing, name=path)
+        route.add_route("*", f"/{path}/new", form)
+        route.add_route("*", f"/{path}/{{id:\\d+}}/edit", form)
+        route.add_route("*", f"/{path}/{{id:\\d+}}/delete", delete)
+    route.add_get("/clients/{id:\\d+}", clients.client_page, name="client")

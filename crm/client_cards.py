@@ -1,0 +1,166 @@
+"""The client card as the admin site manages it: search, create, change, delete."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from crm.errors import Conflict, InvalidInput, NotFound
+from crm.i18n import N_, SHIPPED_LANGUAGES
+from crm.permissions import Actor, require_manager, require_staff
+from crm.phones import normalize_phone
+from crm.staff import MAX_NAME_LENGTH, clean_username
+from db.enums import ClientStage, Role
+from db.models import Client, Employee, Ticket
+
+CLIENTS_PAGE = 50
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class ClientForm:
+    full_name: str
+    phone: str = ""
+    email: str = ""
+    username: str = ""
+    language: str = ""
+    stage: ClientStage = ClientStage.LEAD
+    topic: str = ""
+    method_of_work: str = ""
+    notes: str = ""
+    source: str = ""
+    unreachable: bool = False
+    helper_id: int | None = None
+
+
+async def list_clients(
+    session: AsyncSession, *, actor: Actor, search: str = "", page: int = 1
+) -> tuple[list[Client], bool]:
+    """A page of clients (a helper sees only theirs); returns them and whether more follow."""
+    viewer = require_staff(actor)
+    query = (
+        select(Client).options(selectinload(Client.helper)).order_by(Client.full_name, Client.id)
+    )
+    if viewer.role is Role.HELPER:
+        query = query.where(Client.helper_id == viewer.id)
+    elif viewer.role is Role.SPECIALIST:
+        query = query.where(
+            Client.id.in_(select(Ticket.client_id).where(Ticket.assignee_id == viewer.id))
+        )
+    if search.strip():
+        pattern = f"%{search.strip()}%"
+        query = query.where(
+            or_(
+                Client.full_name.ilike(pattern),
+                Client.phone.ilike(pattern),
+                Client.email.ilike(pattern),
+                Client.username.ilike(pattern),
+            )
+        )
+    offset = (max(page, 1) - 1) * CLIENTS_PAGE
+    rows = list(await session.scalars(query.offset(offset).limit(CLIENTS_PAGE + 1)))
+    return rows[:CLIENTS_PAGE], len(rows) > CLIENTS_PAGE
+
+
+async def get_client(session: AsyncSession, *, actor: Actor, client_id: int) -> Client:
+    """A client card the asker may see (others do not exist, as far as they know)."""
+    viewer = require_staff(actor)
+    client = await session.get(Client, client_id, options=[selectinload(Client.helper)])
+    visible = client is not None and (
+        viewer.role in (Role.OWNER, Role.ADMIN)
+        or (viewer.role is Role.HELPER and client.helper_id == viewer.id)
+        or (
+            viewer.role is Role.SPECIALIST
+            and await session.scalar(
+                select(func.count())
+                .select_from(Ticket)
+                .where(Ticket.client_id == client_id, Ticket.assignee_id == viewer.id)
+            )
+        )
+    )
+    if client is None or not visible:
+        raise NotFound(N_("that client does not exist"))
+    return client
+
+
+async def save_client(
+    session: AsyncSession, *, actor: Actor, form: ClientForm, client_id: int | None
+) -> Client:
+    """Create or change a client card (owners and administrators)."""
+    require_manager(actor)
+    name = form.full_name.strip()
+    if not name:
+        raise InvalidInput(N_("the name must not be empty"), field="full_name")
+    if len(name) > MAX_NAME_LENGTH:
+        raise InvalidInput(
+            N_("the name is longer than {length} characters"),
+            field="full_name",
+            length=MAX_NAME_LENGTH,
+        )
+    phone = None
+    if form.phone.strip():
+        try:
+            phone = normalize_phone(form.phone)
+        except InvalidInput as error:
+            raise InvalidInput(error.message, field="phone", **error.params) from error
+    email = form.email.strip().lower() or None
+    if email is not None and not _EMAIL.match(email):
+        raise InvalidInput(N_("{email} is not an e-mail address"), field="email", email=email)
+    for column, value, field, message in (
+        (Client.phone, phone, "phone", N_("another client has the phone number {value}")),
+        (Client.email, email, "email", N_("another client has the e-mail address {value}")),
+    ):
+        if value is not None:
+            holder = await session.scalar(select(Client).where(column == value))
+            if holder is not None and holder.id != client_id:
+                raise InvalidInput(message, field=field, value=value)
+    if form.language and form.language not in SHIPPED_LANGUAGES:
+        raise InvalidInput(N_("unknown language"), field="language")
+    if form.helper_id is not None:
+        helper = await session.get(Employee, form.helper_id)
+        if helper is None or not helper.active:
+            raise InvalidInput(N_("that employee does not exist"), field="helper_id")
+    client = (
+        Client()
+        if client_id is None
+        else await get_client(session, actor=actor, client_id=client_id)
+    )
+    client.full_name = name
+    client.phone = phone
+    client.email = email
+    client.username = clean_username(form.username)
+    client.language = form.language or None
+    client.stage = form.stage
+    client.topic = form.topic.strip() or None
+    client.method_of_work = form.method_of_work.strip() or None
+    client.notes = form.notes.strip() or None
+    client.source = form.source.strip() or None
+    client.unreachable = form.unreachable
+    client.helper_id = form.helper_id
+    session.add(client)
+    await session.flush()
+    return client
+
+
+async def delete_client(session: AsyncSession, *, actor: Actor, client_id: int) -> None:
+    """Delete a client who has no tickets (their history must stay)."""
+    require_manager(actor)
+    client = await get_client(session, actor=actor, client_id=client_id)
+    tickets = await session.scalar(
+        select(func.count()).select_from(Ticket).where(Ticket.client_id == client.id)
+    )
+    if tickets:
+        raise Conflict(
+            N_(
+                "{name} has {count} tickets, and their history must stay; the card cannot be "
+                "deleted"
+            ),
+            name=client.full_name,
+            count=tickets,
+        )
+    await session.delete(client)
+    await session.flush()

@@ -1,0 +1,178 @@
+"""Employees as the admin site manages them: the full record, web logins, password resets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from crm.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from crm.i18n import N_
+from crm.passwords import check_password_strength, hash_password, verify_password_async
+from crm.permissions import Actor, require_manager
+from crm.staff import MAX_NAME_LENGTH, clean_username
+from db.enums import Role
+from db.models import Client, Department, Employee, Ticket, TicketEvent
+
+# Checked when a login does not exist, so a wrong login takes as long as a wrong password.
+_NO_SUCH_HASH = hash_password("no such account, just burning the same time")
+
+
+@dataclass(frozen=True)
+class EmployeeForm:
+    full_name: str
+    role: Role
+    telegram_id: int | None = None
+    username: str = ""
+    position: str = ""
+    department_id: int | None = None
+    experience_years: int | None = None
+    salary: Decimal | None = None
+    web_login: str = ""
+    language: str = ""
+    active: bool = True
+
+
+async def list_employees(session: AsyncSession) -> list[Employee]:
+    return list(
+        await session.scalars(
+            select(Employee)
+            .options(selectinload(Employee.department))
+            .order_by(Employee.active.desc(), Employee.full_name)
+        )
+    )
+
+
+async def get_employee(session: AsyncSession, employee_id: int) -> Employee:
+    employee = await session.get(Employee, employee_id, options=[selectinload(Employee.department)])
+    if employee is None:
+        raise NotFound(N_("that employee does not exist"))
+    return employee
+
+
+async def save_employee_form(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    form: EmployeeForm,
+    employee_id: int | None,
+    password: str | None = None,
+) -> Employee:
+    """Create or change an employee; only an owner makes or edits owners."""
+    manager = require_manager(actor)
+    name = form.full_name.strip()
+    if not name:
+        raise InvalidInput(N_("the name must not be empty"), field="full_name")
+    if len(name) > MAX_NAME_LENGTH:
+        raise InvalidInput(
+            N_("the name is longer than {length} characters"),
+            field="full_name",
+            length=MAX_NAME_LENGTH,
+        )
+    employee = Employee() if employee_id is None else await get_employee(session, employee_id)
+    if Role.OWNER in (form.role, employee.role) and manager.role is not Role.OWNER:
+        raise PermissionDenied(N_("Only an owner may make or change an owner."))
+    if employee_id == manager.id and (form.role != manager.role or not form.active):
+        raise InvalidInput(
+            N_("you cannot change your own role or switch yourself off"), field="role"
+        )
+    if form.telegram_id is not None:
+        if form.telegram_id <= 0:
+            raise InvalidInput(
+                N_("telegram id must be a positive number, not {value}"),
+                field="telegram_id",
+                value=form.telegram_id,
+            )
+        holder = await session.scalar(
+            select(Employee).where(Employee.telegram_id == form.telegram_id)
+        )
+        client = await session.scalar(select(Client).where(Client.telegram_id == form.telegram_id))
+        if (holder is not None and holder.id != employee_id) or client is not None:
+            raise InvalidInput(
+                N_("telegram id {value} is already someone else's"),
+                field="telegram_id",
+                value=form.telegram_id,
+            )
+    login = form.web_login.strip() or None
+    if login is not None:
+        holder = await session.scalar(select(Employee).where(Employee.web_login == login))
+        if holder is not None and holder.id != employee_id:
+            raise InvalidInput(N_("login {login} is already used"), field="web_login", login=login)
+        if employee.password_hash is None and not password:
+            raise InvalidInput(N_("a login needs a password"), field="password")
+    if password:
+        check_password_strength(password)
+    if form.department_id is not None and await session.get(Department, form.department_id) is None:
+        raise InvalidInput(N_("that department does not exist"), field="department_id")
+    if form.experience_years is not None and not 0 <= form.experience_years <= 80:
+        raise InvalidInput(
+            N_("experience must be between 0 and 80 years"), field="experience_years"
+        )
+    if form.salary is not None and form.salary < 0:
+        raise InvalidInput(N_("the salary cannot be negative"), field="salary")
+    employee.full_name = name
+    employee.role = form.role
+    employee.telegram_id = form.telegram_id
+    employee.username = clean_username(form.username)
+    employee.position = form.position.strip() or None
+    employee.department_id = form.department_id
+    employee.experience_years = form.experience_years
+    employee.salary = form.salary
+    employee.web_login = login
+    employee.language = form.language or None
+    employee.active = form.active
+    if password:
+        employee.password_hash = hash_password(password)
+    if login is None:
+        employee.password_hash = None
+    session.add(employee)
+    await session.flush()
+    return employee
+
+
+async def delete_employee(session: AsyncSession, *, actor: Actor, employee_id: int) -> None:
+    """Delete an employee with no history; one with history is switched off instead."""
+    manager = require_manager(actor)
+    employee = await get_employee(session, employee_id)
+    if employee.id == manager.id:
+        raise Conflict(N_("you cannot delete yourself"))
+    if employee.role is Role.OWNER and manager.role is not Role.OWNER:
+        raise PermissionDenied(N_("Only an owner may make or change an owner."))
+    worked = await session.scalar(
+        select(func.count()).select_from(Ticket).where(Ticket.assignee_id == employee.id)
+    )
+    wrote = await session.scalar(
+        select(func.count())
+        .select_from(TicketEvent)
+        .where(TicketEvent.author_employee_id == employee.id)
+    )
+    if worked or wrote:
+        raise Conflict(
+            N_(
+                "{name} has worked on tickets, and their history must stay: switch them off "
+                "(untick Active) instead"
+            ),
+            name=employee.full_name,
+        )
+    await session.delete(employee)
+    await session.flush()
+
+
+async def authenticate(session: AsyncSession, login: str, password: str) -> Employee | None:
+    """The active employee with this web login and password, else None.
+
+    The hash is checked off the event loop, and as long for an unknown login as for a known one.
+    """
+    employee = await session.scalar(
+        select(Employee).where(
+            Employee.web_login == login.strip(),
+            Employee.active.is_(True),
+            Employee.password_hash.is_not(None),
+        )
+    )
+    password_hash = employee.password_hash if employee and employee.password_hash else _NO_SUCH_HASH
+    matches = await verify_password_async(password_hash, password)
+    return employee if matches and employee is not None else None

@@ -1,0 +1,100 @@
+"""Reading forms: typed values with a message per field, and the fields a page renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from multidict import MultiDictProxy
+
+E = TypeVar("E", bound=StrEnum)
+FormData = MultiDictProxy[Any]
+
+
+@dataclass
+class Field:
+    """One input as a page shows it: a real <label>, its value, its error."""
+
+    name: str
+    label: str
+    kind: str = "text"  # text, textarea, number, select, checkbox, password, email, date
+    value: Any = ""
+    options: list[tuple[str, str]] = field(default_factory=list)
+    required: bool = False
+    error: str = ""
+    help: str = ""
+
+
+class FormErrors(Exception):
+    """One or more fields could not be read; ``errors`` maps field names to messages."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+class Reader:
+    """Reads typed values from a form, collecting a message per bad field."""
+
+    def __init__(self, form: FormData) -> None:
+        self.form = form
+        self.errors: dict[str, str] = {}
+
+    def text(self, name: str) -> str:
+        value = self.form.get(name, "")
+        return value if isinstance(value, str) else ""
+
+    def flag(self, name: str) -> bool:
+        return self.text(name) in {"on", "1", "true", "yes"}
+
+    def integer(self, name: str, label: str) -> int | None:
+        raw = self.text(name).strip()
+        if not raw:
+            return None
+        try:
+            return int(raw)
+        except ValueError:
+            self.errors[name] = f"{label} must be a whole number"
+            return None
+
+    def decimal(self, name: str, label: str) -> Decimal | None:
+        raw = self.text(name).strip().replace(",", ".")
+        if not raw:
+            return None
+        try:
+            value = Decimal(raw)
+        except InvalidOperation:
+            self.errors[name] = f"{label} must be a number"
+            return None
+        if not value.is_finite() or abs(value) >= Decimal(10) ** 10:
+            self.errors[name] = f"{label} is out of range"
+            return None
+        return value
+
+    def day(self, name: str, label: str) -> date | None:
+        raw = self.text(name).strip()
+        if not raw:
+            return None
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            self.errors[name] = f"{label} must be a date (YYYY-MM-DD)"
+            return None
+
+    def choice(self, name: str, enum: type[E], label: str, default: E) -> E:
+        raw = self.text(name).strip()
+        if not raw:
+            return default
+        try:
+            return enum(raw)
+        except ValueError:
+            self.errors[name] = f"{label}: unknown value {raw!r}"
+            return default
+
+    def done(self) -> None:
+        """Raise FormErrors if any field was bad."""
+        if self.errors:
+            raise FormErrors(self.errors)

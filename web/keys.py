@@ -1,0 +1,48 @@
+"""Typed keys of the admin application and of each request."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm.notify import Notifier
+from crm.settings import Settings
+from db.engine import Database
+from db.enums import Role
+from db.models import Employee
+from web.throttle import Throttle
+
+SETTINGS = web.AppKey("settings", Settings)
+DATABASE = web.AppKey("database", Database)
+NOTIFIER = web.AppKey("notifier", Notifier)
+THROTTLE = web.AppKey("throttle", Throttle)
+SANDBOX_ENABLED = web.AppKey("sandbox_enabled", bool)
+AFTER_COMMIT: web.AppKey[Callable[[], None]] = web.AppKey("after_commit")
+# Exact paths outside the admin site (the webhook), added by the composition root.
+OPEN_PATHS = web.AppKey("open_paths", set[str])
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is signed in, as pages show it: plain values that outlive the request's session."""
+
+    id: int
+    full_name: str
+    role: Role
+
+
+# Per request, set by the middlewares.
+DB_SESSION = web.RequestKey("db_session", AsyncSession)
+EMPLOYEE = web.RequestKey("employee", Employee)
+VIEWER = web.RequestKey("viewer", Viewer)
+
+
+def db_session(request: web.Request) -> AsyncSession:
+    """The request's database session (a writer for POST, a reader otherwise)."""
+    return request[DB_SESSION]
+
+
+def employee(request: web.Request) -> Employee:
+    """The signed-in employee (the auth middleware guarantees one on protected pages)."""
+    return request[EMPLOYEE]

@@ -1,0 +1,159 @@
+"""Request middlewares: security headers, error pages, the database session, who is signed in,
+and CSRF protection of every form that changes something."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from urllib.parse import quote
+
+import aiohttp_jinja2
+from aiohttp import web
+from aiohttp_session import get_session
+
+from crm.errors import DomainError, NotFound, PermissionDenied
+from crm.staff import get_active_employee
+from web.keys import AFTER_COMMIT, DATABASE, DB_SESSION, EMPLOYEE, OPEN_PATHS, VIEWER, Viewer
+from web.texts import translate_error
+
+log = logging.getLogger(__name__)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+CSRF_FIELD = "csrf_token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Served without signing in, and outside the admin site's session and CSRF handling.
+NOT_ADMIN_PREFIXES = ("/healthz", "/sandbox", "/static")
+
+
+def is_admin(request: web.Request) -> bool:
+    """Whether the request is for the admin site (not the sandbox, health, or the webhook)."""
+    return not (
+        request.path.startswith(NOT_ADMIN_PREFIXES) or request.path in request.app[OPEN_PATHS]
+    )
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    response = await handler(request)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; "
+        "base-uri 'none'; form-action 'self'",
+    )
+    return response
+
+
+def _error_page(request: web.Request, status: int, message: str) -> web.Response:
+    return aiohttp_jinja2.render_template(
+        "error.html", request, {"status": status, "message": message}, status=status
+    )
+
+
+@web.middleware
+async def error_pages(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Refusals and missing pages as pages, never a traceback."""
+    try:
+        return await handler(request)
+    except PermissionDenied as error:
+        return _error_page(request, 403, translate_error(error))
+    except NotFound as error:
+        return _error_page(request, 404, translate_error(error))
+    except DomainError as error:
+        return _error_page(request, 409, translate_error(error))
+    except web.HTTPException as error:
+        if error.status in (403, 404, 405) and not request.path.startswith("/sandbox"):
+            return _error_page(request, error.status, error.reason)
+        raise
+    except Exception:
+        log.exception("%s %s failed", request.method, request.path)
+        return _error_page(request, 500, "Something went wrong on our side.")
+
+
+@web.middleware
+async def database_session(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """One session per request: a reader for safe methods, a writer (one transaction,
+    committed at the edge, also when the answer is a redirect) for the rest."""
+    if not is_admin(request):
+        return await handler(request)
+    database = request.app[DATABASE]
+    # Signing in only reads: no write lock is held while the password hash is checked.
+    if request.method in SAFE_METHODS or request.path == "/sign-in":
+        async with database.reader() as session:
+            request[DB_SESSION] = session
+            return await handler(request)
+    async with database.writer() as session:
+        request[DB_SESSION] = session
+        async with session.begin():
+            try:
+                response = await handler(request)
+            except web.HTTPException as redirect:
+                if redirect.status >= 400:
+                    raise
+                await session.commit()
+                _after_commit(request)
+                raise
+        _after_commit(request)
+        return response
+
+
+def _after_commit(request: web.Request) -> None:
+    notify = request.app.get(AFTER_COMMIT)
+    if notify is not None:
+        notify()
+
+
+@web.middleware
+async def signed_in(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every admin page but the sign-in page needs a signed-in, still active employee."""
+    if not is_admin(request):
+        return await handler(request)
+    session = await get_session(request)
+    employee_id = session.get("employee_id")
+    if employee_id is not None:
+        signed_in_employee = await get_active_employee(request[DB_SESSION], int(employee_id))
+        if signed_in_employee is not None:
+            request[EMPLOYEE] = signed_in_employee
+            request[VIEWER] = Viewer(
+                signed_in_employee.id, signed_in_employee.full_name, signed_in_employee.role
+            )
+    if request.path == "/sign-in" or request.get(EMPLOYEE) is not None:
+        return await handler(request)
+    session.invalidate()
+    target = f"/sign-in?next={quote(request.path_qs)}" if request.method == "GET" else "/sign-in"
+    raise web.HTTPFound(target)
+
+
+async def csrf_token(request: web.Request) -> str:
+    """The session's CSRF token, made on first use."""
+    session = await get_session(request)
+    token = session.get(CSRF_FIELD)
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        session[CSRF_FIELD] = token
+    return token
+
+
+@web.middleware
+async def csrf(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A form that changes something must carry the session's token."""
+    if request.method in SAFE_METHODS or not is_admin(request):
+        return await handler(request)
+    session = await get_session(request)
+    expected = session.get(CSRF_FIELD)
+    form = await request.post()
+    sent = form.get(CSRF_FIELD)
+    if (
+        not isinstance(expected, str)
+        or not isinstance(sent, str)
+        or not secrets.compare_digest(expected, sent)
+    ):
+        return _error_page(
+            request,
+            403,
+            "This form has expired or did not come from this site. Reload the page and try again.",
+        )
+    return await handler(request)

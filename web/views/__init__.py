@@ -1,0 +1,1 @@
+"""Views of the admin site, one module per area."""

@@ -1,0 +1,153 @@
+"""Clients: the full card, searchable; helpers see theirs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from crm.client_cards import ClientForm, delete_client, get_client, list_clients, save_client
+from crm.employees import list_employees
+from crm.listing import TicketFilter, list_tickets
+from crm.permissions import is_manager, require_manager
+from db.enums import ClientStage
+from db.models import Employee
+from web.forms import Field, Reader
+from web.keys import SETTINGS, db_session, employee
+from web.views.crud import FieldsFor, delete_page, edit_page, object_id
+from web.views.employees import LANGUAGES
+
+
+@aiohttp_jinja2.template("clients/list.html")
+async def client_list(request: web.Request) -> dict[str, Any]:
+    search = request.query.get("q", "")
+    try:
+        page = max(1, int(request.query.get("page", "1")))
+    except ValueError:
+        page = 1
+    clients, more = await list_clients(
+        db_session(request), actor=employee(request), search=search, page=page
+    )
+    return {
+        "clients": clients,
+        "search": search,
+        "page": page,
+        "more": more,
+        "can_edit": is_manager(employee(request)),
+    }
+
+
+@aiohttp_jinja2.template("clients/detail.html")
+async def client_page(request: web.Request) -> dict[str, Any]:
+    client_id = object_id(request)
+    assert client_id is not None
+    session, viewer = db_session(request), employee(request)
+    client = await get_client(session, actor=viewer, client_id=client_id)
+    tickets = await list_tickets(
+        session, viewer, TicketFilter(client=str(client.id), zone=request.app[SETTINGS].zone)
+    )
+    return {"client": client, "tickets": tickets.tickets, "can_edit": is_manager(viewer)}
+
+
+def _fields_for(helpers: list[Employee]) -> FieldsFor:
+    async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
+        def field(name: str, label: str, kind: str = "text", **extra: Any) -> Field:
+            return Field(
+                name, label, kind, values.get(name, ""), error=errors.get(name, ""), **extra
+            )
+
+        return [
+            field("full_name", "Full name", required=True),
+            field("phone", "Phone", help="any format; kept as +country number"),
+            field("email", "E-mail", "email"),
+            field("username", "Telegram username"),
+            field("language", "Language", "select", options=LANGUAGES),
+            field(
+                "stage",
+                "Stage",
+                "select",
+                options=[(stage.value, stage.value) for stage in ClientStage],
+            ),
+            field("topic", "Topic", "textarea"),
+            field("method_of_work", "Method of work", "textarea"),
+            field("notes", "Notes", "textarea"),
+            field("source", "Source", help="how they found us"),
+            field(
+                "helper_id",
+                "Helper",
+                "select",
+                options=[("", "—")] + [(str(h.id), h.full_name) for h in helpers],
+            ),
+            field("unreachable", "Unreachable in Telegram (blocked the bot)", "checkbox"),
+        ]
+
+    return fields
+
+
+async def client_form(request: web.Request) -> web.StreamResponse:
+    actor = require_manager(employee(request))
+    client_id = object_id(request)
+    session = db_session(request)
+    helpers = [person for person in await list_employees(session) if person.active]
+    initial: dict[str, Any] = {"stage": ClientStage.LEAD.value}
+    if client_id is not None:
+        client = await get_client(session, actor=actor, client_id=client_id)
+        initial = {
+            "full_name": client.full_name,
+            "phone": client.phone or "",
+            "email": client.email or "",
+            "username": client.username or "",
+            "language": client.language or "",
+            "stage": client.stage.value,
+            "topic": client.topic or "",
+            "method_of_work": client.method_of_work or "",
+            "notes": client.notes or "",
+            "source": client.source or "",
+            "helper_id": str(client.helper_id or ""),
+            "unreachable": "on" if client.unreachable else "",
+        }
+
+    async def save(reader: Reader) -> str:
+        form = ClientForm(
+            full_name=reader.text("full_name"),
+            phone=reader.text("phone"),
+            email=reader.text("email"),
+            username=reader.text("username"),
+            language=reader.text("language"),
+            stage=reader.choice("stage", ClientStage, "Stage", ClientStage.LEAD),
+            topic=reader.text("topic"),
+            method_of_work=reader.text("method_of_work"),
+            notes=reader.text("notes"),
+            source=reader.text("source"),
+            unreachable=reader.flag("unreachable"),
+            helper_id=reader.integer("helper_id", "Helper"),
+        )
+        reader.done()
+        saved = await save_client(session, actor=actor, form=form, client_id=client_id)
+        return f"/clients/{saved.id}"
+
+    return await edit_page(
+        request,
+        title="New client" if client_id is None else f"Edit {initial['full_name']}",
+        initial=initial,
+        fields_for=_fields_for(helpers),
+        save=save,
+        saved_message="Client card saved.",
+        cancel="/clients" if client_id is None else f"/clients/{client_id}",
+    )
+
+
+async def client_delete(request: web.Request) -> web.StreamResponse:
+    actor = require_manager(employee(request))
+    client_id = object_id(request)
+    assert client_id is not None
+    client = await get_client(db_session(request), actor=actor, client_id=client_id)
+    return await delete_page(
+        request,
+        what=f"the client card of {client.full_name}",
+        delete=lambda: delete_client(db_session(request), actor=actor, client_id=client_id),
+        done="Client card deleted.",
+        back="/clients",
+        cancel=f"/clients/{client_id}",
+    )

@@ -1,0 +1,95 @@
+"""The shape every edit page shares: show the form, read it, save through a service, show each
+refusal next to its field, redirect with a message on success; deletion after a confirmation."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from crm.errors import Conflict, DomainError
+from web.flash import flash
+from web.forms import Field, FormErrors, Reader
+from web.keys import db_session
+from web.texts import translate_error
+
+FieldsFor = Callable[[dict[str, Any], dict[str, str]], Awaitable[list[Field]]]
+Save = Callable[[Reader], Awaitable[str]]  # returns where to go next
+
+
+def object_id(request: web.Request, key: str = "id") -> int | None:
+    raw = request.match_info.get(key)
+    if raw is None:
+        return None
+    try:
+        return int(raw)
+    except ValueError as error:
+        raise web.HTTPNotFound() from error
+
+
+async def edit_page(
+    request: web.Request,
+    *,
+    title: str,
+    initial: dict[str, Any],
+    fields_for: FieldsFor,
+    save: Save,
+    saved_message: str,
+    cancel: str,
+) -> web.StreamResponse:
+    """GET shows the form filled with ``initial``; POST saves it or shows it with errors."""
+    values, errors = initial, {}
+    if request.method == "POST":
+        form = await request.post()
+        reader = Reader(form)
+        values = {key: value for key, value in form.items() if isinstance(value, str)}
+        try:
+            # A savepoint: a refused save leaves nothing behind, and the request goes on.
+            async with db_session(request).begin_nested():
+                target = await save(reader)
+        except FormErrors as error:
+            errors = error.errors
+        except DomainError as error:
+            errors = {error.field or "_form": translate_error(error)}
+        else:
+            await flash(request, saved_message)
+            raise web.HTTPFound(target)
+    context = {
+        "title": title,
+        "fields": await fields_for(values, errors),
+        "form_error": errors.get("_form", ""),
+        "cancel": cancel,
+    }
+    return aiohttp_jinja2.render_template(
+        "form.html", request, context, status=400 if errors else 200
+    )
+
+
+async def delete_page(
+    request: web.Request,
+    *,
+    what: str,
+    delete: Callable[[], Awaitable[None]],
+    done: str,
+    back: str,
+    cancel: str,
+) -> web.StreamResponse:
+    """GET asks to confirm; POST deletes, or explains why it cannot."""
+    if request.method == "GET":
+        return aiohttp_jinja2.render_template(
+            "confirm_delete.html", request, {"what": what, "cancel": cancel}
+        )
+    try:
+        async with db_session(request).begin_nested():
+            await delete()
+    except Conflict as error:
+        return aiohttp_jinja2.render_template(
+            "confirm_delete.html",
+            request,
+            {"what": what, "cancel": cancel, "refusal": translate_error(error)},
+            status=409,
+        )
+    await flash(request, done)
+    raise web.HTTPFound(back)

@@ -1,0 +1,102 @@
+"""Departments and branches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from crm.departments import (
+    DepartmentDraft,
+    delete_department,
+    get_department,
+    list_departments,
+    save_department,
+)
+from crm.permissions import require_manager
+from web.forms import Field, Reader
+from web.keys import db_session, employee
+from web.views.crud import delete_page, edit_page, object_id
+
+
+@aiohttp_jinja2.template("departments/list.html")
+async def department_list(request: web.Request) -> dict[str, Any]:
+    require_manager(employee(request))
+    return {"rows": await list_departments(db_session(request))}
+
+
+async def _fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
+    return [
+        Field(
+            "name",
+            "Name",
+            value=values.get("name", ""),
+            required=True,
+            error=errors.get("name", ""),
+        ),
+        Field(
+            "address",
+            "Address",
+            value=values.get("address", ""),
+            help="a department with an address is a branch clients can visit",
+        ),
+        Field("phone", "Phone", value=values.get("phone", "")),
+        Field("description", "Description", "textarea", values.get("description", "")),
+    ]
+
+
+async def department_form(request: web.Request) -> web.StreamResponse:
+    actor = require_manager(employee(request))
+    department_id = object_id(request)
+    initial: dict[str, Any] = {}
+    if department_id is not None:
+        department = await get_department(db_session(request), department_id)
+        initial = {
+            "name": department.name,
+            "address": department.address or "",
+            "phone": department.phone or "",
+            "description": department.description or "",
+        }
+
+    async def save(reader: Reader) -> str:
+        reader.done()
+        await save_department(
+            db_session(request),
+            actor=actor,
+            draft=DepartmentDraft(
+                reader.text("name"),
+                reader.text("address"),
+                reader.text("phone"),
+                reader.text("description"),
+            ),
+            department_id=department_id,
+        )
+        return "/departments"
+
+    return await edit_page(
+        request,
+        title="New department" if department_id is None else f"Edit {initial['name']}",
+        initial=initial,
+        fields_for=_fields,
+        save=save,
+        saved_message="Department saved.",
+        cancel="/departments",
+    )
+
+
+async def department_delete(request: web.Request) -> web.StreamResponse:
+    actor = require_manager(employee(request))
+    department_id = object_id(request)
+    assert department_id is not None
+    department = await get_department(db_session(request), department_id)
+    return await delete_page(
+        request,
+        what=f"the department {department.name}",
+        delete=lambda: delete_department(
+            db_session(request), actor=actor, department_id=department_id
+        ),
+        done="Department deleted.",
+        back="/departments",
+        cancel="/departments",
+    )

@@ -1,0 +1,148 @@
+"""Employees: role, position, department, experience, salary, web login and password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from crm.departments import list_departments
+from crm.employees import (
+    EmployeeForm,
+    delete_employee,
+    get_employee,
+    list_employees,
+    save_employee_form,
+)
+from crm.permissions import require_manager
+from db.enums import Role
+from db.models import Department
+from web.forms import Field, Reader
+from web.keys import db_session, employee
+from web.views.crud import FieldsFor, delete_page, edit_page, object_id
+
+LANGUAGES = [("", "—"), ("en", "English"), ("ru", "Русский"), ("fr", "Français")]
+
+
+@aiohttp_jinja2.template("employees/list.html")
+async def employee_list(request: web.Request) -> dict[str, Any]:
+    require_manager(employee(request))
+    return {"employees": await list_employees(db_session(request))}
+
+
+def _fields_for(departments: list[Department], editing: bool) -> FieldsFor:
+    async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
+        def field(name: str, label: str, kind: str = "text", **extra: Any) -> Field:
+            return Field(
+                name, label, kind, values.get(name, ""), error=errors.get(name, ""), **extra
+            )
+
+        return [
+            field("full_name", "Full name", required=True),
+            field("role", "Role", "select", options=[(role.value, role.value) for role in Role]),
+            field("position", "Position"),
+            field(
+                "department_id",
+                "Department",
+                "select",
+                options=[("", "—")] + [(str(d.id), d.name) for d in departments],
+            ),
+            field("experience_years", "Experience (years)", "number"),
+            field("salary", "Salary", "number"),
+            field(
+                "telegram_id",
+                "Telegram id",
+                "number",
+                help="the numeric id; the bot recognises them by it",
+            ),
+            field("username", "Telegram username"),
+            field("language", "Bot language", "select", options=LANGUAGES),
+            field("web_login", "Web login", help="leave empty for no access to this site"),
+            Field(
+                "password",
+                "New password" if editing else "Password",
+                "password",
+                error=errors.get("password", ""),
+                help="at least 8 characters; leave empty to keep the current one"
+                if editing
+                else "at least 8 characters",
+            ),
+            Field("active", "Active", "checkbox", values.get("active", "on")),
+        ]
+
+    return fields
+
+
+async def employee_form(request: web.Request) -> web.StreamResponse:
+    actor = require_manager(employee(request))
+    employee_id = object_id(request)
+    session = db_session(request)
+    departments = [row.department for row in await list_departments(session)]
+    initial: dict[str, Any] = {"role": Role.SPECIALIST.value, "active": "on"}
+    if employee_id is not None:
+        person = await get_employee(session, employee_id)
+        initial = {
+            "full_name": person.full_name,
+            "role": person.role.value,
+            "position": person.position or "",
+            "department_id": str(person.department_id or ""),
+            "experience_years": ""
+            if person.experience_years is None
+            else str(person.experience_years),
+            "salary": "" if person.salary is None else str(person.salary),
+            "telegram_id": "" if person.telegram_id is None else str(person.telegram_id),
+            "username": person.username or "",
+            "language": person.language or "",
+            "web_login": person.web_login or "",
+            "active": "on" if person.active else "",
+        }
+
+    async def save(reader: Reader) -> str:
+        form = EmployeeForm(
+            full_name=reader.text("full_name"),
+            role=reader.choice("role", Role, "Role", Role.SPECIALIST),
+            telegram_id=reader.integer("telegram_id", "Telegram id"),
+            username=reader.text("username"),
+            position=reader.text("position"),
+            department_id=reader.integer("department_id", "Department"),
+            experience_years=reader.integer("experience_years", "Experience"),
+            salary=reader.decimal("salary", "Salary"),
+            web_login=reader.text("web_login"),
+            language=reader.text("language"),
+            active=reader.flag("active"),
+        )
+        reader.done()
+        await save_employee_form(
+            session,
+            actor=actor,
+            form=form,
+            employee_id=employee_id,
+            password=reader.text("password") or None,
+        )
+        return "/employees"
+
+    return await edit_page(
+        request,
+        title="New employee" if employee_id is None else f"Edit {initial['full_name']}",
+        initial=initial,
+        fields_for=_fields_for(departments, editing=employee_id is not None),
+        save=save,
+        saved_message="Employee saved.",
+        cancel="/employees",
+    )
+
+
+async def employee_delete(request: web.Request) -> web.StreamResponse:
+    actor = require_manager(employee(request))
+    employee_id = object_id(request)
+    assert employee_id is not None
+    person = await get_employee(db_session(request), employee_id)
+    return await delete_page(
+        request,
+        what=f"the employee {person.full_name}",
+        delete=lambda: delete_employee(db_session(request), actor=actor, employee_id=employee_id),
+        done="Employee deleted.",
+        back="/employees",
+        cancel="/employees",
+    )
