@@ -395,3 +395,27 @@ async def test_unknown_pages_are_404_pages(client: SiteClient) -> None:
         assert "Not found" in await response.text()
     assert await token(client, "/")
     assert PASSWORD
+
+
+async def test_a_stray_request_does_not_spoil_the_sign_in_form(client: SiteClient) -> None:
+    csrf = await token(client)
+    await client.get("/favicon.ico", allow_redirects=False)  # browsers ask for it on their own
+    signed = await client.post(
+        "/sign-in",
+        data={"login": "anna", "password": PASSWORD, "csrf_token": csrf, "next": "/"},
+        allow_redirects=False,
+    )
+    assert signed.status == 302 and signed.headers["Location"] == "/"
+
+
+async def test_a_switched_off_employee_is_signed_out(
+    client: SiteClient, database: Database, people: People
+) -> None:
+    await sign_in(client, "tom")
+    assert (await client.get("/tickets")).status == 200
+    async with database.writer() as session, session.begin():
+        tom = await session.get(Employee, people.tom.id)
+        assert tom is not None
+        tom.active = False
+    response = await client.get("/tickets", allow_redirects=False)
+    assert response.status == 302 and response.headers["Location"].startswith("/sign-in")

@@ -115,14 +115,16 @@ async def signed_in(request: web.Request, handler: Handler) -> web.StreamRespons
     employee_id = session.get("employee_id")
     if employee_id is not None:
         signed_in_employee = await get_active_employee(request[DB_SESSION], int(employee_id))
-        if signed_in_employee is not None:
+        if signed_in_employee is None:
+            session.invalidate()  # switched off or deleted since: their session ends now
+        else:
             request[EMPLOYEE] = signed_in_employee
             request[VIEWER] = Viewer(
                 signed_in_employee.id, signed_in_employee.full_name, signed_in_employee.role
             )
     if request.path == "/sign-in" or request.get(EMPLOYEE) is not None:
         return await handler(request)
-    session.invalidate()
+    # No invalidation here: a stray request (a favicon) must not rotate an open form's token.
     target = f"/sign-in?next={quote(request.path_qs)}" if request.method == "GET" else "/sign-in"
     raise web.HTTPFound(target)
 
