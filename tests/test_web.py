@@ -419,3 +419,73 @@ async def test_a_switched_off_employee_is_signed_out(
         tom.active = False
     response = await client.get("/tickets", allow_redirects=False)
     assert response.status == 302 and response.headers["Location"].startswith("/sign-in")
+
+
+async def test_the_dashboard_counts_and_draws(
+    client: SiteClient, database: Database, people: People
+) -> None:
+    await add_tickets(database, people, 8)
+    async with database.writer() as session, session.begin():
+        bob = await session.get(Client, people.bob.id)
+        assert bob is not None
+        bob.unreachable = True
+    await sign_in(client, "anna")
+    page = await (await client.get("/")).text()
+    assert '<a href="/tickets?status=new">new</a></td><td>4</td>' in page
+    assert '<a href="/tickets?status=in_progress">in progress</a></td><td>4</td>' in page
+    assert "<td>Ivan Kuznetsov</td><td>4</td>" in page and "<td>nobody</td><td>4</td>" in page
+    assert page.count('<rect class="bar"') == 30  # one bar a day, drawn on the server
+    assert "Bob Stone</a> blocked the bot" in page
+    assert "<script" not in page
+
+
+async def test_client_cards_search_and_a_helper_sees_only_theirs(
+    client: SiteClient, database: Database, people: People
+) -> None:
+    await sign_in(client, "anna")
+    found = await (await client.get("/clients?q=Lopez")).text()
+    assert "Maria Lopez" in found and "Bob Stone" not in found
+    card = await client.get(f"/clients/{people.maria.id}")
+    assert card.status == 200 and "+34600123456" in await card.text()
+    await post_form(client, "/sign-out", {}, page="/")
+    await sign_in(client, "pavel")  # Maria's helper
+    listing = await (await client.get("/clients")).text()
+    assert "Maria Lopez" in listing and "Bob Stone" not in listing
+    assert (await client.get(f"/clients/{people.bob.id}")).status == 404
+    assert (await client.get(f"/clients/{people.maria.id}/edit")).status == 403
+
+
+async def test_the_ticket_page_takes_answers_and_notes_like_the_bot(
+    client: SiteClient, database: Database, people: People
+) -> None:
+    await add_tickets(database, people, 2)  # #2 is Bob's, unassigned
+    await sign_in(client, "tom")
+    page = await (await client.get("/tickets/2")).text()
+    assert "Take it" in page and "Assign to" not in page  # specialists take, managers assign
+    assert (await post_form(client, "/tickets/2/take", {}, page="/tickets/2")).status == 302
+    status = await post_form(
+        client, "/tickets/2/status", {"status": "in_progress"}, page="/tickets/2"
+    )
+    assert status.status == 302
+    reply = await post_form(
+        client, "/tickets/2/reply", {"text": "We ordered the part"}, page="/tickets/2"
+    )
+    assert reply.status == 302
+    empty = await post_form(client, "/tickets/2/note", {"text": "  "}, page="/tickets/2")
+    assert empty.status == 400 and "the text must not be empty" in await empty.text()
+    note = await post_form(client, "/tickets/2/note", {"text": "Supplier: Acme"}, page="/tickets/2")
+    assert note.status == 302
+    page = await (await client.get("/tickets/2")).text()
+    assert "Note added." in page
+    assert "answered: We ordered the part" in page and "🔒 note: Supplier: Acme" in page
+    async with database.reader() as session:
+        texts = [m.payload["text"] for m in await session.scalars(select(OutboxMessage))]
+    assert any("We ordered the part" in text for text in texts)  # the client is told
+    assert not any("Supplier: Acme" in text for text in texts)  # notes stay inside
+
+
+async def test_wrong_passwords_are_throttled_per_address(client: SiteClient) -> None:
+    for number in range(5):
+        assert (await sign_in(client, f"nobody{number}", "guess")).status == 401
+    locked = await sign_in(client, "anna")  # another account, the same address
+    assert locked.status == 429
