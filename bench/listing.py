@@ -125,6 +125,7 @@ async def fill(database: Database, tickets: int, seed: int = 7) -> None:
         async with database.writer() as session, session.begin():
             await session.execute(insert(Ticket), rows)
         progress("tickets", start + len(rows), tickets)
+    await database.refresh_statistics()
 
 
 def percentile(samples: list[float], share: float) -> float:

@@ -9,19 +9,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, func, literal, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from crm.errors import InvalidInput
 from crm.i18n import N_
 from crm.permissions import MANAGER_ROLES
+from db.base import UTCDateTime
 from db.enums import Role, TicketStatus
 from db.models import Client, Employee, Ticket
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
 UNASSIGNED = "none"
+CLIENT_IDS_INLINE = 500
 
 
 @dataclass(frozen=True)
@@ -66,19 +68,28 @@ def scoped(query: Select[Ticket], viewer: Employee) -> Select[Ticket]:
     return query.where(Ticket.client_id.in_(select(Client.id).where(Client.helper_id == viewer.id)))
 
 
-def _filtered(viewer: Employee, wanted: TicketFilter) -> Select[Ticket]:
+async def _clients_matching(session: AsyncSession, text: str) -> list[int] | Select[int]:
+    """Ids of the clients a name or phone fragment matches: a list when it is short (the
+    tickets are then read client by client), else the query itself."""
+    matching = select(Client.id).where(
+        or_(
+            Client.full_name.ilike(_like(text), escape="\\"),
+            Client.phone.ilike(_like(text), escape="\\"),
+        )
+    )
+    ids = list(await session.scalars(matching.limit(CLIENT_IDS_INLINE + 1)))
+    return ids if len(ids) <= CLIENT_IDS_INLINE else matching
+
+
+async def _filtered(
+    session: AsyncSession, viewer: Employee, wanted: TicketFilter
+) -> Select[Ticket]:
     query = scoped(select(Ticket), viewer)
     client = wanted.client.strip()
     if client.isdigit():
         query = query.where(Ticket.client_id == int(client))
     elif client:
-        matching = select(Client.id).where(
-            or_(
-                Client.full_name.ilike(_like(client), escape="\\"),
-                Client.phone.ilike(_like(client), escape="\\"),
-            )
-        )
-        query = query.where(Ticket.client_id.in_(matching))
+        query = query.where(Ticket.client_id.in_(await _clients_matching(session, client)))
     if wanted.created_from and wanted.created_to and wanted.created_from > wanted.created_to:
         raise InvalidInput(N_("the start date is after the end date"))
     if wanted.created_from:
@@ -130,15 +141,10 @@ def _after(query: Select[Ticket], cursor: str | None, oldest_first: bool) -> Sel
     if not cursor:
         return query
     moment, ticket_id = decode_cursor(cursor)
-    if oldest_first:
-        return query.where(
-            or_(
-                Ticket.created_at > moment, and_(Ticket.created_at == moment, Ticket.id > ticket_id)
-            )
-        )
-    return query.where(
-        or_(Ticket.created_at < moment, and_(Ticket.created_at == moment, Ticket.id < ticket_id))
-    )
+    # A row-value comparison: both SQLite and PostgreSQL read it as one index range.
+    position = tuple_(Ticket.created_at, Ticket.id)
+    bound = tuple_(literal(moment, UTCDateTime()), literal(ticket_id))
+    return query.where(position > bound if oldest_first else position < bound)
 
 
 async def list_tickets(
@@ -150,7 +156,7 @@ async def list_tickets(
     page_size: int = PAGE_SIZE,
 ) -> Page:
     """One page of the tickets ``viewer`` may see that match ``wanted``."""
-    base = _filtered(viewer, wanted)
+    base = await _filtered(session, viewer, wanted)
     query = (
         _ordered(_after(base, cursor, wanted.oldest_first), wanted.oldest_first)
         .options(

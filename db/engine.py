@@ -81,6 +81,15 @@ class Database:
             self.engine, expire_on_commit=False
         )
 
+    async def refresh_statistics(self) -> None:
+        """Let the query planner know the tables' shape again (after bulk loads; daily)."""
+        async with self.engine.connect() as connection:
+            if self.is_sqlite:
+                await connection.exec_driver_sql("PRAGMA optimize=0x10002")
+            else:
+                await connection.exec_driver_sql("ANALYZE")
+            await connection.commit()
+
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()

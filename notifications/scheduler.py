@@ -42,6 +42,7 @@ async def prune(database: Database) -> None:
     async with database.writer() as session, session.begin():
         removed = await forget_processed_updates(session, KEEP_PROCESSED_UPDATES)
     log.info("forgot %d old processed update ids", removed)
+    await database.refresh_statistics()
 
 
 def create_scheduler(

@@ -22,3 +22,23 @@ async def test_the_digest_fires_at_the_configured_local_time(sqlite_url: str) ->
     before = datetime(2026, 11, 22, 7, 0, tzinfo=moscow)
     assert trigger.get_next_fire_time(None, before) == datetime(2026, 11, 22, 8, 30, tzinfo=moscow)
     await database.dispose()
+
+
+async def test_housekeeping_forgets_old_updates_and_refreshes_statistics(
+    database: Database,
+) -> None:
+    from db.telegram_state import claim_update
+    from notifications import scheduler
+
+    async with database.writer() as session, session.begin():
+        for update_id in range(1, 6):
+            await claim_update(session, update_id)
+    original = scheduler.KEEP_PROCESSED_UPDATES
+    scheduler.KEEP_PROCESSED_UPDATES = 2
+    try:
+        await scheduler.prune(database)
+    finally:
+        scheduler.KEEP_PROCESSED_UPDATES = original
+    async with database.writer() as session, session.begin():
+        assert not await claim_update(session, 5)  # the newest are still remembered
+        assert await claim_update(session, 1)  # the oldest were forgotten
