@@ -13,7 +13,7 @@ from crm.errors import Conflict, InvalidInput, NotFound
 from crm.i18n import N_, SHIPPED_LANGUAGES
 from crm.permissions import Actor, require_manager, require_staff
 from crm.phones import normalize_phone
-from crm.staff import MAX_NAME_LENGTH, clean_username
+from crm.staff import clean_name, clean_username
 from db.enums import ClientStage, Role
 from db.models import Client, Employee, Ticket
 
@@ -92,15 +92,7 @@ async def save_client(
 ) -> Client:
     """Create or change a client card (owners and administrators)."""
     require_manager(actor)
-    name = form.full_name.strip()
-    if not name:
-        raise InvalidInput(N_("the name must not be empty"), field="full_name")
-    if len(name) > MAX_NAME_LENGTH:
-        raise InvalidInput(
-            N_("the name is longer than {length} characters"),
-            field="full_name",
-            length=MAX_NAME_LENGTH,
-        )
+    name = clean_name(form.full_name, "full_name")
     phone = None
     if form.phone.strip():
         try:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm.errors import Conflict, InvalidInput, NotFound
 from crm.i18n import N_
 from crm.permissions import Actor, require_manager
+from crm.staff import clean_name
 from db.models import Department, Employee, Ticket
 
 
@@ -58,13 +59,7 @@ async def save_department(
 ) -> Department:
     """Create a department, or change one."""
     require_manager(actor)
-    name = draft.name.strip()
-    if not name:
-        raise InvalidInput(N_("the name must not be empty"), field="name")
-    if len(name) > 200:
-        raise InvalidInput(
-            N_("the name is longer than {length} characters"), field="name", length=200
-        )
+    name = clean_name(draft.name, "name")
     clash = await session.scalar(select(Department).where(Department.name == name))
     if clash is not None and clash.id != department_id:
         raise InvalidInput(

@@ -13,7 +13,7 @@ from crm.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from crm.i18n import N_
 from crm.passwords import check_password_strength, hash_password, verify_password_async
 from crm.permissions import Actor, require_manager
-from crm.staff import MAX_NAME_LENGTH, clean_username
+from crm.staff import clean_name, clean_username
 from db.enums import Role
 from db.models import Client, Department, Employee, Ticket, TicketEvent
 
@@ -63,15 +63,7 @@ async def save_employee_form(
 ) -> Employee:
     """Create or change an employee; only an owner makes or edits owners."""
     manager = require_manager(actor)
-    name = form.full_name.strip()
-    if not name:
-        raise InvalidInput(N_("the name must not be empty"), field="full_name")
-    if len(name) > MAX_NAME_LENGTH:
-        raise InvalidInput(
-            N_("the name is longer than {length} characters"),
-            field="full_name",
-            length=MAX_NAME_LENGTH,
-        )
+    name = clean_name(form.full_name, "full_name")
     employee = Employee() if employee_id is None else await get_employee(session, employee_id)
     if Role.OWNER in (form.role, employee.role) and manager.role is not Role.OWNER:
         raise PermissionDenied(N_("Only an owner may make or change an owner."))

@@ -33,6 +33,18 @@ class EmployeeDraft:
     salary: Decimal | None = None
 
 
+def clean_name(name: str, field: str | None = None) -> str:
+    """A person's or a department's name, stripped; refused when empty or too long."""
+    cleaned = name.strip()
+    if not cleaned:
+        raise InvalidInput(N_("the name must not be empty"), field=field)
+    if len(cleaned) > MAX_NAME_LENGTH:
+        raise InvalidInput(
+            N_("the name is longer than {length} characters"), field=field, length=MAX_NAME_LENGTH
+        )
+    return cleaned
+
+
 def clean_username(username: str | None) -> str | None:
     """A Telegram username without the leading ``@``, or None when blank."""
     if username is None:
@@ -46,13 +58,7 @@ def _check_draft(draft: EmployeeDraft) -> str:
         raise InvalidInput(
             N_("telegram id must be a positive number, not {value}"), value=draft.telegram_id
         )
-    name = draft.full_name.strip()
-    if not name:
-        raise InvalidInput(N_("the name must not be empty"))
-    if len(name) > MAX_NAME_LENGTH:
-        raise InvalidInput(
-            N_("the name is longer than {length} characters"), length=MAX_NAME_LENGTH
-        )
+    name = clean_name(draft.full_name)
     if draft.login is not None:
         if not draft.login.strip():
             raise InvalidInput(N_("the login must not be empty"))
