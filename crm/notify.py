@@ -7,6 +7,7 @@ from __future__ import annotations
 import gettext
 from collections.abc import Sequence
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -99,7 +100,7 @@ class Notifier:
         assert assignee is not None
         if assignee.telegram_id is not None:
             lang = self.language_of(assignee)
-            _ = self.catalogs[lang].gettext if lang in self.catalogs else str
+            _ = partial(self.translate, lang)
             lines = [
                 _("📌 Ticket #{ticket_id} is assigned to you.").format(ticket_id=ticket.id),
                 _("Client: {name}").format(name=escape(ticket.client.full_name)),
@@ -176,7 +177,7 @@ class Notifier:
     ) -> str:
         """An employee's open tickets, one line each, and the queue for managers."""
         lang = self.language_of(employee)
-        _ = self.catalogs[lang].gettext if lang in self.catalogs else str
+        _ = partial(self.translate, lang)
         lines = [_("☀️ Your open tickets: {count}").format(count=len(tickets))]
         for ticket in tickets:
             lines.append(

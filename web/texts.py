@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from crm.errors import DomainError
 from crm.ticket_rules import STATUS_NAMES
 from db.enums import TicketStatus
@@ -16,7 +14,3 @@ def translate_error(error: DomainError) -> str:
 
 def status_name(status: TicketStatus | str) -> str:
     return STATUS_NAMES[TicketStatus(status)]
-
-
-def escape(text: str) -> str:
-    return html.escape(text)
