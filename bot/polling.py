@@ -3,7 +3,8 @@
 aiogram's own polling confirms a batch before its handler tasks finish, so a crash can lose
 updates. Here a batch is handled first (chats in parallel, each chat's updates in order) and
 confirmed by the next ``getUpdates``; a crash means redelivery, which the processed-update
-record turns into a no-op.
+record turns into a no-op. An update that could not be handled because the database was away
+is not confirmed: it is fetched again after a growing pause.
 """
 
 from __future__ import annotations
@@ -31,27 +32,41 @@ def _chat_of(update: Update) -> int:
     return int(user.id) if user is not None else 0
 
 
-async def handle_update(bot: Bot, dispatcher: Dispatcher, update: Update) -> None:
-    """Feed one update; a returned method is called, an error is logged, nothing escapes."""
+async def handle_update(bot: Bot, dispatcher: Dispatcher, update: Update) -> bool:
+    """Feed one update; a returned method is called. False if it must be tried again later.
+
+    A handler's own failure has been answered (an apology) by the errors router and counts as
+    handled; what reaches here is the database being unavailable, so the update waits.
+    """
     try:
         result = await dispatcher.feed_update(bot, update)
         if isinstance(result, TelegramMethod):
             await dispatcher.silent_call_request(bot, result)
-    except Exception:
-        log.exception("update %s could not be handled", update.update_id)
+    except Exception as error:
+        log.warning("update %s not handled (%s); it will come again", update.update_id, error)
+        return False
+    return True
 
 
-async def handle_batch(bot: Bot, dispatcher: Dispatcher, updates: list[Update]) -> None:
-    """Handle a batch: different chats concurrently, one chat's updates in their order."""
+async def handle_batch(bot: Bot, dispatcher: Dispatcher, updates: list[Update]) -> int | None:
+    """Handle a batch: different chats concurrently, one chat's updates in their order.
+
+    Returns the first update_id that must be tried again (a chat stops at its first failure,
+    so its order holds), or None when all were handled.
+    """
     by_chat: dict[int, list[Update]] = defaultdict(list)
     for update in updates:
         by_chat[_chat_of(update)].append(update)
+    failed: list[int] = []
 
     async def run_chat(chat_updates: list[Update]) -> None:
         for update in chat_updates:
-            await handle_update(bot, dispatcher, update)
+            if not await handle_update(bot, dispatcher, update):
+                failed.append(update.update_id)
+                return
 
     await asyncio.gather(*(run_chat(chat_updates) for chat_updates in by_chat.values()))
+    return min(failed, default=None)
 
 
 async def poll(bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event, *, timeout: int = 10) -> None:
@@ -77,10 +92,20 @@ async def poll(bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event, *, timeout
                 log.warning("getUpdates failed (%s); retrying in %.1f s", error, delay)
                 await asyncio.wait({stopping}, timeout=delay)
                 continue
-            failures = 0
-            if updates:
-                await handle_batch(bot, dispatcher, updates)
+            if not updates:
+                failures = 0
+                continue
+            retry_from = await handle_batch(bot, dispatcher, updates)
+            if retry_from is None:
+                failures = 0
                 offset = updates[-1].update_id + 1
+                continue
+            # Confirm only what came before the first failure; the rest is delivered again
+            # (what was applied meanwhile is recognised by its update_id and skipped).
+            offset = retry_from
+            failures += 1
+            delay = min(MAX_BACKOFF_SECONDS, 0.25 * 2**failures) * random.uniform(0.5, 1.0)  # noqa: S311
+            await asyncio.wait({stopping}, timeout=delay)
         if offset is not None:
             # Confirm what was handled, so a restart does not have to skip through it again.
             try:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy.exc
+
 
 class DomainError(Exception):
     """Base of every refusal the business rules make."""
@@ -34,3 +36,27 @@ class InvalidInput(DomainError):
 
 class Conflict(DomainError):
     """The input clashes with what is already recorded."""
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """The database could not be reached or was locked: worth trying the same thing again later.
+
+    Unlike a refusal or a bug, such a failure says nothing about the update itself, so the update
+    is left unconfirmed for Telegram to deliver again rather than answered with an apology.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, sqlalchemy.exc.DBAPIError) and (
+            current.connection_invalidated
+            or isinstance(current, sqlalchemy.exc.OperationalError | sqlalchemy.exc.InterfaceError)
+        ):
+            return True  # SQLite "database is locked", a dropped connection
+        if isinstance(current, sqlalchemy.exc.TimeoutError | OSError):
+            return True  # no pooled connection free in time; refused, reset, unreachable
+        orig = getattr(current, "orig", None)
+        current = (
+            orig if isinstance(orig, BaseException) else (current.__cause__ or current.__context__)
+        )
+    return False

@@ -7,7 +7,7 @@ from aiogram import Bot, Router
 from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import I18n
 
-from crm.errors import DomainError
+from crm.errors import DomainError, database_unavailable
 from crm.i18n import pick_language
 from handlers import texts
 
@@ -39,7 +39,13 @@ async def on_error(event: ErrorEvent, bot: Bot, i18n: I18n, **data: Any) -> None
             await bot.send_message(chat_id=chat.id, text=text)
 
 
+def _answerable(event: ErrorEvent) -> bool:
+    # The database being away is not the update's fault: no apology; the error goes up to the
+    # polling loop (or the webhook), which leaves the update unconfirmed so it comes again.
+    return not database_unavailable(event.exception)
+
+
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.errors.register(on_error)
+    router.errors.register(on_error, _answerable)
     return router
