@@ -10,14 +10,18 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
+from aiogram.fsm.storage.base import DefaultKeyBuilder
+from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
+from redis.asyncio import Redis
 
 from bot.factory import create_bot, create_dispatcher
 from bot.polling import poll
 from bot.sandbox import page as sandbox_page
 from bot.sandbox.telegram import FakeTelegram
 from crm.demo import is_empty, seed_demo
+from crm.health import ProcessRole
 from crm.notify import Notifier
 from crm.permissions import Audience
 from crm.settings import SANDBOX_TOKEN, Settings, ensure_secret_key
@@ -26,6 +30,8 @@ from db.engine import Database
 from db.migrate import upgrade
 from handlers.commands import publish_chat_commands, publish_default_commands
 from handlers.i18n import CatalogI18n
+from notifications.leader import LeaderLease, lead
+from notifications.ratelimit import Limiter, RedisRateLimiter
 from notifications.scheduler import create_scheduler
 from notifications.sender import OutboxSender, SenderConfig
 from web.app import create_app
@@ -104,7 +110,16 @@ async def serve(
         bot = create_bot(settings.token, settings.telegram_api_url)
     i18n = CatalogI18n(default_locale=settings.default_language)
     notifier = Notifier(settings.default_language)
-    sender = OutboxSender(database, bot, sender_config)
+    config = sender_config or SenderConfig()
+    # With Redis, every process shares one send budget, dialog state and one scheduler leader.
+    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    limiter: Limiter | None = None
+    storage = None
+    if redis is not None:
+        limiter = RedisRateLimiter(redis, config.rate_per_second, config.per_chat_seconds)
+        storage = RedisStorage(redis, key_builder=DefaultKeyBuilder(with_destiny=True))
+    sender = OutboxSender(database, bot, config, limiter=limiter)
+    role = ProcessRole()
     app = create_app(
         settings,
         database,
@@ -112,13 +127,14 @@ async def serve(
         notifier=notifier,
         after_commit=sender.wake,
         sandbox=sandbox is not None,
+        process_role=role,
     )
     if sandbox is not None:
         sandbox_page.mount(app, sandbox, database)
         # Known before the sender starts, so what is queued for them reaches their chats.
         await sandbox_page.register_people(sandbox, database)
     dispatcher = create_dispatcher(
-        settings, database, i18n=i18n, notifier=notifier, after_commit=sender.wake
+        settings, database, storage=storage, i18n=i18n, notifier=notifier, after_commit=sender.wake
     )
     scheduler = create_scheduler(settings, database, notifier, wake=sender.wake)
     webhook_path = None
@@ -139,7 +155,24 @@ async def serve(
     await web.SockSite(runner, sock).start()
     polling: asyncio.Task[None] | None = None
     sending = asyncio.create_task(sender.run(stop))
-    scheduler.start()
+    leading: asyncio.Task[None] | None = None
+    if redis is None:
+        scheduler.start()  # one process: it is the leader
+        role.scheduler_leader = True
+    else:
+        scheduler.start(paused=True)
+
+        def elected() -> None:
+            role.scheduler_leader = True
+            scheduler.resume()
+
+        def deposed() -> None:
+            role.scheduler_leader = False
+            scheduler.pause()
+
+        leading = asyncio.create_task(
+            lead(LeaderLease(redis), stop, on_elected=elected, on_deposed=deposed)
+        )
     try:
         await dispatcher.emit_startup(bot=bot)
         try:
@@ -165,6 +198,8 @@ async def serve(
         stop.set()
         if polling is not None:
             await polling
+        if leading is not None:
+            await leading
         scheduler.shutdown(wait=False)
         await sending
         await dispatcher.emit_shutdown(bot=bot)
@@ -172,5 +207,7 @@ async def serve(
             sandbox.close()
         await runner.cleanup()
         await dispatcher.storage.close()
+        if redis is not None:
+            await redis.aclose()
         await bot.session.close()
         await database.dispose()

@@ -1,9 +1,26 @@
-"""Telegram's limits: about 30 messages a second overall, one a second per chat."""
+"""Telegram's limits: about 30 messages a second overall, one a second per chat.
+
+``RateLimiter`` keeps the schedule in the process; ``RedisRateLimiter`` keeps it in Redis, so
+several sender processes share one budget (the scale-out setup).
+"""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import Protocol
+
+from redis.asyncio import Redis
+
+
+class Limiter(Protocol):
+    """What the sender needs of a limiter."""
+
+    async def wait(self, chat_id: int) -> None:
+        """Sleep until a message to ``chat_id`` may go (the slot is then taken)."""
+
+    async def pause(self, seconds: float) -> None:
+        """Telegram said to wait (429): nothing starts before ``seconds`` from now."""
 
 
 class RateLimiter:
@@ -39,11 +56,63 @@ class RateLimiter:
         return start
 
     async def wait(self, chat_id: int) -> None:
-        """Sleep until a message to ``chat_id`` may go."""
         delay = self.reserve(chat_id) - self._now()
         if delay > 0:
             await asyncio.sleep(delay)
 
-    def pause(self, seconds: float) -> None:
-        """Telegram said to wait (429): nothing starts before ``seconds`` from now."""
+    def hold(self, seconds: float) -> None:
+        """Nothing starts before ``seconds`` from now."""
         self._next_start = max(self._next_start, self._now() + seconds)
+
+    async def pause(self, seconds: float) -> None:
+        self.hold(seconds)
+
+
+# Reserve the next slot for a chat, atomically, on Redis's own clock (so the processes' clocks
+# need not agree). KEYS: the overall schedule, the chat's schedule. ARGV: interval and per-chat
+# gap in microseconds. Returns how many microseconds the caller must wait.
+_RESERVE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local interval = tonumber(ARGV[1])
+local per_chat = tonumber(ARGV[2])
+local start = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'),
+                       tonumber(redis.call('GET', KEYS[2]) or '0'))
+local keep = math.ceil((start - now + per_chat) / 1000) + 1000
+redis.call('SET', KEYS[1], string.format('%.0f', start + interval), 'PX', keep)
+redis.call('SET', KEYS[2], string.format('%.0f', start + per_chat), 'PX', keep)
+return math.floor(start - now)
+"""
+
+# Push the overall schedule back by ARGV[1] microseconds from now (a 429's retry_after).
+_PAUSE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local upto = math.max(now + tonumber(ARGV[1]), tonumber(redis.call('GET', KEYS[1]) or '0'))
+local keep = math.ceil((upto - now) / 1000) + 1000
+redis.call('SET', KEYS[1], string.format('%.0f', upto), 'PX', keep)
+return 1
+"""
+
+
+class RedisRateLimiter:
+    """The same schedule as ``RateLimiter``, kept in Redis and shared by every process."""
+
+    def __init__(
+        self, redis: Redis, rate: float = 30.0, per_chat: float = 1.0, prefix: str = "crm:rate"
+    ) -> None:
+        self.redis = redis
+        self.interval_us = round(1_000_000 / rate)
+        self.per_chat_us = round(per_chat * 1_000_000)
+        self.prefix = prefix
+        self._reserve = redis.register_script(_RESERVE)
+        self._pause = redis.register_script(_PAUSE)
+
+    async def wait(self, chat_id: int) -> None:
+        keys = [f"{self.prefix}:all", f"{self.prefix}:chat:{chat_id}"]
+        delay_us = int(await self._reserve(keys=keys, args=[self.interval_us, self.per_chat_us]))
+        if delay_us > 0:
+            await asyncio.sleep(delay_us / 1_000_000)
+
+    async def pause(self, seconds: float) -> None:
+        await self._pause(keys=[f"{self.prefix}:all"], args=[round(seconds * 1_000_000)])

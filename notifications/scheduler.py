@@ -56,7 +56,10 @@ def create_scheduler(
     scheduler.add_job(
         send_digests,
         CronTrigger(
-            hour=settings.digest_at.hour, minute=settings.digest_at.minute, timezone=settings.zone
+            hour=settings.digest_at.hour,
+            minute=settings.digest_at.minute,
+            second=settings.digest_at.second,
+            timezone=settings.zone,
         ),
         args=[database, notifier, settings, wake],
         id="digest",

@@ -310,7 +310,11 @@ async def test_the_sandbox_exists_only_without_a_token(
                     assert response.status == 404, path
             async with http.get(running.web_url + "/healthz") as response:
                 assert response.status == 200
-                assert await response.json() == {"status": "ok", "database": True}
+                assert await response.json() == {
+                    "status": "ok",
+                    "database": True,
+                    "scheduler": "leader",  # one process, no Redis: it runs the jobs
+                }
     finally:
         await with_token.stop()
 

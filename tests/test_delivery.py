@@ -127,7 +127,7 @@ def test_the_rate_limiter_reserves_in_order() -> None:
     starts = [limiter.reserve(chat) for chat in (1, 2, 1, 3, 1)]
     assert starts[:2] == [100.0, pytest.approx(100 + 1 / 30)]
     assert starts[2] == 101.0 and starts[4] == 102.0  # one a second to chat 1
-    limiter.pause(5)
+    limiter.hold(5)
     assert limiter.reserve(4) == 105.0
 
 

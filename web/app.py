@@ -13,7 +13,7 @@ from aiohttp import web
 from aiohttp_session import setup as setup_sessions
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
-from crm.health import database_answers
+from crm.health import ProcessRole, database_answers
 from crm.notify import Notifier
 from crm.settings import Settings
 from db.engine import Database
@@ -24,6 +24,7 @@ from web.keys import (
     DATABASE,
     NOTIFIER,
     OPEN_PATHS,
+    PROCESS_ROLE,
     SANDBOX_ENABLED,
     SETTINGS,
     THROTTLE,
@@ -39,11 +40,16 @@ SESSION_MAX_AGE = 12 * 3600
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """200 when the database answers, 503 otherwise."""
+    """200 when the database answers, 503 otherwise; says whether this process runs the jobs."""
     async with request.app[DATABASE].reader() as session:
         healthy = await database_answers(session)
+    role = request.app[PROCESS_ROLE]
     return web.json_response(
-        {"status": "ok" if healthy else "unavailable", "database": healthy},
+        {
+            "status": "ok" if healthy else "unavailable",
+            "database": healthy,
+            "scheduler": "leader" if role.scheduler_leader else "standby",
+        },
         status=200 if healthy else 503,
     )
 
@@ -70,6 +76,7 @@ def create_app(
     after_commit: Callable[[], None] | None = None,
     sandbox: bool = False,
     secure_cookies: bool = False,
+    process_role: ProcessRole | None = None,
 ) -> web.Application:
     """The admin site; the composition root may mount more on it (the webhook, the sandbox)."""
     app = web.Application(middlewares=[middlewares.security_headers])
@@ -78,6 +85,7 @@ def create_app(
     app[NOTIFIER] = notifier or Notifier(settings.default_language)
     app[THROTTLE] = Throttle()
     app[SANDBOX_ENABLED] = sandbox
+    app[PROCESS_ROLE] = process_role or ProcessRole()
     app[OPEN_PATHS] = set()
     if after_commit is not None:
         app[AFTER_COMMIT] = after_commit

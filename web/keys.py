@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm.health import ProcessRole
 from crm.notify import Notifier
 from crm.settings import Settings
 from db.engine import Database
@@ -18,6 +19,7 @@ DATABASE = web.AppKey("database", Database)
 NOTIFIER = web.AppKey("notifier", Notifier)
 THROTTLE = web.AppKey("throttle", Throttle)
 SANDBOX_ENABLED = web.AppKey("sandbox_enabled", bool)
+PROCESS_ROLE = web.AppKey("process_role", ProcessRole)
 AFTER_COMMIT: web.AppKey[Callable[[], None]] = web.AppKey("after_commit")
 # Exact paths outside the admin site (the webhook), added by the composition root.
 OPEN_PATHS = web.AppKey("open_paths", set[str])

@@ -1,0 +1,277 @@
+"""More than one process: PostgreSQL and Redis shared by several ``crm run``.
+
+The two-process test starts two real ``crm run`` processes in webhook mode behind one round-robin
+address, with Telegram pushing updates (some twice) to that address, and shows: every update
+applied and answered once, every notification delivered once, one digest per employee, one
+scheduler leader, and a standby that takes over when the leader stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import signal
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from redis.asyncio import Redis
+from sqlalchemy import func, select
+
+from bot.sandbox.telegram import FakeTelegram, SandboxUser
+from db.engine import Database
+from db.enums import OutboxStatus, Role
+from db.migrate import upgrade
+from db.models import Client, Employee, OutboxMessage, ProcessedUpdate, Ticket
+from notifications.leader import LeaderLease, lead
+from notifications.ratelimit import RedisRateLimiter
+from tests.conftest import BOT_TOKEN, POSTGRES_URL, REDIS_URL, reset_postgres
+from tests.e2e import bot_said, eventually, eventually_async
+from tests.processes import CrmProcess, RoundRobinProxy, WebhookPusher, free_port
+
+needs_redis = pytest.mark.skipif(
+    not REDIS_URL, reason="Redis not configured: set CRM_TEST_REDIS_URL to run"
+)
+needs_both = pytest.mark.skipif(
+    not (REDIS_URL and POSTGRES_URL),
+    reason="PostgreSQL and Redis not configured: set CRM_TEST_DATABASE_URL and CRM_TEST_REDIS_URL",
+)
+
+
+@pytest.fixture
+async def redis() -> AsyncIterator[Redis]:
+    assert REDIS_URL is not None
+    client = Redis.from_url(REDIS_URL)
+    await client.flushdb()
+    yield client
+    await client.flushdb()
+    await client.aclose()
+
+
+@needs_redis
+async def test_two_limiters_sharing_redis_keep_one_budget(redis: Redis) -> None:
+    """Two senders (two limiters on one Redis) together keep the overall and per-chat pace."""
+    first, second = RedisRateLimiter(redis, 20, 0.5), RedisRateLimiter(redis, 20, 0.5)
+    loop = asyncio.get_running_loop()
+    stamps: list[tuple[float, int]] = []
+
+    async def send(limiter: RedisRateLimiter, chat: int) -> None:
+        await limiter.wait(chat)
+        stamps.append((loop.time(), chat))
+
+    chats = [1, 2, 3, 1, 4, 5, 1, 6, 7, 8, 2, 9]
+    await asyncio.gather(*(send(first if n % 2 else second, chat) for n, chat in enumerate(chats)))
+    times = sorted(at for at, _ in stamps)
+    assert all(b - a >= 0.05 - 0.01 for a, b in itertools.pairwise(times))
+    for chat in (1, 2):
+        mine = sorted(at for at, c in stamps if c == chat)
+        assert all(b - a >= 0.5 - 0.01 for a, b in itertools.pairwise(mine))
+
+    await first.pause(0.3)  # a 429 seen by one sender holds the other back too
+    before = loop.time()
+    await second.wait(99)
+    assert loop.time() - before >= 0.3 - 0.02
+
+
+@needs_redis
+async def test_one_leader_at_a_time_and_a_standby_takes_over(redis: Redis) -> None:
+    leaders: dict[str, bool] = {"a": False, "b": False}
+    overlaps: list[str] = []
+
+    def callbacks(name: str) -> dict[str, object]:
+        def elected() -> None:
+            if any(leaders.values()):
+                overlaps.append(name)
+            leaders[name] = True
+
+        def deposed() -> None:
+            leaders[name] = False
+
+        return {"on_elected": elected, "on_deposed": deposed}
+
+    stop_a, stop_b = asyncio.Event(), asyncio.Event()
+    lease_a = LeaderLease(redis, key="test:leader", ttl=0.6)
+    task_a = asyncio.create_task(lead(lease_a, stop_a, **callbacks("a")))  # type: ignore[arg-type]
+    await eventually(lambda: leaders["a"], what="a elected")
+    lease_b = LeaderLease(redis, key="test:leader", ttl=0.6)
+    task_b = asyncio.create_task(lead(lease_b, stop_b, **callbacks("b")))  # type: ignore[arg-type]
+    await asyncio.sleep(1.5)  # several renewals: b stays a standby
+    assert leaders == {"a": True, "b": False}
+
+    # a dies without a word: its lease runs out and b takes over.
+    task_a.cancel()
+    leaders["a"] = False
+    await eventually(lambda: leaders["b"], timeout=3, what="b elected")
+    assert await redis.get("test:leader") == lease_b.token.encode()
+
+    # b stops cleanly: it gives the lease back at once.
+    stop_b.set()
+    await task_b
+    assert leaders["b"] is False
+    assert await redis.get("test:leader") is None
+    assert overlaps == []
+    assert await lease_a.acquire()
+
+
+CLIENTS = [
+    SandboxUser(id=6100 + n, first_name=f"Client{n}", language_code="en", phone=f"+3460012{n:04d}")
+    for n in range(12)
+]
+STAFF = [
+    (8201, "Anna Petrova", "anna", Role.ADMIN),
+    (8202, "Ivan Kuznetsov", "ivan", Role.SPECIALIST),
+    (8203, "Tom Baker", "tom", Role.SPECIALIST),
+    (8204, "Lea Martin", "lea", Role.SPECIALIST),
+]
+ANNA = STAFF[0][0]
+DIGEST = "☀️ Your open tickets"
+SPECIALISTS = [username for _, _, username, role in STAFF if role is Role.SPECIALIST]
+
+
+async def _add_staff(database: Database, fake: FakeTelegram) -> None:
+    async with database.writer() as session, session.begin():
+        for telegram_id, name, username, role in STAFF:
+            session.add(
+                Employee(
+                    telegram_id=telegram_id,
+                    full_name=name,
+                    username=username,
+                    role=role,
+                    language="en",
+                )
+            )
+            first, last = name.split()
+            fake.add_user(SandboxUser(id=telegram_id, first_name=first, last_name=last))
+    for client in CLIENTS:
+        fake.add_user(client)
+
+
+async def _client_opens_a_ticket(fake: FakeTelegram, client: SandboxUser) -> int:
+    fake.send_text(client.id, "/start")
+    await eventually(lambda: len(fake.bot_messages(client.id)) == 1, timeout=30)
+    fake.share_contact(client.id)
+    await eventually(lambda: len(fake.bot_messages(client.id)) == 2, timeout=30)
+    fake.send_text(client.id, f"/new The printer of {client.first_name} jams")
+    opened = await eventually(
+        lambda: [m for m in fake.bot_messages(client.id) if "is open" in m.text], timeout=30
+    )
+    return int(opened[0].text.split("#")[1].split(" ")[0])
+
+
+@needs_both
+async def test_two_processes_behind_one_webhook_address_serve_one_bot(
+    fake_telegram: tuple[FakeTelegram, str], tmp_path: Path, redis: Redis
+) -> None:
+    assert POSTGRES_URL is not None and REDIS_URL is not None
+    fake, api_url = fake_telegram
+    await reset_postgres(POSTGRES_URL)
+    await asyncio.to_thread(upgrade, POSTGRES_URL)
+    database = Database(POSTGRES_URL)
+    await _add_staff(database, fake)
+
+    proxy_port, ports = free_port(), [free_port(), free_port()]
+    digest_at = datetime.now(UTC) + timedelta(seconds=30)
+    env = {
+        "CRM_BOT_TOKEN": BOT_TOKEN,
+        "CRM_TELEGRAM_API_URL": api_url,
+        "CRM_DATABASE_URL": POSTGRES_URL,
+        "CRM_REDIS_URL": REDIS_URL,
+        "CRM_WEBHOOK_URL": f"http://127.0.0.1:{proxy_port}/telegram/webhook",
+        "CRM_WEBHOOK_SECRET": "s3cret-for-the-test",
+        "CRM_SECRET_KEY": "a-secret-key-shared-by-both-processes",
+        "CRM_TIMEZONE": "UTC",
+        "CRM_DIGEST_AT": digest_at.strftime("%H:%M:%S"),
+    }
+    processes = [
+        CrmProcess(name, tmp_path, env, port) for name, port in zip("AB", ports, strict=True)
+    ]
+    proxy = RoundRobinProxy([p.url for p in processes])
+    pusher = WebhookPusher(fake, duplicate_every=4)
+    try:
+        await proxy.start(proxy_port)
+        for process in processes:
+            process.start()  # both at once: they migrate and start side by side
+        await asyncio.gather(*(process.ready() for process in processes))
+        await pusher.start()
+
+        tickets = await asyncio.gather(*(_client_opens_a_ticket(fake, c) for c in CLIENTS))
+        assert len(set(tickets)) == len(CLIENTS)
+
+        # Anna assigns all but three; those stay in the queue, for her digest.
+        assigned = tickets[:-3]
+        for ticket_id, username in zip(assigned, itertools.cycle(SPECIALISTS)):
+            fake.send_text(ANNA, f"/assign {ticket_id} @{username}")
+            await bot_said(fake, ANNA, f"#{ticket_id}")
+
+        async def outbox_drained() -> bool:
+            async with database.reader() as session:
+                pending = await session.scalar(
+                    select(func.count()).where(OutboxMessage.status == OutboxStatus.PENDING)
+                )
+            return pending == 0
+
+        await eventually_async(outbox_drained, timeout=60, what="every notification sent")
+        wait = (digest_at - datetime.now(UTC)).total_seconds() + 1
+        await asyncio.sleep(max(wait, 0))
+        await eventually(
+            lambda: any(DIGEST in m.text for m in fake.bot_messages(ANNA)),
+            timeout=30,
+            what="Anna's digest",
+        )
+        await eventually_async(outbox_drained, timeout=60, what="every digest sent")
+        await asyncio.sleep(1.5)  # room for a second digest, were one coming
+
+        # What the people saw: each answer once.
+        for client, ticket_id in zip(CLIENTS, tickets, strict=True):
+            texts = [m.text for m in fake.bot_messages(client.id)]
+            assert len([t for t in texts if "is open" in t]) == 1, texts
+            handled_by = [t for t in texts if "is now handling" in t]
+            assert len(handled_by) == (1 if ticket_id in assigned else 0), texts
+        for telegram_id, _, _, role in STAFF:
+            texts = [m.text for m in fake.bot_messages(telegram_id)]
+            digests = [t for t in texts if DIGEST in t]
+            assert len(digests) == (1 if telegram_id == ANNA or role is Role.SPECIALIST else 0)
+            if role is Role.SPECIALIST:
+                notices = [t for t in texts if "is assigned to you" in t]
+                assert len(notices) == len(set(notices)) == len(assigned) // len(SPECIALISTS)
+
+        # What the database holds: one ticket per client, every update recorded once.
+        async with database.reader() as session:
+            per_client = list(
+                await session.execute(
+                    select(Client.telegram_id, func.count(Ticket.id))
+                    .join(Ticket)
+                    .group_by(Client.telegram_id)
+                )
+            )
+            recorded = await session.scalar(select(func.count()).select_from(ProcessedUpdate))
+            statuses = set(await session.scalars(select(OutboxMessage.status)))
+        assert sorted(per_client) == sorted((c.id, 1) for c in CLIENTS)
+        assert recorded == pusher.pushed
+        assert statuses == {OutboxStatus.SENT}
+
+        # Both processes did the work, and some updates did arrive twice.
+        assert all(proxy.served[p.url] > 5 for p in processes), proxy.served
+        assert pusher.duplicated > 0
+
+        # One leader; when it stops, the other takes over.
+        roles = [str((await p.health() or {}).get("scheduler")) for p in processes]
+        assert sorted(roles) == ["leader", "standby"], roles
+        leader = processes[roles.index("leader")]
+        standby = processes[1 - roles.index("leader")]
+        assert await leader.stop(signal.SIGTERM) == 0
+
+        async def took_over() -> bool:
+            return (await standby.health() or {}).get("scheduler") == "leader"
+
+        await eventually_async(took_over, timeout=20, what="the standby to lead")
+        assert await standby.stop(signal.SIGTERM) == 0
+    finally:
+        await pusher.close()
+        for process in processes:
+            process.kill_now()
+        await proxy.close()
+        await database.dispose()
+        for process in processes:
+            print(f"--- {process.name} log ---\n{process.log()[-4000:]}")
