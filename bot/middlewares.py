@@ -19,6 +19,7 @@ from crm.people import identify
 from crm.permissions import Stranger
 from db.engine import Database
 from db.models import Client
+from db.outbox import was_written
 from db.telegram_state import claim_update
 from handlers.i18n import STRANGER_LANGUAGE_KEY
 
@@ -31,7 +32,7 @@ class DatabaseMiddleware(BaseMiddleware):
 
     A repeated ``update_id`` is skipped. A handler that raises rolls everything back,
     the record of the update included, so a redelivery can apply it. ``after_commit`` runs
-    once the update's changes are committed (it wakes the outbox sender).
+    once the update's changes are committed, if they queued a notification (it wakes the sender).
     """
 
     def __init__(self, database: Database, after_commit: Callable[[], None] | None = None) -> None:
@@ -50,7 +51,7 @@ class DatabaseMiddleware(BaseMiddleware):
                 result = await handler(event, data)
             finally:
                 update_session.reset(token)
-        if self.after_commit is not None:
+        if self.after_commit is not None and was_written(session):
             self.after_commit()
         return result
 

@@ -44,15 +44,14 @@ async def enqueue_digests(session: AsyncSession, notifier: Notifier, day: date) 
     staff = await active_staff_with_telegram(session)
     by_employee = await _open_tickets_by_employee(session)
     waiting = await queue_size(session)
-    queued = 0
+    digests = []
     for employee in staff:
         tickets = by_employee.get(employee.id, [])
         queue_for_them = waiting if is_manager(employee) else None
         if not tickets and not queue_for_them:
             continue  # an empty digest is noise
-        if await notifier.digest(session, employee, tickets, queue_for_them, day):
-            queued += 1
-    return queued
+        digests.append(notifier.digest(employee, tickets, queue_for_them, day))
+    return await notifier.enqueue_once(session, digests)
 
 
 async def digest_now(session: AsyncSession, notifier: Notifier, *, actor: Actor) -> str:

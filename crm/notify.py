@@ -18,7 +18,8 @@ from crm.ticket_rules import CLIENT_STATUS_NAMES, STATUS_NAMES
 from db.base import utcnow
 from db.enums import OutboxStatus, TicketStatus
 from db.models import Client, Employee, OutboxMessage, Ticket
-from db.upsert import insert_if_absent
+from db.outbox import note_written
+from db.upsert import insert_all_absent, insert_if_absent
 
 # Callback data of ticket buttons: "tk:<action>:<ticket id>", as handlers.keyboards.TicketAction
 # packs it. Actions are "view", "take", "files", or a status to move to.
@@ -54,6 +55,38 @@ class Notifier:
         names = CLIENT_STATUS_NAMES if for_client else STATUS_NAMES
         return self.translate(language, names[status])
 
+    def _rows(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        buttons: Sequence[Sequence[dict[str, str]]] = (),
+        ticket_id: int | None = None,
+        dedupe_key: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """The outbox rows for one notification: ``text`` split to fit, buttons on the last."""
+        parts = split_html(text)
+        now = utcnow()
+        rows = []
+        for number, part in enumerate(parts):
+            payload: dict[str, Any] = {"text": part, "parse_mode": "HTML"}
+            if buttons and number == len(parts) - 1:
+                payload["reply_markup"] = {"inline_keyboard": [list(row) for row in buttons]}
+            rows.append(
+                {
+                    "chat_id": chat_id,
+                    "method": "sendMessage",
+                    "payload": payload,
+                    "ticket_id": ticket_id,
+                    "status": OutboxStatus.PENDING,
+                    "attempts": 0,
+                    "next_attempt_at": now,
+                    "created_at": now,
+                    "dedupe_key": None if dedupe_key is None else f"{dedupe_key}#{number}",
+                }
+            )
+        return rows
+
     async def enqueue(
         self,
         session: AsyncSession,
@@ -65,28 +98,35 @@ class Notifier:
         dedupe_key: str | None = None,
     ) -> bool:
         """Queue ``text`` (split if too long) for ``chat_id``; False if ``dedupe_key`` was seen."""
-        parts = split_html(text)
-        for number, part in enumerate(parts):
-            payload: dict[str, Any] = {"text": part, "parse_mode": "HTML"}
-            if buttons and number == len(parts) - 1:
-                payload["reply_markup"] = {"inline_keyboard": [list(row) for row in buttons]}
-            values: dict[str, Any] = {
-                "chat_id": chat_id,
-                "method": "sendMessage",
-                "payload": payload,
-                "ticket_id": ticket_id,
-                "status": OutboxStatus.PENDING,
-                "attempts": 0,
-                "next_attempt_at": utcnow(),
-                "created_at": utcnow(),
-                "dedupe_key": None if dedupe_key is None else f"{dedupe_key}#{number}",
-            }
+        rows = self._rows(
+            chat_id, text, buttons=buttons, ticket_id=ticket_id, dedupe_key=dedupe_key
+        )
+        for values in rows:
             if dedupe_key is None:
                 session.add(OutboxMessage(**values))
             elif not await insert_if_absent(session, OutboxMessage, values, ["dedupe_key"]):
                 return False
         await session.flush()
+        note_written(session)
         return True
+
+    async def enqueue_once(
+        self, session: AsyncSession, messages: Sequence[tuple[int, str, str]]
+    ) -> int:
+        """Queue many ``(chat_id, text, dedupe_key)`` at once, skipping keys already queued.
+
+        For a fan-out (the digest to every employee): one query and one bulk insert rather than
+        a round trip each. Returns how many were queued now.
+        """
+        rows = [
+            row
+            for chat_id, text, key in messages
+            for row in self._rows(chat_id, text, dedupe_key=key)
+        ]
+        fresh = await insert_all_absent(session, OutboxMessage, rows, "dedupe_key")
+        if fresh:
+            note_written(session)
+        return len({str(key).rsplit("#", 1)[0] for key in fresh})
 
     async def _to_client(self, session: AsyncSession, ticket: Ticket, text: str) -> None:
         client = ticket.client
@@ -188,19 +228,14 @@ class Notifier:
             lines += ["", _("Unassigned in the queue: {count} (/queue)").format(count=queue_size)]
         return "\n".join(lines)
 
-    async def digest(
+    def digest(
         self,
-        session: AsyncSession,
         employee: Employee,
         tickets: Sequence[Ticket],
         queue_size: int | None,
         day: date,
-    ) -> bool:
-        """Queue today's digest for ``employee``; False if it was already queued today."""
+    ) -> tuple[int, str, str]:
+        """``employee``'s digest for ``day`` as ``(chat, text, key)``: one key a day each."""
         assert employee.telegram_id is not None
-        return await self.enqueue(
-            session,
-            employee.telegram_id,
-            self.digest_text(employee, tickets, queue_size),
-            dedupe_key=f"digest:{employee.id}:{day.isoformat()}",
-        )
+        text = self.digest_text(employee, tickets, queue_size)
+        return employee.telegram_id, text, f"digest:{employee.id}:{day.isoformat()}"

@@ -24,6 +24,8 @@ def split_html(text: str, limit: int = MAX_MESSAGE_LENGTH) -> list[str]:
     Cuts prefer a line break, never fall inside a tag or an entity, and tags open at a cut
     are closed before it and opened again after it, so each part is valid on its own.
     """
+    if _units(text) <= limit:
+        return [text]  # markup and entities only add to the length: it fits as it is
     parts: list[str] = []
     current: list[str] = []
     visible = 0

@@ -18,6 +18,16 @@ NAMING_CONVENTION = {
 }
 
 
+# Indexes that exist on PostgreSQL only (trigram search, made by a migration, not the models):
+# schema comparisons leave them out.
+POSTGRES_ONLY_INDEXES = frozenset({"ix_clients_name_trgm", "ix_clients_phone_trgm"})
+
+
+def include_name(name: str | None, type_: str, _parent: object) -> bool:
+    """Alembic's filter for schema comparisons: everything but the PostgreSQL-only indexes."""
+    return not (type_ == "index" and name in POSTGRES_ONLY_INDEXES)
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """A timestamp stored in UTC and always read back as an aware datetime.
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
@@ -59,7 +62,11 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
 
 class Database:
-    """One engine and two session factories: ``writer`` for changes, ``reader`` for pages."""
+    """One engine and two session factories: ``writer`` for changes, ``reader`` for pages.
+
+    A writer session must not open another writer inside it (on SQLite that would wait for
+    itself).
+    """
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         parsed = parse_database_url(url)
@@ -74,21 +81,38 @@ class Database:
             write_engine = self.engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
         else:
             write_engine = self.engine
-        self.writer: async_sessionmaker[AsyncSession] = async_sessionmaker(
+        self._writers: async_sessionmaker[AsyncSession] = async_sessionmaker(
             write_engine, expire_on_commit=False
         )
         self.reader: async_sessionmaker[AsyncSession] = async_sessionmaker(
             self.engine, expire_on_commit=False
         )
+        # SQLite has one writer at a time. Within the process, writers queue on this lock and
+        # get the database the moment it is free, instead of polling SQLite's lock with
+        # growing sleeps (busy_timeout), which caps throughput under load. Other processes
+        # (``crm digest``, a second ``crm run``) still meet at SQLite's own lock.
+        self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        self.writer: Callable[[], AbstractAsyncContextManager[AsyncSession]] = (
+            self._queued_writer if self.is_sqlite else self._writers
+        )
+
+    @asynccontextmanager
+    async def _queued_writer(self) -> AsyncIterator[AsyncSession]:
+        assert self._write_lock is not None
+        async with self._write_lock, self._writers() as session:
+            yield session
 
     async def refresh_statistics(self) -> None:
         """Let the query planner know the tables' shape again (after bulk loads; daily)."""
         async with self.engine.connect() as connection:
             if self.is_sqlite:
                 await connection.exec_driver_sql("PRAGMA optimize=0x10002")
+                await connection.commit()
             else:
-                await connection.exec_driver_sql("ANALYZE")
-            await connection.commit()
+                # VACUUM also marks pages all-visible, so counts can be answered from indexes
+                # alone; it cannot run inside a transaction.
+                autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+                await autocommit.exec_driver_sql("VACUUM (ANALYZE)")
 
     async def dispose(self) -> None:
         """Close every pooled connection."""

@@ -13,6 +13,18 @@ from sqlalchemy.orm import aliased
 from db.enums import OutboxStatus
 from db.models import OutboxMessage
 
+_WRITTEN = "outbox_written"
+
+
+def note_written(session: AsyncSession) -> None:
+    """Remember that this session queued a message, so whoever commits it wakes the sender."""
+    session.info[_WRITTEN] = True
+
+
+def was_written(session: AsyncSession) -> bool:
+    """Whether this session queued a message (the sender need not look otherwise)."""
+    return bool(session.info.get(_WRITTEN))
+
 
 @dataclass(frozen=True)
 class Claimed:

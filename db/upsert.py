@@ -23,3 +23,21 @@ async def insert_if_absent(
     statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict_on)
     result = await session.execute(statement)
     return bool(getattr(result, "rowcount", 0))
+
+
+async def insert_all_absent(
+    session: AsyncSession, model: type[Base], rows: list[dict[str, Any]], key: str
+) -> set[Any]:
+    """Insert those of ``rows`` whose unique ``key`` column is not taken; returns their keys.
+
+    One bulk INSERT ... ON CONFLICT DO NOTHING RETURNING: a key that a concurrent transaction
+    holds waits for it and, once that commits, is skipped and not returned, so two callers
+    racing on the same keys never both count a row as theirs.
+    """
+    if not rows:
+        return set()
+    column = getattr(model, key)
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(model).on_conflict_do_nothing(index_elements=[key]).returning(column)
+    return set(await session.scalars(statement, rows))
