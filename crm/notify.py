@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import gettext
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -35,6 +35,20 @@ def ticket_button(text: str, action: str, ticket_id: int) -> dict[str, str]:
 def preview(text: str, length: int = PREVIEW_LENGTH) -> str:
     """The start of a long user text, for a notification (the full text is in the card)."""
     return text if len(text) <= length else text[: length - 1] + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class DigestLine:
+    """One ticket in a digest: plain values, so a digest for thousands loads no ORM objects."""
+
+    ticket_id: int
+    status: TicketStatus
+    client_name: str
+    title: str
+
+    @classmethod
+    def of(cls, ticket: Ticket) -> DigestLine:
+        return cls(ticket.id, ticket.status, ticket.client.full_name, ticket.title)
 
 
 class Notifier:
@@ -213,29 +227,17 @@ class Notifier:
         )
 
     def digest_text(
-        self, employee: Employee, tickets: Sequence[Ticket], queue_size: int | None
+        self, language: str | None, lines: Sequence[DigestLine], queue_size: int | None
     ) -> str:
-        """An employee's open tickets, one line each, and the queue for managers."""
-        lang = self.language_of(employee)
+        """Open tickets, one line each, and the queue for managers, in ``language``."""
+        lang = language or self.default_language
         _ = partial(self.translate, lang)
-        lines = [_("☀️ Your open tickets: {count}").format(count=len(tickets))]
-        for ticket in tickets:
-            lines.append(
-                f"#{ticket.id} · {self.status_name(lang, ticket.status)} · "
-                f"{escape(ticket.client.full_name)}: {escape(preview(ticket.title, 60))}"
+        text = [_("☀️ Your open tickets: {count}").format(count=len(lines))]
+        for line in lines:
+            text.append(
+                f"#{line.ticket_id} · {self.status_name(lang, line.status)} · "
+                f"{escape(line.client_name)}: {escape(preview(line.title, 60))}"
             )
         if queue_size:
-            lines += ["", _("Unassigned in the queue: {count} (/queue)").format(count=queue_size)]
-        return "\n".join(lines)
-
-    def digest(
-        self,
-        employee: Employee,
-        tickets: Sequence[Ticket],
-        queue_size: int | None,
-        day: date,
-    ) -> tuple[int, str, str]:
-        """``employee``'s digest for ``day`` as ``(chat, text, key)``: one key a day each."""
-        assert employee.telegram_id is not None
-        text = self.digest_text(employee, tickets, queue_size)
-        return employee.telegram_id, text, f"digest:{employee.id}:{day.isoformat()}"
+            text += ["", _("Unassigned in the queue: {count} (/queue)").format(count=queue_size)]
+        return "\n".join(text)

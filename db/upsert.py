@@ -36,8 +36,8 @@ async def insert_all_absent(
     """
     if not rows:
         return set()
-    column = getattr(model, key)
+    table = Base.metadata.tables[model.__tablename__]  # Core: no primary keys to fetch back
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(model).on_conflict_do_nothing(index_elements=[key]).returning(column)
+    statement = insert(table).on_conflict_do_nothing(index_elements=[key]).returning(table.c[key])
     return set(await session.scalars(statement, rows))

@@ -7,6 +7,9 @@ several sender processes share one budget (the scale-out setup).
 from __future__ import annotations
 
 import asyncio
+import math
+import secrets
+from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
@@ -27,7 +30,9 @@ class RateLimiter:
     """Hands out send times: never two within ``1/rate`` s, nor two to a chat within ``per_chat`` s.
 
     Each call reserves the earliest start that respects both, in call order, so messages to one
-    chat keep their order.
+    chat keep their order. Reserved slots are only a plan: if the event loop stalls, several
+    sleepers wake late together. So ``wait`` also checks what really went: at most ``rate``
+    starts in any second, and a chat's next slot counts from its message's real start.
     """
 
     def __init__(
@@ -41,6 +46,8 @@ class RateLimiter:
         self._clock = clock
         self._next_start = 0.0
         self._next_for_chat: dict[int, float] = {}
+        self.per_second = max(1, math.floor(rate))
+        self._started: deque[float] = deque()
 
     def _now(self) -> float:
         return self._clock() if self._clock else asyncio.get_running_loop().time()
@@ -59,6 +66,25 @@ class RateLimiter:
         delay = self.reserve(chat_id) - self._now()
         if delay > 0:
             await asyncio.sleep(delay)
+        while True:  # the window is full while the loop has been catching up
+            delay = self.admit(chat_id)
+            if delay <= 0:
+                return
+            await asyncio.sleep(delay)
+
+    def admit(self, chat_id: int) -> float:
+        """Start a message to ``chat_id`` now if the last second allows it (returns 0), else
+        return how long to wait before asking again."""
+        now = self._now()
+        while self._started and self._started[0] <= now - 1.0:
+            self._started.popleft()
+        if len(self._started) >= self.per_second:
+            return self._started[0] + 1.0 - now
+        self._started.append(now)
+        self._next_for_chat[chat_id] = max(
+            self._next_for_chat.get(chat_id, 0.0), now + self.per_chat
+        )
+        return 0.0
 
     def hold(self, seconds: float) -> None:
         """Nothing starts before ``seconds`` from now."""
@@ -84,6 +110,24 @@ redis.call('SET', KEYS[2], string.format('%.0f', start + per_chat), 'PX', keep)
 return math.floor(start - now)
 """
 
+# Start a message now if fewer than ARGV[1] started in the last second (returns 0), else return
+# the microseconds until the oldest of them leaves the window. KEYS: the window (a sorted set of
+# real starts), the chat's schedule. ARGV: the cap, the per-chat gap, a unique member name.
+_ADMIT = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 1000000)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return math.max(1, math.floor(tonumber(oldest[2]) + 1000000 - now))
+end
+redis.call('ZADD', KEYS[1], now, ARGV[3])
+redis.call('PEXPIRE', KEYS[1], 2000)
+local chat = math.max(now + tonumber(ARGV[2]), tonumber(redis.call('GET', KEYS[2]) or '0'))
+redis.call('SET', KEYS[2], string.format('%.0f', chat), 'PX', math.ceil((chat - now) / 1000) + 1000)
+return 0
+"""
+
 # Push the overall schedule back by ARGV[1] microseconds from now (a 429's retry_after).
 _PAUSE = """
 local t = redis.call('TIME')
@@ -104,14 +148,24 @@ class RedisRateLimiter:
         self.redis = redis
         self.interval_us = round(1_000_000 / rate)
         self.per_chat_us = round(per_chat * 1_000_000)
+        self.per_second = max(1, math.floor(rate))
         self.prefix = prefix
         self._reserve = redis.register_script(_RESERVE)
+        self._admit = redis.register_script(_ADMIT)
         self._pause = redis.register_script(_PAUSE)
 
     async def wait(self, chat_id: int) -> None:
         keys = [f"{self.prefix}:all", f"{self.prefix}:chat:{chat_id}"]
         delay_us = int(await self._reserve(keys=keys, args=[self.interval_us, self.per_chat_us]))
         if delay_us > 0:
+            await asyncio.sleep(delay_us / 1_000_000)
+        window = [f"{self.prefix}:started", keys[1]]
+        member = secrets.token_hex(8)
+        args: list[int | str] = [self.per_second, self.per_chat_us, member]
+        while True:
+            delay_us = int(await self._admit(keys=window, args=args))
+            if delay_us <= 0:
+                return
             await asyncio.sleep(delay_us / 1_000_000)
 
     async def pause(self, seconds: float) -> None:

@@ -131,6 +131,20 @@ def test_the_rate_limiter_reserves_in_order() -> None:
     assert limiter.reserve(4) == 105.0
 
 
+def test_sleepers_woken_late_together_still_keep_the_rate() -> None:
+    """A stalled event loop wakes many planned sends at once: the real starts stay in budget."""
+    now = [100.0]
+    limiter = RateLimiter(rate=29, per_chat=1.0, clock=lambda: now[0])
+    for chat in range(40):
+        limiter.reserve(chat)  # planned over about 1.4 s
+    now[0] = 102.0  # the loop stalled: every planned slot has passed
+    waits = [limiter.admit(chat) for chat in range(40)]
+    assert waits.count(0.0) == 29  # at most 29 in any second
+    assert all(wait == pytest.approx(1.0) for wait in waits if wait)
+    now[0] = 102.5
+    assert limiter.reserve(0) == 103.0  # chat 0 really went at 102.0, not at its planned 100.0
+
+
 async def test_a_permanent_400_is_given_up_with_its_reason(
     database: Database, bot: Bot, fake_telegram: tuple[FakeTelegram, str], people: People
 ) -> None:

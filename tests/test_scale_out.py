@@ -9,8 +9,10 @@ scheduler leader, and a standby that takes over when the leader stops.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import itertools
 import signal
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -72,6 +74,26 @@ async def test_two_limiters_sharing_redis_keep_one_budget(redis: Redis) -> None:
     before = loop.time()
     await second.wait(99)
     assert loop.time() - before >= 0.3 - 0.02
+
+
+@needs_redis
+async def test_senders_woken_late_together_share_one_second_budget(redis: Redis) -> None:
+    """After a stall, the sends whose planned slots passed start no more than the rate a second."""
+    first, second = RedisRateLimiter(redis, 10, 1.0), RedisRateLimiter(redis, 10, 1.0)
+    loop = asyncio.get_running_loop()
+    starts: list[float] = []
+
+    async def send(limiter: RedisRateLimiter, chat: int) -> None:
+        await limiter.wait(chat)
+        starts.append(loop.time())
+
+    sending = [asyncio.create_task(send(first if n % 2 else second, n)) for n in range(30)]
+    await asyncio.sleep(0.3)  # every task has its planned slot (spread over 3 s)
+    time.sleep(2.5)  # the event loop stalls, on purpose
+    await asyncio.gather(*sending)
+    starts.sort()
+    busiest = max(bisect.bisect_left(starts, at + 1.0) - n for n, at in enumerate(starts))
+    assert busiest <= 10
 
 
 @needs_redis
