@@ -3,8 +3,9 @@
     python -m bench.fanout [--employees 10000] [--database-url URL]
 
 Fills a database with ``--employees`` specialists, each with an open ticket, queues the digest
-the way the scheduler does, and lets the real sender deliver it to the fake Bot API over
-loopback HTTP. One employee in twenty also has a second message waiting, so the one-a-second
+the way the scheduler does, and lets the real sender deliver it over loopback HTTP to the fake
+Bot API, which runs in its own process (as Telegram is another machine) and notes when each
+message arrives. One employee in twenty also has a second message waiting, so the one-a-second
 rule per chat is exercised. Printed: the time to queue, the delivery rate against Telegram's
 30 messages a second, the most messages seen in any one second, and the shortest gap between
 two messages to one chat.
@@ -22,10 +23,11 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from sqlalchemy import insert
 
-from bench.common import empty_database
+from bench.common import empty_database, free_port, start, stop, wait_for
 from bot.factory import create_bot
 from bot.sandbox.telegram import FakeTelegram, JSONDict, SandboxUser, create_app
 from crm.notify import Notifier
@@ -56,8 +58,6 @@ class Stopwatch(FakeTelegram):
             now = time.perf_counter()
             self.arrivals.append(now)
             self.by_chat[int(params["chat_id"])].append(now)
-            if len(self.arrivals) % 500 == 0:
-                print(f"  delivered {len(self.arrivals):,}", file=sys.stderr)
         return result
 
 
@@ -98,11 +98,69 @@ def busiest_second(arrivals: list[float]) -> int:
     )
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--employees", type=int, default=10_000)
-    parser.add_argument("--database-url", default=None)
-    args = parser.parse_args()
+ARRIVALS = "/control/arrivals"
+
+
+async def arrivals(request: web.Request) -> web.Response:
+    """How many messages arrived; with ``?all=1`` also when, and to which chat."""
+    fake: Stopwatch = request.app[STOPWATCH]
+    body: dict[str, Any] = {"count": len(fake.arrivals)}
+    if request.query.get("all"):
+        body["by_chat"] = {str(chat): times for chat, times in fake.by_chat.items()}
+        body["arrivals"] = fake.arrivals
+    return web.json_response(body)
+
+
+STOPWATCH = web.AppKey("stopwatch", Stopwatch)
+
+
+def serve(port: int, employees: int) -> None:
+    """The fake Bot API with ``employees`` users, until interrupted."""
+    fake = Stopwatch(TOKEN)
+    for telegram_id in range(FIRST, FIRST + employees):
+        fake.add_user(SandboxUser(id=telegram_id, first_name="Employee"))
+    app = create_app(fake)
+    app[STOPWATCH] = fake
+    app.router.add_get(ARRIVALS, arrivals)
+    web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=None)
+
+
+async def deliver(database: Database, employees: int, total: int) -> dict[str, Any]:
+    """Run the sender until the fake Bot API, in its own process, has all ``total`` messages."""
+    port = free_port()
+    log = OUT / "fanout-fake-api.log"
+    server = start(
+        [sys.executable, "-m", "bench.fanout", "--serve", str(port), "--employees", str(employees)],
+        log,
+    )
+    base = f"http://127.0.0.1:{port}"
+    bot = create_bot(TOKEN, base)
+    sender = OutboxSender(database, bot, SenderConfig())  # the defaults: as in production
+    stop_sending = asyncio.Event()
+    try:
+        async with aiohttp.ClientSession() as http:
+            await wait_for(http, base + ARRIVALS, server)
+            sending = asyncio.create_task(sender.run(stop_sending))
+            count, shown = 0, 0
+            while count < total:
+                await asyncio.sleep(0.5)
+                async with http.get(base + ARRIVALS) as response:
+                    count = int((await response.json())["count"])
+                if count - shown >= 500:
+                    print(f"  delivered {count:,}", file=sys.stderr)
+                    shown = count
+            stop_sending.set()
+            await sending
+            async with http.get(base + ARRIVALS, params={"all": "1"}) as response:
+                result: dict[str, Any] = await response.json()
+    finally:
+        stop_sending.set()
+        await bot.session.close()
+        stop(server)
+    return result
+
+
+async def main(args: argparse.Namespace) -> None:
     await asyncio.to_thread(OUT.mkdir, parents=True, exist_ok=True)
     url = args.database_url or f"sqlite+aiosqlite:///{OUT / 'fanout.db'}"
     print(f"database: {url}; filling {args.employees:,} employees", file=sys.stderr)
@@ -119,32 +177,15 @@ async def main() -> None:
         for telegram_id in range(FIRST, FIRST + args.employees, 20):
             await notifier.enqueue(session, telegram_id, "A second message for this chat")
             extra += 1
-
-    fake = Stopwatch(TOKEN)
-    for telegram_id in range(FIRST, FIRST + args.employees):
-        fake.add_user(SandboxUser(id=telegram_id, first_name="Employee"))
-    runner = web.AppRunner(create_app(fake), access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    bot = create_bot(TOKEN, f"http://{host}:{port}")
-    sender = OutboxSender(database, bot, SenderConfig())  # the defaults: as in production
-    stop = asyncio.Event()
     total = queued + extra
     print(f"delivering {total:,} messages at up to {RATE:.0f}/s", file=sys.stderr)
-    sending = asyncio.create_task(sender.run(stop))
-    while len(fake.arrivals) < total:
-        await fake.wait_changed(0.5)
-    stop.set()
-    await sending
-    await bot.session.close()
-    await runner.cleanup()
+    delivered = await deliver(database, args.employees, total)
     await database.dispose()
 
-    arrivals = fake.arrivals
+    arrivals: list[float] = sorted(delivered["arrivals"])
+    by_chat: dict[str, list[float]] = delivered["by_chat"]
     rate = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0])
-    gaps = [b - a for times in fake.by_chat.values() for a, b in itertools.pairwise(times)]
+    gaps = [b - a for times in by_chat.values() for a, b in itertools.pairwise(times)]
     print(f"\n{args.employees:,} employees; database: {url}")
     print(f"digests queued: {queued:,} in {enqueue_seconds:.2f} s (target < 1 s)")
     print(
@@ -156,4 +197,12 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--employees", type=int, default=10_000)
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--serve", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.serve:  # the fake Bot API's own process
+        serve(arguments.serve, arguments.employees)
+    else:
+        asyncio.run(main(arguments))

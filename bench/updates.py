@@ -19,9 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import signal
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -31,7 +28,7 @@ from typing import Any
 import aiohttp
 from sqlalchemy import func, insert, select
 
-from bench.common import empty_database, free_port
+from bench.common import empty_database, free_port, start, stop, wait_for
 from bench.fake_api import TOKEN, user_ids
 from db.engine import Database
 from db.models import Client, Ticket
@@ -48,42 +45,6 @@ def peak_rss_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):  # kB
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def start(
-    command: list[str], log: Path, env: dict[str, str] | None = None
-) -> subprocess.Popen[bytes]:
-    with log.open("wb") as out:
-        return subprocess.Popen(
-            command,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
-        )
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-async def wait_for(http: aiohttp.ClientSession, url: str, process: subprocess.Popen[bytes]) -> None:
-    for _ in range(600):
-        if process.poll() is not None:
-            raise SystemExit(f"{process.args!r} exited with {process.returncode}")
-        try:
-            async with http.get(url) as response:
-                if response.status == 200:
-                    return
-        except aiohttp.ClientError:
-            pass
-        await asyncio.sleep(0.1)
-    raise SystemExit(f"{url} did not answer")
 
 
 @dataclass

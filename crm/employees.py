@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,8 +19,14 @@ from crm.staff import clean_name, clean_username
 from db.enums import Role
 from db.models import Client, Department, Employee, Ticket, TicketEvent
 
-# Checked when a login does not exist, so a wrong login takes as long as a wrong password.
-_NO_SUCH_HASH = hash_password("no such account, just burning the same time")
+
+@cache
+def _no_such_hash() -> str:
+    """Checked when a login does not exist, so a wrong login takes as long as a wrong password.
+
+    Made on first use, not at import: hashing is the costliest thing a sign-in does.
+    """
+    return hash_password("no such account, just burning the same time")
 
 
 @dataclass(frozen=True)
@@ -165,6 +173,9 @@ async def authenticate(session: AsyncSession, login: str, password: str) -> Empl
             Employee.password_hash.is_not(None),
         )
     )
-    password_hash = employee.password_hash if employee and employee.password_hash else _NO_SUCH_HASH
+    if employee is not None and employee.password_hash:
+        password_hash = employee.password_hash
+    else:
+        password_hash = await asyncio.to_thread(_no_such_hash)
     matches = await verify_password_async(password_hash, password)
     return employee if matches and employee is not None else None
