@@ -14,9 +14,10 @@ import sqlite3
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select, text
 
 from bot.sandbox.telegram import FakeTelegram, SandboxUser
 from crm.settings import Settings
@@ -84,7 +85,10 @@ async def test_updates_wait_while_sqlite_is_locked_by_another_process(
     try:
         await asyncio.to_thread(locked.wait, 5)
         fake.send_text(CLIENT.id, "/new The kettle leaks")
+        loop = asyncio.get_running_loop()
+        started = loop.time()
         await asyncio.sleep(2)
+        assert loop.time() - started < 2.5  # the wait is off the event loop: all else goes on
         assert fake.bot_messages(CLIENT.id) == []  # waiting, not refused
         assert fake.pending_updates() == 1  # and not confirmed
         released.set()
@@ -95,6 +99,30 @@ async def test_updates_wait_while_sqlite_is_locked_by_another_process(
         await product.stop()
     assert len(await tickets_of(database, CLIENT.id)) == 1
     assert len(fake.bot_messages(CLIENT.id)) == 1
+    await database.dispose()
+
+
+async def test_a_writer_runs_on_the_loop_thread_and_readers_on_their_own(
+    sqlite_url: str, in_tmp_dir: Path
+) -> None:
+    """Inside a write transaction SQLite is called inline (no thread hand-off per call)."""
+    await asyncio.to_thread(upgrade, sqlite_url)
+    database = Database(sqlite_url)
+
+    @event.listens_for(database.engine.sync_engine, "connect")
+    def _thread_function(dbapi_connection: Any, _record: object) -> None:
+        dbapi_connection.run_async(
+            lambda raw: raw.create_function("thread_id", 0, threading.get_ident)
+        )
+
+    async with database.writer() as session, session.begin():
+        in_writer = await session.scalar(text("SELECT thread_id()"))
+        session.add(Client(full_name="Inline Test", phone="+34600777999"))
+    async with database.reader() as session:
+        in_reader = await session.scalar(text("SELECT thread_id()"))
+        assert await session.scalar(select(func.count()).select_from(Client)) == 1
+    assert in_writer == threading.get_ident()
+    assert in_reader != threading.get_ident()
     await database.dispose()
 
 
