@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import bisect
+import gc
 import itertools
 import sys
 import time
@@ -122,6 +123,8 @@ def serve(port: int, employees: int) -> None:
     app = create_app(fake)
     app[STOPWATCH] = fake
     app.router.add_get(ARRIVALS, arrivals)
+    gc.collect()
+    gc.freeze()  # the stopwatch's own collector pauses would bunch the arrivals it times
     web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=None)
 
 
@@ -178,6 +181,8 @@ async def main(args: argparse.Namespace) -> None:
             await notifier.enqueue(session, telegram_id, "A second message for this chat")
             extra += 1
     total = queued + extra
+    gc.collect()
+    gc.freeze()  # as `crm run` does after start-up
     print(f"delivering {total:,} messages at up to {RATE:.0f}/s", file=sys.stderr)
     delivered = await deliver(database, args.employees, total)
     await database.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import getpass
 import logging
 import signal
@@ -171,6 +172,11 @@ def _banner(running: Running) -> None:
 async def _run(settings: Settings) -> None:
     from bot.runner import serve  # the server's imports are only paid for by `crm run`
 
+    # What the imports built (aiogram's validators, SQLAlchemy's mappers) lives as long as the
+    # process. Frozen, the collector no longer walks it on each full collection, which took
+    # about 190 ms here: a pause for every update and message in flight.
+    gc.collect()
+    gc.freeze()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
