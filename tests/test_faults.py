@@ -20,27 +20,16 @@ import pytest
 from sqlalchemy import event, func, select, text
 
 from bot.sandbox.telegram import FakeTelegram, SandboxUser
-from crm.settings import Settings
 from db.engine import Database
 from db.enums import OutboxStatus, Role
 from db.migrate import upgrade
 from db.models import Client, Employee, OutboxMessage, Ticket
 from tests.conftest import BOT_TOKEN, POSTGRES_URL, reset_postgres
+from tests.desk import desk_settings
 from tests.e2e import Product, bot_said, eventually_async, handled
 from tests.processes import CrmProcess, free_port
 
 CLIENT = SandboxUser(id=7301, first_name="Nina", language_code="en", phone="+34600777001")
-
-
-def settings_for(api_url: str, database_url: str) -> Settings:
-    return Settings(
-        _env_file=None,
-        bot_token=BOT_TOKEN,
-        telegram_api_url=api_url,
-        database_url=database_url,
-        web_port=0,
-        redis_url=None,
-    )
 
 
 async def add_client(database: Database, fake: FakeTelegram, user: SandboxUser) -> None:
@@ -67,7 +56,7 @@ async def test_updates_wait_while_sqlite_is_locked_by_another_process(
     await asyncio.to_thread(upgrade, sqlite_url)
     database = Database(sqlite_url)
     await add_client(database, fake, CLIENT)
-    product = Product(settings_for(api_url, sqlite_url))
+    product = Product(desk_settings(api_url, sqlite_url))
     await product.start()
     released = threading.Event()
     locked = threading.Event()
@@ -186,7 +175,7 @@ async def test_updates_are_retried_while_postgresql_is_unreachable(
     await asyncio.to_thread(upgrade, url)
     database = Database(POSTGRES_URL)  # the test's own view, not through the proxy
     await add_client(database, fake, CLIENT)
-    product = Product(settings_for(api_url, url))
+    product = Product(desk_settings(api_url, url))
     await product.start()
     try:
         await postgres_proxy.cut()
