@@ -65,6 +65,25 @@ class _WriterConnection(aiosqlite.Connection):
         finally:
             self.inline = inline
 
+    def begin_immediate_now(self) -> bool:
+        """``BEGIN IMMEDIATE`` on the calling thread if the write lock is free; False if taken.
+
+        Called on the loop's thread when nothing of this connection is on aiosqlite's thread.
+        Another process holding the lock makes it return at once (no busy wait), and the
+        caller then begins through the thread, where waiting for the lock blocks nobody.
+        """
+        raw = self._connection
+        if raw is None:
+            return False
+        raw.execute("PRAGMA busy_timeout=0")
+        try:
+            raw.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        return True
+
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if self.inline and self._connection is not None:
             return fn(*args, **kwargs)
@@ -109,6 +128,11 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         # a write can fail at once with SQLITE_BUSY instead of waiting for busy_timeout.
         mode = connection.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
         dbapi_connection = connection.connection.dbapi_connection
+        driver = getattr(dbapi_connection, "driver_connection", None)
+        writer = driver if mode == "IMMEDIATE" and isinstance(driver, _WriterConnection) else None
+        if writer is not None and writer.begin_immediate_now():
+            writer.inline = True
+            return
         _set_inline(dbapi_connection, False)  # BEGIN may wait for another process's writer
         connection.exec_driver_sql(f"BEGIN {mode}")
         # With the write lock held, nothing this connection runs can wait.

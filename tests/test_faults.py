@@ -12,6 +12,7 @@ import random
 import signal
 import sqlite3
 import threading
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ import pytest
 from sqlalchemy import event, func, select, text
 
 from bot.sandbox.telegram import FakeTelegram, SandboxUser
-from db.engine import Database
+from db.engine import SQLITE_BUSY_TIMEOUT_MS, Database, _WriterConnection
 from db.enums import OutboxStatus, Role
 from db.migrate import upgrade
 from db.models import Client, Employee, OutboxMessage, Ticket
@@ -112,6 +113,34 @@ async def test_a_writer_runs_on_the_loop_thread_and_readers_on_their_own(
         assert await session.scalar(select(func.count()).select_from(Client)) == 1
     assert in_writer == threading.get_ident()
     assert in_reader != threading.get_ident()
+    await database.dispose()
+
+
+async def test_a_writer_begins_inline_only_when_the_lock_is_free(
+    sqlite_url: str, tmp_path: Path, in_tmp_dir: Path
+) -> None:
+    """``BEGIN IMMEDIATE`` is tried on the loop thread without waiting; a held lock says no."""
+    await asyncio.to_thread(upgrade, sqlite_url)
+    database = Database(sqlite_url)
+    raw = await database.engine.raw_connection()  # no transaction begun on it
+    try:
+        driver = raw.driver_connection
+        assert isinstance(driver, _WriterConnection)
+        other = sqlite3.connect(tmp_path / "test.db", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        started = time.perf_counter()
+        assert driver.begin_immediate_now() is False
+        assert time.perf_counter() - started < 0.5  # no busy wait on the loop
+        other.execute("COMMIT")
+        assert driver.begin_immediate_now() is True
+        assert driver._connection is not None
+        assert driver._connection.in_transaction
+        driver._connection.execute("ROLLBACK")
+        busy = driver._connection.execute("PRAGMA busy_timeout").fetchone()
+        assert busy == (SQLITE_BUSY_TIMEOUT_MS,)  # restored for waits through the thread
+        other.close()
+    finally:
+        raw.close()
     await database.dispose()
 
 
