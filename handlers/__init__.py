@@ -1,7 +1,6 @@
 """aiogram Routers, one per feature, listed in the order they are tried."""
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
+from aiogram import Router
 
 from handlers import (
     cancel,
@@ -13,6 +12,7 @@ from handlers import (
     staff_tickets,
     start,
 )
+from handlers.filters import InPrivateChat
 
 
 def create_routers() -> list[Router]:
@@ -28,6 +28,5 @@ def create_routers() -> list[Router]:
         fallback.create_router(),
     ]
     for router in routers:
-        # The bot serves people in private chats; group chats get no answer.
-        router.message.filter(F.chat.type == ChatType.PRIVATE)
+        router.message.filter(InPrivateChat())
     return routers

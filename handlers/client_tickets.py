@@ -6,7 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
@@ -26,9 +26,9 @@ from crm.tickets import (
 from db.enums import AttachmentKind
 from db.models import Client, Ticket
 from handlers import keyboards, ticket_texts
-from handlers.filters import IsClient
+from handlers.filters import IsClient, Matches
 
-CONTENT = F.text | F.photo | F.document
+CONTENT = Matches(F.text | F.photo | F.document)
 PENDING_KEY = "pending"
 
 
@@ -275,10 +275,10 @@ def create_router() -> Router:
     router.message.register(new_ticket, Command("new"))
     router.message.register(list_tickets, Command("tickets"))
     router.message.register(status_screen, Command("status"))
-    router.message.register(description_given, NewTicket.description, CONTENT)
-    router.message.register(description_missing, NewTicket.description)
+    router.message.register(description_given, StateFilter(NewTicket.description), CONTENT)
+    router.message.register(description_missing, StateFilter(NewTicket.description))
     router.callback_query.register(department_chosen, keyboards.DepartmentChoice.filter())
     router.callback_query.register(loose_message_filed, keyboards.FileMessage.filter())
     # Anything else a client writes (not a command) is filed, never dropped.
-    router.message.register(loose_message, CONTENT, ~F.text.startswith("/"))
+    router.message.register(loose_message, CONTENT, Matches(~F.text.startswith("/")))
     return router

@@ -39,7 +39,7 @@ async def on_error(event: ErrorEvent, bot: Bot, i18n: I18n, **data: Any) -> None
             await bot.send_message(chat_id=chat.id, text=text)
 
 
-def _answerable(event: ErrorEvent) -> bool:
+async def _answerable(event: ErrorEvent) -> bool:
     # The database being away is not the update's fault: no apology; the error goes up to the
     # polling loop (or the webhook), which leaves the update unconfirmed so it comes again.
     return not database_unavailable(event.exception)

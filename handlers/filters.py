@@ -1,7 +1,14 @@
-"""Filters on who is writing. Rights are still checked again in the services."""
+"""Filters on who is writing and what. Rights are still checked again in the services.
 
+Every filter here is a coroutine: aiogram runs a plain function filter, a bare magic filter
+(``F...``) or a dialog ``State`` in a worker thread on each check, a hand-off per router
+an update passes through (dialog states are matched with ``StateFilter``).
+"""
+
+from aiogram.enums import ChatType
 from aiogram.filters import BaseFilter
-from aiogram.types import TelegramObject
+from aiogram.types import Message, TelegramObject
+from aiogram.utils.magic_filter import MagicFilter
 
 from crm.permissions import Actor
 from db.models import Client, Employee
@@ -15,3 +22,20 @@ class IsClient(BaseFilter):
 class IsStaff(BaseFilter):
     async def __call__(self, event: TelegramObject, actor: Actor) -> bool:
         return isinstance(actor, Employee)
+
+
+class InPrivateChat(BaseFilter):
+    """The bot serves people in private chats; group chats get no answer."""
+
+    async def __call__(self, message: Message) -> bool:
+        return message.chat.type == ChatType.PRIVATE
+
+
+class Matches(BaseFilter):
+    """A magic filter (``F.photo``, ``~F.text.startswith("/")``) checked on the event loop."""
+
+    def __init__(self, magic: MagicFilter) -> None:
+        self.magic = magic
+
+    async def __call__(self, event: TelegramObject) -> bool:
+        return bool(self.magic.resolve(event))

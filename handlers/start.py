@@ -1,7 +1,7 @@
 """/start and registration: a stranger shares their phone number and becomes a client."""
 
 from aiogram import Bot, F, Router
-from aiogram.filters import CommandStart
+from aiogram.filters import CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import Message, ReplyKeyboardRemove
@@ -14,6 +14,7 @@ from crm.permissions import Actor, Audience, Stranger, audience_of
 from db.models import Client, Employee
 from handlers import keyboards, texts
 from handlers.commands import publish_chat_commands
+from handlers.filters import Matches
 from handlers.i18n import STRANGER_LANGUAGE_KEY
 
 
@@ -84,6 +85,6 @@ async def remind_phone(message: Message) -> None:
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.register(start, CommandStart())
-    router.message.register(contact_shared, F.contact)
-    router.message.register(remind_phone, Registration.phone)
+    router.message.register(contact_shared, Matches(F.contact))
+    router.message.register(remind_phone, StateFilter(Registration.phone))
     return router
