@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
+from sqlalchemy import Insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,11 +20,18 @@ async def insert_if_absent(
 
     A concurrent transaction inserting the same key waits for this one, then gets False.
     """
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict_on)
-    result = await session.execute(statement)
+    statement = _insert_absent(session.get_bind().dialect.name, model.__tablename__, *conflict_on)
+    result = await session.execute(statement, values)
     return bool(getattr(result, "rowcount", 0))
+
+
+@cache
+def _insert_absent(dialect: str, table_name: str, *conflict_on: str) -> Insert:
+    # Built once and run with the row as parameters: this is on every update's path, and a
+    # Core statement reused skips both building it and the ORM's bulk-insert bookkeeping.
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    table = Base.metadata.tables[table_name]
+    return insert(table).on_conflict_do_nothing(index_elements=list(conflict_on))
 
 
 async def insert_all_absent(
