@@ -36,6 +36,7 @@ from notifications.scheduler import create_scheduler
 from notifications.sender import OutboxSender, SenderConfig
 from web.app import create_app
 from web.keys import OPEN_PATHS
+from web.throttle import RedisThrottle
 
 log = logging.getLogger(__name__)
 
@@ -115,8 +116,10 @@ async def serve(
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     limiter: Limiter | None = None
     storage = None
+    throttle = None
     if redis is not None:
         limiter = RedisRateLimiter(redis, config.rate_per_second, config.per_chat_seconds)
+        throttle = RedisThrottle(redis)
         storage = RedisStorage(redis, key_builder=DefaultKeyBuilder(with_destiny=True))
     sender = OutboxSender(database, bot, config, limiter=limiter)
     role = ProcessRole()
@@ -128,6 +131,7 @@ async def serve(
         after_commit=sender.wake,
         sandbox=sandbox is not None,
         process_role=role,
+        throttle=throttle,
     )
     if sandbox is not None:
         sandbox_page.mount(app, sandbox, database)

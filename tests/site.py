@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientSession, web
 from aiohttp.test_utils import TestClient
 
 from crm.passwords import hash_password
@@ -28,14 +28,15 @@ async def give_logins(database: Database, *people: Employee) -> None:
             stored.password_hash = password_hash
 
 
-async def token(client: Client, path: str = "/sign-in") -> str:
+async def token(client: Client | ClientSession, path: str = "/sign-in") -> str:
     page = await client.get(path)
     found = _TOKEN.search(await page.text())
     assert found, f"no CSRF token on {path}"
     return found.group(1)
 
 
-async def sign_in(client: Client, login: str, password: str = PASSWORD) -> Any:
+async def sign_in(client: Client | ClientSession, login: str, password: str = PASSWORD) -> Any:
+    """Sign in through the form; ``client`` may also be a session with a ``base_url``."""
     csrf = await token(client)
     return await client.post(
         "/sign-in",

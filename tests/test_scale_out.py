@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import aiohttp
 import pytest
 from redis.asyncio import Redis
 from sqlalchemy import func, select
@@ -31,6 +32,8 @@ from notifications.ratelimit import RedisRateLimiter
 from tests.conftest import BOT_TOKEN, POSTGRES_URL, REDIS_URL, reset_postgres
 from tests.e2e import bot_said, eventually, eventually_async
 from tests.processes import CrmProcess, RoundRobinProxy, WebhookPusher, free_port
+from tests.site import sign_in
+from web.throttle import RedisThrottle
 
 needs_redis = pytest.mark.skipif(
     not REDIS_URL, reason="Redis not configured: set CRM_TEST_REDIS_URL to run"
@@ -74,6 +77,37 @@ async def test_two_limiters_sharing_redis_keep_one_budget(redis: Redis) -> None:
     before = loop.time()
     await second.wait(99)
     assert loop.time() - before >= 0.3 - 0.02
+
+
+@needs_redis
+async def test_failed_sign_ins_counted_on_two_processes_meet_one_limit(redis: Redis) -> None:
+    """A guesser spreading attempts over the processes is throttled as if there were one."""
+    first, second = (
+        RedisThrottle(redis, limit=3, window=60),
+        RedisThrottle(redis, limit=3, window=60),
+    )
+    account, address = "login:anna", "address:203.0.113.9"
+    await first.failed(account, address)
+    await second.failed(account, address)
+    assert await first.wait_seconds(account) == 0
+    await second.failed(account)
+    for throttle in (first, second):
+        assert 59 < await throttle.wait_seconds(account, address) <= 60
+    assert await first.wait_seconds(address, "login:boris") == 0  # two failures only
+    await first.succeeded(account)  # a right password clears the account's count everywhere
+    assert await second.wait_seconds(account) == 0
+    assert len(await redis.keys("crm:sign-in:*")) == 1  # the address's count stays
+
+
+@needs_redis
+async def test_failures_older_than_the_window_no_longer_count(redis: Redis) -> None:
+    throttle = RedisThrottle(redis, limit=2, window=0.4)
+    await throttle.failed("login:anna")
+    await throttle.failed("login:anna")
+    assert 0 < await throttle.wait_seconds("login:anna") <= 0.4
+    await asyncio.sleep(0.45)
+    assert await throttle.wait_seconds("login:anna") == 0
+    assert await redis.keys("crm:sign-in:*") == []  # expired, not kept forever
 
 
 @needs_redis
@@ -276,6 +310,14 @@ async def test_two_processes_behind_one_webhook_address_serve_one_bot(
         # Both processes did the work, and some updates did arrive twice.
         assert all(proxy.served[p.url] > 5 for p in processes), proxy.served
         assert pusher.duplicated > 0
+
+        # Wrong passwords spread over both processes meet one limit: the count is in Redis.
+        for attempt in range(6):
+            jar = aiohttp.CookieJar(unsafe=True)  # keeps cookies set by an IP address
+            url = processes[attempt % 2].url
+            async with aiohttp.ClientSession(base_url=url, cookie_jar=jar) as http:
+                tried = await sign_in(http, "anna", "not the password")
+                assert tried.status == (401 if attempt < 5 else 429), attempt
 
         # One leader; when it stops, the other takes over.
         roles = [str((await p.health() or {}).get("scheduler")) for p in processes]

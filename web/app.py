@@ -31,7 +31,7 @@ from web.keys import (
     VIEWER,
 )
 from web.texts import status_name
-from web.throttle import Throttle
+from web.throttle import SignInThrottle, Throttle
 from web.views import auth, clients, dashboard, departments, employees, tickets
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -77,13 +77,14 @@ def create_app(
     sandbox: bool = False,
     secure_cookies: bool = False,
     process_role: ProcessRole | None = None,
+    throttle: SignInThrottle | None = None,
 ) -> web.Application:
     """The admin site; the composition root may mount more on it (the webhook, the sandbox)."""
     app = web.Application(middlewares=[middlewares.security_headers])
     app[SETTINGS] = settings
     app[DATABASE] = database
     app[NOTIFIER] = notifier or Notifier(settings.default_language)
-    app[THROTTLE] = Throttle()
+    app[THROTTLE] = throttle or Throttle()
     app[SANDBOX_ENABLED] = sandbox
     app[PROCESS_ROLE] = process_role or ProcessRole()
     app[OPEN_PATHS] = set()

@@ -12,12 +12,12 @@ from crm.settings import Settings
 from db.engine import Database
 from db.enums import Role
 from db.models import Employee
-from web.throttle import Throttle
+from web.throttle import SignInThrottle
 
 SETTINGS = web.AppKey("settings", Settings)
 DATABASE = web.AppKey("database", Database)
 NOTIFIER = web.AppKey("notifier", Notifier)
-THROTTLE = web.AppKey("throttle", Throttle)
+THROTTLE: web.AppKey[SignInThrottle] = web.AppKey("throttle")
 SANDBOX_ENABLED = web.AppKey("sandbox_enabled", bool)
 PROCESS_ROLE = web.AppKey("process_role", ProcessRole)
 AFTER_COMMIT: web.AppKey[Callable[[], None]] = web.AppKey("after_commit")

@@ -39,15 +39,15 @@ async def sign_in(request: web.Request) -> web.StreamResponse:
             status=status,
         )
 
-    wait = throttle.wait_seconds(*keys)
+    wait = await throttle.wait_seconds(*keys)
     if wait > 0:
         minutes = max(1, round(wait / 60))
         return again(f"Too many failed attempts. Try again in {minutes} min.", 429)
     employee = await authenticate(db_session(request), login, password) if login else None
     if employee is None:
-        throttle.failed(*keys)
+        await throttle.failed(*keys)
         return again("Wrong login or password.", 401)
-    throttle.succeeded(*keys)
+    await throttle.succeeded(*keys)
     session = await new_session(request)  # a fresh session: no fixation across sign-in
     session["employee_id"] = employee.id
     session.pop(CSRF_FIELD, None)
