@@ -1,9 +1,10 @@
-"""What the benchmarks share: a free port, an empty, migrated database to fill, and helper
-processes started, waited for and stopped."""
+"""What the benchmarks share: percentiles, a free port, an empty, migrated database to fill,
+and helper processes started, waited for and stopped."""
 
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import signal
 import socket
@@ -16,6 +17,14 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from db.engine import Database
 from db.migrate import upgrade
+
+
+def percentile(samples: list[float], share: float) -> float:
+    """The nearest-rank percentile: the smallest sample with ``share`` of them at or below it."""
+    if not samples:
+        return float("nan")
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
 def free_port() -> int:

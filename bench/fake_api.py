@@ -23,6 +23,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bench.common import percentile
 from bot.sandbox.telegram import FakeTelegram, JSONDict, SandboxUser, create_app
 
 TOKEN = "5000000000:benchmark-token"
@@ -31,13 +32,6 @@ FIRST_USER = 5_000_001
 
 def user_ids(count: int) -> list[int]:
     return list(range(FIRST_USER, FIRST_USER + count))
-
-
-def percentile(values: list[float], share: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 class Load:

@@ -24,6 +24,7 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy import func, insert, select
 
+from bench.common import percentile
 from crm.listing import TicketFilter, encode_cursor, list_tickets
 from crm.passwords import hash_password
 from crm.settings import Settings
@@ -125,11 +126,6 @@ async def fill(database: Database, tickets: int, seed: int = 7) -> None:
         async with database.writer() as session, session.begin():
             await session.execute(insert(Ticket), rows)
         progress("tickets", start + len(rows), tickets)
-
-
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 async def timed(call: Callable[[], Awaitable[Any]], rounds: int) -> list[float]:
