@@ -24,7 +24,9 @@ from typing import Any
 from aiohttp import web
 
 from bench.common import percentile
-from bot.sandbox.telegram import FakeTelegram, JSONDict, SandboxUser, create_app
+from bot.sandbox.chat import JSONDict, SandboxUser
+from bot.sandbox.server import create_app
+from bot.sandbox.telegram import FakeTelegram
 
 TOKEN = "5000000000:benchmark-token"
 FIRST_USER = 5_000_001

@@ -30,7 +30,9 @@ from sqlalchemy import insert
 
 from bench.common import empty_database, free_port, start, stop, wait_for
 from bot.factory import create_bot
-from bot.sandbox.telegram import FakeTelegram, JSONDict, SandboxUser, create_app
+from bot.sandbox.chat import JSONDict, SandboxUser
+from bot.sandbox.server import create_app
+from bot.sandbox.telegram import FakeTelegram
 from crm.notify import Notifier
 from crm.settings import Settings
 from db.engine import Database

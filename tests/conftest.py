@@ -16,7 +16,8 @@ from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.sandbox.telegram import FakeTelegram, create_app
+from bot.sandbox.server import create_app
+from bot.sandbox.telegram import FakeTelegram
 from db.engine import Database
 from db.migrate import upgrade
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from bot.sandbox.telegram import FakeTelegram, SandboxUser
+from bot.sandbox.chat import SandboxUser
+from bot.sandbox.telegram import FakeTelegram
 from crm.settings import Settings
 from db.engine import Database
 from db.enums import Role

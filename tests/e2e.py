@@ -7,7 +7,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from bot.runner import Running, serve
-from bot.sandbox.telegram import ChatMessage, FakeTelegram
+from bot.sandbox.chat import ChatMessage
+from bot.sandbox.telegram import FakeTelegram
 from crm.settings import Settings
 from notifications.sender import SenderConfig
 

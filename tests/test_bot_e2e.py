@@ -10,7 +10,8 @@ import pytest
 from redis.asyncio import Redis
 from sqlalchemy import func, select
 
-from bot.sandbox.telegram import FakeTelegram, Fault, SandboxUser
+from bot.sandbox.chat import Fault, SandboxUser
+from bot.sandbox.telegram import FakeTelegram
 from crm.settings import Settings
 from crm.staff import EmployeeDraft, save_employee
 from db.enums import Role

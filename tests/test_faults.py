@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 from sqlalchemy import event, func, select, text
 
-from bot.sandbox.telegram import FakeTelegram, SandboxUser
+from bot.sandbox.chat import SandboxUser
+from bot.sandbox.telegram import FakeTelegram
 from db.engine import SQLITE_BUSY_TIMEOUT_MS, Database, _WriterConnection
 from db.enums import OutboxStatus, Role
 from db.migrate import upgrade

@@ -26,7 +26,9 @@ from sqlalchemy import func, select
 
 from bot.factory import create_bot, create_dispatcher
 from bot.polling import handle_update
-from bot.sandbox.telegram import FakeTelegram, SandboxUser, create_app
+from bot.sandbox.chat import SandboxUser
+from bot.sandbox.server import create_app
+from bot.sandbox.telegram import FakeTelegram
 from crm.settings import Settings
 from db.engine import Database
 from db.enums import Role, TicketEventKind

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.sandbox.chat import BotAPIError, SandboxUser
 from bot.sandbox.markup import EntityParseError, html_to_plain, utf16_length
-from bot.sandbox.telegram import BotAPIError, FakeTelegram, SandboxUser
+from bot.sandbox.telegram import FakeTelegram
 
 
 def test_tags_are_stripped_and_entities_decoded() -> None:

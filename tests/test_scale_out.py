@@ -22,7 +22,8 @@ import pytest
 from redis.asyncio import Redis
 from sqlalchemy import func, select
 
-from bot.sandbox.telegram import FakeTelegram, SandboxUser
+from bot.sandbox.chat import SandboxUser
+from bot.sandbox.telegram import FakeTelegram
 from db.engine import Database
 from db.enums import OutboxStatus, Role
 from db.migrate import upgrade

@@ -412,7 +412,7 @@ async def test_delivery_survives_telegram_being_down_for_a_while(
     ticket_id = await open_request(fake, "Router resets")
     fake.send_text(IVAN, f"/take {ticket_id}")
     await bot_said(fake, MARIA, "is now handling your request")
-    from bot.sandbox.telegram import Fault
+    from bot.sandbox.chat import Fault
 
     fake.faults.append(Fault("sendMessage", 502, "Bad Gateway", chat_id=MARIA, times=None))
     fake.send_text(IVAN, f"/reply {ticket_id} Try the other power socket")
@@ -440,7 +440,7 @@ async def test_a_429_storm_delays_but_loses_nothing(
     ticket_id = await open_request(fake, "Slow laptop")
     fake.send_text(IVAN, f"/take {ticket_id}")
     await bot_said(fake, MARIA, "is now handling your request")
-    from bot.sandbox.telegram import Fault
+    from bot.sandbox.chat import Fault
 
     fake.faults.append(
         Fault(

@@ -13,8 +13,9 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox import telegram
-from bot.sandbox.telegram import BotAPIError, ChatMessage, FakeTelegram, SandboxUser
+from bot.sandbox import server
+from bot.sandbox.chat import BotAPIError, ChatMessage, SandboxUser
+from bot.sandbox.telegram import FakeTelegram
 from crm.people import people_on_telegram
 from db.engine import Database
 from db.models import Client, Employee
@@ -208,7 +209,7 @@ def mount(app: web.Application, fake: FakeTelegram, database: Database) -> None:
     sandbox.router.add_post("/chats/{user_id}/messages", send)
     sandbox.router.add_post("/chats/{user_id}/press", press)
     sandbox.router.add_post("/chats/{user_id}/files", send_file)
-    sandbox.add_subapp("/telegram", telegram.create_app(fake))
+    sandbox.add_subapp("/telegram", server.create_app(fake))
 
     async def to_page(request: web.Request) -> web.StreamResponse:
         raise web.HTTPFound("/sandbox/")

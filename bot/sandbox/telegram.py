@@ -1,4 +1,4 @@
-"""A stand-in for the Telegram Bot API, spoken over real HTTP.
+"""A stand-in for the Telegram Bot API, spoken over real HTTP (``bot.sandbox.server``).
 
 It serves the unchanged bot in sandbox mode and is the fake server of the end-to-end tests:
 it keeps every chat, queues the updates simulated users make, answers ``getUpdates`` by long
@@ -15,88 +15,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
-
+from bot.sandbox.chat import (
+    MAX_CALLBACK_DATA_BYTES,
+    MAX_CAPTION_LENGTH,
+    MAX_TEXT_LENGTH,
+    BotAPIError,
+    ChatMessage,
+    Fault,
+    JSONDict,
+    SandboxUser,
+)
 from bot.sandbox.markup import EntityParseError, html_to_plain, utf16_length
-
-MAX_TEXT_LENGTH = 4096
-MAX_CAPTION_LENGTH = 1024
-MAX_CALLBACK_DATA_BYTES = 64
-JSONDict = dict[str, Any]
-
-
-class BotAPIError(Exception):
-    """An error answer of the Bot API: HTTP status, description and optional parameters."""
-
-    def __init__(self, status: int, description: str, retry_after: int | None = None) -> None:
-        super().__init__(description)
-        self.status = status
-        self.description = description
-        self.retry_after = retry_after
-
-    def payload(self) -> JSONDict:
-        body: JSONDict = {"ok": False, "error_code": self.status, "description": self.description}
-        if self.retry_after is not None:
-            body["parameters"] = {"retry_after": self.retry_after}
-        return body
-
-
-@dataclass
-class SandboxUser:
-    """A Telegram account the sandbox can act as."""
-
-    id: int
-    first_name: str
-    last_name: str | None = None
-    username: str | None = None
-    language_code: str | None = None
-    phone: str | None = None
-
-    def as_api(self) -> JSONDict:
-        user: JSONDict = {"id": self.id, "is_bot": False, "first_name": self.first_name}
-        for key in ("last_name", "username", "language_code"):
-            if getattr(self, key):
-                user[key] = getattr(self, key)
-        return user
-
-    @property
-    def full_name(self) -> str:
-        return " ".join(part for part in (self.first_name, self.last_name) if part)
-
-
-@dataclass
-class ChatMessage:
-    """One message in a private chat, as Telegram keeps it."""
-
-    message_id: int
-    chat_id: int
-    from_bot: bool
-    text: str
-    date: int
-    html: str | None = None
-    reply_markup: JSONDict | None = None
-    contact: JSONDict | None = None
-    reply_to: int | None = None
-    edited: bool = False
-    photo: str | None = None  # file_id of the largest size
-    document: JSONDict | None = None
-
-    def buttons(self) -> list[str]:
-        """Texts of the inline buttons under this message, row by row."""
-        rows = (self.reply_markup or {}).get("inline_keyboard", [])
-        return [button["text"] for row in rows for button in row]
-
-
-@dataclass
-class Fault:
-    """A failure to answer instead of the real result."""
-
-    method: str
-    status: int
-    description: str
-    retry_after: int | None = None
-    chat_id: int | None = None
-    times: int | None = 1  # None: until cleared
 
 
 @dataclass
@@ -114,7 +43,7 @@ class _Chat:
 
 
 class FakeTelegram:
-    """The fake Bot API's state and behaviour; ``create_app`` serves it over HTTP."""
+    """The fake Bot API's state and behaviour; ``bot.sandbox.server.create_app`` serves it."""
 
     def __init__(self, token: str, *, bot_username: str = "frontdoor_sandbox_bot") -> None:
         self.token = token
@@ -585,45 +514,3 @@ class FakeTelegram:
                 await asyncio.wait_for(self._changed.wait(), timeout)
             except TimeoutError:
                 return
-
-
-async def _read_params(request: web.Request) -> JSONDict:
-    if request.content_type == "application/json":
-        body = await request.json()
-        return dict(body) if isinstance(body, dict) else {}
-    form = await request.post() if request.can_read_body else request.query
-    params: JSONDict = {}
-    for key, value in {**request.query, **form}.items():
-        if not isinstance(value, str):
-            continue  # an uploaded file; the sandbox keeps no file contents
-        try:
-            params[key] = json.loads(value) if value[:1] in "{[" else value
-        except json.JSONDecodeError:
-            params[key] = value
-    return params
-
-
-def create_app(fake: FakeTelegram) -> web.Application:
-    """The Bot API over HTTP: ``/bot<token>/<method>``, answered from ``fake``."""
-
-    async def handle(request: web.Request) -> web.Response:
-        if request.match_info["token"] != fake.token:
-            return web.json_response(
-                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
-            )
-        method = request.match_info["method"]
-        params = await _read_params(request)
-        try:
-            if method.lower() == "getupdates":
-                fake.calls.append((method, params))
-                fake.check_fault(method, params)
-                result = await fake.get_updates(params)
-            else:
-                result = fake.call(method, params)
-        except BotAPIError as error:
-            return web.json_response(error.payload(), status=error.status)
-        return web.json_response({"ok": True, "result": result})
-
-    app = web.Application()
-    app.router.add_route("*", "/bot{token}/{method}", handle)
-    return app
