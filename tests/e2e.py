@@ -6,10 +6,15 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+from sqlalchemy import func, select
+
 from bot.runner import Running, serve
 from bot.sandbox.chat import ChatMessage
 from bot.sandbox.telegram import FakeTelegram
 from crm.settings import Settings
+from db.engine import Database
+from db.enums import OutboxStatus
+from db.models import OutboxMessage
 from notifications.sender import SenderConfig
 
 T = TypeVar("T")
@@ -36,6 +41,15 @@ async def eventually(check: Callable[[], T | None], timeout: float = 10.0, what:
         return check()
 
     return await eventually_async(checked, timeout, what)
+
+
+async def outbox_drained(database: Database) -> bool:
+    """No notification is waiting to be sent."""
+    async with database.reader() as session:
+        pending = await session.scalar(
+            select(func.count()).where(OutboxMessage.status == OutboxStatus.PENDING)
+        )
+    return pending == 0
 
 
 async def handled(fake: FakeTelegram) -> None:

@@ -14,6 +14,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from db.migrate import upgrade
 from db.models import Client, Employee, OutboxMessage, Ticket
 from tests.conftest import BOT_TOKEN, POSTGRES_URL, reset_postgres
 from tests.desk import desk_settings
-from tests.e2e import Product, bot_said, eventually_async, handled
+from tests.e2e import Product, bot_said, eventually_async, handled, outbox_drained
 from tests.processes import CrmProcess, free_port
 
 CLIENT = SandboxUser(id=7301, first_name="Nina", language_code="en", phone="+34600777001")
@@ -280,14 +281,8 @@ async def test_killed_under_load_nothing_is_lost_or_applied_twice(
             await process.ready()
         await handled(fake)
 
-        async def drained() -> bool:
-            async with database.reader() as session:
-                pending = await session.scalar(
-                    select(func.count()).where(OutboxMessage.status == OutboxStatus.PENDING)
-                )
-            return pending == 0
-
         # A message claimed when the process died waits for its lease (60 s by default).
+        drained = partial(outbox_drained, database)
         await eventually_async(drained, timeout=120, what="every notification delivered")
         assert await process.stop(signal.SIGTERM) == 0
     finally:

@@ -31,7 +31,7 @@ from db.models import Client, Employee, OutboxMessage, ProcessedUpdate, Ticket
 from notifications.leader import LeaderLease, lead
 from notifications.ratelimit import RedisRateLimiter
 from tests.conftest import BOT_TOKEN, POSTGRES_URL, REDIS_URL, reset_postgres
-from tests.e2e import bot_said, eventually, eventually_async
+from tests.e2e import bot_said, eventually, eventually_async, outbox_drained
 from tests.processes import CrmProcess, RoundRobinProxy, WebhookPusher, free_port
 from tests.site import sign_in
 from web.throttle import RedisThrottle
@@ -261,14 +261,9 @@ async def test_two_processes_behind_one_webhook_address_serve_one_bot(
             fake.send_text(ANNA, f"/assign {ticket_id} @{username}")
             await bot_said(fake, ANNA, f"#{ticket_id}")
 
-        async def outbox_drained() -> bool:
-            async with database.reader() as session:
-                pending = await session.scalar(
-                    select(func.count()).where(OutboxMessage.status == OutboxStatus.PENDING)
-                )
-            return pending == 0
-
-        await eventually_async(outbox_drained, timeout=60, what="every notification sent")
+        await eventually_async(
+            lambda: outbox_drained(database), timeout=60, what="every notification sent"
+        )
         wait = (digest_at - datetime.now(UTC)).total_seconds() + 1
         await asyncio.sleep(max(wait, 0))
         await eventually(
@@ -276,7 +271,9 @@ async def test_two_processes_behind_one_webhook_address_serve_one_bot(
             timeout=30,
             what="Anna's digest",
         )
-        await eventually_async(outbox_drained, timeout=60, what="every digest sent")
+        await eventually_async(
+            lambda: outbox_drained(database), timeout=60, what="every digest sent"
+        )
         await asyncio.sleep(1.5)  # room for a second digest, were one coming
 
         # What the people saw: each answer once.
