@@ -45,8 +45,7 @@ async def insert_all_absent(
     """
     if not rows:
         return set()
-    table = Base.metadata.tables[model.__tablename__]  # Core: no primary keys to fetch back
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(table).on_conflict_do_nothing(index_elements=[key]).returning(table.c[key])
-    return set(await session.scalars(statement, rows))
+    # Core: no primary keys to fetch back
+    table = Base.metadata.tables[model.__tablename__]
+    absent = _insert_absent(session.get_bind().dialect.name, model.__tablename__, key)
+    return set(await session.scalars(absent.returning(table.c[key]), rows))
