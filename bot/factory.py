@@ -15,6 +15,7 @@ from aiogram.fsm.storage.base import BaseStorage
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, GetUpdates, SendMessage
 from aiogram.methods.base import Response
 
+from bot.answers import AnswersAfterCommit
 from bot.middlewares import ActorMiddleware, DatabaseMiddleware, LocaleMiddleware
 from bot.storage import create_storage
 from crm.notify import Notifier
@@ -41,6 +42,7 @@ def create_bot(token: str, api_url: str) -> Bot:
     """A Bot speaking HTML to the Bot API at ``api_url``: Telegram, a local server, the sandbox."""
     _response_types()
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
+    session.middleware(AnswersAfterCommit())  # a handler's answers wait for its commit
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 

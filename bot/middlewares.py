@@ -12,6 +12,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import TelegramObject, Update, User
 from aiogram.utils.i18n import I18n, I18nMiddleware
 
+from bot.answers import deliver, keep_answers, stop_keeping
 from bot.storage import update_session
 from crm.clients import mark_reachable
 from crm.i18n import pick_language
@@ -28,11 +29,13 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 class DatabaseMiddleware(BaseMiddleware):
-    """Opens the update's transaction, records its ``update_id``, commits when handled.
+    """Opens the update's transaction, records its ``update_id``, commits, then answers.
 
     A repeated ``update_id`` is skipped. A handler that raises rolls everything back,
-    the record of the update included, so a redelivery can apply it. ``after_commit`` runs
-    once the update's changes are committed, if they queued a notification (it wakes the sender).
+    the record of the update included, so a redelivery can apply it, and its answers are
+    dropped. The answers of a committed update go out after the commit (``bot.answers``):
+    whatever Telegram does with them, the change stays. ``after_commit`` runs once the
+    update's changes are committed, if they queued a notification (it wakes the sender).
     """
 
     def __init__(self, database: Database, after_commit: Callable[[], None] | None = None) -> None:
@@ -41,18 +44,24 @@ class DatabaseMiddleware(BaseMiddleware):
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
-        async with self.database.writer() as session, session.begin():
-            if not await claim_update(session, event.update_id):
-                log.info("update %s was already applied; skipped", event.update_id)
-                return UNHANDLED
-            token = update_session.set(session)
-            try:
-                data["session"] = session
-                result = await handler(event, data)
-            finally:
-                update_session.reset(token)
+        answers, keeping = keep_answers()
+        try:
+            async with self.database.writer() as session, session.begin():
+                if not await claim_update(session, event.update_id):
+                    log.info("update %s was already applied; skipped", event.update_id)
+                    return UNHANDLED
+                token = update_session.set(session)
+                try:
+                    data["session"] = session
+                    result = await handler(event, data)
+                finally:
+                    update_session.reset(token)
+        finally:
+            stop_keeping(keeping)
         if self.after_commit is not None and was_written(session):
             self.after_commit()
+        if answers:
+            await deliver(data["bot"], self.database, answers, wake_sender=self.after_commit)
         return result
 
 

@@ -18,6 +18,8 @@ from aiogram import Bot, Dispatcher
 from aiogram.methods import GetUpdates, TelegramMethod
 from aiogram.types import Update
 
+from handlers.errors import comes_again
+
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 30.0
@@ -35,16 +37,20 @@ def _chat_of(update: Update) -> int:
 async def handle_update(bot: Bot, dispatcher: Dispatcher, update: Update) -> bool:
     """Feed one update; a returned method is called. False if it must be tried again later.
 
-    A handler's own failure has been answered (an apology) by the errors router and counts as
-    handled; what reaches here is the database being unavailable, so the update waits.
+    Only the database being unavailable makes an update wait: it was not applied, and will be
+    when it comes again. A handler's own failure has been answered by the errors router, and
+    what happens to an answer in Telegram is the answer's business (``bot.answers``): such an
+    update is done, and fetching it again would only repeat the same failure.
     """
     try:
         result = await dispatcher.feed_update(bot, update)
         if isinstance(result, TelegramMethod):
             await dispatcher.silent_call_request(bot, result)
     except Exception as error:
-        log.warning("update %s not handled (%s); it will come again", update.update_id, error)
-        return False
+        if comes_again(error):
+            log.warning("update %s not handled (%s); it will come again", update.update_id, error)
+            return False
+        log.exception("update %s failed; it is not tried again", update.update_id)
     return True
 
 

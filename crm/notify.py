@@ -37,6 +37,31 @@ def preview(text: str, length: int = PREVIEW_LENGTH) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
+async def queue_raw(
+    session: AsyncSession, messages: Sequence[tuple[int, str, dict[str, Any], int | None]]
+) -> None:
+    """Queue Bot API calls as they are: ``(chat_id, method, parameters, ticket id)`` each.
+
+    For answers the bot could not send at once: the sender delivers them with its retries.
+    """
+    now = utcnow()
+    for chat_id, method, payload, ticket_id in messages:
+        session.add(
+            OutboxMessage(
+                chat_id=chat_id,
+                method=method,
+                payload=payload,
+                ticket_id=ticket_id,
+                status=OutboxStatus.PENDING,
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+    await session.flush()
+    note_written(session)
+
+
 @dataclass(frozen=True, slots=True)
 class DigestLine:
     """One ticket in a digest: plain values, so a digest for thousands loads no ORM objects."""

@@ -36,6 +36,7 @@ class Claimed:
     payload: dict[str, Any]
     ticket_id: int | None
     attempts: int
+    created_at: datetime
 
 
 async def claim_due(
@@ -49,7 +50,8 @@ async def claim_due(
     """
     earlier = aliased(OutboxMessage)
     # A chat's messages keep their order: none is taken while an earlier one for the same chat
-    # still waits for a retry or is out with another sender.
+    # waits for a retry (it was tried) or is out with another sender. One that was never tried
+    # and is due later (a reminder for tomorrow) holds nothing back.
     earlier_pending = (
         select(earlier.id)
         .where(
@@ -57,7 +59,7 @@ async def claim_due(
             earlier.id < OutboxMessage.id,
             earlier.status == OutboxStatus.PENDING,
             or_(
-                earlier.next_attempt_at > now,
+                and_(earlier.attempts > 0, earlier.next_attempt_at > now),
                 and_(earlier.lease_until.is_not(None), earlier.lease_until >= now),
             ),
         )
@@ -82,7 +84,15 @@ async def claim_due(
         row.attempts += 1
     await session.flush()
     return [
-        Claimed(row.id, row.chat_id, row.method, dict(row.payload), row.ticket_id, row.attempts)
+        Claimed(
+            row.id,
+            row.chat_id,
+            row.method,
+            dict(row.payload),
+            row.ticket_id,
+            row.attempts,
+            row.created_at,
+        )
         for row in rows
     ]
 

@@ -20,13 +20,13 @@ from crm.tickets import (
     client_tickets,
     departments,
     open_ticket,
-    remember_ticket_message,
     ticket_of_message,
 )
 from db.enums import AttachmentKind
 from db.models import Client, Ticket
 from handlers import keyboards, ticket_texts
 from handlers.filters import IsClient, Matches
+from handlers.replies import about_ticket
 
 CONTENT = Matches(F.text | F.photo | F.document)
 PENDING_KEY = "pending"
@@ -81,10 +81,8 @@ def _draft(data: dict[str, Any] | None) -> AttachmentDraft | None:
 
 
 async def _confirm_opened(message: Message, session: AsyncSession, ticket: Ticket) -> None:
-    sent = await message.answer(ticket_texts.ticket_opened(ticket))
-    await remember_ticket_message(
-        session, chat_id=sent.chat.id, message_id=sent.message_id, ticket_id=ticket.id
-    )
+    with about_ticket(ticket.id):
+        await message.answer(ticket_texts.ticket_opened(ticket))
 
 
 async def _open_or_ask_department(
@@ -200,10 +198,8 @@ async def _file_on(
         text=pending["text"],
         attachment=_draft(pending["attachment"]),
     )
-    sent = await message.answer(ticket_texts.filed(ticket, reopened=reopened))
-    await remember_ticket_message(
-        session, chat_id=sent.chat.id, message_id=sent.message_id, ticket_id=ticket.id
-    )
+    with about_ticket(ticket.id):
+        await message.answer(ticket_texts.filed(ticket, reopened=reopened))
 
 
 async def loose_message(

@@ -4,6 +4,7 @@ import logging
 from typing import Any
 
 from aiogram import Bot, Router
+from aiogram.exceptions import TelegramAPIError
 from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import I18n
 
@@ -33,16 +34,30 @@ async def on_error(event: ErrorEvent, bot: Bot, i18n: I18n, **data: Any) -> None
             text = texts.refusal(event.exception)
         else:
             text = texts.something_went_wrong()
-        if query is not None:
-            await bot.answer_callback_query(query.id, text=text[:200], show_alert=True)
-        elif chat is not None:
-            await bot.send_message(chat_id=chat.id, text=text)
+        try:
+            if query is not None:
+                await bot.answer_callback_query(query.id, text=text[:200], show_alert=True)
+            elif chat is not None:
+                await bot.send_message(chat_id=chat.id, text=text)
+        except Exception as error:
+            # The update is over either way: a refusal or apology Telegram would not take
+            # (flood limit, blocked, query too old) is not worth holding the update back for.
+            log.warning("could not tell update %s's sender why (%s)", update.update_id, error)
+
+
+def comes_again(error: BaseException) -> bool:
+    """Whether an update that failed with ``error`` is left for Telegram to deliver again.
+
+    Only when the database was away: the update is not at fault and was not applied. A
+    Telegram error (whose cause may be a network ``OSError``) never makes an update repeat.
+    """
+    return database_unavailable(error) and not isinstance(error, TelegramAPIError)
 
 
 async def _answerable(event: ErrorEvent) -> bool:
-    # The database being away is not the update's fault: no apology; the error goes up to the
-    # polling loop (or the webhook), which leaves the update unconfirmed so it comes again.
-    return not database_unavailable(event.exception)
+    # Such an update gets no apology; the error goes up to the polling loop (or the webhook),
+    # which leaves the update unconfirmed so it comes again.
+    return not comes_again(event.exception)
 
 
 def create_router() -> Router:

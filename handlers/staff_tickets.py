@@ -20,7 +20,6 @@ from crm.tickets import (
     change_status,
     my_tickets,
     queue,
-    remember_ticket_message,
     reply_to_client,
     take_ticket,
     ticket_for,
@@ -28,6 +27,7 @@ from crm.tickets import (
 from db.models import Ticket
 from handlers import keyboards, ticket_texts
 from handlers.filters import IsStaff
+from handlers.replies import about_ticket
 from handlers.ticket_cards import card_markup, send_card, send_files, send_long
 
 
@@ -143,11 +143,8 @@ async def on_ticket_button(
     if action == "view":
         ticket = await ticket_for(session, actor=actor, ticket_id=ticket_id)
         await query.answer()
-        card = await send_card(bot, chat_id, ticket, actor)
-        # A client's Telegram reply to their card is filed on the ticket.
-        await remember_ticket_message(
-            session, chat_id=chat_id, message_id=card.message_id, ticket_id=ticket.id
-        )
+        with about_ticket(ticket.id):  # a client's Telegram reply to their card is filed on it
+            await send_card(bot, chat_id, ticket, actor)
         return
     if action == "files":
         require_staff(actor)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiogram import Bot
-from aiogram.types import InlineKeyboardMarkup, Message
+from aiogram.types import InlineKeyboardMarkup
 
 from crm.permissions import Actor
 from crm.telegram_html import split_html
@@ -27,21 +27,18 @@ def card_markup(ticket: Ticket, actor: Actor) -> InlineKeyboardMarkup | None:
 
 async def send_long(
     bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
-) -> Message:
+) -> None:
     """Send ``text`` in as many messages as it needs; the buttons go under the last one."""
     parts = split_html(text)
-    sent: Message | None = None
     for number, part in enumerate(parts):
         last = number == len(parts) - 1
-        sent = await bot.send_message(chat_id, part, reply_markup=markup if last else None)
-    assert sent is not None
-    return sent
+        await bot.send_message(chat_id, part, reply_markup=markup if last else None)
 
 
-async def send_card(bot: Bot, chat_id: int, ticket: Ticket, actor: Actor) -> Message:
+async def send_card(bot: Bot, chat_id: int, ticket: Ticket, actor: Actor) -> None:
     """The card as new messages in the chat."""
     text = ticket_texts.card(ticket, for_staff=isinstance(actor, Employee))
-    return await send_long(bot, chat_id, text, card_markup(ticket, actor))
+    await send_long(bot, chat_id, text, card_markup(ticket, actor))
 
 
 async def send_files(bot: Bot, chat_id: int, ticket: Ticket) -> None:

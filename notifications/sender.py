@@ -1,10 +1,12 @@
 """The sender: delivers the outbox at least once, within Telegram's limits.
 
 - 429: waits ``retry_after`` (everything pauses, the message is retried then);
-- 5xx and network errors: retried with exponential backoff and jitter, without end;
+- 5xx and network errors: retried with exponential backoff and jitter;
+- a message still failing after ``max_attempts`` tries or ``max_age_seconds`` is given up;
 - 403 (the user blocked the bot): the client is marked unreachable, their queue dropped;
-- other 400s: given up, with Telegram's reason kept.
+- 400s and anything unforeseen: given up at once, with the reason kept.
 
+A message given up is ``failed`` with its reason, and the chat's later messages go on.
 Messages are claimed under a lease, so one whose sender died is delivered after the lease.
 """
 
@@ -17,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -24,9 +27,17 @@ from aiogram.exceptions import (
     TelegramForbiddenError,
     TelegramNetworkError,
     TelegramRetryAfter,
+    TelegramServerError,
 )
-from aiogram.methods import SendMessage
-from aiogram.types import InlineKeyboardMarkup, Message
+from aiogram.methods import (
+    EditMessageReplyMarkup,
+    EditMessageText,
+    SendDocument,
+    SendMessage,
+    SendPhoto,
+    TelegramMethod,
+)
+from aiogram.types import Message
 
 from crm.clients import mark_unreachable
 from crm.tickets import remember_ticket_message
@@ -44,6 +55,13 @@ from notifications.ratelimit import Limiter, RateLimiter
 
 log = logging.getLogger(__name__)
 
+# What an outbox row may ask of Telegram, by the Bot API's method name: notifications, and
+# answers the bot could not send at once (``bot.answers``).
+OUTBOX_METHODS: dict[str, type[TelegramMethod[Any]]] = {
+    method.__api_method__: method
+    for method in (SendMessage, SendPhoto, SendDocument, EditMessageText, EditMessageReplyMarkup)
+}
+
 
 @dataclass(frozen=True)
 class SenderConfig:
@@ -58,6 +76,9 @@ class SenderConfig:
     idle_seconds: float = 1.0
     backoff_base_seconds: float = 1.0
     backoff_cap_seconds: float = 300.0
+    # Past these a message that still cannot go is failed: about a day of Telegram being away.
+    max_attempts: int = 300
+    max_age_seconds: float = 24 * 3600.0
 
 
 class OutboxSender:
@@ -155,17 +176,23 @@ class OutboxSender:
             return None
         except TelegramBadRequest as error:
             log.warning("outbox %s refused by Telegram: %s", message.id, error.message)
-            async with self.database.writer() as session, session.begin():
-                await mark_failed(session, message.id, error=f"400: {error.message}")
+            await self._record_failed(message, f"400: {error.message}")
             return None
+        except TelegramServerError as error:
+            delay = self._backoff(message.attempts)
+            return await self._record_retry(message, delay, f"5xx: {error.message}")
         except (TimeoutError, TelegramNetworkError, OSError) as error:
             delay = self._backoff(message.attempts)
             return await self._record_retry(message, delay, f"network: {error}")
-        except Exception as error:  # 5xx and anything unforeseen: keep trying, never lose it
-            return await self._record_retry(message, self._backoff(message.attempts), repr(error))
+        except Exception as error:
+            # Not Telegram being busy or away: trying again would fail the same way, and
+            # hold every later message to the chat behind this one.
+            log.exception("outbox %s cannot be sent; given up", message.id)
+            await self._record_failed(message, f"unforeseen: {error!r}")
+            return None
         async with self.database.writer() as session, session.begin():
             await mark_sent(session, message.id, at=utcnow())
-            if message.ticket_id is not None:
+            if message.ticket_id is not None and isinstance(sent, Message):
                 await remember_ticket_message(
                     session,
                     chat_id=message.chat_id,
@@ -174,25 +201,34 @@ class OutboxSender:
                 )
         return None
 
-    async def _send(self, message: Claimed) -> Message:
-        payload = dict(message.payload)
-        markup = payload.pop("reply_markup", None)
-        if message.method != "sendMessage":
-            raise ValueError(f"unsupported outbox method {message.method}")
+    async def _send(self, message: Claimed) -> Any:
+        method = OUTBOX_METHODS.get(message.method)
+        if method is None:
+            raise ValueError(f"unsupported outbox method {message.method!r}")
         return await self.bot(
-            SendMessage(
-                chat_id=message.chat_id,
-                reply_markup=InlineKeyboardMarkup.model_validate(markup) if markup else None,
-                **payload,
-            )
+            method.model_validate({**message.payload, "chat_id": message.chat_id})
         )
 
-    async def _record_retry(self, message: Claimed, delay: float, error: str) -> datetime:
-        log.info("outbox %s: %s; retrying in %.1f s", message.id, error, delay)
+    async def _record_retry(self, message: Claimed, delay: float, error: str) -> datetime | None:
+        """Try again after ``delay``; or, tried too long already, give the message up."""
         at = utcnow() + timedelta(seconds=delay)
+        too_old = at - message.created_at > timedelta(seconds=self.config.max_age_seconds)
+        if message.attempts >= self.config.max_attempts or too_old:
+            log.warning(
+                "outbox %s given up after %s attempts: %s", message.id, message.attempts, error
+            )
+            await self._record_failed(
+                message, f"gave up after {message.attempts} attempts: {error}"
+            )
+            return None
+        log.info("outbox %s: %s; retrying in %.1f s", message.id, error, delay)
         async with self.database.writer() as session, session.begin():
             await retry_later(session, message.id, at=at, error=error)
         return at
+
+    async def _record_failed(self, message: Claimed, error: str) -> None:
+        async with self.database.writer() as session, session.begin():
+            await mark_failed(session, message.id, error=error)
 
     async def _record_blocked(self, message: Claimed, error: str) -> None:
         log.info("chat %s blocked the bot: %s", message.chat_id, error)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from bot.sandbox.chat import SandboxUser
@@ -14,6 +17,7 @@ from db.enums import Role
 from db.models import Client, Department, Employee, OutboxMessage, Ticket
 from notifications.sender import SenderConfig
 from tests.conftest import BOT_TOKEN
+from tests.e2e import Product, bot_said, last_message_id
 
 MARIA, BOB = 7001, 7002
 ANNA, IVAN, TOM, PAVEL = 8101, 8102, 8103, 8104
@@ -95,3 +99,33 @@ async def ticket(database: Database, ticket_id: int) -> Ticket:
 async def outbox(database: Database) -> list[OutboxMessage]:
     async with database.reader() as session:
         return list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+@pytest.fixture
+def fake(fake_telegram: tuple[FakeTelegram, str]) -> FakeTelegram:
+    return fake_telegram[0]
+
+
+@pytest.fixture
+async def desk(
+    fake_telegram: tuple[FakeTelegram, str], database_url: str, in_tmp_dir: Path
+) -> AsyncIterator[tuple[Product, Database, People]]:
+    """The product running with the desk's people, the sender paced for tests."""
+    fake, url = fake_telegram
+    product = Product(desk_settings(url, database_url), FAST_SENDER)
+    running = await product.start()
+    people = await add_people(running.database, fake)
+    yield product, running.database, people
+    await product.stop()
+
+
+async def open_request(
+    fake: FakeTelegram, text: str, department: str = "I don't know", client: int = MARIA
+) -> int:
+    """The client opens a request with /new; returns its id."""
+    mark = last_message_id(fake, client)
+    fake.send_text(client, f"/new {text}")
+    await bot_said(fake, client, "Which department", after=mark)
+    fake.press(client, department)
+    opened = await bot_said(fake, client, "is open", after=mark)
+    return int(opened.text.split("#")[1].split(" ")[0])

@@ -5,18 +5,22 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import AsyncIterator
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 
 import pytest
 from aiogram import Bot
 
 from bot.factory import create_bot
+from bot.sandbox.chat import Fault
 from bot.sandbox.telegram import FakeTelegram
 from crm.digest import enqueue_digests
 from crm.notify import Notifier
 from crm.tickets import open_ticket
+from db.base import utcnow
 from db.engine import Database
 from db.enums import OutboxStatus, TicketStatus
+from db.models import OutboxMessage
 from db.outbox import Claimed
 from notifications.ratelimit import RateLimiter
 from notifications.sender import OutboxSender, SenderConfig
@@ -188,3 +192,80 @@ async def test_the_digest_goes_once_per_employee_per_day(
     assert fake.bot_messages(TOM) == []  # nothing open: no digest
     async with database.writer() as session, session.begin():
         assert await enqueue_digests(session, notifier, date(2026, 11, 24)) == 3
+
+
+async def queue_row(
+    database: Database, chat_id: int, text: str, *, method: str = "sendMessage", due_in: float = 0
+) -> None:
+    """One outbox row as it is stored, due ``due_in`` seconds from now."""
+    now = utcnow()
+    async with database.writer() as session, session.begin():
+        session.add(
+            OutboxMessage(
+                chat_id=chat_id,
+                method=method,
+                payload={"text": text},
+                next_attempt_at=now + timedelta(seconds=due_in),
+                created_at=now,
+            )
+        )
+
+
+async def deliver_until_quiet(sender: OutboxSender) -> None:
+    while await sender.deliver_due():
+        pass
+
+
+async def test_an_unforeseen_failure_fails_that_message_at_once_and_the_chat_goes_on(
+    database: Database, bot: Bot, fake_telegram: tuple[FakeTelegram, str], people: People
+) -> None:
+    fake, _ = fake_telegram
+    await queue_row(database, MARIA, "a sticker", method="sendSticker")  # no way to send it
+    await queue_row(database, MARIA, "after it")
+    await deliver_until_quiet(OutboxSender(database, bot, QUICK))
+    bad, good = await outbox(database)
+    assert bad.status is OutboxStatus.FAILED and bad.attempts == 1
+    assert "sendSticker" in (bad.last_error or "")
+    assert good.status is OutboxStatus.SENT
+    assert [m.text for m in fake.bot_messages(MARIA)] == ["after it"]
+
+
+async def test_a_message_telegram_keeps_failing_is_given_up_after_the_cap_and_the_chat_goes_on(
+    database: Database, bot: Bot, fake_telegram: tuple[FakeTelegram, str], people: People
+) -> None:
+    fake, _ = fake_telegram
+    fake.faults.append(Fault("sendMessage", 500, "Internal Server Error", chat_id=MARIA, times=3))
+    await queue_row(database, MARIA, "first")
+    await queue_row(database, MARIA, "second")
+    sender = OutboxSender(database, bot, replace(QUICK, max_attempts=3, backoff_base_seconds=0))
+    for _ in range(4):  # three tries of the first, then the second goes
+        await deliver_until_quiet(sender)
+    first, second = await outbox(database)
+    assert first.status is OutboxStatus.FAILED and first.attempts == 3
+    assert "gave up after 3 attempts" in (first.last_error or "")
+    assert second.status is OutboxStatus.SENT
+    assert [m.text for m in fake.bot_messages(MARIA)] == ["second"]
+
+
+async def test_a_message_too_old_is_given_up_rather_than_retried(
+    database: Database, bot: Bot, fake_telegram: tuple[FakeTelegram, str], people: People
+) -> None:
+    fake, _ = fake_telegram
+    fake.faults.append(Fault("sendMessage", 502, "Bad Gateway", chat_id=MARIA, times=None))
+    await queue_row(database, MARIA, "stale")
+    await OutboxSender(database, bot, replace(QUICK, max_age_seconds=0)).deliver_due()
+    [stale] = await outbox(database)
+    assert stale.status is OutboxStatus.FAILED and "gave up" in (stale.last_error or "")
+
+
+async def test_a_message_due_tomorrow_does_not_hold_back_the_chats_messages_due_now(
+    database: Database, bot: Bot, fake_telegram: tuple[FakeTelegram, str], people: People
+) -> None:
+    fake, _ = fake_telegram
+    await queue_row(database, MARIA, "reminder for tomorrow", due_in=24 * 3600)
+    await queue_row(database, MARIA, "now")
+    await deliver_until_quiet(OutboxSender(database, bot, QUICK))
+    later, now = await outbox(database)
+    assert now.status is OutboxStatus.SENT
+    assert later.status is OutboxStatus.PENDING and later.attempts == 0
+    assert [m.text for m in fake.bot_messages(MARIA)] == ["now"]

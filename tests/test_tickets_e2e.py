@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 from sqlalchemy import func, select
 
@@ -12,17 +9,17 @@ from bot.sandbox.telegram import FakeTelegram
 from db.engine import Database
 from db.enums import AttachmentKind, OutboxStatus, TicketStatus
 from db.models import Client, Ticket, TicketAttachment, TicketEvent
-from tests.desk import (
+from tests.desk import (  # noqa: F401  (fixtures)
     ANNA,
     BOB,
-    FAST_SENDER,
     IVAN,
     MARIA,
     PAVEL,
     TOM,
     People,
-    add_people,
-    desk_settings,
+    desk,
+    fake,
+    open_request,
     outbox,
     ticket,
 )
@@ -34,35 +31,6 @@ from tests.e2e import (
     eventually_async,
     last_message_id,
 )
-
-
-@pytest.fixture
-def fake(fake_telegram: tuple[FakeTelegram, str]) -> FakeTelegram:
-    return fake_telegram[0]
-
-
-@pytest.fixture
-async def desk(
-    fake_telegram: tuple[FakeTelegram, str], database_url: str, in_tmp_dir: Path
-) -> AsyncIterator[tuple[Product, Database, People]]:
-    fake, url = fake_telegram
-    product = Product(desk_settings(url, database_url), FAST_SENDER)
-    running = await product.start()
-    people = await add_people(running.database, fake)
-    yield product, running.database, people
-    await product.stop()
-
-
-async def open_request(
-    fake: FakeTelegram, text: str, department: str = "I don't know", client: int = MARIA
-) -> int:
-    """The client opens a request with /new; returns its id."""
-    mark = last_message_id(fake, client)
-    fake.send_text(client, f"/new {text}")
-    await bot_said(fake, client, "Which department", after=mark)
-    fake.press(client, department)
-    opened = await bot_said(fake, client, "is open", after=mark)
-    return int(opened.text.split("#")[1].split(" ")[0])
 
 
 async def events(database: Database, ticket_id: int) -> list[tuple[str, str | None, str | None]]:

@@ -1,0 +1,173 @@
+"""Answers to the person who wrote leave after the update's transaction has committed.
+
+A handler answers the usual aiogram way (``message.answer(...)``, ``callback.answer(...)``).
+While its update's transaction is open, :class:`AnswersAfterCommit` keeps those calls instead
+of sending them, so the business change never waits on Telegram and never depends on it: a
+refused, throttled or failed answer cannot roll back what the person asked for, and a change
+that rolls back sends no answer describing it. Once committed, :func:`deliver` sends them in
+order; an answer Telegram cannot take now (429, 5xx, the network) goes to the outbox with the
+rest, where the sender's retry rules apply; an answer Telegram refuses (400) is logged and
+dropped; a callback answer is never retried (Telegram forgets the query within seconds).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    DeleteMessage,
+    DeleteMyCommands,
+    EditMessageCaption,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    SendChatAction,
+    SendDocument,
+    SendMessage,
+    SendPhoto,
+    SetMyCommands,
+    TelegramMethod,
+)
+from aiogram.methods.base import Response, TelegramType
+from aiogram.types import Message
+
+from crm.notify import queue_raw
+from crm.tickets import remember_ticket_message
+from db.engine import Database
+from handlers.replies import ticket_answered
+from notifications.sender import OUTBOX_METHODS
+
+log = logging.getLogger(__name__)
+
+# What a handler says to a chat; anything else (getFile, getMe...) is a question whose answer
+# the handler needs at once, and goes out as it is asked.
+DEFERRED: tuple[type[TelegramMethod[Any]], ...] = (
+    SendMessage,
+    SendPhoto,
+    SendDocument,
+    SendChatAction,
+    EditMessageText,
+    EditMessageCaption,
+    EditMessageReplyMarkup,
+    DeleteMessage,
+    AnswerCallbackQuery,
+    SetMyCommands,
+    DeleteMyCommands,
+)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A call a handler made, kept until its update commits."""
+
+    method: TelegramMethod[Any]
+    ticket_id: int | None
+
+
+_kept: ContextVar[list[Answer] | None] = ContextVar("answers_kept", default=None)
+
+
+def keep_answers() -> tuple[list[Answer], Any]:
+    """From now on in this context, answers are kept; returns them and the token to stop."""
+    answers: list[Answer] = []
+    return answers, _kept.set(answers)
+
+
+def stop_keeping(token: Any) -> None:
+    _kept.reset(token)
+
+
+class AnswersAfterCommit(BaseRequestMiddleware):
+    """Keeps the answers of a handler whose update is being applied (see the module)."""
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        kept = _kept.get()
+        if kept is None or not isinstance(method, DEFERRED):
+            return await make_request(bot, method)
+        kept.append(Answer(method, ticket_answered()))
+        # The handler gets None for the sent message: what it needed from it (the message id,
+        # to link a ticket) is said with ``handlers.replies.about_ticket`` instead.
+        return None  # type: ignore[return-value]
+
+
+def _payload(method: TelegramMethod[Any]) -> dict[str, Any]:
+    # The bot's defaults (parse_mode) are left out and applied again when the row is sent.
+    return method.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+
+
+async def deliver(
+    bot: Bot,
+    database: Database,
+    answers: list[Answer],
+    *,
+    wake_sender: Callable[[], None] | None = None,
+) -> None:
+    """Send a committed update's answers in order; what cannot go now goes to the outbox."""
+    links: list[tuple[int, int, int]] = []
+    for number, answer in enumerate(answers):
+        try:
+            result = await bot(answer.method)
+        except TelegramBadRequest as error:
+            log.warning(
+                "answer %s refused by Telegram, dropped: %s",
+                answer.method.__api_method__,
+                error.message,
+            )
+            continue
+        except Exception as error:
+            # 429, 5xx, 403, the network: the rest goes through the outbox, in order, where
+            # the sender waits, retries, or marks a chat that blocked the bot.
+            log.info("answers not sent now (%s); handed to the outbox", error)
+            await _to_outbox(database, answers[number:])
+            if wake_sender is not None:
+                wake_sender()
+            break
+        if answer.ticket_id is not None and isinstance(result, Message):
+            links.append((result.chat.id, result.message_id, answer.ticket_id))
+    if links:
+        try:
+            async with database.writer() as session, session.begin():
+                for chat_id, message_id, ticket_id in links:
+                    await remember_ticket_message(
+                        session, chat_id=chat_id, message_id=message_id, ticket_id=ticket_id
+                    )
+        except Exception:
+            log.exception("could not link sent answers to their tickets")
+
+
+async def _to_outbox(database: Database, answers: list[Answer]) -> None:
+    rows = []
+    for answer in answers:
+        chat_id = getattr(answer.method, "chat_id", None)
+        # Worth sending late: what lands in a chat. A late callback answer or command menu is
+        # worth nothing (Telegram has forgotten the query; menus are set again).
+        name = answer.method.__api_method__
+        if name in OUTBOX_METHODS and isinstance(chat_id, int):
+            payload = _payload(answer.method)
+            payload.pop("chat_id", None)
+            rows.append((chat_id, name, payload, answer.ticket_id))
+    dropped = len(answers) - len(rows)
+    if dropped:
+        log.info("%s answers that are worthless late were dropped", dropped)
+    if not rows:
+        return
+    try:
+        async with database.writer() as session, session.begin():
+            await queue_raw(session, rows)
+    except Exception:
+        log.exception("could not hand %s answers to the outbox; they are lost", len(rows))
