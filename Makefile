@@ -29,8 +29,8 @@ format: $(STAMP)
 
 ## Re-extract translatable strings into the catalogs (then translate crm/locales/*/LC_MESSAGES/messages.po).
 messages: $(STAMP)
-	$(BIN)/pybabel extract --no-location --omit-header -k _ -k __ -k N_ -o crm/locales/messages.pot bot handlers crm notifications web
-	$(BIN)/pybabel update --no-fuzzy-matching -i crm/locales/messages.pot -d crm/locales -D messages
+	$(BIN)/pybabel extract --width 100 --no-location --omit-header -k _ -k __ -k N_ -o crm/locales/messages.pot bot handlers crm notifications web
+	$(BIN)/pybabel update --width 100 --no-fuzzy-matching -i crm/locales/messages.pot -d crm/locales -D messages
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
