@@ -42,6 +42,7 @@ from aiogram.methods import (
 from aiogram.types import (
     BotCommand,
     BotCommandScopeChat,
+    BufferedInputFile,
     CallbackQuery,
     ErrorEvent,
     InlineKeyboardButton,
@@ -52,7 +53,7 @@ from aiogram.types import (
 )
 
 from bot.factory import create_bot
-from bot.sandbox.chat import SandboxUser
+from bot.sandbox.chat import BotAPIError, SandboxUser
 from bot.sandbox.telegram import FakeTelegram
 from handlers import create_routers
 from tests.conftest import BOT_TOKEN
@@ -357,3 +358,47 @@ def test_every_method_the_fake_answers_has_its_check() -> None:
     fake = FakeTelegram(BOT_TOKEN)
     checked = {method.__api_method__.lower() for method in CHECKS}
     assert fake.methods() == checked
+
+
+async def test_an_uploaded_document_is_kept_by_name_and_can_be_sent_again(bot: Bot) -> None:
+    upload = BufferedInputFile(b"id;name\n1;Maria\n", filename="clients.csv")
+    sent = await bot(SendDocument(chat_id=MARIA.id, document=upload, caption="Export"))
+    assert_said_by_the_bot(sent, bot, MARIA.id)
+    assert sent.document is not None
+    assert (sent.document.file_name, sent.document.file_size) == ("clients.csv", 16)
+    again = await bot(SendDocument(chat_id=MARIA.id, document=sent.document.file_id))
+    assert again.document is not None
+    assert again.document.model_dump() == sent.document.model_dump()
+
+
+async def test_an_uploaded_photo_comes_back_in_its_sizes(bot: Bot) -> None:
+    upload = BufferedInputFile(b"\x89PNG\r\n", filename="screen.png")
+    sent = await bot(SendPhoto(chat_id=MARIA.id, photo=upload))
+    assert sent.photo is not None and len({size.file_id for size in sent.photo}) == 2
+    # A file_id of its own, not the form field aiogram attached the file as.
+    assert not any(size.file_id.startswith("attach://") for size in sent.photo)
+
+
+async def test_a_document_from_before_a_restart_still_comes_back_valid(bot: Bot) -> None:
+    # The database outlives the sandbox, which forgets its files: the id is still answered.
+    sent = await bot(SendDocument(chat_id=MARIA.id, document="doc-7001-12"))
+    assert sent.document is not None
+    assert sent.document.file_id == "doc-7001-12" and sent.document.file_unique_id
+
+
+def test_a_reply_to_a_message_that_is_not_there_is_refused_and_not_kept() -> None:
+    fake = FakeTelegram(BOT_TOKEN)
+    fake.add_user(MARIA)
+    with pytest.raises(BotAPIError, match="message to be replied not found"):
+        fake.send_text(MARIA.id, "About that", reply_to=99)
+    assert fake.messages(MARIA.id) == []
+    assert fake.pending_updates() == 0
+
+
+def test_a_document_without_a_file_is_a_bad_request() -> None:
+    fake = FakeTelegram(BOT_TOKEN)
+    fake.add_user(MARIA)
+    with pytest.raises(BotAPIError, match="there is no document in the request") as refused:
+        fake.call("sendDocument", {"chat_id": MARIA.id, "caption": "#1"})
+    assert refused.value.status == 400
+    assert fake.messages(MARIA.id) == []

@@ -25,6 +25,7 @@ from bot.sandbox.chat import (
     Fault,
     JSONDict,
     SandboxUser,
+    Upload,
 )
 from bot.sandbox.markup import EntityParseError, html_to_plain, utf16_length
 
@@ -319,13 +320,24 @@ class FakeTelegram:
         self._notify()
         return self._message_api(message)
 
-    @staticmethod
-    def _sent_file_id(params: JSONDict, media: str) -> str:
-        file_id = params.get(media)
-        if not isinstance(file_id, str) or not file_id:
-            # An upload: the sandbox keeps no file contents, and the bot sends only file_ids.
+    def _sent_file_id(self, params: JSONDict, media: str) -> str:
+        """The file_id the bot sends: one Telegram knows, or a new one for an upload."""
+        sent = params.get(media)
+        if isinstance(sent, str) and sent.startswith("attach://"):
+            sent = params.get(sent.removeprefix("attach://"))  # how aiogram uploads
+        if isinstance(sent, Upload):
+            file_id = f"{media}-{params['chat_id']}-{next(self._message_ids)}"
+            if media == "document":
+                self.documents[file_id] = objects.document(
+                    file_id,
+                    file_name=sent.file_name,
+                    mime_type=sent.mime_type,
+                    file_size=sent.file_size,
+                )
+            return file_id
+        if not isinstance(sent, str) or not sent:
             raise BotAPIError(400, f"Bad Request: there is no {media} in the request")
-        return file_id
+        return sent
 
     def _document(self, file_id: str) -> JSONDict:
         # A file_id from before a restart is not remembered (the database outlives the
