@@ -29,6 +29,7 @@ from tests.e2e import (
     bot_said,
     eventually,
     eventually_async,
+    handled,
     last_message_id,
 )
 
@@ -179,6 +180,32 @@ async def test_a_photo_with_a_caption_opens_a_ticket_with_its_file(
     await bot_said(fake, MARIA, "✅ Request #2 is open.")
     second = await ticket(database, 2)
     assert second.title == "invoice-2026.pdf"
+
+
+async def test_staff_pressing_files_gets_the_clients_document_back(
+    desk: tuple[Product, Database, People], fake: FakeTelegram
+) -> None:
+    fake.send_text(MARIA, "/new")
+    await bot_said(fake, MARIA, "Describe your request")
+    sent = fake.send_document(MARIA, "warranty-2026.pdf", "The warranty card")
+    await bot_said(fake, MARIA, "Which department")
+    fake.press(MARIA, "I don't know")
+    await bot_said(fake, MARIA, "✅ Request #1 is open.")
+
+    fake.send_text(ANNA, "/ticket 1")
+    card = await bot_said(fake, ANNA, "History")
+    files = fake.press(ANNA, "📎 Files")
+    arrived = await eventually(
+        lambda: [m for m in fake.bot_messages(ANNA) if m.document], what="the document"
+    )
+    await handled(fake)
+    # Anna sees no apology: sending the document back did not fail in the bot.
+    assert fake.answered_callbacks[files["callback_query"]["id"]] == {
+        "callback_query_id": files["callback_query"]["id"]
+    }
+    assert [m.text for m in fake.bot_messages(ANNA)][-1] == "#1"
+    assert arrived[0].message_id > card.message_id
+    assert arrived[0].document == sent["message"]["document"]
 
 
 async def test_a_loose_message_is_filed_where_the_client_says(

@@ -74,6 +74,15 @@ class ChatMessage:
 
 
 @dataclass
+class Upload:
+    """A file the bot uploaded with its request; the sandbox keeps its name, not its contents."""
+
+    file_name: str
+    mime_type: str
+    file_size: int
+
+
+@dataclass
 class Fault:
     """A failure to answer instead of the real result."""
 

@@ -6,7 +6,7 @@ import json
 
 from aiohttp import web
 
-from bot.sandbox.chat import BotAPIError, JSONDict
+from bot.sandbox.chat import BotAPIError, JSONDict, Upload
 from bot.sandbox.telegram import FakeTelegram
 
 
@@ -17,8 +17,12 @@ async def _read_params(request: web.Request) -> JSONDict:
     form = await request.post() if request.can_read_body else request.query
     params: JSONDict = {}
     for key, value in {**request.query, **form}.items():
+        if isinstance(value, web.FileField):
+            size = len(value.file.read())
+            params[key] = Upload(value.filename, value.content_type, size)
+            continue
         if not isinstance(value, str):
-            continue  # an uploaded file; the sandbox keeps no file contents
+            continue
         try:
             params[key] = json.loads(value) if value[:1] in "{[" else value
         except json.JSONDecodeError:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.sandbox import objects
 from bot.sandbox.chat import (
     MAX_CALLBACK_DATA_BYTES,
     MAX_CAPTION_LENGTH,
@@ -24,6 +25,7 @@ from bot.sandbox.chat import (
     Fault,
     JSONDict,
     SandboxUser,
+    Upload,
 )
 from bot.sandbox.markup import EntityParseError, html_to_plain, utf16_length
 
@@ -47,13 +49,10 @@ class FakeTelegram:
 
     def __init__(self, token: str, *, bot_username: str = "frontdoor_sandbox_bot") -> None:
         self.token = token
-        self.bot_user: JSONDict = {
-            "id": int(token.split(":", 1)[0]),
-            "is_bot": True,
-            "first_name": "Frontdoor",
-            "username": bot_username,
-        }
+        self.bot_user: JSONDict = objects.bot_user(int(token.split(":", 1)[0]), bot_username)
         self.users: dict[int, SandboxUser] = {}
+        # Documents users sent, by file_id, so the bot can send one again as Telegram does.
+        self.documents: dict[str, JSONDict] = {}
         self._chats: dict[int, _Chat] = {}
         self._queue: list[_QueuedUpdate] = []
         self._update_ids = itertools.count(1)
@@ -68,6 +67,7 @@ class FakeTelegram:
         self.webhook: JSONDict | None = None
         self._wakeups: set[asyncio.Future[None]] = set()
         self.closed = False
+        self._methods = self._answers()
 
     # --- people ---------------------------------------------------------------------------
 
@@ -106,6 +106,9 @@ class FakeTelegram:
 
     def _message_from(self, user_id: int, **content: Any) -> tuple[ChatMessage, JSONDict]:
         chat = self._chat(user_id)
+        reply_to = content.get("reply_to")
+        if reply_to is not None:
+            self._find(user_id, reply_to)
         message = ChatMessage(
             message_id=next(self._message_ids),
             chat_id=user_id,
@@ -113,36 +116,13 @@ class FakeTelegram:
             text=content.get("text", content.get("caption") or ""),
             date=int(time.time()),
             contact=content.get("contact"),
-            reply_to=content.get("reply_to"),
+            reply_to=reply_to,
             photo=content.get("photo"),
             document=content.get("document"),
         )
         chat.messages.append(message)
         chat.version += 1
-        payload: JSONDict = {
-            "message_id": message.message_id,
-            "date": message.date,
-            "chat": self._chat_api(chat.user),
-            "from": chat.user.as_api(),
-        }
-        if "text" in content:
-            payload["text"] = content["text"]
-            if content["text"].startswith("/"):
-                command_length = len(content["text"].split(maxsplit=1)[0])
-                payload["entities"] = [
-                    {"type": "bot_command", "offset": 0, "length": command_length}
-                ]
-        if message.contact is not None:
-            payload["contact"] = message.contact
-        if message.photo is not None:
-            payload["photo"] = self._photo_sizes(message.photo)
-        if message.document is not None:
-            payload["document"] = message.document
-        if content.get("caption"):
-            payload["caption"] = content["caption"]
-        if message.reply_to is not None:
-            payload["reply_to_message"] = self._message_api(self._find(user_id, message.reply_to))
-        return message, payload
+        return message, self._message_api(message)
 
     def send_text(self, user_id: int, text: str, *, reply_to: int | None = None) -> JSONDict:
         """The user writes ``text`` (optionally as a reply to a message of the chat)."""
@@ -167,35 +147,15 @@ class FakeTelegram:
         file_size: int = 48_213,
     ) -> JSONDict:
         """The user sends a file, with a caption if given."""
-        number = next(self._message_ids)
-        document = {
-            "file_id": f"doc-{user_id}-{number}",
-            "file_unique_id": f"udoc-{user_id}-{number}",
-            "file_name": file_name,
-            "mime_type": mime_type,
-            "file_size": file_size,
-        }
+        document = objects.document(
+            f"doc-{user_id}-{next(self._message_ids)}",
+            file_name=file_name,
+            mime_type=mime_type,
+            file_size=file_size,
+        )
+        self.documents[document["file_id"]] = document
         _, payload = self._message_from(user_id, document=document, caption=caption)
         return self.push({"message": payload})
-
-    @staticmethod
-    def _photo_sizes(file_id: str) -> list[JSONDict]:
-        return [
-            {
-                "file_id": f"{file_id}-s",
-                "file_unique_id": f"u{file_id}-s",
-                "width": 90,
-                "height": 68,
-                "file_size": 1_400,
-            },
-            {
-                "file_id": file_id,
-                "file_unique_id": f"u{file_id}",
-                "width": 1280,
-                "height": 960,
-                "file_size": 182_000,
-            },
-        ]
 
     def share_contact(
         self, user_id: int, phone: str | None = None, *, owner: SandboxUser | None = None
@@ -273,37 +233,21 @@ class FakeTelegram:
                 return message
         raise BotAPIError(400, "Bad Request: message to be replied not found")
 
-    @staticmethod
-    def _chat_api(user: SandboxUser) -> JSONDict:
-        chat: JSONDict = {"id": user.id, "type": "private", "first_name": user.first_name}
-        if user.username:
-            chat["username"] = user.username
-        return chat
-
     def _message_api(self, message: ChatMessage) -> JSONDict:
+        """``message`` as the Bot API writes it: in answers, updates and callback queries."""
         chat = self._chat(message.chat_id)
-        payload: JSONDict = {
-            "message_id": message.message_id,
-            "date": message.date,
-            "chat": self._chat_api(chat.user),
-            "from": self.bot_user if message.from_bot else chat.user.as_api(),
-        }
-        if message.photo or message.document:
-            if message.text:
-                payload["caption"] = message.text
-            if message.photo:
-                payload["photo"] = self._photo_sizes(message.photo)
-            if message.document:
-                payload["document"] = message.document
-        elif message.text:
-            payload["text"] = message.text
-        if message.contact:
-            payload["contact"] = message.contact
-        if message.reply_markup and "inline_keyboard" in message.reply_markup:
-            payload["reply_markup"] = message.reply_markup
-        if message.edited:
-            payload["edit_date"] = int(time.time())
-        return payload
+        reply_to = None
+        if message.reply_to is not None:
+            # A reply to a message deleted since is shown without it, as Telegram does.
+            replied = (m for m in chat.messages if m.message_id == message.reply_to)
+            reply_to = next(replied, None)
+        return objects.message(
+            message,
+            person=chat.user,
+            bot=self.bot_user,
+            reply_to=reply_to,
+            edit_date=int(time.time()) if message.edited else None,
+        )
 
     def check_fault(self, method: str, params: JSONDict) -> None:
         chat_id = params.get("chat_id")
@@ -352,6 +296,9 @@ class FakeTelegram:
         markup = params.get("reply_markup")
         self._check_markup(markup)
         reply_to = (params.get("reply_parameters") or {}).get("message_id")
+        if reply_to is not None:
+            self._find(chat.user.id, int(reply_to))
+        file_id = self._sent_file_id(params, media) if media else None
         message = ChatMessage(
             message_id=next(self._message_ids),
             chat_id=chat.user.id,
@@ -361,8 +308,8 @@ class FakeTelegram:
             date=int(time.time()),
             reply_markup=markup,
             reply_to=reply_to,
-            photo=str(params["photo"]) if media == "photo" else None,
-            document={"file_id": str(params["document"])} if media == "document" else None,
+            photo=file_id if media == "photo" else None,
+            document=self._document(file_id) if media == "document" and file_id else None,
         )
         if markup and "keyboard" in markup:
             chat.reply_keyboard = markup
@@ -372,6 +319,30 @@ class FakeTelegram:
         chat.version += 1
         self._notify()
         return self._message_api(message)
+
+    def _sent_file_id(self, params: JSONDict, media: str) -> str:
+        """The file_id the bot sends: one Telegram knows, or a new one for an upload."""
+        sent = params.get(media)
+        if isinstance(sent, str) and sent.startswith("attach://"):
+            sent = params.get(sent.removeprefix("attach://"))  # how aiogram uploads
+        if isinstance(sent, Upload):
+            file_id = f"{media}-{params['chat_id']}-{next(self._message_ids)}"
+            if media == "document":
+                self.documents[file_id] = objects.document(
+                    file_id,
+                    file_name=sent.file_name,
+                    mime_type=sent.mime_type,
+                    file_size=sent.file_size,
+                )
+            return file_id
+        if not isinstance(sent, str) or not sent:
+            raise BotAPIError(400, f"Bad Request: there is no {media} in the request")
+        return sent
+
+    def _document(self, file_id: str) -> JSONDict:
+        # A file_id from before a restart is not remembered (the database outlives the
+        # sandbox): it comes back with what Telegram always says of a file.
+        return self.documents.get(file_id) or objects.document(file_id)
 
     def _bot_edits(self, params: JSONDict, *, text: bool) -> JSONDict:
         chat = self._chat(int(params["chat_id"]))
@@ -386,12 +357,10 @@ class FakeTelegram:
         self._notify()
         return self._message_api(message)
 
-    def call(self, method: str, params: JSONDict) -> Any:
-        """Apply one Bot API call; raises BotAPIError for an error answer."""
-        self.calls.append((method, params))
-        self.check_fault(method, params)
-        handler: Callable[[JSONDict], Any] | None = {
-            "getme": lambda _: self.bot_user,
+    def _answers(self) -> dict[str, Callable[[JSONDict], Any]]:
+        """Each method the fake answers, by its lower-case name (Telegram ignores the case)."""
+        return {
+            "getme": lambda _: objects.me(self.bot_user),
             "sendmessage": self._bot_says,
             "sendphoto": lambda p: self._bot_says(p, media="photo"),
             "senddocument": lambda p: self._bot_says(p, media="document"),
@@ -407,7 +376,17 @@ class FakeTelegram:
             "deletemessage": self._delete_message,
             "close": lambda _: True,
             "logout": lambda _: True,
-        }.get(method.lower())
+        }
+
+    def methods(self) -> set[str]:
+        """Every Bot API method the fake answers, lower case; the server answers getUpdates."""
+        return {*self._methods, "getupdates"}
+
+    def call(self, method: str, params: JSONDict) -> Any:
+        """Apply one Bot API call; raises BotAPIError for an error answer."""
+        self.calls.append((method, params))
+        self.check_fault(method, params)
+        handler = self._methods.get(method.lower())
         if handler is None:
             raise BotAPIError(404, "Not Found: method not found")
         return handler(params)
