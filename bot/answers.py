@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,20 +24,7 @@ from aiogram.client.session.middlewares.base import (
     NextRequestMiddlewareType,
 )
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.methods import (
-    AnswerCallbackQuery,
-    DeleteMessage,
-    DeleteMyCommands,
-    EditMessageCaption,
-    EditMessageReplyMarkup,
-    EditMessageText,
-    SendChatAction,
-    SendDocument,
-    SendMessage,
-    SendPhoto,
-    SetMyCommands,
-    TelegramMethod,
-)
+from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 from aiogram.types import Message
 
@@ -49,21 +36,11 @@ from notifications.sender import OUTBOX_METHODS
 
 log = logging.getLogger(__name__)
 
-# What a handler says to a chat; anything else (getFile, getMe...) is a question whose answer
-# the handler needs at once, and goes out as it is asked.
-DEFERRED: tuple[type[TelegramMethod[Any]], ...] = (
-    SendMessage,
-    SendPhoto,
-    SendDocument,
-    SendChatAction,
-    EditMessageText,
-    EditMessageCaption,
-    EditMessageReplyMarkup,
-    DeleteMessage,
-    AnswerCallbackQuery,
-    SetMyCommands,
-    DeleteMyCommands,
-)
+
+def _kept_back(method: TelegramMethod[Any]) -> bool:
+    """Whether a handler's call waits for the commit: everything it does (send, edit, answer a
+    button, set a menu), not a question whose answer it needs at once (getFile, getMe...)."""
+    return not method.__api_method__.startswith("get")
 
 
 @dataclass(frozen=True)
@@ -77,13 +54,13 @@ class Answer:
 _kept: ContextVar[list[Answer] | None] = ContextVar("answers_kept", default=None)
 
 
-def keep_answers() -> tuple[list[Answer], Any]:
+def keep_answers() -> tuple[list[Answer], Token[list[Answer] | None]]:
     """From now on in this context, answers are kept; returns them and the token to stop."""
     answers: list[Answer] = []
     return answers, _kept.set(answers)
 
 
-def stop_keeping(token: Any) -> None:
+def stop_keeping(token: Token[list[Answer] | None]) -> None:
     _kept.reset(token)
 
 
@@ -97,7 +74,7 @@ class AnswersAfterCommit(BaseRequestMiddleware):
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
         kept = _kept.get()
-        if kept is None or not isinstance(method, DEFERRED):
+        if kept is None or not _kept_back(method):
             return await make_request(bot, method)
         kept.append(Answer(method, ticket_answered()))
         # The handler gets None for the sent message: what it needed from it (the message id,
