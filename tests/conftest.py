@@ -1,18 +1,24 @@
-"""Shared fixtures: real databases (SQLite always, PostgreSQL when configured) and the fake Bot API.
+"""Shared fixtures: real databases (SQLite always, PostgreSQL when there is one), the fake Bot API.
 
-PostgreSQL tests run when ``CRM_TEST_DATABASE_URL`` names a server and skip, saying so,
-otherwise; ``.ci/run`` sets it, so in CI they run (and fail if the server is missing).
+PostgreSQL and Redis tests run against ``CRM_TEST_DATABASE_URL`` / ``CRM_TEST_REDIS_URL``; when
+those are unset, against a server found at its usual local address (PostgreSQL's database
+``test`` on 127.0.0.1:5432 as ``postgres``, Redis database 15 on 127.0.0.1:6379), so a newcomer
+who has them runs the whole suite. Set a variable to an empty string to leave that service out.
+Without one, its tests skip, saying so; ``.ci/run`` sets both, so in CI they run.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
+import asyncpg
 import pytest
 from aiohttp import web
+from redis import Redis as SyncRedis
+from redis.exceptions import RedisError
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -21,8 +27,41 @@ from bot.sandbox.telegram import FakeTelegram
 from db.engine import Database
 from db.migrate import upgrade
 
-POSTGRES_URL = os.environ.get("CRM_TEST_DATABASE_URL")
-REDIS_URL = os.environ.get("CRM_TEST_REDIS_URL")
+LOCAL_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+LOCAL_REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def _postgres_answers(url: str) -> bool:
+    async def connect() -> None:
+        connection = await asyncpg.connect(url.replace("+asyncpg", ""), timeout=1)
+        await connection.close()
+
+    try:
+        asyncio.run(connect())
+    except (OSError, TimeoutError, asyncpg.PostgresError):
+        return False
+    return True
+
+
+def _redis_answers(url: str) -> bool:
+    client = SyncRedis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+    try:
+        return bool(client.ping())
+    except RedisError:
+        return False
+    finally:
+        client.close()
+
+
+def _service_url(variable: str, local: str, answers: Callable[[str], bool]) -> str | None:
+    configured = os.environ.get(variable)
+    if configured is not None:
+        return configured or None
+    return local if answers(local) else None
+
+
+POSTGRES_URL = _service_url("CRM_TEST_DATABASE_URL", LOCAL_POSTGRES_URL, _postgres_answers)
+REDIS_URL = _service_url("CRM_TEST_REDIS_URL", LOCAL_REDIS_URL, _redis_answers)
 BOT_TOKEN = "4242424242:test-token-for-the-fake-server"
 
 
@@ -81,3 +120,16 @@ def in_tmp_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     """Run with ``tmp_path`` as the working directory (the secret key file lands there)."""
     monkeypatch.chdir(tmp_path)
     yield tmp_path
+
+
+def _services_line() -> str:
+    missing = "not found, its tests skip"
+    return f"ran on: SQLite; PostgreSQL {POSTGRES_URL or missing}; Redis {REDIS_URL or missing}"
+
+
+def pytest_report_header() -> str:
+    return _services_line()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    terminalreporter.write_line(_services_line())
