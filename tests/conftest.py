@@ -24,6 +24,9 @@ from db.migrate import upgrade
 POSTGRES_URL = os.environ.get("CRM_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("CRM_TEST_REDIS_URL")
 BOT_TOKEN = "4242424242:test-token-for-the-fake-server"
+# Strong enough for Settings (32 random bytes, url-safe), and only ever used by the tests.
+SECRET_KEY = "pyiLhVr3Bf9UnjV46S9FMRiKm_n3NvaDS449KJhvT_Y"
+WEBHOOK_SECRET = "-9vV9XK3pbTGxa2lR10qOMFRxttloHkQ46Y5iT69Vl4"
 
 
 async def reset_postgres(url: str) -> None:
