@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -65,18 +66,27 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
 
 
-@pytest.fixture
-async def fake_telegram() -> AsyncIterator[tuple[FakeTelegram, str]]:
-    """The fake Bot API served over HTTP on a free loopback port; yields (fake, base URL)."""
+@asynccontextmanager
+async def fake_bot_api(port: int = 0) -> AsyncIterator[tuple[FakeTelegram, str]]:
+    """The fake Bot API served over HTTP on a loopback port (0: a free one); (fake, base URL)."""
     fake = FakeTelegram(BOT_TOKEN)
     runner = web.AppRunner(create_app(fake), handler_cancellation=True)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
+    site = web.TCPSite(runner, "127.0.0.1", port)
     await site.start()
-    host, port = runner.addresses[0][:2]
-    yield fake, f"http://{host}:{port}"
-    fake.close()
-    await runner.cleanup()
+    host, bound = runner.addresses[0][:2]
+    try:
+        yield fake, f"http://{host}:{bound}"
+    finally:
+        fake.close()
+        await runner.cleanup()
+
+
+@pytest.fixture
+async def fake_telegram() -> AsyncIterator[tuple[FakeTelegram, str]]:
+    """The fake Bot API served over HTTP on a free loopback port; yields (fake, base URL)."""
+    async with fake_bot_api() as served:
+        yield served
 
 
 @pytest.fixture
