@@ -134,9 +134,9 @@ async def serve(
     sender_config: SenderConfig | None = None,
 ) -> None:
     """Migrate, start everything, run until ``stop`` is set, then shut down in order."""
+    secret_key = ensure_secret_key(settings)  # before anything is written: it may refuse
     await asyncio.to_thread(upgrade, settings.database_url)
     database = Database(settings.database_url)
-    secret_key = ensure_secret_key(settings)
     sandbox: FakeTelegram | None = None
     if settings.sandbox:
         sandbox = FakeTelegram(SANDBOX_TOKEN)

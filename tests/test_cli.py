@@ -179,6 +179,13 @@ def test_webhook_mode_without_a_secret_refuses_to_start(tmp_path: Path) -> None:
     assert not (tmp_path / "crm.db").exists()
 
 
+def test_run_refuses_a_weak_key_in_the_secret_key_file(tmp_path: Path) -> None:
+    (tmp_path / ".crm_secret_key").write_text("a\n", encoding="utf-8")
+    result = crm(tmp_path, "run", env={"CRM_WEB_PORT": "0"}, timeout=30)
+    assert ".crm_secret_key" in one_line_error(result)
+    assert not (tmp_path / "crm.db").exists()
+
+
 def test_a_bad_setting_is_named(tmp_path: Path) -> None:
     result = crm(tmp_path, "db", "upgrade", env={"CRM_TIMEZONE": "Mars/Olympus"})
     assert "CRM_TIMEZONE" in one_line_error(result)
