@@ -17,7 +17,6 @@ from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
-from pydantic import ValidationError
 
 from crm.settings import WEBHOOK_SECRET_CHARACTERS
 
@@ -50,7 +49,7 @@ def mount_webhook(
         try:
             payload = json.loads(await request.read())
             Update.model_validate(payload, context={"bot": bot})
-        except (ValueError, ValidationError) as error:  # JSONDecodeError and UnicodeError too
+        except ValueError as error:  # JSONDecodeError, UnicodeDecodeError, ValidationError
             log.warning("webhook: refused a body that is not an update (%s)", type(error).__name__)
             return _refusal(400, "not a Telegram update")
         return await handler.handle(request)
