@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from crm.demo import DEMO_PASSWORD, seed_demo
 from crm.errors import DomainError
 from crm.notify import Notifier
-from crm.settings import Settings
+from crm.settings import ConfigurationError, Settings
 from crm.staff import EmployeeDraft, save_employee
 from db.engine import Database, DatabaseURLError, parse_database_url
 from db.enums import Role
@@ -221,7 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(asyncio.run(_digest(settings, args.now)))
         elif args.command == "run":
             asyncio.run(_run(settings))
-    except (UsageError, DomainError) as error:
+    except (UsageError, DomainError, ConfigurationError) as error:
         print(f"crm: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (OperationalError, DBAPIError, OSError) as error:

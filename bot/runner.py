@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
+from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 from aiogram.fsm.storage.base import DefaultKeyBuilder
 from aiogram.fsm.storage.redis import RedisStorage
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+from aiogram.methods import DeleteWebhook, SetWebhook, TelegramMethod
 from aiohttp import web
 from redis.asyncio import Redis
 
@@ -20,6 +21,7 @@ from bot.factory import create_bot, create_dispatcher
 from bot.polling import poll
 from bot.sandbox import page as sandbox_page
 from bot.sandbox.telegram import FakeTelegram
+from bot.webhook import mount_webhook
 from crm.demo import is_empty, seed_demo
 from crm.health import ProcessRole
 from crm.notify import Notifier
@@ -39,6 +41,8 @@ from web.keys import OPEN_PATHS
 from web.throttle import RedisThrottle
 
 log = logging.getLogger(__name__)
+
+MAX_START_BACKOFF_SECONDS = 30.0
 
 
 @dataclass
@@ -83,6 +87,45 @@ async def _publish_menus(bot: Bot, i18n: CatalogI18n, database: Database) -> Non
         )
 
 
+async def until_telegram_answers(bot: Bot, call: TelegramMethod[bool], stop: asyncio.Event) -> bool:
+    """Make the first call to Telegram, again and again while it cannot be reached.
+
+    False if ``stop`` was set first. Telegram (or the network to it) being away at start-up is
+    waited out with growing pauses, said in the log each time; a refusal (a wrong token) is not.
+    """
+    failures = 0
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        while not stop.is_set():
+            attempt = asyncio.ensure_future(bot(call))
+            await asyncio.wait({attempt, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            if not attempt.done():
+                attempt.cancel()
+                await asyncio.gather(attempt, return_exceptions=True)
+                return False
+            try:
+                attempt.result()
+            except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter) as error:
+                failures += 1
+                delay = min(MAX_START_BACKOFF_SECONDS, 2.0 ** (failures - 1))
+                if isinstance(error, TelegramRetryAfter):
+                    delay = max(delay, float(error.retry_after))
+                log.warning(
+                    "Telegram cannot be reached (%s: %s); trying again in %.0f s",
+                    call.__api_method__,
+                    error,
+                    delay,
+                )
+                await asyncio.wait({stopping}, timeout=delay)
+                continue
+            if failures:
+                log.warning("Telegram answered after %d failed attempts", failures)
+            return True
+        return False
+    finally:
+        stopping.cancel()
+
+
 async def serve(
     settings: Settings,
     stop: asyncio.Event,
@@ -91,9 +134,9 @@ async def serve(
     sender_config: SenderConfig | None = None,
 ) -> None:
     """Migrate, start everything, run until ``stop`` is set, then shut down in order."""
+    secret_key = ensure_secret_key(settings)  # before anything is written: it may refuse
     await asyncio.to_thread(upgrade, settings.database_url)
     database = Database(settings.database_url)
-    secret_key = ensure_secret_key(settings)
     sandbox: FakeTelegram | None = None
     if settings.sandbox:
         sandbox = FakeTelegram(SANDBOX_TOKEN)
@@ -143,13 +186,10 @@ async def serve(
     scheduler = create_scheduler(settings, database, notifier, wake=sender.wake)
     webhook_path = None
     if settings.webhook_url and sandbox is None:
+        assert settings.webhook_secret is not None  # Settings refuses a webhook without one
+        secret = settings.webhook_secret.get_secret_value()
         webhook_path = urlsplit(settings.webhook_url).path or "/telegram/webhook"
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        # Not in background: Telegram is answered only once the update is applied and
-        # committed, so a crash mid-update means a redelivery rather than a loss.
-        SimpleRequestHandler(
-            dispatcher, bot, secret_token=secret, handle_in_background=False
-        ).register(app, path=webhook_path)
+        mount_webhook(app, webhook_path, dispatcher, bot, secret)
         app[OPEN_PATHS].add(webhook_path)
 
     # Long polls (the sandbox page, the sandbox's getUpdates) end when their client goes away,
@@ -179,20 +219,23 @@ async def serve(
         )
     try:
         await dispatcher.emit_startup(bot=bot)
+        if sandbox is None:
+            if webhook_path is not None:
+                assert settings.webhook_url is not None
+                first_call: TelegramMethod[bool] = SetWebhook(
+                    url=settings.webhook_url,
+                    secret_token=secret,
+                    allowed_updates=dispatcher.resolve_used_update_types(),
+                )
+            else:
+                first_call = DeleteWebhook()
+            if not await until_telegram_answers(bot, first_call, stop):
+                return  # stopped before Telegram could be reached
         try:
             await _publish_menus(bot, i18n, database)
         except Exception as error:
             log.warning("could not publish the command menus: %s", error)
-        if webhook_path is not None:
-            assert settings.webhook_url is not None
-            await bot.set_webhook(
-                settings.webhook_url,
-                secret_token=secret,
-                allowed_updates=dispatcher.resolve_used_update_types(),
-            )
-        else:
-            if sandbox is None:
-                await bot.delete_webhook()
+        if webhook_path is None:
             polling = asyncio.create_task(poll(bot, dispatcher, stop))
         running = Running(web_url, bot, dispatcher, database, sandbox, sender)
         if on_ready is not None:

@@ -2,18 +2,56 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
 from datetime import time
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Language = Literal["en", "ru", "fr"]
 SANDBOX_TOKEN = "1000000000:sandbox-not-a-real-token"  # noqa: S105 - a placeholder
 SECRET_KEY_FILE = Path(".crm_secret_key")
+MAKE_A_SECRET = """python -c 'import secrets; print(secrets.token_urlsafe(32))'"""  # noqa: S105
+# Telegram accepts 1-256 of these in a webhook's secret_token.
+WEBHOOK_SECRET_CHARACTERS = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
+)
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+# Fewer different characters than this is a pattern ("aaaa…", "abab…"), not a random secret.
+_MIN_DIFFERENT_CHARACTERS = 10
+
+
+class ConfigurationError(Exception):
+    """The configuration cannot be used; the message names the variable or file to fix."""
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why ``key`` is too weak to sign sessions (under 32 random bytes), or None if it will do.
+
+    32 bytes is 43 url-safe base64 characters (6 bits each) or 64 hex digits (4 bits each);
+    a key with fewer than 10 different characters is a pattern, whatever its length.
+    """
+    needed = 64 if set(key) <= _HEX_DIGITS else 43
+    if len(key) < needed or len(set(key)) < _MIN_DIFFERENT_CHARACTERS:
+        return (
+            f"too weak: use at least 43 random url-safe characters (or 64 hex digits), "
+            f"made e.g. by {MAKE_A_SECRET}"
+        )
+    return None
+
+
+def webhook_secret_problem(secret: str) -> str | None:
+    """Why ``secret`` cannot guard the webhook, or None if it will do."""
+    if not set(secret) <= WEBHOOK_SECRET_CHARACTERS or len(secret) > 256:
+        return "use only letters, digits, _ and - (at most 256), as Telegram requires"
+    if len(secret) < 32 or len(set(secret)) < _MIN_DIFFERENT_CHARACTERS:
+        return f"too weak: use at least 32 random characters, made e.g. by {MAKE_A_SECRET}"
+    return None
 
 
 class Settings(BaseSettings):
@@ -48,6 +86,30 @@ class Settings(BaseSettings):
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
 
+    @field_validator("secret_key")
+    @classmethod
+    def _strong_secret_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and (problem := secret_key_problem(value.get_secret_value())):
+            raise ValueError(problem)
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_needs_a_strong_secret(
+        cls, value: SecretStr | None, info: ValidationInfo
+    ) -> SecretStr | None:
+        # Without a secret, anyone who finds the webhook's path could post updates as anyone.
+        if value is None:
+            if info.data.get("webhook_url"):
+                raise ValueError(
+                    f"CRM_WEBHOOK_URL is set, so a secret is required: "
+                    f"at least 32 random characters, made e.g. by {MAKE_A_SECRET}"
+                )
+            return None
+        if problem := webhook_secret_problem(value.get_secret_value()):
+            raise ValueError(problem)
+        return value
+
     @property
     def sandbox(self) -> bool:
         """No token: the bot talks to the in-process Telegram sandbox."""
@@ -65,12 +127,40 @@ class Settings(BaseSettings):
 
 
 def ensure_secret_key(settings: Settings, path: Path = SECRET_KEY_FILE) -> str:
-    """The key that signs admin sessions: configured, or generated once and kept in ``path``."""
+    """The key that signs admin sessions: configured, or generated once and kept in ``path``.
+
+    An empty file (a failed write, a truncation) is replaced by a new key; a weak key in the
+    file is refused with ConfigurationError rather than silently trusted or replaced.
+    """
     if settings.secret_key is not None:
         return settings.secret_key.get_secret_value()
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
-    key = secrets.token_urlsafe(32)
-    path.touch(mode=0o600)
-    path.write_text(key, encoding="utf-8")
+    try:
+        key = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        key = ""
+    if not key:
+        _write_new_key(path)
+        key = path.read_text(encoding="utf-8").strip()
+    if problem := secret_key_problem(key):
+        raise ConfigurationError(
+            f"the secret key in {path} is {problem}; or delete the file to have one generated"
+        )
     return key
+
+
+def _write_new_key(path: Path) -> None:
+    # Written whole under a temporary name, then put in place: another process starting at the
+    # same moment either finds no file or a complete one, never a half-written key.
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(secrets.token_urlsafe(32))
+        if path.exists():
+            os.replace(draft, path)  # an empty key file
+        else:
+            # Fails if another process has just made one: theirs is kept.
+            with contextlib.suppress(FileExistsError):
+                os.link(draft, path)
+    finally:
+        draft.unlink(missing_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -42,6 +43,27 @@ def parse_database_url(url: str) -> URL:
             "or postgresql+asyncpg://USER@HOST/NAME"
         )
     return parsed
+
+
+def create_private_sqlite_file(url: str) -> None:
+    """Create the SQLite file ``url`` names readable by its owner only (0600), if missing.
+
+    SQLite gives the ``-wal`` and ``-shm`` files it makes the database file's permissions, so
+    they are private too. An existing file is left as it is; other databases have no file.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        _create_private_file(parsed.database)
+
+
+def _create_private_file(path: str) -> None:
+    if path == ":memory:" or path.startswith("file:"):
+        return  # no file, or a URI filename that is SQLite's to interpret
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError:
+        return  # it exists; or its directory does not, which SQLite's own error names better
+    os.close(descriptor)
 
 
 class _WriterConnection(aiosqlite.Connection):
@@ -94,6 +116,7 @@ def _sqlite_connector(path: str) -> Callable[[], Any]:
     """An ``async_creator`` opening ``path`` with ``_WriterConnection``."""
 
     async def connect() -> aiosqlite.Connection:
+        _create_private_file(path)
         # Opened on aiosqlite's thread but also used from the loop's (never at the same time).
         connection = _WriterConnection(
             partial(sqlite3.connect, path, check_same_thread=False), iter_chunk_size=64

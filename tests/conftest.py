@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import asyncpg
@@ -63,6 +64,9 @@ def _service_url(variable: str, local: str, answers: Callable[[str], bool]) -> s
 POSTGRES_URL = _service_url("CRM_TEST_DATABASE_URL", LOCAL_POSTGRES_URL, _postgres_answers)
 REDIS_URL = _service_url("CRM_TEST_REDIS_URL", LOCAL_REDIS_URL, _redis_answers)
 BOT_TOKEN = "4242424242:test-token-for-the-fake-server"
+# Strong enough for Settings (32 random bytes, url-safe), and only ever used by the tests.
+SECRET_KEY = "pyiLhVr3Bf9UnjV46S9FMRiKm_n3NvaDS449KJhvT_Y"
+WEBHOOK_SECRET = "-9vV9XK3pbTGxa2lR10qOMFRxttloHkQ46Y5iT69Vl4"
 
 
 async def reset_postgres(url: str) -> None:
@@ -101,18 +105,27 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
 
 
-@pytest.fixture
-async def fake_telegram() -> AsyncIterator[tuple[FakeTelegram, str]]:
-    """The fake Bot API served over HTTP on a free loopback port; yields (fake, base URL)."""
+@asynccontextmanager
+async def fake_bot_api(port: int = 0) -> AsyncIterator[tuple[FakeTelegram, str]]:
+    """The fake Bot API served over HTTP on a loopback port (0: a free one); (fake, base URL)."""
     fake = FakeTelegram(BOT_TOKEN)
     runner = web.AppRunner(create_app(fake), handler_cancellation=True)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
+    site = web.TCPSite(runner, "127.0.0.1", port)
     await site.start()
-    host, port = runner.addresses[0][:2]
-    yield fake, f"http://{host}:{port}"
-    fake.close()
-    await runner.cleanup()
+    host, bound = runner.addresses[0][:2]
+    try:
+        yield fake, f"http://{host}:{bound}"
+    finally:
+        fake.close()
+        await runner.cleanup()
+
+
+@pytest.fixture
+async def fake_telegram() -> AsyncIterator[tuple[FakeTelegram, str]]:
+    """The fake Bot API served over HTTP on a free loopback port; yields (fake, base URL)."""
+    async with fake_bot_api() as served:
+        yield served
 
 
 @pytest.fixture

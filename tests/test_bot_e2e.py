@@ -16,7 +16,7 @@ from crm.settings import Settings
 from crm.staff import EmployeeDraft, save_employee
 from db.enums import Role
 from db.models import Client, ProcessedUpdate
-from tests.conftest import BOT_TOKEN, REDIS_URL
+from tests.conftest import BOT_TOKEN, REDIS_URL, WEBHOOK_SECRET
 from tests.e2e import Product, bot_replies, eventually, handled
 
 NEWCOMER = SandboxUser(
@@ -269,14 +269,14 @@ async def test_webhook_mode_checks_the_secret_and_applies_each_update_once(
             url,
             database_url,
             webhook_url="https://crm.example.com/telegram/hook",
-            webhook_secret="s3cret-token",
+            webhook_secret=WEBHOOK_SECRET,
         )
     )
     running = await product.start()
     try:
         assert fake.webhook is not None
         assert fake.webhook["url"] == "https://crm.example.com/telegram/hook"
-        assert fake.webhook["secret_token"] == "s3cret-token"
+        assert fake.webhook["secret_token"] == WEBHOOK_SECRET
         update = fake.send_text(NEWCOMER.id, "/start")
         async with aiohttp.ClientSession() as http:
             hook = f"{running.web_url}/telegram/hook"
@@ -287,7 +287,7 @@ async def test_webhook_mode_checks_the_secret_and_applies_each_update_once(
             assert fake.bot_messages(NEWCOMER.id) == []
             for _ in range(2):
                 right = await http.post(
-                    hook, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
+                    hook, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
                 )
                 assert right.status == 200
         # Webhook mode: nothing polls the fake, so wait on the chat itself.

@@ -10,9 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import BOT_TOKEN
+from tests.processes import free_port
+
 
 def crm(
-    tmp_path: Path, *args: str, stdin: str = "", env: dict[str, str] | None = None
+    tmp_path: Path,
+    *args: str,
+    stdin: str = "",
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
 ) -> subprocess.CompletedProcess[str]:
     environment = {key: value for key, value in os.environ.items() if not key.startswith("CRM_")}
     environment["CRM_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'crm.db'}"
@@ -24,7 +31,7 @@ def crm(
         text=True,
         cwd=tmp_path,
         env=environment,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
 
@@ -144,6 +151,39 @@ def test_bad_input_is_one_line_and_writes_nothing(
     assert expected in one_line_error(result)
     if (tmp_path / "crm.db").exists():
         assert rows(tmp_path, "SELECT count(*) FROM employees") == [(0,)]
+
+
+@pytest.mark.parametrize("key", ["", "a", "0123456789abcdef" * 2, "x" * 60])
+def test_a_weak_secret_key_is_refused_naming_the_variable(tmp_path: Path, key: str) -> None:
+    result = crm(tmp_path, "db", "upgrade", env={"CRM_SECRET_KEY": key})
+    error = one_line_error(result)
+    assert "CRM_SECRET_KEY" in error
+    assert "secrets.token_urlsafe(32)" in error  # how to make a good one
+    assert not (tmp_path / "crm.db").exists()
+
+
+def test_webhook_mode_without_a_secret_refuses_to_start(tmp_path: Path) -> None:
+    # Were it to start, it would serve on a free port and wait for Telegram: the timeout says so.
+    result = crm(
+        tmp_path,
+        "run",
+        env={
+            "CRM_BOT_TOKEN": BOT_TOKEN,
+            "CRM_TELEGRAM_API_URL": f"http://127.0.0.1:{free_port()}",
+            "CRM_WEBHOOK_URL": "https://crm.example.com/telegram/webhook",
+            "CRM_WEB_PORT": "0",
+        },
+        timeout=30,
+    )
+    assert "CRM_WEBHOOK_SECRET" in one_line_error(result)
+    assert not (tmp_path / "crm.db").exists()
+
+
+def test_run_refuses_a_weak_key_in_the_secret_key_file(tmp_path: Path) -> None:
+    (tmp_path / ".crm_secret_key").write_text("a\n", encoding="utf-8")
+    result = crm(tmp_path, "run", env={"CRM_WEB_PORT": "0"}, timeout=30)
+    assert ".crm_secret_key" in one_line_error(result)
+    assert not (tmp_path / "crm.db").exists()
 
 
 def test_a_bad_setting_is_named(tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ from db.engine import SQLITE_BUSY_TIMEOUT_MS, Database, _WriterConnection
 from db.enums import OutboxStatus, Role
 from db.migrate import upgrade
 from db.models import Client, Employee, OutboxMessage, Ticket
-from tests.conftest import BOT_TOKEN, POSTGRES_URL, reset_postgres
+from tests.conftest import BOT_TOKEN, POSTGRES_URL, SECRET_KEY, reset_postgres
 from tests.desk import desk_settings
 from tests.e2e import Product, bot_said, eventually_async, handled, outbox_drained
 from tests.processes import CrmProcess, free_port
@@ -253,7 +253,7 @@ async def test_killed_under_load_nothing_is_lost_or_applied_twice(
         "CRM_BOT_TOKEN": BOT_TOKEN,
         "CRM_TELEGRAM_API_URL": api_url,
         "CRM_DATABASE_URL": sqlite_url,
-        "CRM_SECRET_KEY": "kill-test",
+        "CRM_SECRET_KEY": SECRET_KEY,
     }
     process = CrmProcess("crm", tmp_path, env, free_port())
     rng = random.Random(5)

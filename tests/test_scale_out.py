@@ -30,7 +30,14 @@ from db.migrate import upgrade
 from db.models import Client, Employee, OutboxMessage, ProcessedUpdate, Ticket
 from notifications.leader import LeaderLease, lead
 from notifications.ratelimit import RedisRateLimiter
-from tests.conftest import BOT_TOKEN, POSTGRES_URL, REDIS_URL, reset_postgres
+from tests.conftest import (
+    BOT_TOKEN,
+    POSTGRES_URL,
+    REDIS_URL,
+    SECRET_KEY,
+    WEBHOOK_SECRET,
+    reset_postgres,
+)
 from tests.e2e import bot_said, eventually, eventually_async, outbox_drained
 from tests.processes import CrmProcess, RoundRobinProxy, WebhookPusher, free_port
 from tests.site import sign_in
@@ -235,8 +242,8 @@ async def test_two_processes_behind_one_webhook_address_serve_one_bot(
         "CRM_DATABASE_URL": POSTGRES_URL,
         "CRM_REDIS_URL": REDIS_URL,
         "CRM_WEBHOOK_URL": f"http://127.0.0.1:{proxy_port}/telegram/webhook",
-        "CRM_WEBHOOK_SECRET": "s3cret-for-the-test",
-        "CRM_SECRET_KEY": "a-secret-key-shared-by-both-processes",
+        "CRM_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "CRM_SECRET_KEY": SECRET_KEY,  # the same for both processes
         "CRM_TIMEZONE": "UTC",
         "CRM_DIGEST_AT": digest_at.strftime("%H:%M:%S"),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import stat
 from datetime import time
 from pathlib import Path
@@ -9,7 +10,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from crm.settings import Settings, ensure_secret_key
+from crm.settings import ConfigurationError, Settings, ensure_secret_key, secret_key_problem
+from tests.conftest import SECRET_KEY
 
 
 def test_defaults_match_the_product_spec(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -50,8 +52,91 @@ def test_the_secret_key_is_generated_once_and_kept(tmp_path: Path) -> None:
     path = tmp_path / "key"
     settings = Settings(_env_file=None, secret_key=None)
     first = ensure_secret_key(settings, path)
-    assert len(first) >= 32
+    assert secret_key_problem(first) is None  # 32 random bytes: 43 url-safe characters
+    assert len(first) >= 43
     assert ensure_secret_key(settings, path) == first
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    configured = Settings(_env_file=None, secret_key="from-env")
-    assert ensure_secret_key(configured, path) == "from-env"
+    configured = Settings(_env_file=None, secret_key=SECRET_KEY)
+    assert ensure_secret_key(configured, path) == SECRET_KEY
+
+
+@pytest.mark.parametrize("content", ["", "\n", "  \n"])
+def test_an_empty_secret_key_file_is_replaced_by_a_new_key(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "key"
+    path.write_text(content, encoding="utf-8")
+    path.chmod(0o644)
+    key = ensure_secret_key(Settings(_env_file=None, secret_key=None), path)
+    assert secret_key_problem(key) is None
+    assert path.read_text(encoding="utf-8") == key
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["key"]  # no draft left behind
+
+
+def test_a_weak_secret_key_in_the_file_is_refused_naming_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "key"
+    path.write_text("a", encoding="utf-8")
+    with pytest.raises(ConfigurationError, match=r"key.*token_urlsafe.*delete the file"):
+        ensure_secret_key(Settings(_env_file=None, secret_key=None), path)
+    assert path.read_text(encoding="utf-8") == "a"
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "",
+        "a",
+        "secret",
+        "0123456789abcdef" * 2,  # 16 random bytes in hex
+        secrets.token_hex(31),
+        secrets.token_urlsafe(31),
+        "x" * 64,
+        "ab" * 40,
+    ],
+    ids=["empty", "a", "word", "16-bytes-hex", "31-bytes-hex", "31-bytes-url-safe", "x64", "ab40"],
+)
+def test_a_secret_key_under_32_random_bytes_is_refused(
+    monkeypatch: pytest.MonkeyPatch, key: str
+) -> None:
+    monkeypatch.setenv("CRM_SECRET_KEY", key)
+    with pytest.raises(ValidationError) as refused:
+        Settings(_env_file=None)
+    [problem] = refused.value.errors()
+    assert problem["loc"] == ("secret_key",)
+    assert "secrets.token_urlsafe(32)" in problem["msg"]
+
+
+@pytest.mark.parametrize(
+    "key",
+    [secrets.token_hex(32), secrets.token_urlsafe(32), SECRET_KEY],
+    ids=["32-bytes-hex", "32-bytes-url-safe", "the-tests-key"],
+)
+def test_a_secret_key_of_32_random_bytes_is_accepted(key: str) -> None:
+    assert Settings(_env_file=None, secret_key=key).secret_key is not None
+
+
+@pytest.mark.parametrize(
+    ("secret", "expected"),
+    [
+        (None, "CRM_WEBHOOK_URL is set, so a secret is required"),
+        ("", "CRM_WEBHOOK_URL is set, so a secret is required"),
+        ("s3cret-token", "too weak"),
+        ("é" * 40, "only letters, digits"),
+        ("a b" * 20, "only letters, digits"),
+        ("-" * 40, "too weak"),
+    ],
+)
+def test_webhook_mode_needs_a_strong_secret(secret: str | None, expected: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        Settings(_env_file=None, webhook_url="https://crm.example.com/hook", webhook_secret=secret)
+    [problem] = refused.value.errors()
+    assert problem["loc"] == ("webhook_secret",)
+    assert expected in problem["msg"]
+
+
+def test_a_webhook_secret_of_32_random_characters_is_accepted() -> None:
+    secret = secrets.token_urlsafe(24)
+    settings = Settings(
+        _env_file=None, webhook_url="https://crm.example.com/hook", webhook_secret=secret
+    )
+    assert settings.webhook_secret is not None
+    assert settings.webhook_secret.get_secret_value() == secret
