@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NoReturn
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from bot.lazy_types import defer_telegram_types
 from crm.demo import DEMO_PASSWORD, seed_demo
 from crm.errors import DomainError
 from crm.notify import Notifier
@@ -201,6 +202,7 @@ def _settings() -> Settings:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``crm`` console script; returns the exit status."""
+    defer_telegram_types()  # first, before anything imports aiogram (see bot.lazy_types)
     try:
         args = build_parser().parse_args(argv)
         # Progress logs are for the long-running server; one-shot commands print one line.

@@ -7,8 +7,12 @@ loop builds them. Here it is skipped, and the names each type module imports for
 checkers only (its forward references) are given to the module, so pydantic resolves them
 itself when a type is first validated or serialised.
 
-It has to run before anything imports ``aiogram``: ``bot/__init__.py`` calls it. If aiogram
-was imported first, the types are already built and nothing changes.
+It has to run before anything imports ``aiogram``: the ``crm`` entry point (``bot.cli.main``)
+calls it first thing, and ``bot.cli`` imports nothing of aiogram at module level. If aiogram
+was imported first, the types are already built and nothing changes. This relies on how
+aiogram 3.31 closes ``aiogram/types/__init__.py`` (a ``model_rebuild`` loop with
+``_types_namespace``); pyproject.toml caps aiogram at that minor version and
+``tests/test_lazy_types.py`` fails if a release changes it.
 """
 
 from __future__ import annotations

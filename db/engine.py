@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from functools import partial
 from typing import Any
 
-import aiosqlite
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError
@@ -22,8 +19,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
-# How long a SQLite writer waits for the lock before giving up, in milliseconds.
-SQLITE_BUSY_TIMEOUT_MS = 15_000
+from db.sqlite_writer import SQLITE_BUSY_TIMEOUT_MS, WriterConnection, set_inline, sqlite_connector
+
 _BEGIN_OPTION = "sqlite_begin"
 
 
@@ -66,73 +63,6 @@ def _create_private_file(path: str) -> None:
     os.close(descriptor)
 
 
-class _WriterConnection(aiosqlite.Connection):
-    """aiosqlite, except that inside a write transaction calls run on the event loop's thread.
-
-    aiosqlite hands every call (cursor, execute, fetch, close) to its own thread and back: about
-    0.4 ms each, some 36 per update, all while the one writer slot is held. Once ``BEGIN
-    IMMEDIATE`` has the write lock, no statement of the transaction waits for another
-    connection (WAL readers never block it), so they run inline in microseconds. What can wait
-    (``BEGIN``, ``COMMIT`` with its checkpoint) and every reader still go through the thread.
-    """
-
-    inline = False
-
-    async def commit(self) -> None:
-        # COMMIT may checkpoint the WAL (disk I/O): on the thread. After it, until the connection
-        # goes back to the pool or begins again, nothing that can wait is run.
-        inline, self.inline = self.inline, False
-        try:
-            await super().commit()
-        finally:
-            self.inline = inline
-
-    def begin_immediate_now(self) -> bool:
-        """``BEGIN IMMEDIATE`` on the calling thread if the write lock is free; False if taken.
-
-        Called on the loop's thread when nothing of this connection is on aiosqlite's thread.
-        Another process holding the lock makes it return at once (no busy wait), and the
-        caller then begins through the thread, where waiting for the lock blocks nobody.
-        """
-        raw = self._connection
-        if raw is None:
-            return False
-        raw.execute("PRAGMA busy_timeout=0")
-        try:
-            raw.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError:
-            return False
-        finally:
-            raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        return True
-
-    async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        if self.inline and self._connection is not None:
-            return fn(*args, **kwargs)
-        return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
-
-
-def _sqlite_connector(path: str) -> Callable[[], Any]:
-    """An ``async_creator`` opening ``path`` with ``_WriterConnection``."""
-
-    async def connect() -> aiosqlite.Connection:
-        _create_private_file(path)
-        # Opened on aiosqlite's thread but also used from the loop's (never at the same time).
-        connection = _WriterConnection(
-            partial(sqlite3.connect, path, check_same_thread=False), iter_chunk_size=64
-        )
-        connection._thread.daemon = True  # as SQLAlchemy does for aiosqlite's own connections
-        return await connection
-
-    return connect
-
-
-def _set_inline(dbapi_connection: Any, inline: bool) -> None:
-    driver = getattr(dbapi_connection, "driver_connection", None)
-    if isinstance(driver, _WriterConnection):
-        driver.inline = inline
-
-
 def _tune_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
@@ -152,18 +82,18 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         mode = connection.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
         dbapi_connection = connection.connection.dbapi_connection
         driver = getattr(dbapi_connection, "driver_connection", None)
-        writer = driver if mode == "IMMEDIATE" and isinstance(driver, _WriterConnection) else None
+        writer = driver if mode == "IMMEDIATE" and isinstance(driver, WriterConnection) else None
         if writer is not None and writer.begin_immediate_now():
             writer.inline = True
             return
-        _set_inline(dbapi_connection, False)  # BEGIN may wait for another process's writer
+        set_inline(dbapi_connection, False)  # BEGIN may wait for another process's writer
         connection.exec_driver_sql(f"BEGIN {mode}")
         # With the write lock held, nothing this connection runs can wait.
-        _set_inline(dbapi_connection, mode == "IMMEDIATE")
+        set_inline(dbapi_connection, mode == "IMMEDIATE")
 
     @event.listens_for(engine.sync_engine, "checkin")
     def _on_checkin(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
-        _set_inline(dbapi_connection, False)
+        set_inline(dbapi_connection, False)
 
 
 class Database:
@@ -181,7 +111,9 @@ class Database:
         if not self.is_sqlite:
             kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
         if self.is_sqlite and parsed.database and parsed.database != ":memory:":
-            kwargs["async_creator"] = _sqlite_connector(parsed.database)
+            kwargs["async_creator"] = sqlite_connector(
+                parsed.database, on_open=_create_private_file
+            )
         self.engine = create_async_engine(parsed, **kwargs)
         if self.is_sqlite:
             _tune_sqlite(self.engine)

@@ -23,10 +23,11 @@ from sqlalchemy import event, func, select, text
 
 from bot.sandbox.chat import SandboxUser
 from bot.sandbox.telegram import FakeTelegram
-from db.engine import SQLITE_BUSY_TIMEOUT_MS, Database, _WriterConnection
+from db.engine import Database
 from db.enums import OutboxStatus, Role
 from db.migrate import upgrade
 from db.models import Client, Employee, OutboxMessage, Ticket
+from db.sqlite_writer import SQLITE_BUSY_TIMEOUT_MS, WriterConnection
 from tests.conftest import BOT_TOKEN, POSTGRES_URL, SECRET_KEY, reset_postgres
 from tests.desk import desk_settings
 from tests.e2e import Product, bot_said, eventually_async, handled, outbox_drained
@@ -127,7 +128,7 @@ async def test_a_writer_begins_inline_only_when_the_lock_is_free(
     raw = await database.engine.raw_connection()  # no transaction begun on it
     try:
         driver = raw.driver_connection
-        assert isinstance(driver, _WriterConnection)
+        assert isinstance(driver, WriterConnection)
         other = sqlite3.connect(tmp_path / "test.db", isolation_level=None)
         other.execute("BEGIN IMMEDIATE")
         started = time.perf_counter()

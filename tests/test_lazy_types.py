@@ -10,8 +10,11 @@ import subprocess
 import sys
 
 PROBE = """
-import json, sys
-import bot  # defers the types, as `crm run` does
+import contextlib, io, json, sys
+import bot.cli
+aiogram_before_main = "aiogram" in sys.modules
+with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+    bot.cli.main(["--help"])  # the entry point defers the types first thing, as `crm run` does
 import aiogram.methods as methods
 import aiogram.types as types
 from pydantic import BaseModel
@@ -39,6 +42,7 @@ for module in (types, methods):
             except Exception as error:
                 unbuildable.append(f"{name}: {error}")
 json.dump({
+    "aiogram_before_main": aiogram_before_main,
     "built_at_import": built_at_import,
     "text": update.message.text,
     "reply_to": update.message.reply_to_message.text,
@@ -55,6 +59,7 @@ def test_types_are_built_on_first_use_and_all_of_them_can_be() -> None:
     )
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout)
+    assert seen["aiogram_before_main"] is False  # nothing defeats the deferral by importing first
     assert seen["built_at_import"] == []
     assert seen["text"] == "/new Ça fuit <b>"
     assert seen["reply_to"] == "#12"
