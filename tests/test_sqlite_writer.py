@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import aiosqlite
 import pytest
 
 from db import sqlite_writer
@@ -16,9 +17,9 @@ def test_the_installed_aiosqlite_is_one_the_writer_was_tested_with() -> None:
 
 
 def test_an_unsupported_release_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sqlite_writer.aiosqlite, "__version__", "0.21.0")
+    monkeypatch.setattr(aiosqlite, "__version__", "0.21.0")
     assert sqlite_writer.aiosqlite_problems() == [
         "aiosqlite 0.21.0 is outside the tested (0, 22)..(0, 23)"
     ]
-    monkeypatch.delattr(sqlite_writer.aiosqlite.Connection, "_execute")
+    monkeypatch.delattr(aiosqlite.Connection, "_execute")
     assert "aiosqlite.Connection._execute is gone" in sqlite_writer.aiosqlite_problems()
