@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
+from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -81,3 +82,19 @@ def in_tmp_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     """Run with ``tmp_path`` as the working directory (the secret key file lands there)."""
     monkeypatch.chdir(tmp_path)
     yield tmp_path
+
+
+needs_redis = pytest.mark.skipif(
+    not REDIS_URL, reason="Redis not configured: set CRM_TEST_REDIS_URL to run"
+)
+
+
+@pytest.fixture
+async def redis() -> AsyncIterator[Redis]:
+    """The test Redis database, emptied before and after the test."""
+    assert REDIS_URL is not None
+    client = Redis.from_url(REDIS_URL)
+    await client.flushdb()
+    yield client
+    await client.flushdb()
+    await client.aclose()

@@ -60,6 +60,8 @@ class Employee(Timestamped, Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     language: Mapped[str | None] = mapped_column(String(8))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Each admin-site session holds the generation it began in; a new one ends all older ones.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     department: Mapped[Department | None] = relationship(back_populates="employees")
     helped_clients: Mapped[list[Client]] = relationship(back_populates="helper")
