@@ -15,7 +15,7 @@ from crm.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from crm.i18n import N_
 from crm.passwords import check_password_strength, hash_password, verify_password_async
 from crm.permissions import Actor, require_manager
-from crm.staff import clean_name, clean_username, end_sessions_of
+from crm.staff import check_login, clean_name, clean_username, end_sessions_of
 from db.enums import Role
 from db.models import Client, Department, Employee, Ticket, TicketEvent
 
@@ -98,6 +98,7 @@ async def save_employee_form(
             )
     login = form.web_login.strip() or None
     if login is not None:
+        check_login(login, "web_login")
         holder = await session.scalar(select(Employee).where(Employee.web_login == login))
         if holder is not None and holder.id != employee_id:
             raise InvalidInput(N_("login {login} is already used"), field="web_login", login=login)

@@ -46,6 +46,16 @@ def clean_name(name: str, field: str | None = None) -> str:
     return cleaned
 
 
+def check_login(login: str, field: str | None = None) -> None:
+    """A web login fits its column; longer ones could never sign in."""
+    if len(login) > MAX_LOGIN_LENGTH:
+        raise InvalidInput(
+            N_("the login is longer than {length} characters"),
+            field=field,
+            length=MAX_LOGIN_LENGTH,
+        )
+
+
 def clean_username(username: str | None) -> str | None:
     """A Telegram username without the leading ``@``, or None when blank."""
     if username is None:
@@ -63,6 +73,7 @@ def _check_draft(draft: EmployeeDraft) -> str:
     if draft.login is not None:
         if not draft.login.strip():
             raise InvalidInput(N_("the login must not be empty"))
+        check_login(draft.login.strip())
         if draft.password is None:
             raise InvalidInput(N_("a login needs a password"))
         check_password_strength(draft.password)
