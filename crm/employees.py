@@ -15,7 +15,7 @@ from crm.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from crm.i18n import N_
 from crm.passwords import check_password_strength, hash_password, verify_password_async
 from crm.permissions import Actor, require_manager
-from crm.staff import clean_name, clean_username
+from crm.staff import check_login, clean_name, clean_username, end_sessions_of
 from db.enums import Role
 from db.models import Client, Department, Employee, Ticket, TicketEvent
 
@@ -98,6 +98,7 @@ async def save_employee_form(
             )
     login = form.web_login.strip() or None
     if login is not None:
+        check_login(login, "web_login")
         holder = await session.scalar(select(Employee).where(Employee.web_login == login))
         if holder is not None and holder.id != employee_id:
             raise InvalidInput(N_("login {login} is already used"), field="web_login", login=login)
@@ -113,6 +114,10 @@ async def save_employee_form(
         )
     if form.salary is not None and form.salary < 0:
         raise InvalidInput(N_("the salary cannot be negative"), field="salary")
+    # A new password, a switch-off or a removed login ends the sessions opened before it.
+    ends_sessions = employee.id is not None and (
+        bool(password) or (employee.active and not form.active) or login is None
+    )
     employee.full_name = name
     employee.role = form.role
     employee.telegram_id = form.telegram_id
@@ -128,6 +133,8 @@ async def save_employee_form(
         employee.password_hash = hash_password(password)
     if login is None:
         employee.password_hash = None
+    if ends_sessions:
+        end_sessions_of(employee)
     session.add(employee)
     await session.flush()
     return employee

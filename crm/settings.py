@@ -6,6 +6,7 @@ import contextlib
 import os
 import secrets
 from datetime import time
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -71,6 +72,10 @@ class Settings(BaseSettings):
     timezone: str = "UTC"
     digest_at: time = time(9, 0)
     default_language: Language = "en"
+    # Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed.
+    trusted_proxies: str = ""
+    # Session cookies only over HTTPS; unset: on when the webhook URL is https.
+    secure_cookies: bool | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -81,7 +86,19 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from error
         return value
 
-    @field_validator("bot_token", "webhook_url", "redis_url", "webhook_secret", mode="before")
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _known_networks(cls, value: str) -> str:
+        for part in _parts(value):
+            try:
+                ip_network(part, strict=False)
+            except ValueError as error:
+                raise ValueError(f"{part!r} is not an IP address or network") from error
+        return value
+
+    @field_validator(
+        "bot_token", "webhook_url", "redis_url", "webhook_secret", "secure_cookies", mode="before"
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
@@ -124,6 +141,22 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         """The business time zone."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        """The trusted reverse proxies, as networks (a single address is a /32 or /128)."""
+        return tuple(ip_network(part, strict=False) for part in _parts(self.trusted_proxies))
+
+    @property
+    def cookies_need_https(self) -> bool:
+        """Whether session cookies carry ``Secure``: as set, else when the webhook is https."""
+        if self.secure_cookies is not None:
+            return self.secure_cookies
+        return (self.webhook_url or "").lower().startswith("https://")
+
+
+def _parts(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 def ensure_secret_key(settings: Settings, path: Path = SECRET_KEY_FILE) -> str:

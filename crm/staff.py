@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.errors import Conflict, InvalidInput
@@ -15,6 +15,7 @@ from db.enums import Role
 from db.models import Client, Department, Employee
 
 MAX_NAME_LENGTH = 200
+MAX_LOGIN_LENGTH = 64  # Employee.web_login's column
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,16 @@ def clean_name(name: str, field: str | None = None) -> str:
     return cleaned
 
 
+def check_login(login: str, field: str | None = None) -> None:
+    """A web login fits its column; longer ones could never sign in."""
+    if len(login) > MAX_LOGIN_LENGTH:
+        raise InvalidInput(
+            N_("the login is longer than {length} characters"),
+            field=field,
+            length=MAX_LOGIN_LENGTH,
+        )
+
+
 def clean_username(username: str | None) -> str | None:
     """A Telegram username without the leading ``@``, or None when blank."""
     if username is None:
@@ -62,6 +73,7 @@ def _check_draft(draft: EmployeeDraft) -> str:
     if draft.login is not None:
         if not draft.login.strip():
             raise InvalidInput(N_("the login must not be empty"))
+        check_login(draft.login.strip())
         if draft.password is None:
             raise InvalidInput(N_("a login needs a password"))
         check_password_strength(draft.password)
@@ -123,6 +135,7 @@ async def save_employee(session: AsyncSession, draft: EmployeeDraft) -> tuple[Em
     if login is not None and draft.password is not None:
         employee.web_login = login
         employee.password_hash = hash_password(draft.password)
+        end_sessions_of(employee)
     await session.flush()
     return employee, created
 
@@ -137,7 +150,29 @@ async def active_staff_with_telegram(session: AsyncSession) -> list[Employee]:
     return list(result)
 
 
-async def get_active_employee(session: AsyncSession, employee_id: int) -> Employee | None:
-    """The employee if they exist and still work here."""
+async def get_signed_in_employee(
+    session: AsyncSession, employee_id: int, generation: object
+) -> Employee | None:
+    """The employee of an admin-site session begun in ``generation``, if it is still valid.
+
+    It is not once they are switched off or deleted, or once their sessions were ended since
+    (signing out, a new password, being switched off).
+    """
     employee = await session.get(Employee, employee_id)
-    return employee if employee is not None and employee.active else None
+    if employee is None or not employee.active or employee.session_generation != generation:
+        return None
+    return employee
+
+
+def end_sessions_of(employee: Employee) -> None:
+    """Every admin-site session of ``employee`` ends (in the caller's transaction)."""
+    employee.session_generation = (employee.session_generation or 0) + 1
+
+
+async def sign_out_everywhere(session: AsyncSession, employee_id: int) -> None:
+    """Signing out ends the employee's sessions on the server, not only the cookie in hand."""
+    await session.execute(
+        update(Employee)
+        .where(Employee.id == employee_id)
+        .values(session_generation=Employee.session_generation + 1)
+    )

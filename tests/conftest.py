@@ -19,6 +19,7 @@ import asyncpg
 import pytest
 from aiohttp import web
 from redis import Redis as SyncRedis
+from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -146,3 +147,19 @@ def pytest_report_header() -> str:
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     terminalreporter.write_line(_services_line())
+
+
+needs_redis = pytest.mark.skipif(
+    not REDIS_URL, reason="Redis not configured: set CRM_TEST_REDIS_URL to run"
+)
+
+
+@pytest.fixture
+async def redis() -> AsyncIterator[Redis]:
+    """The test Redis database, emptied before and after the test."""
+    assert REDIS_URL is not None
+    client = Redis.from_url(REDIS_URL)
+    await client.flushdb()
+    yield client
+    await client.flushdb()
+    await client.aclose()

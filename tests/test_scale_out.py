@@ -13,7 +13,6 @@ import bisect
 import itertools
 import signal
 import time
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -36,30 +35,18 @@ from tests.conftest import (
     REDIS_URL,
     SECRET_KEY,
     WEBHOOK_SECRET,
+    needs_redis,
     reset_postgres,
 )
 from tests.e2e import bot_said, eventually, eventually_async, outbox_drained
 from tests.processes import CrmProcess, RoundRobinProxy, WebhookPusher, free_port
 from tests.site import sign_in
-from web.throttle import RedisThrottle
+from web.throttle import Limits, RedisThrottle
 
-needs_redis = pytest.mark.skipif(
-    not REDIS_URL, reason="Redis not configured: set CRM_TEST_REDIS_URL to run"
-)
 needs_both = pytest.mark.skipif(
     not (REDIS_URL and POSTGRES_URL),
     reason="PostgreSQL and Redis not configured: set CRM_TEST_DATABASE_URL and CRM_TEST_REDIS_URL",
 )
-
-
-@pytest.fixture
-async def redis() -> AsyncIterator[Redis]:
-    assert REDIS_URL is not None
-    client = Redis.from_url(REDIS_URL)
-    await client.flushdb()
-    yield client
-    await client.flushdb()
-    await client.aclose()
 
 
 @needs_redis
@@ -88,33 +75,45 @@ async def test_two_limiters_sharing_redis_keep_one_budget(redis: Redis) -> None:
 
 
 @needs_redis
-async def test_failed_sign_ins_counted_on_two_processes_meet_one_limit(redis: Redis) -> None:
+async def test_sign_in_attempts_counted_on_two_processes_meet_one_limit(redis: Redis) -> None:
     """A guesser spreading attempts over the processes is throttled as if there were one."""
-    first, second = (
-        RedisThrottle(redis, limit=3, window=60),
-        RedisThrottle(redis, limit=3, window=60),
-    )
-    account, address = "login:anna", "address:203.0.113.9"
-    await first.failed(account, address)
-    await second.failed(account, address)
-    assert await first.wait_seconds(account) == 0
-    await second.failed(account)
+    limits = Limits(per_address_login=3, per_login=4, per_address=10)
+    first, second = RedisThrottle(redis, limits, window=60), RedisThrottle(redis, limits, window=60)
+    address = "203.0.113.9"
+    for throttle in (first, second, first):
+        assert not (await throttle.reserve("anna", address)).refused
     for throttle in (first, second):
-        assert 59 < await throttle.wait_seconds(account, address) <= 60
-    assert await first.wait_seconds(address, "login:boris") == 0  # two failures only
-    await first.succeeded(account)  # a right password clears the account's count everywhere
-    assert await second.wait_seconds(account) == 0
-    assert len(await redis.keys("crm:sign-in:*")) == 1  # the address's count stays
+        assert 59 < (await throttle.reserve("Anna", address)).wait <= 60  # logins match any case
+    assert not (await second.reserve("anna", "198.51.100.7")).refused  # another address
+    assert (await first.reserve("anna", "198.51.100.8")).refused  # the account's own limit
+    boris = await first.reserve("boris", address)
+    assert not boris.refused
+    await second.succeeded(boris)  # a right password clears the account's count everywhere
+    assert len(await redis.keys("crm:sign-in:*")) == 5  # anna's 3 keys, and 2 addresses
 
 
 @needs_redis
-async def test_failures_older_than_the_window_no_longer_count(redis: Redis) -> None:
-    throttle = RedisThrottle(redis, limit=2, window=0.4)
-    await throttle.failed("login:anna")
-    await throttle.failed("login:anna")
-    assert 0 < await throttle.wait_seconds("login:anna") <= 0.4
+async def test_simultaneous_attempts_on_two_processes_take_exactly_the_limit(redis: Redis) -> None:
+    """Reserving is one step in Redis: 120 attempts at once, from two processes, let 5 through."""
+    assert REDIS_URL is not None
+    other = Redis.from_url(REDIS_URL)  # the second process's own connections
+    first, second = RedisThrottle(redis), RedisThrottle(other)
+    attempts = await asyncio.gather(
+        *((first if n % 2 else second).reserve("anna", "203.0.113.9") for n in range(120))
+    )
+    await other.aclose()
+    assert sum(not attempt.refused for attempt in attempts) == Limits().per_address_login
+
+
+@needs_redis
+async def test_attempts_older_than_the_window_no_longer_count(redis: Redis) -> None:
+    throttle = RedisThrottle(redis, Limits(per_address_login=2), window=0.4)
+    for _ in range(2):
+        assert not (await throttle.reserve("anna", "203.0.113.9")).refused
+    assert 0 < (await throttle.reserve("anna", "203.0.113.9")).wait <= 0.4
     await asyncio.sleep(0.45)
-    assert await throttle.wait_seconds("login:anna") == 0
+    assert not (await throttle.reserve("anna", "203.0.113.9")).refused
+    await asyncio.sleep(0.45)
     assert await redis.keys("crm:sign-in:*") == []  # expired, not kept forever
 
 

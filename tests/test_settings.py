@@ -38,9 +38,32 @@ def test_variables_are_read_with_the_crm_prefix(monkeypatch: pytest.MonkeyPatch)
     assert settings.webhook_url is None
 
 
+def test_trusted_proxies_and_secure_cookies_are_read_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CRM_TRUSTED_PROXIES", "10.0.0.1, 172.16.0.0/12,::1")
+    monkeypatch.setenv("CRM_SECURE_COOKIES", "")
+    monkeypatch.setenv("CRM_WEBHOOK_URL", "https://crm.example/telegram/webhook")
+    settings = Settings(_env_file=None)
+    assert [str(network) for network in settings.proxy_networks] == [
+        "10.0.0.1/32",
+        "172.16.0.0/12",
+        "::1/128",
+    ]
+    assert settings.cookies_need_https  # unset: the https webhook says the site is https
+    monkeypatch.setenv("CRM_SECURE_COOKIES", "false")
+    assert not Settings(_env_file=None).cookies_need_https
+
+
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("CRM_TIMEZONE", "Mars/Base"), ("CRM_DEFAULT_LANGUAGE", "de"), ("CRM_WEB_PORT", "99999")],
+    [
+        ("CRM_TIMEZONE", "Mars/Base"),
+        ("CRM_DEFAULT_LANGUAGE", "de"),
+        ("CRM_WEB_PORT", "99999"),
+        ("CRM_TRUSTED_PROXIES", "10.0.0.1, proxy.example"),
+        ("CRM_TRUSTED_PROXIES", "10.0.0.0/33"),
+    ],
 )
 def test_bad_values_are_refused(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
     monkeypatch.setenv(name, value)

@@ -485,10 +485,3 @@ async def test_the_ticket_page_takes_answers_and_notes_like_the_bot(
         texts = [m.payload["text"] for m in await session.scalars(select(OutboxMessage))]
     assert any("We ordered the part" in text for text in texts)  # the client is told
     assert not any("Supplier: Acme" in text for text in texts)  # notes stay inside
-
-
-async def test_wrong_passwords_are_throttled_per_address(client: SiteClient) -> None:
-    for number in range(5):
-        assert (await sign_in(client, f"nobody{number}", "guess")).status == 401
-    locked = await sign_in(client, "anna")  # another account, the same address
-    assert locked.status == 429

@@ -75,16 +75,20 @@ def create_app(
     notifier: Notifier | None = None,
     after_commit: Callable[[], None] | None = None,
     sandbox: bool = False,
-    secure_cookies: bool = False,
     process_role: ProcessRole | None = None,
     throttle: SignInThrottle | None = None,
 ) -> web.Application:
     """The admin site; the composition root may mount more on it (the webhook, the sandbox)."""
-    app = web.Application(middlewares=[middlewares.security_headers])
+    app = web.Application(
+        middlewares=[
+            middlewares.real_client(settings.proxy_networks),
+            middlewares.security_headers,
+        ]
+    )
     app[SETTINGS] = settings
     app[DATABASE] = database
     app[NOTIFIER] = notifier or Notifier(settings.default_language)
-    app[THROTTLE] = throttle or Throttle()
+    app[THROTTLE] = Throttle() if throttle is None else throttle
     app[SANDBOX_ENABLED] = sandbox
     app[PROCESS_ROLE] = process_role or ProcessRole()
     app[OPEN_PATHS] = set()
@@ -98,7 +102,7 @@ def create_app(
             max_age=SESSION_MAX_AGE,
             httponly=True,
             samesite="Lax",
-            secure=secure_cookies,
+            secure=settings.cookies_need_https,
         ),
     )
     app.middlewares.extend(

@@ -1,5 +1,5 @@
-"""Request middlewares: security headers, error pages, the database session, who is signed in,
-and CSRF protection of every form that changes something."""
+"""Request middlewares: the client's address, security headers, error pages, the database
+session, who is signed in, and CSRF protection of every form that changes something."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from urllib.parse import quote
 
 import aiohttp_jinja2
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 from aiohttp_session import get_session
 
 from crm.errors import DomainError, NotFound, PermissionDenied
-from crm.staff import get_active_employee
+from crm.staff import get_signed_in_employee
 from web.keys import AFTER_COMMIT, DATABASE, DB_SESSION, EMPLOYEE, OPEN_PATHS, VIEWER, Viewer
+from web.proxies import Networks, client_address
 from web.texts import translate_error
 
 log = logging.getLogger(__name__)
@@ -24,6 +26,11 @@ CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Served without signing in, and outside the admin site's session and CSRF handling.
 NOT_ADMIN_PREFIXES = ("/healthz", "/sandbox", "/static")
+# The sign-in form is a login, a password and two short fields: a bigger body is not read.
+SIGN_IN_MAX_BYTES = 4096
+# The session cookie's fields: who signed in, and the generation of their sessions then.
+EMPLOYEE_FIELD = "employee_id"
+GENERATION_FIELD = "generation"
 
 
 def is_admin(request: web.Request) -> bool:
@@ -31,6 +38,23 @@ def is_admin(request: web.Request) -> bool:
     return not (
         request.path.startswith(NOT_ADMIN_PREFIXES) or request.path in request.app[OPEN_PATHS]
     )
+
+
+def real_client(trusted_proxies: Networks) -> Middleware:
+    """A middleware: ``request.remote`` becomes the client's address as trusted proxies report
+    it, and the sign-in form's body is capped before anything reads it."""
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        forwarded = request.headers.getall("X-Forwarded-For", [])
+        remote = client_address(request.remote, forwarded, trusted_proxies)
+        if request.method == "POST" and request.path == "/sign-in":
+            return await handler(request.clone(remote=remote, client_max_size=SIGN_IN_MAX_BYTES))
+        if remote != request.remote:
+            return await handler(request.clone(remote=remote))
+        return await handler(request)
+
+    return middleware
 
 
 @web.middleware
@@ -112,11 +136,14 @@ async def signed_in(request: web.Request, handler: Handler) -> web.StreamRespons
     if not is_admin(request):
         return await handler(request)
     session = await get_session(request)
-    employee_id = session.get("employee_id")
+    employee_id = session.get(EMPLOYEE_FIELD)
     if employee_id is not None:
-        signed_in_employee = await get_active_employee(request[DB_SESSION], int(employee_id))
+        signed_in_employee = await get_signed_in_employee(
+            request[DB_SESSION], int(employee_id), session.get(GENERATION_FIELD)
+        )
         if signed_in_employee is None:
-            session.invalidate()  # switched off or deleted since: their session ends now
+            # Switched off, deleted, signed out or given a new password since: it ends now.
+            session.invalidate()
         else:
             request[EMPLOYEE] = signed_in_employee
             request[VIEWER] = Viewer(

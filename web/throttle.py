@@ -1,7 +1,13 @@
-"""Throttling of failed sign-ins, per account and per address.
+"""Throttling of sign-in attempts: per login, per (address, login), and per address.
 
-``Throttle`` counts in the process. With ``CRM_REDIS_URL`` set, ``RedisThrottle`` keeps the
-count in Redis, so a guesser spreading attempts over several processes meets one limit.
+An attempt is counted ("reserved") before its password is checked, in one atomic step that also
+refuses it when a count is at its limit, so simultaneous attempts cannot all slip past the check.
+A right password clears its login's counts. Counts are kept under hashes of their keys, never the
+text a form sent, and for one window only.
+
+``Throttle`` counts in the process, in a bounded store. With ``CRM_REDIS_URL`` set,
+``RedisThrottle`` keeps the counts in Redis, so a guesser spreading attempts over several
+processes meets one limit.
 """
 
 from __future__ import annotations
@@ -10,91 +16,154 @@ import hashlib
 import math
 import secrets
 import time
-from collections import defaultdict, deque
+from collections import OrderedDict, deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
-MAX_FAILURES = 5
 WINDOW_SECONDS = 15 * 60
+# Keys the in-process store keeps at most; the least recently attempted go first.
+MAX_KEYS = 10_000
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Attempts allowed in one window.
+
+    ``per_address_login``: guesses at one account from one address; ``per_login``: at one account
+    from anywhere (higher, so one address cannot lock its owner out everywhere); ``per_address``:
+    a much higher ceiling for one address over every login (a spray, or everyone behind a proxy).
+    """
+
+    per_address_login: int = 5
+    per_login: int = 20
+    per_address: int = 100
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One counted sign-in attempt; ``wait`` > 0 means refused, uncounted, for that many seconds."""
+
+    keys: tuple[str, str, str]  # login, (address, login), address: hashed
+    token: str
+    wait: float = 0.0
+
+    @property
+    def refused(self) -> bool:
+        return self.wait > 0
+
+
+def _keys(prefix: str, login: str, address: str) -> tuple[str, str, str]:
+    # Hashed: a login is whatever the form was sent, and stored keys must stay small.
+    def hashed(*parts: str) -> str:
+        digest = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+        return f"{prefix}:{digest}"
+
+    login = login.casefold()
+    return hashed("login", login), hashed("pair", address, login), hashed("address", address)
 
 
 class SignInThrottle(Protocol):
-    async def wait_seconds(self, *keys: str) -> float:
-        """How long until another attempt is allowed for all ``keys`` (0: now)."""
+    async def reserve(self, login: str, address: str) -> Attempt:
+        """Count an attempt for ``login`` from ``address``, or refuse it if a limit is reached."""
         ...
 
-    async def failed(self, *keys: str) -> None: ...
-
-    async def succeeded(self, *keys: str) -> None: ...
+    async def succeeded(self, attempt: Attempt) -> None:
+        """The attempt's password was right: its login's counts start again."""
+        ...
 
 
 class Throttle:
-    """Remembers recent failures; after ``limit`` of them in ``window`` seconds, says wait."""
+    """The limits counted in this process, in at most ``max_keys`` expiring entries."""
 
     def __init__(
         self,
-        limit: int = MAX_FAILURES,
+        limits: Limits = Limits(),
         window: float = WINDOW_SECONDS,
         clock: Callable[[], float] = time.monotonic,
+        max_keys: int = MAX_KEYS,
     ) -> None:
-        self.limit = limit
+        self.limits = limits
         self.window = window
         self.clock = clock
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
+        self.max_keys = max_keys
+        # Key -> (time, token) of its attempts in the window; ordered by the latest attempt.
+        self._attempts: OrderedDict[str, deque[tuple[float, str]]] = OrderedDict()
 
-    def _recent(self, key: str) -> deque[float]:
-        failures = self._failures[key]
-        cutoff = self.clock() - self.window
-        while failures and failures[0] < cutoff:
-            failures.popleft()
-        return failures
+    def __len__(self) -> int:
+        return len(self._attempts)
 
-    async def wait_seconds(self, *keys: str) -> float:
-        waits = [
-            failures[0] + self.window - self.clock()
-            for key in keys
-            if len(failures := self._recent(key)) >= self.limit
-        ]
-        return max(waits, default=0.0)
+    def _expire(self, now: float) -> None:
+        cutoff = now - self.window
+        while self._attempts:
+            oldest = next(iter(self._attempts.values()))
+            if oldest and oldest[-1][0] > cutoff:
+                break
+            self._attempts.popitem(last=False)
 
-    async def failed(self, *keys: str) -> None:
+    async def reserve(self, login: str, address: str) -> Attempt:
+        # No await from here to the end: the check and the count are one step.
+        now = self.clock()
+        self._expire(now)
+        keys = _keys("sign-in", login, address)
+        limits = (self.limits.per_login, self.limits.per_address_login, self.limits.per_address)
+        cutoff = now - self.window
+        wait = 0.0
+        for key, limit in zip(keys, limits, strict=True):
+            attempts = self._attempts.get(key)
+            if attempts is None:
+                continue
+            while attempts and attempts[0][0] <= cutoff:
+                attempts.popleft()
+            if len(attempts) >= limit:
+                wait = max(wait, attempts[0][0] + self.window - now)
+        if wait > 0:
+            return Attempt(keys, "", wait)
+        token = secrets.token_hex(8)
         for key in keys:
-            self._recent(key).append(self.clock())
+            self._attempts.setdefault(key, deque()).append((now, token))
+            self._attempts.move_to_end(key)
+        while len(self._attempts) > self.max_keys:
+            self._attempts.popitem(last=False)
+        return Attempt(keys, token)
 
-    async def succeeded(self, *keys: str) -> None:
-        for key in keys:
-            self._failures.pop(key, None)
+    async def succeeded(self, attempt: Attempt) -> None:
+        login_key, pair_key, address_key = attempt.keys
+        self._attempts.pop(login_key, None)
+        self._attempts.pop(pair_key, None)
+        # The address keeps its other attempts; this one, a right password, is not held against it.
+        attempts = self._attempts.get(address_key)
+        if attempts is not None:
+            self._attempts[address_key] = deque(a for a in attempts if a[1] != attempt.token)
 
 
-# Each key is a sorted set of failure times (Redis's clock, in ms). KEYS: the keys. ARGV: the
-# limit, the window in ms. Returns the longest wait in ms over the keys at their limit (0: none).
-_WAIT = """
+# Each key is a sorted set of attempt tokens scored by time (Redis's clock, in ms). KEYS: login,
+# (address, login), address. ARGV: the window in ms, the attempt's token, then each key's limit.
+# Refuses (returns the wait in ms) when any key is at its limit; otherwise counts the attempt on
+# every key and returns 0. A script runs alone, so two attempts cannot both take the last place.
+_RESERVE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local limit, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+local window = tonumber(ARGV[1])
 local wait = 0
-for _, key in ipairs(KEYS) do
+for i, key in ipairs(KEYS) do
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-  if redis.call('ZCARD', key) >= limit then
+  if redis.call('ZCARD', key) >= tonumber(ARGV[i + 2]) then
     local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
     wait = math.max(wait, tonumber(oldest[2]) + window - now)
   end
 end
-return wait
-"""
-
-# Record a failure now on every key. ARGV: the window in ms, a unique member name.
-_FAILED = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if wait > 0 then
+  return wait
+end
 for _, key in ipairs(KEYS) do
   redis.call('ZADD', key, now, ARGV[2])
-  redis.call('PEXPIRE', key, ARGV[1])
+  redis.call('PEXPIRE', key, window)
 end
-return 1
+return 0
 """
 
 
@@ -104,27 +173,28 @@ class RedisThrottle:
     def __init__(
         self,
         redis: Redis,
-        limit: int = MAX_FAILURES,
+        limits: Limits = Limits(),
         window: float = WINDOW_SECONDS,
         prefix: str = "crm:sign-in",
     ) -> None:
         self.redis = redis
-        self.limit = limit
+        self.limits = limits
         self.window_ms = math.ceil(window * 1000)
         self.prefix = prefix
-        self._wait = redis.register_script(_WAIT)
-        self._failed = redis.register_script(_FAILED)
+        self._reserve = redis.register_script(_RESERVE)
 
-    def _keys(self, keys: tuple[str, ...]) -> list[str]:
-        # Hashed: a login is whatever the form was sent, and Redis keys should stay short.
-        return [f"{self.prefix}:{hashlib.sha256(key.encode()).hexdigest()}" for key in keys]
+    async def reserve(self, login: str, address: str) -> Attempt:
+        keys = _keys(self.prefix, login, address)
+        token = secrets.token_hex(8)
+        limits = (self.limits.per_login, self.limits.per_address_login, self.limits.per_address)
+        waited = await self._reserve(keys=list(keys), args=[self.window_ms, token, *limits])
+        if int(waited) > 0:
+            return Attempt(keys, "", int(waited) / 1000)
+        return Attempt(keys, token)
 
-    async def wait_seconds(self, *keys: str) -> float:
-        waited = await self._wait(keys=self._keys(keys), args=[self.limit, self.window_ms])
-        return int(waited) / 1000
-
-    async def failed(self, *keys: str) -> None:
-        await self._failed(keys=self._keys(keys), args=[self.window_ms, secrets.token_hex(8)])
-
-    async def succeeded(self, *keys: str) -> None:
-        await self.redis.delete(*self._keys(keys))
+    async def succeeded(self, attempt: Attempt) -> None:
+        login_key, pair_key, address_key = attempt.keys
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.delete(login_key, pair_key)
+            pipe.zrem(address_key, attempt.token)
+            await pipe.execute()

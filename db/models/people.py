@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -40,6 +41,12 @@ class Department(Timestamped, Base):
         return bool(self.address)
 
 
+def _first_session_generation() -> int:
+    # Random, not 0: SQLite may give a deleted employee's id to the next one, and a cookie kept
+    # from the deleted one must not fit the new one. 2**30 leaves room to count up in an INTEGER.
+    return secrets.randbelow(2**30)
+
+
 class Employee(Timestamped, Base):
     """Someone who works for the business: owner, administrator, specialist or helper."""
 
@@ -60,6 +67,10 @@ class Employee(Timestamped, Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     language: Mapped[str | None] = mapped_column(String(8))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Each admin-site session holds the generation it began in; a new one ends all older ones.
+    session_generation: Mapped[int] = mapped_column(
+        Integer, default=_first_session_generation, server_default="0"
+    )
 
     department: Mapped[Department | None] = relationship(back_populates="employees")
     helped_clients: Mapped[list[Client]] = relationship(back_populates="helper")

@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 from aiohttp import web
 from aiohttp_session import get_session, new_session
 
 from crm.employees import authenticate
+from crm.staff import MAX_LOGIN_LENGTH, sign_out_everywhere
 from web.keys import THROTTLE, db_session
-from web.middlewares import CSRF_FIELD, csrf_token
+from web.middlewares import CSRF_FIELD, EMPLOYEE_FIELD, GENERATION_FIELD, csrf_token
 
 
 def _safe_next(target: str) -> str:
-    # Only paths on this site: never an address elsewhere.
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    """Only a path on this site: never an address elsewhere, however it is spelled.
+
+    Browsers drop tabs and line breaks from a URL and read ``\\`` as ``/``, so ``/<TAB>/evil``
+    and ``/\\evil`` mean ``//evil``, another site: anything but visible ASCII is refused.
+    """
+    if not all("!" <= char <= "~" for char in target) or "\\" in target:
+        return "/"
+    parts = urlsplit(target)
+    if not target.startswith("/") or target.startswith("//") or parts.scheme or parts.netloc:
+        return "/"
+    return target
 
 
 @aiohttp_jinja2.template("sign_in.html")
@@ -28,28 +39,30 @@ async def sign_in(request: web.Request) -> web.StreamResponse:
     login = str(form.get("login", "")).strip()
     password = str(form.get("password", ""))
     target = _safe_next(str(form.get("next", "/")))
-    throttle = request.app[THROTTLE]
-    keys = (f"login:{login.lower()}", f"address:{request.remote}")
 
     def again(error: str, status: int) -> web.Response:
         return aiohttp_jinja2.render_template(
             "sign_in.html",
             request,
-            {"next": target, "error": error, "login": login},
+            {"next": target, "error": error, "login": login[:MAX_LOGIN_LENGTH]},
             status=status,
         )
 
-    wait = await throttle.wait_seconds(*keys)
-    if wait > 0:
-        minutes = max(1, round(wait / 60))
+    if len(login) > MAX_LOGIN_LENGTH:
+        return again(f"A login is at most {MAX_LOGIN_LENGTH} characters.", 400)
+    throttle = request.app[THROTTLE]
+    # Counted before the password is checked: simultaneous guesses meet the limit too.
+    attempt = await throttle.reserve(login, request.remote or "")
+    if attempt.refused:
+        minutes = max(1, round(attempt.wait / 60))
         return again(f"Too many failed attempts. Try again in {minutes} min.", 429)
     employee = await authenticate(db_session(request), login, password) if login else None
     if employee is None:
-        await throttle.failed(*keys)
         return again("Wrong login or password.", 401)
-    await throttle.succeeded(*keys)
+    await throttle.succeeded(attempt)
     session = await new_session(request)  # a fresh session: no fixation across sign-in
-    session["employee_id"] = employee.id
+    session[EMPLOYEE_FIELD] = employee.id
+    session[GENERATION_FIELD] = employee.session_generation
     session.pop(CSRF_FIELD, None)
     await csrf_token(request)
     raise web.HTTPFound(target)
@@ -57,5 +70,9 @@ async def sign_in(request: web.Request) -> web.StreamResponse:
 
 async def sign_out(request: web.Request) -> web.StreamResponse:
     session = await get_session(request)
+    employee_id = session.get(EMPLOYEE_FIELD)
+    if employee_id is not None:
+        # A copy of the cookie kept from before must not open the site again.
+        await sign_out_everywhere(db_session(request), int(employee_id))
     session.invalidate()
     raise web.HTTPFound("/sign-in")
