@@ -11,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from crm.settings import ConfigurationError, Settings, ensure_secret_key, secret_key_problem
-from tests.conftest import SECRET_KEY
+from tests.conftest import SECRET_KEY, WEBHOOK_SECRET
 
 
 def test_defaults_match_the_product_spec(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -44,6 +44,7 @@ def test_trusted_proxies_and_secure_cookies_are_read_from_the_environment(
     monkeypatch.setenv("CRM_TRUSTED_PROXIES", "10.0.0.1, 172.16.0.0/12,::1")
     monkeypatch.setenv("CRM_SECURE_COOKIES", "")
     monkeypatch.setenv("CRM_WEBHOOK_URL", "https://crm.example/telegram/webhook")
+    monkeypatch.setenv("CRM_WEBHOOK_SECRET", WEBHOOK_SECRET)
     settings = Settings(_env_file=None)
     assert [str(network) for network in settings.proxy_networks] == [
         "10.0.0.1/32",

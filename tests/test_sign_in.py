@@ -26,7 +26,7 @@ from crm.staff import EmployeeDraft, save_employee
 from db.engine import Database
 from db.enums import Role
 from db.models import Employee
-from tests.conftest import REDIS_URL
+from tests.conftest import REDIS_URL, WEBHOOK_SECRET
 from tests.desk import People, add_people
 from tests.site import PASSWORD, give_logins, post_form, sign_in, token
 from tests.site import Client as SiteClient
@@ -481,6 +481,8 @@ async def test_a_deleted_employees_cookie_does_not_fit_whoever_gets_their_id(
 async def test_the_session_cookie_is_secure_when_the_site_is_served_over_https(
     database: Database, people: People, environment: dict[str, Any], secure: bool
 ) -> None:
+    if "webhook_url" in environment:
+        environment = {**environment, "webhook_secret": WEBHOOK_SECRET}
     async with site(database, Settings(_env_file=None, **environment)) as client:
         # The sign-in page sets the session (with the form's token); a browser keeps a Secure
         # cookie only over HTTPS, so this test client, on HTTP, goes no further.
