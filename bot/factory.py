@@ -23,6 +23,7 @@ from crm.settings import Settings
 from db.engine import Database
 from handlers import create_routers
 from handlers.i18n import CatalogI18n
+from handlers.menu import MenuButtons
 
 
 @cache
@@ -69,5 +70,6 @@ def create_dispatcher(
     dispatcher.update.outer_middleware(dispatcher.fsm)
     dispatcher.update.outer_middleware(ActorMiddleware())
     dispatcher.update.outer_middleware(LocaleMiddleware(i18n))
+    dispatcher.message.outer_middleware(MenuButtons())  # a main-menu button is its command
     dispatcher.include_routers(*create_routers())
     return dispatcher

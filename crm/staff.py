@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.errors import Conflict, InvalidInput
+from crm.errors import Conflict, InvalidInput, NotFound
 from crm.i18n import N_
 from crm.passwords import check_password_strength, hash_password
 from db.enums import Role
@@ -175,4 +176,47 @@ async def sign_out_everywhere(session: AsyncSession, employee_id: int) -> None:
         update(Employee)
         .where(Employee.id == employee_id)
         .values(session_generation=Employee.session_generation + 1)
+    )
+
+
+SUGGESTIONS = 3
+
+
+async def find_staff(
+    session: AsyncSession, *, username: str | None = None, employee_id: int | None = None
+) -> Employee:
+    """The employee with that username (any case, no ``@``) or that id.
+
+    When there is none, NotFound names the closest usernames of active staff (or, when nothing
+    is close, the first few of them), so a typo is one glance from being fixed.
+    """
+    employee: Employee | None = None
+    if employee_id is not None:
+        employee = await session.get(Employee, employee_id)
+        reference = str(employee_id)
+    else:
+        wanted = (username or "").lstrip("@").lower()
+        reference = f"@{wanted}"
+        if wanted:
+            employee = await session.scalar(
+                select(Employee).where(func.lower(Employee.username) == wanted)
+            )
+    if employee is not None:
+        return employee
+    usernames = list(
+        await session.scalars(
+            select(Employee.username)
+            .where(Employee.active.is_(True), Employee.username.is_not(None))
+            .order_by(Employee.id)
+        )
+    )
+    by_lower = {name.lower(): name for name in usernames if name}
+    close = difflib.get_close_matches(reference.lstrip("@").lower(), by_lower, n=SUGGESTIONS)
+    suggestions = [by_lower[name] for name in close] or list(by_lower.values())[:SUGGESTIONS]
+    if not suggestions:
+        raise NotFound(N_("no employee {reference}"), reference=reference)
+    raise NotFound(
+        N_("no employee {reference}; did you mean {suggestions}?"),
+        reference=reference,
+        suggestions=", ".join(f"@{name}" for name in suggestions),
     )

@@ -16,6 +16,7 @@ from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
 from crm.notify import Notifier
 from crm.permissions import Actor, is_manager, require_staff
+from crm.staff import find_staff
 from crm.ticket_rules import (
     FINAL_STATUSES,
     OPEN_STATUSES,
@@ -226,18 +227,11 @@ async def add_client_message(
 
 
 async def find_employee(session: AsyncSession, reference: str) -> Employee:
-    """An employee by ``@username`` or by employee id."""
+    """An employee by ``@username`` or by employee id (the site's form sends an id)."""
     reference = reference.strip()
-    if reference.lstrip("@").isdigit() and not reference.startswith("@"):
-        employee = await session.get(Employee, int(reference))
-    else:
-        username = reference.lstrip("@").lower()
-        employee = await session.scalar(
-            select(Employee).where(func.lower(Employee.username) == username)
-        )
-    if employee is None:
-        raise NotFound(N_("no employee {reference}"), reference=reference)
-    return employee
+    if reference.isdigit():
+        return await find_staff(session, employee_id=int(reference))
+    return await find_staff(session, username=reference)
 
 
 async def _assign(

@@ -3,18 +3,20 @@
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import Message, ReplyKeyboardRemove
+from aiogram.types import Message
 
-from handlers import texts
+from crm.permissions import Actor, audience_of
+from handlers import keyboards, texts
 
 
-async def cancel(message: Message, state: FSMContext) -> None:
-    """Drop the dialog state (a stranger's chosen language is kept)."""
+async def cancel(message: Message, state: FSMContext, actor: Actor) -> None:
+    """Drop the dialog state (a stranger's chosen language is kept); back to the main menu."""
+    menu = keyboards.main_menu(audience_of(actor))
     if await state.get_state() is None:
-        await message.answer(texts.nothing_to_cancel(), reply_markup=ReplyKeyboardRemove())
+        await message.answer(texts.nothing_to_cancel(), reply_markup=menu)
         return
     await state.set_state(None)
-    await message.answer(texts.cancelled(), reply_markup=ReplyKeyboardRemove())
+    await message.answer(texts.cancelled(), reply_markup=menu)
 
 
 def create_router() -> Router:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from aiogram import Bot
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from aiogram.utils.i18n import I18n
@@ -9,30 +11,40 @@ from aiogram.utils.i18n import I18n
 from crm.i18n import N_, SHIPPED_LANGUAGES
 from crm.permissions import Audience
 
-_START = ("start", N_("start over and see who I am for you"))
-_HELP = ("help", N_("the commands you can use"))
-_LANGUAGE = ("language", N_("choose the language of the bot"))
-_CANCEL = ("cancel", N_("leave the current dialog"))
 
-_NEW = ("new", N_("open a new request"))
-_TICKETS = ("tickets", N_("my requests and their history"))
-_MY_STATUS = ("status", N_("my open requests on one screen"))
+class BotCommandEntry(NamedTuple):
+    """A command, what it does, and the label of its main-menu button (if it has one)."""
 
-_QUEUE = ("queue", N_("open tickets nobody is assigned to"))
-_MY = ("my", N_("my open tickets"))
-_TICKET = ("ticket", N_("a ticket's card: /ticket 12"))
-_ASSIGN = ("assign", N_("assign: /assign 12 @username"))
-_TAKE = ("take", N_("take a ticket: /take 12"))
-_STATUS = ("status", N_("move a ticket: /status 12 in_progress"))
-_REPLY = ("reply", N_("answer the client: /reply 12 text"))
-_NOTE = ("note", N_("internal note: /note 12 text"))
-_DIGEST = ("digest", N_("my digest now"))
+    command: str
+    description: str
+    button: str | None = None
+
+
+_START = BotCommandEntry("start", N_("start over and see who I am for you"))
+_HELP = BotCommandEntry("help", N_("the commands you can use"), N_("❓ Help"))
+_LANGUAGE = BotCommandEntry("language", N_("choose the language of the bot"))
+_CANCEL = BotCommandEntry("cancel", N_("leave the current dialog"))
+
+_NEW = BotCommandEntry("new", N_("open a new request"), N_("🆕 New request"))
+_TICKETS = BotCommandEntry("tickets", N_("my requests and their history"), N_("📋 My requests"))
+_MY_STATUS = BotCommandEntry("status", N_("my open requests on one screen"), N_("📊 Status"))
+
+_QUEUE = BotCommandEntry("queue", N_("open tickets nobody is assigned to"), N_("📥 Queue"))
+_MY = BotCommandEntry("my", N_("my open tickets"), N_("🗂 My tickets"))
+_TICKET = BotCommandEntry("ticket", N_("a ticket's card: /ticket 12"))
+_ASSIGN = BotCommandEntry("assign", N_("assign: /assign 12 @username"))
+_TAKE = BotCommandEntry("take", N_("take a ticket: /take 12"))
+_STATUS = BotCommandEntry("status", N_("move a ticket: /status 12 in_progress"))
+_REPLY = BotCommandEntry("reply", N_("answer the client: /reply 12 text"))
+_NOTE = BotCommandEntry("note", N_("internal note: /note 12 text"))
+_DIGEST = BotCommandEntry("digest", N_("my digest now"), N_("📰 Digest"))
 
 _COMMON = [_HELP, _LANGUAGE, _CANCEL]
 _WORK = [_QUEUE, _MY, _TICKET, _TAKE, _STATUS, _REPLY, _NOTE, _DIGEST]
 
-# Each feature adds its commands here, so help, greetings and menus stay in step.
-COMMANDS: dict[Audience, list[tuple[str, str]]] = {
+# Each feature adds its commands here, so help, greetings, menus and main-menu buttons stay
+# in step.
+COMMANDS: dict[Audience, list[BotCommandEntry]] = {
     Audience.STRANGER: [_START, *_COMMON],
     Audience.CLIENT: [_START, _NEW, _TICKETS, _MY_STATUS, *_COMMON],
     Audience.OWNER: [_START, _ASSIGN, *_WORK, *_COMMON],
@@ -46,8 +58,28 @@ def command_menu(i18n: I18n, audience: Audience, language: str) -> list[BotComma
     """The command menu of ``audience`` in ``language``."""
     return [
         BotCommand(command=command, description=i18n.gettext(description, locale=language))
-        for command, description in COMMANDS[audience]
+        for command, description, _button in COMMANDS[audience]
     ]
+
+
+def menu_buttons(audience: Audience) -> list[tuple[str, str]]:
+    """The main-menu buttons of ``audience`` as (command, label msgid); strangers have none."""
+    if audience is Audience.STRANGER:
+        return []  # their only keyboard is the one that shares their phone number
+    return [
+        (entry.command, entry.button) for entry in COMMANDS[audience] if entry.button is not None
+    ]
+
+
+def command_of_button(i18n: I18n, audience: Audience, text: str) -> str | None:
+    """The command whose main-menu button of ``audience`` reads ``text`` in any shipped language.
+
+    Any language, so a keyboard sent before a change of language still works.
+    """
+    for command, label in menu_buttons(audience):
+        if any(i18n.gettext(label, locale=language) == text for language in SHIPPED_LANGUAGES):
+            return command
+    return None
 
 
 async def publish_default_commands(bot: Bot, i18n: I18n) -> None:

@@ -4,12 +4,17 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
-from crm.permissions import Actor, audience_of
-from handlers import texts
+from crm.permissions import Actor, Stranger, audience_of
+from handlers import keyboards, texts
 
 
 async def show_help(message: Message, actor: Actor) -> None:
-    await message.answer(texts.help_text(audience_of(actor)))
+    """The commands of the asker's role, and their main-menu keyboard (strangers keep theirs)."""
+    audience = audience_of(actor)
+    if isinstance(actor, Stranger):
+        await message.answer(texts.help_text(audience))
+        return
+    await message.answer(texts.help_text(audience), reply_markup=keyboards.main_menu(audience))
 
 
 def create_router() -> Router:

@@ -8,10 +8,14 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     KeyboardButton,
     ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
 )
+from aiogram.utils.i18n import gettext as _
 
 from crm.notify import TICKET_CALLBACK_PREFIX
+from crm.permissions import Audience
 from handlers import texts
+from handlers.commands import menu_buttons
 
 
 class LanguageChoice(CallbackData, prefix="lang"):
@@ -43,6 +47,18 @@ def share_phone() -> ReplyKeyboardMarkup:
         keyboard=[[KeyboardButton(text=texts.share_phone_button(), request_contact=True)]],
         resize_keyboard=True,
         one_time_keyboard=True,
+    )
+
+
+def main_menu(audience: Audience) -> ReplyKeyboardMarkup | ReplyKeyboardRemove:
+    """The main commands of ``audience`` as buttons, two per row (none for strangers)."""
+    labels = [KeyboardButton(text=_(label)) for _command, label in menu_buttons(audience)]
+    if not labels:
+        return ReplyKeyboardRemove()
+    return ReplyKeyboardMarkup(
+        keyboard=[labels[i : i + 2] for i in range(0, len(labels), 2)],
+        resize_keyboard=True,
+        is_persistent=True,
     )
 
 

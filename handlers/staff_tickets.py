@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.digest import digest_now
@@ -40,12 +40,21 @@ def _parse(command: CommandObject, name: str, *, rest: bool) -> tuple[int, str]:
     return int(number), words[1] if rest else ""
 
 
+def _open_buttons(tickets: list[Ticket]) -> InlineKeyboardMarkup | None:
+    """A button per listed ticket that opens its card."""
+    if not tickets:
+        return None
+    return keyboards.ticket_list([(t.id, ticket_texts.staff_label(t)) for t in tickets])
+
+
 async def show_queue(message: Message, actor: Actor, session: AsyncSession) -> None:
-    await message.answer(ticket_texts.queue(await queue(session, actor=actor)))
+    tickets = await queue(session, actor=actor)
+    await message.answer(ticket_texts.queue(tickets), reply_markup=_open_buttons(tickets))
 
 
 async def show_mine(message: Message, actor: Actor, session: AsyncSession) -> None:
-    await message.answer(ticket_texts.my_tickets(await my_tickets(session, actor=actor)))
+    tickets = await my_tickets(session, actor=actor)
+    await message.answer(ticket_texts.my_tickets(tickets), reply_markup=_open_buttons(tickets))
 
 
 async def show_ticket(

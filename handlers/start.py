@@ -4,7 +4,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import Message, ReplyKeyboardRemove
+from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,7 +34,7 @@ async def start(message: Message, actor: Actor, state: FSMContext, bot: Bot, i18
         greeting = texts.greet_employee(actor, audience)
     else:
         greeting = texts.greet_client(actor)
-    await message.answer(greeting, reply_markup=ReplyKeyboardRemove())
+    await message.answer(greeting, reply_markup=keyboards.main_menu(audience))
     await publish_chat_commands(bot, i18n, message.chat.id, audience, i18n.current_locale)
 
 
@@ -48,10 +48,14 @@ async def contact_shared(
 ) -> None:
     """A shared contact: the sender's own number creates (or links) their client card."""
     if isinstance(actor, Employee):
-        await message.answer(texts.staff_need_no_card(), reply_markup=ReplyKeyboardRemove())
+        await message.answer(
+            texts.staff_need_no_card(), reply_markup=keyboards.main_menu(audience_of(actor))
+        )
         return
     if isinstance(actor, Client):
-        await message.answer(texts.already_registered(), reply_markup=ReplyKeyboardRemove())
+        await message.answer(
+            texts.already_registered(), reply_markup=keyboards.main_menu(Audience.CLIENT)
+        )
         return
     assert message.contact is not None and message.from_user is not None
     sender = message.from_user
@@ -71,7 +75,9 @@ async def contact_shared(
         await message.answer(texts.refusal(error), reply_markup=keyboards.share_phone())
         return
     await state.clear()
-    await message.answer(texts.registered(client, created), reply_markup=ReplyKeyboardRemove())
+    await message.answer(
+        texts.registered(client, created), reply_markup=keyboards.main_menu(Audience.CLIENT)
+    )
     await publish_chat_commands(
         bot, i18n, message.chat.id, Audience.CLIENT, client.language or i18n.current_locale
     )

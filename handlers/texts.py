@@ -29,7 +29,7 @@ def share_phone_button() -> str:
 def command_list(audience: Audience) -> str:
     """One line per command: ``/name — what it does``."""
     return "\n".join(
-        f"/{command} — {_(description)}" for command, description in COMMANDS[audience]
+        f"/{command} — {_(description)}" for command, description, _button in COMMANDS[audience]
     )
 
 

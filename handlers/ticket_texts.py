@@ -9,8 +9,8 @@ from aiogram import html
 from aiogram.utils.i18n import gettext as _
 
 from crm.ticket_rules import CLIENT_STATUS_NAMES, STATUS_NAMES
-from db.enums import TicketEventKind, TicketStatus
-from db.models import Ticket, TicketEvent
+from db.enums import AttachmentKind, TicketEventKind, TicketStatus
+from db.models import Ticket, TicketAttachment, TicketEvent
 
 LABEL_LENGTH = 40
 
@@ -28,6 +28,11 @@ def label(ticket: Ticket) -> str:
     return short(
         f"#{ticket.id} · {status_name(ticket.status, for_client=True)} · {ticket.title}", 60
     )
+
+
+def staff_label(ticket: Ticket) -> str:
+    """A staff button label: ``#12 · Maria Lopez · Laptop fan``."""
+    return short(f"#{ticket.id} · {ticket.client.full_name} · {ticket.title}", 60)
 
 
 def line(ticket: Ticket, *, for_staff: bool) -> str:
@@ -57,10 +62,15 @@ def unknown_department() -> str:
 
 
 def ticket_opened(ticket: Ticket) -> str:
-    return _(
+    """The confirmation, naming the department the client chose (if any)."""
+    opened = _(
         "✅ Request #{ticket_id} is open. We will write to you here; reply to this message "
         "to add something."
     ).format(ticket_id=ticket.id)
+    if ticket.department is None:
+        return opened
+    department = _("Department: {name}").format(name=html.quote(ticket.department.name))
+    return f"{opened}\n{department}"
 
 
 def filed(ticket: Ticket, reopened: bool) -> str:
@@ -135,7 +145,17 @@ def _author(event: TicketEvent) -> str:
     return _("someone")
 
 
-def _event_line(event: TicketEvent, for_client: bool) -> str:
+def _files_line(files: Sequence[TicketAttachment]) -> str:
+    """What a message with no text but a file shows in the history."""
+    if all(file.kind is AttachmentKind.PHOTO for file in files):
+        return _("sent a photo")
+    names = ", ".join(html.quote(file.file_name or _("a file")) for file in files)
+    return _("sent a file: {name}").format(name=names)
+
+
+def _event_line(
+    event: TicketEvent, for_client: bool, files: Sequence[TicketAttachment] = ()
+) -> str:
     who = _author(event)
     text = html.quote(event.text or "")
     kind = event.kind
@@ -153,6 +173,8 @@ def _event_line(event: TicketEvent, for_client: bool) -> str:
         what = _("answered: {text}").format(text=text)
     elif kind is TicketEventKind.NOTE:
         what = _("🔒 note: {text}").format(text=text)
+    elif not text and files:
+        what = _files_line(files)
     else:
         what = _("wrote: {text}").format(text=text)
     return f"{_when(event.created_at)} · {who}: {what}"
@@ -177,7 +199,14 @@ def card(ticket: Ticket, *, for_staff: bool) -> str:
     lines += ["", html.quote(ticket.description) if ticket.description else "—", ""]
     lines.append(html.bold(_("History")))
     events = [event for event in ticket.events if for_staff or event.visible_to_client]
-    lines += [_event_line(event, for_client=not for_staff) for event in events]
+    lines += [
+        _event_line(
+            event,
+            for_client=not for_staff,
+            files=[file for file in ticket.attachments if file.event_id == event.id],
+        )
+        for event in events
+    ]
     return "\n".join(lines)
 
 

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import pytest
-from playwright.async_api import Page, async_playwright
+from playwright.async_api import Page, ViewportSize, async_playwright
 
 CHROMIUM = os.environ.get("CRM_CHROMIUM", "/usr/bin/chromium")
 # The flags keep Chromium from reaching out to the network, which this machine does not have.
@@ -33,13 +33,16 @@ def require_chromium() -> str:
 
 
 @asynccontextmanager
-async def browser_page(url: str) -> AsyncIterator[Page]:
-    """A page of a fresh headless Chromium, opened at ``url``; skips when Chromium is missing."""
+async def browser_page(url: str, viewport: ViewportSize | None = None) -> AsyncIterator[Page]:
+    """A page of a fresh headless Chromium, opened at ``url`` (in a window of ``viewport``, if
+    given); skips when Chromium is missing."""
     chromium = require_chromium()
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
-            page = await browser.new_page()
+            page = (
+                await browser.new_page(viewport=viewport) if viewport else await browser.new_page()
+            )
             await page.goto(url)
             yield page
         finally:

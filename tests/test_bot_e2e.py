@@ -79,7 +79,15 @@ async def test_a_newcomer_registers_by_sharing_their_phone(
     replies = await bot_replies(fake, NEWCOMER.id, 2)
     assert "Thank you, Maria Lopez! Your client card is ready." in replies[1].text
     assert "/help" in replies[1].text
-    assert fake.reply_keyboard(NEWCOMER.id) is None  # the share button is gone
+    # The share button is gone; the client's main menu takes its place.
+    keyboard = fake.reply_keyboard(NEWCOMER.id)
+    assert keyboard is not None
+    assert [button["text"] for row in keyboard["keyboard"] for button in row] == [
+        "🆕 New request",
+        "📋 My requests",
+        "📊 Status",
+        "❓ Help",
+    ]
 
     [card] = await clients(product)
     assert (card.full_name, card.phone, card.username, card.language) == (

@@ -2,15 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
-from playwright.async_api import expect
+from playwright.async_api import Page, ViewportSize, expect
 from sqlalchemy import select
 
 from crm.settings import Settings
 from db.models import Client
 from tests.browser import browser_page
 from tests.e2e import Product, eventually_async
+
+PHONE: ViewportSize = {"width": 375, "height": 667}
+
+
+@asynccontextmanager
+async def sandbox_page(
+    sqlite_url: str, viewport: ViewportSize | None = None
+) -> AsyncIterator[Page]:
+    """The demo business running in sandbox mode, its /sandbox page open in Chromium."""
+    product = Product(Settings(_env_file=None, database_url=sqlite_url, web_port=0))
+    running = await product.start()
+    try:
+        async with browser_page(f"{running.web_url}/sandbox", viewport) as page:
+            await expect(page.get_by_role("button", name="Olga Smirnova owner")).to_be_visible()
+            yield page
+    finally:
+        await product.stop()
+
+
+async def start_as_newcomer(page: Page, name: str, phone: str) -> None:
+    await page.get_by_label("Name").fill(name)
+    await page.get_by_label("Phone number").fill(phone)
+    await page.get_by_role("button", name="Start as a newcomer").click()
 
 
 async def test_a_newcomer_registers_in_the_sandbox_page(sqlite_url: str, in_tmp_dir: Path) -> None:
@@ -47,3 +72,66 @@ async def test_a_newcomer_registers_in_the_sandbox_page(sqlite_url: str, in_tmp_
         assert (found.phone, found.language) == ("+33612345678", "fr")
     finally:
         await product.stop()
+
+
+async def test_the_sandbox_refuses_a_newcomer_without_a_real_phone_number(
+    sqlite_url: str, in_tmp_dir: Path
+) -> None:
+    async with sandbox_page(sqlite_url) as page:
+        people = await page.locator("#people li").count()
+        await start_as_newcomer(page, "Alex Newman", "")
+        await expect(page.locator("#error")).to_contain_text("Enter a phone number")
+        await start_as_newcomer(page, "Alex Newman", "12")
+        await expect(page.locator("#error")).to_contain_text("12 is not a phone number")
+        await expect(page.locator("#chat-title")).to_have_text("Pick a person on the left")
+        assert await page.locator("#people li").count() == people
+
+
+async def test_starting_twice_as_the_same_newcomer_is_one_person(
+    sqlite_url: str, in_tmp_dir: Path
+) -> None:
+    async with sandbox_page(sqlite_url) as page:
+        await start_as_newcomer(page, "Alex Newman", "+44 7700 900123")
+        await expect(page.locator("#chat-title")).to_have_text("You are Alex Newman (newcomer)")
+        async with page.expect_response(
+            lambda response: (
+                response.url.endswith("/sandbox/people") and response.request.method == "POST"
+            )
+        ):
+            await start_as_newcomer(page, "Alex Newman", "+447700900123")
+        await page.reload()  # the people list as the sandbox has it now
+        await expect(page.get_by_role("button", name="Alex Newman newcomer")).to_have_count(1)
+        await start_as_newcomer(page, "Alex Newman", "+447700900124")  # another phone: another
+        await expect(page.get_by_role("button", name="Alex Newman newcomer")).to_have_count(2)
+
+
+async def test_the_title_names_the_person_and_their_role_after_registering(
+    sqlite_url: str, in_tmp_dir: Path
+) -> None:
+    async with sandbox_page(sqlite_url) as page:
+        await start_as_newcomer(page, "Alex Newman", "+447700900123")
+        await expect(page.locator("#chat-title")).to_have_text("You are Alex Newman (newcomer)")
+        await page.get_by_label("Message").fill("/start")
+        await page.get_by_role("button", name="Send").click()
+        await page.get_by_role("button", name="📱 Share my phone number").click()
+        await expect(page.locator("#chat-title")).to_have_text("You are Alex Newman (client)")
+        await expect(page.get_by_role("button", name="Alex Newman client")).to_be_visible()
+        await expect(page.get_by_role("button", name="📋 My requests")).to_be_visible()
+
+
+async def test_the_sandbox_fits_a_phone_screen(sqlite_url: str, in_tmp_dir: Path) -> None:
+    async with sandbox_page(sqlite_url, PHONE) as page:
+        await page.get_by_role("button", name="Olga Smirnova owner").click()
+        await page.get_by_label("Message").fill("/start")
+        await page.get_by_role("button", name="Send").click()
+        await expect(page.locator("#messages li.bot").first).to_contain_text("Olga Smirnova")
+        await page.screenshot(path=str(in_tmp_dir / "sandbox-phone.png"), full_page=True)
+        overflow = await page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"the page is {overflow}px wider than the phone"
+        message = page.get_by_label("Message")
+        await message.scroll_into_view_if_needed()
+        await expect(message).to_be_in_viewport()
+        box = await message.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+        send = page.get_by_role("button", name="Send")
+        await expect(send).to_be_in_viewport()

@@ -7,7 +7,6 @@ does not exist and nobody can speak for a Telegram user.
 from __future__ import annotations
 
 import itertools
-import random
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,10 @@ from aiohttp import web
 from bot.sandbox import server
 from bot.sandbox.chat import BotAPIError, ChatMessage, SandboxUser
 from bot.sandbox.telegram import FakeTelegram
-from crm.people import people_on_telegram
+from crm.errors import InvalidInput
+from crm.people import identify, people_on_telegram
+from crm.permissions import Stranger
+from crm.phones import normalize_phone
 from db.engine import Database
 from db.models import Client, Employee
 
@@ -90,15 +92,35 @@ async def people(request: web.Request) -> web.Response:
 
 
 async def new_person(request: web.Request) -> web.Response:
-    """A Telegram user the business has never seen, with a phone number of their own."""
+    """A Telegram user the business has never seen, with a phone number of their own.
+
+    The same name and phone again is the same person: a second press of the button does not
+    make a twin the bot would take for someone else.
+    """
     form = await request.post()
-    name = str(form.get("name") or "").strip() or "New User"
+    name = str(form.get("name") or "").strip()[:64] or "New User"
     language = str(form.get("language") or "en")
     if language not in {"en", "ru", "fr"}:
         raise web.HTTPBadRequest(text="language must be en, ru or fr")
-    first, _, last = name[:64].partition(" ")
-    phone = str(form.get("phone") or "").strip() or f"+4420{random.randint(10**7, 10**8 - 1)}"  # noqa: S311
-    user = request.app[FAKE].add_user(
+    raw_phone = str(form.get("phone") or "").strip()
+    if not raw_phone:
+        raise web.HTTPBadRequest(
+            text="Enter a phone number with its country code, such as +447700900123."
+        )
+    try:
+        phone = normalize_phone(raw_phone)
+    except InvalidInput as error:
+        raise web.HTTPBadRequest(
+            text=f"{raw_phone} is not a phone number: write it with its country code, "
+            "such as +447700900123."
+        ) from error
+    fake = request.app[FAKE]
+    first, _, last = name.partition(" ")
+    wanted = SandboxUser(id=0, first_name=first, last_name=last or None, phone=phone)
+    for user in fake.users.values():
+        if user.full_name == wanted.full_name and user.phone == phone:
+            return web.json_response(await _person(request, user))
+    user = fake.add_user(
         SandboxUser(
             id=next(_NEWCOMER_IDS),
             first_name=first,
@@ -107,7 +129,18 @@ async def new_person(request: web.Request) -> web.Response:
             phone=phone,
         )
     )
-    return web.json_response({"id": user.id, "name": user.full_name, "kind": "newcomer"})
+    return web.json_response(await _person(request, user))
+
+
+async def _person(request: web.Request, user: SandboxUser) -> dict[str, Any]:
+    """Who ``user`` is for the business now: a name and a role, or a newcomer."""
+    async with request.app[SANDBOX_DATABASE].reader() as session:
+        actor = await identify(session, user.id)
+    if isinstance(actor, Stranger):
+        return {"id": user.id, "name": user.full_name, "kind": "newcomer"}
+    if isinstance(actor, Employee):
+        return {"id": user.id, "name": actor.full_name, "kind": actor.role.value}
+    return {"id": user.id, "name": actor.full_name, "kind": "client"}
 
 
 def _user_id(request: web.Request) -> int:
@@ -136,6 +169,8 @@ async def chat(request: web.Request) -> web.Response:
     return web.json_response(
         {
             "version": fake.chat_version(user_id),
+            # Re-read each time: after registering, a newcomer is a client with a name.
+            "person": await _person(request, fake.users[user_id]),
             "messages": [_message_json(message) for message in fake.messages(user_id)],
             "keyboard": [
                 [

@@ -45,12 +45,21 @@ async function loadPeople() {
   }
 }
 
+let shownKind = null;  // the role the title shows, to notice a newcomer becoming a client
+
+function showPerson(person) {
+  $("chat-title").textContent = "You are " + person.name + " (" + person.kind + ")";
+  if (shownKind !== null && shownKind !== person.kind) loadPeople();
+  shownKind = person.kind;
+}
+
 function choose(person) {
+  shownKind = null;
   current = person.id;
   version = -1;
   setReply(null);
   polling += 1;
-  $("chat-title").textContent = "You are " + person.name + " (" + person.kind + ")";
+  showPerson(person);
   $("composer").hidden = false;
   $("messages").replaceChildren();
   $("keyboard").replaceChildren();
@@ -64,6 +73,7 @@ function choose(person) {
 function press(text) { return post(`/sandbox/chats/${current}/press`, { text }); }
 
 function draw(chat) {
+  if (chat.person) showPerson(chat.person);
   const list = $("messages");
   list.replaceChildren();
   for (const message of chat.messages) {
