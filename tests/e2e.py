@@ -83,6 +83,19 @@ async def bot_said(
     return message
 
 
+async def notified(
+    fake: FakeTelegram, database: Database, chat_id: int, fragment: str
+) -> ChatMessage:
+    """A notification the sender delivered, once its link to its ticket is recorded too.
+
+    The sender records which ticket a sent message is about just after Telegram takes it; a
+    test that replies to the message at once waits for that, as a person does without trying.
+    """
+    message = await bot_said(fake, chat_id, fragment)
+    await eventually_async(lambda: outbox_drained(database), what="the outbox drained")
+    return message
+
+
 async def bot_replies(fake: FakeTelegram, chat_id: int, count: int) -> list[ChatMessage]:
     """The bot's messages in the chat once there are at least ``count`` of them."""
 

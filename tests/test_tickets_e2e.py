@@ -31,6 +31,7 @@ from tests.e2e import (
     eventually_async,
     handled,
     last_message_id,
+    notified,
 )
 
 
@@ -79,7 +80,7 @@ async def test_the_life_of_a_ticket_from_new_to_closed(
     assert "Please bring it in tomorrow & keep the charger" in answer.text
 
     fake.send_text(IVAN, "/status 1 waiting")
-    waiting = await bot_said(fake, MARIA, "🔔 Request #1: waiting for you.")
+    waiting = await notified(fake, database, MARIA, "🔔 Request #1: waiting for you.")
     assert "We need an answer from you" in waiting.text
 
     fake.send_text(MARIA, "OK, tomorrow at 10", reply_to=waiting.message_id)
@@ -252,7 +253,7 @@ async def test_a_reply_to_a_resolved_ticket_reopens_it(
     await bot_said(fake, IVAN, "is yours now")
     fake.send_text(IVAN, f"/status {ticket_id} in_progress")
     fake.send_text(IVAN, f"/status {ticket_id} resolved")
-    resolved = await bot_said(fake, MARIA, "resolved.")
+    resolved = await notified(fake, database, MARIA, "resolved.")
     fake.send_text(MARIA, "It dropped again this morning", reply_to=resolved.message_id)
     await bot_said(fake, MARIA, "Added to request #1, and we reopened it.")
     await eventually(
