@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
+from crm.ids import looks_like_id, parse_id
 from crm.notify import Notifier
 from crm.permissions import Actor, is_manager, require_staff
 from crm.ticket_rules import (
@@ -228,8 +229,9 @@ async def add_client_message(
 async def find_employee(session: AsyncSession, reference: str) -> Employee:
     """An employee by ``@username`` or by employee id."""
     reference = reference.strip()
-    if reference.lstrip("@").isdigit() and not reference.startswith("@"):
-        employee = await session.get(Employee, int(reference))
+    if looks_like_id(reference):
+        employee_id = parse_id(reference)
+        employee = None if employee_id is None else await session.get(Employee, employee_id)
     else:
         username = reference.lstrip("@").lower()
         employee = await session.scalar(
