@@ -80,7 +80,9 @@ values = st.one_of(
     numbers,
     days,
     cursors,
-    st.sampled_from(["", "none", "new", "oldest", "%", "_", "\\", "٣", "1e3", " 7 ", "9" * 5000]),
+    st.sampled_from(
+        ["", "none", "new", "oldest", "%", "_", "\\", "٣", "1e3", " 7 ", "a\x00b", "9" * 5000]
+    ),
 )
 ids = st.one_of(
     numbers, any_text.filter(bool), st.sampled_from(["٣", "0", "007", "1e3", "9" * 5000])

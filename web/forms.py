@@ -52,7 +52,8 @@ class Reader:
 
     def text(self, name: str) -> str:
         value = self.form.get(name, "")
-        return value if isinstance(value, str) else ""
+        # No person means a NUL character, and PostgreSQL's text cannot hold one.
+        return value.replace("\x00", "") if isinstance(value, str) else ""
 
     def flag(self, name: str) -> bool:
         return self.text(name) in {"on", "1", "true", "yes"}

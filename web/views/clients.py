@@ -24,8 +24,8 @@ MAX_PAGE = 1_000_000
 
 @aiohttp_jinja2.template("clients/list.html")
 async def client_list(request: web.Request) -> dict[str, Any]:
-    search = request.query.get("q", "")
     reader = Reader(request.query)  # type: ignore[arg-type]
+    search = reader.text("q")
     page = reader.integer("page", "Page", minimum=1, maximum=MAX_PAGE) or 1
     if reader.errors:
         raise web.HTTPBadRequest(text="; ".join(reader.errors.values()))

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 
 import aiohttp_jinja2
 from aiohttp import web
-from multidict import MultiDictProxy
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.employees import list_employees
@@ -202,9 +201,9 @@ async def ticket_action(request: web.Request) -> web.StreamResponse:
     """Assign, take, move, reply or note: the same services as the bot, so the same messages."""
     ticket_id = _ticket_id(request)
     action = request.match_info["action"]
-    form = await request.post()
+    form = Reader(await request.post())
     session, actor, notifier = db_session(request), employee(request), request.app[NOTIFIER]
-    text = str(form.get("text", ""))
+    text = form.text("text")
     try:
         async with session.begin_nested():  # a refusal leaves nothing behind
             done = await _apply(action, form, session, actor, notifier, ticket_id, text)
@@ -218,7 +217,7 @@ async def ticket_action(request: web.Request) -> web.StreamResponse:
 
 async def _apply(
     action: str,
-    form: MultiDictProxy[Any],
+    form: Reader,
     session: AsyncSession,
     actor: Employee,
     notifier: Notifier,
@@ -232,7 +231,7 @@ async def _apply(
             notifier,
             actor=actor,
             ticket_id=ticket_id,
-            assignee=str(form.get("assignee", "")),
+            assignee=form.text("assignee"),
         )
         return "Assigned; the employee and the client are told in Telegram."
     if action == "take":
@@ -244,7 +243,7 @@ async def _apply(
             notifier,
             actor=actor,
             ticket_id=ticket_id,
-            status=parse_status(str(form.get("status", ""))),
+            status=parse_status(form.text("status")),
         )
         return "Status changed; the client is told."
     if action == "reply":
