@@ -14,6 +14,7 @@ from crm.i18n import N_, SHIPPED_LANGUAGES
 from crm.permissions import MANAGER_ROLES, Actor, require_manager, require_staff
 from crm.phones import normalize_phone
 from crm.staff import clean_name, clean_username
+from crm.text_limits import require_fits
 from crm.text_search import contains
 from db.enums import ClientStage, Role
 from db.models import Client, Employee, Ticket
@@ -135,6 +136,7 @@ async def save_client(
     client.source = form.source.strip() or None
     client.unreachable = form.unreachable
     client.helper_id = form.helper_id
+    require_fits(client)
     session.add(client)
     await session.flush()
     return client
