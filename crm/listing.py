@@ -4,7 +4,7 @@ tables, a capped count, and the same rows for CSV export."""
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -178,7 +178,7 @@ async def list_tickets(
 
 async def export_tickets(
     session: AsyncSession, viewer: Employee, wanted: TicketFilter, *, chunk: int = 1000
-) -> AsyncIterator[list[Ticket]]:
+) -> AsyncGenerator[list[Ticket]]:
     """Every matching ticket, in chunks, in the listing's order (for CSV export)."""
     cursor: str | None = None
     while True:

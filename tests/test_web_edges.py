@@ -141,6 +141,7 @@ async def test_csv_exports_and_error_pages_carry_the_security_headers(
     await sign_in(client, "anna")
     for method, path, status in [
         ("GET", "/tickets.csv", 200),
+        ("HEAD", "/tickets.csv", 200),
         ("GET", "/tickets.csv?to=9999-12-31", 400),
         ("GET", "/tickets/999", 404),
         ("GET", "/nothing-here", 404),

@@ -125,12 +125,15 @@ async def ticket_csv(request: web.Request) -> web.StreamResponse:
         first: list[Ticket] = await anext(chunks, [])
     except InvalidInput as error:
         raise web.HTTPBadRequest(text=translate_error(error)) from error
-    response = web.StreamResponse(
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": 'attachment; filename="tickets.csv"',
-        }
-    )
+    headers = {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": 'attachment; filename="tickets.csv"',
+    }
+    if request.method == "HEAD":
+        # A stream would write its rows into the connection even for HEAD; a Response does not.
+        await chunks.aclose()
+        return web.Response(headers=headers)
+    response = web.StreamResponse(headers=headers)
     await response.prepare(request)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
