@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
-from crm.ids import looks_like_id, parse_id
+from crm.ids import MAX_ID, looks_like_id, parse_id
 from crm.notify import Notifier
 from crm.permissions import Actor, is_manager, require_staff
 from crm.ticket_rules import (
@@ -86,12 +86,15 @@ _CARD = (
 
 async def load_ticket(session: AsyncSession, ticket_id: int) -> Ticket:
     """The ticket with everything its card shows, or NotFound."""
-    ticket = await session.scalar(
-        select(Ticket)
-        .where(Ticket.id == ticket_id)
-        .options(*_CARD)
-        .execution_options(populate_existing=True)
-    )
+    ticket = None
+    # A number past any id (a bot command's argument) finds nothing rather than overflowing.
+    if 0 < ticket_id <= MAX_ID:
+        ticket = await session.scalar(
+            select(Ticket)
+            .where(Ticket.id == ticket_id)
+            .options(*_CARD)
+            .execution_options(populate_existing=True)
+        )
     if ticket is None:
         raise NotFound(N_("ticket #{ticket_id} does not exist"), ticket_id=ticket_id)
     return ticket
