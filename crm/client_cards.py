@@ -5,15 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from crm.errors import Conflict, InvalidInput, NotFound
 from crm.i18n import N_, SHIPPED_LANGUAGES
-from crm.permissions import Actor, require_manager, require_staff
+from crm.permissions import MANAGER_ROLES, Actor, require_manager, require_staff
 from crm.phones import normalize_phone
 from crm.staff import clean_name, clean_username
+from crm.text_limits import require_fits
+from crm.text_search import contains
 from db.enums import ClientStage, Role
 from db.models import Client, Employee, Ticket
 
@@ -37,28 +39,37 @@ class ClientForm:
     helper_id: int | None = None
 
 
+def visible_clients(viewer: Employee) -> ColumnElement[bool]:
+    """Which client cards ``viewer`` may open: managers all, a helper theirs, a specialist those
+    whose tickets they work on. Every list and page of clients filters by this one rule."""
+    if viewer.role in MANAGER_ROLES:
+        return true()
+    if viewer.role is Role.HELPER:
+        return Client.helper_id == viewer.id
+    if viewer.role is Role.SPECIALIST:
+        return Client.id.in_(select(Ticket.client_id).where(Ticket.assignee_id == viewer.id))
+    return false()
+
+
 async def list_clients(
     session: AsyncSession, *, actor: Actor, search: str = "", page: int = 1
 ) -> tuple[list[Client], bool]:
     """A page of clients (a helper sees only theirs); returns them and whether more follow."""
     viewer = require_staff(actor)
     query = (
-        select(Client).options(selectinload(Client.helper)).order_by(Client.full_name, Client.id)
+        select(Client)
+        .where(visible_clients(viewer))
+        .options(selectinload(Client.helper))
+        .order_by(Client.full_name, Client.id)
     )
-    if viewer.role is Role.HELPER:
-        query = query.where(Client.helper_id == viewer.id)
-    elif viewer.role is Role.SPECIALIST:
-        query = query.where(
-            Client.id.in_(select(Ticket.client_id).where(Ticket.assignee_id == viewer.id))
-        )
-    if search.strip():
-        pattern = f"%{search.strip()}%"
+    text = search.strip()
+    if text:
         query = query.where(
             or_(
-                Client.full_name.ilike(pattern),
-                Client.phone.ilike(pattern),
-                Client.email.ilike(pattern),
-                Client.username.ilike(pattern),
+                contains(Client.full_name, text),
+                contains(Client.phone, text),
+                contains(Client.email, text),
+                contains(Client.username, text),
             )
         )
     offset = (max(page, 1) - 1) * CLIENTS_PAGE
@@ -69,20 +80,12 @@ async def list_clients(
 async def get_client(session: AsyncSession, *, actor: Actor, client_id: int) -> Client:
     """A client card the asker may see (others do not exist, as far as they know)."""
     viewer = require_staff(actor)
-    client = await session.get(Client, client_id, options=[selectinload(Client.helper)])
-    visible = client is not None and (
-        viewer.role in (Role.OWNER, Role.ADMIN)
-        or (viewer.role is Role.HELPER and client.helper_id == viewer.id)
-        or (
-            viewer.role is Role.SPECIALIST
-            and await session.scalar(
-                select(func.count())
-                .select_from(Ticket)
-                .where(Ticket.client_id == client_id, Ticket.assignee_id == viewer.id)
-            )
-        )
+    client = await session.scalar(
+        select(Client)
+        .where(Client.id == client_id, visible_clients(viewer))
+        .options(selectinload(Client.helper))
     )
-    if client is None or not visible:
+    if client is None:
         raise NotFound(N_("that client does not exist"))
     return client
 
@@ -133,6 +136,7 @@ async def save_client(
     client.source = form.source.strip() or None
     client.unreachable = form.unreachable
     client.helper_id = form.helper_id
+    require_fits(client)
     session.add(client)
     await session.flush()
     return client

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from crm.client_cards import visible_clients
 from crm.listing import scoped
 from crm.permissions import Actor, require_staff
 from crm.ticket_rules import OPEN_STATUSES
@@ -75,7 +76,10 @@ async def dashboard(session: AsyncSession, *, actor: Actor, zone: ZoneInfo) -> D
         .limit(SHORT_LIST)
     )
     unreachable = await session.scalars(
-        select(Client).where(Client.unreachable.is_(True)).order_by(Client.full_name).limit(50)
+        select(Client)
+        .where(Client.unreachable.is_(True), visible_clients(viewer))
+        .order_by(Client.full_name)
+        .limit(50)
     )
     return Dashboard(
         by_status=by_status,

@@ -11,6 +11,7 @@ from crm.errors import Conflict, InvalidInput, NotFound
 from crm.i18n import N_
 from crm.permissions import Actor, require_manager
 from crm.staff import clean_name
+from crm.text_limits import require_fits
 from db.models import Department, Employee, Ticket
 
 
@@ -72,6 +73,7 @@ async def save_department(
     department.address = draft.address.strip() or None
     department.phone = draft.phone.strip() or None
     department.description = draft.description.strip() or None
+    require_fits(department)
     session.add(department)
     await session.flush()
     return department

@@ -16,6 +16,7 @@ from crm.i18n import N_
 from crm.passwords import check_password_strength, hash_password, verify_password_async
 from crm.permissions import Actor, require_manager
 from crm.staff import check_login, clean_name, clean_username, end_sessions_of
+from crm.text_limits import require_fits
 from db.enums import Role
 from db.models import Client, Department, Employee, Ticket, TicketEvent
 
@@ -133,6 +134,7 @@ async def save_employee_form(
         employee.password_hash = hash_password(password)
     if login is None:
         employee.password_hash = None
+    require_fits(employee)
     if ends_sessions:
         end_sessions_of(employee)
     session.add(employee)

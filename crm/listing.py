@@ -4,9 +4,9 @@ tables, a capped count, and the same rows for CSV export."""
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, literal, or_, select, tuple_
@@ -15,7 +15,9 @@ from sqlalchemy.orm import selectinload
 
 from crm.errors import InvalidInput
 from crm.i18n import N_
+from crm.ids import parse_id
 from crm.permissions import MANAGER_ROLES
+from crm.text_search import contains
 from db.base import UTCDateTime
 from db.enums import Role, TicketStatus
 from db.models import Client, Employee, Ticket
@@ -49,11 +51,6 @@ class Page:
     total_is_capped: bool
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _day_start(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone)
 
@@ -72,10 +69,7 @@ async def _clients_matching(session: AsyncSession, text: str) -> list[int] | Sel
     """Ids of the clients a name or phone fragment matches: a list when it is short (the
     tickets are then read client by client), else the query itself."""
     matching = select(Client.id).where(
-        or_(
-            Client.full_name.ilike(_like(text), escape="\\"),
-            Client.phone.ilike(_like(text), escape="\\"),
-        )
+        or_(contains(Client.full_name, text), contains(Client.phone, text))
     )
     ids = list(await session.scalars(matching.limit(CLIENT_IDS_INLINE + 1)))
     return ids if len(ids) <= CLIENT_IDS_INLINE else matching
@@ -86,12 +80,13 @@ async def _filtered(
 ) -> Select[Ticket]:
     query = scoped(select(Ticket), viewer)
     client = wanted.client.strip()
-    if client.isdigit():
-        query = query.where(Ticket.client_id == int(client))
+    client_id = parse_id(client)
+    if client_id is not None:
+        query = query.where(Ticket.client_id == client_id)
     elif client:
         query = query.where(Ticket.client_id.in_(await _clients_matching(session, client)))
     if wanted.created_from and wanted.created_to and wanted.created_from > wanted.created_to:
-        raise InvalidInput(N_("the start date is after the end date"))
+        raise InvalidInput(N_("the start date is after the end date"), field="from")
     if wanted.created_from:
         query = query.where(Ticket.created_at >= _day_start(wanted.created_from, wanted.zone))
     if wanted.created_to:
@@ -101,19 +96,13 @@ async def _filtered(
         query = query.where(Ticket.status.in_(wanted.statuses))
     if wanted.assignee == UNASSIGNED:
         query = query.where(Ticket.assignee_id.is_(None))
-    elif wanted.assignee.isdigit():
-        query = query.where(Ticket.assignee_id == int(wanted.assignee))
+    elif (assignee_id := parse_id(wanted.assignee)) is not None:
+        query = query.where(Ticket.assignee_id == assignee_id)
     if wanted.department_id is not None:
         query = query.where(Ticket.department_id == wanted.department_id)
     text = wanted.text.strip()
     if text:
-        pattern = _like(text)
-        query = query.where(
-            or_(
-                Ticket.title.ilike(pattern, escape="\\"),
-                Ticket.description.ilike(pattern, escape="\\"),
-            )
-        )
+        query = query.where(or_(contains(Ticket.title, text), contains(Ticket.description, text)))
     return query
 
 
@@ -123,12 +112,20 @@ def encode_cursor(ticket: Ticket) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    """The position an ``encode_cursor`` link points after; anything else is a broken link."""
+    broken = InvalidInput(N_("that page link is broken; start from the first page"), field="after")
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        moment, ticket_id = raw.split("|")
-        return datetime.fromisoformat(moment), int(ticket_id)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise InvalidInput(N_("that page link is broken; start from the first page")) from error
+        moment_text, id_text = raw.split("|")
+        written = datetime.fromisoformat(moment_text)
+        # Only an aware moment compares with the stored ones; in UTC it must still be a date.
+        moment = written.astimezone(UTC) if written.tzinfo is not None else None
+    except (ValueError, UnicodeDecodeError, OverflowError) as error:
+        raise broken from error
+    ticket_id = parse_id(id_text)
+    if moment is None or ticket_id is None:
+        raise broken
+    return moment, ticket_id
 
 
 def _ordered(query: Select[Ticket], oldest_first: bool) -> Select[Ticket]:
@@ -181,7 +178,7 @@ async def list_tickets(
 
 async def export_tickets(
     session: AsyncSession, viewer: Employee, wanted: TicketFilter, *, chunk: int = 1000
-) -> AsyncIterator[list[Ticket]]:
+) -> AsyncGenerator[list[Ticket]]:
     """Every matching ticket, in chunks, in the listing's order (for CSV export)."""
     cursor: str | None = None
     while True:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
+from crm.ids import MAX_ID, looks_like_id, parse_id
 from crm.notify import Notifier
 from crm.permissions import Actor, is_manager, require_staff
 from crm.staff import find_staff
@@ -86,12 +87,15 @@ _CARD = (
 
 async def load_ticket(session: AsyncSession, ticket_id: int) -> Ticket:
     """The ticket with everything its card shows, or NotFound."""
-    ticket = await session.scalar(
-        select(Ticket)
-        .where(Ticket.id == ticket_id)
-        .options(*_CARD)
-        .execution_options(populate_existing=True)
-    )
+    ticket = None
+    # A number past any id (a bot command's argument) finds nothing rather than overflowing.
+    if 0 < ticket_id <= MAX_ID:
+        ticket = await session.scalar(
+            select(Ticket)
+            .where(Ticket.id == ticket_id)
+            .options(*_CARD)
+            .execution_options(populate_existing=True)
+        )
     if ticket is None:
         raise NotFound(N_("ticket #{ticket_id} does not exist"), ticket_id=ticket_id)
     return ticket
@@ -229,8 +233,11 @@ async def add_client_message(
 async def find_employee(session: AsyncSession, reference: str) -> Employee:
     """An employee by ``@username`` or by employee id (the site's form sends an id)."""
     reference = reference.strip()
-    if reference.isdigit():
-        return await find_staff(session, employee_id=int(reference))
+    if looks_like_id(reference):
+        employee_id = parse_id(reference)
+        if employee_id is None:
+            raise NotFound(N_("no employee {reference}"), reference=reference)
+        return await find_staff(session, employee_id=employee_id)
     return await find_staff(session, username=reference)
 
 

@@ -7,11 +7,12 @@ from sqlalchemy import func, select
 
 from crm.clients import TelegramContact, register_client
 from crm.demo import is_empty, seed_demo
-from crm.errors import Conflict, InvalidInput
+from crm.errors import Conflict, InvalidInput, NotFound
 from crm.passwords import verify_password
 from crm.people import identify, set_language
 from crm.permissions import Stranger, require_staff
 from crm.staff import EmployeeDraft, save_employee
+from crm.tickets import ticket_for
 from db.engine import Database
 from db.enums import ClientStage, Role
 from db.models import Client, Department, Employee, FsmRecord
@@ -256,3 +257,15 @@ async def test_dialog_state_is_stored_and_emptied(database: Database) -> None:
         await save_fsm(session, "fresh", state="", data={})
     async with database.reader() as session:
         assert await session.scalar(select(func.count()).select_from(FsmRecord)) == 0
+
+
+@pytest.mark.parametrize("ticket_id", [10**30, 2**31, 0, -1])
+async def test_a_ticket_number_no_record_can_have_is_not_found(
+    database: Database, ticket_id: int
+) -> None:
+    async with database.writer() as session, session.begin():
+        owner = Employee(telegram_id=8301, full_name="Olga", username="olga", role=Role.OWNER)
+        session.add(owner)
+        await session.flush()
+        with pytest.raises(NotFound, match="does not exist"):
+            await ticket_for(session, actor=owner, ticket_id=ticket_id)

@@ -30,6 +30,7 @@ from web.keys import (
     THROTTLE,
     VIEWER,
 )
+from web.middlewares import Handler
 from web.texts import status_name
 from web.throttle import SignInThrottle, Throttle
 from web.views import auth, clients, dashboard, departments, employees, tickets
@@ -79,12 +80,8 @@ def create_app(
     throttle: SignInThrottle | None = None,
 ) -> web.Application:
     """The admin site; the composition root may mount more on it (the webhook, the sandbox)."""
-    app = web.Application(
-        middlewares=[
-            middlewares.real_client(settings.proxy_networks),
-            middlewares.security_headers,
-        ]
-    )
+    app = web.Application(middlewares=[middlewares.real_client(settings.proxy_networks)])
+    app.on_response_prepare.append(middlewares.security_headers)
     app[SETTINGS] = settings
     app[DATABASE] = database
     app[NOTIFIER] = notifier or Notifier(settings.default_language)
@@ -134,10 +131,12 @@ def _routes(app: web.Application) -> None:
 
     route.add_get("/tickets", tickets.ticket_list, name="tickets")
     route.add_get("/tickets.csv", tickets.ticket_csv, name="tickets_csv")
-    route.add_route("*", "/tickets/new", tickets.ticket_form, name="ticket_new")
+    # Forms and deletions answer GET (and HEAD) with a page and change things on POST only:
+    # any other method is a 405, never a deletion.
+    _get_and_post(app, "/tickets/new", tickets.ticket_form)
     route.add_get("/tickets/{ticket_id:\\d+}", tickets.ticket_page, name="ticket")
-    route.add_route("*", "/tickets/{ticket_id:\\d+}/edit", tickets.ticket_form)
-    route.add_route("*", "/tickets/{ticket_id:\\d+}/delete", tickets.ticket_delete)
+    _get_and_post(app, "/tickets/{ticket_id:\\d+}/edit", tickets.ticket_form)
+    _get_and_post(app, "/tickets/{ticket_id:\\d+}/delete", tickets.ticket_delete)
     route.add_post(
         "/tickets/{ticket_id:\\d+}/{action:assign|take|status|reply|note}", tickets.ticket_action
     )
@@ -153,7 +152,12 @@ def _routes(app: web.Application) -> None:
         ("clients", clients.client_list, clients.client_form, clients.client_delete),
     ):
         route.add_get(f"/{path}", listing, name=path)
-        route.add_route("*", f"/{path}/new", form)
-        route.add_route("*", f"/{path}/{{id:\\d+}}/edit", form)
-        route.add_route("*", f"/{path}/{{id:\\d+}}/delete", delete)
+        _get_and_post(app, f"/{path}/new", form)
+        _get_and_post(app, f"/{path}/{{id:\\d+}}/edit", form)
+        _get_and_post(app, f"/{path}/{{id:\\d+}}/delete", delete)
     route.add_get("/clients/{id:\\d+}", clients.client_page, name="client")
+
+
+def _get_and_post(app: web.Application, path: str, handler: Handler) -> None:
+    app.router.add_get(path, handler)
+    app.router.add_post(path, handler)

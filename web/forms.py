@@ -10,8 +10,15 @@ from typing import Any, TypeVar
 
 from multidict import MultiDictProxy
 
+from crm.ids import looks_like_id, parse_id
+
 E = TypeVar("E", bound=StrEnum)
 FormData = MultiDictProxy[Any]
+
+# The widest whole number a column holds (32-bit INTEGER on PostgreSQL; BIGINT passes its own).
+MAX_INTEGER = 2**31 - 1
+# Dates people filter and plan by; a day either side stays a date in every time zone.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 
 
 @dataclass
@@ -45,20 +52,41 @@ class Reader:
 
     def text(self, name: str) -> str:
         value = self.form.get(name, "")
-        return value if isinstance(value, str) else ""
+        # No person means a NUL character, and PostgreSQL's text cannot hold one.
+        return value.replace("\x00", "") if isinstance(value, str) else ""
 
     def flag(self, name: str) -> bool:
         return self.text(name) in {"on", "1", "true", "yes"}
 
-    def integer(self, name: str, label: str) -> int | None:
+    def integer(
+        self, name: str, label: str, *, minimum: int = -MAX_INTEGER, maximum: int = MAX_INTEGER
+    ) -> int | None:
         raw = self.text(name).strip()
         if not raw:
             return None
-        try:
-            return int(raw)
-        except ValueError:
+        digits = raw.removeprefix("-")
+        if not (digits.isascii() and digits.isdigit()):
             self.errors[name] = f"{label} must be a whole number"
             return None
+        # Thousands of digits are out of any range; int() would refuse to read them anyway.
+        value = int(raw) if len(digits.lstrip("0")) <= len(str(maximum)) + 1 else maximum + 1
+        if not minimum <= value <= maximum:
+            self.errors[name] = f"{label} is out of range"
+            return None
+        return value
+
+    def identifier(self, name: str, label: str) -> int | None:
+        """A record's id: a whole number a record can have (which record is the service's say)."""
+        raw = self.text(name).strip()
+        if not raw:
+            return None
+        if not looks_like_id(raw):
+            self.errors[name] = f"{label} must be a whole number"
+            return None
+        value = parse_id(raw)
+        if value is None:
+            self.errors[name] = f"{label} is out of range"
+        return value
 
     def decimal(self, name: str, label: str) -> Decimal | None:
         raw = self.text(name).strip().replace(",", ".")
@@ -79,10 +107,14 @@ class Reader:
         if not raw:
             return None
         try:
-            return date.fromisoformat(raw)
+            day = date.fromisoformat(raw)
         except ValueError:
             self.errors[name] = f"{label} must be a date (YYYY-MM-DD)"
             return None
+        if not FIRST_DAY <= day <= LAST_DAY:
+            self.errors[name] = f"{label} must be a date between {FIRST_DAY} and {LAST_DAY}"
+            return None
+        return day
 
     def choice(self, name: str, enum: type[E], label: str, default: E) -> E:
         raw = self.text(name).strip()

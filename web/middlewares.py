@@ -13,7 +13,7 @@ from aiohttp import web
 from aiohttp.typedefs import Middleware
 from aiohttp_session import get_session
 
-from crm.errors import DomainError, NotFound, PermissionDenied
+from crm.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from crm.staff import get_signed_in_employee
 from web.keys import AFTER_COMMIT, DATABASE, DB_SESSION, EMPLOYEE, OPEN_PATHS, VIEWER, Viewer
 from web.proxies import Networks, client_address
@@ -57,9 +57,8 @@ def real_client(trusted_proxies: Networks) -> Middleware:
     return middleware
 
 
-@web.middleware
-async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
-    response = await handler(request)
+async def security_headers(request: web.BaseRequest, response: web.StreamResponse) -> None:
+    """On every response as it is prepared: pages, streamed CSV, error pages, aiohttp's own."""
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
@@ -68,7 +67,6 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
         "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; "
         "base-uri 'none'; form-action 'self'",
     )
-    return response
 
 
 def _error_page(request: web.Request, status: int, message: str) -> web.Response:
@@ -86,11 +84,15 @@ async def error_pages(request: web.Request, handler: Handler) -> web.StreamRespo
         return _error_page(request, 403, translate_error(error))
     except NotFound as error:
         return _error_page(request, 404, translate_error(error))
+    except InvalidInput as error:
+        return _error_page(request, 400, translate_error(error))
     except DomainError as error:
         return _error_page(request, 409, translate_error(error))
     except web.HTTPException as error:
-        if error.status in (403, 404, 405) and not request.path.startswith("/sandbox"):
-            return _error_page(request, error.status, error.reason)
+        if error.status in (400, 403, 404, 405) and not request.path.startswith("/sandbox"):
+            # A 400 says what was wrong in its text; the others' reason says enough.
+            said = error.text if error.status == 400 and error.text else error.reason
+            return _error_page(request, error.status, said or error.reason)
         raise
     except Exception:
         log.exception("%s %s failed", request.method, request.path)

@@ -18,14 +18,17 @@ from web.keys import SETTINGS, db_session, employee
 from web.views.crud import FieldsFor, delete_page, edit_page, object_id
 from web.views.employees import LANGUAGES
 
+# Far past the last page of any client list, and still an OFFSET every database takes.
+MAX_PAGE = 1_000_000
+
 
 @aiohttp_jinja2.template("clients/list.html")
 async def client_list(request: web.Request) -> dict[str, Any]:
-    search = request.query.get("q", "")
-    try:
-        page = max(1, int(request.query.get("page", "1")))
-    except ValueError:
-        page = 1
+    reader = Reader(request.query)  # type: ignore[arg-type]
+    search = reader.text("q")
+    page = reader.integer("page", "Page", minimum=1, maximum=MAX_PAGE) or 1
+    if reader.errors:
+        raise web.HTTPBadRequest(text="; ".join(reader.errors.values()))
     clients, more = await list_clients(
         db_session(request), actor=employee(request), search=search, page=page
     )
@@ -121,7 +124,7 @@ async def client_form(request: web.Request) -> web.StreamResponse:
             notes=reader.text("notes"),
             source=reader.text("source"),
             unreachable=reader.flag("unreachable"),
-            helper_id=reader.integer("helper_id", "Helper"),
+            helper_id=reader.identifier("helper_id", "Helper"),
         )
         reader.done()
         saved = await save_client(session, actor=actor, form=form, client_id=client_id)

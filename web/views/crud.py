@@ -10,6 +10,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from crm.errors import Conflict, DomainError
+from crm.ids import parse_id
 from web.flash import flash
 from web.forms import Field, FormErrors, Reader
 from web.keys import db_session
@@ -20,13 +21,14 @@ Save = Callable[[Reader], Awaitable[str]]  # returns where to go next
 
 
 def object_id(request: web.Request, key: str = "id") -> int | None:
+    """The record id in the URL (None on a "new" page); a number no record can have is a 404."""
     raw = request.match_info.get(key)
     if raw is None:
         return None
-    try:
-        return int(raw)
-    except ValueError as error:
-        raise web.HTTPNotFound() from error
+    found = parse_id(raw)
+    if found is None:
+        raise web.HTTPNotFound()
+    return found
 
 
 async def edit_page(
@@ -76,8 +78,8 @@ async def delete_page(
     back: str,
     cancel: str,
 ) -> web.StreamResponse:
-    """GET asks to confirm; POST deletes, or explains why it cannot."""
-    if request.method == "GET":
+    """GET (and HEAD) asks to confirm; only POST deletes, or explains why it cannot."""
+    if request.method != "POST":
         return aiohttp_jinja2.render_template(
             "confirm_delete.html", request, {"what": what, "cancel": cancel}
         )

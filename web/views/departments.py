@@ -39,10 +39,17 @@ async def _fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]
             "address",
             "Address",
             value=values.get("address", ""),
+            error=errors.get("address", ""),
             help="a department with an address is a branch clients can visit",
         ),
-        Field("phone", "Phone", value=values.get("phone", "")),
-        Field("description", "Description", "textarea", values.get("description", "")),
+        Field("phone", "Phone", value=values.get("phone", ""), error=errors.get("phone", "")),
+        Field(
+            "description",
+            "Description",
+            "textarea",
+            values.get("description", ""),
+            error=errors.get("description", ""),
+        ),
     ]
 
 

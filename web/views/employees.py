@@ -22,6 +22,8 @@ from web.forms import Field, Reader
 from web.keys import db_session, employee
 from web.views.crud import FieldsFor, delete_page, edit_page, object_id
 
+# Telegram ids are 64-bit (a BIGINT column).
+TELEGRAM_ID_MAX = 2**63 - 1
 LANGUAGES = [("", "—"), ("en", "English"), ("ru", "Русский"), ("fr", "Français")]
 
 
@@ -102,10 +104,10 @@ async def employee_form(request: web.Request) -> web.StreamResponse:
         form = EmployeeForm(
             full_name=reader.text("full_name"),
             role=reader.choice("role", Role, "Role", Role.SPECIALIST),
-            telegram_id=reader.integer("telegram_id", "Telegram id"),
+            telegram_id=reader.integer("telegram_id", "Telegram id", maximum=TELEGRAM_ID_MAX),
             username=reader.text("username"),
             position=reader.text("position"),
-            department_id=reader.integer("department_id", "Department"),
+            department_id=reader.identifier("department_id", "Department"),
             experience_years=reader.integer("experience_years", "Experience"),
             salary=reader.decimal("salary", "Salary"),
             web_login=reader.text("web_login"),

@@ -9,12 +9,12 @@ from urllib.parse import urlencode
 
 import aiohttp_jinja2
 from aiohttp import web
-from multidict import MultiDictProxy
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.employees import list_employees
 from crm.errors import DomainError, InvalidInput
-from crm.listing import TicketFilter, export_tickets, list_tickets
+from crm.ids import looks_like_id, parse_id
+from crm.listing import UNASSIGNED, TicketFilter, export_tickets, list_tickets
 from crm.notify import Notifier
 from crm.permissions import is_manager, require_manager
 from crm.ticket_admin import delete_ticket, edit_ticket, open_ticket_for
@@ -34,6 +34,7 @@ from web.flash import flash
 from web.forms import Field, FormErrors, Reader
 from web.keys import NOTIFIER, SETTINGS, db_session, employee
 from web.texts import translate_error
+from web.views.crud import object_id
 
 FILTER_KEYS = ("client", "from", "to", "status", "assignee", "department", "q", "sort")
 
@@ -48,13 +49,19 @@ def read_filter(request: web.Request) -> tuple[TicketFilter, dict[str, str]]:
             statuses.append(TicketStatus(raw))
         except ValueError:
             reader.errors["status"] = f"unknown status {raw!r}"
-    department = reader.integer("department", "Department")
+    department = reader.identifier("department", "Department")
+    client = reader.text("client")
+    if looks_like_id(client) and parse_id(client) is None:
+        reader.errors["client"] = "Client id is out of range"
+    assignee = reader.text("assignee").strip()
+    if assignee not in ("", UNASSIGNED) and parse_id(assignee) is None:
+        reader.errors["assignee"] = "Assignee must be an employee id or none"
     wanted = TicketFilter(
-        client=reader.text("client"),
+        client=client,
         created_from=reader.day("from", "From"),
         created_to=reader.day("to", "To"),
         statuses=tuple(statuses),
-        assignee=reader.text("assignee"),
+        assignee=assignee,
         department_id=department,
         text=reader.text("q"),
         oldest_first=reader.text("sort") == "oldest",
@@ -79,16 +86,16 @@ async def _choices(request: web.Request) -> dict[str, Any]:
     }
 
 
-@aiohttp_jinja2.template("tickets/list.html")
-async def ticket_list(request: web.Request) -> dict[str, Any]:
+async def ticket_list(request: web.Request) -> web.StreamResponse:
+    """The filtered listing; a filter it cannot read is shown next to its field, with a 400."""
     wanted, errors = read_filter(request)
     page = None
     cursor = request.query.get("after")
     try:
         page = await list_tickets(db_session(request), employee(request), wanted, cursor=cursor)
     except InvalidInput as error:
-        errors["from"] = translate_error(error)
-    return {
+        errors[error.field or "from"] = translate_error(error)
+    context = {
         "page": page,
         "errors": errors,
         "query": request.query,
@@ -102,26 +109,40 @@ async def ticket_list(request: web.Request) -> dict[str, Any]:
         "first_url": f"/tickets?{_filter_query(request)}" if cursor else None,
         **await _choices(request),
     }
+    return aiohttp_jinja2.render_template(
+        "tickets/list.html", request, context, status=400 if errors else 200
+    )
 
 
 async def ticket_csv(request: web.Request) -> web.StreamResponse:
-    """Exactly the filtered rows, streamed."""
+    """Exactly the filtered rows, streamed; refused with a whole 400 page before the first byte."""
     wanted, errors = read_filter(request)
     if errors:
         raise web.HTTPBadRequest(text="; ".join(errors.values()))
-    response = web.StreamResponse(
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": 'attachment; filename="tickets.csv"',
-        }
-    )
+    chunks = export_tickets(db_session(request), employee(request), wanted)
+    try:
+        # The first chunk is read before answering: a refusal can still be a page of its own.
+        first: list[Ticket] = await anext(chunks, [])
+    except InvalidInput as error:
+        raise web.HTTPBadRequest(text=translate_error(error)) from error
+    headers = {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": 'attachment; filename="tickets.csv"',
+    }
+    if request.method == "HEAD":
+        # A stream would write its rows into the connection even for HEAD; a Response does not.
+        await chunks.aclose()
+        return web.Response(headers=headers)
+    response = web.StreamResponse(headers=headers)
     await response.prepare(request)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(
         ["id", "created", "status", "client", "phone", "assignee", "department", "title"]
     )
-    async for chunk in export_tickets(db_session(request), employee(request), wanted):
+    for ticket in first:
+        writer.writerow(_csv_row(ticket))
+    async for chunk in chunks:
         for ticket in chunk:
             writer.writerow(_csv_row(ticket))
         await response.write(buffer.getvalue().encode("utf-8"))
@@ -150,10 +171,9 @@ def _csv_row(ticket: Ticket) -> list[str]:
 
 
 def _ticket_id(request: web.Request) -> int:
-    try:
-        return int(request.match_info["ticket_id"])
-    except ValueError as error:
-        raise web.HTTPNotFound() from error
+    found = object_id(request, "ticket_id")
+    assert found is not None  # every route that calls this has the id in its path
+    return found
 
 
 async def _page(request: web.Request, ticket: Ticket, errors: dict[str, str]) -> dict[str, Any]:
@@ -184,9 +204,9 @@ async def ticket_action(request: web.Request) -> web.StreamResponse:
     """Assign, take, move, reply or note: the same services as the bot, so the same messages."""
     ticket_id = _ticket_id(request)
     action = request.match_info["action"]
-    form = await request.post()
+    form = Reader(await request.post())
     session, actor, notifier = db_session(request), employee(request), request.app[NOTIFIER]
-    text = str(form.get("text", ""))
+    text = form.text("text")
     try:
         async with session.begin_nested():  # a refusal leaves nothing behind
             done = await _apply(action, form, session, actor, notifier, ticket_id, text)
@@ -200,7 +220,7 @@ async def ticket_action(request: web.Request) -> web.StreamResponse:
 
 async def _apply(
     action: str,
-    form: MultiDictProxy[Any],
+    form: Reader,
     session: AsyncSession,
     actor: Employee,
     notifier: Notifier,
@@ -214,7 +234,7 @@ async def _apply(
             notifier,
             actor=actor,
             ticket_id=ticket_id,
-            assignee=str(form.get("assignee", "")),
+            assignee=form.text("assignee"),
         )
         return "Assigned; the employee and the client are told in Telegram."
     if action == "take":
@@ -226,7 +246,7 @@ async def _apply(
             notifier,
             actor=actor,
             ticket_id=ticket_id,
-            status=parse_status(str(form.get("status", ""))),
+            status=parse_status(form.text("status")),
         )
         return "Status changed; the client is told."
     if action == "reply":
@@ -280,19 +300,19 @@ def _ticket_fields(
 async def ticket_form(request: web.Request) -> web.StreamResponse:
     """Open a ticket for a client, or change one (owners and administrators)."""
     require_manager(employee(request))
-    ticket_id = request.match_info.get("ticket_id")
+    ticket_id = object_id(request, "ticket_id")
     session = db_session(request)
     department_choices = await departments(session)
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
     if ticket_id is not None and request.method == "GET":
-        ticket = await ticket_for(session, actor=employee(request), ticket_id=_ticket_id(request))
+        ticket = await ticket_for(session, actor=employee(request), ticket_id=ticket_id)
         values = {"description": ticket.description, "department_id": ticket.department_id}
     if request.method == "POST":
         reader = Reader(await request.post())
         values = {key: reader.text(key) for key in ("client_id", "description", "department_id")}
-        client_id = reader.integer("client_id", "Client id") if ticket_id is None else None
-        department_id = reader.integer("department_id", "Department")
+        client_id = reader.identifier("client_id", "Client id") if ticket_id is None else None
+        department_id = reader.identifier("department_id", "Department")
         try:
             reader.done()
             async with session.begin_nested():
@@ -317,7 +337,7 @@ async def ticket_form(request: web.Request) -> web.StreamResponse:
 async def _save_ticket(
     request: web.Request,
     reader: Reader,
-    ticket_id: str | None,
+    ticket_id: int | None,
     client_id: int | None,
     department_id: int | None,
 ) -> Ticket:
@@ -335,16 +355,16 @@ async def _save_ticket(
     return await edit_ticket(
         session,
         actor=actor,
-        ticket_id=_ticket_id(request),
+        ticket_id=ticket_id,
         description=reader.text("description"),
         department_id=department_id,
     )
 
 
 async def ticket_delete(request: web.Request) -> web.StreamResponse:
-    """A confirmation page, then the deletion."""
+    """A confirmation page (GET, HEAD), then the deletion (POST only)."""
     ticket_id = _ticket_id(request)
-    if request.method == "GET":
+    if request.method != "POST":
         ticket = await ticket_for(db_session(request), actor=employee(request), ticket_id=ticket_id)
         return aiohttp_jinja2.render_template(
             "confirm_delete.html",
