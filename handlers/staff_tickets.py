@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm.digest import digest_now
 from crm.errors import InvalidInput
 from crm.i18n import N_
+from crm.ids import parse_id
 from crm.notify import Notifier
 from crm.permissions import Actor, require_staff
 from crm.ticket_rules import parse_status
@@ -34,10 +35,10 @@ from handlers.ticket_cards import card_markup, send_card, send_files, send_long
 def _parse(command: CommandObject, name: str, *, rest: bool) -> tuple[int, str]:
     """``<ticket id>`` and, when ``rest``, the text after it; InvalidInput shows the usage."""
     words = (command.args or "").strip().split(maxsplit=1)
-    number = words[0].lstrip("#") if words else ""
-    if not number.isdigit() or (rest and len(words) < 2) or (not rest and len(words) > 1):
+    number = parse_id(words[0].lstrip("#")) if words else None
+    if number is None or (rest and len(words) < 2) or (not rest and len(words) > 1):
         raise InvalidInput(ticket_texts.usage(name))
-    return int(number), words[1] if rest else ""
+    return number, words[1] if rest else ""
 
 
 def _open_buttons(tickets: list[Ticket]) -> InlineKeyboardMarkup | None:

@@ -265,6 +265,14 @@ async def test_a_huge_login_is_refused_before_it_is_kept(
     assert password_checks == [] and len(throttle) == 0
 
 
+async def test_a_nul_character_in_the_login_is_a_wrong_login_not_a_server_error(
+    database: Database, people: People
+) -> None:
+    async with site(database) as client:
+        refused = await sign_in(client, "ann\x00a", "not her password")
+        assert refused.status == 401  # PostgreSQL's text cannot hold NUL: it was a 500 there
+
+
 async def test_a_login_too_long_to_sign_in_with_is_never_given(
     database: Database, people: People
 ) -> None:

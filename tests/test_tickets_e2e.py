@@ -267,6 +267,14 @@ async def test_a_reply_to_a_resolved_ticket_reopens_it(
     assert (await events(database, ticket_id))[-1] == ("status", "resolved", "in_progress")
 
 
+@pytest.mark.parametrize("number", ["²", "١٢", "99999999999999999999999", "0", "-1"])
+async def test_a_ticket_number_no_ticket_can_have_gets_the_usage(
+    desk: tuple[Product, Database, People], fake: FakeTelegram, number: str
+) -> None:
+    fake.send_text(ANNA, f"/ticket {number}")
+    await bot_said(fake, ANNA, "/ticket <ticket id>")
+
+
 @pytest.mark.parametrize(
     "command",
     [

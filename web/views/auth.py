@@ -11,6 +11,7 @@ from aiohttp_session import get_session, new_session
 
 from crm.employees import authenticate
 from crm.staff import MAX_LOGIN_LENGTH, sign_out_everywhere
+from web.forms import Reader
 from web.keys import THROTTLE, db_session
 from web.middlewares import CSRF_FIELD, EMPLOYEE_FIELD, GENERATION_FIELD, csrf_token
 
@@ -35,10 +36,10 @@ async def sign_in_page(request: web.Request) -> dict[str, Any]:
 
 
 async def sign_in(request: web.Request) -> web.StreamResponse:
-    form = await request.post()
-    login = str(form.get("login", "")).strip()
-    password = str(form.get("password", ""))
-    target = _safe_next(str(form.get("next", "/")))
+    form = Reader(await request.post())
+    login = form.text("login").strip()
+    password = form.text("password")
+    target = _safe_next(form.text("next") or "/")
 
     def again(error: str, status: int) -> web.Response:
         return aiohttp_jinja2.render_template(
