@@ -5,18 +5,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, false, func, or_, select, true
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from crm.errors import Conflict, InvalidInput, NotFound
 from crm.i18n import N_, SHIPPED_LANGUAGES
-from crm.permissions import MANAGER_ROLES, Actor, require_manager, require_staff
+from crm.permissions import Actor, require_manager, require_staff
 from crm.phones import normalize_phone
 from crm.staff import clean_name, clean_username
 from crm.text_limits import require_fits
 from crm.text_search import contains
-from db.enums import ClientStage, Role
+from crm.visibility import visible_clients
+from db.enums import ClientStage
 from db.models import Client, Employee, Ticket
 
 CLIENTS_PAGE = 50
@@ -37,18 +38,6 @@ class ClientForm:
     source: str = ""
     unreachable: bool = False
     helper_id: int | None = None
-
-
-def visible_clients(viewer: Employee) -> ColumnElement[bool]:
-    """Which client cards ``viewer`` may open: managers all, a helper theirs, a specialist those
-    whose tickets they work on. Every list and page of clients filters by this one rule."""
-    if viewer.role in MANAGER_ROLES:
-        return true()
-    if viewer.role is Role.HELPER:
-        return Client.helper_id == viewer.id
-    if viewer.role is Role.SPECIALIST:
-        return Client.id.in_(select(Ticket.client_id).where(Ticket.assignee_id == viewer.id))
-    return false()
 
 
 async def list_clients(

@@ -11,10 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from crm.client_cards import visible_clients
-from crm.listing import scoped
 from crm.permissions import Actor, require_staff
 from crm.ticket_rules import OPEN_STATUSES
+from crm.visibility import visible_clients, visible_tickets
 from db.base import utcnow
 from db.enums import TicketStatus
 from db.models import Client, Employee, Ticket
@@ -37,7 +36,7 @@ class Dashboard:
 
 async def dashboard(session: AsyncSession, *, actor: Actor, zone: ZoneInfo) -> Dashboard:
     viewer = require_staff(actor)
-    base = scoped(select(Ticket), viewer).subquery()
+    base = select(Ticket).where(visible_tickets(viewer)).subquery()
     counts = await session.execute(
         select(base.c.status, func.count())
         .where(base.c.status.in_(OPEN_STATUSES))
@@ -63,7 +62,7 @@ async def dashboard(session: AsyncSession, *, actor: Actor, zone: ZoneInfo) -> D
         (day, days.get(day, 0))
         for day in (today - timedelta(days=back) for back in range(CHART_DAYS - 1, -1, -1))
     ]
-    listing = scoped(select(Ticket), viewer).options(selectinload(Ticket.client))
+    listing = select(Ticket).where(visible_tickets(viewer)).options(selectinload(Ticket.client))
     unassigned = await session.scalars(
         listing.where(Ticket.assignee_id.is_(None), Ticket.status.in_(OPEN_STATUSES))
         .order_by(Ticket.created_at)

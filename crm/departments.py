@@ -12,6 +12,7 @@ from crm.i18n import N_
 from crm.permissions import Actor, require_manager
 from crm.staff import clean_name
 from crm.text_limits import require_fits
+from crm.visibility import visible_departments
 from db.models import Department, Employee, Ticket
 
 
@@ -30,8 +31,9 @@ class DepartmentRow:
     tickets: int
 
 
-async def list_departments(session: AsyncSession) -> list[DepartmentRow]:
-    """Every department with how many employees and tickets it has."""
+async def list_departments(session: AsyncSession, *, actor: Actor) -> list[DepartmentRow]:
+    """Every department with how many employees and tickets it has (owners and administrators)."""
+    require_manager(actor)
     employees = (
         select(func.count())
         .where(Employee.department_id == Department.id)
@@ -44,11 +46,17 @@ async def list_departments(session: AsyncSession) -> list[DepartmentRow]:
         .correlate(Department)
         .scalar_subquery()
     )
-    rows = await session.execute(select(Department, employees, tickets).order_by(Department.name))
+    rows = await session.execute(
+        select(Department, employees, tickets)
+        .where(visible_departments(actor))
+        .order_by(Department.name)
+    )
     return [DepartmentRow(department, int(staff), int(work)) for department, staff, work in rows]
 
 
-async def get_department(session: AsyncSession, department_id: int) -> Department:
+async def get_department(session: AsyncSession, department_id: int, *, actor: Actor) -> Department:
+    """One department, for whoever manages them."""
+    require_manager(actor)
     department = await session.get(Department, department_id)
     if department is None:
         raise NotFound(N_("that department does not exist"))
@@ -67,7 +75,9 @@ async def save_department(
             N_("there is already a department called {name}"), field="name", name=name
         )
     department = (
-        Department() if department_id is None else await get_department(session, department_id)
+        Department()
+        if department_id is None
+        else await get_department(session, department_id, actor=actor)
     )
     department.name = name
     department.address = draft.address.strip() or None
@@ -82,7 +92,7 @@ async def save_department(
 async def delete_department(session: AsyncSession, *, actor: Actor, department_id: int) -> None:
     """Delete a department nobody and nothing belongs to."""
     require_manager(actor)
-    department = await get_department(session, department_id)
+    department = await get_department(session, department_id, actor=actor)
     for model, column, what in (
         (Employee, Employee.department_id, N_("employees")),
         (Ticket, Ticket.department_id, N_("tickets")),

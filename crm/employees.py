@@ -7,16 +7,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from crm.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from crm.i18n import N_
 from crm.passwords import check_password_strength, hash_password, verify_password_async
-from crm.permissions import Actor, require_manager
+from crm.permissions import Actor, require_manager, require_staff
 from crm.staff import check_login, clean_name, clean_username, end_sessions_of
 from crm.text_limits import require_fits
+from crm.visibility import visible_employees
 from db.enums import Role
 from db.models import Client, Department, Employee, Ticket, TicketEvent
 
@@ -45,17 +46,32 @@ class EmployeeForm:
     active: bool = True
 
 
-async def list_employees(session: AsyncSession) -> list[Employee]:
+async def list_employees(session: AsyncSession, *, actor: Actor) -> list[Employee]:
+    """Every employee record, for whoever manages staff (owners and administrators)."""
+    require_manager(actor)
+    return await _all_staff(session, visible_employees(actor))
+
+
+async def choosable_staff(session: AsyncSession, *, actor: Actor) -> list[Employee]:
+    """The staff a member of staff may pick from: an assignee, a helper, a listing filter."""
+    require_staff(actor)
+    return await _all_staff(session, true())
+
+
+async def _all_staff(session: AsyncSession, visible: ColumnElement[bool]) -> list[Employee]:
     return list(
         await session.scalars(
             select(Employee)
+            .where(visible)
             .options(selectinload(Employee.department))
             .order_by(Employee.active.desc(), Employee.full_name)
         )
     )
 
 
-async def get_employee(session: AsyncSession, employee_id: int) -> Employee:
+async def get_employee(session: AsyncSession, employee_id: int, *, actor: Actor) -> Employee:
+    """One employee's record, for whoever manages staff."""
+    require_manager(actor)
     employee = await session.get(Employee, employee_id, options=[selectinload(Employee.department)])
     if employee is None:
         raise NotFound(N_("that employee does not exist"))
@@ -73,7 +89,9 @@ async def save_employee_form(
     """Create or change an employee; only an owner makes or edits owners."""
     manager = require_manager(actor)
     name = clean_name(form.full_name, "full_name")
-    employee = Employee() if employee_id is None else await get_employee(session, employee_id)
+    employee = (
+        Employee() if employee_id is None else await get_employee(session, employee_id, actor=actor)
+    )
     if Role.OWNER in (form.role, employee.role) and manager.role is not Role.OWNER:
         raise PermissionDenied(N_("Only an owner may make or change an owner."))
     if employee_id == manager.id and (form.role != manager.role or not form.active):
@@ -145,7 +163,7 @@ async def save_employee_form(
 async def delete_employee(session: AsyncSession, *, actor: Actor, employee_id: int) -> None:
     """Delete an employee with no history; one with history is switched off instead."""
     manager = require_manager(actor)
-    employee = await get_employee(session, employee_id)
+    employee = await get_employee(session, employee_id, actor=actor)
     if employee.id == manager.id:
         raise Conflict(N_("you cannot delete yourself"))
     if employee.role is Role.OWNER and manager.role is not Role.OWNER:

@@ -16,10 +16,10 @@ from sqlalchemy.orm import selectinload
 from crm.errors import InvalidInput
 from crm.i18n import N_
 from crm.ids import parse_id
-from crm.permissions import MANAGER_ROLES
 from crm.text_search import contains
+from crm.visibility import visible_tickets
 from db.base import UTCDateTime
-from db.enums import Role, TicketStatus
+from db.enums import TicketStatus
 from db.models import Client, Employee, Ticket
 
 PAGE_SIZE = 50
@@ -55,16 +55,6 @@ def _day_start(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone)
 
 
-def scoped(query: Select[Ticket], viewer: Employee) -> Select[Ticket]:
-    """Managers see everything; a specialist their tickets and the queue; a helper their
-    clients' tickets."""
-    if viewer.role in MANAGER_ROLES:
-        return query
-    if viewer.role is Role.SPECIALIST:
-        return query.where(or_(Ticket.assignee_id == viewer.id, Ticket.assignee_id.is_(None)))
-    return query.where(Ticket.client_id.in_(select(Client.id).where(Client.helper_id == viewer.id)))
-
-
 async def _clients_matching(session: AsyncSession, text: str) -> list[int] | Select[int]:
     """Ids of the clients a name or phone fragment matches: a list when it is short (the
     tickets are then read client by client), else the query itself."""
@@ -78,7 +68,7 @@ async def _clients_matching(session: AsyncSession, text: str) -> list[int] | Sel
 async def _filtered(
     session: AsyncSession, viewer: Employee, wanted: TicketFilter
 ) -> Select[Ticket]:
-    query = scoped(select(Ticket), viewer)
+    query = select(Ticket).where(visible_tickets(viewer))
     client = wanted.client.strip()
     client_id = parse_id(client)
     if client_id is not None:

@@ -9,7 +9,7 @@ from crm.errors import InvalidInput, PermissionDenied
 from crm.i18n import N_
 from crm.permissions import MANAGER_ROLES, Actor, is_manager
 from db.enums import Role, TicketStatus
-from db.models import Client, Employee, Ticket
+from db.models import Employee, Ticket
 
 S = TicketStatus
 
@@ -77,20 +77,6 @@ def check_move(ticket: Ticket, to: TicketStatus) -> None:
             old=STATUS_NAMES[ticket.status],
             new=STATUS_NAMES[to],
         )
-
-
-def can_see(actor: Actor, ticket: Ticket) -> bool:
-    """Managers see all; a specialist their own and the queue; a helper their clients'; a
-    client their own."""
-    if isinstance(actor, Client):
-        return ticket.client_id == actor.id
-    if not isinstance(actor, Employee) or not actor.active:
-        return False
-    if actor.role in MANAGER_ROLES:
-        return True
-    if actor.role is Role.SPECIALIST:
-        return ticket.assignee_id in (None, actor.id)
-    return ticket.client.helper_id == actor.id
 
 
 def can_work_on(actor: Actor, ticket: Ticket) -> bool:

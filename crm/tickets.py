@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -21,12 +21,12 @@ from crm.staff import find_staff
 from crm.ticket_rules import (
     FINAL_STATUSES,
     OPEN_STATUSES,
-    can_see,
     can_take,
     can_work_on,
     check_move,
     require,
 )
+from crm.visibility import can_see, visible_tickets
 from db.base import utcnow
 from db.enums import AttachmentKind, Role, TicketEventKind, TicketStatus
 from db.models import (
@@ -107,7 +107,7 @@ async def ticket_for(session: AsyncSession, *, actor: Actor, ticket_id: int) -> 
         ticket = await load_ticket(session, ticket_id)
     except NotFound:
         ticket = None
-    if ticket is None or not can_see(actor, ticket):
+    if ticket is None or not await can_see(session, actor, ticket):
         raise NotFound(N_("ticket #{ticket_id} does not exist"), ticket_id=ticket_id)
     return ticket
 
@@ -366,9 +366,7 @@ async def queue(session: AsyncSession, *, actor: Actor, limit: int = 30) -> list
         .order_by(Ticket.id)
         .limit(limit)
     )
-    if employee.role is Role.HELPER:
-        query = query.join(Client).where(Client.helper_id == employee.id)
-    return list(await session.scalars(query))
+    return list(await session.scalars(query.where(visible_tickets(employee))))
 
 
 async def my_tickets(session: AsyncSession, *, actor: Actor, limit: int = 50) -> list[Ticket]:
@@ -381,12 +379,9 @@ async def my_tickets(session: AsyncSession, *, actor: Actor, limit: int = 50) ->
         .order_by(Ticket.id)
         .limit(limit)
     )
-    if employee.role is Role.HELPER:
-        query = query.join(Client).where(
-            or_(Client.helper_id == employee.id, Ticket.assignee_id == employee.id)
-        )
-    else:
-        query = query.where(Ticket.assignee_id == employee.id)
+    # A helper works through their clients: all of their open tickets are theirs to follow.
+    mine = visible_tickets(employee) if employee.role is Role.HELPER else None
+    query = query.where(mine if mine is not None else Ticket.assignee_id == employee.id)
     return list(await session.scalars(query))
 
 

@@ -8,9 +8,10 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from crm.client_cards import ClientForm, delete_client, get_client, list_clients, save_client
-from crm.employees import list_employees
+from crm.employees import choosable_staff
 from crm.listing import TicketFilter, list_tickets
-from crm.permissions import is_manager, require_manager
+from crm.permissions import require_manager
+from crm.visibility import may_manage
 from db.enums import ClientStage
 from db.models import Employee
 from web.forms import Field, Reader
@@ -37,7 +38,7 @@ async def client_list(request: web.Request) -> dict[str, Any]:
         "search": search,
         "page": page,
         "more": more,
-        "can_edit": is_manager(employee(request)),
+        "can_edit": may_manage(employee(request)),
     }
 
 
@@ -50,7 +51,7 @@ async def client_page(request: web.Request) -> dict[str, Any]:
     tickets = await list_tickets(
         session, viewer, TicketFilter(client=str(client.id), zone=request.app[SETTINGS].zone)
     )
-    return {"client": client, "tickets": tickets.tickets, "can_edit": is_manager(viewer)}
+    return {"client": client, "tickets": tickets.tickets, "can_edit": may_manage(viewer)}
 
 
 def _fields_for(helpers: list[Employee]) -> FieldsFor:
@@ -92,7 +93,7 @@ async def client_form(request: web.Request) -> web.StreamResponse:
     actor = require_manager(employee(request))
     client_id = object_id(request)
     session = db_session(request)
-    helpers = [person for person in await list_employees(session) if person.active]
+    helpers = [p for p in await choosable_staff(session, actor=actor) if p.active]
     initial: dict[str, Any] = {"stage": ClientStage.LEAD.value}
     if client_id is not None:
         client = await get_client(session, actor=actor, client_id=client_id)

@@ -22,8 +22,7 @@ from web.views.crud import delete_page, edit_page, object_id
 
 @aiohttp_jinja2.template("departments/list.html")
 async def department_list(request: web.Request) -> dict[str, Any]:
-    require_manager(employee(request))
-    return {"rows": await list_departments(db_session(request))}
+    return {"rows": await list_departments(db_session(request), actor=employee(request))}
 
 
 async def _fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
@@ -58,7 +57,7 @@ async def department_form(request: web.Request) -> web.StreamResponse:
     department_id = object_id(request)
     initial: dict[str, Any] = {}
     if department_id is not None:
-        department = await get_department(db_session(request), department_id)
+        department = await get_department(db_session(request), department_id, actor=actor)
         initial = {
             "name": department.name,
             "address": department.address or "",
@@ -96,7 +95,7 @@ async def department_delete(request: web.Request) -> web.StreamResponse:
     actor = require_manager(employee(request))
     department_id = object_id(request)
     assert department_id is not None
-    department = await get_department(db_session(request), department_id)
+    department = await get_department(db_session(request), department_id, actor=actor)
     return await delete_page(
         request,
         what=f"the department {department.name}",

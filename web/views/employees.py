@@ -29,8 +29,7 @@ LANGUAGES = [("", "—"), ("en", "English"), ("ru", "Русский"), ("fr", "F
 
 @aiohttp_jinja2.template("employees/list.html")
 async def employee_list(request: web.Request) -> dict[str, Any]:
-    require_manager(employee(request))
-    return {"employees": await list_employees(db_session(request))}
+    return {"employees": await list_employees(db_session(request), actor=employee(request))}
 
 
 def _fields_for(departments: list[Department], editing: bool) -> FieldsFor:
@@ -80,10 +79,10 @@ async def employee_form(request: web.Request) -> web.StreamResponse:
     actor = require_manager(employee(request))
     employee_id = object_id(request)
     session = db_session(request)
-    departments = [row.department for row in await list_departments(session)]
+    departments = [row.department for row in await list_departments(session, actor=actor)]
     initial: dict[str, Any] = {"role": Role.SPECIALIST.value, "active": "on"}
     if employee_id is not None:
-        person = await get_employee(session, employee_id)
+        person = await get_employee(session, employee_id, actor=actor)
         initial = {
             "full_name": person.full_name,
             "role": person.role.value,
@@ -139,7 +138,7 @@ async def employee_delete(request: web.Request) -> web.StreamResponse:
     actor = require_manager(employee(request))
     employee_id = object_id(request)
     assert employee_id is not None
-    person = await get_employee(db_session(request), employee_id)
+    person = await get_employee(db_session(request), employee_id, actor=actor)
     return await delete_page(
         request,
         what=f"the employee {person.full_name}",

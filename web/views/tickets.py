@@ -11,12 +11,12 @@ import aiohttp_jinja2
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.employees import list_employees
+from crm.employees import choosable_staff
 from crm.errors import DomainError, InvalidInput
 from crm.ids import looks_like_id, parse_id
 from crm.listing import UNASSIGNED, TicketFilter, export_tickets, list_tickets
 from crm.notify import Notifier
-from crm.permissions import is_manager, require_manager
+from crm.permissions import require_manager
 from crm.ticket_admin import delete_ticket, edit_ticket, open_ticket_for
 from crm.ticket_rules import STATUS_NAMES, next_actions, parse_status
 from crm.tickets import (
@@ -28,6 +28,7 @@ from crm.tickets import (
     take_ticket,
     ticket_for,
 )
+from crm.visibility import may_manage
 from db.enums import TicketStatus
 from db.models import Employee, Ticket
 from web.flash import flash
@@ -80,7 +81,7 @@ async def _choices(request: web.Request) -> dict[str, Any]:
     session = db_session(request)
     return {
         "statuses": [(status.value, STATUS_NAMES[status]) for status in TicketStatus],
-        "employees": await list_employees(session),
+        "employees": await choosable_staff(session, actor=employee(request)),
         # Names only: counting each department's tickets would cost more than the listing.
         "departments": await departments(session),
     }
@@ -186,7 +187,7 @@ async def _page(request: web.Request, ticket: Ticket, errors: dict[str, str]) ->
             if action != "take"
         ],
         "can_take": "take" in next_actions(viewer, ticket),
-        "can_assign": is_manager(viewer),
+        "can_assign": may_manage(viewer),
         "errors": errors,
         **await _choices(request),
     }

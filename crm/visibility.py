@@ -1,0 +1,98 @@
+"""Who sees what: one SQL predicate per entity, and every answer about seeing derived from it.
+
+Every listing, page, command, CSV export and the dashboard filters by these predicates, and
+"may this person open that record?" is the same predicate asked of one row, so a list and the
+page it links to cannot disagree. A new area adds its entity's predicate here.
+
+The rules, by role:
+
+- owners and administrators see everything;
+- a specialist sees the tickets assigned to them and the queue (nobody's), and the clients
+  of those tickets;
+- a helper sees their clients (``Client.helper``) and those clients' tickets, and any ticket
+  assigned to them with its client;
+- a client sees their own tickets and card;
+- employees and departments are for owners and administrators.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, false, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm.permissions import MANAGER_ROLES, Actor
+from db.enums import Role
+from db.models import Client, Department, Employee, Ticket
+
+
+def _staff_role(actor: Actor) -> Role | None:
+    """The role of an active employee; None for clients, strangers and former staff."""
+    if isinstance(actor, Employee) and actor.active:
+        return actor.role
+    return None
+
+
+def visible_tickets(actor: Actor) -> ColumnElement[bool]:
+    """The tickets ``actor`` may see."""
+    if isinstance(actor, Client):
+        return Ticket.client_id == actor.id
+    role = _staff_role(actor)
+    if role is None:
+        return false()
+    assert isinstance(actor, Employee)
+    if role in MANAGER_ROLES:
+        return true()
+    if role is Role.SPECIALIST:
+        return or_(Ticket.assignee_id == actor.id, Ticket.assignee_id.is_(None))
+    return or_(
+        Ticket.client_id.in_(select(Client.id).where(Client.helper_id == actor.id)),
+        Ticket.assignee_id == actor.id,
+    )
+
+
+def visible_clients(actor: Actor) -> ColumnElement[bool]:
+    """The client cards ``actor`` may open: for staff below managers, those of their tickets."""
+    if isinstance(actor, Client):
+        return Client.id == actor.id
+    role = _staff_role(actor)
+    if role is None:
+        return false()
+    assert isinstance(actor, Employee)
+    if role in MANAGER_ROLES:
+        return true()
+    of_their_tickets = Client.id.in_(select(Ticket.client_id).where(visible_tickets(actor)))
+    if role is Role.HELPER:
+        return or_(Client.helper_id == actor.id, of_their_tickets)
+    return of_their_tickets
+
+
+def visible_employees(actor: Actor) -> ColumnElement[bool]:
+    """The employee records ``actor`` may open: owners and administrators, all of them."""
+    return true() if _staff_role(actor) in MANAGER_ROLES else false()
+
+
+def visible_departments(actor: Actor) -> ColumnElement[bool]:
+    """The departments ``actor`` may manage: owners and administrators, all of them."""
+    return true() if _staff_role(actor) in MANAGER_ROLES else false()
+
+
+def may_manage(actor: Actor) -> bool:
+    """Create, edit and delete clients, tickets, employees and departments, assign tickets:
+    owners and administrators (who see every row of each)."""
+    return _staff_role(actor) in MANAGER_ROLES
+
+
+_PREDICATES: dict[type[Any], Any] = {
+    Ticket: (Ticket.id, visible_tickets),
+    Client: (Client.id, visible_clients),
+    Employee: (Employee.id, visible_employees),
+    Department: (Department.id, visible_departments),
+}
+
+
+async def can_see(session: AsyncSession, actor: Actor, record: Any) -> bool:
+    """Whether ``actor`` may see ``record``: its entity's predicate asked of that one row."""
+    key, predicate = _PREDICATES[type(record)]
+    return bool(await session.scalar(select(exists().where(key == record.id, predicate(actor)))))
