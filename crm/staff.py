@@ -182,24 +182,32 @@ async def sign_out_everywhere(session: AsyncSession, employee_id: int) -> None:
 SUGGESTIONS = 3
 
 
-async def find_staff(
-    session: AsyncSession, *, username: str | None = None, employee_id: int | None = None
-) -> Employee:
+@dataclass(frozen=True)
+class StaffRef:
+    """Which employee is meant, as the edge read it: by id (a form's choice) or by username
+    (``@ivan`` typed in the bot, without the ``@``)."""
+
+    employee_id: int | None = None
+    username: str | None = None
+
+
+async def find_staff(session: AsyncSession, wanted: StaffRef) -> Employee:
     """The employee with that username (any case, no ``@``) or that id.
 
     When there is none, NotFound names the closest usernames of active staff (or, when nothing
     is close, the first few of them), so a typo is one glance from being fixed.
     """
     employee: Employee | None = None
+    username, employee_id = wanted.username, wanted.employee_id
     if employee_id is not None:
         employee = await session.get(Employee, employee_id)
         reference = str(employee_id)
     else:
-        wanted = (username or "").lstrip("@").lower()
-        reference = f"@{wanted}"
-        if wanted:
+        name = (username or "").lstrip("@").lower()
+        reference = f"@{name}"
+        if name:
             employee = await session.scalar(
-                select(Employee).where(func.lower(Employee.username) == wanted)
+                select(Employee).where(func.lower(Employee.username) == name)
             )
     if employee is not None:
         return employee

@@ -14,10 +14,10 @@ from sqlalchemy.orm import selectinload
 
 from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
-from crm.ids import MAX_ID, looks_like_id, parse_id
+from crm.ids import MAX_ID
 from crm.notify import Notifier
 from crm.permissions import Actor, is_manager, require_staff
-from crm.staff import find_staff
+from crm.staff import StaffRef, find_staff
 from crm.ticket_rules import (
     FINAL_STATUSES,
     OPEN_STATUSES,
@@ -230,17 +230,6 @@ async def add_client_message(
     return ticket, reopened
 
 
-async def find_employee(session: AsyncSession, reference: str) -> Employee:
-    """An employee by ``@username`` or by employee id (the site's form sends an id)."""
-    reference = reference.strip()
-    if looks_like_id(reference):
-        employee_id = parse_id(reference)
-        if employee_id is None:
-            raise NotFound(N_("no employee {reference}"), reference=reference)
-        return await find_staff(session, employee_id=employee_id)
-    return await find_staff(session, username=reference)
-
-
 async def _assign(
     session: AsyncSession, notifier: Notifier, ticket: Ticket, assignee: Employee, actor: Employee
 ) -> Ticket:
@@ -272,15 +261,18 @@ async def _assign(
 
 
 async def assign_ticket(
-    session: AsyncSession, notifier: Notifier, *, actor: Actor, ticket_id: int, assignee: str
+    session: AsyncSession,
+    notifier: Notifier,
+    *,
+    actor: Actor,
+    ticket_id: int,
+    assignee: StaffRef,
 ) -> Ticket:
     """Give the ticket to an employee (managers only); the employee and the client are told."""
     employee = require_staff(actor)
     ticket = await ticket_for(session, actor=employee, ticket_id=ticket_id)
     require(is_manager(employee))
-    return await _assign(
-        session, notifier, ticket, await find_employee(session, assignee), employee
-    )
+    return await _assign(session, notifier, ticket, await find_staff(session, assignee), employee)
 
 
 async def take_ticket(

@@ -9,11 +9,12 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.digest import digest_now
-from crm.errors import InvalidInput
+from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
-from crm.ids import parse_id
+from crm.ids import looks_like_id, parse_id
 from crm.notify import Notifier
 from crm.permissions import Actor, require_staff
+from crm.staff import StaffRef
 from crm.ticket_rules import parse_status
 from crm.tickets import (
     add_note,
@@ -39,6 +40,17 @@ def _parse(command: CommandObject, name: str, *, rest: bool) -> tuple[int, str]:
     if number is None or (rest and len(words) < 2) or (not rest and len(words) > 1):
         raise InvalidInput(ticket_texts.usage(name))
     return number, words[1] if rest else ""
+
+
+def _staff(typed: str) -> StaffRef:
+    """Whom ``/assign`` names: ``@ivan``, ``ivan`` or an employee id."""
+    typed = typed.strip()
+    if looks_like_id(typed):
+        employee_id = parse_id(typed)
+        if employee_id is None:
+            raise NotFound(N_("no employee {reference}"), reference=typed)
+        return StaffRef(employee_id=employee_id)
+    return StaffRef(username=typed.lstrip("@"))
 
 
 def _open_buttons(tickets: list[Ticket]) -> InlineKeyboardMarkup | None:
@@ -77,7 +89,7 @@ async def assign(
     require_staff(actor)
     ticket_id, who = _parse(command, "assign", rest=True)
     ticket = await assign_ticket(
-        session, notifier, actor=actor, ticket_id=ticket_id, assignee=who.strip()
+        session, notifier, actor=actor, ticket_id=ticket_id, assignee=_staff(who)
     )
     await message.answer(ticket_texts.assigned(ticket))
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from bot.sandbox.markup import html_to_plain, utf16_length
 from crm.errors import InvalidInput, NotFound, PermissionDenied
 from crm.notify import Notifier
+from crm.staff import StaffRef
 from crm.telegram_html import escape, split_html
 from crm.ticket_rules import MOVES, check_move, next_actions, parse_status
 from crm.tickets import (
@@ -78,14 +79,22 @@ async def test_a_specialist_cannot_assign_nor_take_an_assigned_ticket(
         tom = await session.get(Employee, people.tom.id)
         assert tom is not None
         with pytest.raises(NotFound):
-            await assign_ticket(session, notifier, actor=tom, ticket_id=ticket.id, assignee="@tom")
+            await assign_ticket(
+                session, notifier, actor=tom, ticket_id=ticket.id, assignee=StaffRef(username="tom")
+            )
         with pytest.raises(NotFound):
             await take_ticket(session, notifier, actor=tom, ticket_id=ticket.id)
     async with database.writer() as session, session.begin():
         ivan = await session.get(Employee, people.ivan.id)
         assert ivan is not None
         with pytest.raises(PermissionDenied):
-            await assign_ticket(session, notifier, actor=ivan, ticket_id=ticket.id, assignee="@tom")
+            await assign_ticket(
+                session,
+                notifier,
+                actor=ivan,
+                ticket_id=ticket.id,
+                assignee=StaffRef(username="tom"),
+            )
 
 
 async def test_a_refused_change_writes_nothing(database: Database, people: People) -> None:

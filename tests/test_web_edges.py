@@ -81,7 +81,7 @@ BAD_POSTS = [
     ("/employees/new", {"full_name": "E", "role": "helper", "department_id": HUGE}, 400, "out"),
     ("/employees/new", {"full_name": "E", "experience_years": HUGE}, 400, "Experience is out"),
     ("/clients/new", {"full_name": "C", "helper_id": HUGE}, 400, "Helper is out of range"),
-    ("/tickets/1/assign", {"assignee": HUGE}, 404, f"no employee {HUGE}"),
+    ("/tickets/1/assign", {"assignee": HUGE}, 400, "that employee does not exist"),
     (f"/tickets/{HUGE}/note", {"text": "hello"}, 404, "Not found"),
     (f"/tickets/{HUGE}/edit", {"description": "hello"}, 404, "Not found"),
     (f"/departments/{HUGE}/delete", {}, 404, "Not found"),

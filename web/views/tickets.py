@@ -13,10 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.employees import choosable_staff
 from crm.errors import DomainError, InvalidInput
+from crm.i18n import N_
 from crm.ids import looks_like_id, parse_id
 from crm.listing import UNASSIGNED, TicketFilter, export_tickets, list_tickets
 from crm.notify import Notifier
 from crm.permissions import require_manager
+from crm.staff import StaffRef
 from crm.ticket_admin import delete_ticket, edit_ticket, open_ticket_for
 from crm.ticket_rules import STATUS_NAMES, next_actions, parse_status
 from crm.tickets import (
@@ -219,6 +221,14 @@ async def ticket_action(request: web.Request) -> web.StreamResponse:
     raise web.HTTPFound(f"/tickets/{ticket_id}")
 
 
+def _chosen(form: Reader, name: str) -> int:
+    """The employee chosen in the form's ``name`` select: an id (which one is the service's say)."""
+    chosen = form.identifier(name, "Employee")
+    if chosen is None:
+        raise InvalidInput(N_("that employee does not exist"), field=name)
+    return chosen
+
+
 async def _apply(
     action: str,
     form: Reader,
@@ -235,7 +245,7 @@ async def _apply(
             notifier,
             actor=actor,
             ticket_id=ticket_id,
-            assignee=form.text("assignee"),
+            assignee=StaffRef(employee_id=_chosen(form, "assignee")),
         )
         return "Assigned; the employee and the client are told in Telegram."
     if action == "take":
