@@ -17,6 +17,7 @@ The rules, by role:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import ColumnElement, exists, false, or_, select, true
@@ -34,38 +35,46 @@ def _staff_role(actor: Actor) -> Role | None:
     return None
 
 
-def visible_tickets(actor: Actor) -> ColumnElement[bool]:
-    """The tickets ``actor`` may see."""
+Rule = Callable[[Any], ColumnElement[bool]]
+
+
+def _by_role(actor: Actor, *, client: Rule, specialist: Rule, helper: Rule) -> ColumnElement[bool]:
+    """Managers see all, strangers and former staff nothing; the rest by the rule for them."""
     if isinstance(actor, Client):
-        return Ticket.client_id == actor.id
+        return client(actor)
     role = _staff_role(actor)
     if role is None:
         return false()
-    assert isinstance(actor, Employee)
     if role in MANAGER_ROLES:
         return true()
-    if role is Role.SPECIALIST:
-        return or_(Ticket.assignee_id == actor.id, Ticket.assignee_id.is_(None))
-    return or_(
-        Ticket.client_id.in_(select(Client.id).where(Client.helper_id == actor.id)),
-        Ticket.assignee_id == actor.id,
+    return specialist(actor) if role is Role.SPECIALIST else helper(actor)
+
+
+def visible_tickets(actor: Actor) -> ColumnElement[bool]:
+    """The tickets ``actor`` may see."""
+    return _by_role(
+        actor,
+        client=lambda client: Ticket.client_id == client.id,
+        specialist=lambda me: or_(Ticket.assignee_id == me.id, Ticket.assignee_id.is_(None)),
+        helper=lambda me: or_(
+            Ticket.client_id.in_(select(Client.id).where(Client.helper_id == me.id)),
+            Ticket.assignee_id == me.id,
+        ),
     )
 
 
 def visible_clients(actor: Actor) -> ColumnElement[bool]:
     """The client cards ``actor`` may open: for staff below managers, those of their tickets."""
-    if isinstance(actor, Client):
-        return Client.id == actor.id
-    role = _staff_role(actor)
-    if role is None:
-        return false()
-    assert isinstance(actor, Employee)
-    if role in MANAGER_ROLES:
-        return true()
-    of_their_tickets = Client.id.in_(select(Ticket.client_id).where(visible_tickets(actor)))
-    if role is Role.HELPER:
-        return or_(Client.helper_id == actor.id, of_their_tickets)
-    return of_their_tickets
+
+    def of_their_tickets(me: Employee) -> ColumnElement[bool]:
+        return Client.id.in_(select(Ticket.client_id).where(visible_tickets(me)))
+
+    return _by_role(
+        actor,
+        client=lambda client: Client.id == client.id,
+        specialist=of_their_tickets,
+        helper=lambda me: or_(Client.helper_id == me.id, of_their_tickets(me)),
+    )
 
 
 def visible_employees(actor: Actor) -> ColumnElement[bool]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -32,7 +33,8 @@ FAST_SENDER = SenderConfig(
 )
 
 
-def desk_settings(url: str, database_url: str) -> Settings:
+def desk_settings(url: str, database_url: str, **overrides: Any) -> Settings:
+    """The product talking to the fake Bot API at ``url``, on a port of its own."""
     return Settings(
         _env_file=None,
         bot_token=BOT_TOKEN,
@@ -40,6 +42,7 @@ def desk_settings(url: str, database_url: str) -> Settings:
         database_url=database_url,
         web_port=0,
         redis_url=None,
+        **overrides,
     )
 
 

@@ -12,12 +12,11 @@ from sqlalchemy import func, select
 
 from bot.runner import Running
 from bot.sandbox.telegram import FakeTelegram
-from crm.settings import Settings
 from crm.tickets import open_ticket
 from db.engine import Database
 from db.models import ProcessedUpdate, TicketEvent
-from tests.conftest import BOT_TOKEN, WEBHOOK_SECRET
-from tests.desk import ANNA, BOB, add_people
+from tests.conftest import WEBHOOK_SECRET
+from tests.desk import ANNA, BOB, add_people, desk_settings
 from tests.e2e import Product, eventually
 
 HOOK = "/telegram/hook"
@@ -34,13 +33,9 @@ async def webhook_product(
     async with database.writer() as session, session.begin():
         ticket = await open_ticket(session, client=people.bob, description="The printer jams")
     assert ticket.id == 1
-    settings = Settings(
-        _env_file=None,
-        bot_token=BOT_TOKEN,
-        telegram_api_url=url,
-        database_url=database_url,
-        web_port=0,
-        redis_url=None,
+    settings = desk_settings(
+        url,
+        database_url,
         webhook_url=f"https://crm.example.com{HOOK}",
         webhook_secret=WEBHOOK_SECRET,
     )
