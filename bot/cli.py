@@ -20,7 +20,7 @@ from crm.demo import DEMO_PASSWORD, seed_demo
 from crm.errors import DomainError
 from crm.notify import Notifier
 from crm.settings import ConfigurationError, Settings
-from crm.staff import EmployeeDraft, save_employee
+from crm.staff import EmployeeDraft, add_from_command_line
 from db.engine import Database, DatabaseURLError, parse_database_url
 from db.enums import Role
 from db.migrate import upgrade
@@ -108,7 +108,7 @@ async def _staff_add(settings: Settings, args: argparse.Namespace) -> str:
 
     async def work(database: Database) -> str:
         async with database.writer() as session, session.begin():
-            employee, created = await save_employee(session, draft)
+            employee, created = await add_from_command_line(session, draft)
             verb = "added" if created else "updated"
             return f"{verb} employee #{employee.id} {employee.full_name} ({employee.role.value})"
 

@@ -11,9 +11,9 @@ from sqlalchemy.orm import selectinload
 
 from crm.errors import Conflict, InvalidInput, NotFound
 from crm.i18n import N_, SHIPPED_LANGUAGES
+from crm.names import clean_name, clean_username
 from crm.permissions import Actor, require_manager, require_staff
 from crm.phones import normalize_phone
-from crm.staff import clean_name, clean_username
 from crm.text_limits import require_fits
 from crm.text_search import contains
 from crm.visibility import visible_clients

@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.errors import Conflict, InvalidInput
 from crm.i18n import N_, SHIPPED_LANGUAGES
+from crm.names import MAX_NAME_LENGTH, clean_username
 from crm.phones import normalize_phone
-from crm.staff import MAX_NAME_LENGTH, clean_username
 from db.models import Client
 
 

@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.errors import Conflict, InvalidInput, NotFound
 from crm.i18n import N_
+from crm.names import clean_name
 from crm.permissions import Actor, require_manager
-from crm.staff import clean_name
 from crm.text_limits import require_fits
 from crm.visibility import visible_departments
 from db.models import Department, Employee, Ticket

@@ -1,22 +1,34 @@
-"""Employees: adding, updating, and finding them."""
+"""Staff: employees as the bot, the site and the ``crm`` command know them; one way to save one.
+
+Adding, changing and deleting employees, their web logins and sessions, and finding one by
+id or username (with the closest usernames when there is none).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
+from typing import TypeVar
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
-from crm.errors import Conflict, InvalidInput, NotFound
+from crm.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from crm.i18n import N_
-from crm.passwords import check_password_strength, hash_password
+from crm.names import clean_name, clean_username
+from crm.passwords import check_password_strength, hash_password, verify_password_async
+from crm.permissions import Actor, require_manager, require_staff
+from crm.text_limits import require_fits
+from crm.visibility import visible_employees
 from db.enums import Role
-from db.models import Client, Department, Employee
+from db.models import Client, Department, Employee, Ticket, TicketEvent
 
-MAX_NAME_LENGTH = 200
 MAX_LOGIN_LENGTH = 64  # Employee.web_login's column
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -35,16 +47,19 @@ class EmployeeDraft:
     salary: Decimal | None = None
 
 
-def clean_name(name: str, field: str | None = None) -> str:
-    """A person's or a department's name, stripped; refused when empty or too long."""
-    cleaned = name.strip()
-    if not cleaned:
-        raise InvalidInput(N_("the name must not be empty"), field=field)
-    if len(cleaned) > MAX_NAME_LENGTH:
-        raise InvalidInput(
-            N_("the name is longer than {length} characters"), field=field, length=MAX_NAME_LENGTH
-        )
-    return cleaned
+@dataclass(frozen=True)
+class EmployeeForm:
+    full_name: str
+    role: Role
+    telegram_id: int | None = None
+    username: str = ""
+    position: str = ""
+    department_id: int | None = None
+    experience_years: int | None = None
+    salary: Decimal | None = None
+    web_login: str = ""
+    language: str = ""
+    active: bool = True
 
 
 def check_login(login: str, field: str | None = None) -> None:
@@ -57,88 +72,36 @@ def check_login(login: str, field: str | None = None) -> None:
         )
 
 
-def clean_username(username: str | None) -> str | None:
-    """A Telegram username without the leading ``@``, or None when blank."""
-    if username is None:
-        return None
-    cleaned = username.strip().lstrip("@")
-    return cleaned or None
+async def list_employees(session: AsyncSession, *, actor: Actor) -> list[Employee]:
+    """Every employee record, for whoever manages staff (owners and administrators)."""
+    require_manager(actor)
+    return await _all_staff(session, visible_employees(actor))
 
 
-def _check_draft(draft: EmployeeDraft) -> str:
-    if draft.telegram_id <= 0:
-        raise InvalidInput(
-            N_("telegram id must be a positive number, not {value}"), value=draft.telegram_id
+async def choosable_staff(session: AsyncSession, *, actor: Actor) -> list[Employee]:
+    """The staff a member of staff may pick from: an assignee, a helper, a listing filter."""
+    require_staff(actor)
+    return await _all_staff(session, true())
+
+
+async def _all_staff(session: AsyncSession, visible: ColumnElement[bool]) -> list[Employee]:
+    return list(
+        await session.scalars(
+            select(Employee)
+            .where(visible)
+            .options(selectinload(Employee.department))
+            .order_by(Employee.active.desc(), Employee.full_name)
         )
-    name = clean_name(draft.full_name)
-    if draft.login is not None:
-        if not draft.login.strip():
-            raise InvalidInput(N_("the login must not be empty"))
-        check_login(draft.login.strip())
-        if draft.password is None:
-            raise InvalidInput(N_("a login needs a password"))
-        check_password_strength(draft.password)
-    return name
-
-
-async def _department_named(session: AsyncSession, name: str) -> Department:
-    department = await session.scalar(select(Department).where(Department.name == name))
-    if department is None:
-        department = Department(name=name)
-        session.add(department)
-    return department
-
-
-async def save_employee(session: AsyncSession, draft: EmployeeDraft) -> tuple[Employee, bool]:
-    """Create or update the employee with ``draft.telegram_id``; returns (employee, created)."""
-    name = _check_draft(draft)
-    client = await session.scalar(select(Client).where(Client.telegram_id == draft.telegram_id))
-    if client is not None:
-        raise Conflict(
-            N_("telegram id {telegram_id} already belongs to client #{client_id} ({name})"),
-            telegram_id=draft.telegram_id,
-            client_id=client.id,
-            name=client.full_name,
-        )
-    login = draft.login.strip() if draft.login else None
-    if login is not None:
-        holder = await session.scalar(select(Employee).where(Employee.web_login == login))
-        if holder is not None and holder.telegram_id != draft.telegram_id:
-            raise Conflict(
-                N_("login {login} is already used by employee #{employee_id}"),
-                login=login,
-                employee_id=holder.id,
-            )
-
-    employee = await session.scalar(
-        select(Employee).where(Employee.telegram_id == draft.telegram_id)
     )
-    created = employee is None
+
+
+async def get_employee(session: AsyncSession, employee_id: int, *, actor: Actor) -> Employee:
+    """One employee's record, for whoever manages staff."""
+    require_manager(actor)
+    employee = await session.get(Employee, employee_id, options=[selectinload(Employee.department)])
     if employee is None:
-        employee = Employee(telegram_id=draft.telegram_id, full_name=name, role=draft.role)
-        session.add(employee)
-    employee.full_name = name
-    employee.role = draft.role
-    employee.active = True
-    if draft.username is not None:
-        employee.username = clean_username(draft.username)
-    if draft.position is not None:
-        employee.position = draft.position.strip() or None
-    if draft.department is not None:
-        department_name = draft.department.strip()
-        employee.department = (
-            await _department_named(session, department_name) if department_name else None
-        )
-    if draft.experience_years is not None:
-        employee.experience_years = draft.experience_years
-    if draft.salary is not None:
-        employee.salary = draft.salary
-    if login is not None and draft.password is not None:
-        employee.web_login = login
-        employee.password_hash = hash_password(draft.password)
-        end_sessions_of(employee)
-    await session.flush()
-    return employee, created
+        raise NotFound(N_("that employee does not exist"))
+    return employee
 
 
 async def active_staff_with_telegram(session: AsyncSession) -> list[Employee]:
@@ -149,6 +112,214 @@ async def active_staff_with_telegram(session: AsyncSession) -> list[Employee]:
         .order_by(Employee.id)
     )
     return list(result)
+
+
+async def save_employee(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    form: EmployeeForm,
+    employee_id: int | None,
+    password: str | None = None,
+) -> Employee:
+    """Create or change an employee (owners and administrators; only an owner makes or edits
+    owners). The site's form and ``crm staff add`` both end in the one write below."""
+    manager = require_manager(actor)
+    employee = (
+        Employee() if employee_id is None else await get_employee(session, employee_id, actor=actor)
+    )
+    if Role.OWNER in (form.role, employee.role) and manager.role is not Role.OWNER:
+        raise PermissionDenied(N_("Only an owner may make or change an owner."))
+    if employee_id == manager.id and (form.role != manager.role or not form.active):
+        raise InvalidInput(
+            N_("you cannot change your own role or switch yourself off"), field="role"
+        )
+    return await _write(session, employee, form, password)
+
+
+async def add_from_command_line(
+    session: AsyncSession, draft: EmployeeDraft
+) -> tuple[Employee, bool]:
+    """``crm staff add``: create or update the employee with ``draft.telegram_id``; returns
+    (employee, created). Whoever runs the command on the server may give any role: it is how
+    the first owner is made. What the draft leaves out stays as it was."""
+    employee = await session.scalar(
+        select(Employee).where(Employee.telegram_id == draft.telegram_id)
+    )
+    created = employee is None
+    known = employee or Employee()
+    if draft.login is not None and not draft.login.strip():
+        raise InvalidInput(N_("the login must not be empty"))
+    if draft.login is not None and draft.password is None:
+        raise InvalidInput(N_("a login needs a password"))
+    department_id = known.department_id
+    if draft.department is not None:
+        named = draft.department.strip()
+        department_id = (await _department_named(session, named)).id if named else None
+    form = EmployeeForm(
+        full_name=draft.full_name,
+        role=draft.role,
+        telegram_id=draft.telegram_id,
+        username=draft.username if draft.username is not None else known.username or "",
+        position=draft.position if draft.position is not None else known.position or "",
+        department_id=department_id,
+        experience_years=_given(draft.experience_years, known.experience_years),
+        salary=_given(draft.salary, known.salary),
+        web_login=draft.login if draft.login is not None else known.web_login or "",
+        language=known.language or "",
+        active=True,
+    )
+    return await _write(session, known, form, draft.password), created
+
+
+def _given(value: T | None, current: T | None) -> T | None:
+    return current if value is None else value
+
+
+async def _write(
+    session: AsyncSession, employee: Employee, form: EmployeeForm, password: str | None
+) -> Employee:
+    """The one way an employee is saved: every check, then every field."""
+    name = clean_name(form.full_name, "full_name")
+    if form.telegram_id is not None:
+        if form.telegram_id <= 0:
+            raise InvalidInput(
+                N_("telegram id must be a positive number, not {value}"),
+                field="telegram_id",
+                value=form.telegram_id,
+            )
+        client = await session.scalar(select(Client).where(Client.telegram_id == form.telegram_id))
+        if client is not None:
+            raise InvalidInput(
+                N_("telegram id {telegram_id} already belongs to client #{client_id} ({name})"),
+                field="telegram_id",
+                telegram_id=form.telegram_id,
+                client_id=client.id,
+                name=client.full_name,
+            )
+        holder = await session.scalar(
+            select(Employee).where(Employee.telegram_id == form.telegram_id)
+        )
+        if holder is not None and holder.id != employee.id:
+            raise InvalidInput(
+                N_("telegram id {value} is already someone else's"),
+                field="telegram_id",
+                value=form.telegram_id,
+            )
+    login = form.web_login.strip() or None
+    if login is not None:
+        check_login(login, "web_login")
+        holder = await session.scalar(select(Employee).where(Employee.web_login == login))
+        if holder is not None and holder.id != employee.id:
+            raise InvalidInput(
+                N_("login {login} is already used by employee #{employee_id}"),
+                field="web_login",
+                login=login,
+                employee_id=holder.id,
+            )
+        if employee.password_hash is None and not password:
+            raise InvalidInput(N_("a login needs a password"), field="password")
+    if password:
+        check_password_strength(password)
+    if form.department_id is not None and await session.get(Department, form.department_id) is None:
+        raise InvalidInput(N_("that department does not exist"), field="department_id")
+    if form.experience_years is not None and not 0 <= form.experience_years <= 80:
+        raise InvalidInput(
+            N_("experience must be between 0 and 80 years"), field="experience_years"
+        )
+    if form.salary is not None and form.salary < 0:
+        raise InvalidInput(N_("the salary cannot be negative"), field="salary")
+    # A new password, a switch-off or a removed login ends the sessions opened before it.
+    ends_sessions = employee.id is not None and (
+        bool(password) or (employee.active and not form.active) or login is None
+    )
+    employee.full_name = name
+    employee.role = form.role
+    employee.telegram_id = form.telegram_id
+    employee.username = clean_username(form.username)
+    employee.position = form.position.strip() or None
+    employee.department_id = form.department_id
+    employee.experience_years = form.experience_years
+    employee.salary = form.salary
+    employee.web_login = login
+    employee.language = form.language or None
+    employee.active = form.active
+    if password:
+        employee.password_hash = hash_password(password)
+    if login is None:
+        employee.password_hash = None
+    require_fits(employee)
+    if ends_sessions:
+        end_sessions_of(employee)
+    session.add(employee)
+    await session.flush()
+    return employee
+
+
+async def _department_named(session: AsyncSession, name: str) -> Department:
+    department = await session.scalar(select(Department).where(Department.name == name))
+    if department is None:
+        department = Department(name=name)
+        session.add(department)
+        await session.flush()
+    return department
+
+
+async def delete_employee(session: AsyncSession, *, actor: Actor, employee_id: int) -> None:
+    """Delete an employee with no history; one with history is switched off instead."""
+    manager = require_manager(actor)
+    employee = await get_employee(session, employee_id, actor=actor)
+    if employee.id == manager.id:
+        raise Conflict(N_("you cannot delete yourself"))
+    if employee.role is Role.OWNER and manager.role is not Role.OWNER:
+        raise PermissionDenied(N_("Only an owner may make or change an owner."))
+    worked = await session.scalar(
+        select(func.count()).select_from(Ticket).where(Ticket.assignee_id == employee.id)
+    )
+    wrote = await session.scalar(
+        select(func.count())
+        .select_from(TicketEvent)
+        .where(TicketEvent.author_employee_id == employee.id)
+    )
+    if worked or wrote:
+        raise Conflict(
+            N_(
+                "{name} has worked on tickets, and their history must stay: switch them off "
+                "(untick Active) instead"
+            ),
+            name=employee.full_name,
+        )
+    await session.delete(employee)
+    await session.flush()
+
+
+async def authenticate(session: AsyncSession, login: str, password: str) -> Employee | None:
+    """The active employee with this web login and password, else None.
+
+    The hash is checked off the event loop, and as long for an unknown login as for a known one.
+    """
+    employee = await session.scalar(
+        select(Employee).where(
+            Employee.web_login == login.strip(),
+            Employee.active.is_(True),
+            Employee.password_hash.is_not(None),
+        )
+    )
+    if employee is not None and employee.password_hash:
+        password_hash = employee.password_hash
+    else:
+        password_hash = await asyncio.to_thread(_no_such_hash)
+    matches = await verify_password_async(password_hash, password)
+    return employee if matches and employee is not None else None
+
+
+@cache
+def _no_such_hash() -> str:
+    """Checked when a login does not exist, so a wrong login takes as long as a wrong password.
+
+    Made on first use, not at import: hashing is the costliest thing a sign-in does.
+    """
+    return hash_password("no such account, just burning the same time")
 
 
 async def get_signed_in_employee(

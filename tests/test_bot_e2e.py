@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from bot.sandbox.chat import Fault, SandboxUser
 from bot.sandbox.telegram import FakeTelegram
 from crm.settings import Settings
-from crm.staff import EmployeeDraft, save_employee
+from crm.staff import EmployeeDraft, add_from_command_line
 from db.enums import Role
 from db.models import Client, ProcessedUpdate
 from tests.conftest import BOT_TOKEN, REDIS_URL, WEBHOOK_SECRET
@@ -124,7 +124,7 @@ async def test_staff_are_greeted_with_the_commands_of_their_role(
 ) -> None:
     assert product.running is not None
     async with product.running.database.writer() as session, session.begin():
-        await save_employee(
+        await add_from_command_line(
             session,
             EmployeeDraft(telegram_id=8001, full_name="Ivan <Kuznetsov>", role=Role.SPECIALIST),
         )

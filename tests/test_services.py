@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from sqlalchemy import func, select
 
@@ -11,7 +13,7 @@ from crm.errors import Conflict, InvalidInput, NotFound
 from crm.passwords import verify_password
 from crm.people import identify, set_language
 from crm.permissions import Stranger, require_staff
-from crm.staff import EmployeeDraft, save_employee
+from crm.staff import EmployeeDraft, add_from_command_line
 from crm.tickets import ticket_for
 from db.engine import Database
 from db.enums import ClientStage, Role
@@ -106,10 +108,10 @@ async def test_staff_add_creates_then_updates_by_telegram_id(database: Database)
         password="correct horse battery",
     )
     async with database.writer() as session, session.begin():
-        employee, created = await save_employee(session, draft)
+        employee, created = await add_from_command_line(session, draft)
     assert created
     async with database.writer() as session, session.begin():
-        updated, created = await save_employee(
+        updated, created = await add_from_command_line(
             session, EmployeeDraft(telegram_id=42, full_name="Anna P.", role=Role.OWNER)
         )
     assert not created
@@ -131,8 +133,8 @@ async def test_staff_add_refuses_a_telegram_id_of_a_client(database: Database) -
     async with database.writer() as session, session.begin():
         await register_client(session, contact())
     async with database.writer() as session, session.begin():
-        with pytest.raises(Conflict, match="already belongs to client"):
-            await save_employee(
+        with pytest.raises(InvalidInput, match="already belongs to client"):
+            await add_from_command_line(
                 session, EmployeeDraft(telegram_id=501, full_name="X", role=Role.HELPER)
             )
     async with database.reader() as session:
@@ -157,20 +159,20 @@ async def test_staff_add_refuses_bad_input(
 ) -> None:
     async with database.writer() as session, session.begin():
         with pytest.raises(InvalidInput, match=message):
-            await save_employee(session, draft)
+            await add_from_command_line(session, draft)
 
 
 async def test_a_login_used_by_another_employee_is_refused(database: Database) -> None:
     async with database.writer() as session, session.begin():
-        await save_employee(
+        await add_from_command_line(
             session,
             EmployeeDraft(
                 telegram_id=1, full_name="A", role=Role.ADMIN, login="boss", password="12345678"
             ),
         )
     async with database.writer() as session, session.begin():
-        with pytest.raises(Conflict, match="already used"):
-            await save_employee(
+        with pytest.raises(InvalidInput, match="already used by employee #"):
+            await add_from_command_line(
                 session,
                 EmployeeDraft(
                     telegram_id=2, full_name="B", role=Role.ADMIN, login="boss", password="abcdefgh"
@@ -180,11 +182,11 @@ async def test_a_login_used_by_another_employee_is_refused(database: Database) -
 
 async def test_identify_tells_staff_clients_and_strangers_apart(database: Database) -> None:
     async with database.writer() as session, session.begin():
-        await save_employee(
+        await add_from_command_line(
             session, EmployeeDraft(telegram_id=10, full_name="Spec", role=Role.SPECIALIST)
         )
         await register_client(session, contact())
-        retired, _ = await save_employee(
+        retired, _ = await add_from_command_line(
             session, EmployeeDraft(telegram_id=11, full_name="Gone", role=Role.SPECIALIST)
         )
         retired.active = False
@@ -269,3 +271,23 @@ async def test_a_ticket_number_no_record_can_have_is_not_found(
         await session.flush()
         with pytest.raises(NotFound, match="does not exist"):
             await ticket_for(session, actor=owner, ticket_id=ticket_id)
+
+
+@pytest.mark.parametrize(
+    ("change", "refusal"),
+    [
+        ({"salary": Decimal("-1")}, "the salary cannot be negative"),
+        ({"experience_years": 200}, "experience must be between 0 and 80 years"),
+        ({"login": "x" * 65, "password": "a long enough password"}, "the login is longer than"),
+    ],
+)
+async def test_the_command_line_and_the_site_save_an_employee_by_the_same_rules(
+    database: Database, change: dict[str, object], refusal: str
+) -> None:
+    """One write path: what the site's form refuses, ``crm staff add`` refuses too."""
+    draft = EmployeeDraft(telegram_id=77, full_name="Zoe", role=Role.SPECIALIST, **change)  # type: ignore[arg-type]
+    async with database.writer() as session, session.begin():
+        with pytest.raises(InvalidInput, match=refusal):
+            await add_from_command_line(session, draft)
+    async with database.reader() as session:
+        assert await session.scalar(select(func.count()).select_from(Employee)) == 0

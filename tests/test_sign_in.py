@@ -16,13 +16,18 @@ from aiohttp import DummyCookieJar
 from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
 
-import crm.employees
 import crm.passwords
+import crm.staff
 from bot.sandbox.telegram import FakeTelegram
-from crm.employees import EmployeeForm, delete_employee, save_employee_form
 from crm.errors import InvalidInput
 from crm.settings import Settings
-from crm.staff import EmployeeDraft, save_employee
+from crm.staff import (
+    EmployeeDraft,
+    EmployeeForm,
+    add_from_command_line,
+    delete_employee,
+    save_employee,
+)
 from db.engine import Database
 from db.enums import Role
 from db.models import Employee
@@ -75,7 +80,7 @@ def password_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         checked.append(password)
         return await verify(password_hash, password)
 
-    monkeypatch.setattr(crm.employees, "verify_password_async", counted)
+    monkeypatch.setattr(crm.staff, "verify_password_async", counted)
     return checked
 
 
@@ -281,7 +286,7 @@ async def test_a_login_too_long_to_sign_in_with_is_never_given(
         assert anna is not None
         form = EmployeeForm(full_name="Tom Baker", role=Role.SPECIALIST, web_login="t" * 65)
         with pytest.raises(InvalidInput) as refused:
-            await save_employee_form(session, actor=anna, form=form, employee_id=people.tom.id)
+            await save_employee(session, actor=anna, form=form, employee_id=people.tom.id)
         assert refused.value.field == "web_login"
         draft = EmployeeDraft(
             telegram_id=9001,
@@ -291,7 +296,7 @@ async def test_a_login_too_long_to_sign_in_with_is_never_given(
             password=PASSWORD,
         )
         with pytest.raises(InvalidInput, match="longer than"):
-            await save_employee(session, draft)
+            await add_from_command_line(session, draft)
 
 
 async def test_the_throttle_store_stays_bounded_and_forgets_old_attempts() -> None:
@@ -407,7 +412,7 @@ async def change_tom(database: Database, people: People, **changes: Any) -> None
         )
         anna = await session.get(Employee, people.anna.id)
         assert anna is not None
-        await save_employee_form(
+        await save_employee(
             session,
             actor=anna,
             form=form,
@@ -444,7 +449,7 @@ async def test_a_saved_cookie_ends_when_the_command_line_sets_a_new_password(
     await sign_in(client, "tom")
     saved = saved_cookie(client)
     async with database.writer() as session, session.begin():
-        await save_employee(
+        await add_from_command_line(
             session,
             EmployeeDraft(
                 telegram_id=people.tom.telegram_id or 0,

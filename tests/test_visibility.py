@@ -20,11 +20,11 @@ from sqlalchemy import select
 from bot.sandbox.telegram import FakeTelegram
 from crm.client_cards import list_clients
 from crm.departments import list_departments
-from crm.employees import list_employees
 from crm.errors import NotFound, PermissionDenied
 from crm.listing import TicketFilter, list_tickets
 from crm.permissions import Actor
 from crm.settings import Settings
+from crm.staff import list_employees
 from crm.tickets import my_tickets, queue, ticket_for
 from crm.visibility import (
     can_see,

@@ -9,8 +9,7 @@ import aiohttp_jinja2
 from aiohttp import web
 from aiohttp_session import get_session, new_session
 
-from crm.employees import authenticate
-from crm.staff import MAX_LOGIN_LENGTH, sign_out_everywhere
+from crm.staff import MAX_LOGIN_LENGTH, authenticate, sign_out_everywhere
 from web.forms import Reader
 from web.keys import THROTTLE, db_session
 from web.middlewares import CSRF_FIELD, EMPLOYEE_FIELD, GENERATION_FIELD, csrf_token

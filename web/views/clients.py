@@ -8,9 +8,9 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from crm.client_cards import ClientForm, delete_client, get_client, list_clients, save_client
-from crm.employees import choosable_staff
 from crm.listing import TicketFilter, list_tickets
 from crm.permissions import require_manager
+from crm.staff import choosable_staff
 from crm.visibility import may_manage
 from db.enums import ClientStage
 from db.models import Employee

@@ -8,14 +8,14 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from crm.departments import list_departments
-from crm.employees import (
+from crm.permissions import require_manager
+from crm.staff import (
     EmployeeForm,
     delete_employee,
     get_employee,
     list_employees,
-    save_employee_form,
+    save_employee,
 )
-from crm.permissions import require_manager
 from db.enums import Role
 from db.models import Department
 from web.forms import Field, Reader
@@ -114,7 +114,7 @@ async def employee_form(request: web.Request) -> web.StreamResponse:
             active=reader.flag("active"),
         )
         reader.done()
-        await save_employee_form(
+        await save_employee(
             session,
             actor=actor,
             form=form,

@@ -11,14 +11,13 @@ import aiohttp_jinja2
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.employees import choosable_staff
 from crm.errors import DomainError, InvalidInput
 from crm.i18n import N_
 from crm.ids import looks_like_id, parse_id
 from crm.listing import UNASSIGNED, TicketFilter, export_tickets, list_tickets
 from crm.notify import Notifier
 from crm.permissions import require_manager
-from crm.staff import StaffRef
+from crm.staff import StaffRef, choosable_staff
 from crm.ticket_admin import delete_ticket, edit_ticket, open_ticket_for
 from crm.ticket_rules import STATUS_NAMES, next_actions, parse_status
 from crm.tickets import (
