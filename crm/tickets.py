@@ -193,6 +193,7 @@ async def open_ticket(
         status=TicketStatus.NEW,
         title=title_of(text, attachment),
         description=text,
+        created_at=now,
         events=[],
         attachments=[],
     )

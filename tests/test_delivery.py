@@ -275,3 +275,18 @@ async def test_a_message_due_tomorrow_does_not_hold_back_the_chats_messages_due_
     assert now.status is OutboxStatus.SENT
     assert later.status is OutboxStatus.PENDING and later.attempts == 0
     assert [m.text for m in fake.bot_messages(MARIA)] == ["now"]
+
+
+async def test_a_message_due_tomorrow_goes_when_the_senders_clock_reaches_it(
+    database: Database, bot: Bot, fake_telegram: tuple[FakeTelegram, str], people: People
+) -> None:
+    fake, _ = fake_telegram
+    await queue_row(database, MARIA, "your session is tomorrow", due_in=24 * 3600)
+    assert await OutboxSender(database, bot, QUICK).deliver_due() == 0
+    tomorrow = utcnow() + timedelta(days=1, seconds=1)
+    sender = OutboxSender(database, bot, QUICK, clock=lambda: tomorrow)
+    assert await sender.deliver_due() == 1
+    [sent] = await outbox(database)
+    assert sent.status is OutboxStatus.SENT
+    assert sent.sent_at == tomorrow
+    assert [m.text for m in fake.bot_messages(MARIA)] == ["your session is tomorrow"]
