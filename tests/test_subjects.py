@@ -10,10 +10,13 @@ from aiogram.types import Chat, Message, User
 from crm.errors import InvalidInput
 from crm.i18n import translator
 from crm.notify import Notifier
-from crm.subjects import Subject, remember_message
-from crm.ticket_notices import ticket_button_data
+from crm.subjects import Subject, remember_message, subject_of_message
+from crm.ticket_admin import delete_ticket
+from crm.ticket_notices import ticket_button_data, ticket_subject
+from crm.tickets import open_ticket
 from db.engine import Database
-from db.enums import SubjectKind, TicketStatus
+from db.enums import Role, SubjectKind, TicketStatus
+from db.models import Client, Employee
 from handlers.i18n import CatalogI18n
 from handlers.keyboards import TicketAction
 from handlers.replies import ReplyContext, file_reply
@@ -65,6 +68,30 @@ async def test_a_reply_is_handed_to_the_area_that_owns_its_subjects_kind(
         assert not await file_reply(_reply_to(77), filers, context)  # about nothing we know
         assert not await file_reply(_reply_to(55), {}, context)  # no area files that kind
     assert filed == [("Still broken", 12)]
+
+
+async def test_a_deleted_ticket_takes_its_reply_links_with_it(database: Database) -> None:
+    async with database.writer() as session, session.begin():
+        anna = Employee(telegram_id=8101, full_name="Anna Petrova", role=Role.ADMIN)
+        maria = Client(full_name="Maria Lopez", telegram_id=CHAT)
+        session.add_all([anna, maria])
+        ticket = await open_ticket(session, client=maria, description="Printer", now=SENT_AT)
+        kept = await open_ticket(session, client=maria, description="Kettle", now=SENT_AT)
+        for message_id, about in ((55, ticket), (56, kept)):
+            await remember_message(
+                session,
+                chat_id=CHAT,
+                message_id=message_id,
+                subject=ticket_subject(about.id),
+                now=SENT_AT,
+            )
+    async with database.writer() as session, session.begin():
+        await delete_ticket(session, actor=anna, ticket_id=ticket.id)
+    async with database.reader() as session:
+        assert await subject_of_message(session, chat_id=CHAT, message_id=55) is None
+        assert await subject_of_message(session, chat_id=CHAT, message_id=56) == ticket_subject(
+            kept.id
+        )
 
 
 @pytest.mark.parametrize("action", ["view", "take", "files", *TicketStatus])
