@@ -35,6 +35,7 @@ from bot.sandbox.server import create_app
 from bot.sandbox.telegram import FakeTelegram
 from crm.notify import Notifier
 from crm.settings import Settings
+from db.base import utcnow
 from db.engine import Database
 from db.enums import Role, TicketStatus
 from db.models import Client, Employee, Ticket
@@ -180,7 +181,9 @@ async def main(args: argparse.Namespace) -> None:
     extra = 0
     async with database.writer() as session, session.begin():
         for telegram_id in range(FIRST, FIRST + args.employees, 20):
-            await notifier.enqueue(session, telegram_id, "A second message for this chat")
+            await notifier.enqueue(
+                session, telegram_id, "A second message for this chat", now=utcnow()
+            )
             extra += 1
     total = queued + extra
     gc.collect()

@@ -29,9 +29,10 @@ from aiogram.methods.base import Response, TelegramType
 from aiogram.types import Message
 
 from crm.notify import queue_raw
-from crm.tickets import remember_ticket_message
+from crm.subjects import Subject, remember_message
+from db.base import utcnow
 from db.engine import Database
-from handlers.replies import ticket_answered
+from handlers.replies import answered_about
 from notifications.sender import OUTBOX_METHODS
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ class Answer:
     """A call a handler made, kept until its update commits."""
 
     method: TelegramMethod[Any]
-    ticket_id: int | None
+    subject: Subject | None
 
 
 _kept: ContextVar[list[Answer] | None] = ContextVar("answers_kept", default=None)
@@ -76,9 +77,9 @@ class AnswersAfterCommit(BaseRequestMiddleware):
         kept = _kept.get()
         if kept is None or not _kept_back(method):
             return await make_request(bot, method)
-        kept.append(Answer(method, ticket_answered()))
+        kept.append(Answer(method, answered_about()))
         # The handler gets None for the sent message: what it needed from it (the message id,
-        # to link a ticket) is said with ``handlers.replies.about_ticket`` instead.
+        # to link a ticket) is said with ``handlers.replies.about`` instead.
         return None  # type: ignore[return-value]
 
 
@@ -95,7 +96,7 @@ async def deliver(
     wake_sender: Callable[[], None] | None = None,
 ) -> None:
     """Send a committed update's answers in order; what cannot go now goes to the outbox."""
-    links: list[tuple[int, int, int]] = []
+    links: list[tuple[int, int, Subject]] = []
     for number, answer in enumerate(answers):
         try:
             result = await bot(answer.method)
@@ -114,17 +115,18 @@ async def deliver(
             if wake_sender is not None:
                 wake_sender()
             break
-        if answer.ticket_id is not None and isinstance(result, Message):
-            links.append((result.chat.id, result.message_id, answer.ticket_id))
+        if answer.subject is not None and isinstance(result, Message):
+            links.append((result.chat.id, result.message_id, answer.subject))
     if links:
         try:
             async with database.writer() as session, session.begin():
-                for chat_id, message_id, ticket_id in links:
-                    await remember_ticket_message(
-                        session, chat_id=chat_id, message_id=message_id, ticket_id=ticket_id
+                now = utcnow()
+                for chat_id, message_id, subject in links:
+                    await remember_message(
+                        session, chat_id=chat_id, message_id=message_id, subject=subject, now=now
                     )
         except Exception:
-            log.exception("could not link sent answers to their tickets")
+            log.exception("could not link sent answers to their subjects")
 
 
 async def _to_outbox(database: Database, answers: list[Answer]) -> None:
@@ -137,7 +139,7 @@ async def _to_outbox(database: Database, answers: list[Answer]) -> None:
         if name in OUTBOX_METHODS and isinstance(chat_id, int):
             payload = _payload(answer.method)
             payload.pop("chat_id", None)
-            rows.append((chat_id, name, payload, answer.ticket_id))
+            rows.append((chat_id, name, payload, answer.subject))
     dropped = len(answers) - len(rows)
     if dropped:
         log.info("%s answers that are worthless late were dropped", dropped)
@@ -145,6 +147,6 @@ async def _to_outbox(database: Database, answers: list[Answer]) -> None:
         return
     try:
         async with database.writer() as session, session.begin():
-            await queue_raw(session, rows)
+            await queue_raw(session, rows, now=utcnow())
     except Exception:
         log.exception("could not hand %s answers to the outbox; they are lost", len(rows))

@@ -21,6 +21,7 @@ from crm.errors import DomainError
 from crm.notify import Notifier
 from crm.settings import ConfigurationError, Settings
 from crm.staff import EmployeeDraft, add_from_command_line
+from db.base import utcnow
 from db.engine import Database, DatabaseURLError, parse_database_url
 from db.enums import Role
 from db.migrate import upgrade
@@ -118,7 +119,7 @@ async def _staff_add(settings: Settings, args: argparse.Namespace) -> str:
 async def _seed(settings: Settings) -> str:
     async def work(database: Database) -> str:
         async with database.writer() as session, session.begin():
-            made = await seed_demo(session)
+            made = await seed_demo(session, now=utcnow())
         return "demo business added: " + ", ".join(f"{n} {kind}" for kind, n in made.items())
 
     return await _in_transaction(settings, work)

@@ -21,7 +21,7 @@ from bot.storage import create_storage
 from crm.notify import Notifier
 from crm.settings import Settings
 from db.engine import Database
-from handlers import create_routers
+from handlers import create_routers, reply_filers
 from handlers.i18n import CatalogI18n
 from handlers.menu import MenuButtons
 
@@ -64,6 +64,7 @@ def create_dispatcher(
     dispatcher["database"] = database
     dispatcher["i18n"] = i18n
     dispatcher["notifier"] = notifier or Notifier(settings.default_language)
+    dispatcher["reply_filers"] = reply_filers()
     # Order matters: the transaction first, then the dialog state (read inside it, on the
     # connection that holds the update), then who is writing, then their language.
     dispatcher.update.outer_middleware(DatabaseMiddleware(database, after_commit))

@@ -18,6 +18,7 @@ from crm.clients import mark_reachable
 from crm.i18n import pick_language
 from crm.people import identify
 from crm.permissions import Stranger
+from db.base import utcnow
 from db.engine import Database
 from db.models import Client
 from db.outbox import was_written
@@ -53,6 +54,8 @@ class DatabaseMiddleware(BaseMiddleware):
                 token = update_session.set(session)
                 try:
                     data["session"] = session
+                    # The update's moment: services take it rather than read the clock.
+                    data["now"] = utcnow()
                     result = await handler(event, data)
                 finally:
                     update_session.reset(token)

@@ -28,6 +28,7 @@ from crm.notify import Notifier
 from crm.permissions import Audience
 from crm.settings import SANDBOX_TOKEN, Settings, ensure_secret_key
 from crm.staff import active_staff_with_telegram
+from db.base import utcnow
 from db.engine import Database
 from db.migrate import upgrade
 from handlers.commands import publish_chat_commands, publish_default_commands
@@ -142,7 +143,7 @@ async def serve(
         sandbox = FakeTelegram(SANDBOX_TOKEN)
         async with database.writer() as session, session.begin():
             if await is_empty(session):
-                made = await seed_demo(session)
+                made = await seed_demo(session, now=utcnow())
                 log.info("empty database: demo business added (%s)", made)
 
     sock = _bind(settings.web_host, settings.web_port)

@@ -14,7 +14,6 @@ from sqlalchemy.orm import selectinload
 from crm.permissions import Actor, require_staff
 from crm.ticket_rules import OPEN_STATUSES
 from crm.visibility import visible_clients, visible_tickets
-from db.base import utcnow
 from db.enums import TicketStatus
 from db.models import Client, Employee, Ticket
 
@@ -34,7 +33,10 @@ class Dashboard:
     unreachable: list[Client]
 
 
-async def dashboard(session: AsyncSession, *, actor: Actor, zone: ZoneInfo) -> Dashboard:
+async def dashboard(
+    session: AsyncSession, *, actor: Actor, zone: ZoneInfo, now: datetime
+) -> Dashboard:
+    """The viewer's numbers as they stand at ``now``: its day, and what is open too long by then."""
     viewer = require_staff(actor)
     base = select(Ticket).where(visible_tickets(viewer)).subquery()
     counts = await session.execute(
@@ -54,7 +56,7 @@ async def dashboard(session: AsyncSession, *, actor: Actor, zone: ZoneInfo) -> D
         .group_by(Employee.full_name)
         .order_by(func.count().desc())
     )
-    today = datetime.now(zone).date()
+    today = now.astimezone(zone).date()
     since = datetime.combine(today - timedelta(days=CHART_DAYS - 1), datetime.min.time(), zone)
     created = await session.scalars(select(base.c.created_at).where(base.c.created_at >= since))
     days = Counter(moment.astimezone(zone).date() for moment in created)
@@ -70,7 +72,7 @@ async def dashboard(session: AsyncSession, *, actor: Actor, zone: ZoneInfo) -> D
     )
     overdue = await session.scalars(
         listing.options(selectinload(Ticket.assignee))
-        .where(Ticket.status.in_(OPEN_STATUSES), Ticket.created_at < utcnow() - OVERDUE_AFTER)
+        .where(Ticket.status.in_(OPEN_STATUSES), Ticket.created_at < now - OVERDUE_AFTER)
         .order_by(Ticket.created_at)
         .limit(SHORT_LIST)
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm.errors import Conflict
 from crm.i18n import N_
 from crm.passwords import hash_password
-from db.base import utcnow
 from db.enums import ClientStage, Role, TicketEventKind, TicketStatus
 from db.models import Client, Department, Employee, Ticket, TicketEvent
 
@@ -57,8 +56,9 @@ async def is_empty(session: AsyncSession) -> bool:
     return True
 
 
-async def seed_demo(session: AsyncSession) -> dict[str, int]:
-    """Fill an empty database with the demo business; returns how many of each were made."""
+async def seed_demo(session: AsyncSession, *, now: datetime) -> dict[str, int]:
+    """Fill an empty database with the demo business as it stands at ``now``; returns how many
+    of each were made."""
     if not await is_empty(session):
         raise Conflict(
             N_("the database is not empty; the demo business goes only into an empty one")
@@ -73,7 +73,7 @@ async def seed_demo(session: AsyncSession) -> dict[str, int]:
     helper = next(employee for employee in staff if employee.role is Role.HELPER)
     clients = _demo_clients(helper)
     session.add_all(clients)
-    tickets = _demo_tickets(clients, staff, departments)
+    tickets = _demo_tickets(clients, staff, departments, now)
     session.add_all(tickets)
     await session.flush()
     return {
@@ -140,11 +140,10 @@ _TICKETS = [
 
 
 def _demo_tickets(
-    clients: list[Client], staff: list[Employee], departments: list[Department]
+    clients: list[Client], staff: list[Employee], departments: list[Department], now: datetime
 ) -> list[Ticket]:
     """A queue with work in every state, its history as if people had done it."""
     tickets = []
-    now = utcnow()
     manager = staff[1]
     for client, department, assignee, path, description, days_ago in _TICKETS:
         opened = now - timedelta(days=days_ago, hours=2)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.notify import DigestLine, Notifier
+from crm.notify import Notifier
 from crm.permissions import MANAGER_ROLES, Actor, is_manager, require_staff
+from crm.ticket_notices import DigestLine, digest_text
 from crm.ticket_rules import OPEN_STATUSES
 from crm.tickets import my_tickets, queue_size
 from db.models import Client, Employee, Ticket
@@ -40,8 +41,13 @@ async def _open_tickets_by_employee(session: AsyncSession) -> dict[int, list[Dig
     return by_employee
 
 
-async def enqueue_digests(session: AsyncSession, notifier: Notifier, day: date) -> int:
+async def enqueue_digests(
+    session: AsyncSession, notifier: Notifier, *, day: date, now: datetime
+) -> int:
     """Queue ``day``'s digest for every employee with something open; at most once a day each.
+
+    ``day`` is the business day (in CRM_TIMEZONE) the digest is for; ``now`` the moment it is
+    queued at.
 
     Returns how many were queued now (not those queued earlier the same day). Plain rows rather
     than ORM objects: the morning fan-out reaches every employee at once.
@@ -59,10 +65,10 @@ async def enqueue_digests(session: AsyncSession, notifier: Notifier, day: date) 
         queue_for_them = waiting if role in MANAGER_ROLES else None
         if not lines and not queue_for_them:
             continue  # an empty digest is noise
-        text = notifier.digest_text(language, lines, queue_for_them)
+        text = digest_text(notifier, language, lines, queue_for_them)
         assert chat_id is not None  # filtered above
         digests.append((chat_id, text, f"digest:{employee_id}:{day.isoformat()}"))
-    return await notifier.enqueue_once(session, digests)
+    return await notifier.enqueue_once(session, digests, now=now)
 
 
 async def digest_now(session: AsyncSession, notifier: Notifier, *, actor: Actor) -> str:
@@ -71,4 +77,4 @@ async def digest_now(session: AsyncSession, notifier: Notifier, *, actor: Actor)
     tickets = await my_tickets(session, actor=employee)
     waiting = await queue_size(session) if is_manager(employee) else None
     lines = [DigestLine.of(ticket) for ticket in tickets]
-    return notifier.digest_text(employee.language, lines, waiting)
+    return digest_text(notifier, employee.language, lines, waiting)

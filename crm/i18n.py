@@ -1,11 +1,13 @@
 """Translations: gettext catalogs (``locales/*/LC_MESSAGES/messages.po``) compiled in memory.
 
-Nothing here depends on the bot: the web site and notifications use the same catalogs.
+One translator for everyone: the bot (``handlers.i18n``), the notifications and the web site
+call :func:`translator` and use its ``gettext`` / ``ngettext``. Nothing here depends on the bot.
 """
 
 from __future__ import annotations
 
 import gettext
+from functools import cache
 from io import BytesIO
 from pathlib import Path
 
@@ -34,6 +36,23 @@ def load_catalogs(path: Path = LOCALES_DIR) -> dict[str, gettext.GNUTranslations
         compiled.seek(0)
         catalogs[language] = gettext.GNUTranslations(compiled)
     return catalogs
+
+
+# What a translator offers: ``gettext(message)`` and ``ngettext(singular, plural, n)``.
+Translator = gettext.NullTranslations
+# English is the source language: its messages are their own translation.
+_SOURCE = gettext.NullTranslations()
+
+
+@cache
+def shipped_catalogs() -> dict[str, gettext.GNUTranslations]:
+    """The shipped catalogs, compiled once per process (they do not change while it runs)."""
+    return load_catalogs()
+
+
+def translator(language: str | None) -> Translator:
+    """The translations into ``language``; English (the source) for any language not shipped."""
+    return shipped_catalogs().get(language or "", _SOURCE)
 
 
 def pick_language(preferred: str | None, default: str) -> str:

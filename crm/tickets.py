@@ -7,11 +7,13 @@ enqueues the notifications in the caller's transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from crm import ticket_notices
 from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
 from crm.ids import MAX_ID
@@ -27,7 +29,6 @@ from crm.ticket_rules import (
     require,
 )
 from crm.visibility import can_see, visible_tickets
-from db.base import utcnow
 from db.enums import AttachmentKind, Role, TicketEventKind, TicketStatus
 from db.models import (
     Client,
@@ -36,9 +37,7 @@ from db.models import (
     Ticket,
     TicketAttachment,
     TicketEvent,
-    TicketMessage,
 )
-from db.upsert import insert_if_absent
 
 TITLE_LENGTH = 80
 MAX_TEXT_LENGTH = 100_000
@@ -117,6 +116,7 @@ def record_event(
     kind: TicketEventKind,
     *,
     author: Actor | None,
+    now: datetime,
     from_value: str | None = None,
     to_value: str | None = None,
     text: str | None = None,
@@ -128,13 +128,15 @@ def record_event(
         from_value=from_value,
         to_value=to_value,
         text=text,
-        created_at=utcnow(),
+        created_at=now,
     )
     ticket.events.append(event)
     return event
 
 
-def _attach(ticket: Ticket, event: TicketEvent, draft: AttachmentDraft | None) -> None:
+def _attach(
+    ticket: Ticket, event: TicketEvent, draft: AttachmentDraft | None, now: datetime
+) -> None:
     if draft is None:
         return
     ticket.attachments.append(
@@ -146,17 +148,22 @@ def _attach(ticket: Ticket, event: TicketEvent, draft: AttachmentDraft | None) -
             file_name=draft.file_name,
             mime_type=draft.mime_type,
             file_size=draft.file_size,
-            created_at=utcnow(),
+            created_at=now,
         )
     )
 
 
-def _move(ticket: Ticket, to: TicketStatus, author: Actor) -> None:
+def _move(ticket: Ticket, to: TicketStatus, author: Actor, now: datetime) -> None:
     record_event(
-        ticket, TicketEventKind.STATUS, author=author, from_value=ticket.status, to_value=to
+        ticket,
+        TicketEventKind.STATUS,
+        author=author,
+        now=now,
+        from_value=ticket.status,
+        to_value=to,
     )
     ticket.status = to
-    ticket.closed_at = utcnow() if to in FINAL_STATUSES else None
+    ticket.closed_at = now if to in FINAL_STATUSES else None
 
 
 async def departments(session: AsyncSession) -> list[Department]:
@@ -169,6 +176,7 @@ async def open_ticket(
     *,
     client: Client,
     description: str | None,
+    now: datetime,
     department_id: int | None = None,
     attachment: AttachmentDraft | None = None,
 ) -> Ticket:
@@ -185,14 +193,20 @@ async def open_ticket(
         status=TicketStatus.NEW,
         title=title_of(text, attachment),
         description=text,
+        created_at=now,
         events=[],
         attachments=[],
     )
     session.add(ticket)
     event = record_event(
-        ticket, TicketEventKind.CREATED, author=client, to_value=TicketStatus.NEW, text=text
+        ticket,
+        TicketEventKind.CREATED,
+        author=client,
+        now=now,
+        to_value=TicketStatus.NEW,
+        text=text,
     )
-    _attach(ticket, event, attachment)
+    _attach(ticket, event, attachment, now)
     await session.flush()
     return ticket
 
@@ -204,6 +218,7 @@ async def add_client_message(
     client: Client,
     ticket_id: int,
     text: str | None,
+    now: datetime,
     attachment: AttachmentDraft | None = None,
 ) -> tuple[Ticket, bool]:
     """File what the client wrote on their ticket; an answer on a resolved ticket reopens it.
@@ -216,22 +231,29 @@ async def add_client_message(
         raise InvalidInput(
             N_("request #{ticket_id} is closed; send it as a new request"), ticket_id=ticket.id
         )
-    event = record_event(ticket, TicketEventKind.CLIENT_MESSAGE, author=client, text=message)
-    _attach(ticket, event, attachment)
+    event = record_event(
+        ticket, TicketEventKind.CLIENT_MESSAGE, author=client, now=now, text=message
+    )
+    _attach(ticket, event, attachment, now)
     reopened = ticket.status is TicketStatus.RESOLVED
     if reopened:
-        _move(ticket, TicketStatus.IN_PROGRESS, client)
+        _move(ticket, TicketStatus.IN_PROGRESS, client, now)
     await session.flush()
-    await notifier.client_wrote(
-        session, ticket, message or (attachment.kind.value if attachment else "")
+    await ticket_notices.client_wrote(
+        session, notifier, ticket, message or (attachment.kind.value if attachment else ""), now=now
     )
     if reopened:
-        await notifier.status_changed(session, ticket)
+        await ticket_notices.status_changed(session, notifier, ticket, now=now)
     return ticket, reopened
 
 
 async def _assign(
-    session: AsyncSession, notifier: Notifier, ticket: Ticket, assignee: Employee, actor: Employee
+    session: AsyncSession,
+    notifier: Notifier,
+    ticket: Ticket,
+    assignee: Employee,
+    actor: Employee,
+    now: datetime,
 ) -> Ticket:
     if not assignee.active:
         raise InvalidInput(
@@ -249,14 +271,15 @@ async def _assign(
         ticket,
         TicketEventKind.ASSIGNED,
         author=actor,
+        now=now,
         from_value=ticket.assignee.full_name if ticket.assignee else None,
         to_value=assignee.full_name,
     )
     ticket.assignee = assignee
     if ticket.status is TicketStatus.NEW:
-        _move(ticket, TicketStatus.ASSIGNED, actor)
+        _move(ticket, TicketStatus.ASSIGNED, actor, now)
     await session.flush()
-    await notifier.ticket_assigned(session, ticket)
+    await ticket_notices.ticket_assigned(session, notifier, ticket, now=now)
     return ticket
 
 
@@ -267,16 +290,19 @@ async def assign_ticket(
     actor: Actor,
     ticket_id: int,
     assignee: StaffRef,
+    now: datetime,
 ) -> Ticket:
     """Give the ticket to an employee (managers only); the employee and the client are told."""
     employee = require_staff(actor)
     ticket = await ticket_for(session, actor=employee, ticket_id=ticket_id)
     require(is_manager(employee))
-    return await _assign(session, notifier, ticket, await find_staff(session, assignee), employee)
+    return await _assign(
+        session, notifier, ticket, await find_staff(session, assignee), employee, now
+    )
 
 
 async def take_ticket(
-    session: AsyncSession, notifier: Notifier, *, actor: Actor, ticket_id: int
+    session: AsyncSession, notifier: Notifier, *, actor: Actor, ticket_id: int, now: datetime
 ) -> Ticket:
     """Assign an unassigned ticket to oneself."""
     employee = require_staff(actor)
@@ -288,7 +314,7 @@ async def take_ticket(
             name=ticket.assignee.full_name if ticket.assignee else "",
         )
     require(can_take(employee, ticket))
-    return await _assign(session, notifier, ticket, employee, employee)
+    return await _assign(session, notifier, ticket, employee, employee, now)
 
 
 async def change_status(
@@ -298,20 +324,27 @@ async def change_status(
     actor: Actor,
     ticket_id: int,
     status: TicketStatus,
+    now: datetime,
 ) -> Ticket:
     """Move the ticket (managers and its assignee); the client is told."""
     employee = require_staff(actor)
     ticket = await ticket_for(session, actor=employee, ticket_id=ticket_id)
     check_move(ticket, status)  # first: "take it first" helps more than "you may not"
     require(can_work_on(employee, ticket))
-    _move(ticket, status, employee)
+    _move(ticket, status, employee, now)
     await session.flush()
-    await notifier.status_changed(session, ticket)
+    await ticket_notices.status_changed(session, notifier, ticket, now=now)
     return ticket
 
 
 async def reply_to_client(
-    session: AsyncSession, notifier: Notifier, *, actor: Actor, ticket_id: int, text: str
+    session: AsyncSession,
+    notifier: Notifier,
+    *,
+    actor: Actor,
+    ticket_id: int,
+    text: str,
+    now: datetime,
 ) -> Ticket:
     """Answer the client (managers and the assignee); kept in the ticket's history."""
     employee = require_staff(actor)
@@ -320,18 +353,20 @@ async def reply_to_client(
     require(can_work_on(employee, ticket))
     if ticket.status in FINAL_STATUSES:
         raise InvalidInput(N_("ticket #{ticket_id} is no longer open"), ticket_id=ticket.id)
-    record_event(ticket, TicketEventKind.REPLY, author=employee, text=message)
+    record_event(ticket, TicketEventKind.REPLY, author=employee, now=now, text=message)
     await session.flush()
-    await notifier.staff_replied(session, ticket, employee, message)
+    await ticket_notices.staff_replied(session, notifier, ticket, employee, message, now=now)
     return ticket
 
 
-async def add_note(session: AsyncSession, *, actor: Actor, ticket_id: int, text: str) -> Ticket:
+async def add_note(
+    session: AsyncSession, *, actor: Actor, ticket_id: int, text: str, now: datetime
+) -> Ticket:
     """An internal note, for staff who may see the ticket; never shown to the client."""
     employee = require_staff(actor)
     message = clean_text(text, required=True)
     ticket = await ticket_for(session, actor=employee, ticket_id=ticket_id)
-    record_event(ticket, TicketEventKind.NOTE, author=employee, text=message)
+    record_event(ticket, TicketEventKind.NOTE, author=employee, now=now, text=message)
     await session.flush()
     return ticket
 
@@ -387,26 +422,3 @@ async def queue_size(session: AsyncSession) -> int:
         )
         or 0
     )
-
-
-async def remember_ticket_message(
-    session: AsyncSession, *, chat_id: int, message_id: int, ticket_id: int
-) -> None:
-    """Note that a chat message is about a ticket, so a reply to it is filed there."""
-    await insert_if_absent(
-        session,
-        TicketMessage,
-        {
-            "chat_id": chat_id,
-            "message_id": message_id,
-            "ticket_id": ticket_id,
-            "created_at": utcnow(),
-        },
-        conflict_on=["chat_id", "message_id"],
-    )
-
-
-async def ticket_of_message(session: AsyncSession, *, chat_id: int, message_id: int) -> int | None:
-    """The ticket a chat message is about, if any."""
-    link = await session.get(TicketMessage, (chat_id, message_id))
-    return None if link is None else link.ticket_id

@@ -31,6 +31,12 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"
 
 
+class SubjectKind(StrEnum):
+    """What a message can be about, so that a reply to it reaches that record's area."""
+
+    TICKET = "ticket"
+
+
 class TicketStatus(StrEnum):
     """Where a ticket stands; see crm/ticket_rules.py for the moves between them."""
 

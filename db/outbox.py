@@ -10,7 +10,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from db.enums import OutboxStatus
+from db.enums import OutboxStatus, SubjectKind
 from db.models import OutboxMessage
 
 _WRITTEN = "outbox_written"
@@ -34,7 +34,8 @@ class Claimed:
     chat_id: int
     method: str
     payload: dict[str, Any]
-    ticket_id: int | None
+    subject_kind: SubjectKind | None
+    subject_id: int | None
     attempts: int
     created_at: datetime
 
@@ -89,7 +90,8 @@ async def claim_due(
             row.chat_id,
             row.method,
             dict(row.payload),
-            row.ticket_id,
+            row.subject_kind,
+            row.subject_id,
             row.attempts,
             row.created_at,
         )

@@ -2,6 +2,7 @@
 
 from aiogram import Router
 
+from db.enums import SubjectKind
 from handlers import (
     cancel,
     client_tickets,
@@ -13,6 +14,7 @@ from handlers import (
     start,
 )
 from handlers.filters import InPrivateChat
+from handlers.replies import ReplyFilers
 
 
 def create_routers() -> list[Router]:
@@ -30,3 +32,8 @@ def create_routers() -> list[Router]:
     for router in routers:
         router.message.filter(InPrivateChat())
     return routers
+
+
+def reply_filers() -> ReplyFilers:
+    """Who files a Telegram reply to a message about each kind of subject."""
+    return {SubjectKind.TICKET: client_tickets.file_reply_on_ticket}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from aiogram import F, Router
@@ -14,19 +15,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.errors import DomainError
 from crm.notify import Notifier
+from crm.ticket_notices import ticket_subject
 from crm.tickets import (
     AttachmentDraft,
     add_client_message,
     client_tickets,
     departments,
     open_ticket,
-    ticket_of_message,
 )
 from db.enums import AttachmentKind
 from db.models import Client, Ticket
 from handlers import keyboards, ticket_texts
 from handlers.filters import IsClient, Matches
-from handlers.replies import about_ticket
+from handlers.replies import ReplyContext, ReplyFilers, about, file_reply
 
 CONTENT = Matches(F.text | F.photo | F.document)
 PENDING_KEY = "pending"
@@ -81,7 +82,7 @@ def _draft(data: dict[str, Any] | None) -> AttachmentDraft | None:
 
 
 async def _confirm_opened(message: Message, session: AsyncSession, ticket: Ticket) -> None:
-    with about_ticket(ticket.id):
+    with about(ticket_subject(ticket.id)):
         await message.answer(ticket_texts.ticket_opened(ticket))
 
 
@@ -91,6 +92,7 @@ async def _open_or_ask_department(
     state: FSMContext,
     client: Client,
     pending: dict[str, Any],
+    now: datetime,
 ) -> None:
     choices = await departments(session)
     if choices:
@@ -109,6 +111,7 @@ async def _open_or_ask_department(
         client=client,
         description=pending["text"],
         attachment=_draft(pending["attachment"]),
+        now=now,
     )
     await state.set_state(None)
     await _confirm_opened(message, session, ticket)
@@ -120,6 +123,7 @@ async def new_ticket(
     actor: Client,
     session: AsyncSession,
     state: FSMContext,
+    now: datetime,
 ) -> None:
     """``/new [text]``: open a request, asking for a description when none is given."""
     text = (command.args or "").strip()
@@ -128,14 +132,14 @@ async def new_ticket(
         await message.answer(ticket_texts.ask_description())
         return
     await _open_or_ask_department(
-        message, session, state, actor, {"text": text, "attachment": None}
+        message, session, state, actor, {"text": text, "attachment": None}, now
     )
 
 
 async def description_given(
-    message: Message, actor: Client, session: AsyncSession, state: FSMContext
+    message: Message, actor: Client, session: AsyncSession, state: FSMContext, now: datetime
 ) -> None:
-    await _open_or_ask_department(message, session, state, actor, _pending(message))
+    await _open_or_ask_department(message, session, state, actor, _pending(message), now)
 
 
 async def description_missing(message: Message) -> None:
@@ -148,6 +152,7 @@ async def department_chosen(
     actor: Client,
     session: AsyncSession,
     state: FSMContext,
+    now: datetime,
 ) -> None:
     pending = await state.get_value(PENDING_KEY)
     await query.answer()
@@ -162,6 +167,7 @@ async def department_chosen(
         description=pending["text"],
         department_id=callback_data.department_id or None,
         attachment=_draft(pending["attachment"]),
+        now=now,
     )
     await state.clear()
     await query.message.edit_reply_markup(reply_markup=None)
@@ -189,6 +195,7 @@ async def _file_on(
     client: Client,
     ticket_id: int,
     pending: dict[str, Any],
+    now: datetime,
 ) -> None:
     ticket, reopened = await add_client_message(
         session,
@@ -197,9 +204,30 @@ async def _file_on(
         ticket_id=ticket_id,
         text=pending["text"],
         attachment=_draft(pending["attachment"]),
+        now=now,
     )
-    with about_ticket(ticket.id):
+    with about(ticket_subject(ticket.id)):
         await message.answer(ticket_texts.filed(ticket, reopened=reopened))
+
+
+async def file_reply_on_ticket(message: Message, ticket_id: int, context: ReplyContext) -> bool:
+    """A client's Telegram reply to a message about their ticket: filed on it, unless it is
+    closed or not theirs (then they are asked like for any other message)."""
+    if not isinstance(context.actor, Client):
+        return False
+    try:
+        await _file_on(
+            message,
+            context.session,
+            context.notifier,
+            context.actor,
+            ticket_id,
+            _pending(message),
+            context.now,
+        )
+    except DomainError:
+        return False
+    return True
 
 
 async def loose_message(
@@ -208,21 +236,14 @@ async def loose_message(
     session: AsyncSession,
     state: FSMContext,
     notifier: Notifier,
+    now: datetime,
+    reply_filers: ReplyFilers,
 ) -> None:
-    """A message outside any dialog: a reply goes to its ticket; otherwise ask where it goes."""
+    """A message outside any dialog: a reply goes to its subject; otherwise ask where it goes."""
+    context = ReplyContext(actor=actor, session=session, notifier=notifier, now=now)
+    if await file_reply(message, reply_filers, context):
+        return
     pending = _pending(message)
-    replied_to = message.reply_to_message
-    if replied_to is not None:
-        ticket_id = await ticket_of_message(
-            session, chat_id=message.chat.id, message_id=replied_to.message_id
-        )
-        if ticket_id is not None:
-            try:
-                await _file_on(message, session, notifier, actor, ticket_id, pending)
-            except DomainError:
-                pass  # closed since: ask like any other message
-            else:
-                return
     open_tickets = await client_tickets(session, actor, open_only=True)
     choices = [(0, ticket_texts.new_request_button())]
     choices += [(ticket.id, ticket_texts.label(ticket)) for ticket in open_tickets[:8]]
@@ -242,6 +263,7 @@ async def loose_message_filed(
     session: AsyncSession,
     state: FSMContext,
     notifier: Notifier,
+    now: datetime,
 ) -> None:
     """The client said where their message goes."""
     pending = await state.get_value(PENDING_KEY)
@@ -258,9 +280,9 @@ async def loose_message_filed(
         return
     if callback_data.target == 0:
         await state.clear()
-        await _open_or_ask_department(query.message, session, state, actor, pending)
+        await _open_or_ask_department(query.message, session, state, actor, pending, now)
         return
-    await _file_on(query.message, session, notifier, actor, callback_data.target, pending)
+    await _file_on(query.message, session, notifier, actor, callback_data.target, pending, now)
     await state.clear()
 
 

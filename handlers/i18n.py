@@ -8,20 +8,20 @@ from contextlib import contextmanager
 
 from aiogram.utils.i18n import I18n
 
-from crm.i18n import LOCALES_DIR, load_catalogs
+from crm.i18n import LOCALES_DIR, shipped_catalogs
 
 # Where a stranger's chosen language is kept (dialog data) until they have a client card.
 STRANGER_LANGUAGE_KEY = "language"
 
 
 class CatalogI18n(I18n):
-    """I18n that reads ``.po`` catalogs directly, so no compiled ``.mo`` files are shipped."""
+    """aiogram's I18n over the one set of catalogs ``crm.i18n.translator`` also serves."""
 
     def __init__(self, default_locale: str) -> None:
         super().__init__(path=LOCALES_DIR, default_locale=default_locale)
 
     def find_locales(self) -> dict[str, gettext.GNUTranslations]:
-        return load_catalogs(self.path)
+        return dict(shipped_catalogs())
 
     @contextmanager
     def context(self) -> Iterator[I18n]:

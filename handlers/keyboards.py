@@ -12,8 +12,8 @@ from aiogram.types import (
 )
 from aiogram.utils.i18n import gettext as _
 
-from crm.notify import TICKET_CALLBACK_PREFIX
 from crm.permissions import Audience
+from crm.ticket_notices import TICKET_CALLBACK_PREFIX, ticket_button_data
 from handlers import texts
 from handlers.commands import menu_buttons
 
@@ -23,7 +23,11 @@ class LanguageChoice(CallbackData, prefix="lang"):
 
 
 class TicketAction(CallbackData, prefix=TICKET_CALLBACK_PREFIX):
-    """A button on a ticket: "view", "take", "files", or a status to move to."""
+    """A button on a ticket: "view", "take", "files", or a status to move to.
+
+    Its data is built by ``crm.ticket_notices.ticket_button_data``, for the bot's keyboards and
+    the notifications alike; this class reads it.
+    """
 
     action: str
     ticket_id: int
@@ -75,9 +79,7 @@ def languages() -> InlineKeyboardMarkup:
 
 
 def ticket_button(text: str, action: str, ticket_id: int) -> InlineKeyboardButton:
-    return InlineKeyboardButton(
-        text=text, callback_data=TicketAction(action=action, ticket_id=ticket_id).pack()
-    )
+    return InlineKeyboardButton(text=text, callback_data=ticket_button_data(action, ticket_id))
 
 
 def ticket_list(tickets: list[tuple[int, str]]) -> InlineKeyboardMarkup:

@@ -3,6 +3,8 @@ and the buttons under a ticket card. Clients and strangers get a polite refusal.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -15,6 +17,7 @@ from crm.ids import looks_like_id, parse_id
 from crm.notify import Notifier
 from crm.permissions import Actor, require_staff
 from crm.staff import StaffRef
+from crm.ticket_notices import ticket_subject
 from crm.ticket_rules import parse_status
 from crm.tickets import (
     add_note,
@@ -29,7 +32,7 @@ from crm.tickets import (
 from db.models import Ticket
 from handlers import keyboards, ticket_texts
 from handlers.filters import IsStaff
-from handlers.replies import about_ticket
+from handlers.replies import about
 from handlers.ticket_cards import card_markup, send_card, send_files, send_long
 
 
@@ -85,11 +88,12 @@ async def assign(
     actor: Actor,
     session: AsyncSession,
     notifier: Notifier,
+    now: datetime,
 ) -> None:
     require_staff(actor)
     ticket_id, who = _parse(command, "assign", rest=True)
     ticket = await assign_ticket(
-        session, notifier, actor=actor, ticket_id=ticket_id, assignee=_staff(who)
+        session, notifier, actor=actor, ticket_id=ticket_id, assignee=_staff(who), now=now
     )
     await message.answer(ticket_texts.assigned(ticket))
 
@@ -100,10 +104,11 @@ async def take(
     actor: Actor,
     session: AsyncSession,
     notifier: Notifier,
+    now: datetime,
 ) -> None:
     require_staff(actor)
     ticket_id, _ = _parse(command, "take", rest=False)
-    ticket = await take_ticket(session, notifier, actor=actor, ticket_id=ticket_id)
+    ticket = await take_ticket(session, notifier, actor=actor, ticket_id=ticket_id, now=now)
     await message.answer(ticket_texts.taken(ticket))
 
 
@@ -113,11 +118,12 @@ async def move(
     actor: Actor,
     session: AsyncSession,
     notifier: Notifier,
+    now: datetime,
 ) -> None:
     require_staff(actor)
     ticket_id, word = _parse(command, "status", rest=True)
     ticket = await change_status(
-        session, notifier, actor=actor, ticket_id=ticket_id, status=parse_status(word)
+        session, notifier, actor=actor, ticket_id=ticket_id, status=parse_status(word), now=now
     )
     await message.answer(ticket_texts.moved(ticket))
 
@@ -128,19 +134,22 @@ async def reply(
     actor: Actor,
     session: AsyncSession,
     notifier: Notifier,
+    now: datetime,
 ) -> None:
     require_staff(actor)
     ticket_id, text = _parse(command, "reply", rest=True)
-    ticket = await reply_to_client(session, notifier, actor=actor, ticket_id=ticket_id, text=text)
+    ticket = await reply_to_client(
+        session, notifier, actor=actor, ticket_id=ticket_id, text=text, now=now
+    )
     await message.answer(ticket_texts.replied(ticket))
 
 
 async def note(
-    message: Message, command: CommandObject, actor: Actor, session: AsyncSession
+    message: Message, command: CommandObject, actor: Actor, session: AsyncSession, now: datetime
 ) -> None:
     require_staff(actor)
     ticket_id, text = _parse(command, "note", rest=True)
-    ticket = await add_note(session, actor=actor, ticket_id=ticket_id, text=text)
+    ticket = await add_note(session, actor=actor, ticket_id=ticket_id, text=text, now=now)
     await message.answer(ticket_texts.noted(ticket))
 
 
@@ -157,6 +166,7 @@ async def on_ticket_button(
     session: AsyncSession,
     notifier: Notifier,
     bot: Bot,
+    now: datetime,
 ) -> None:
     """A button under a card or a notification; the service checks the right to press it."""
     action, ticket_id = callback_data.action, callback_data.ticket_id
@@ -165,7 +175,9 @@ async def on_ticket_button(
     if action == "view":
         ticket = await ticket_for(session, actor=actor, ticket_id=ticket_id)
         await query.answer()
-        with about_ticket(ticket.id):  # a client's Telegram reply to their card is filed on it
+        with about(
+            ticket_subject(ticket.id)
+        ):  # a client's Telegram reply to their card is filed on it
             await send_card(bot, chat_id, ticket, actor)
         return
     if action == "files":
@@ -178,7 +190,7 @@ async def on_ticket_button(
             await bot.send_message(chat_id, ticket_texts.no_files())
         return
     if action == "take":
-        ticket = await take_ticket(session, notifier, actor=actor, ticket_id=ticket_id)
+        ticket = await take_ticket(session, notifier, actor=actor, ticket_id=ticket_id, now=now)
         answer = ticket_texts.taken(ticket)
     else:
         try:
@@ -186,7 +198,7 @@ async def on_ticket_button(
         except InvalidInput:
             raise InvalidInput(N_("That button is not valid any more.")) from None
         ticket = await change_status(
-            session, notifier, actor=actor, ticket_id=ticket_id, status=status
+            session, notifier, actor=actor, ticket_id=ticket_id, status=status, now=now
         )
         answer = ticket_texts.moved(ticket)
     await query.answer(answer)

@@ -12,6 +12,7 @@ from apscheduler.triggers.cron import CronTrigger
 from crm.digest import enqueue_digests
 from crm.notify import Notifier
 from crm.settings import Settings
+from db.base import utcnow
 from db.engine import Database
 from db.telegram_state import forget_processed_updates
 
@@ -26,11 +27,15 @@ async def send_digests(
     notifier: Notifier,
     settings: Settings,
     wake: Callable[[], None] | None = None,
+    *,
+    now: datetime | None = None,
 ) -> int:
-    """Queue today's digests (business time zone); safe to run twice the same day."""
-    today = datetime.now(settings.zone).date()
+    """Queue the digests of the business day of ``now`` (default: the clock); safe to run twice
+    the same day."""
+    now = now or utcnow()
+    today = now.astimezone(settings.zone).date()
     async with database.writer() as session, session.begin():
-        queued = await enqueue_digests(session, notifier, today)
+        queued = await enqueue_digests(session, notifier, day=today, now=now)
     log.info("digests for %s: %d queued", today, queued)
     if wake is not None:
         wake()

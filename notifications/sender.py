@@ -40,7 +40,7 @@ from aiogram.methods import (
 from aiogram.types import Message
 
 from crm.clients import mark_unreachable
-from crm.tickets import remember_ticket_message
+from crm.subjects import Subject, remember_message
 from db.base import utcnow
 from db.engine import Database
 from db.outbox import (
@@ -91,8 +91,13 @@ class OutboxSender:
         config: SenderConfig | None = None,
         *,
         limiter: Limiter | None = None,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
-        """``limiter`` is shared by all senders when several run (Redis); else the process's own."""
+        """``limiter`` is shared by all senders when several run (Redis); else the process's own.
+
+        ``clock`` tells the time (UTC) for leases, retries and the sent time.
+        """
+        self.clock = clock
         self.database = database
         self.bot = bot
         self.config = config or SenderConfig()
@@ -130,7 +135,7 @@ class OutboxSender:
 
     async def deliver_due(self) -> int:
         """Claim one batch of due messages and deliver it; returns how many were claimed."""
-        now = utcnow()
+        now = self.clock()
         lease = now + timedelta(seconds=self.config.lease_seconds)
         async with self.database.writer() as session, session.begin():
             batch = await claim_due(
@@ -191,13 +196,16 @@ class OutboxSender:
             await self._record_failed(message, f"unforeseen: {error!r}")
             return None
         async with self.database.writer() as session, session.begin():
-            await mark_sent(session, message.id, at=utcnow())
-            if message.ticket_id is not None and isinstance(sent, Message):
-                await remember_ticket_message(
+            now = self.clock()
+            await mark_sent(session, message.id, at=now)
+            kind, subject_id = message.subject_kind, message.subject_id
+            if kind is not None and subject_id is not None and isinstance(sent, Message):
+                await remember_message(
                     session,
                     chat_id=message.chat_id,
                     message_id=sent.message_id,
-                    ticket_id=message.ticket_id,
+                    subject=Subject(kind, subject_id),
+                    now=now,
                 )
         return None
 
@@ -211,7 +219,7 @@ class OutboxSender:
 
     async def _record_retry(self, message: Claimed, delay: float, error: str) -> datetime | None:
         """Try again after ``delay``; or, tried too long already, give the message up."""
-        at = utcnow() + timedelta(seconds=delay)
+        at = self.clock() + timedelta(seconds=delay)
         too_old = at - message.created_at > timedelta(seconds=self.config.max_age_seconds)
         if message.attempts >= self.config.max_attempts or too_old:
             log.warning(

@@ -28,7 +28,7 @@ async def site(
     product = Product(desk_settings(url, sqlite_url), FAST_SENDER)
     running = await product.start()
     async with running.database.writer() as session, session.begin():
-        await seed_demo(session)
+        await seed_demo(session, now=utcnow())
     await register_people(fake, running.database)
     yield running.web_url, fake
     await product.stop()

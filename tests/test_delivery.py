@@ -50,7 +50,7 @@ async def queue_messages(database: Database, chat_id: int, count: int) -> None:
     notifier = Notifier("en")
     async with database.writer() as session, session.begin():
         for number in range(count):
-            await notifier.enqueue(session, chat_id, f"message {number}")
+            await notifier.enqueue(session, chat_id, f"message {number}", now=utcnow())
 
 
 async def test_a_sender_killed_between_claim_and_send_delivers_after_restart_once(
@@ -154,7 +154,9 @@ async def test_a_permanent_400_is_given_up_with_its_reason(
 ) -> None:
     notifier = Notifier("en")
     async with database.writer() as session, session.begin():
-        await notifier.enqueue(session, 424242, "to nobody")  # a chat Telegram does not know
+        await notifier.enqueue(
+            session, 424242, "to nobody", now=utcnow()
+        )  # a chat Telegram does not know
     await OutboxSender(database, bot, QUICK).deliver_due()
     [failed] = await outbox(database)
     assert failed.status is OutboxStatus.FAILED
@@ -167,8 +169,12 @@ async def test_the_digest_goes_once_per_employee_per_day(
     fake, _ = fake_telegram
     notifier = Notifier("en")
     async with database.writer() as session, session.begin():
-        first = await open_ticket(session, client=people.maria, description="Fan <noise>")
-        second = await open_ticket(session, client=people.bob, description="Cracked screen")
+        first = await open_ticket(
+            session, client=people.maria, description="Fan <noise>", now=utcnow()
+        )
+        second = await open_ticket(
+            session, client=people.bob, description="Cracked screen", now=utcnow()
+        )
         first.assignee_id = people.ivan.id
         first.status = TicketStatus.IN_PROGRESS
         second.status = TicketStatus.NEW
@@ -176,7 +182,7 @@ async def test_the_digest_goes_once_per_employee_per_day(
 
     async def run_once() -> int:
         async with database.writer() as session, session.begin():
-            return await enqueue_digests(session, notifier, day)
+            return await enqueue_digests(session, notifier, day=day, now=utcnow())
 
     counts = await asyncio.gather(run_once(), run_once())  # two processes, or a double fire
     assert sorted(counts) == [0, 3]  # Ivan (his ticket), Pavel (his client's), Anna (the queue)
@@ -191,7 +197,7 @@ async def test_the_digest_goes_once_per_employee_per_day(
     assert len(fake.bot_messages(PAVEL)) == 1
     assert fake.bot_messages(TOM) == []  # nothing open: no digest
     async with database.writer() as session, session.begin():
-        assert await enqueue_digests(session, notifier, date(2026, 11, 24)) == 3
+        assert await enqueue_digests(session, notifier, day=date(2026, 11, 24), now=utcnow()) == 3
 
 
 async def queue_row(
@@ -269,3 +275,18 @@ async def test_a_message_due_tomorrow_does_not_hold_back_the_chats_messages_due_
     assert now.status is OutboxStatus.SENT
     assert later.status is OutboxStatus.PENDING and later.attempts == 0
     assert [m.text for m in fake.bot_messages(MARIA)] == ["now"]
+
+
+async def test_a_message_due_tomorrow_goes_when_the_senders_clock_reaches_it(
+    database: Database, bot: Bot, fake_telegram: tuple[FakeTelegram, str], people: People
+) -> None:
+    fake, _ = fake_telegram
+    await queue_row(database, MARIA, "your session is tomorrow", due_in=24 * 3600)
+    assert await OutboxSender(database, bot, QUICK).deliver_due() == 0
+    tomorrow = utcnow() + timedelta(days=1, seconds=1)
+    sender = OutboxSender(database, bot, QUICK, clock=lambda: tomorrow)
+    assert await sender.deliver_due() == 1
+    [sent] = await outbox(database)
+    assert sent.status is OutboxStatus.SENT
+    assert sent.sent_at == tomorrow
+    assert [m.text for m in fake.bot_messages(MARIA)] == ["your session is tomorrow"]

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import datetime
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import JSON, BigInteger, Integer, String, column, insert, inspect, select, table
 from sqlalchemy.engine import Connection
 
-from db.base import include_name
+from crm.subjects import Subject, subject_of_message
+from db.base import UTCDateTime, include_name, utcnow
 from db.engine import Database
-from db.models import Base
+from db.enums import SubjectKind
+from db.migrate import upgrade
+from db.models import Base, Client, OutboxMessage, Ticket
 
 
 def _differences(connection: Connection) -> list[Any]:
@@ -27,3 +32,80 @@ async def test_migrations_match_the_models(database: Database) -> None:
         tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
     assert differences == []
     assert {"clients", "employees", "departments", "processed_updates", "outbox"} <= tables
+
+
+BEFORE_SUBJECTS = "5e2a9c41b7d3"  # the revision before messages named their subject
+
+
+async def test_queued_messages_and_reply_links_keep_their_ticket_through_the_subjects_upgrade(
+    database_url: str,
+) -> None:
+    await asyncio.to_thread(upgrade, database_url, BEFORE_SUBJECTS)
+    now = utcnow()
+    database = Database(database_url)
+    try:
+        async with database.writer() as session, session.begin():
+            client = Client(full_name="Maria Lopez", telegram_id=7001)
+            ticket = Ticket(client=client, title="Printer", description="Printer")
+            session.add(ticket)
+            await session.flush()
+            await session.execute(
+                insert(OLD_OUTBOX),
+                [
+                    _old_outbox_row(now, ticket_id=ticket.id, text="about the ticket"),
+                    _old_outbox_row(now, ticket_id=None, text="a digest"),
+                ],
+            )
+            await session.execute(
+                insert(OLD_LINKS).values(
+                    chat_id=7001, message_id=55, ticket_id=ticket.id, created_at=now
+                )
+            )
+        await database.dispose()
+        await asyncio.to_thread(upgrade, database_url)
+        async with database.reader() as session:
+            queued = {
+                row.payload["text"]: (row.subject_kind, row.subject_id)
+                for row in await session.scalars(select(OutboxMessage))
+            }
+            linked = await subject_of_message(session, chat_id=7001, message_id=55)
+    finally:
+        await database.dispose()
+    assert queued == {
+        "about the ticket": (SubjectKind.TICKET, ticket.id),
+        "a digest": (None, None),
+    }
+    assert linked == Subject(SubjectKind.TICKET, ticket.id)
+
+
+OLD_OUTBOX = table(
+    "outbox",
+    column("chat_id", BigInteger),
+    column("method", String),
+    column("payload", JSON),
+    column("status", String),
+    column("ticket_id", Integer),
+    column("attempts", Integer),
+    column("next_attempt_at", UTCDateTime),
+    column("created_at", UTCDateTime),
+)
+OLD_LINKS = table(
+    "ticket_messages",
+    column("chat_id", BigInteger),
+    column("message_id", BigInteger),
+    column("ticket_id", Integer),
+    column("created_at", UTCDateTime),
+)
+
+
+def _old_outbox_row(now: datetime, *, ticket_id: int | None, text: str) -> dict[str, Any]:
+    return {
+        "chat_id": 7001,
+        "method": "sendMessage",
+        "payload": {"text": text},
+        "status": "pending",
+        "ticket_id": ticket_id,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }

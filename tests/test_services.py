@@ -15,6 +15,7 @@ from crm.people import identify, set_language
 from crm.permissions import Stranger, require_staff
 from crm.staff import EmployeeDraft, add_from_command_line
 from crm.tickets import ticket_for
+from db.base import utcnow
 from db.engine import Database
 from db.enums import ClientStage, Role
 from db.models import Client, Department, Employee, FsmRecord
@@ -213,7 +214,7 @@ async def test_a_chosen_language_is_kept_on_the_card(database: Database) -> None
 async def test_demo_goes_only_into_an_empty_database(database: Database) -> None:
     async with database.writer() as session, session.begin():
         assert await is_empty(session)
-        made = await seed_demo(session)
+        made = await seed_demo(session, now=utcnow())
     assert made["employees"] >= 4 and made["clients"] >= 4
     async with database.reader() as session:
         roles = set(await session.scalars(select(Employee.role)))
@@ -224,7 +225,7 @@ async def test_demo_goes_only_into_an_empty_database(database: Database) -> None
     assert branches
     async with database.writer() as session, session.begin():
         with pytest.raises(Conflict, match="not empty"):
-            await seed_demo(session)
+            await seed_demo(session, now=utcnow())
 
 
 async def test_an_update_is_claimed_once(database: Database) -> None:

@@ -23,6 +23,7 @@ from crm.tickets import (
     take_ticket,
     ticket_for,
 )
+from db.base import utcnow
 from db.engine import Database
 from db.enums import Role, TicketStatus
 from db.models import Client, Employee, OutboxMessage, Ticket, TicketEvent
@@ -73,17 +74,24 @@ async def test_a_specialist_cannot_assign_nor_take_an_assigned_ticket(
 ) -> None:
     notifier = Notifier("en")
     async with database.writer() as session, session.begin():
-        ticket = await open_ticket(session, client=people.maria, description="Printer")
-        await take_ticket(session, notifier, actor=people.ivan, ticket_id=ticket.id)
+        ticket = await open_ticket(
+            session, client=people.maria, description="Printer", now=utcnow()
+        )
+        await take_ticket(session, notifier, actor=people.ivan, ticket_id=ticket.id, now=utcnow())
     async with database.writer() as session, session.begin():
         tom = await session.get(Employee, people.tom.id)
         assert tom is not None
         with pytest.raises(NotFound):
             await assign_ticket(
-                session, notifier, actor=tom, ticket_id=ticket.id, assignee=StaffRef(username="tom")
+                session,
+                notifier,
+                actor=tom,
+                ticket_id=ticket.id,
+                assignee=StaffRef(username="tom"),
+                now=utcnow(),
             )
         with pytest.raises(NotFound):
-            await take_ticket(session, notifier, actor=tom, ticket_id=ticket.id)
+            await take_ticket(session, notifier, actor=tom, ticket_id=ticket.id, now=utcnow())
     async with database.writer() as session, session.begin():
         ivan = await session.get(Employee, people.ivan.id)
         assert ivan is not None
@@ -94,16 +102,22 @@ async def test_a_specialist_cannot_assign_nor_take_an_assigned_ticket(
                 actor=ivan,
                 ticket_id=ticket.id,
                 assignee=StaffRef(username="tom"),
+                now=utcnow(),
             )
 
 
 async def test_a_refused_change_writes_nothing(database: Database, people: People) -> None:
     notifier = Notifier("en")
     async with database.writer() as session, session.begin():
-        ticket = await open_ticket(session, client=people.maria, description="Kettle")
-        await take_ticket(session, notifier, actor=people.ivan, ticket_id=ticket.id)
+        ticket = await open_ticket(session, client=people.maria, description="Kettle", now=utcnow())
+        await take_ticket(session, notifier, actor=people.ivan, ticket_id=ticket.id, now=utcnow())
         await change_status(
-            session, notifier, actor=people.ivan, ticket_id=ticket.id, status=TicketStatus.CANCELLED
+            session,
+            notifier,
+            actor=people.ivan,
+            ticket_id=ticket.id,
+            status=TicketStatus.CANCELLED,
+            now=utcnow(),
         )
 
     async def counts() -> tuple[int, int]:
@@ -118,23 +132,30 @@ async def test_a_refused_change_writes_nothing(database: Database, people: Peopl
         maria = await session.get(Client, people.maria.id)
         assert ivan is not None and maria is not None
         with pytest.raises(InvalidInput, match="no longer open"):
-            await reply_to_client(session, notifier, actor=ivan, ticket_id=ticket.id, text="hi")
+            await reply_to_client(
+                session, notifier, actor=ivan, ticket_id=ticket.id, text="hi", now=utcnow()
+            )
         with pytest.raises(InvalidInput, match="cannot go from cancelled"):
             await change_status(
-                session, notifier, actor=ivan, ticket_id=ticket.id, status=TicketStatus.CLOSED
+                session,
+                notifier,
+                actor=ivan,
+                ticket_id=ticket.id,
+                status=TicketStatus.CLOSED,
+                now=utcnow(),
             )
         with pytest.raises(InvalidInput, match="closed; send it as a new request"):
             await add_client_message(
-                session, notifier, client=maria, ticket_id=ticket.id, text="hello?"
+                session, notifier, client=maria, ticket_id=ticket.id, text="hello?", now=utcnow()
             )
         with pytest.raises(InvalidInput, match="must not be empty"):
-            await add_note(session, actor=ivan, ticket_id=ticket.id, text="   ")
+            await add_note(session, actor=ivan, ticket_id=ticket.id, text="   ", now=utcnow())
     assert await counts() == before
 
 
 async def test_a_client_sees_only_their_own_tickets(database: Database, people: People) -> None:
     async with database.writer() as session, session.begin():
-        ticket = await open_ticket(session, client=people.maria, description="Oven")
+        ticket = await open_ticket(session, client=people.maria, description="Oven", now=utcnow())
     async with database.reader() as session:
         bob = await session.get(Client, people.bob.id)
         assert bob is not None
@@ -150,8 +171,10 @@ async def test_notifications_speak_the_recipients_language(
         maria = await session.get(Client, people.maria.id)
         assert maria is not None
         maria.language = "ru"
-        ticket = await open_ticket(session, client=maria, description="Утюг <не греет>")
-        await take_ticket(session, notifier, actor=people.ivan, ticket_id=ticket.id)
+        ticket = await open_ticket(
+            session, client=maria, description="Утюг <не греет>", now=utcnow()
+        )
+        await take_ticket(session, notifier, actor=people.ivan, ticket_id=ticket.id, now=utcnow())
     async with database.reader() as session:
         texts = [m.payload["text"] for m in await session.scalars(select(OutboxMessage))]
     to_ivan, to_maria = texts

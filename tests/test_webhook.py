@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from bot.runner import Running
 from bot.sandbox.telegram import FakeTelegram
 from crm.tickets import open_ticket
+from db.base import utcnow
 from db.engine import Database
 from db.models import ProcessedUpdate, TicketEvent
 from tests.conftest import WEBHOOK_SECRET
@@ -31,7 +32,9 @@ async def webhook_product(
     fake, url = fake_telegram
     people = await add_people(database, fake)
     async with database.writer() as session, session.begin():
-        ticket = await open_ticket(session, client=people.bob, description="The printer jams")
+        ticket = await open_ticket(
+            session, client=people.bob, description="The printer jams", now=utcnow()
+        )
     assert ticket.id == 1
     settings = desk_settings(
         url,

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,6 +39,7 @@ class Viewer:
 DB_SESSION = web.RequestKey("db_session", AsyncSession)
 EMPLOYEE = web.RequestKey("employee", Employee)
 VIEWER = web.RequestKey("viewer", Viewer)
+NOW = web.RequestKey("now", datetime)
 
 
 def db_session(request: web.Request) -> AsyncSession:
@@ -48,3 +50,8 @@ def db_session(request: web.Request) -> AsyncSession:
 def employee(request: web.Request) -> Employee:
     """The signed-in employee (the auth middleware guarantees one on protected pages)."""
     return request[EMPLOYEE]
+
+
+def request_now(request: web.Request) -> datetime:
+    """The moment the request is handled at (UTC), read once: services take it, not the clock."""
+    return request[NOW]

@@ -15,7 +15,17 @@ from aiohttp_session import get_session
 
 from crm.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from crm.staff import get_signed_in_employee
-from web.keys import AFTER_COMMIT, DATABASE, DB_SESSION, EMPLOYEE, OPEN_PATHS, VIEWER, Viewer
+from db.base import utcnow
+from web.keys import (
+    AFTER_COMMIT,
+    DATABASE,
+    DB_SESSION,
+    EMPLOYEE,
+    NOW,
+    OPEN_PATHS,
+    VIEWER,
+    Viewer,
+)
 from web.proxies import Networks, client_address
 from web.texts import translate_error
 
@@ -105,6 +115,7 @@ async def database_session(request: web.Request, handler: Handler) -> web.Stream
     committed at the edge, also when the answer is a redirect) for the rest."""
     if not is_admin(request):
         return await handler(request)
+    request[NOW] = utcnow()
     database = request.app[DATABASE]
     # Signing in only reads: no write lock is held while the password hash is checked.
     if request.method in SAFE_METHODS or request.path == "/sign-in":

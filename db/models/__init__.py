@@ -2,8 +2,8 @@
 
 from db.base import Base
 from db.models.people import Client, Department, Employee
-from db.models.telegram import FsmRecord, OutboxMessage, ProcessedUpdate
-from db.models.tickets import Ticket, TicketAttachment, TicketEvent, TicketMessage
+from db.models.telegram import FsmRecord, MessageLink, OutboxMessage, ProcessedUpdate
+from db.models.tickets import Ticket, TicketAttachment, TicketEvent
 
 __all__ = [
     "Base",
@@ -11,10 +11,10 @@ __all__ = [
     "Department",
     "Employee",
     "FsmRecord",
+    "MessageLink",
     "OutboxMessage",
     "ProcessedUpdate",
     "Ticket",
     "TicketAttachment",
     "TicketEvent",
-    "TicketMessage",
 ]

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, enum_column, utcnow
-from db.enums import OutboxStatus
+from db.enums import OutboxStatus, SubjectKind
 
 
 class ProcessedUpdate(Base):
@@ -48,13 +48,29 @@ class OutboxMessage(Base):
     status: Mapped[OutboxStatus] = mapped_column(
         enum_column(OutboxStatus), default=OutboxStatus.PENDING
     )
-    # The ticket a message is about: once sent, a client's reply to it is filed there.
-    ticket_id: Mapped[int | None] = mapped_column(
-        ForeignKey("tickets.id", ondelete="SET NULL"), index=True
-    )
+    # The record a message is about (a ticket...): once sent, a reply to it is filed there.
+    subject_kind: Mapped[SubjectKind | None] = mapped_column(enum_column(SubjectKind))
+    subject_id: Mapped[int | None] = mapped_column()
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     lease_until: Mapped[datetime | None] = mapped_column()
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column()
+
+
+class MessageLink(Base):
+    """A message the bot sent about a record, so that a Telegram reply to it finds the record.
+
+    No foreign key: the subject may be any area's record; a reply to a message about a record
+    deleted since finds nothing there and is asked about like any other message.
+    """
+
+    __tablename__ = "message_links"
+    __table_args__ = (Index("ix_message_links_subject", "subject_kind", "subject_id"),)
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    subject_kind: Mapped[SubjectKind] = mapped_column(enum_column(SubjectKind))
+    subject_id: Mapped[int] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

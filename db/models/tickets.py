@@ -1,10 +1,10 @@
-"""Tickets: a client's request, its history, its attachments, and the chat messages about it."""
+"""Tickets: a client's request, its history and its attachments."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, Timestamped, enum_column, utcnow
@@ -100,14 +100,3 @@ class TicketAttachment(Base):
 
     ticket: Mapped[Ticket] = relationship(back_populates="attachments")
     event: Mapped[TicketEvent | None] = relationship()
-
-
-class TicketMessage(Base):
-    """A message the bot sent about a ticket, so that a Telegram reply to it finds the ticket."""
-
-    __tablename__ = "ticket_messages"
-
-    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -8,7 +8,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from crm.dashboard import dashboard
-from web.keys import SANDBOX_ENABLED, SETTINGS, db_session, employee
+from web.keys import SANDBOX_ENABLED, SETTINGS, db_session, employee, request_now
 
 CHART_WIDTH, CHART_HEIGHT, BAR_GAP = 600, 160, 2
 
@@ -35,7 +35,10 @@ def chart(per_day: list[tuple[Any, int]]) -> dict[str, Any]:
 @aiohttp_jinja2.template("dashboard.html")
 async def home(request: web.Request) -> dict[str, Any]:
     numbers = await dashboard(
-        db_session(request), actor=employee(request), zone=request.app[SETTINGS].zone
+        db_session(request),
+        actor=employee(request),
+        zone=request.app[SETTINGS].zone,
+        now=request_now(request),
     )
     return {
         "numbers": numbers,

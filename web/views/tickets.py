@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -34,7 +35,7 @@ from db.enums import TicketStatus
 from db.models import Employee, Ticket
 from web.flash import flash
 from web.forms import Field, FormErrors, Reader
-from web.keys import NOTIFIER, SETTINGS, db_session, employee
+from web.keys import NOTIFIER, SETTINGS, db_session, employee, request_now
 from web.texts import translate_error
 from web.views.crud import object_id
 
@@ -211,7 +212,9 @@ async def ticket_action(request: web.Request) -> web.StreamResponse:
     text = form.text("text")
     try:
         async with session.begin_nested():  # a refusal leaves nothing behind
-            done = await _apply(action, form, session, actor, notifier, ticket_id, text)
+            done = await _apply(
+                action, form, session, actor, notifier, ticket_id, text, request_now(request)
+            )
     except InvalidInput as error:
         ticket = await ticket_for(session, actor=actor, ticket_id=ticket_id)
         context = await _page(request, ticket, {action: translate_error(error)})
@@ -236,6 +239,7 @@ async def _apply(
     notifier: Notifier,
     ticket_id: int,
     text: str,
+    now: datetime,
 ) -> str:
     """Carry out one action of the ticket page; returns what to tell the person."""
     if action == "assign":
@@ -245,10 +249,11 @@ async def _apply(
             actor=actor,
             ticket_id=ticket_id,
             assignee=StaffRef(employee_id=_chosen(form, "assignee")),
+            now=now,
         )
         return "Assigned; the employee and the client are told in Telegram."
     if action == "take":
-        await take_ticket(session, notifier, actor=actor, ticket_id=ticket_id)
+        await take_ticket(session, notifier, actor=actor, ticket_id=ticket_id, now=now)
         return "The ticket is yours."
     if action == "status":
         await change_status(
@@ -257,13 +262,16 @@ async def _apply(
             actor=actor,
             ticket_id=ticket_id,
             status=parse_status(form.text("status")),
+            now=now,
         )
         return "Status changed; the client is told."
     if action == "reply":
-        await reply_to_client(session, notifier, actor=actor, ticket_id=ticket_id, text=text)
+        await reply_to_client(
+            session, notifier, actor=actor, ticket_id=ticket_id, text=text, now=now
+        )
         return "Your answer goes to the client."
     if action == "note":
-        await add_note(session, actor=actor, ticket_id=ticket_id, text=text)
+        await add_note(session, actor=actor, ticket_id=ticket_id, text=text, now=now)
         return "Note added."
     raise web.HTTPNotFound()
 
@@ -361,6 +369,7 @@ async def _save_ticket(
             client_id=client_id,
             description=reader.text("description"),
             department_id=department_id,
+            now=request_now(request),
         )
     return await edit_ticket(
         session,
@@ -368,6 +377,7 @@ async def _save_ticket(
         ticket_id=ticket_id,
         description=reader.text("description"),
         department_id=department_id,
+        now=request_now(request),
     )
 
 
