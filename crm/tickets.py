@@ -18,8 +18,9 @@ from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
 from crm.ids import MAX_ID
 from crm.notify import Notifier
-from crm.permissions import Actor, is_manager, require_staff
+from crm.permissions import Actor, is_manager, require_manager, require_staff
 from crm.staff import StaffRef, find_staff
+from crm.subjects import forget_subject
 from crm.ticket_rules import (
     FINAL_STATUSES,
     OPEN_STATUSES,
@@ -55,15 +56,25 @@ class AttachmentDraft:
     file_size: int | None = None
 
 
-def clean_text(text: str | None, *, required: bool) -> str:
+def clean_text(text: str | None, *, required: bool, field: str | None = None) -> str:
     cleaned = (text or "").strip()
     if required and not cleaned:
-        raise InvalidInput(N_("the text must not be empty"))
+        raise InvalidInput(N_("the text must not be empty"), field=field)
     if len(cleaned) > MAX_TEXT_LENGTH:
         raise InvalidInput(
-            N_("the text is longer than {length} characters"), length=MAX_TEXT_LENGTH
+            N_("the text is longer than {length} characters"), field=field, length=MAX_TEXT_LENGTH
         )
     return cleaned
+
+
+async def _department(session: AsyncSession, department_id: int | None) -> Department | None:
+    """The department a ticket is filed under, if one is given; refused when there is none."""
+    if department_id is None:
+        return None
+    department = await session.get(Department, department_id)
+    if department is None:
+        raise InvalidInput(N_("that department does not exist"), field="department_id")
+    return department
 
 
 def title_of(description: str, attachment: AttachmentDraft | None) -> str:
@@ -174,19 +185,19 @@ async def departments(session: AsyncSession) -> list[Department]:
 async def open_ticket(
     session: AsyncSession,
     *,
+    actor: Actor,
     client: Client,
     description: str | None,
     now: datetime,
     department_id: int | None = None,
     attachment: AttachmentDraft | None = None,
 ) -> Ticket:
-    """A new ticket from ``client``; it waits in the queue until someone is assigned."""
-    text = clean_text(description, required=attachment is None)
-    department = None
-    if department_id is not None:
-        department = await session.get(Department, department_id)
-        if department is None:
-            raise NotFound(N_("that department does not exist"))
+    """A new ticket for ``client``, from the client in the bot or written down by owners and
+    administrators (a call, a visit); it waits in the queue until someone is assigned."""
+    if not (isinstance(actor, Client) and actor.id == client.id):
+        require_manager(actor)
+    text = clean_text(description, required=attachment is None, field="description")
+    department = await _department(session, department_id)
     ticket = Ticket(
         client=client,
         department=department,
@@ -422,3 +433,64 @@ async def queue_size(session: AsyncSession) -> int:
         )
         or 0
     )
+
+
+async def open_ticket_for(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    client_id: int,
+    description: str,
+    department_id: int | None,
+    now: datetime,
+) -> Ticket:
+    """A ticket staff write down for the client with ``client_id`` (the site's form)."""
+    client = await session.get(Client, client_id)
+    if client is None:
+        raise InvalidInput(N_("that client does not exist"), field="client_id")
+    return await open_ticket(
+        session,
+        actor=actor,
+        client=client,
+        description=description,
+        department_id=department_id,
+        now=now,
+    )
+
+
+async def edit_ticket(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    ticket_id: int,
+    description: str,
+    department_id: int | None,
+    now: datetime,
+) -> Ticket:
+    """Change what a ticket says and which department it belongs to; noted in its history."""
+    manager = require_manager(actor)
+    ticket = await load_ticket(session, ticket_id)
+    text = clean_text(description, required=True, field="description")
+    await _department(session, department_id)
+    if text != ticket.description:
+        record_event(
+            ticket,
+            TicketEventKind.NOTE,
+            author=manager,
+            now=now,
+            text=N_("description changed"),
+        )
+        ticket.description = text
+        ticket.title = title_of(text, None)
+    ticket.department_id = department_id
+    await session.flush()
+    return ticket
+
+
+async def delete_ticket(session: AsyncSession, *, actor: Actor, ticket_id: int) -> None:
+    """Delete a ticket and its history (owners and administrators)."""
+    require_manager(actor)
+    ticket = await load_ticket(session, ticket_id)
+    await forget_subject(session, ticket_notices.ticket_subject(ticket.id))
+    await session.delete(ticket)
+    await session.flush()

@@ -108,6 +108,7 @@ async def _open_or_ask_department(
         return
     ticket = await open_ticket(
         session,
+        actor=client,
         client=client,
         description=pending["text"],
         attachment=_draft(pending["attachment"]),
@@ -163,6 +164,7 @@ async def department_chosen(
         return
     ticket = await open_ticket(
         session,
+        actor=actor,
         client=actor,
         description=pending["text"],
         department_id=callback_data.department_id or None,

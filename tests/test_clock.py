@@ -24,7 +24,9 @@ async def _an_open_ticket_and_its_manager(database: Database) -> tuple[int, int]
         anna = Employee(telegram_id=8101, full_name="Anna Petrova", role=Role.ADMIN)
         maria = Client(full_name="Maria Lopez", telegram_id=7001)
         session.add_all([anna, maria])
-        ticket = await open_ticket(session, client=maria, description="Printer", now=OPENED)
+        ticket = await open_ticket(
+            session, actor=maria, client=maria, description="Printer", now=OPENED
+        )
         ticket.assignee = anna
         return ticket.id, anna.id
 

@@ -170,10 +170,14 @@ async def test_the_digest_goes_once_per_employee_per_day(
     notifier = Notifier("en")
     async with database.writer() as session, session.begin():
         first = await open_ticket(
-            session, client=people.maria, description="Fan <noise>", now=utcnow()
+            session,
+            actor=people.maria,
+            client=people.maria,
+            description="Fan <noise>",
+            now=utcnow(),
         )
         second = await open_ticket(
-            session, client=people.bob, description="Cracked screen", now=utcnow()
+            session, actor=people.bob, client=people.bob, description="Cracked screen", now=utcnow()
         )
         first.assignee_id = people.ivan.id
         first.status = TicketStatus.IN_PROGRESS

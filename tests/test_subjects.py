@@ -11,9 +11,8 @@ from crm.errors import InvalidInput
 from crm.i18n import translator
 from crm.notify import Notifier
 from crm.subjects import Subject, remember_message, subject_of_message
-from crm.ticket_admin import delete_ticket
 from crm.ticket_notices import ticket_button_data, ticket_subject
-from crm.tickets import open_ticket
+from crm.tickets import delete_ticket, open_ticket
 from db.engine import Database
 from db.enums import Role, SubjectKind, TicketStatus
 from db.models import Client, Employee
@@ -75,8 +74,12 @@ async def test_a_deleted_ticket_takes_its_reply_links_with_it(database: Database
         anna = Employee(telegram_id=8101, full_name="Anna Petrova", role=Role.ADMIN)
         maria = Client(full_name="Maria Lopez", telegram_id=CHAT)
         session.add_all([anna, maria])
-        ticket = await open_ticket(session, client=maria, description="Printer", now=SENT_AT)
-        kept = await open_ticket(session, client=maria, description="Kettle", now=SENT_AT)
+        ticket = await open_ticket(
+            session, actor=maria, client=maria, description="Printer", now=SENT_AT
+        )
+        kept = await open_ticket(
+            session, actor=maria, client=maria, description="Kettle", now=SENT_AT
+        )
         for message_id, about in ((55, ticket), (56, kept)):
             await remember_message(
                 session,

@@ -75,7 +75,7 @@ async def test_a_specialist_cannot_assign_nor_take_an_assigned_ticket(
     notifier = Notifier("en")
     async with database.writer() as session, session.begin():
         ticket = await open_ticket(
-            session, client=people.maria, description="Printer", now=utcnow()
+            session, actor=people.maria, client=people.maria, description="Printer", now=utcnow()
         )
         await take_ticket(session, notifier, actor=people.ivan, ticket_id=ticket.id, now=utcnow())
     async with database.writer() as session, session.begin():
@@ -109,7 +109,9 @@ async def test_a_specialist_cannot_assign_nor_take_an_assigned_ticket(
 async def test_a_refused_change_writes_nothing(database: Database, people: People) -> None:
     notifier = Notifier("en")
     async with database.writer() as session, session.begin():
-        ticket = await open_ticket(session, client=people.maria, description="Kettle", now=utcnow())
+        ticket = await open_ticket(
+            session, actor=people.maria, client=people.maria, description="Kettle", now=utcnow()
+        )
         await take_ticket(session, notifier, actor=people.ivan, ticket_id=ticket.id, now=utcnow())
         await change_status(
             session,
@@ -155,7 +157,9 @@ async def test_a_refused_change_writes_nothing(database: Database, people: Peopl
 
 async def test_a_client_sees_only_their_own_tickets(database: Database, people: People) -> None:
     async with database.writer() as session, session.begin():
-        ticket = await open_ticket(session, client=people.maria, description="Oven", now=utcnow())
+        ticket = await open_ticket(
+            session, actor=people.maria, client=people.maria, description="Oven", now=utcnow()
+        )
     async with database.reader() as session:
         bob = await session.get(Client, people.bob.id)
         assert bob is not None
@@ -172,7 +176,7 @@ async def test_notifications_speak_the_recipients_language(
         assert maria is not None
         maria.language = "ru"
         ticket = await open_ticket(
-            session, client=maria, description="Утюг <не греет>", now=utcnow()
+            session, actor=maria, client=maria, description="Утюг <не греет>", now=utcnow()
         )
         await take_ticket(session, notifier, actor=people.ivan, ticket_id=ticket.id, now=utcnow())
     async with database.reader() as session:
@@ -193,3 +197,29 @@ def test_long_html_is_split_into_valid_parts_that_keep_everything() -> None:
     bold = split_html("<b>" + "y" * 30 + "</b>", 10)
     assert bold == ["<b>" + "y" * 10 + "</b>"] * 3
     assert split_html("short") == ["short"]
+
+
+async def test_a_ticket_is_opened_one_way_from_the_bot_and_the_site(
+    database: Database, people: People
+) -> None:
+    """The client in the bot and a manager on the site go through one service, one set of
+    checks: the same refusal for a department that does not exist, and only the client
+    themselves or a manager may open one for a client."""
+    async with database.writer() as session, session.begin():
+        for actor in (people.maria, people.anna):
+            with pytest.raises(InvalidInput, match="that department does not exist"):
+                await open_ticket(
+                    session,
+                    actor=actor,
+                    client=people.maria,
+                    description="Printer",
+                    department_id=9999,
+                    now=utcnow(),
+                )
+        for stranger in (people.bob, people.ivan):
+            with pytest.raises(PermissionDenied):
+                await open_ticket(
+                    session, actor=stranger, client=people.maria, description="Hi", now=utcnow()
+                )
+    async with database.reader() as session:
+        assert await session.scalar(select(func.count()).select_from(Ticket)) == 0

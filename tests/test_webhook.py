@@ -33,7 +33,11 @@ async def webhook_product(
     people = await add_people(database, fake)
     async with database.writer() as session, session.begin():
         ticket = await open_ticket(
-            session, client=people.bob, description="The printer jams", now=utcnow()
+            session,
+            actor=people.bob,
+            client=people.bob,
+            description="The printer jams",
+            now=utcnow(),
         )
     assert ticket.id == 1
     settings = desk_settings(

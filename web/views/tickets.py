@@ -19,13 +19,15 @@ from crm.listing import UNASSIGNED, TicketFilter, export_tickets, list_tickets
 from crm.notify import Notifier
 from crm.permissions import require_manager
 from crm.staff import StaffRef, choosable_staff
-from crm.ticket_admin import delete_ticket, edit_ticket, open_ticket_for
 from crm.ticket_rules import STATUS_NAMES, next_actions, parse_status
 from crm.tickets import (
     add_note,
     assign_ticket,
     change_status,
+    delete_ticket,
     departments,
+    edit_ticket,
+    open_ticket_for,
     reply_to_client,
     take_ticket,
     ticket_for,
