@@ -19,6 +19,16 @@ from crm.text_search import contains
 from db.enums import ClientStage, Role
 from db.models import Client, Employee, Ticket
 
+# Each stage of the coaching funnel as people call it (translated where it is shown).
+STAGE_NAMES = {
+    ClientStage.LEAD: N_("lead"),
+    ClientStage.THINKING: N_("thinking it over"),
+    ClientStage.CONSULTATION: N_("consultation"),
+    ClientStage.ACTIVE: N_("active"),
+    ClientStage.PAUSED: N_("paused"),
+    ClientStage.FINISHED: N_("finished"),
+}
+
 CLIENTS_PAGE = 50
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from crm.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from crm.errors import Conflict, FieldChecks, NotFound, PermissionDenied
 from crm.i18n import N_
 from crm.passwords import check_password_strength, hash_password, verify_password_async
 from crm.permissions import Actor, require_manager
@@ -70,51 +70,41 @@ async def save_employee_form(
     employee_id: int | None,
     password: str | None = None,
 ) -> Employee:
-    """Create or change an employee; only an owner makes or edits owners."""
+    """Create or change an employee; only an owner makes or edits owners.
+
+    Every field is checked before anything is refused, so a form shows all its problems at once.
+    """
     manager = require_manager(actor)
-    name = clean_name(form.full_name, "full_name")
     employee = Employee() if employee_id is None else await get_employee(session, employee_id)
     if Role.OWNER in (form.role, employee.role) and manager.role is not Role.OWNER:
         raise PermissionDenied(N_("Only an owner may make or change an owner."))
+    checks = FieldChecks()
+    name = form.full_name
+    with checks.field("full_name"):
+        name = clean_name(form.full_name, "full_name")
     if employee_id == manager.id and (form.role != manager.role or not form.active):
-        raise InvalidInput(
-            N_("you cannot change your own role or switch yourself off"), field="role"
-        )
+        checks.refuse(N_("you cannot change your own role or switch yourself off"), field="role")
     if form.telegram_id is not None:
-        if form.telegram_id <= 0:
-            raise InvalidInput(
-                N_("telegram id must be a positive number, not {value}"),
-                field="telegram_id",
-                value=form.telegram_id,
-            )
-        holder = await session.scalar(
-            select(Employee).where(Employee.telegram_id == form.telegram_id)
-        )
-        client = await session.scalar(select(Client).where(Client.telegram_id == form.telegram_id))
-        if (holder is not None and holder.id != employee_id) or client is not None:
-            raise InvalidInput(
-                N_("telegram id {value} is already someone else's"),
-                field="telegram_id",
-                value=form.telegram_id,
-            )
+        await _check_telegram_id(session, checks, form.telegram_id, employee_id)
     login = form.web_login.strip() or None
     if login is not None:
-        check_login(login, "web_login")
+        with checks.field("web_login"):
+            check_login(login, "web_login")
         holder = await session.scalar(select(Employee).where(Employee.web_login == login))
         if holder is not None and holder.id != employee_id:
-            raise InvalidInput(N_("login {login} is already used"), field="web_login", login=login)
+            checks.refuse(N_("login {login} is already used"), field="web_login", login=login)
         if employee.password_hash is None and not password:
-            raise InvalidInput(N_("a login needs a password"), field="password")
+            checks.refuse(N_("a login needs a password"), field="password")
     if password:
-        check_password_strength(password)
+        with checks.field("password"):
+            check_password_strength(password)
     if form.department_id is not None and await session.get(Department, form.department_id) is None:
-        raise InvalidInput(N_("that department does not exist"), field="department_id")
+        checks.refuse(N_("that department does not exist"), field="department_id")
     if form.experience_years is not None and not 0 <= form.experience_years <= 80:
-        raise InvalidInput(
-            N_("experience must be between 0 and 80 years"), field="experience_years"
-        )
+        checks.refuse(N_("experience must be between 0 and 80 years"), field="experience_years")
     if form.salary is not None and form.salary < 0:
-        raise InvalidInput(N_("the salary cannot be negative"), field="salary")
+        checks.refuse(N_("the salary cannot be negative"), field="salary")
+    checks.done()
     # A new password, a switch-off or a removed login ends the sessions opened before it.
     ends_sessions = employee.id is not None and (
         bool(password) or (employee.active and not form.active) or login is None
@@ -140,6 +130,26 @@ async def save_employee_form(
     session.add(employee)
     await session.flush()
     return employee
+
+
+async def _check_telegram_id(
+    session: AsyncSession, checks: FieldChecks, telegram_id: int, employee_id: int | None
+) -> None:
+    if telegram_id <= 0:
+        checks.refuse(
+            N_("telegram id must be a positive number, not {value}"),
+            field="telegram_id",
+            value=telegram_id,
+        )
+        return
+    holder = await session.scalar(select(Employee).where(Employee.telegram_id == telegram_id))
+    client = await session.scalar(select(Client).where(Client.telegram_id == telegram_id))
+    if (holder is not None and holder.id != employee_id) or client is not None:
+        checks.refuse(
+            N_("telegram id {value} is already someone else's"),
+            field="telegram_id",
+            value=telegram_id,
+        )
 
 
 async def delete_employee(session: AsyncSession, *, actor: Actor, employee_id: int) -> None:

@@ -43,3 +43,33 @@ def pick_language(preferred: str | None, default: str) -> str:
         if base in SHIPPED_LANGUAGES:
             return base
     return default
+
+
+class Translator:
+    """One language's words from the shared catalogs: ``gettext`` and ``ngettext`` with
+    ``{name}`` parameters filled in after translating (the msgid stays the same everywhere)."""
+
+    def __init__(self, language: str, catalog: gettext.NullTranslations) -> None:
+        self.language = language
+        self.catalog = catalog
+
+    def gettext(self, message: str, **params: object) -> str:
+        translated = self.catalog.gettext(message) if message else message
+        return translated.format(**params) if params else translated
+
+    def ngettext(self, singular: str, plural: str, n: int, **params: object) -> str:
+        """The form of ``n`` in this language (Russian has three); ``{count}`` is ``n`` unless
+        given (a number the locale has formatted)."""
+        translated = self.catalog.ngettext(singular, plural, n)
+        return translated.format(**{"count": n, **params})
+
+
+class Catalogs:
+    """Every shipped language's catalog, compiled once; hands out a ``Translator`` per language."""
+
+    def __init__(self, path: Path = LOCALES_DIR) -> None:
+        self.compiled = load_catalogs(path)
+
+    def translator(self, language: str) -> Translator:
+        catalog = self.compiled.get(language)
+        return Translator(language, catalog if catalog is not None else gettext.NullTranslations())

@@ -4,7 +4,6 @@ to the outbox in the same transaction as the change; the sender in ``notificatio
 
 from __future__ import annotations
 
-import gettext
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -12,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.i18n import N_, load_catalogs
+from crm.i18n import N_, Catalogs
 from crm.telegram_html import escape, split_html
 from crm.ticket_rules import CLIENT_STATUS_NAMES, STATUS_NAMES
 from db.base import utcnow
@@ -81,14 +80,13 @@ class Notifier:
 
     def __init__(self, default_language: str) -> None:
         self.default_language = default_language
-        self.catalogs: dict[str, gettext.GNUTranslations] = load_catalogs()
+        self.catalogs = Catalogs()
 
     def language_of(self, person: Client | Employee) -> str:
         return person.language or self.default_language
 
     def translate(self, language: str, message: str) -> str:
-        catalog = self.catalogs.get(language)
-        return catalog.gettext(message) if catalog else message
+        return self.catalogs.translator(language).gettext(message)
 
     def status_name(self, language: str, status: TicketStatus, *, for_client: bool = False) -> str:
         names = CLIENT_STATUS_NAMES if for_client else STATUS_NAMES

@@ -106,7 +106,7 @@ async def test_sign_in_sets_a_safe_cookie_and_sign_out_ends_it(client: SiteClien
     home = await client.get("/")
     assert home.status == 200
     page = await home.text()
-    assert "Dashboard" in page and "Anna Petrova (admin)" in page
+    assert "Dashboard" in page and "Anna Petrova (administrator)" in page
     assert home.headers["X-Content-Type-Options"] == "nosniff"
     assert "frame-ancestors 'none'" in home.headers["Content-Security-Policy"]
     out = await post_form(client, "/sign-out", {}, page="/")
@@ -436,7 +436,9 @@ async def test_the_dashboard_counts_and_draws(
     page = await (await client.get("/")).text()
     assert '<a href="/tickets?status=new">new</a></td><td>4</td>' in page
     assert '<a href="/tickets?status=in_progress">in progress</a></td><td>4</td>' in page
-    assert "<td>Ivan Kuznetsov</td><td>4</td>" in page and "<td>nobody</td><td>4</td>" in page
+    # Each assignee's name opens their filtered listing.
+    assert f'<a href="/tickets?assignee={people.ivan.id}">Ivan Kuznetsov</a></td><td>4</td>' in page
+    assert '<a href="/tickets?assignee=none">nobody</a></td><td>4</td>' in page
     assert page.count('<rect class="bar"') == 30  # one bar a day, drawn on the server
     assert "Bob Stone</a> blocked the bot" in page
     assert "<script" not in page
