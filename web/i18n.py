@@ -109,7 +109,7 @@ def browser_language(request: web.Request, default: str) -> str:
             wanted.append((weight, tag.replace("-", "_")))
     preferred = [tag for _, tag in sorted(wanted, key=lambda pair: -pair[0])]
     found = Locale.negotiate(preferred, list(SHIPPED_LANGUAGES), sep="_") if preferred else None
-    return found if isinstance(found, str) else default
+    return found.language if found is not None else default
 
 
 def words(request: web.Request) -> Words:
