@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from crm.errors import Conflict, InvalidInput, NotFound
-from crm.i18n import N_, SHIPPED_LANGUAGES
+from crm.i18n import N_, NP_, SHIPPED_LANGUAGES
 from crm.permissions import MANAGER_ROLES, Actor, require_manager, require_staff
 from crm.phones import normalize_phone
 from crm.staff import clean_name, clean_username
@@ -161,9 +161,10 @@ async def delete_client(session: AsyncSession, *, actor: Actor, client_id: int) 
     )
     if tickets:
         raise Conflict(
-            N_(
+            NP_(
+                "{name} has {count} ticket, and its history must stay; the card cannot be deleted",
                 "{name} has {count} tickets, and their history must stay; the card cannot be "
-                "deleted"
+                "deleted",
             ),
             name=client.full_name,
             count=tickets,

@@ -16,9 +16,15 @@ import sqlalchemy.exc
 class DomainError(Exception):
     """Base of every refusal the business rules make."""
 
-    def __init__(self, message: str, *, field: str | None = None, **params: Any) -> None:
-        super().__init__(message.format(**params) if params else message)
+    def __init__(
+        self, message: str | tuple[str, str], *, field: str | None = None, **params: Any
+    ) -> None:
+        # A (singular, plural) pair (``NP_``) is said by ``params["count"]``: 1 ticket, 2 tickets.
+        message, plural = message if isinstance(message, tuple) else (message, None)
+        english = plural if plural is not None and params.get("count") != 1 else message
+        super().__init__(english.format(**params) if params else english)
         self.message = message
+        self.plural = plural
         self.params = params
         # The form field the refusal is about, so a page can show it next to that field.
         self.field = field

@@ -22,6 +22,11 @@ def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker nam
     return message
 
 
+def NP_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - N_ for a plural message
+    """Mark a message with a plural for extraction; a ``DomainError`` takes the pair as is."""
+    return singular, plural
+
+
 def load_catalogs(path: Path = LOCALES_DIR) -> dict[str, gettext.GNUTranslations]:
     """Compile every ``.po`` catalog under ``path`` into a gettext translations object."""
     catalogs: dict[str, gettext.GNUTranslations] = {}

@@ -172,7 +172,9 @@ async def test_create_edit_delete_in_the_browser(site: tuple[str, FakeTelegram])
         # The client has a ticket now: deleting the card is refused, with the reason.
         await page.goto(f"{client_url}/delete")
         await page.get_by_role("button", name="Yes, delete").click()
-        await expect(page.get_by_role("alert")).to_contain_text("has 1 tickets")
+        await expect(page.get_by_role("alert")).to_contain_text(
+            "has 1 ticket, and its history must stay"
+        )
         await page.goto(f"{web_url}/tickets/7/delete")
         await page.get_by_role("button", name="Yes, delete").click()
         await expect(page.get_by_role("status")).to_have_text("Ticket #7 deleted.")

@@ -337,3 +337,28 @@ async def test_the_ticket_count_is_said_with_the_right_plural(
     text = await (await client.get("/tickets?q=zzprobe")).text()
     found = re.search(r'<p id="count">([^<]*)</p>', text)
     assert found and found.group(1) == said
+
+
+@pytest.mark.parametrize(
+    ("count", "language", "said"),
+    [
+        (1, "en", "Zoe Probe has 1 ticket, and its history must stay"),
+        (2, "en", "Zoe Probe has 2 tickets, and their history must stay"),
+        (1, "ru", "у клиента Zoe Probe 1 заявка"),
+        (5, "ru", "у клиента Zoe Probe 5 заявок"),
+        (1, "fr", "Zoe Probe a 1 demande dont"),
+    ],
+)
+async def test_a_refused_deletion_counts_the_tickets_in_the_right_plural(
+    client: SiteClient, database: Database, count: int, language: str, said: str
+) -> None:
+    async with database.writer() as session, session.begin():
+        zoe = Client(full_name="Zoe Probe")
+        session.add_all([Ticket(client=zoe, title="t", description="t") for _ in range(count)])
+        await session.flush()
+        zoe_id = zoe.id
+    await sign_in(client, "olga", DEMO_PASSWORD)
+    await choose(client, language)
+    refused = await post_form(client, f"/clients/{zoe_id}/delete", {})
+    assert refused.status == 409
+    assert said in await refused.text()

@@ -55,6 +55,9 @@ class Words:
 
     def error(self, error: DomainError) -> str:
         """A refusal from the rules, in this language (the page template escapes it)."""
+        if error.plural is not None:
+            count = int(error.params.get("count", 0))
+            return self.translator.ngettext(error.message, error.plural, count, **error.params)
         return self.translator.gettext(error.message, **error.params)
 
     def status(self, status: TicketStatus | str) -> str:
