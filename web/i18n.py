@@ -83,6 +83,10 @@ class Words:
     def number(self, value: int | Decimal | float) -> str:
         return format_decimal(value, locale=self.language)
 
+    def amount(self, value: Decimal) -> str:
+        """Money: always two decimals (2,900.50; 2 900,50 in French)."""
+        return format_decimal(value, "#,##0.00", locale=self.language)
+
     def template_context(self) -> dict[str, Any]:
         return {
             "_": self.gettext,
@@ -94,6 +98,7 @@ class Words:
             "moment": self.moment,
             "day": self.day,
             "number": self.number,
+            "amount": self.amount,
             "language": self.language,
             "languages": LANGUAGE_NAMES,
         }

@@ -14,8 +14,9 @@ from web.keys import SANDBOX_ENABLED, SETTINGS, db_session, employee
 
 # The drawing's own units; the page scales it to the screen (a phone too).
 CHART_WIDTH, CHART_HEIGHT, BAR_GAP = 640, 220, 2
-# Room for the value ticks on the left, the date labels below and a value above a bar.
-LEFT, BOTTOM, TOP = 34, 26, 16
+# Room for the value ticks on the left, the date labels below, a value above a bar, and half
+# of today's date label on the right.
+LEFT, BOTTOM, TOP, RIGHT = 34, 26, 16, 20
 DATE_EVERY = 7
 
 
@@ -23,7 +24,7 @@ def chart(per_day: list[tuple[date, int]], said: Words) -> dict[str, Any]:
     """Bars, axes, value ticks and date labels of an SVG chart, computed here so the page needs
     no script; every bar's value is written above it, not only in its hover title."""
     peak = max((count for _, count in per_day), default=0) or 1
-    plot_width, plot_height = CHART_WIDTH - LEFT, CHART_HEIGHT - BOTTOM - TOP
+    plot_width, plot_height = CHART_WIDTH - LEFT - RIGHT, CHART_HEIGHT - BOTTOM - TOP
     base = CHART_HEIGHT - BOTTOM
     width = plot_width / max(len(per_day), 1)
     bars = []
@@ -54,6 +55,7 @@ def chart(per_day: list[tuple[date, int]], said: Words) -> dict[str, Any]:
         "width": CHART_WIDTH,
         "height": CHART_HEIGHT,
         "left": LEFT,
+        "right": CHART_WIDTH - RIGHT,
         "base": base,
         "top": TOP,
         "peak": peak,
