@@ -362,3 +362,16 @@ async def test_a_refused_deletion_counts_the_tickets_in_the_right_plural(
     refused = await post_form(client, f"/clients/{zoe_id}/delete", {})
     assert refused.status == 409
     assert said in await refused.text()
+
+
+@pytest.mark.parametrize("back", ["//evil.example/", "https://evil.example/", "/\\evil.example"])
+async def test_the_language_switch_leads_back_only_to_a_path_on_this_site(
+    client: SiteClient, back: str
+) -> None:
+    await sign_in(client, "olga", DEMO_PASSWORD)
+    switched = await post_form(client, "/language", {"language": "fr", "back": back}, page="/")
+    assert switched.status == 302 and switched.headers["Location"] == "/"
+    kept = await post_form(
+        client, "/language", {"language": "fr", "back": "/tickets?q=a"}, page="/"
+    )
+    assert kept.headers["Location"] == "/tickets?q=a"
