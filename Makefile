@@ -29,7 +29,7 @@ format: $(STAMP)
 
 ## Re-extract translatable strings into the catalogs (then translate crm/locales/*/LC_MESSAGES/messages.po).
 messages: $(STAMP)
-	$(BIN)/pybabel extract --width 100 --no-location --omit-header -k _ -k __ -k N_ -o crm/locales/messages.pot bot handlers crm notifications web
+	$(BIN)/pybabel extract --width 100 --no-location --omit-header -F babel.cfg -k _ -k __ -k N_ -k NP_:1,2 -o crm/locales/messages.pot bot handlers crm notifications web
 	$(BIN)/pybabel update --width 100 --no-fuzzy-matching -i crm/locales/messages.pot -d crm/locales -D messages
 
 clean:

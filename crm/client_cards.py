@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from crm.errors import Conflict, InvalidInput, NotFound
-from crm.i18n import N_, SHIPPED_LANGUAGES
+from crm.i18n import N_, NP_, SHIPPED_LANGUAGES
 from crm.names import clean_name, clean_username
 from crm.permissions import Actor, require_manager, require_staff
 from crm.phones import normalize_phone
@@ -19,6 +19,16 @@ from crm.text_search import contains
 from crm.visibility import visible_clients
 from db.enums import ClientStage
 from db.models import Client, Employee, Ticket
+
+# Each stage of the coaching funnel as people call it (translated where it is shown).
+STAGE_NAMES = {
+    ClientStage.LEAD: N_("lead"),
+    ClientStage.THINKING: N_("thinking it over"),
+    ClientStage.CONSULTATION: N_("consultation"),
+    ClientStage.ACTIVE: N_("active"),
+    ClientStage.PAUSED: N_("paused"),
+    ClientStage.FINISHED: N_("finished"),
+}
 
 CLIENTS_PAGE = 50
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -140,9 +150,10 @@ async def delete_client(session: AsyncSession, *, actor: Actor, client_id: int) 
     )
     if tickets:
         raise Conflict(
-            N_(
+            NP_(
+                "{name} has {count} ticket, and its history must stay; the card cannot be deleted",
                 "{name} has {count} tickets, and their history must stay; the card cannot be "
-                "deleted"
+                "deleted",
             ),
             name=client.full_name,
             count=tickets,

@@ -26,7 +26,7 @@ SHORT_LIST = 10
 @dataclass(frozen=True)
 class Dashboard:
     by_status: list[tuple[TicketStatus, int]]
-    by_assignee: list[tuple[str | None, int]]  # None: nobody
+    by_assignee: list[tuple[int | None, str | None, int]]  # id, name; None: nobody
     per_day: list[tuple[date, int]]
     unassigned: list[Ticket]
     overdue: list[Ticket]
@@ -49,11 +49,11 @@ async def dashboard(
         (status, by_status_map.get(status, 0)) for status in TicketStatus if status in OPEN_STATUSES
     ]
     per_assignee = await session.execute(
-        select(Employee.full_name, func.count())
+        select(Employee.id, Employee.full_name, func.count())
         .select_from(base)
         .outerjoin(Employee, Employee.id == base.c.assignee_id)
         .where(base.c.status.in_(OPEN_STATUSES))
-        .group_by(Employee.full_name)
+        .group_by(Employee.id, Employee.full_name)
         .order_by(func.count().desc())
     )
     today = now.astimezone(zone).date()
@@ -84,7 +84,7 @@ async def dashboard(
     )
     return Dashboard(
         by_status=by_status,
-        by_assignee=[(name, int(count)) for name, count in per_assignee],
+        by_assignee=[(person, name, int(count)) for person, name, count in per_assignee],
         per_day=per_day,
         unassigned=list(unassigned),
         overdue=list(overdue),

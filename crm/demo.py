@@ -48,6 +48,22 @@ _CLIENTS = [
 ]
 
 
+async def demo_logins(session: AsyncSession) -> list[tuple[str, str, Role]]:
+    """(login, name, role) of the seeded demo employees who can sign in: what the sandbox's
+    sign-in page lists next to ``DEMO_PASSWORD``."""
+    rows = await session.execute(
+        select(Employee.web_login, Employee.full_name, Employee.role)
+        .where(
+            Employee.telegram_id.between(DEMO_STAFF_IDS.start, DEMO_STAFF_IDS.stop - 1),
+            Employee.active.is_(True),
+            Employee.web_login.is_not(None),
+            Employee.password_hash.is_not(None),
+        )
+        .order_by(Employee.telegram_id)
+    )
+    return [(str(login), name, role) for login, name, role in rows]
+
+
 async def is_empty(session: AsyncSession) -> bool:
     """Whether the business has no employees, clients or departments yet."""
     for model in (Employee, Client, Department):

@@ -24,6 +24,11 @@ def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker nam
     return message
 
 
+def NP_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - N_ for a plural message
+    """Mark a message with a plural for extraction; a ``DomainError`` takes the pair as is."""
+    return singular, plural
+
+
 def load_catalogs(path: Path = LOCALES_DIR) -> dict[str, gettext.GNUTranslations]:
     """Compile every ``.po`` catalog under ``path`` into a gettext translations object."""
     catalogs: dict[str, gettext.GNUTranslations] = {}
@@ -38,21 +43,10 @@ def load_catalogs(path: Path = LOCALES_DIR) -> dict[str, gettext.GNUTranslations
     return catalogs
 
 
-# What a translator offers: ``gettext(message)`` and ``ngettext(singular, plural, n)``.
-Translator = gettext.NullTranslations
-# English is the source language: its messages are their own translation.
-_SOURCE = gettext.NullTranslations()
-
-
 @cache
 def shipped_catalogs() -> dict[str, gettext.GNUTranslations]:
     """The shipped catalogs, compiled once per process (they do not change while it runs)."""
     return load_catalogs()
-
-
-def translator(language: str | None) -> Translator:
-    """The translations into ``language``; English (the source) for any language not shipped."""
-    return shipped_catalogs().get(language or "", _SOURCE)
 
 
 def pick_language(preferred: str | None, default: str) -> str:
@@ -62,3 +56,31 @@ def pick_language(preferred: str | None, default: str) -> str:
         if base in SHIPPED_LANGUAGES:
             return base
     return default
+
+
+class Translator:
+    """One language's words from the shared catalogs: ``gettext`` and ``ngettext`` with
+    ``{name}`` parameters filled in after translating (the msgid stays the same everywhere)."""
+
+    def __init__(self, language: str, catalog: gettext.NullTranslations) -> None:
+        self.language = language
+        self.catalog = catalog
+
+    def gettext(self, message: str, **params: object) -> str:
+        translated = self.catalog.gettext(message) if message else message
+        return translated.format(**params) if params else translated
+
+    def ngettext(self, singular: str, plural: str, n: int, **params: object) -> str:
+        """The form of ``n`` in this language (Russian has three); ``{count}`` is ``n`` unless
+        given (a number the locale has formatted)."""
+        translated = self.catalog.ngettext(singular, plural, n)
+        return translated.format(**{"count": n, **params})
+
+
+@cache
+def translator(language: str | None) -> Translator:
+    """The words of ``language``; English (the source, its own translation) when not shipped."""
+    catalog = shipped_catalogs().get(language or "")
+    return Translator(
+        language or "en", catalog if catalog is not None else gettext.NullTranslations()
+    )

@@ -49,6 +49,7 @@ class Page:
     next_cursor: str | None
     total: int  # capped at COUNT_CAP
     total_is_capped: bool
+    previous_cursor: str | None = None  # the page before this one, read backwards
 
 
 def _day_start(day: date, zone: ZoneInfo) -> datetime:
@@ -125,6 +126,8 @@ def _ordered(query: Select[Ticket], oldest_first: bool) -> Select[Ticket]:
 
 
 def _after(query: Select[Ticket], cursor: str | None, oldest_first: bool) -> Select[Ticket]:
+    """The rows after ``cursor`` in the listing's order (before it when ``oldest_first`` is
+    flipped, which is how a page is read backwards)."""
     if not cursor:
         return query
     moment, ticket_id = decode_cursor(cursor)
@@ -140,12 +143,17 @@ async def list_tickets(
     wanted: TicketFilter,
     *,
     cursor: str | None = None,
+    before: str | None = None,
     page_size: int = PAGE_SIZE,
 ) -> Page:
-    """One page of the tickets ``viewer`` may see that match ``wanted``."""
+    """One page of the tickets ``viewer`` may see that match ``wanted``: the one after
+    ``cursor``, or with ``before`` the one that ends just before that position."""
     base = await _filtered(session, viewer, wanted)
+    # Backwards is the same keyset read in the opposite order, then turned around.
+    backwards = before is not None and cursor is None
+    order = wanted.oldest_first != backwards
     query = (
-        _ordered(_after(base, cursor, wanted.oldest_first), wanted.oldest_first)
+        _ordered(_after(base, before if backwards else cursor, order), order)
         .options(
             selectinload(Ticket.client),
             selectinload(Ticket.assignee),
@@ -156,13 +164,22 @@ async def list_tickets(
     rows = list(await session.scalars(query))
     has_more = len(rows) > page_size
     tickets = rows[:page_size]
+    if backwards:
+        tickets.reverse()
+        # Read backwards, "more" lies before; after this page is the one it was asked from.
+        previous = encode_cursor(tickets[0]) if has_more and tickets else None
+        following = encode_cursor(tickets[-1]) if tickets else None
+    else:
+        previous = encode_cursor(tickets[0]) if cursor and tickets else None
+        following = encode_cursor(tickets[-1]) if has_more and tickets else None
     capped = base.with_only_columns(Ticket.id).order_by(None).limit(COUNT_CAP + 1).subquery()
     total = int(await session.scalar(select(func.count()).select_from(capped)) or 0)
     return Page(
         tickets=tickets,
-        next_cursor=encode_cursor(tickets[-1]) if has_more and tickets else None,
+        next_cursor=following,
         total=min(total, COUNT_CAP),
         total_is_capped=total > COUNT_CAP,
+        previous_cursor=previous,
     )
 
 

@@ -13,6 +13,13 @@ from db.models import Client, Employee
 __all__ = ["Actor", "Audience", "Role", "Stranger", "audience_of", "require_staff"]
 
 MANAGER_ROLES = frozenset({Role.OWNER, Role.ADMIN})
+# Each role as people call it (translated where it is shown).
+ROLE_NAMES = {
+    Role.OWNER: N_("owner"),
+    Role.ADMIN: N_("administrator"),
+    Role.SPECIALIST: N_("specialist"),
+    Role.HELPER: N_("helper"),
+}
 
 
 @dataclass(frozen=True)

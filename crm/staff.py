@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, func, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from crm.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from crm.errors import Conflict, FieldChecks, InvalidInput, NotFound, PermissionDenied
 from crm.i18n import N_
 from crm.names import clean_name, clean_username
 from crm.passwords import check_password_strength, hash_password, verify_password_async
@@ -130,11 +130,10 @@ async def save_employee(
     )
     if Role.OWNER in (form.role, employee.role) and manager.role is not Role.OWNER:
         raise PermissionDenied(N_("Only an owner may make or change an owner."))
+    checks = FieldChecks()
     if employee_id == manager.id and (form.role != manager.role or not form.active):
-        raise InvalidInput(
-            N_("you cannot change your own role or switch yourself off"), field="role"
-        )
-    return await _write(session, employee, form, password)
+        checks.refuse(N_("you cannot change your own role or switch yourself off"), field="role")
+    return await _write(session, employee, form, password, checks)
 
 
 async def add_from_command_line(
@@ -169,7 +168,7 @@ async def add_from_command_line(
         language=known.language or "",
         active=True,
     )
-    return await _write(session, known, form, draft.password), created
+    return await _write(session, known, form, draft.password, FieldChecks()), created
 
 
 def _given(value: T | None, current: T | None) -> T | None:
@@ -177,58 +176,43 @@ def _given(value: T | None, current: T | None) -> T | None:
 
 
 async def _write(
-    session: AsyncSession, employee: Employee, form: EmployeeForm, password: str | None
+    session: AsyncSession,
+    employee: Employee,
+    form: EmployeeForm,
+    password: str | None,
+    checks: FieldChecks,
 ) -> Employee:
-    """The one way an employee is saved: every check, then every field."""
-    name = clean_name(form.full_name, "full_name")
+    """The one way an employee is saved: every check (all of a form's problems are said at
+    once), then every field."""
+    name = form.full_name
+    with checks.field("full_name"):
+        name = clean_name(form.full_name, "full_name")
     if form.telegram_id is not None:
-        if form.telegram_id <= 0:
-            raise InvalidInput(
-                N_("telegram id must be a positive number, not {value}"),
-                field="telegram_id",
-                value=form.telegram_id,
-            )
-        client = await session.scalar(select(Client).where(Client.telegram_id == form.telegram_id))
-        if client is not None:
-            raise InvalidInput(
-                N_("telegram id {telegram_id} already belongs to client #{client_id} ({name})"),
-                field="telegram_id",
-                telegram_id=form.telegram_id,
-                client_id=client.id,
-                name=client.full_name,
-            )
-        holder = await session.scalar(
-            select(Employee).where(Employee.telegram_id == form.telegram_id)
-        )
-        if holder is not None and holder.id != employee.id:
-            raise InvalidInput(
-                N_("telegram id {value} is already someone else's"),
-                field="telegram_id",
-                value=form.telegram_id,
-            )
+        await _check_telegram_id(session, checks, form.telegram_id, employee)
     login = form.web_login.strip() or None
     if login is not None:
-        check_login(login, "web_login")
+        with checks.field("web_login"):
+            check_login(login, "web_login")
         holder = await session.scalar(select(Employee).where(Employee.web_login == login))
         if holder is not None and holder.id != employee.id:
-            raise InvalidInput(
+            checks.refuse(
                 N_("login {login} is already used by employee #{employee_id}"),
                 field="web_login",
                 login=login,
                 employee_id=holder.id,
             )
         if employee.password_hash is None and not password:
-            raise InvalidInput(N_("a login needs a password"), field="password")
+            checks.refuse(N_("a login needs a password"), field="password")
     if password:
-        check_password_strength(password)
+        with checks.field("password"):
+            check_password_strength(password)
     if form.department_id is not None and await session.get(Department, form.department_id) is None:
-        raise InvalidInput(N_("that department does not exist"), field="department_id")
+        checks.refuse(N_("that department does not exist"), field="department_id")
     if form.experience_years is not None and not 0 <= form.experience_years <= 80:
-        raise InvalidInput(
-            N_("experience must be between 0 and 80 years"), field="experience_years"
-        )
+        checks.refuse(N_("experience must be between 0 and 80 years"), field="experience_years")
     if form.salary is not None and form.salary < 0:
-        raise InvalidInput(N_("the salary cannot be negative"), field="salary")
+        checks.refuse(N_("the salary cannot be negative"), field="salary")
+    checks.done()
     # A new password, a switch-off or a removed login ends the sessions opened before it.
     ends_sessions = employee.id is not None and (
         bool(password) or (employee.active and not form.active) or login is None
@@ -254,6 +238,35 @@ async def _write(
     session.add(employee)
     await session.flush()
     return employee
+
+
+async def _check_telegram_id(
+    session: AsyncSession, checks: FieldChecks, telegram_id: int, employee: Employee
+) -> None:
+    if telegram_id <= 0:
+        checks.refuse(
+            N_("telegram id must be a positive number, not {value}"),
+            field="telegram_id",
+            value=telegram_id,
+        )
+        return
+    client = await session.scalar(select(Client).where(Client.telegram_id == telegram_id))
+    if client is not None:
+        checks.refuse(
+            N_("telegram id {telegram_id} already belongs to client #{client_id} ({name})"),
+            field="telegram_id",
+            telegram_id=telegram_id,
+            client_id=client.id,
+            name=client.full_name,
+        )
+        return
+    holder = await session.scalar(select(Employee).where(Employee.telegram_id == telegram_id))
+    if holder is not None and holder.id != employee.id:
+        checks.refuse(
+            N_("telegram id {value} is already someone else's"),
+            field="telegram_id",
+            value=telegram_id,
+        )
 
 
 async def _department_named(session: AsyncSession, name: str) -> Department:

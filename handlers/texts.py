@@ -121,6 +121,8 @@ def language_set(code: str) -> str:
 def refusal(error: DomainError) -> str:
     """A domain refusal in the reader's language, its values escaped."""
     params = {key: html.quote(str(value)) for key, value in error.params.items()}
+    if error.plural is not None:
+        return _(error.message, error.plural, int(error.params["count"])).format(**params)
     return _(error.message).format(**params)
 
 

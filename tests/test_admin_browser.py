@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import Page, ViewportSize, expect
 
 from bot.sandbox.page import register_people
 from bot.sandbox.telegram import FakeTelegram
@@ -35,10 +35,48 @@ async def site(
 
 
 async def sign_in(page: Page, login: str = "anna") -> None:
+    """Sign in, then switch the site to English (the demo's Anna and Olga read Russian)."""
     await page.get_by_label("Login").fill(login)
     await page.get_by_label("Password").fill(DEMO_PASSWORD)
     await page.get_by_role("button", name="Sign in").click()
+    await expect(page.locator("header form.languages + form")).to_be_visible()
+    await page.get_by_role("button", name="en", exact=True).click()
     await expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+MAIN_PAGES = [
+    ("dashboard", "/"),
+    ("tickets", "/tickets"),
+    ("ticket", "/tickets/1"),
+    ("clients", "/clients"),
+    ("client", "/clients/1"),
+    ("employees", "/employees"),
+    ("departments", "/departments"),
+]
+
+
+@pytest.mark.parametrize(("screen", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
+async def test_the_main_pages_fit_the_screen_without_sideways_scrolling(
+    site: tuple[str, FakeTelegram], screen: str, viewport: ViewportSize
+) -> None:
+    """On a 390-px phone as on a desktop, no main page scrolls sideways; each page's picture
+    is kept in docs/screenshots (so the guide's pictures are always today's site)."""
+    web_url, _ = site
+    async with browser_page(f"{web_url}/sign-in", viewport=viewport) as page:
+        await page.screenshot(path=SCREENSHOTS / f"sign-in-{screen}.png")
+        await sign_in(page, "olga")
+        wider = {}
+        for name, path in MAIN_PAGES:
+            await page.goto(f"{web_url}{path}")
+            await expect(page.locator("main h1")).to_be_visible()
+            width = await page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+            if width > 0:
+                wider[path] = width
+            await page.screenshot(path=SCREENSHOTS / f"{name}-{screen}.png")
+        assert wider == {}, f"pages wider than the {screen} screen (pixels too wide): {wider}"
 
 
 async def test_sign_in_and_filter_tickets(site: tuple[str, FakeTelegram]) -> None:
@@ -127,7 +165,7 @@ async def test_create_edit_delete_in_the_browser(site: tuple[str, FakeTelegram])
         await page.get_by_role("button", name="Save").click()
         await expect(page.get_by_role("status")).to_have_text("Employee saved.")
         row = page.locator("tr", has_text="Léa Martin")
-        await expect(row).to_contain_text("2900.50")
+        await expect(row).to_contain_text("2,900.50")  # in the locale's digits
         await row.get_by_role("link", name="Edit").click()
         await page.get_by_label("Position").fill("Repair engineer")
         await page.get_by_role("button", name="Save").click()
@@ -172,7 +210,9 @@ async def test_create_edit_delete_in_the_browser(site: tuple[str, FakeTelegram])
         # The client has a ticket now: deleting the card is refused, with the reason.
         await page.goto(f"{client_url}/delete")
         await page.get_by_role("button", name="Yes, delete").click()
-        await expect(page.get_by_role("alert")).to_contain_text("has 1 tickets")
+        await expect(page.get_by_role("alert")).to_contain_text(
+            "has 1 ticket, and its history must stay"
+        )
         await page.goto(f"{web_url}/tickets/7/delete")
         await page.get_by_role("button", name="Yes, delete").click()
         await expect(page.get_by_role("status")).to_have_text("Ticket #7 deleted.")

@@ -27,7 +27,7 @@ from handlers.i18n import CatalogI18n
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_LANGUAGE = "en"  # the message ids are English; an ``en`` catalog may only override them
 # Message ids French spells the same, so their msgstr may equal the msgid: keep this short.
-SAME_IN_FRENCH = frozenset({"client"})
+SAME_IN_FRENCH = frozenset({"client", "Client", "Clients"})
 
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 LETTER = re.compile(r"[^\W\d_]")
@@ -132,7 +132,7 @@ def source_messages() -> set[str]:
         for _filename, _line, message, _comments, _context in extract_from_dir(
             ROOT / package,
             method_map=[("**.py", "python")],
-            keywords={"_": None, "__": None, "N_": None},
+            keywords={"_": None, "__": None, "N_": None, "NP_": (1, 2)},
         ):
             found.add(message if isinstance(message, str) else message[0])
     return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiogram.types import Chat, Message, User
@@ -19,7 +20,7 @@ from db.models import Client, Employee
 from handlers.i18n import CatalogI18n
 from handlers.keyboards import TicketAction
 from handlers.replies import ReplyContext, file_reply
-from web.texts import translate_error
+from web.i18n import Words
 
 CHAT = 7001
 SENT_AT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -113,5 +114,6 @@ def test_the_bot_the_notifications_and_the_site_translate_alike() -> None:
         assert bot.gettext(message, locale=language) == translated
         assert Notifier("en").translate(language, message) == translated
         error = InvalidInput(message, ticket_id=4)
-        assert translate_error(error, language) == translated.format(ticket_id=4)
+        site = Words(translator(language), ZoneInfo("UTC"))
+        assert site.error(error) == translated.format(ticket_id=4)
     assert translator("de").gettext(message) == message  # not shipped: the English source

@@ -106,7 +106,7 @@ async def test_sign_in_sets_a_safe_cookie_and_sign_out_ends_it(client: SiteClien
     home = await client.get("/")
     assert home.status == 200
     page = await home.text()
-    assert "Dashboard" in page and "Anna Petrova (admin)" in page
+    assert "Dashboard" in page and "Anna Petrova (administrator)" in page
     assert home.headers["X-Content-Type-Options"] == "nosniff"
     assert "frame-ancestors 'none'" in home.headers["Content-Security-Policy"]
     out = await post_form(client, "/sign-out", {}, page="/")
@@ -229,6 +229,18 @@ async def test_filters_alone_and_combined(
     assert "the start date is after the end date" in await backwards.text()
 
 
+def link(text: str, rel: str) -> str:
+    """The address of the page's ``rel`` link ("next", "prev"), or "" when there is none."""
+    if f'rel="{rel}"' not in text:
+        return ""
+    return text.split(f'rel="{rel}"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+
+
+def ticket_links(text: str) -> list[str]:
+    links = [part.split('"')[0] for part in text.split('<a href="/tickets/')[1:]]
+    return [found for found in links if found.isdigit()]
+
+
 async def test_pagination_walks_every_row_once(
     client: SiteClient,
     database: Database,
@@ -242,19 +254,39 @@ async def test_pagination_walks_every_row_once(
     while url:
         text = await (await client.get(url)).text()
         assert "120 tickets" in text
-        links = [part.split('"')[0] for part in text.split('<a href="/tickets/')[1:]]
-        seen += [link for link in links if link.isdigit()]
+        seen += ticket_links(text)
         pages += 1
-        url = (
-            text.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
-            if 'rel="next"' in text
-            else ""
-        )
+        url = link(text, "next")
     assert pages == 3
     assert len(seen) == 120 and len(set(seen)) == 120
     assert seen == sorted(seen, key=int, reverse=True)  # newest first
     broken = await client.get("/tickets?after=%%%")
     assert "that page link is broken" in await broken.text()
+
+
+@pytest.mark.parametrize("order", ["newest", "oldest"])
+async def test_previous_page_walks_back_to_the_same_pages(
+    client: SiteClient, database: Database, people: People, order: str
+) -> None:
+    await add_tickets(database, people, 120)
+    await sign_in(client, "anna")
+    url, forward = f"/tickets?sort={order}", []
+    first = await (await client.get(url)).text()
+    assert link(first, "prev") == ""  # nothing before the first page
+    text = first
+    while True:
+        forward.append(ticket_links(text))
+        if not link(text, "next"):
+            break
+        text = await (await client.get(link(text, "next"))).text()
+    assert len(forward) == 3
+    backward = []
+    while link(text, "prev"):
+        text = await (await client.get(link(text, "prev"))).text()
+        backward.append(ticket_links(text))
+    # Each Previous shows exactly the page that came before it, down to the first one.
+    assert backward == forward[-2::-1]
+    assert link(text, "next")  # and from there the way forward is open again
 
 
 async def test_csv_export_holds_exactly_the_filtered_rows(
@@ -304,6 +336,39 @@ async def test_validation_errors_appear_next_to_their_field(
     assert response.status == 400
     text = await response.text()
     assert 'id="salary-error">Salary must be a number' in text
+
+
+async def test_the_employee_form_shows_every_problem_at_once_next_to_its_field(
+    client: SiteClient,
+    database: Database,
+) -> None:
+    await sign_in(client, "anna")
+    response = await post_form(
+        client,
+        "/employees/new",
+        {
+            "full_name": "",
+            "role": "specialist",
+            "telegram_id": "-5",
+            "experience_years": "200",
+            "salary": "lots",
+            "web_login": "newcomer",
+            "password": "short",
+        },
+    )
+    assert response.status == 400
+    text = await response.text()
+    for field, message in (
+        ("full_name", "the name must not be empty"),
+        ("telegram_id", "telegram id must be a positive number"),
+        ("experience_years", "experience must be between 0 and 80 years"),
+        ("salary", "Salary must be a number"),
+        ("password", "the password must be at least"),
+    ):
+        assert f'id="{field}-error">{message}' in text, field
+    # The password's problem sits under the password field, not above the form.
+    assert 'class="refusal"' not in text
+    assert text.index('id="password-error"') > text.index('id="password"')
     response = await post_form(
         client, "/clients/new", {"full_name": "Ann", "phone": "12", "stage": "lead"}
     )
@@ -436,8 +501,16 @@ async def test_the_dashboard_counts_and_draws(
     page = await (await client.get("/")).text()
     assert '<a href="/tickets?status=new">new</a></td><td>4</td>' in page
     assert '<a href="/tickets?status=in_progress">in progress</a></td><td>4</td>' in page
-    assert "<td>Ivan Kuznetsov</td><td>4</td>" in page and "<td>nobody</td><td>4</td>" in page
+    # Each assignee's name opens their filtered listing.
+    assert f'<a href="/tickets?assignee={people.ivan.id}">Ivan Kuznetsov</a></td><td>4</td>' in page
+    assert '<a href="/tickets?assignee=none">nobody</a></td><td>4</td>' in page
     assert page.count('<rect class="bar"') == 30  # one bar a day, drawn on the server
+    # Axes, value ticks and dates under them; the values are written, not only in hover titles.
+    assert page.count('<line class="axis"') == 2
+    assert page.count('<text class="tick"') >= 2 and '<text class="tick"' in page
+    today = utcnow().date()
+    assert f">{today.strftime('%b')} {today.day}</text>" in page  # today is named on the axis
+    assert page.count('<text class="value"') == 8  # one per day that had a ticket
     assert "Bob Stone</a> blocked the bot" in page
     assert "<script" not in page
 

@@ -19,6 +19,7 @@ from crm.settings import Settings
 from db.engine import Database
 from web import middlewares
 from web.flash import take_flashes
+from web.i18n import words
 from web.keys import (
     AFTER_COMMIT,
     DATABASE,
@@ -31,9 +32,8 @@ from web.keys import (
     VIEWER,
 )
 from web.middlewares import Handler
-from web.texts import status_name
 from web.throttle import SignInThrottle, Throttle
-from web.views import auth, clients, dashboard, departments, employees, tickets
+from web.views import auth, clients, dashboard, departments, employees, language, tickets
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -56,7 +56,12 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def _page_context(request: web.Request) -> dict[str, Any]:
-    context: dict[str, Any] = {"me": request.get(VIEWER), "status_name": status_name}
+    context: dict[str, Any] = {
+        "me": request.get(VIEWER),
+        "here": request.path_qs,
+        "sandbox": request.app[SANDBOX_ENABLED],
+        **words(request).template_context(),
+    }
     if middlewares.is_admin(request):
         context["csrf_token"] = await middlewares.csrf_token(request)
         context["flashes"] = await take_flashes(request)
@@ -107,6 +112,7 @@ def create_app(
             middlewares.error_pages,
             middlewares.database_session,
             middlewares.signed_in,
+            middlewares.language,
             middlewares.csrf,
         ]
     )
@@ -127,6 +133,7 @@ def _routes(app: web.Application) -> None:
     route.add_get("/sign-in", auth.sign_in_page, name="sign_in")
     route.add_post("/sign-in", auth.sign_in)
     route.add_post("/sign-out", auth.sign_out, name="sign_out")
+    route.add_post("/language", language.choose_language, name="language")
     route.add_get("/", dashboard.home, name="home")
 
     route.add_get("/tickets", tickets.ticket_list, name="tickets")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -10,6 +11,7 @@ from typing import Any, TypeVar
 
 from multidict import MultiDictProxy
 
+from crm.i18n import N_
 from crm.ids import looks_like_id, parse_id
 
 E = TypeVar("E", bound=StrEnum)
@@ -43,12 +45,24 @@ class FormErrors(Exception):
         self.errors = errors
 
 
-class Reader:
-    """Reads typed values from a form, collecting a message per bad field."""
+def _english(message: str, **params: Any) -> str:
+    return message.format(**params) if params else message
 
-    def __init__(self, form: FormData) -> None:
+
+class Reader:
+    """Reads typed values from a form, collecting a message per bad field.
+
+    ``gettext`` is the page's translator (``web.i18n.Words.gettext``); the labels given to the
+    typed readers are message ids too, translated with it.
+    """
+
+    def __init__(self, form: FormData, gettext: Callable[..., str] = _english) -> None:
         self.form = form
         self.errors: dict[str, str] = {}
+        self.gettext = gettext
+
+    def _refuse(self, name: str, message: str, label: str, **params: Any) -> None:
+        self.errors[name] = self.gettext(message, label=self.gettext(label), **params)
 
     def text(self, name: str) -> str:
         value = self.form.get(name, "")
@@ -66,12 +80,12 @@ class Reader:
             return None
         digits = raw.removeprefix("-")
         if not (digits.isascii() and digits.isdigit()):
-            self.errors[name] = f"{label} must be a whole number"
+            self._refuse(name, N_("{label} must be a whole number"), label)
             return None
         # Thousands of digits are out of any range; int() would refuse to read them anyway.
         value = int(raw) if len(digits.lstrip("0")) <= len(str(maximum)) + 1 else maximum + 1
         if not minimum <= value <= maximum:
-            self.errors[name] = f"{label} is out of range"
+            self._refuse(name, N_("{label} is out of range"), label)
             return None
         return value
 
@@ -81,11 +95,11 @@ class Reader:
         if not raw:
             return None
         if not looks_like_id(raw):
-            self.errors[name] = f"{label} must be a whole number"
+            self._refuse(name, N_("{label} must be a whole number"), label)
             return None
         value = parse_id(raw)
         if value is None:
-            self.errors[name] = f"{label} is out of range"
+            self._refuse(name, N_("{label} is out of range"), label)
         return value
 
     def decimal(self, name: str, label: str) -> Decimal | None:
@@ -95,10 +109,10 @@ class Reader:
         try:
             value = Decimal(raw)
         except InvalidOperation:
-            self.errors[name] = f"{label} must be a number"
+            self._refuse(name, N_("{label} must be a number"), label)
             return None
         if not value.is_finite() or abs(value) >= Decimal(10) ** 10:
-            self.errors[name] = f"{label} is out of range"
+            self._refuse(name, N_("{label} is out of range"), label)
             return None
         return value
 
@@ -109,10 +123,16 @@ class Reader:
         try:
             day = date.fromisoformat(raw)
         except ValueError:
-            self.errors[name] = f"{label} must be a date (YYYY-MM-DD)"
+            self._refuse(name, N_("{label} must be a date (YYYY-MM-DD)"), label)
             return None
         if not FIRST_DAY <= day <= LAST_DAY:
-            self.errors[name] = f"{label} must be a date between {FIRST_DAY} and {LAST_DAY}"
+            self._refuse(
+                name,
+                N_("{label} must be a date between {first} and {last}"),
+                label,
+                first=FIRST_DAY,
+                last=LAST_DAY,
+            )
             return None
         return day
 
@@ -123,7 +143,7 @@ class Reader:
         try:
             return enum(raw)
         except ValueError:
-            self.errors[name] = f"{label}: unknown value {raw!r}"
+            self._refuse(name, N_("{label}: unknown value {value}"), label, value=repr(raw))
             return default
 
     def done(self) -> None:

@@ -14,8 +14,10 @@ from aiohttp.typedefs import Middleware
 from aiohttp_session import get_session
 
 from crm.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from crm.i18n import N_
 from crm.staff import get_signed_in_employee
 from db.base import utcnow
+from web.i18n import set_words, words
 from web.keys import (
     AFTER_COMMIT,
     DATABASE,
@@ -27,7 +29,6 @@ from web.keys import (
     Viewer,
 )
 from web.proxies import Networks, client_address
-from web.texts import translate_error
 
 log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -38,6 +39,12 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 NOT_ADMIN_PREFIXES = ("/healthz", "/sandbox", "/static")
 # The sign-in form is a login, a password and two short fields: a bigger body is not read.
 SIGN_IN_MAX_BYTES = 4096
+HTTP_REASONS = {
+    400: N_("The request could not be read."),
+    403: N_("You may not open this page."),
+    404: N_("There is no such page."),
+    405: N_("This address does not take that kind of request."),
+}
 # The session cookie's fields: who signed in, and the generation of their sessions then.
 EMPLOYEE_FIELD = "employee_id"
 GENERATION_FIELD = "generation"
@@ -80,9 +87,14 @@ async def security_headers(request: web.BaseRequest, response: web.StreamRespons
 
 
 def _error_page(request: web.Request, status: int, message: str) -> web.Response:
-    return aiohttp_jinja2.render_template(
-        "error.html", request, {"status": status, "message": message}, status=status
-    )
+    # Some errors (a 405) come before the page context is made: the words are given here too.
+    context = {
+        **words(request).template_context(),
+        "me": request.get(VIEWER),
+        "status": status,
+        "message": message,
+    }
+    return aiohttp_jinja2.render_template("error.html", request, context, status=status)
 
 
 @web.middleware
@@ -91,22 +103,26 @@ async def error_pages(request: web.Request, handler: Handler) -> web.StreamRespo
     try:
         return await handler(request)
     except PermissionDenied as error:
-        return _error_page(request, 403, translate_error(error))
+        return _error_page(request, 403, words(request).error(error))
     except NotFound as error:
-        return _error_page(request, 404, translate_error(error))
+        return _error_page(request, 404, words(request).error(error))
     except InvalidInput as error:
-        return _error_page(request, 400, translate_error(error))
+        return _error_page(request, 400, words(request).error(error))
     except DomainError as error:
-        return _error_page(request, 409, translate_error(error))
+        return _error_page(request, 409, words(request).error(error))
     except web.HTTPException as error:
         if error.status in (400, 403, 404, 405) and not request.path.startswith("/sandbox"):
-            # A 400 says what was wrong in its text; the others' reason says enough.
-            said = error.text if error.status == 400 and error.text else error.reason
+            # A 400 says what was wrong in its text (already in the page's language); the
+            # others' reason says enough.
+            told = error.status == 400 and error.text and not error.text.startswith("400:")
+            said = error.text if told else words(request).gettext(HTTP_REASONS[error.status])
             return _error_page(request, error.status, said or error.reason)
         raise
     except Exception:
         log.exception("%s %s failed", request.method, request.path)
-        return _error_page(request, 500, "Something went wrong on our side.")
+        return _error_page(
+            request, 500, words(request).gettext("Something went wrong on our side.")
+        )
 
 
 @web.middleware
@@ -162,11 +178,20 @@ async def signed_in(request: web.Request, handler: Handler) -> web.StreamRespons
             request[VIEWER] = Viewer(
                 signed_in_employee.id, signed_in_employee.full_name, signed_in_employee.role
             )
-    if request.path == "/sign-in" or request.get(EMPLOYEE) is not None:
+    # The language switch works on the sign-in page too (kept in the session until then).
+    if request.path in ("/sign-in", "/language") or request.get(EMPLOYEE) is not None:
         return await handler(request)
     # No invalidation here: a stray request (a favicon) must not rotate an open form's token.
     target = f"/sign-in?next={quote(request.path_qs)}" if request.method == "GET" else "/sign-in"
     raise web.HTTPFound(target)
+
+
+@web.middleware
+async def language(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The language every word of the page is in (see ``web.i18n.site_language``)."""
+    if is_admin(request):
+        await set_words(request)
+    return await handler(request)
 
 
 async def csrf_token(request: web.Request) -> str:
@@ -196,6 +221,9 @@ async def csrf(request: web.Request, handler: Handler) -> web.StreamResponse:
         return _error_page(
             request,
             403,
-            "This form has expired or did not come from this site. Reload the page and try again.",
+            words(request).gettext(
+                "This form has expired or did not come from this site. "
+                "Reload the page and try again."
+            ),
         )
     return await handler(request)

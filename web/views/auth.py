@@ -9,13 +9,15 @@ import aiohttp_jinja2
 from aiohttp import web
 from aiohttp_session import get_session, new_session
 
+from crm.demo import DEMO_PASSWORD, demo_logins
 from crm.staff import MAX_LOGIN_LENGTH, authenticate, sign_out_everywhere
 from web.forms import Reader
-from web.keys import THROTTLE, db_session
+from web.i18n import words
+from web.keys import SANDBOX_ENABLED, THROTTLE, db_session
 from web.middlewares import CSRF_FIELD, EMPLOYEE_FIELD, GENERATION_FIELD, csrf_token
 
 
-def _safe_next(target: str) -> str:
+def safe_next(target: str) -> str:
     """Only a path on this site: never an address elsewhere, however it is spelled.
 
     Browsers drop tabs and line breaks from a URL and read ``\\`` as ``/``, so ``/<TAB>/evil``
@@ -29,36 +31,49 @@ def _safe_next(target: str) -> str:
     return target
 
 
+async def _demo(request: web.Request) -> dict[str, Any]:
+    """In sandbox mode only: the demo logins and their published password."""
+    if not request.app[SANDBOX_ENABLED]:
+        return {}
+    return {"demo_logins": await demo_logins(db_session(request)), "demo_password": DEMO_PASSWORD}
+
+
 @aiohttp_jinja2.template("sign_in.html")
 async def sign_in_page(request: web.Request) -> dict[str, Any]:
-    return {"next": _safe_next(request.query.get("next", "/")), "error": "", "login": ""}
+    target = safe_next(request.query.get("next", "/"))
+    return {"next": target, "error": "", "login": "", **await _demo(request)}
 
 
 async def sign_in(request: web.Request) -> web.StreamResponse:
     form = Reader(await request.post())
+    _ = words(request).gettext
     login = form.text("login").strip()
     password = form.text("password")
-    target = _safe_next(form.text("next") or "/")
+    target = safe_next(form.text("next") or "/")
+
+    demo = await _demo(request)
 
     def again(error: str, status: int) -> web.Response:
         return aiohttp_jinja2.render_template(
             "sign_in.html",
             request,
-            {"next": target, "error": error, "login": login[:MAX_LOGIN_LENGTH]},
+            {"next": target, "error": error, "login": login[:MAX_LOGIN_LENGTH], **demo},
             status=status,
         )
 
     if len(login) > MAX_LOGIN_LENGTH:
-        return again(f"A login is at most {MAX_LOGIN_LENGTH} characters.", 400)
+        return again(_("A login is at most {length} characters.", length=MAX_LOGIN_LENGTH), 400)
     throttle = request.app[THROTTLE]
     # Counted before the password is checked: simultaneous guesses meet the limit too.
     attempt = await throttle.reserve(login, request.remote or "")
     if attempt.refused:
         minutes = max(1, round(attempt.wait / 60))
-        return again(f"Too many failed attempts. Try again in {minutes} min.", 429)
+        return again(
+            _("Too many failed attempts. Try again in {minutes} min.", minutes=minutes), 429
+        )
     employee = await authenticate(db_session(request), login, password) if login else None
     if employee is None:
-        return again("Wrong login or password.", 401)
+        return again(_("Wrong login or password."), 401)
     await throttle.succeeded(attempt)
     session = await new_session(request)  # a fresh session: no fixation across sign-in
     session[EMPLOYEE_FIELD] = employee.id

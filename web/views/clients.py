@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
 
 from crm.client_cards import ClientForm, delete_client, get_client, list_clients, save_client
+from crm.i18n import N_
 from crm.listing import TicketFilter, list_tickets
 from crm.permissions import require_manager
 from crm.staff import choosable_staff
@@ -15,6 +17,7 @@ from crm.visibility import may_manage
 from db.enums import ClientStage
 from db.models import Employee
 from web.forms import Field, Reader
+from web.i18n import Gettext, words
 from web.keys import SETTINGS, db_session, employee
 from web.views.crud import FieldsFor, delete_page, edit_page, object_id
 from web.views.employees import LANGUAGES
@@ -25,9 +28,9 @@ MAX_PAGE = 1_000_000
 
 @aiohttp_jinja2.template("clients/list.html")
 async def client_list(request: web.Request) -> dict[str, Any]:
-    reader = Reader(request.query)  # type: ignore[arg-type]
+    reader = Reader(request.query, words(request).gettext)  # type: ignore[arg-type]
     search = reader.text("q")
-    page = reader.integer("page", "Page", minimum=1, maximum=MAX_PAGE) or 1
+    page = reader.integer("page", N_("Page"), minimum=1, maximum=MAX_PAGE) or 1
     if reader.errors:
         raise web.HTTPBadRequest(text="; ".join(reader.errors.values()))
     clients, more = await list_clients(
@@ -54,7 +57,9 @@ async def client_page(request: web.Request) -> dict[str, Any]:
     return {"client": client, "tickets": tickets.tickets, "can_edit": may_manage(viewer)}
 
 
-def _fields_for(helpers: list[Employee]) -> FieldsFor:
+def _fields_for(
+    helpers: list[Employee], _: Gettext, stage: Callable[[ClientStage], str]
+) -> FieldsFor:
     async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
         def field(name: str, label: str, kind: str = "text", **extra: Any) -> Field:
             return Field(
@@ -62,28 +67,28 @@ def _fields_for(helpers: list[Employee]) -> FieldsFor:
             )
 
         return [
-            field("full_name", "Full name", required=True),
-            field("phone", "Phone", help="any format; kept as +country number"),
-            field("email", "E-mail", "email"),
-            field("username", "Telegram username"),
-            field("language", "Language", "select", options=LANGUAGES),
+            field("full_name", _("Full name"), required=True),
+            field("phone", _("Phone"), help=_("any format; kept as +country number")),
+            field("email", _("E-mail"), "email"),
+            field("username", _("Telegram username")),
+            field("language", _("Language"), "select", options=LANGUAGES),
             field(
                 "stage",
-                "Stage",
+                _("Stage"),
                 "select",
-                options=[(stage.value, stage.value) for stage in ClientStage],
+                options=[(each.value, stage(each)) for each in ClientStage],
             ),
-            field("topic", "Topic", "textarea"),
-            field("method_of_work", "Method of work", "textarea"),
-            field("notes", "Notes", "textarea"),
-            field("source", "Source", help="how they found us"),
+            field("topic", _("Topic"), "textarea"),
+            field("method_of_work", _("Method of work"), "textarea"),
+            field("notes", _("Notes"), "textarea"),
+            field("source", _("Source"), help=_("how they found us")),
             field(
                 "helper_id",
-                "Helper",
+                _("Helper"),
                 "select",
                 options=[("", "—")] + [(str(h.id), h.full_name) for h in helpers],
             ),
-            field("unreachable", "Unreachable in Telegram (blocked the bot)", "checkbox"),
+            field("unreachable", _("Unreachable in Telegram (blocked the bot)"), "checkbox"),
         ]
 
     return fields
@@ -93,6 +98,7 @@ async def client_form(request: web.Request) -> web.StreamResponse:
     actor = require_manager(employee(request))
     client_id = object_id(request)
     session = db_session(request)
+    _ = words(request).gettext
     helpers = [p for p in await choosable_staff(session, actor=actor) if p.active]
     initial: dict[str, Any] = {"stage": ClientStage.LEAD.value}
     if client_id is not None:
@@ -119,13 +125,13 @@ async def client_form(request: web.Request) -> web.StreamResponse:
             email=reader.text("email"),
             username=reader.text("username"),
             language=reader.text("language"),
-            stage=reader.choice("stage", ClientStage, "Stage", ClientStage.LEAD),
+            stage=reader.choice("stage", ClientStage, N_("Stage"), ClientStage.LEAD),
             topic=reader.text("topic"),
             method_of_work=reader.text("method_of_work"),
             notes=reader.text("notes"),
             source=reader.text("source"),
             unreachable=reader.flag("unreachable"),
-            helper_id=reader.identifier("helper_id", "Helper"),
+            helper_id=reader.identifier("helper_id", N_("Helper")),
         )
         reader.done()
         saved = await save_client(session, actor=actor, form=form, client_id=client_id)
@@ -133,11 +139,11 @@ async def client_form(request: web.Request) -> web.StreamResponse:
 
     return await edit_page(
         request,
-        title="New client" if client_id is None else f"Edit {initial['full_name']}",
+        title=_("New client") if client_id is None else _("Edit {name}", name=initial["full_name"]),
         initial=initial,
-        fields_for=_fields_for(helpers),
+        fields_for=_fields_for(helpers, _, words(request).stage),
         save=save,
-        saved_message="Client card saved.",
+        saved_message=_("Client card saved."),
         cancel="/clients" if client_id is None else f"/clients/{client_id}",
     )
 
@@ -149,9 +155,9 @@ async def client_delete(request: web.Request) -> web.StreamResponse:
     client = await get_client(db_session(request), actor=actor, client_id=client_id)
     return await delete_page(
         request,
-        what=f"the client card of {client.full_name}",
+        what=words(request).gettext("the client card of {name}", name=client.full_name),
         delete=lambda: delete_client(db_session(request), actor=actor, client_id=client_id),
-        done="Client card deleted.",
+        done=words(request).gettext("Client card deleted."),
         back="/clients",
         cancel=f"/clients/{client_id}",
     )

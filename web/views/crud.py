@@ -9,12 +9,12 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from crm.errors import Conflict, DomainError
+from crm.errors import Conflict, DomainError, InvalidFields
 from crm.ids import parse_id
 from web.flash import flash
 from web.forms import Field, FormErrors, Reader
+from web.i18n import Words, words
 from web.keys import db_session
-from web.texts import translate_error
 
 FieldsFor = Callable[[dict[str, Any], dict[str, str]], Awaitable[list[Field]]]
 Save = Callable[[Reader], Awaitable[str]]  # returns where to go next
@@ -31,6 +31,15 @@ def object_id(request: web.Request, key: str = "id") -> int | None:
     return found
 
 
+def refusals_by_field(words: Words, error: DomainError) -> dict[str, str]:
+    """Each refused field's message, in the page's language; ``_form`` for the whole form."""
+    problems = error.problems if isinstance(error, InvalidFields) else [error]
+    found: dict[str, str] = {}
+    for problem in problems:
+        found.setdefault(problem.field or "_form", words.error(problem))
+    return found
+
+
 async def edit_page(
     request: web.Request,
     *,
@@ -41,11 +50,15 @@ async def edit_page(
     saved_message: str,
     cancel: str,
 ) -> web.StreamResponse:
-    """GET shows the form filled with ``initial``; POST saves it or shows it with errors."""
+    """GET shows the form filled with ``initial``; POST saves it or shows it with errors.
+
+    A ``save`` may call its service before ``reader.done()``: the service's refusals are then
+    shown together with the fields the reader could not read, all at once.
+    """
     values, errors = initial, {}
     if request.method == "POST":
         form = await request.post()
-        reader = Reader(form)
+        reader = Reader(form, words(request).gettext)
         values = {key: value for key, value in form.items() if isinstance(value, str)}
         try:
             # A savepoint: a refused save leaves nothing behind, and the request goes on.
@@ -54,7 +67,7 @@ async def edit_page(
         except FormErrors as error:
             errors = error.errors
         except DomainError as error:
-            errors = {error.field or "_form": translate_error(error)}
+            errors = {**reader.errors, **refusals_by_field(words(request), error)}
         else:
             await flash(request, saved_message)
             raise web.HTTPFound(target)
@@ -90,7 +103,7 @@ async def delete_page(
         return aiohttp_jinja2.render_template(
             "confirm_delete.html",
             request,
-            {"what": what, "cancel": cancel, "refusal": translate_error(error)},
+            {"what": what, "cancel": cancel, "refusal": words(request).error(error)},
             status=409,
         )
     await flash(request, done)

@@ -16,8 +16,9 @@ from crm.departments import (
 )
 from crm.permissions import require_manager
 from web.forms import Field, Reader
+from web.i18n import Gettext, words
 from web.keys import db_session, employee
-from web.views.crud import delete_page, edit_page, object_id
+from web.views.crud import FieldsFor, delete_page, edit_page, object_id
 
 
 @aiohttp_jinja2.template("departments/list.html")
@@ -25,26 +26,33 @@ async def department_list(request: web.Request) -> dict[str, Any]:
     return {"rows": await list_departments(db_session(request), actor=employee(request))}
 
 
-async def _fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
+def _fields_for(_: Gettext) -> FieldsFor:
+    async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
+        return _fields(_, values, errors)
+
+    return fields
+
+
+def _fields(_: Gettext, values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
     return [
         Field(
             "name",
-            "Name",
+            _("Name"),
             value=values.get("name", ""),
             required=True,
             error=errors.get("name", ""),
         ),
         Field(
             "address",
-            "Address",
+            _("Address"),
             value=values.get("address", ""),
             error=errors.get("address", ""),
-            help="a department with an address is a branch clients can visit",
+            help=_("a department with an address is a branch clients can visit"),
         ),
-        Field("phone", "Phone", value=values.get("phone", ""), error=errors.get("phone", "")),
+        Field("phone", _("Phone"), value=values.get("phone", ""), error=errors.get("phone", "")),
         Field(
             "description",
-            "Description",
+            _("Description"),
             "textarea",
             values.get("description", ""),
             error=errors.get("description", ""),
@@ -55,6 +63,7 @@ async def _fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]
 async def department_form(request: web.Request) -> web.StreamResponse:
     actor = require_manager(employee(request))
     department_id = object_id(request)
+    _ = words(request).gettext
     initial: dict[str, Any] = {}
     if department_id is not None:
         department = await get_department(db_session(request), department_id, actor=actor)
@@ -82,11 +91,13 @@ async def department_form(request: web.Request) -> web.StreamResponse:
 
     return await edit_page(
         request,
-        title="New department" if department_id is None else f"Edit {initial['name']}",
+        title=_("New department")
+        if department_id is None
+        else _("Edit {name}", name=initial["name"]),
         initial=initial,
-        fields_for=_fields,
+        fields_for=_fields_for(_),
         save=save,
-        saved_message="Department saved.",
+        saved_message=_("Department saved."),
         cancel="/departments",
     )
 
@@ -98,11 +109,11 @@ async def department_delete(request: web.Request) -> web.StreamResponse:
     department = await get_department(db_session(request), department_id, actor=actor)
     return await delete_page(
         request,
-        what=f"the department {department.name}",
+        what=words(request).gettext("the department {name}", name=department.name),
         delete=lambda: delete_department(
             db_session(request), actor=actor, department_id=department_id
         ),
-        done="Department deleted.",
+        done=words(request).gettext("Department deleted."),
         back="/departments",
         cancel="/departments",
     )

@@ -8,7 +8,8 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from crm.departments import list_departments
-from crm.permissions import require_manager
+from crm.i18n import N_
+from crm.permissions import ROLE_NAMES, require_manager
 from crm.staff import (
     EmployeeForm,
     delete_employee,
@@ -19,6 +20,7 @@ from crm.staff import (
 from db.enums import Role
 from db.models import Department
 from web.forms import Field, Reader
+from web.i18n import Gettext, words
 from web.keys import db_session, employee
 from web.views.crud import FieldsFor, delete_page, edit_page, object_id
 
@@ -32,7 +34,7 @@ async def employee_list(request: web.Request) -> dict[str, Any]:
     return {"employees": await list_employees(db_session(request), actor=employee(request))}
 
 
-def _fields_for(departments: list[Department], editing: bool) -> FieldsFor:
+def _fields_for(departments: list[Department], editing: bool, _: Gettext) -> FieldsFor:
     async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
         def field(name: str, label: str, kind: str = "text", **extra: Any) -> Field:
             return Field(
@@ -40,36 +42,41 @@ def _fields_for(departments: list[Department], editing: bool) -> FieldsFor:
             )
 
         return [
-            field("full_name", "Full name", required=True),
-            field("role", "Role", "select", options=[(role.value, role.value) for role in Role]),
-            field("position", "Position"),
+            field("full_name", _("Full name"), required=True),
+            field(
+                "role",
+                _("Role"),
+                "select",
+                options=[(role.value, _(ROLE_NAMES[role])) for role in Role],
+            ),
+            field("position", _("Position")),
             field(
                 "department_id",
-                "Department",
+                _("Department"),
                 "select",
                 options=[("", "—")] + [(str(d.id), d.name) for d in departments],
             ),
-            field("experience_years", "Experience (years)", "number"),
-            field("salary", "Salary", "number"),
+            field("experience_years", _("Experience (years)"), "number"),
+            field("salary", _("Salary"), "number"),
             field(
                 "telegram_id",
-                "Telegram id",
+                _("Telegram id"),
                 "number",
-                help="the numeric id; the bot recognises them by it",
+                help=_("the numeric id; the bot recognises them by it"),
             ),
-            field("username", "Telegram username"),
-            field("language", "Bot language", "select", options=LANGUAGES),
-            field("web_login", "Web login", help="leave empty for no access to this site"),
+            field("username", _("Telegram username")),
+            field("language", _("Bot language"), "select", options=LANGUAGES),
+            field("web_login", _("Web login"), help=_("leave empty for no access to this site")),
             Field(
                 "password",
-                "New password" if editing else "Password",
+                _("New password") if editing else _("Password"),
                 "password",
                 error=errors.get("password", ""),
-                help="at least 8 characters; leave empty to keep the current one"
+                help=_("at least 8 characters; leave empty to keep the current one")
                 if editing
-                else "at least 8 characters",
+                else _("at least 8 characters"),
             ),
-            Field("active", "Active", "checkbox", values.get("active", "on")),
+            Field("active", _("Active"), "checkbox", values.get("active", "on")),
         ]
 
     return fields
@@ -79,6 +86,7 @@ async def employee_form(request: web.Request) -> web.StreamResponse:
     actor = require_manager(employee(request))
     employee_id = object_id(request)
     session = db_session(request)
+    _ = words(request).gettext
     departments = [row.department for row in await list_departments(session, actor=actor)]
     initial: dict[str, Any] = {"role": Role.SPECIALIST.value, "active": "on"}
     if employee_id is not None:
@@ -102,18 +110,19 @@ async def employee_form(request: web.Request) -> web.StreamResponse:
     async def save(reader: Reader) -> str:
         form = EmployeeForm(
             full_name=reader.text("full_name"),
-            role=reader.choice("role", Role, "Role", Role.SPECIALIST),
-            telegram_id=reader.integer("telegram_id", "Telegram id", maximum=TELEGRAM_ID_MAX),
+            role=reader.choice("role", Role, N_("Role"), Role.SPECIALIST),
+            telegram_id=reader.integer("telegram_id", N_("Telegram id"), maximum=TELEGRAM_ID_MAX),
             username=reader.text("username"),
             position=reader.text("position"),
-            department_id=reader.identifier("department_id", "Department"),
-            experience_years=reader.integer("experience_years", "Experience"),
-            salary=reader.decimal("salary", "Salary"),
+            department_id=reader.identifier("department_id", N_("Department")),
+            experience_years=reader.integer("experience_years", N_("Experience")),
+            salary=reader.decimal("salary", N_("Salary")),
             web_login=reader.text("web_login"),
             language=reader.text("language"),
             active=reader.flag("active"),
         )
-        reader.done()
+        # The service checks every field before the reader's own problems are raised, so the
+        # form shows them all at once.
         await save_employee(
             session,
             actor=actor,
@@ -121,15 +130,18 @@ async def employee_form(request: web.Request) -> web.StreamResponse:
             employee_id=employee_id,
             password=reader.text("password") or None,
         )
+        reader.done()
         return "/employees"
 
     return await edit_page(
         request,
-        title="New employee" if employee_id is None else f"Edit {initial['full_name']}",
+        title=_("New employee")
+        if employee_id is None
+        else _("Edit {name}", name=initial["full_name"]),
         initial=initial,
-        fields_for=_fields_for(departments, editing=employee_id is not None),
+        fields_for=_fields_for(departments, editing=employee_id is not None, _=_),
         save=save,
-        saved_message="Employee saved.",
+        saved_message=_("Employee saved."),
         cancel="/employees",
     )
 
@@ -141,9 +153,9 @@ async def employee_delete(request: web.Request) -> web.StreamResponse:
     person = await get_employee(db_session(request), employee_id, actor=actor)
     return await delete_page(
         request,
-        what=f"the employee {person.full_name}",
+        what=words(request).gettext("the employee {name}", name=person.full_name),
         delete=lambda: delete_employee(db_session(request), actor=actor, employee_id=employee_id),
-        done="Employee deleted.",
+        done=words(request).gettext("Employee deleted."),
         back="/employees",
         cancel="/employees",
     )

@@ -19,7 +19,7 @@ from crm.listing import UNASSIGNED, TicketFilter, export_tickets, list_tickets
 from crm.notify import Notifier
 from crm.permissions import require_manager
 from crm.staff import StaffRef, choosable_staff
-from crm.ticket_rules import STATUS_NAMES, next_actions, parse_status
+from crm.ticket_rules import next_actions, parse_status
 from crm.tickets import (
     add_note,
     assign_ticket,
@@ -37,8 +37,8 @@ from db.enums import TicketStatus
 from db.models import Employee, Ticket
 from web.flash import flash
 from web.forms import Field, FormErrors, Reader
+from web.i18n import words
 from web.keys import NOTIFIER, SETTINGS, db_session, employee, request_now
-from web.texts import translate_error
 from web.views.crud import object_id
 
 FILTER_KEYS = ("client", "from", "to", "status", "assignee", "department", "q", "sort")
@@ -47,24 +47,25 @@ FILTER_KEYS = ("client", "from", "to", "status", "assignee", "department", "q", 
 def read_filter(request: web.Request) -> tuple[TicketFilter, dict[str, str]]:
     """The listing's filter from the URL; bad values are reported, not fatal."""
     query = request.query
-    reader = Reader(query)  # type: ignore[arg-type]
+    _ = words(request).gettext
+    reader = Reader(query, _)  # type: ignore[arg-type]
     statuses = []
     for raw in query.getall("status", []):
         try:
             statuses.append(TicketStatus(raw))
         except ValueError:
-            reader.errors["status"] = f"unknown status {raw!r}"
-    department = reader.identifier("department", "Department")
+            reader.errors["status"] = _("unknown status {status}", status=repr(raw))
+    department = reader.identifier("department", N_("Department"))
     client = reader.text("client")
     if looks_like_id(client) and parse_id(client) is None:
-        reader.errors["client"] = "Client id is out of range"
+        reader.errors["client"] = _("Client id is out of range")
     assignee = reader.text("assignee").strip()
     if assignee not in ("", UNASSIGNED) and parse_id(assignee) is None:
-        reader.errors["assignee"] = "Assignee must be an employee id or none"
+        reader.errors["assignee"] = _("Assignee must be an employee id or none")
     wanted = TicketFilter(
         client=client,
-        created_from=reader.day("from", "From"),
-        created_to=reader.day("to", "To"),
+        created_from=reader.day("from", N_("From")),
+        created_to=reader.day("to", N_("To")),
         statuses=tuple(statuses),
         assignee=assignee,
         department_id=department,
@@ -84,7 +85,7 @@ def _filter_query(request: web.Request, **extra: str) -> str:
 async def _choices(request: web.Request) -> dict[str, Any]:
     session = db_session(request)
     return {
-        "statuses": [(status.value, STATUS_NAMES[status]) for status in TicketStatus],
+        "statuses": [(status.value, words(request).status(status)) for status in TicketStatus],
         "employees": await choosable_staff(session, actor=employee(request)),
         # Names only: counting each department's tickets would cost more than the listing.
         "departments": await departments(session),
@@ -95,11 +96,13 @@ async def ticket_list(request: web.Request) -> web.StreamResponse:
     """The filtered listing; a filter it cannot read is shown next to its field, with a 400."""
     wanted, errors = read_filter(request)
     page = None
-    cursor = request.query.get("after")
+    cursor, before = request.query.get("after"), request.query.get("before")
     try:
-        page = await list_tickets(db_session(request), employee(request), wanted, cursor=cursor)
+        page = await list_tickets(
+            db_session(request), employee(request), wanted, cursor=cursor, before=before
+        )
     except InvalidInput as error:
-        errors[error.field or "from"] = translate_error(error)
+        errors[error.field or "from"] = words(request).error(error)
     context = {
         "page": page,
         "errors": errors,
@@ -111,7 +114,12 @@ async def ticket_list(request: web.Request) -> web.StreamResponse:
             else None
         ),
         "csv_url": f"/tickets.csv?{_filter_query(request)}",
-        "first_url": f"/tickets?{_filter_query(request)}" if cursor else None,
+        "previous_url": (
+            f"/tickets?{_filter_query(request, before=page.previous_cursor)}"
+            if page and page.previous_cursor
+            else None
+        ),
+        "first_url": f"/tickets?{_filter_query(request)}" if cursor or before else None,
         **await _choices(request),
     }
     return aiohttp_jinja2.render_template(
@@ -129,7 +137,7 @@ async def ticket_csv(request: web.Request) -> web.StreamResponse:
         # The first chunk is read before answering: a refusal can still be a page of its own.
         first: list[Ticket] = await anext(chunks, [])
     except InvalidInput as error:
-        raise web.HTTPBadRequest(text=translate_error(error)) from error
+        raise web.HTTPBadRequest(text=words(request).error(error)) from error
     headers = {
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": 'attachment; filename="tickets.csv"',
@@ -186,7 +194,7 @@ async def _page(request: web.Request, ticket: Ticket, errors: dict[str, str]) ->
     return {
         "ticket": ticket,
         "actions": [
-            (action, STATUS_NAMES[TicketStatus(action)])
+            (action, words(request).status(action))
             for action in next_actions(viewer, ticket)
             if action != "take"
         ],
@@ -209,7 +217,7 @@ async def ticket_action(request: web.Request) -> web.StreamResponse:
     """Assign, take, move, reply or note: the same services as the bot, so the same messages."""
     ticket_id = _ticket_id(request)
     action = request.match_info["action"]
-    form = Reader(await request.post())
+    form = Reader(await request.post(), words(request).gettext)
     session, actor, notifier = db_session(request), employee(request), request.app[NOTIFIER]
     text = form.text("text")
     try:
@@ -219,9 +227,9 @@ async def ticket_action(request: web.Request) -> web.StreamResponse:
             )
     except InvalidInput as error:
         ticket = await ticket_for(session, actor=actor, ticket_id=ticket_id)
-        context = await _page(request, ticket, {action: translate_error(error)})
+        context = await _page(request, ticket, {action: words(request).error(error)})
         return aiohttp_jinja2.render_template("tickets/detail.html", request, context, status=400)
-    await flash(request, done)
+    await flash(request, words(request).gettext(done))
     raise web.HTTPFound(f"/tickets/{ticket_id}")
 
 
@@ -243,7 +251,7 @@ async def _apply(
     text: str,
     now: datetime,
 ) -> str:
-    """Carry out one action of the ticket page; returns what to tell the person."""
+    """Carry out one action of the ticket page; returns what to tell the person (a msgid)."""
     if action == "assign":
         await assign_ticket(
             session,
@@ -253,10 +261,10 @@ async def _apply(
             assignee=StaffRef(employee_id=_chosen(form, "assignee")),
             now=now,
         )
-        return "Assigned; the employee and the client are told in Telegram."
+        return N_("Assigned; the employee and the client are told in Telegram.")
     if action == "take":
         await take_ticket(session, notifier, actor=actor, ticket_id=ticket_id, now=now)
-        return "The ticket is yours."
+        return N_("The ticket is yours.")
     if action == "status":
         await change_status(
             session,
@@ -266,38 +274,44 @@ async def _apply(
             status=parse_status(form.text("status")),
             now=now,
         )
-        return "Status changed; the client is told."
+        return N_("Status changed; the client is told.")
     if action == "reply":
         await reply_to_client(
             session, notifier, actor=actor, ticket_id=ticket_id, text=text, now=now
         )
-        return "Your answer goes to the client."
+        return N_("Your answer goes to the client.")
     if action == "note":
         await add_note(session, actor=actor, ticket_id=ticket_id, text=text, now=now)
-        return "Note added."
+        return N_("Note added.")
     raise web.HTTPNotFound()
 
 
 def _ticket_fields(
-    values: dict[str, Any], errors: dict[str, str], departments: list[Any], *, new: bool
+    request: web.Request,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    departments: list[Any],
+    *,
+    new: bool,
 ) -> list[Field]:
+    _ = words(request).gettext
     fields = []
     if new:
         fields.append(
             Field(
                 "client_id",
-                "Client id",
+                _("Client id"),
                 "number",
                 values.get("client_id", ""),
                 required=True,
                 error=errors.get("client_id", ""),
-                help="the number on the client's card",
+                help=_("the number on the client's card"),
             )
         )
     fields.append(
         Field(
             "description",
-            "Description",
+            _("Description"),
             "textarea",
             values.get("description", ""),
             required=True,
@@ -307,7 +321,7 @@ def _ticket_fields(
     fields.append(
         Field(
             "department_id",
-            "Department",
+            _("Department"),
             "select",
             str(values.get("department_id") or ""),
             options=[("", "—")] + [(str(d.id), d.name) for d in departments],
@@ -329,10 +343,10 @@ async def ticket_form(request: web.Request) -> web.StreamResponse:
         ticket = await ticket_for(session, actor=employee(request), ticket_id=ticket_id)
         values = {"description": ticket.description, "department_id": ticket.department_id}
     if request.method == "POST":
-        reader = Reader(await request.post())
+        reader = Reader(await request.post(), words(request).gettext)
         values = {key: reader.text(key) for key in ("client_id", "description", "department_id")}
-        client_id = reader.identifier("client_id", "Client id") if ticket_id is None else None
-        department_id = reader.identifier("department_id", "Department")
+        client_id = reader.identifier("client_id", N_("Client id")) if ticket_id is None else None
+        department_id = reader.identifier("department_id", N_("Department"))
         try:
             reader.done()
             async with session.begin_nested():
@@ -340,13 +354,16 @@ async def ticket_form(request: web.Request) -> web.StreamResponse:
         except FormErrors as error:
             errors = error.errors
         except DomainError as error:
-            errors = {error.field or "description": translate_error(error)}
+            errors = {error.field or "description": words(request).error(error)}
         else:
-            await flash(request, f"Ticket #{ticket.id} saved.")
+            await flash(request, words(request).gettext("Ticket #{id} saved.", id=ticket.id))
             raise web.HTTPFound(f"/tickets/{ticket.id}")
+    _ = words(request).gettext
     context = {
-        "title": "New ticket" if ticket_id is None else f"Edit ticket #{ticket_id}",
-        "fields": _ticket_fields(values, errors, department_choices, new=ticket_id is None),
+        "title": _("New ticket") if ticket_id is None else _("Edit ticket #{id}", id=ticket_id),
+        "fields": _ticket_fields(
+            request, values, errors, department_choices, new=ticket_id is None
+        ),
         "cancel": "/tickets" if ticket_id is None else f"/tickets/{ticket_id}",
     }
     return aiohttp_jinja2.render_template(
@@ -364,7 +381,7 @@ async def _save_ticket(
     session, actor = db_session(request), employee(request)
     if ticket_id is None:
         if client_id is None:
-            raise InvalidInput("choose the client", field="client_id")
+            raise InvalidInput(N_("choose the client"), field="client_id")
         return await open_ticket_for(
             session,
             actor=actor,
@@ -391,8 +408,13 @@ async def ticket_delete(request: web.Request) -> web.StreamResponse:
         return aiohttp_jinja2.render_template(
             "confirm_delete.html",
             request,
-            {"what": f"ticket #{ticket.id} ({ticket.title})", "cancel": f"/tickets/{ticket.id}"},
+            {
+                "what": words(request).gettext(
+                    "ticket #{id} ({title})", id=ticket.id, title=ticket.title
+                ),
+                "cancel": f"/tickets/{ticket.id}",
+            },
         )
     await delete_ticket(db_session(request), actor=employee(request), ticket_id=ticket_id)
-    await flash(request, f"Ticket #{ticket_id} deleted.")
+    await flash(request, words(request).gettext("Ticket #{id} deleted.", id=ticket_id))
     raise web.HTTPFound("/tickets")

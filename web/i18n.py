@@ -1,0 +1,149 @@
+"""The admin site's language: the signed-in employee's, else the browser's, else the default.
+
+Pages, flashes, form errors and refusals all read their words from the catalogs the bot uses
+(``crm.i18n.translator``); dates, times and numbers are written the way the chosen locale writes
+them (Babel), times in the business's time zone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+from aiohttp_session import get_session
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_skeleton
+from babel.numbers import format_decimal
+
+from crm.client_cards import STAGE_NAMES
+from crm.errors import DomainError
+from crm.i18n import SHIPPED_LANGUAGES, Translator, translator
+from crm.permissions import ROLE_NAMES
+from crm.ticket_rules import STATUS_NAMES
+from db.enums import ClientStage, Role, TicketStatus
+from web.keys import EMPLOYEE, SETTINGS
+
+Gettext = Callable[..., str]
+WORDS: web.RequestKey[Words] = web.RequestKey("words")
+# Where the sign-in page keeps the language chosen by someone not signed in yet.
+SESSION_LANGUAGE = "language"
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "fr": "Français"}
+
+
+@dataclass(frozen=True)
+class Words:
+    """What a page needs to speak one language: translations and locale-aware formatting."""
+
+    translator: Translator
+    zone: ZoneInfo
+
+    @property
+    def language(self) -> str:
+        return self.translator.language
+
+    def gettext(self, message: str, **params: Any) -> str:
+        return self.translator.gettext(message, **params)
+
+    def ngettext(self, singular: str, plural: str, n: int, **params: Any) -> str:
+        return self.translator.ngettext(singular, plural, n, **params)
+
+    def error(self, error: DomainError) -> str:
+        """A refusal from the rules, in this language (the page template escapes it)."""
+        if error.plural is not None:
+            count = int(error.params.get("count", 0))
+            return self.translator.ngettext(error.message, error.plural, count, **error.params)
+        return self.translator.gettext(error.message, **error.params)
+
+    def status(self, status: TicketStatus | str) -> str:
+        return self.translator.gettext(STATUS_NAMES[TicketStatus(status)])
+
+    def role(self, role: Role) -> str:
+        return self.translator.gettext(ROLE_NAMES[role])
+
+    def stage(self, stage: ClientStage) -> str:
+        return self.translator.gettext(STAGE_NAMES[stage])
+
+    def moment(self, value: datetime) -> str:
+        """A date and time in the business's time zone, as this locale writes them."""
+        return format_datetime(value.astimezone(self.zone), "short", locale=self.language)
+
+    def day(self, value: date) -> str:
+        return format_date(value, "medium", locale=self.language)
+
+    def short_day(self, value: date) -> str:
+        """A chart's axis label: day and month only, in this locale's order."""
+        return format_skeleton("MMMd", value, locale=self.language)
+
+    def number(self, value: int | Decimal | float) -> str:
+        return format_decimal(value, locale=self.language)
+
+    def amount(self, value: Decimal) -> str:
+        """Money: always two decimals (2,900.50; 2 900,50 in French)."""
+        return format_decimal(value, "#,##0.00", locale=self.language)
+
+    def template_context(self) -> dict[str, Any]:
+        return {
+            "_": self.gettext,
+            "gettext": self.gettext,
+            "ngettext": self.ngettext,
+            "status_name": self.status,
+            "role_name": self.role,
+            "stage_name": self.stage,
+            "moment": self.moment,
+            "day": self.day,
+            "number": self.number,
+            "amount": self.amount,
+            "language": self.language,
+            "languages": LANGUAGE_NAMES,
+        }
+
+
+def browser_language(request: web.Request, default: str) -> str:
+    """The shipped language the browser prefers most (``Accept-Language``), else ``default``."""
+    wanted = []
+    for part in request.headers.get("Accept-Language", "").split(","):
+        tag, _, quality = part.strip().partition(";q=")
+        try:
+            weight = float(quality) if quality else 1.0
+        except ValueError:
+            continue
+        if tag and tag != "*" and weight > 0:
+            wanted.append((weight, tag.replace("-", "_")))
+    preferred = [tag for _, tag in sorted(wanted, key=lambda pair: -pair[0])]
+    found = Locale.negotiate(preferred, list(SHIPPED_LANGUAGES), sep="_") if preferred else None
+    return found.language if found is not None else default
+
+
+def words(request: web.Request) -> Words:
+    """The request's words; before the language middleware has run, the browser's language."""
+    found = request.get(WORDS)
+    if found is None:
+        settings = request.app[SETTINGS]
+        language = browser_language(request, settings.default_language)
+        found = Words(translator(language), settings.zone)
+    return found
+
+
+async def site_language(request: web.Request) -> str:
+    """The signed-in employee's language; else what the sign-in page's switch chose; else the
+    browser's; else ``CRM_DEFAULT_LANGUAGE``."""
+    employee = request.get(EMPLOYEE)
+    if employee is not None and employee.language in SHIPPED_LANGUAGES:
+        return str(employee.language)
+    if employee is None:
+        chosen = (await get_session(request)).get(SESSION_LANGUAGE)
+        if chosen in SHIPPED_LANGUAGES:
+            return str(chosen)
+    return browser_language(request, request.app[SETTINGS].default_language)
+
+
+async def set_words(request: web.Request) -> Words:
+    settings = request.app[SETTINGS]
+    chosen = Words(translator(await site_language(request)), settings.zone)
+    request[WORDS] = chosen
+    return chosen
