@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from crm.errors import Conflict, InvalidInput, NotFound
 from crm.i18n import N_, SHIPPED_LANGUAGES
 from crm.permissions import MANAGER_ROLES, Actor, require_manager, require_staff
-from crm.phones import normalize_phone
+from crm.phones import optional_phone, phone_search_digits
 from crm.staff import clean_name, clean_username
 from crm.text_limits import require_fits
 from crm.text_search import contains
@@ -51,6 +51,20 @@ def visible_clients(viewer: Employee) -> ColumnElement[bool]:
     return false()
 
 
+def client_matches(search: str) -> ColumnElement[bool]:
+    """Clients whose name, phone, e-mail or username contains ``search``, taken literally; a
+    phone typed any way ("555 0143", "(202) 555-0143") is matched by its digits in order.
+    The one search of clients: the client list, the picker and the ticket listing's filter."""
+    text = search.strip()
+    digits = phone_search_digits(text)
+    return or_(
+        contains(Client.full_name, text),
+        contains(Client.phone, digits or text),
+        contains(Client.email, text),
+        contains(Client.username, text),
+    )
+
+
 async def list_clients(
     session: AsyncSession, *, actor: Actor, search: str = "", page: int = 1
 ) -> tuple[list[Client], bool]:
@@ -62,16 +76,8 @@ async def list_clients(
         .options(selectinload(Client.helper))
         .order_by(Client.full_name, Client.id)
     )
-    text = search.strip()
-    if text:
-        query = query.where(
-            or_(
-                contains(Client.full_name, text),
-                contains(Client.phone, text),
-                contains(Client.email, text),
-                contains(Client.username, text),
-            )
-        )
+    if search.strip():
+        query = query.where(client_matches(search))
     offset = (max(page, 1) - 1) * CLIENTS_PAGE
     rows = list(await session.scalars(query.offset(offset).limit(CLIENTS_PAGE + 1)))
     return rows[:CLIENTS_PAGE], len(rows) > CLIENTS_PAGE
@@ -96,12 +102,7 @@ async def save_client(
     """Create or change a client card (owners and administrators)."""
     require_manager(actor)
     name = clean_name(form.full_name, "full_name")
-    phone = None
-    if form.phone.strip():
-        try:
-            phone = normalize_phone(form.phone)
-        except InvalidInput as error:
-            raise InvalidInput(error.message, field="phone", **error.params) from error
+    phone = optional_phone(form.phone)
     email = form.email.strip().lower() or None
     if email is not None and not _EMAIL.match(email):
         raise InvalidInput(N_("{email} is not an e-mail address"), field="email", email=email)

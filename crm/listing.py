@@ -9,23 +9,27 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, literal, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, func, literal, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from crm.client_cards import client_matches
 from crm.errors import InvalidInput
 from crm.i18n import N_
 from crm.ids import parse_id
 from crm.permissions import MANAGER_ROLES
+from crm.phones import phone_search_digits
 from crm.text_search import contains
 from db.base import UTCDateTime
-from db.enums import Role, TicketStatus
-from db.models import Client, Employee, Ticket
+from db.enums import Role, TicketEventKind, TicketStatus
+from db.models import Client, Employee, Ticket, TicketEvent
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
 UNASSIGNED = "none"
 CLIENT_IDS_INLINE = 500
+# What people wrote about a ticket, searched with its title and description.
+SEARCHED_EVENTS = (TicketEventKind.REPLY, TicketEventKind.NOTE, TicketEventKind.CLIENT_MESSAGE)
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,7 @@ class TicketFilter:
     """What a person asked the listing for; every field is optional and they combine."""
 
     client: str = ""  # a client id, or part of a name or phone
+    client_id: int | None = None  # exactly this client (their card's list of tickets)
     created_from: date | None = None
     created_to: date | None = None
     statuses: tuple[TicketStatus, ...] = ()
@@ -66,13 +71,30 @@ def scoped(query: Select[Ticket], viewer: Employee) -> Select[Ticket]:
 
 
 async def _clients_matching(session: AsyncSession, text: str) -> list[int] | Select[int]:
-    """Ids of the clients a name or phone fragment matches: a list when it is short (the
-    tickets are then read client by client), else the query itself."""
-    matching = select(Client.id).where(
-        or_(contains(Client.full_name, text), contains(Client.phone, text))
-    )
+    """Ids of the clients the client search matches (a number also names the client with that
+    id): a list when it is short (the tickets are then read client by client), else the query
+    itself."""
+    found = client_matches(text)
+    if (client_id := parse_id(text)) is not None:
+        found = or_(Client.id == client_id, found)
+    matching = select(Client.id).where(found)
     ids = list(await session.scalars(matching.limit(CLIENT_IDS_INLINE + 1)))
     return ids if len(ids) <= CLIENT_IDS_INLINE else matching
+
+
+def _says(text: str) -> ColumnElement[bool]:
+    """The ticket's title, description, or one of its replies, notes or client messages
+    contains ``text``."""
+    in_history = (
+        select(TicketEvent.id)
+        .where(
+            TicketEvent.ticket_id == Ticket.id,
+            TicketEvent.kind.in_(SEARCHED_EVENTS),
+            contains(TicketEvent.text, text),
+        )
+        .exists()
+    )
+    return or_(contains(Ticket.title, text), contains(Ticket.description, text), in_history)
 
 
 async def _filtered(
@@ -80,7 +102,9 @@ async def _filtered(
 ) -> Select[Ticket]:
     query = scoped(select(Ticket), viewer)
     client = wanted.client.strip()
-    client_id = parse_id(client)
+    client_id = parse_id(client) if phone_search_digits(client) is None else None
+    if wanted.client_id is not None:
+        query = query.where(Ticket.client_id == wanted.client_id)
     if client_id is not None:
         query = query.where(Ticket.client_id == client_id)
     elif client:
@@ -102,7 +126,7 @@ async def _filtered(
         query = query.where(Ticket.department_id == wanted.department_id)
     text = wanted.text.strip()
     if text:
-        query = query.where(or_(contains(Ticket.title, text), contains(Ticket.description, text)))
+        query = query.where(_says(text))
     return query
 
 

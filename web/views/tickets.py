@@ -17,6 +17,7 @@ from crm.ids import looks_like_id, parse_id
 from crm.listing import UNASSIGNED, TicketFilter, export_tickets, list_tickets
 from crm.notify import Notifier
 from crm.permissions import is_manager, require_manager
+from crm.phones import phone_search_digits
 from crm.ticket_admin import delete_ticket, edit_ticket, open_ticket_for
 from crm.ticket_rules import STATUS_NAMES, next_actions, parse_status
 from crm.tickets import (
@@ -51,7 +52,7 @@ def read_filter(request: web.Request) -> tuple[TicketFilter, dict[str, str]]:
             reader.errors["status"] = f"unknown status {raw!r}"
     department = reader.identifier("department", "Department")
     client = reader.text("client")
-    if looks_like_id(client) and parse_id(client) is None:
+    if looks_like_id(client) and parse_id(client) is None and phone_search_digits(client) is None:
         reader.errors["client"] = "Client id is out of range"
     assignee = reader.text("assignee").strip()
     if assignee not in ("", UNASSIGNED) and parse_id(assignee) is None:
