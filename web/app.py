@@ -25,15 +25,17 @@ from web.keys import (
     NOTIFIER,
     OPEN_PATHS,
     PROCESS_ROLE,
+    READ_TELEGRAM_FILE,
     SANDBOX_ENABLED,
     SETTINGS,
     THROTTLE,
     VIEWER,
+    ReadTelegramFile,
 )
 from web.middlewares import Handler
 from web.texts import status_name
 from web.throttle import SignInThrottle, Throttle
-from web.views import auth, clients, dashboard, departments, employees, tickets
+from web.views import auth, clients, dashboard, departments, employees, ticket_files, tickets
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -78,6 +80,7 @@ def create_app(
     sandbox: bool = False,
     process_role: ProcessRole | None = None,
     throttle: SignInThrottle | None = None,
+    read_telegram_file: ReadTelegramFile | None = None,
 ) -> web.Application:
     """The admin site; the composition root may mount more on it (the webhook, the sandbox)."""
     app = web.Application(middlewares=[middlewares.real_client(settings.proxy_networks)])
@@ -91,6 +94,8 @@ def create_app(
     app[OPEN_PATHS] = set()
     if after_commit is not None:
         app[AFTER_COMMIT] = after_commit
+    if read_telegram_file is not None:
+        app[READ_TELEGRAM_FILE] = read_telegram_file
     setup_sessions(
         app,
         EncryptedCookieStorage(
@@ -139,6 +144,11 @@ def _routes(app: web.Application) -> None:
     _get_and_post(app, "/tickets/{ticket_id:\\d+}/delete", tickets.ticket_delete)
     route.add_post(
         "/tickets/{ticket_id:\\d+}/{action:assign|take|status|reply|note}", tickets.ticket_action
+    )
+    route.add_get(
+        "/tickets/{ticket_id:\\d+}/files/{attachment_id:\\d+}",
+        ticket_files.ticket_file,
+        name="ticket_file",
     )
 
     for path, listing, form, delete in (
