@@ -3,11 +3,11 @@ history, phone numbers written with spaces, and phone numbers checked where they
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from db.engine import Database
 from db.enums import TicketEventKind
-from db.models import Client, Department, TicketEvent
+from db.models import Client, Department, Ticket, TicketEvent
 from tests.desk import People
 from tests.site import Client as SiteClient
 from tests.site import post_form, sign_in
@@ -78,3 +78,73 @@ async def test_a_department_phone_that_is_not_a_phone_is_refused_next_to_its_fie
     async with database.reader() as session:
         nice = await session.scalar(select(Department).where(Department.name == "Branch Nice"))
     assert nice is not None and nice.phone == "+33493166400"
+
+
+async def test_a_new_ticket_finds_its_client_by_name_or_phone_without_javascript(
+    client: SiteClient, database: Database, people: People
+) -> None:
+    await sign_in(client, "anna")
+    maria = f"#{people.maria.id} Maria Lopez (+34600123456)"
+    for typed in ("lopez", "600 123 456"):
+        step = await post_form(
+            client, "/tickets/new", {"client": typed, "description": "Boiler <leaks>"}
+        )
+        assert step.status == 200  # not saved yet: a choice to make
+        page = await step.text()
+        assert '<label for="client_id">Which client?' in page
+        assert f'<option value="{people.maria.id}">{maria}</option>' in page
+        assert "Bob Stone" not in page
+        assert "Boiler &lt;leaks&gt;</textarea>" in page  # what was written is kept
+    saved = await post_form(
+        client,
+        "/tickets/new",
+        {"client": "lopez", "client_id": str(people.maria.id), "description": "Boiler"},
+        page="/tickets/new",
+    )
+    assert saved.status == 302
+    # A suggestion chosen while typing names the card: saved at once.
+    chosen = await post_form(client, "/tickets/new", {"client": maria, "description": "Tap"})
+    assert chosen.status == 302
+    async with database.reader() as session:
+        owners = list(await session.scalars(select(Ticket.client_id).order_by(Ticket.id)))
+    assert owners == [people.maria.id, people.maria.id]
+
+
+async def test_a_new_ticket_for_a_client_nobody_matches_says_so_next_to_the_field(
+    client: SiteClient, database: Database, people: People
+) -> None:
+    await sign_in(client, "anna")
+    for typed, said in [
+        ("Nobody Atall", "No client matches “Nobody Atall”"),
+        ("", "Choose the client: type a name, a phone or a card number"),
+        ("#99999", "that client does not exist"),
+    ]:
+        refused = await post_form(client, "/tickets/new", {"client": typed, "description": "x"})
+        assert refused.status == 400, typed
+        assert f'id="client-error">{said}</div>' in await refused.text()
+    async with database.reader() as session:
+        assert await session.scalar(select(func.count()).select_from(Ticket)) == 0
+
+
+async def test_client_suggestions_are_json_for_signed_in_staff_within_what_they_may_see(
+    client: SiteClient, database: Database, people: People
+) -> None:
+    signed_out = await client.get("/clients/search?q=o", allow_redirects=False)
+    assert signed_out.status == 302 and signed_out.headers["Location"].startswith("/sign-in")
+    await sign_in(client, "anna")
+    found = await (await client.get("/clients/search", params={"q": "o"})).json()
+    assert {person["name"] for person in found} == {"Maria Lopez", "Bob Stone"}
+    by_phone = await (await client.get("/clients/search", params={"q": "7700 900"})).json()
+    assert by_phone == [
+        {
+            "id": people.bob.id,
+            "name": "Bob Stone",
+            "phone": "+447700900001",
+            "label": f"#{people.bob.id} Bob Stone (+447700900001)",
+        }
+    ]
+    assert await (await client.get("/clients/search?q=")).json() == []
+    client.session.cookie_jar.clear()
+    await sign_in(client, "pavel")  # a helper: Maria is his, Bob is not
+    found = await (await client.get("/clients/search", params={"q": "o"})).json()
+    assert [person["name"] for person in found] == ["Maria Lopez"]

@@ -35,7 +35,16 @@ from web.keys import (
 from web.middlewares import Handler
 from web.texts import status_name
 from web.throttle import SignInThrottle, Throttle
-from web.views import auth, clients, dashboard, departments, employees, ticket_files, tickets
+from web.views import (
+    auth,
+    client_picker,
+    clients,
+    dashboard,
+    departments,
+    employees,
+    ticket_files,
+    tickets,
+)
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -166,6 +175,7 @@ def _routes(app: web.Application) -> None:
         _get_and_post(app, f"/{path}/{{id:\\d+}}/edit", form)
         _get_and_post(app, f"/{path}/{{id:\\d+}}/delete", delete)
     route.add_get("/clients/{id:\\d+}", clients.client_page, name="client")
+    route.add_get(client_picker.SEARCH_URL, client_picker.client_search, name="client_search")
 
 
 def _get_and_post(app: web.Application, path: str, handler: Handler) -> None:

@@ -35,6 +35,7 @@ from web.flash import flash
 from web.forms import Field, FormErrors, Reader
 from web.keys import NOTIFIER, SETTINGS, db_session, employee
 from web.texts import translate_error
+from web.views.client_picker import Picked, card_number, client_fields, pick_client
 from web.views.crud import object_id
 
 FILTER_KEYS = ("client", "from", "to", "status", "assignee", "department", "q", "sort")
@@ -260,21 +261,13 @@ async def _apply(
 
 
 def _ticket_fields(
-    values: dict[str, Any], errors: dict[str, str], departments: list[Any], *, new: bool
+    values: dict[str, Any],
+    errors: dict[str, str],
+    departments: list[Any],
+    *,
+    picked: Picked | None,
 ) -> list[Field]:
-    fields = []
-    if new:
-        fields.append(
-            Field(
-                "client_id",
-                "Client id",
-                "number",
-                values.get("client_id", ""),
-                required=True,
-                error=errors.get("client_id", ""),
-                help="the number on the client's card",
-            )
-        )
+    fields = [] if picked is None else client_fields(values, errors, picked)
     fields.append(
         Field(
             "description",
@@ -309,14 +302,21 @@ async def ticket_form(request: web.Request) -> web.StreamResponse:
     if ticket_id is not None and request.method == "GET":
         ticket = await ticket_for(session, actor=employee(request), ticket_id=ticket_id)
         values = {"description": ticket.description, "department_id": ticket.department_id}
+    picked = Picked() if ticket_id is None else None
     if request.method == "POST":
         reader = Reader(await request.post())
-        values = {key: reader.text(key) for key in ("client_id", "description", "department_id")}
-        client_id = reader.identifier("client_id", "Client id") if ticket_id is None else None
+        values = {key: reader.text(key) for key in ("client", "description", "department_id")}
+        if ticket_id is None:
+            picked = await pick_client(session, employee(request), reader)
+            if picked.client_id is not None and card_number(values["client"]) != picked.client_id:
+                values["client"] = f"#{picked.client_id}"  # the choice survives a refusal
         department_id = reader.identifier("department_id", "Department")
         try:
             reader.done()
+            if picked is not None and picked.client_id is None:
+                raise FormErrors({})  # a search: the matches are shown to choose from
             async with session.begin_nested():
+                client_id = picked.client_id if picked is not None else None
                 ticket = await _save_ticket(request, reader, ticket_id, client_id, department_id)
         except FormErrors as error:
             errors = error.errors
@@ -327,7 +327,7 @@ async def ticket_form(request: web.Request) -> web.StreamResponse:
             raise web.HTTPFound(f"/tickets/{ticket.id}")
     context = {
         "title": "New ticket" if ticket_id is None else f"Edit ticket #{ticket_id}",
-        "fields": _ticket_fields(values, errors, department_choices, new=ticket_id is None),
+        "fields": _ticket_fields(values, errors, department_choices, picked=picked),
         "cancel": "/tickets" if ticket_id is None else f"/tickets/{ticket_id}",
     }
     return aiohttp_jinja2.render_template(
