@@ -3,8 +3,10 @@ history, phone numbers written with spaces, and phone numbers checked where they
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
 
+from crm import listing
 from db.engine import Database
 from db.enums import TicketEventKind
 from db.models import Client, Department, Ticket, TicketEvent
@@ -22,9 +24,16 @@ async def listed(site: SiteClient, **query: str) -> list[int]:
     return sorted(int(part.split("<", 1)[0]) for part in text.split('">#')[1:])
 
 
+@pytest.mark.parametrize("inline", [listing.TICKET_IDS_INLINE, 0], ids=["few", "many"])
 async def test_the_text_filter_finds_words_in_replies_notes_and_client_messages(
-    client: SiteClient, database: Database, people: People
+    client: SiteClient,
+    database: Database,
+    people: People,
+    inline: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # Few matches are read by id, many row by row: both ways find the same tickets.
+    monkeypatch.setattr(listing, "TICKET_IDS_INLINE", inline)
     await add_tickets(database, people, 5)
     async with database.writer() as session, session.begin():
         for ticket_id, kind, text in [
@@ -39,6 +48,20 @@ async def test_the_text_filter_finds_words_in_replies_notes_and_client_messages(
     assert await listed(client, q="Problem 4") == [5]  # the title still counts
     assert await listed(client, q="4 in detail") == [5]  # and the description
     assert await listed(client, q="capacitor", client="Maria") == [1, 3]
+
+
+async def test_the_text_filter_uses_trigram_indexes_on_postgresql(
+    database: Database, database_url: str
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("trigram indexes exist on PostgreSQL only")
+    query = listing.tickets_saying("capacitor 50%")
+    async with database.reader() as session:
+        await session.execute(text("SET enable_seqscan = off"))  # the tables are tiny here
+        compiled = query.compile(session.bind, compile_kwargs={"literal_binds": True})
+        plan = "\n".join(await session.scalars(text(f"EXPLAIN {compiled}")))
+    for index in ("ix_tickets_title_trgm", "ix_tickets_description_trgm", "ix_ticket_events_text"):
+        assert index in plan, plan
 
 
 async def test_a_phone_typed_with_spaces_or_dashes_finds_its_client(
