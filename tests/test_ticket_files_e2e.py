@@ -63,6 +63,7 @@ async def test_staff_download_a_clients_document_from_the_ticket_page(
         assert download.status == 200
         assert await download.read() == SCAN
         assert download.headers["Content-Type"] == "application/pdf"
+        assert download.headers["Content-Security-Policy"].endswith("; sandbox")
         disposition = download.headers["Content-Disposition"]
     assert disposition == (
         f"attachment; filename=\"____ ______.pdf\"; filename*=UTF-8''{quote(NAME, safe='')}"
