@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from pathlib import Path
 from urllib.parse import quote
 
 import aiohttp
@@ -12,6 +13,8 @@ import pytest
 
 from bot.sandbox.chat import Fault
 from bot.sandbox.telegram import FakeTelegram
+from crm.demo import DEMO_PASSWORD
+from crm.settings import Settings
 from db.engine import Database
 from tests.desk import ANNA, MARIA, People, desk, fake  # noqa: F401  (fixtures)
 from tests.e2e import Product, bot_said, last_message_id
@@ -113,3 +116,35 @@ async def test_a_file_telegram_no_longer_gives_is_a_clear_page_not_a_500(
     async with site.get(link) as gone:
         assert gone.status == 404
         assert "Telegram no longer has this file." in await gone.text()
+
+
+async def test_in_the_sandbox_a_file_sent_from_the_page_opens_from_the_ticket_page(
+    sqlite_url: str, in_tmp_dir: Path
+) -> None:
+    product = Product(Settings(_env_file=None, database_url=sqlite_url, web_port=0))
+    running = await product.start()
+    try:
+        fake = running.sandbox
+        assert fake is not None
+        john = next(user.id for user in fake.users.values() if user.full_name == "John Carter")
+        jar = aiohttp.CookieJar(unsafe=True)
+        async with aiohttp.ClientSession(base_url=running.web_url, cookie_jar=jar) as http:
+            mark = last_message_id(fake, john)
+            fake.send_text(john, "/new")
+            await bot_said(fake, john, "Describe your request", after=mark)
+            form = aiohttp.FormData()
+            form.add_field("file", SCAN, filename="receipt.pdf", content_type="application/pdf")
+            async with http.post(f"/sandbox/chats/{john}/files", data=form) as sent:
+                assert sent.status == 200
+            await bot_said(fake, john, "Which department", after=mark)
+            fake.press(john, "I don't know")
+            opened = await bot_said(fake, john, "is open.", after=mark)
+            ticket_id = int(opened.text.split("#")[1].split(" ")[0])
+            await sign_in(http, "anna", DEMO_PASSWORD)
+            [link] = await file_links(http, ticket_id)
+            async with http.get(link) as download:
+                assert download.status == 200
+                assert await download.read() == SCAN
+                assert download.headers["Content-Type"] == "application/pdf"
+    finally:
+        await product.stop()

@@ -144,24 +144,13 @@ class FakeTelegram:
         return self.push({"message": payload})
 
     def send_photo(
-        self,
-        user_id: int,
-        caption: str | None = None,
-        *,
-        reply_to: int | None = None,
-        content: bytes | None = None,
+        self, user_id: int, caption: str | None = None, *, reply_to: int | None = None
     ) -> JSONDict:
-        """The user sends a photo, with a caption if given; ``content`` is its JPEG (a stand-in
-        of the size Telegram reports when not given)."""
+        """The user sends a photo, with a caption if given; Telegram keeps it in sizes, each a
+        JPEG (stand-in bytes of the size it reports)."""
         file_id = f"photo-{user_id}-{next(self._message_ids)}"
         for size in objects.photo_sizes(file_id):
-            self._keep_file(
-                size["file_id"],
-                "jpg",
-                content if content is not None and size["file_id"] == file_id else None,
-                size["file_size"],
-                "image/jpeg",
-            )
+            self._keep_file(size["file_id"], "jpg", None, size["file_size"], "image/jpeg")
         _, payload = self._message_from(user_id, photo=file_id, caption=caption, reply_to=reply_to)
         return self.push({"message": payload})
 
