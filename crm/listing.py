@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, func, literal, or_, select, tuple_, union
+from sqlalchemy import ColumnElement, Select, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -91,8 +91,9 @@ def _in_history(text: str) -> Select[int]:
 
 def tickets_saying(text: str) -> Select[int]:
     """Ids of the tickets whose title, description, or one of whose replies, notes or client
-    messages contains ``text`` (each column served by its own trigram index on PostgreSQL)."""
-    matching = union(
+    messages contains ``text`` (each column served by its own trigram index on PostgreSQL); an
+    id may come more than once."""
+    matching = union_all(
         select(Ticket.id).where(contains(Ticket.title, text)),
         select(Ticket.id).where(contains(Ticket.description, text)),
         _in_history(text),
@@ -104,9 +105,10 @@ async def _text_filter(session: AsyncSession, text: str) -> ColumnElement[bool]:
     """The tickets ``tickets_saying`` finds. A rare text names few: they are found first and
     the listing reads them by id. A common one is tested row by row in the listing's order,
     where the next page's worth turns up soon."""
+    # Read as they come (a ticket may come twice): a common text stops the reading early.
     ids = list(await session.scalars(tickets_saying(text).limit(TICKET_IDS_INLINE + 1)))
     if len(ids) <= TICKET_IDS_INLINE:
-        return Ticket.id.in_(ids)
+        return Ticket.id.in_(sorted(set(ids)))
     said = _in_history(text).where(TicketEvent.ticket_id == Ticket.id).exists()
     return or_(contains(Ticket.title, text), contains(Ticket.description, text), said)
 
