@@ -21,6 +21,7 @@ from bot.factory import create_bot, create_dispatcher
 from bot.polling import poll
 from bot.sandbox import page as sandbox_page
 from bot.sandbox.telegram import FakeTelegram
+from bot.telegram_files import telegram_file_reader
 from bot.webhook import mount_webhook
 from crm.demo import is_empty, seed_demo
 from crm.health import ProcessRole
@@ -176,6 +177,7 @@ async def serve(
         sandbox=sandbox is not None,
         process_role=role,
         throttle=throttle,
+        read_telegram_file=telegram_file_reader(bot),
     )
     if sandbox is not None:
         sandbox_page.mount(app, sandbox, database)

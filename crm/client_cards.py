@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -13,7 +13,7 @@ from crm.errors import Conflict, InvalidInput, NotFound
 from crm.i18n import N_, NP_, SHIPPED_LANGUAGES
 from crm.names import clean_name, clean_username
 from crm.permissions import Actor, require_manager, require_staff
-from crm.phones import normalize_phone
+from crm.phones import optional_phone, phone_search_digits
 from crm.text_limits import require_fits
 from crm.text_search import contains
 from crm.visibility import visible_clients
@@ -50,6 +50,20 @@ class ClientForm:
     helper_id: int | None = None
 
 
+def client_matches(search: str) -> ColumnElement[bool]:
+    """Clients whose name, phone, e-mail or username contains ``search``, taken literally; a
+    phone typed any way ("555 0143", "(202) 555-0143") is matched by its digits in order.
+    The one search of clients: the client list, the picker and the ticket listing's filter."""
+    text = search.strip()
+    digits = phone_search_digits(text)
+    return or_(
+        contains(Client.full_name, text),
+        contains(Client.phone, digits or text),
+        contains(Client.email, text),
+        contains(Client.username, text),
+    )
+
+
 async def list_clients(
     session: AsyncSession, *, actor: Actor, search: str = "", page: int = 1
 ) -> tuple[list[Client], bool]:
@@ -61,16 +75,8 @@ async def list_clients(
         .options(selectinload(Client.helper))
         .order_by(Client.full_name, Client.id)
     )
-    text = search.strip()
-    if text:
-        query = query.where(
-            or_(
-                contains(Client.full_name, text),
-                contains(Client.phone, text),
-                contains(Client.email, text),
-                contains(Client.username, text),
-            )
-        )
+    if search.strip():
+        query = query.where(client_matches(search))
     offset = (max(page, 1) - 1) * CLIENTS_PAGE
     rows = list(await session.scalars(query.offset(offset).limit(CLIENTS_PAGE + 1)))
     return rows[:CLIENTS_PAGE], len(rows) > CLIENTS_PAGE
@@ -95,12 +101,7 @@ async def save_client(
     """Create or change a client card (owners and administrators)."""
     require_manager(actor)
     name = clean_name(form.full_name, "full_name")
-    phone = None
-    if form.phone.strip():
-        try:
-            phone = normalize_phone(form.phone)
-        except InvalidInput as error:
-            raise InvalidInput(error.message, field="phone", **error.params) from error
+    phone = optional_phone(form.phone)
     email = form.email.strip().lower() or None
     if email is not None and not _EMAIL.match(email):
         raise InvalidInput(N_("{email} is not an e-mail address"), field="email", email=email)

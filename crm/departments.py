@@ -11,6 +11,7 @@ from crm.errors import Conflict, InvalidInput, NotFound
 from crm.i18n import N_
 from crm.names import clean_name
 from crm.permissions import Actor, require_manager
+from crm.phones import optional_phone
 from crm.text_limits import require_fits
 from crm.visibility import visible_departments
 from db.models import Department, Employee, Ticket
@@ -69,6 +70,7 @@ async def save_department(
     """Create a department, or change one."""
     require_manager(actor)
     name = clean_name(draft.name, "name")
+    phone = optional_phone(draft.phone)
     clash = await session.scalar(select(Department).where(Department.name == name))
     if clash is not None and clash.id != department_id:
         raise InvalidInput(
@@ -81,7 +83,7 @@ async def save_department(
     )
     department.name = name
     department.address = draft.address.strip() or None
-    department.phone = draft.phone.strip() or None
+    department.phone = phone
     department.description = draft.description.strip() or None
     require_fits(department)
     session.add(department)

@@ -9,23 +9,28 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, literal, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from crm.client_cards import client_matches
 from crm.errors import InvalidInput
 from crm.i18n import N_
 from crm.ids import parse_id
+from crm.phones import phone_search_digits
 from crm.text_search import contains
 from crm.visibility import visible_tickets
 from db.base import UTCDateTime
-from db.enums import TicketStatus
-from db.models import Client, Employee, Ticket
+from db.enums import TicketEventKind, TicketStatus
+from db.models import Client, Employee, Ticket, TicketEvent
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
 UNASSIGNED = "none"
 CLIENT_IDS_INLINE = 500
+TICKET_IDS_INLINE = 500
+# What people wrote about a ticket, searched with its title and description.
+SEARCHED_EVENTS = (TicketEventKind.REPLY, TicketEventKind.NOTE, TicketEventKind.CLIENT_MESSAGE)
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,7 @@ class TicketFilter:
     """What a person asked the listing for; every field is optional and they combine."""
 
     client: str = ""  # a client id, or part of a name or phone
+    client_id: int | None = None  # exactly this client (their card's list of tickets)
     created_from: date | None = None
     created_to: date | None = None
     statuses: tuple[TicketStatus, ...] = ()
@@ -57,13 +63,45 @@ def _day_start(day: date, zone: ZoneInfo) -> datetime:
 
 
 async def _clients_matching(session: AsyncSession, text: str) -> list[int] | Select[int]:
-    """Ids of the clients a name or phone fragment matches: a list when it is short (the
-    tickets are then read client by client), else the query itself."""
-    matching = select(Client.id).where(
-        or_(contains(Client.full_name, text), contains(Client.phone, text))
-    )
+    """Ids of the clients the client search matches (a number also names the client with that
+    id): a list when it is short (the tickets are then read client by client), else the query
+    itself."""
+    found = client_matches(text)
+    if (client_id := parse_id(text)) is not None:
+        found = or_(Client.id == client_id, found)
+    matching = select(Client.id).where(found)
     ids = list(await session.scalars(matching.limit(CLIENT_IDS_INLINE + 1)))
     return ids if len(ids) <= CLIENT_IDS_INLINE else matching
+
+
+def _in_history(text: str) -> Select[int]:
+    return select(TicketEvent.ticket_id).where(
+        TicketEvent.kind.in_(SEARCHED_EVENTS), contains(TicketEvent.text, text)
+    )
+
+
+def tickets_saying(text: str) -> Select[int]:
+    """Ids of the tickets whose title, description, or one of whose replies, notes or client
+    messages contains ``text`` (each column served by its own trigram index on PostgreSQL); an
+    id may come more than once."""
+    matching = union_all(
+        select(Ticket.id).where(contains(Ticket.title, text)),
+        select(Ticket.id).where(contains(Ticket.description, text)),
+        _in_history(text),
+    ).subquery()
+    return select(matching.c.id)
+
+
+async def _text_filter(session: AsyncSession, text: str) -> ColumnElement[bool]:
+    """The tickets ``tickets_saying`` finds. A rare text names few: they are found first and
+    the listing reads them by id. A common one is tested row by row in the listing's order,
+    where the next page's worth turns up soon."""
+    # Read as they come (a ticket may come twice): a common text stops the reading early.
+    ids = list(await session.scalars(tickets_saying(text).limit(TICKET_IDS_INLINE + 1)))
+    if len(ids) <= TICKET_IDS_INLINE:
+        return Ticket.id.in_(sorted(set(ids)))
+    said = _in_history(text).where(TicketEvent.ticket_id == Ticket.id).exists()
+    return or_(contains(Ticket.title, text), contains(Ticket.description, text), said)
 
 
 async def _filtered(
@@ -71,7 +109,9 @@ async def _filtered(
 ) -> Select[Ticket]:
     query = select(Ticket).where(visible_tickets(viewer))
     client = wanted.client.strip()
-    client_id = parse_id(client)
+    client_id = parse_id(client) if phone_search_digits(client) is None else None
+    if wanted.client_id is not None:
+        query = query.where(Ticket.client_id == wanted.client_id)
     if client_id is not None:
         query = query.where(Ticket.client_id == client_id)
     elif client:
@@ -93,7 +133,7 @@ async def _filtered(
         query = query.where(Ticket.department_id == wanted.department_id)
     text = wanted.text.strip()
     if text:
-        query = query.where(or_(contains(Ticket.title, text), contains(Ticket.description, text)))
+        query = query.where(await _text_filter(session, text))
     return query
 
 

@@ -1,9 +1,17 @@
-"""Phone numbers in one form: E.164."""
+"""Phone numbers in one form: E.164; and finding one by the digits a person typed."""
+
+import re
 
 import phonenumbers
 
 from crm.errors import InvalidInput
 from crm.i18n import N_
+
+# Digits with the marks people write phone numbers with: "+1 (202) 555-0143", "555 01 43".
+_PHONE_LIKE = re.compile(r"\+?[0-9 ()./-]+")
+# Fewer digits than this is a record id or too little to mean a phone number.
+MIN_PHONE_SEARCH_DIGITS = 5
+MAX_PHONE_DIGITS = 15  # E.164's longest number
 
 
 def normalize_phone(raw: str, region: str | None = None) -> str:
@@ -18,3 +26,29 @@ def normalize_phone(raw: str, region: str | None = None) -> str:
     if not phonenumbers.is_possible_number(number):
         raise InvalidInput(N_("{phone} is not a phone number"), phone=raw)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def optional_phone(raw: str, field: str = "phone") -> str | None:
+    """A form's phone field: empty is none, anything else must be a phone number (E.164 kept).
+
+    The one rule for every phone a person types on the site: clients, departments.
+    """
+    if not raw.strip():
+        return None
+    try:
+        return normalize_phone(raw)
+    except InvalidInput as error:
+        raise InvalidInput(error.message, field=field, **error.params) from error
+
+
+def phone_search_digits(text: str) -> str | None:
+    """The digits of ``text`` when it is written like (part of) a phone number, else None.
+
+    Phones are kept in E.164, "+" and digits only, so "555 0143" finds "+12025550143" by
+    "5550143"; a short bare number is left to mean a record id.
+    """
+    text = text.strip()
+    if not _PHONE_LIKE.fullmatch(text):
+        return None
+    digits = re.sub(r"[^0-9]", "", text)
+    return digits if MIN_PHONE_SEARCH_DIGITS <= len(digits) <= MAX_PHONE_DIGITS else None

@@ -20,7 +20,15 @@ NAMING_CONVENTION = {
 
 # Indexes that exist on PostgreSQL only (trigram search, made by a migration, not the models):
 # schema comparisons leave them out.
-POSTGRES_ONLY_INDEXES = frozenset({"ix_clients_name_trgm", "ix_clients_phone_trgm"})
+POSTGRES_ONLY_INDEXES = frozenset(
+    {
+        "ix_clients_name_trgm",
+        "ix_clients_phone_trgm",
+        "ix_tickets_title_trgm",
+        "ix_tickets_description_trgm",
+        "ix_ticket_events_text_trgm",
+    }
+)
 
 
 def include_name(name: str | None, type_: str, _parent: object) -> bool:

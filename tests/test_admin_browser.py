@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -193,7 +194,7 @@ async def test_create_edit_delete_in_the_browser(site: tuple[str, FakeTelegram])
         dialogs: list[str] = []
         page.on("dialog", lambda dialog: dialogs.append(dialog.message))
         await page.goto(f"{web_url}/tickets/new")
-        await page.get_by_label("Client id").fill(client_id)
+        await page.get_by_label("Client", exact=False).fill(client_id)
         await page.get_by_label("Description").fill("<script>alert('x')</script> boiler leaks")
         await page.get_by_role("button", name="Save").click()
         await expect(page.get_by_role("status")).to_have_text("Ticket #7 saved.")
@@ -219,3 +220,26 @@ async def test_create_edit_delete_in_the_browser(site: tuple[str, FakeTelegram])
         await page.goto(f"{client_url}/delete")
         await page.get_by_role("button", name="Yes, delete").click()
         await expect(page.get_by_role("status")).to_have_text("Client card deleted.")
+
+
+async def test_the_new_ticket_form_suggests_clients_as_a_name_or_phone_is_typed(
+    site: tuple[str, FakeTelegram],
+) -> None:
+    web_url, _ = site
+    async with browser_page(f"{web_url}/sign-in") as page:
+        await sign_in(page)
+        await page.goto(f"{web_url}/tickets/new")
+        field = page.get_by_label("Client", exact=False)
+        suggestions = page.locator("#client-suggestions option")
+        await field.press_sequentially("camil")
+        await expect(suggestions).to_have_count(1)
+        label = await suggestions.first.get_attribute("value")
+        assert label is not None and label.endswith("Camille Martin (+33612340003)")
+        await field.fill("")
+        await field.press_sequentially("7700 900")
+        await expect(suggestions).to_have_count(1)
+        await expect(suggestions.first).to_have_attribute("value", re.compile("John Carter"))
+        await field.fill(label)  # what choosing the suggestion puts in the field
+        await page.get_by_label("Description").fill("Screen flickers")
+        await page.get_by_role("button", name="Save").click()
+        await expect(page.locator("main")).to_contain_text("Client: Camille Martin")

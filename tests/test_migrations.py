@@ -34,7 +34,7 @@ async def test_migrations_match_the_models(database: Database) -> None:
     assert {"clients", "employees", "departments", "processed_updates", "outbox"} <= tables
 
 
-BEFORE_SUBJECTS = "5e2a9c41b7d3"  # the revision before messages named their subject
+BEFORE_SUBJECTS = "2586ad74c212"  # the revision before messages named their subject
 
 
 async def test_queued_messages_and_reply_links_keep_their_ticket_through_the_subjects_upgrade(

@@ -19,6 +19,7 @@ from typing import Any
 import aiogram.methods
 import pytest
 from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import (
     AnswerCallbackQuery,
     Close,
@@ -27,6 +28,7 @@ from aiogram.methods import (
     DeleteWebhook,
     EditMessageReplyMarkup,
     EditMessageText,
+    GetFile,
     GetMe,
     GetMyCommands,
     GetUpdates,
@@ -257,6 +259,28 @@ async def _close(bot: Bot, fake: FakeTelegram) -> None:
 @checks(LogOut)
 async def _log_out(bot: Bot, fake: FakeTelegram) -> None:
     assert await bot(LogOut()) is True
+
+
+@checks(GetFile)
+async def _get_file(bot: Bot, fake: FakeTelegram) -> None:
+    scan = b"%PDF-1.4\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
+    sent = fake.send_document(MARIA.id, "scan.pdf", content=scan)
+    document = sent["message"]["document"]
+    assert document["file_size"] == len(scan)
+    found = await bot(GetFile(file_id=document["file_id"]))
+    assert found.file_id == document["file_id"] and found.file_unique_id
+    assert found.file_size == len(scan) and found.file_path
+    downloaded = await bot.download_file(found.file_path)
+    assert downloaded is not None and downloaded.read() == scan
+    # A photo nobody gave bytes for is still a JPEG of the size Telegram reported.
+    photo = fake.send_photo(MARIA.id)["message"]["photo"][-1]
+    found = await bot(GetFile(file_id=photo["file_id"]))
+    assert found.file_size == photo["file_size"] and found.file_path
+    downloaded = await bot.download_file(found.file_path)
+    assert downloaded is not None and downloaded.read()[:3] == b"\xff\xd8\xff"
+    fake.forget_file(document["file_id"])
+    with pytest.raises(TelegramBadRequest, match="wrong file_id"):
+        await bot(GetFile(file_id=document["file_id"]))
 
 
 @pytest.fixture

@@ -26,14 +26,26 @@ from web.keys import (
     NOTIFIER,
     OPEN_PATHS,
     PROCESS_ROLE,
+    READ_TELEGRAM_FILE,
     SANDBOX_ENABLED,
     SETTINGS,
     THROTTLE,
     VIEWER,
+    ReadTelegramFile,
 )
 from web.middlewares import Handler
 from web.throttle import SignInThrottle, Throttle
-from web.views import auth, clients, dashboard, departments, employees, language, tickets
+from web.views import (
+    auth,
+    client_picker,
+    clients,
+    dashboard,
+    departments,
+    employees,
+    language,
+    ticket_files,
+    tickets,
+)
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -83,6 +95,7 @@ def create_app(
     sandbox: bool = False,
     process_role: ProcessRole | None = None,
     throttle: SignInThrottle | None = None,
+    read_telegram_file: ReadTelegramFile | None = None,
 ) -> web.Application:
     """The admin site; the composition root may mount more on it (the webhook, the sandbox)."""
     app = web.Application(middlewares=[middlewares.real_client(settings.proxy_networks)])
@@ -96,6 +109,8 @@ def create_app(
     app[OPEN_PATHS] = set()
     if after_commit is not None:
         app[AFTER_COMMIT] = after_commit
+    if read_telegram_file is not None:
+        app[READ_TELEGRAM_FILE] = read_telegram_file
     setup_sessions(
         app,
         EncryptedCookieStorage(
@@ -147,6 +162,11 @@ def _routes(app: web.Application) -> None:
     route.add_post(
         "/tickets/{ticket_id:\\d+}/{action:assign|take|status|reply|note}", tickets.ticket_action
     )
+    route.add_get(
+        "/tickets/{ticket_id:\\d+}/files/{attachment_id:\\d+}",
+        ticket_files.ticket_file,
+        name="ticket_file",
+    )
 
     for path, listing, form, delete in (
         (
@@ -163,6 +183,7 @@ def _routes(app: web.Application) -> None:
         _get_and_post(app, f"/{path}/{{id:\\d+}}/edit", form)
         _get_and_post(app, f"/{path}/{{id:\\d+}}/delete", delete)
     route.add_get("/clients/{id:\\d+}", clients.client_page, name="client")
+    route.add_get(client_picker.SEARCH_URL, client_picker.client_search, name="client_search")
 
 
 def _get_and_post(app: web.Application, path: str, handler: Handler) -> None:

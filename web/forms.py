@@ -35,6 +35,7 @@ class Field:
     required: bool = False
     error: str = ""
     help: str = ""
+    suggest: str = ""  # a URL answering ?q= with JSON suggestions (a text input's datalist)
 
 
 class FormErrors(Exception):

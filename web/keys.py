@@ -1,6 +1,6 @@
 """Typed keys of the admin application and of each request."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,6 +22,21 @@ THROTTLE: web.AppKey[SignInThrottle] = web.AppKey("throttle")
 SANDBOX_ENABLED = web.AppKey("sandbox_enabled", bool)
 PROCESS_ROLE = web.AppKey("process_role", ProcessRole)
 AFTER_COMMIT: web.AppKey[Callable[[], None]] = web.AppKey("after_commit")
+
+
+class TelegramFileUnavailable(Exception):
+    """Telegram did not give a file: ``gone`` when it no longer has it (or will not give it),
+    otherwise it could not be reached."""
+
+    def __init__(self, reason: str, *, gone: bool) -> None:
+        super().__init__(reason)
+        self.gone = gone
+
+
+# A file's bytes by its Telegram file_id; raises TelegramFileUnavailable. The composition root
+# builds it on the bot (the site does not speak to Telegram itself).
+ReadTelegramFile = Callable[[str], Awaitable[bytes]]
+READ_TELEGRAM_FILE: web.AppKey[ReadTelegramFile] = web.AppKey("read_telegram_file")
 # Exact paths outside the admin site (the webhook), added by the composition root.
 OPEN_PATHS = web.AppKey("open_paths", set[str])
 

@@ -199,8 +199,9 @@ async def send(request: web.Request) -> web.Response:
 
 
 async def send_file(request: web.Request) -> web.Response:
-    """The person sends a photo or a document (only its name travels: the sandbox keeps no
-    file contents), with the message text as its caption."""
+    """The person sends a photo or a document, with the message text as its caption. A
+    document's bytes are kept (the page's upload limit bounds them), so the admin site opens
+    it; a photo comes back as a stand-in JPEG (Telegram re-encodes photos too)."""
     user_id = _user_id(request)
     form = await request.post()
     upload = form.get("file")
@@ -216,6 +217,7 @@ async def send_file(request: web.Request) -> web.Response:
             upload.filename[:200],
             caption,
             mime_type=upload.content_type or "application/octet-stream",
+            content=upload.file.read(),
         )
     return web.json_response({"ok": True})
 

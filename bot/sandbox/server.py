@@ -51,6 +51,18 @@ def create_app(fake: FakeTelegram) -> web.Application:
             return web.json_response(error.payload(), status=error.status)
         return web.json_response({"ok": True, "result": result})
 
+    async def download(request: web.Request) -> web.Response:
+        """A file by the path ``getFile`` gave, as Telegram serves it."""
+        content = None
+        if request.match_info["token"] == fake.token:
+            content = fake.file_content(request.match_info["file_path"])
+        if content is None:
+            return web.json_response(
+                {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
+            )
+        return web.Response(body=content, content_type="application/octet-stream")
+
     app = web.Application()
+    app.router.add_get("/file/bot{token}/{file_path:.+}", download)
     app.router.add_route("*", "/bot{token}/{method}", handle)
     return app

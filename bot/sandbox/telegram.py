@@ -29,11 +29,22 @@ from bot.sandbox.chat import (
 )
 from bot.sandbox.markup import EntityParseError, html_to_plain, utf16_length
 
+# What the Bot API lets a bot download (larger files need a local Bot API server).
+MAX_KEPT_FILE_BYTES = 20 * 1024 * 1024
+
 
 @dataclass
 class _QueuedUpdate:
     update: JSONDict
     delivered: bool = False
+
+
+@dataclass
+class _KeptFile:
+    """A file Telegram holds: its bytes and the path ``getFile`` gives for downloading it."""
+
+    content: bytes
+    file_path: str
 
 
 @dataclass
@@ -53,6 +64,9 @@ class FakeTelegram:
         self.users: dict[int, SandboxUser] = {}
         # Documents users sent, by file_id, so the bot can send one again as Telegram does.
         self.documents: dict[str, JSONDict] = {}
+        # The bytes of the files users sent, by file_id; getFile and the download serve them.
+        self.files: dict[str, _KeptFile] = {}
+        self._file_paths: dict[str, str] = {}
         self._chats: dict[int, _Chat] = {}
         self._queue: list[_QueuedUpdate] = []
         self._update_ids = itertools.count(1)
@@ -132,8 +146,11 @@ class FakeTelegram:
     def send_photo(
         self, user_id: int, caption: str | None = None, *, reply_to: int | None = None
     ) -> JSONDict:
-        """The user sends a photo, with a caption if given."""
+        """The user sends a photo, with a caption if given; Telegram keeps it in sizes, each a
+        JPEG (stand-in bytes of the size it reports)."""
         file_id = f"photo-{user_id}-{next(self._message_ids)}"
+        for size in objects.photo_sizes(file_id):
+            self._keep_file(size["file_id"], "jpg", None, size["file_size"], "image/jpeg")
         _, payload = self._message_from(user_id, photo=file_id, caption=caption, reply_to=reply_to)
         return self.push({"message": payload})
 
@@ -145,17 +162,57 @@ class FakeTelegram:
         *,
         mime_type: str = "application/pdf",
         file_size: int = 48_213,
+        content: bytes | None = None,
     ) -> JSONDict:
-        """The user sends a file, with a caption if given."""
+        """The user sends a file, with a caption if given; ``content`` is the file (stand-in
+        bytes of ``file_size`` when not given)."""
+        file_id = f"doc-{user_id}-{next(self._message_ids)}"
+        kept = self._keep_file(file_id, file_name, content, file_size, mime_type)
         document = objects.document(
-            f"doc-{user_id}-{next(self._message_ids)}",
-            file_name=file_name,
-            mime_type=mime_type,
-            file_size=file_size,
+            file_id, file_name=file_name, mime_type=mime_type, file_size=len(kept.content)
         )
-        self.documents[document["file_id"]] = document
+        self.documents[file_id] = document
         _, payload = self._message_from(user_id, document=document, caption=caption)
         return self.push({"message": payload})
+
+    def _keep_file(
+        self,
+        file_id: str,
+        name: str,
+        content: bytes | None,
+        size: int,
+        mime_type: str | None,
+    ) -> _KeptFile:
+        if content is None:
+            content = objects.stand_in_bytes(min(size, MAX_KEPT_FILE_BYTES), mime_type)
+        if len(content) > MAX_KEPT_FILE_BYTES:
+            raise ValueError(f"the sandbox keeps files up to {MAX_KEPT_FILE_BYTES} bytes")
+        extension = name.rsplit(".", 1)[-1] if "." in name else name
+        folder = "photos" if mime_type == "image/jpeg" and extension == "jpg" else "documents"
+        kept = _KeptFile(content, f"{folder}/file_{len(self.files)}.{extension[:8]}")
+        self.files[file_id] = kept
+        self._file_paths[kept.file_path] = file_id
+        return kept
+
+    def forget_file(self, file_id: str) -> None:
+        """Telegram no longer has the file (deleted, or its file_id is from elsewhere)."""
+        kept = self.files.pop(file_id, None)
+        if kept is not None:
+            self._file_paths.pop(kept.file_path, None)
+
+    def _get_file(self, params: JSONDict) -> JSONDict:
+        file_id = str(params.get("file_id") or "")
+        kept = self.files.get(file_id)
+        if kept is None:
+            raise BotAPIError(
+                400, "Bad Request: wrong file_id or the file is temporarily unavailable"
+            )
+        return objects.telegram_file(file_id, kept.file_path, len(kept.content))
+
+    def file_content(self, file_path: str) -> bytes | None:
+        """The bytes served at ``/file/bot<token>/<file_path>``; None when there are none."""
+        file_id = self._file_paths.get(file_path)
+        return self.files[file_id].content if file_id is not None else None
 
     def share_contact(
         self, user_id: int, phone: str | None = None, *, owner: SandboxUser | None = None
@@ -361,6 +418,7 @@ class FakeTelegram:
         """Each method the fake answers, by its lower-case name (Telegram ignores the case)."""
         return {
             "getme": lambda _: objects.me(self.bot_user),
+            "getfile": self._get_file,
             "sendmessage": self._bot_says,
             "sendphoto": lambda p: self._bot_says(p, media="photo"),
             "senddocument": lambda p: self._bot_says(p, media="document"),

@@ -52,7 +52,7 @@ async def client_page(request: web.Request) -> dict[str, Any]:
     session, viewer = db_session(request), employee(request)
     client = await get_client(session, actor=viewer, client_id=client_id)
     tickets = await list_tickets(
-        session, viewer, TicketFilter(client=str(client.id), zone=request.app[SETTINGS].zone)
+        session, viewer, TicketFilter(client_id=client.id, zone=request.app[SETTINGS].zone)
     )
     return {"client": client, "tickets": tickets.tickets, "can_edit": may_manage(viewer)}
 

@@ -18,6 +18,7 @@ from crm.ids import looks_like_id, parse_id
 from crm.listing import UNASSIGNED, TicketFilter, export_tickets, list_tickets
 from crm.notify import Notifier
 from crm.permissions import require_manager
+from crm.phones import phone_search_digits
 from crm.staff import StaffRef, choosable_staff
 from crm.ticket_rules import next_actions, parse_status
 from crm.tickets import (
@@ -39,6 +40,7 @@ from web.flash import flash
 from web.forms import Field, FormErrors, Reader
 from web.i18n import words
 from web.keys import NOTIFIER, SETTINGS, db_session, employee, request_now
+from web.views.client_picker import Picked, card_number, client_fields, pick_client
 from web.views.crud import object_id
 
 FILTER_KEYS = ("client", "from", "to", "status", "assignee", "department", "q", "sort")
@@ -57,7 +59,7 @@ def read_filter(request: web.Request) -> tuple[TicketFilter, dict[str, str]]:
             reader.errors["status"] = _("unknown status {status}", status=repr(raw))
     department = reader.identifier("department", N_("Department"))
     client = reader.text("client")
-    if looks_like_id(client) and parse_id(client) is None:
+    if looks_like_id(client) and parse_id(client) is None and phone_search_digits(client) is None:
         reader.errors["client"] = _("Client id is out of range")
     assignee = reader.text("assignee").strip()
     if assignee not in ("", UNASSIGNED) and parse_id(assignee) is None:
@@ -292,22 +294,10 @@ def _ticket_fields(
     errors: dict[str, str],
     departments: list[Any],
     *,
-    new: bool,
+    picked: Picked | None,
 ) -> list[Field]:
     _ = words(request).gettext
-    fields = []
-    if new:
-        fields.append(
-            Field(
-                "client_id",
-                _("Client id"),
-                "number",
-                values.get("client_id", ""),
-                required=True,
-                error=errors.get("client_id", ""),
-                help=_("the number on the client's card"),
-            )
-        )
+    fields = [] if picked is None else client_fields(values, errors, picked, _)
     fields.append(
         Field(
             "description",
@@ -342,14 +332,21 @@ async def ticket_form(request: web.Request) -> web.StreamResponse:
     if ticket_id is not None and request.method == "GET":
         ticket = await ticket_for(session, actor=employee(request), ticket_id=ticket_id)
         values = {"description": ticket.description, "department_id": ticket.department_id}
+    picked = Picked() if ticket_id is None else None
     if request.method == "POST":
         reader = Reader(await request.post(), words(request).gettext)
-        values = {key: reader.text(key) for key in ("client_id", "description", "department_id")}
-        client_id = reader.identifier("client_id", N_("Client id")) if ticket_id is None else None
+        values = {key: reader.text(key) for key in ("client", "description", "department_id")}
+        if ticket_id is None:
+            picked = await pick_client(session, employee(request), reader)
+            if picked.client_id is not None and card_number(values["client"]) != picked.client_id:
+                values["client"] = f"#{picked.client_id}"  # the choice survives a refusal
         department_id = reader.identifier("department_id", N_("Department"))
         try:
             reader.done()
+            if picked is not None and picked.client_id is None:
+                raise FormErrors({})  # a search: the matches are shown to choose from
             async with session.begin_nested():
+                client_id = picked.client_id if picked is not None else None
                 ticket = await _save_ticket(request, reader, ticket_id, client_id, department_id)
         except FormErrors as error:
             errors = error.errors
@@ -361,9 +358,7 @@ async def ticket_form(request: web.Request) -> web.StreamResponse:
     _ = words(request).gettext
     context = {
         "title": _("New ticket") if ticket_id is None else _("Edit ticket #{id}", id=ticket_id),
-        "fields": _ticket_fields(
-            request, values, errors, department_choices, new=ticket_id is None
-        ),
+        "fields": _ticket_fields(request, values, errors, department_choices, picked=picked),
         "cancel": "/tickets" if ticket_id is None else f"/tickets/{ticket_id}",
     }
     return aiohttp_jinja2.render_template(

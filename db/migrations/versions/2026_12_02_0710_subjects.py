@@ -1,7 +1,7 @@
 """message subjects
 
 Revision ID: 7c4d2e9a1f60
-Revises: 5e2a9c41b7d3
+Revises: 2586ad74c212
 Create Date: 2026-12-02 07:10:00
 
 A notification and a sent message's link name their subject as (kind, id) rather than a ticket
@@ -17,7 +17,7 @@ from alembic import op
 import db.base
 
 revision: str = "7c4d2e9a1f60"
-down_revision: str | None = "5e2a9c41b7d3"
+down_revision: str | None = "2586ad74c212"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
