@@ -116,7 +116,8 @@ def client_fields(
                 options=[("", _("— search again with the text above —"))]
                 + [(str(client.id), client_label(client)) for client in picked.matches],
                 help=_(
-                    "Clients that match: {count}; choose one and save again", count=len(picked.matches)
+                    "Clients that match: {count}; choose one and save again",
+                    count=len(picked.matches),
                 ),
             )
         )
