@@ -28,6 +28,8 @@ from db.enums import Role
 from db.models import Client, Department, Employee, Ticket, TicketEvent
 
 MAX_LOGIN_LENGTH = 64  # Employee.web_login's column
+# What a new employee is unless someone says otherwise: staff who do the work.
+NEW_EMPLOYEE_ROLE = Role.SPECIALIST
 T = TypeVar("T")
 
 

@@ -11,6 +11,7 @@ from crm.departments import list_departments
 from crm.i18n import N_
 from crm.permissions import ROLE_NAMES, require_manager
 from crm.staff import (
+    NEW_EMPLOYEE_ROLE,
     EmployeeForm,
     delete_employee,
     get_employee,
@@ -88,7 +89,7 @@ async def employee_form(request: web.Request) -> web.StreamResponse:
     session = db_session(request)
     _ = words(request).gettext
     departments = [row.department for row in await list_departments(session, actor=actor)]
-    initial: dict[str, Any] = {"role": Role.SPECIALIST.value, "active": "on"}
+    initial: dict[str, Any] = {"role": NEW_EMPLOYEE_ROLE.value, "active": "on"}
     if employee_id is not None:
         person = await get_employee(session, employee_id, actor=actor)
         initial = {
@@ -110,7 +111,7 @@ async def employee_form(request: web.Request) -> web.StreamResponse:
     async def save(reader: Reader) -> str:
         form = EmployeeForm(
             full_name=reader.text("full_name"),
-            role=reader.choice("role", Role, N_("Role"), Role.SPECIALIST),
+            role=reader.choice("role", Role, N_("Role"), NEW_EMPLOYEE_ROLE),
             telegram_id=reader.integer("telegram_id", N_("Telegram id"), maximum=TELEGRAM_ID_MAX),
             username=reader.text("username"),
             position=reader.text("position"),
