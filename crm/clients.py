@@ -1,17 +1,167 @@
-"""Clients: registration from Telegram and the client card."""
+"""Clients: registration from Telegram, the card the admin site manages (search, create,
+change, delete), and whether the bot can reach them. One module for the area."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
-from crm.errors import Conflict, InvalidInput
-from crm.i18n import N_, SHIPPED_LANGUAGES
-from crm.names import MAX_NAME_LENGTH, clean_username
-from crm.phones import normalize_phone
-from db.models import Client
+from crm.errors import Conflict, InvalidInput, NotFound
+from crm.i18n import N_, NP_, SHIPPED_LANGUAGES
+from crm.names import MAX_NAME_LENGTH, clean_name, clean_username
+from crm.permissions import Actor, require_manager, require_staff
+from crm.phones import normalize_phone, optional_phone, phone_search_digits
+from crm.text_limits import require_fits
+from crm.text_search import contains
+from crm.visibility import visible_clients
+from db.enums import ClientStage
+from db.models import Client, Employee, Ticket
+
+# Each stage of the coaching funnel as people call it (translated where it is shown).
+STAGE_NAMES = {
+    ClientStage.LEAD: N_("lead"),
+    ClientStage.THINKING: N_("thinking it over"),
+    ClientStage.CONSULTATION: N_("consultation"),
+    ClientStage.ACTIVE: N_("active"),
+    ClientStage.PAUSED: N_("paused"),
+    ClientStage.FINISHED: N_("finished"),
+}
+
+CLIENTS_PAGE = 50
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class ClientForm:
+    full_name: str
+    phone: str = ""
+    email: str = ""
+    username: str = ""
+    language: str = ""
+    stage: ClientStage = ClientStage.LEAD
+    topic: str = ""
+    method_of_work: str = ""
+    notes: str = ""
+    source: str = ""
+    unreachable: bool = False
+    helper_id: int | None = None
+
+
+def client_matches(search: str) -> ColumnElement[bool]:
+    """Clients whose name, phone, e-mail or username contains ``search``, taken literally; a
+    phone typed any way ("555 0143", "(202) 555-0143") is matched by its digits in order.
+    The one search of clients: the client list, the picker and the ticket listing's filter."""
+    text = search.strip()
+    digits = phone_search_digits(text)
+    return or_(
+        contains(Client.full_name, text),
+        contains(Client.phone, digits or text),
+        contains(Client.email, text),
+        contains(Client.username, text),
+    )
+
+
+async def list_clients(
+    session: AsyncSession, *, actor: Actor, search: str = "", page: int = 1
+) -> tuple[list[Client], bool]:
+    """A page of clients (a helper sees only theirs); returns them and whether more follow."""
+    viewer = require_staff(actor)
+    query = (
+        select(Client)
+        .where(visible_clients(viewer))
+        .options(selectinload(Client.helper))
+        .order_by(Client.full_name, Client.id)
+    )
+    if search.strip():
+        query = query.where(client_matches(search))
+    offset = (max(page, 1) - 1) * CLIENTS_PAGE
+    rows = list(await session.scalars(query.offset(offset).limit(CLIENTS_PAGE + 1)))
+    return rows[:CLIENTS_PAGE], len(rows) > CLIENTS_PAGE
+
+
+async def get_client(session: AsyncSession, *, actor: Actor, client_id: int) -> Client:
+    """A client card the asker may see (others do not exist, as far as they know)."""
+    viewer = require_staff(actor)
+    client = await session.scalar(
+        select(Client)
+        .where(Client.id == client_id, visible_clients(viewer))
+        .options(selectinload(Client.helper))
+    )
+    if client is None:
+        raise NotFound(N_("that client does not exist"))
+    return client
+
+
+async def save_client(
+    session: AsyncSession, *, actor: Actor, form: ClientForm, client_id: int | None
+) -> Client:
+    """Create or change a client card (owners and administrators)."""
+    require_manager(actor)
+    name = clean_name(form.full_name, "full_name")
+    phone = optional_phone(form.phone)
+    email = form.email.strip().lower() or None
+    if email is not None and not _EMAIL.match(email):
+        raise InvalidInput(N_("{email} is not an e-mail address"), field="email", email=email)
+    for column, value, field, message in (
+        (Client.phone, phone, "phone", N_("another client has the phone number {value}")),
+        (Client.email, email, "email", N_("another client has the e-mail address {value}")),
+    ):
+        if value is not None:
+            holder = await session.scalar(select(Client).where(column == value))
+            if holder is not None and holder.id != client_id:
+                raise InvalidInput(message, field=field, value=value)
+    if form.language and form.language not in SHIPPED_LANGUAGES:
+        raise InvalidInput(N_("unknown language"), field="language")
+    if form.helper_id is not None:
+        helper = await session.get(Employee, form.helper_id)
+        if helper is None or not helper.active:
+            raise InvalidInput(N_("that employee does not exist"), field="helper_id")
+    client = (
+        Client()
+        if client_id is None
+        else await get_client(session, actor=actor, client_id=client_id)
+    )
+    client.full_name = name
+    client.phone = phone
+    client.email = email
+    client.username = clean_username(form.username)
+    client.language = form.language or None
+    client.stage = form.stage
+    client.topic = form.topic.strip() or None
+    client.method_of_work = form.method_of_work.strip() or None
+    client.notes = form.notes.strip() or None
+    client.source = form.source.strip() or None
+    client.unreachable = form.unreachable
+    client.helper_id = form.helper_id
+    require_fits(client)
+    session.add(client)
+    await session.flush()
+    return client
+
+
+async def delete_client(session: AsyncSession, *, actor: Actor, client_id: int) -> None:
+    """Delete a client who has no tickets (their history must stay)."""
+    require_manager(actor)
+    client = await get_client(session, actor=actor, client_id=client_id)
+    tickets = await session.scalar(
+        select(func.count()).select_from(Ticket).where(Ticket.client_id == client.id)
+    )
+    if tickets:
+        raise Conflict(
+            NP_(
+                "{name} has {count} ticket, and its history must stay; the card cannot be deleted",
+                "{name} has {count} tickets, and their history must stay; the card cannot be "
+                "deleted",
+            ),
+            name=client.full_name,
+            count=tickets,
+        )
+    await session.delete(client)
+    await session.flush()
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Select, func, literal, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from crm.client_cards import client_matches
+from crm.clients import client_matches
 from crm.errors import InvalidInput
 from crm.i18n import N_
 from crm.ids import parse_id

@@ -18,7 +18,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from bot.sandbox.telegram import FakeTelegram
-from crm.client_cards import list_clients
+from crm.clients import list_clients
 from crm.departments import list_departments
 from crm.errors import NotFound, PermissionDenied
 from crm.listing import TicketFilter, list_tickets

@@ -20,7 +20,7 @@ from babel import Locale
 from babel.dates import format_date, format_datetime, format_skeleton
 from babel.numbers import format_decimal
 
-from crm.client_cards import STAGE_NAMES
+from crm.clients import STAGE_NAMES
 from crm.errors import DomainError
 from crm.i18n import SHIPPED_LANGUAGES, Translator, translator
 from crm.permissions import ROLE_NAMES

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.client_cards import list_clients
+from crm.clients import list_clients
 from crm.i18n import N_
 from crm.ids import looks_like_id, parse_id
 from crm.phones import phone_search_digits

@@ -8,7 +8,7 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from crm.client_cards import ClientForm, delete_client, get_client, list_clients, save_client
+from crm.clients import ClientForm, delete_client, get_client, list_clients, save_client
 from crm.i18n import N_
 from crm.listing import TicketFilter, list_tickets
 from crm.permissions import require_manager
