@@ -25,6 +25,30 @@ from db.upsert import insert_all_absent, insert_if_absent
 Button = dict[str, str]
 
 
+def outbox_row(
+    chat_id: int,
+    method: str,
+    payload: dict[str, Any],
+    *,
+    now: datetime,
+    subject: Subject | None = None,
+    dedupe_key: str | None = None,
+) -> dict[str, Any]:
+    """One outbox row's values: a Bot API call for ``chat_id``, due ``now``."""
+    return {
+        "chat_id": chat_id,
+        "method": method,
+        "payload": payload,
+        "subject_kind": None if subject is None else subject.kind,
+        "subject_id": None if subject is None else subject.id,
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+        "dedupe_key": dedupe_key,
+    }
+
+
 async def queue_raw(
     session: AsyncSession,
     messages: Sequence[tuple[int, str, dict[str, Any], Subject | None]],
@@ -36,19 +60,7 @@ async def queue_raw(
     For answers the bot could not send at once: the sender delivers them with its retries.
     """
     for chat_id, method, payload, subject in messages:
-        session.add(
-            OutboxMessage(
-                chat_id=chat_id,
-                method=method,
-                payload=payload,
-                subject_kind=None if subject is None else subject.kind,
-                subject_id=None if subject is None else subject.id,
-                status=OutboxStatus.PENDING,
-                attempts=0,
-                next_attempt_at=now,
-                created_at=now,
-            )
-        )
+        session.add(OutboxMessage(**outbox_row(chat_id, method, payload, now=now, subject=subject)))
     await session.flush()
     note_written(session)
 
@@ -86,19 +98,11 @@ class Notifier:
             payload: dict[str, Any] = {"text": part, "parse_mode": "HTML"}
             if buttons and number == len(parts) - 1:
                 payload["reply_markup"] = {"inline_keyboard": [list(row) for row in buttons]}
+            key = None if dedupe_key is None else f"{dedupe_key}#{number}"
             rows.append(
-                {
-                    "chat_id": chat_id,
-                    "method": "sendMessage",
-                    "payload": payload,
-                    "subject_kind": None if subject is None else subject.kind,
-                    "subject_id": None if subject is None else subject.id,
-                    "status": OutboxStatus.PENDING,
-                    "attempts": 0,
-                    "next_attempt_at": now,
-                    "created_at": now,
-                    "dedupe_key": None if dedupe_key is None else f"{dedupe_key}#{number}",
-                }
+                outbox_row(
+                    chat_id, "sendMessage", payload, now=now, subject=subject, dedupe_key=key
+                )
             )
         return rows
 
