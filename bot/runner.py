@@ -39,7 +39,6 @@ from notifications.ratelimit import Limiter, RedisRateLimiter
 from notifications.scheduler import create_scheduler
 from notifications.sender import OutboxSender, SenderConfig
 from web.app import create_app
-from web.keys import OPEN_PATHS
 from web.throttle import RedisThrottle
 
 log = logging.getLogger(__name__)
@@ -191,9 +190,8 @@ async def serve(
     if settings.webhook_url and sandbox is None:
         assert settings.webhook_secret is not None  # Settings refuses a webhook without one
         secret = settings.webhook_secret.get_secret_value()
-        webhook_path = urlsplit(settings.webhook_url).path or "/telegram/webhook"
+        webhook_path = urlsplit(settings.webhook_url).path
         mount_webhook(app, webhook_path, dispatcher, bot, secret)
-        app[OPEN_PATHS].add(webhook_path)
 
     # Long polls (the sandbox page, the sandbox's getUpdates) end when their client goes away,
     # so a stop is not held up by requests nobody waits for any more.

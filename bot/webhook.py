@@ -32,7 +32,8 @@ def _refusal(status: int, reason: str) -> web.Response:
 def mount_webhook(
     app: web.Application, path: str, dispatcher: Dispatcher, bot: Bot, secret: str
 ) -> None:
-    """Serve Telegram's updates at ``path``, refusing any post without ``secret``."""
+    """Serve Telegram's updates at ``path`` (a sub-application of ``app``, outside the admin
+    site's sign-in and forms), refusing any post without ``secret``."""
     expected = secret.encode()
     # Not in background: Telegram is answered only once the update is applied and committed,
     # so a crash mid-update means a redelivery rather than a loss.
@@ -54,4 +55,6 @@ def mount_webhook(
             return _refusal(400, "not a Telegram update")
         return await handler.handle(request)
 
-    app.router.add_post(path, receive)
+    webhook = web.Application()
+    webhook.router.add_post("", receive)
+    app.add_subapp(path.rstrip("/"), webhook)

@@ -9,6 +9,7 @@ from datetime import time
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
@@ -108,6 +109,22 @@ class Settings(BaseSettings):
     def _strong_secret_key(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and (problem := secret_key_problem(value.get_secret_value())):
             raise ValueError(problem)
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_has_a_path_of_its_own(cls, value: str | None) -> str | None:
+        # The endpoint is served at the URL's path, beside the admin site's pages at "/".
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        if parts.path.strip("/") == "":
+            raise ValueError(
+                f"{value!r} needs a path of its own for the endpoint, "
+                "e.g. https://crm.example.com/telegram/webhook"
+            )
         return value
 
     @field_validator("webhook_secret")

@@ -164,3 +164,21 @@ def test_a_webhook_secret_of_32_random_characters_is_accepted() -> None:
     )
     assert settings.webhook_secret is not None
     assert settings.webhook_secret.get_secret_value() == secret
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://crm.example.com", "needs a path of its own"),
+        ("https://crm.example.com/", "needs a path of its own"),
+        ("crm.example.com/hook", "is not an http(s) URL"),
+        ("ftp://crm.example.com/hook", "is not an http(s) URL"),
+    ],
+)
+def test_the_webhook_url_needs_a_path_beside_the_site(url: str, expected: str) -> None:
+    # The endpoint is served at the URL's path on the site's port: "/" is the dashboard.
+    with pytest.raises(ValidationError) as refused:
+        Settings(_env_file=None, webhook_url=url, webhook_secret=secrets.token_urlsafe(24))
+    [problem] = refused.value.errors()
+    assert problem["loc"] == ("webhook_url",)
+    assert expected in problem["msg"]

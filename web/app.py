@@ -24,7 +24,6 @@ from web.keys import (
     AFTER_COMMIT,
     DATABASE,
     NOTIFIER,
-    OPEN_PATHS,
     PROCESS_ROLE,
     READ_TELEGRAM_FILE,
     SANDBOX_ENABLED,
@@ -54,9 +53,9 @@ SESSION_MAX_AGE = 12 * 3600
 
 async def healthz(request: web.Request) -> web.Response:
     """200 when the database answers, 503 otherwise; says whether this process runs the jobs."""
-    async with request.app[DATABASE].reader() as session:
+    async with request.config_dict[DATABASE].reader() as session:
         healthy = await database_answers(session)
-    role = request.app[PROCESS_ROLE]
+    role = request.config_dict[PROCESS_ROLE]
     return web.json_response(
         {
             "status": "ok" if healthy else "unavailable",
@@ -73,10 +72,9 @@ async def _page_context(request: web.Request) -> dict[str, Any]:
         "here": request.path_qs,
         "sandbox": request.app[SANDBOX_ENABLED],
         **words(request).template_context(),
+        "csrf_token": await middlewares.csrf_token(request),
+        "flashes": await take_flashes(request),
     }
-    if middlewares.is_admin(request):
-        context["csrf_token"] = await middlewares.csrf_token(request)
-        context["flashes"] = await take_flashes(request)
     return context
 
 
@@ -97,7 +95,8 @@ def create_app(
     throttle: SignInThrottle | None = None,
     read_telegram_file: ReadTelegramFile | None = None,
 ) -> web.Application:
-    """The admin site; the composition root may mount more on it (the webhook, the sandbox)."""
+    """The admin site, with the health probe and the static files beside it as sub-applications;
+    the composition root mounts more (the webhook, the sandbox) with ``add_subapp``."""
     app = web.Application(middlewares=[middlewares.real_client(settings.proxy_networks)])
     app.on_response_prepare.append(middlewares.security_headers)
     app[SETTINGS] = settings
@@ -106,7 +105,6 @@ def create_app(
     app[THROTTLE] = Throttle() if throttle is None else throttle
     app[SANDBOX_ENABLED] = sandbox
     app[PROCESS_ROLE] = process_role or ProcessRole()
-    app[OPEN_PATHS] = set()
     if after_commit is not None:
         app[AFTER_COMMIT] = after_commit
     if read_telegram_file is not None:
@@ -122,14 +120,17 @@ def create_app(
             secure=settings.cookies_need_https,
         ),
     )
+    # After the session middleware that ``setup_sessions`` put first: it only loads the cookie
+    # when something asks, so it costs the sub-applications nothing.
     app.middlewares.extend(
-        [
+        middlewares.own_routes_only(middleware)
+        for middleware in (
             middlewares.error_pages,
             middlewares.database_session,
             middlewares.signed_in,
             middlewares.language,
             middlewares.csrf,
-        ]
+        )
     )
     aiohttp_jinja2.setup(
         app,
@@ -142,9 +143,14 @@ def create_app(
 
 
 def _routes(app: web.Application) -> None:
+    health = web.Application()
+    health.router.add_get("", healthz)
+    app.add_subapp("/healthz", health)
+    static = web.Application()
+    static.router.add_static("/", STATIC)
+    app.add_subapp("/static", static)
+
     route = app.router
-    route.add_get("/healthz", healthz, name="healthz")
-    route.add_static("/static", STATIC, name="static")
     route.add_get("/sign-in", auth.sign_in_page, name="sign_in")
     route.add_post("/sign-in", auth.sign_in)
     route.add_post("/sign-out", auth.sign_out, name="sign_out")

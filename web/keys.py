@@ -37,8 +37,6 @@ class TelegramFileUnavailable(Exception):
 # builds it on the bot (the site does not speak to Telegram itself).
 ReadTelegramFile = Callable[[str], Awaitable[bytes]]
 READ_TELEGRAM_FILE: web.AppKey[ReadTelegramFile] = web.AppKey("read_telegram_file")
-# Exact paths outside the admin site (the webhook), added by the composition root.
-OPEN_PATHS = web.AppKey("open_paths", set[str])
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,11 @@
 """Request middlewares: the client's address, security headers, error pages, the database
-session, who is signed in, and CSRF protection of every form that changes something."""
+session, who is signed in, and CSRF protection of every form that changes something.
+
+The admin site is the root application (aiohttp mounts no sub-application at ``/``), and a
+root application's middlewares also wrap every request routed into its sub-applications. So
+the site's own middlewares are put on through ``own_routes_only``: a request routed into the
+sandbox, the webhook, the health probe or the static files passes them untouched, and each of
+those sub-applications brings what it needs itself."""
 
 from __future__ import annotations
 
@@ -24,7 +30,6 @@ from web.keys import (
     DB_SESSION,
     EMPLOYEE,
     NOW,
-    OPEN_PATHS,
     VIEWER,
     Viewer,
 )
@@ -35,8 +40,6 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# Served without signing in, and outside the admin site's session and CSRF handling.
-NOT_ADMIN_PREFIXES = ("/healthz", "/sandbox", "/static")
 # The sign-in form is a login, a password and two short fields: a bigger body is not read.
 SIGN_IN_MAX_BYTES = 4096
 HTTP_REASONS = {
@@ -50,11 +53,18 @@ EMPLOYEE_FIELD = "employee_id"
 GENERATION_FIELD = "generation"
 
 
-def is_admin(request: web.Request) -> bool:
-    """Whether the request is for the admin site (not the sandbox, health, or the webhook)."""
-    return not (
-        request.path.startswith(NOT_ADMIN_PREFIXES) or request.path in request.app[OPEN_PATHS]
-    )
+def own_routes_only(middleware: Middleware) -> Middleware:
+    """``middleware`` for the requests routed to the application's own routes (and its 404s
+    and 405s), not for those routed into one of its sub-applications."""
+
+    @web.middleware
+    async def scoped(request: web.Request, handler: Handler) -> web.StreamResponse:
+        # ``apps`` runs from the root application to the one that owns the matched route.
+        if request.match_info.apps[-1] is not request.app:
+            return await handler(request)
+        return await middleware(request, handler)
+
+    return scoped
 
 
 def real_client(trusted_proxies: Networks) -> Middleware:
@@ -111,7 +121,7 @@ async def error_pages(request: web.Request, handler: Handler) -> web.StreamRespo
     except DomainError as error:
         return _error_page(request, 409, words(request).error(error))
     except web.HTTPException as error:
-        if error.status in (400, 403, 404, 405) and not request.path.startswith("/sandbox"):
+        if error.status in (400, 403, 404, 405):
             # A 400 says what was wrong in its text (already in the page's language); the
             # others' reason says enough.
             told = error.status == 400 and error.text and not error.text.startswith("400:")
@@ -129,8 +139,6 @@ async def error_pages(request: web.Request, handler: Handler) -> web.StreamRespo
 async def database_session(request: web.Request, handler: Handler) -> web.StreamResponse:
     """One session per request: a reader for safe methods, a writer (one transaction,
     committed at the edge, also when the answer is a redirect) for the rest."""
-    if not is_admin(request):
-        return await handler(request)
     request[NOW] = utcnow()
     database = request.app[DATABASE]
     # Signing in only reads: no write lock is held while the password hash is checked.
@@ -162,8 +170,6 @@ def _after_commit(request: web.Request) -> None:
 @web.middleware
 async def signed_in(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Every admin page but the sign-in page needs a signed-in, still active employee."""
-    if not is_admin(request):
-        return await handler(request)
     session = await get_session(request)
     employee_id = session.get(EMPLOYEE_FIELD)
     if employee_id is not None:
@@ -189,8 +195,7 @@ async def signed_in(request: web.Request, handler: Handler) -> web.StreamRespons
 @web.middleware
 async def language(request: web.Request, handler: Handler) -> web.StreamResponse:
     """The language every word of the page is in (see ``web.i18n.site_language``)."""
-    if is_admin(request):
-        await set_words(request)
+    await set_words(request)
     return await handler(request)
 
 
@@ -207,7 +212,7 @@ async def csrf_token(request: web.Request) -> str:
 @web.middleware
 async def csrf(request: web.Request, handler: Handler) -> web.StreamResponse:
     """A form that changes something must carry the session's token."""
-    if request.method in SAFE_METHODS or not is_admin(request):
+    if request.method in SAFE_METHODS:
         return await handler(request)
     session = await get_session(request)
     expected = session.get(CSRF_FIELD)

@@ -238,6 +238,7 @@ def mount(app: web.Application, fake: FakeTelegram, database: Database) -> None:
     sandbox = web.Application()
     sandbox[FAKE] = fake
     sandbox[SANDBOX_DATABASE] = database
+    sandbox.router.add_get("", to_page)
     sandbox.router.add_get("/", page)
     sandbox.router.add_static("/static", STATIC)
     sandbox.router.add_get("/people", people)
@@ -248,8 +249,9 @@ def mount(app: web.Application, fake: FakeTelegram, database: Database) -> None:
     sandbox.router.add_post("/chats/{user_id}/files", send_file)
     sandbox.add_subapp("/telegram", server.create_app(fake))
 
-    async def to_page(request: web.Request) -> web.StreamResponse:
-        raise web.HTTPFound("/sandbox/")
-
-    app.router.add_get("/sandbox", to_page)
     app.add_subapp("/sandbox", sandbox)
+
+
+async def to_page(request: web.Request) -> web.StreamResponse:
+    """``/sandbox`` leads to the page at ``/sandbox/``."""
+    raise web.HTTPFound("/sandbox/")
