@@ -96,6 +96,17 @@ async def get_client(session: AsyncSession, *, actor: Actor, client_id: int) -> 
     return client
 
 
+async def client_to_change(
+    session: AsyncSession, *, actor: Actor, client_id: int | None
+) -> Client | None:
+    """The card to change (None for a new one), once it is sure ``actor`` may change cards: what
+    a form's or a deletion's page shows before anything is sent."""
+    require_manager(actor)
+    if client_id is None:
+        return None
+    return await get_client(session, actor=actor, client_id=client_id)
+
+
 async def save_client(
     session: AsyncSession, *, actor: Actor, form: ClientForm, client_id: int | None
 ) -> Client:

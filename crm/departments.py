@@ -64,6 +64,16 @@ async def get_department(session: AsyncSession, department_id: int, *, actor: Ac
     return department
 
 
+async def department_to_change(
+    session: AsyncSession, *, actor: Actor, department_id: int | None
+) -> Department | None:
+    """The department to change (None for a new one), once it is sure ``actor`` may."""
+    require_manager(actor)
+    if department_id is None:
+        return None
+    return await get_department(session, department_id, actor=actor)
+
+
 async def save_department(
     session: AsyncSession, *, actor: Actor, draft: DepartmentDraft, department_id: int | None
 ) -> Department:

@@ -106,6 +106,14 @@ async def get_employee(session: AsyncSession, employee_id: int, *, actor: Actor)
     return employee
 
 
+async def employee_to_change(
+    session: AsyncSession, *, actor: Actor, employee_id: int | None
+) -> Employee | None:
+    """The employee to change (None for a new one), once it is sure ``actor`` may."""
+    require_manager(actor)
+    return None if employee_id is None else await get_employee(session, employee_id, actor=actor)
+
+
 async def active_staff_with_telegram(session: AsyncSession) -> list[Employee]:
     """Every active employee who can be reached in Telegram."""
     result = await session.scalars(

@@ -9,10 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.errors import NotFound
 from crm.i18n import N_
-from crm.permissions import Actor
+from crm.permissions import Actor, require_staff
 from crm.tickets import ticket_for
 from db.enums import AttachmentKind
-from db.models import TicketAttachment
+from db.models import Ticket, TicketAttachment
 
 # A media type as RFC 6838 spells it; anything else a client's app claimed is served as bytes.
 _MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
@@ -28,6 +28,11 @@ async def attachment_for(
         if attachment.id == attachment_id:
             return attachment
     raise NotFound(N_("that file does not exist"))
+
+
+async def ticket_with_files(session: AsyncSession, *, actor: Actor, ticket_id: int) -> Ticket:
+    """A ticket whose files staff who may see it ask for (the client sent them)."""
+    return await ticket_for(session, actor=require_staff(actor), ticket_id=ticket_id)
 
 
 def content_type(attachment: TicketAttachment) -> str:

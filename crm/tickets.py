@@ -119,6 +119,16 @@ async def ticket_for(session: AsyncSession, *, actor: Actor, ticket_id: int) -> 
     return await load_ticket(session, ticket_id, visible_to=actor)
 
 
+async def ticket_to_change(
+    session: AsyncSession, *, actor: Actor, ticket_id: int | None
+) -> Ticket | None:
+    """The ticket to change or delete (None for a new one), once it is sure ``actor`` may."""
+    require_manager(actor)
+    if ticket_id is None:
+        return None
+    return await ticket_for(session, actor=actor, ticket_id=ticket_id)
+
+
 def record_event(
     ticket: Ticket,
     kind: TicketEventKind,

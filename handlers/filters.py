@@ -5,12 +5,16 @@ Every filter here is a coroutine: aiogram runs a plain function filter, a bare m
 an update passes through (dialog states are matched with ``StateFilter``).
 """
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
 from aiogram.enums import ChatType
 from aiogram.filters import BaseFilter
 from aiogram.types import Message, TelegramObject
 from aiogram.utils.magic_filter import MagicFilter
 
-from crm.permissions import Actor
+from crm.permissions import Actor, require_staff
 from db.models import Client, Employee
 
 
@@ -22,6 +26,21 @@ class IsClient(BaseFilter):
 class IsStaff(BaseFilter):
     async def __call__(self, event: TelegramObject, actor: Actor) -> bool:
         return isinstance(actor, Employee)
+
+
+class StaffOnly(BaseMiddleware):
+    """On a router of staff commands: once a command matched, anyone but staff is refused
+    before its words are read (a client typing ``/assign`` hears it is for staff, not how to
+    spell it). ``crm.permissions`` says who is staff; the services check their own rights."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        require_staff(data["actor"])
+        return await handler(event, data)
 
 
 class InPrivateChat(BaseFilter):

@@ -15,8 +15,9 @@ from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
 from crm.ids import looks_like_id, parse_id
 from crm.notify import Notifier
-from crm.permissions import Actor, require_staff
+from crm.permissions import Actor
 from crm.staff import StaffRef
+from crm.ticket_files import ticket_with_files
 from crm.ticket_notices import ticket_subject
 from crm.ticket_rules import parse_status
 from crm.tickets import (
@@ -31,7 +32,7 @@ from crm.tickets import (
 )
 from db.models import Ticket
 from handlers import keyboards, ticket_texts
-from handlers.filters import IsStaff
+from handlers.filters import IsStaff, StaffOnly
 from handlers.replies import about
 from handlers.ticket_cards import card_markup, send_card, send_files, send_long
 
@@ -76,7 +77,6 @@ async def show_mine(message: Message, actor: Actor, session: AsyncSession) -> No
 async def show_ticket(
     message: Message, command: CommandObject, actor: Actor, session: AsyncSession, bot: Bot
 ) -> None:
-    require_staff(actor)
     ticket_id, _ = _parse(command, "ticket", rest=False)
     ticket = await ticket_for(session, actor=actor, ticket_id=ticket_id)
     await send_card(bot, message.chat.id, ticket, actor)
@@ -90,7 +90,6 @@ async def assign(
     notifier: Notifier,
     now: datetime,
 ) -> None:
-    require_staff(actor)
     ticket_id, who = _parse(command, "assign", rest=True)
     ticket = await assign_ticket(
         session, notifier, actor=actor, ticket_id=ticket_id, assignee=_staff(who), now=now
@@ -106,7 +105,6 @@ async def take(
     notifier: Notifier,
     now: datetime,
 ) -> None:
-    require_staff(actor)
     ticket_id, _ = _parse(command, "take", rest=False)
     ticket = await take_ticket(session, notifier, actor=actor, ticket_id=ticket_id, now=now)
     await message.answer(ticket_texts.taken(ticket))
@@ -120,7 +118,6 @@ async def move(
     notifier: Notifier,
     now: datetime,
 ) -> None:
-    require_staff(actor)
     ticket_id, word = _parse(command, "status", rest=True)
     ticket = await change_status(
         session, notifier, actor=actor, ticket_id=ticket_id, status=parse_status(word), now=now
@@ -136,7 +133,6 @@ async def reply(
     notifier: Notifier,
     now: datetime,
 ) -> None:
-    require_staff(actor)
     ticket_id, text = _parse(command, "reply", rest=True)
     ticket = await reply_to_client(
         session, notifier, actor=actor, ticket_id=ticket_id, text=text, now=now
@@ -147,7 +143,6 @@ async def reply(
 async def note(
     message: Message, command: CommandObject, actor: Actor, session: AsyncSession, now: datetime
 ) -> None:
-    require_staff(actor)
     ticket_id, text = _parse(command, "note", rest=True)
     ticket = await add_note(session, actor=actor, ticket_id=ticket_id, text=text, now=now)
     await message.answer(ticket_texts.noted(ticket))
@@ -181,8 +176,7 @@ async def on_ticket_button(
             await send_card(bot, chat_id, ticket, actor)
         return
     if action == "files":
-        require_staff(actor)
-        ticket = await ticket_for(session, actor=actor, ticket_id=ticket_id)
+        ticket = await ticket_with_files(session, actor=actor, ticket_id=ticket_id)
         await query.answer()
         if ticket.attachments:
             await send_files(bot, chat_id, ticket)
@@ -214,6 +208,7 @@ async def on_ticket_button(
 
 def create_router() -> Router:
     router = Router(name=__name__)
+    router.message.middleware(StaffOnly())
     router.message.register(show_queue, Command("queue"))
     router.message.register(show_mine, Command("my"))
     router.message.register(show_ticket, Command("ticket"))

@@ -240,3 +240,16 @@ async def test_pages_and_csv_show_exactly_what_the_rule_allows(
     assert (await site.get("/departments")).status == manager_status
     department = business.departments[0]
     assert (await site.get(f"/departments/{department}/edit")).status == manager_status
+    # Every form and deletion page asks the service before it shows anything: a ticket or a
+    # client the specialist may see is still not theirs to change.
+    some_ticket = next(iter(business.tickets.values()))
+    some_client = next(p for p in business.people.values() if isinstance(p, Client))
+    for area, record in (
+        ("tickets", some_ticket),
+        ("clients", some_client.id),
+        ("employees", business.people["ivan"].id),
+        ("departments", department),
+    ):
+        for path in (f"/{area}/new", f"/{area}/{record}/edit", f"/{area}/{record}/delete"):
+            page = await site.get(path)
+            assert page.status in ((200,) if name in MANAGERS else (403, 404)), path

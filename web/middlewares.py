@@ -184,8 +184,10 @@ async def signed_in(request: web.Request, handler: Handler) -> web.StreamRespons
             request[VIEWER] = Viewer(
                 signed_in_employee.id, signed_in_employee.full_name, signed_in_employee.role
             )
-    # The language switch works on the sign-in page too (kept in the session until then).
-    if request.path in ("/sign-in", "/language") or request.get(EMPLOYEE) is not None:
+    # The language switch works on the sign-in page too (kept in the session until then); an
+    # address that is no page (a 404, a 405) says so rather than asking to sign in first.
+    no_page = request.match_info.http_exception is not None
+    if no_page or request.path in ("/sign-in", "/language") or request.get(EMPLOYEE) is not None:
         return await handler(request)
     # No invalidation here: a stray request (a favicon) must not rotate an open form's token.
     target = f"/sign-in?next={quote(request.path_qs)}" if request.method == "GET" else "/sign-in"

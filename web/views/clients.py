@@ -8,10 +8,16 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from crm.clients import ClientForm, delete_client, get_client, list_clients, save_client
+from crm.clients import (
+    ClientForm,
+    client_to_change,
+    delete_client,
+    get_client,
+    list_clients,
+    save_client,
+)
 from crm.i18n import N_
 from crm.listing import TicketFilter, list_tickets
-from crm.permissions import require_manager
 from crm.staff import choosable_staff
 from crm.visibility import may_manage
 from db.enums import ClientStage
@@ -95,14 +101,14 @@ def _fields_for(
 
 
 async def client_form(request: web.Request) -> web.StreamResponse:
-    actor = require_manager(employee(request))
+    actor = employee(request)
     client_id = object_id(request)
     session = db_session(request)
     _ = words(request).gettext
+    client = await client_to_change(session, actor=actor, client_id=client_id)
     helpers = [p for p in await choosable_staff(session, actor=actor) if p.active]
     initial: dict[str, Any] = {"stage": ClientStage.LEAD.value}
-    if client_id is not None:
-        client = await get_client(session, actor=actor, client_id=client_id)
+    if client is not None:
         initial = {
             "full_name": client.full_name,
             "phone": client.phone or "",
@@ -149,10 +155,11 @@ async def client_form(request: web.Request) -> web.StreamResponse:
 
 
 async def client_delete(request: web.Request) -> web.StreamResponse:
-    actor = require_manager(employee(request))
+    actor = employee(request)
     client_id = object_id(request)
     assert client_id is not None
-    client = await get_client(db_session(request), actor=actor, client_id=client_id)
+    client = await client_to_change(db_session(request), actor=actor, client_id=client_id)
+    assert client is not None
     return await delete_page(
         request,
         what=words(request).gettext("the client card of {name}", name=client.full_name),

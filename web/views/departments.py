@@ -10,11 +10,10 @@ from aiohttp import web
 from crm.departments import (
     DepartmentDraft,
     delete_department,
-    get_department,
+    department_to_change,
     list_departments,
     save_department,
 )
-from crm.permissions import require_manager
 from web.forms import Field, Reader
 from web.i18n import Gettext, words
 from web.keys import db_session, employee
@@ -61,12 +60,14 @@ def _fields(_: Gettext, values: dict[str, Any], errors: dict[str, str]) -> list[
 
 
 async def department_form(request: web.Request) -> web.StreamResponse:
-    actor = require_manager(employee(request))
+    actor = employee(request)
     department_id = object_id(request)
     _ = words(request).gettext
+    department = await department_to_change(
+        db_session(request), actor=actor, department_id=department_id
+    )
     initial: dict[str, Any] = {}
-    if department_id is not None:
-        department = await get_department(db_session(request), department_id, actor=actor)
+    if department is not None:
         initial = {
             "name": department.name,
             "address": department.address or "",
@@ -103,10 +104,13 @@ async def department_form(request: web.Request) -> web.StreamResponse:
 
 
 async def department_delete(request: web.Request) -> web.StreamResponse:
-    actor = require_manager(employee(request))
+    actor = employee(request)
     department_id = object_id(request)
     assert department_id is not None
-    department = await get_department(db_session(request), department_id, actor=actor)
+    department = await department_to_change(
+        db_session(request), actor=actor, department_id=department_id
+    )
+    assert department is not None
     return await delete_page(
         request,
         what=words(request).gettext("the department {name}", name=department.name),

@@ -9,12 +9,12 @@ from aiohttp import web
 
 from crm.departments import list_departments
 from crm.i18n import N_
-from crm.permissions import ROLE_NAMES, require_manager
+from crm.permissions import ROLE_NAMES
 from crm.staff import (
     NEW_EMPLOYEE_ROLE,
     EmployeeForm,
     delete_employee,
-    get_employee,
+    employee_to_change,
     list_employees,
     save_employee,
 )
@@ -84,14 +84,14 @@ def _fields_for(departments: list[Department], editing: bool, _: Gettext) -> Fie
 
 
 async def employee_form(request: web.Request) -> web.StreamResponse:
-    actor = require_manager(employee(request))
+    actor = employee(request)
     employee_id = object_id(request)
     session = db_session(request)
     _ = words(request).gettext
+    person = await employee_to_change(session, actor=actor, employee_id=employee_id)
     departments = [row.department for row in await list_departments(session, actor=actor)]
     initial: dict[str, Any] = {"role": NEW_EMPLOYEE_ROLE.value, "active": "on"}
-    if employee_id is not None:
-        person = await get_employee(session, employee_id, actor=actor)
+    if person is not None:
         initial = {
             "full_name": person.full_name,
             "role": person.role.value,
@@ -148,10 +148,11 @@ async def employee_form(request: web.Request) -> web.StreamResponse:
 
 
 async def employee_delete(request: web.Request) -> web.StreamResponse:
-    actor = require_manager(employee(request))
+    actor = employee(request)
     employee_id = object_id(request)
     assert employee_id is not None
-    person = await get_employee(db_session(request), employee_id, actor=actor)
+    person = await employee_to_change(db_session(request), actor=actor, employee_id=employee_id)
+    assert person is not None
     return await delete_page(
         request,
         what=words(request).gettext("the employee {name}", name=person.full_name),

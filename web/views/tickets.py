@@ -17,7 +17,6 @@ from crm.i18n import N_
 from crm.ids import looks_like_id, parse_id
 from crm.listing import UNASSIGNED, TicketFilter, export_tickets, list_tickets
 from crm.notify import Notifier
-from crm.permissions import require_manager
 from crm.phones import phone_search_digits
 from crm.staff import StaffRef, choosable_staff
 from crm.ticket_rules import next_actions, parse_status
@@ -32,6 +31,7 @@ from crm.tickets import (
     reply_to_client,
     take_ticket,
     ticket_for,
+    ticket_to_change,
 )
 from crm.visibility import may_manage
 from db.enums import TicketStatus
@@ -323,14 +323,13 @@ def _ticket_fields(
 
 async def ticket_form(request: web.Request) -> web.StreamResponse:
     """Open a ticket for a client, or change one (owners and administrators)."""
-    require_manager(employee(request))
     ticket_id = object_id(request, "ticket_id")
     session = db_session(request)
+    ticket = await ticket_to_change(session, actor=employee(request), ticket_id=ticket_id)
     department_choices = await departments(session)
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    if ticket_id is not None and request.method == "GET":
-        ticket = await ticket_for(session, actor=employee(request), ticket_id=ticket_id)
+    if ticket is not None and request.method == "GET":
         values = {"description": ticket.description, "department_id": ticket.department_id}
     picked = Picked() if ticket_id is None else None
     if request.method == "POST":
@@ -399,7 +398,10 @@ async def ticket_delete(request: web.Request) -> web.StreamResponse:
     """A confirmation page (GET, HEAD), then the deletion (POST only)."""
     ticket_id = _ticket_id(request)
     if request.method != "POST":
-        ticket = await ticket_for(db_session(request), actor=employee(request), ticket_id=ticket_id)
+        ticket = await ticket_to_change(
+            db_session(request), actor=employee(request), ticket_id=ticket_id
+        )
+        assert ticket is not None
         return aiohttp_jinja2.render_template(
             "confirm_delete.html",
             request,
