@@ -16,7 +16,7 @@ from bot.answers import deliver, keep_answers, stop_keeping
 from bot.storage import update_session
 from crm.clients import mark_reachable
 from crm.i18n import pick_language
-from crm.people import identify
+from crm.people import identify, note_telegram_language
 from crm.permissions import Stranger
 from db.base import utcnow
 from db.engine import Database
@@ -76,6 +76,7 @@ class ActorMiddleware(BaseMiddleware):
         if user is None or user.is_bot:
             return UNHANDLED  # channel posts and the like: nothing of ours to answer
         actor = await identify(data["session"], user.id)
+        note_telegram_language(actor, user.language_code)
         if isinstance(actor, Client) and actor.unreachable:
             await mark_reachable(data["session"], actor)  # they wrote: the chat works again
         data["actor"] = actor

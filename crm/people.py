@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.i18n import SHIPPED_LANGUAGES
+from crm.i18n import SHIPPED_LANGUAGES, pick_language
 from crm.permissions import Actor, Stranger
 from db.models import Client, Employee
 
@@ -30,6 +30,17 @@ async def set_language(session: AsyncSession, actor: Actor, language: str) -> No
     if isinstance(actor, Employee | Client):
         actor.language = language
         await session.flush()
+
+
+def note_telegram_language(actor: Actor, language_code: str | None) -> None:
+    """Keep the language an employee's Telegram app is in, when it is one of ours: the admin
+    site speaks it to them until they choose (changed only when it changes, so a usual update
+    writes nothing more)."""
+    if not isinstance(actor, Employee) or not language_code:
+        return
+    seen = pick_language(language_code, "")
+    if seen and seen != actor.telegram_language:
+        actor.telegram_language = seen
 
 
 async def people_on_telegram(

@@ -295,6 +295,21 @@ async def test_a_language_chosen_in_the_header_is_remembered_for_the_employee(
     assert refused.status == 400
 
 
+async def test_an_employee_who_chose_nothing_reads_the_site_in_their_telegram_language(
+    client: SiteClient, database: Database
+) -> None:
+    async with database.writer() as session, session.begin():
+        tom = await session.scalar(select(Employee).where(Employee.web_login == "tom"))
+        assert tom is not None
+        tom.language, tom.telegram_language = None, "fr"
+    await sign_in(client, "tom", DEMO_PASSWORD)
+    text = await (await client.get("/tickets", headers={"Accept-Language": "ru"})).text()
+    assert '<html lang="fr">' in text
+    await choose(client, "ru")  # a choice outranks Telegram's
+    text = await (await client.get("/tickets")).text()
+    assert '<html lang="ru">' in text
+
+
 async def test_the_sign_in_page_says_nothing_of_demo_logins_outside_the_sandbox(
     database: Database,
 ) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from bot.sandbox.telegram import FakeTelegram
 from db.engine import Database
 from db.enums import AttachmentKind, OutboxStatus, TicketStatus
-from db.models import Client, Ticket, TicketAttachment, TicketEvent
+from db.models import Client, Employee, Ticket, TicketAttachment, TicketEvent
 from tests.desk import (  # noqa: F401  (fixtures)
     ANNA,
     BOB,
@@ -547,3 +547,20 @@ async def test_a_reply_to_the_card_from_tickets_is_filed_on_that_ticket(
     fake.send_text(MARIA, "It is the rear camera", reply_to=card.message_id)
     await bot_said(fake, MARIA, "Added to request #1.")
     assert (await events(database, 1))[-1][0] == "client_message"
+
+
+async def test_an_employees_telegram_language_is_kept_for_the_site(
+    desk: tuple[Product, Database, People], fake: FakeTelegram
+) -> None:
+    # The site speaks it to them until they choose one (tests/test_site_i18n.py).
+    _, database, _ = desk
+    fake.users[IVAN].language_code = "fr-FR"
+    fake.send_text(IVAN, "/my")
+    await bot_replies(fake, IVAN, 1)
+    fake.users[IVAN].language_code = "de"  # not one of ours: the last one seen stays
+    fake.send_text(IVAN, "/my")
+    await bot_replies(fake, IVAN, 2)
+    async with database.reader() as session:
+        ivan = await session.scalar(select(Employee).where(Employee.telegram_id == IVAN))
+        assert ivan is not None and ivan.telegram_language == "fr"
+        assert ivan.language is None  # nothing was chosen

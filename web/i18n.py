@@ -130,11 +130,13 @@ def words(request: web.Request) -> Words:
 
 
 async def site_language(request: web.Request) -> str:
-    """The signed-in employee's language; else what the sign-in page's switch chose; else the
-    browser's; else ``CRM_DEFAULT_LANGUAGE``."""
+    """The signed-in employee's language: the one they chose, else their Telegram app's; else
+    what the sign-in page's switch chose; else the browser's; else ``CRM_DEFAULT_LANGUAGE``."""
     employee = request.get(EMPLOYEE)
-    if employee is not None and employee.language in SHIPPED_LANGUAGES:
-        return str(employee.language)
+    if employee is not None:
+        for known in (employee.language, employee.telegram_language):
+            if known in SHIPPED_LANGUAGES:
+                return str(known)
     if employee is None:
         chosen = (await get_session(request)).get(SESSION_LANGUAGE)
         if chosen in SHIPPED_LANGUAGES:

@@ -66,6 +66,9 @@ class Employee(Timestamped, Base):
     web_login: Mapped[str | None] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     language: Mapped[str | None] = mapped_column(String(8))
+    # The shipped language their Telegram app was last seen in: the site's default for them
+    # until they choose one (``language``).
+    telegram_language: Mapped[str | None] = mapped_column(String(8))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # Each admin-site session holds the generation it began in; a new one ends all older ones.
     session_generation: Mapped[int] = mapped_column(
