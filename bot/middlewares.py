@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
@@ -23,10 +23,10 @@ from db.engine import Database
 from db.models import Client
 from db.outbox import was_written
 from db.telegram_state import claim_update
+from handlers.filters import Handler
 from handlers.i18n import STRANGER_LANGUAGE_KEY
 
 log = logging.getLogger(__name__)
-Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 class DatabaseMiddleware(BaseMiddleware):

@@ -17,6 +17,9 @@ from aiogram.utils.magic_filter import MagicFilter
 from crm.permissions import Actor, require_staff
 from db.models import Client, Employee
 
+# What an aiogram middleware is handed to call on.
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
 
 class IsClient(BaseFilter):
     async def __call__(self, event: TelegramObject, actor: Actor) -> bool:
@@ -33,12 +36,7 @@ class StaffOnly(BaseMiddleware):
     before its words are read (a client typing ``/assign`` hears it is for staff, not how to
     spell it). ``crm.permissions`` says who is staff; the services check their own rights."""
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         require_staff(data["actor"])
         return await handler(event, data)
 

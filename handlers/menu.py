@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
@@ -11,18 +10,14 @@ from aiogram.utils.i18n import I18n
 
 from crm.permissions import Stranger, audience_of
 from handlers.commands import command_of_button
+from handlers.filters import Handler
 
 
 class MenuButtons(BaseMiddleware):
     """Turns the text of a main-menu button back into the command it stands for, so the button
     does exactly what the command does (the table in handlers/commands.py maps the two)."""
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         actor = data.get("actor")
         i18n = data.get("i18n")
         if (
