@@ -132,7 +132,9 @@ async def _digest(settings: Settings, deliver_now: bool) -> str:
         raise UsageError("--now needs CRM_BOT_TOKEN; in sandbox mode `crm run` delivers them")
 
     async def work(database: Database) -> str:
-        queued = await send_digests(database, Notifier(settings.default_language), settings)
+        queued = await send_digests(
+            database, Notifier(settings.default_language, settings.currency), settings
+        )
         report = f"digests queued: {queued}"
         if deliver_now:
             delivered = await _deliver_outbox(settings, database)

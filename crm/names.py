@@ -1,4 +1,5 @@
-"""Names people type for people and places: one check for staff, clients and departments."""
+"""Names and texts people type: one check for the names of staff, clients, departments and
+languages, and one for longer texts (descriptions, replies, notes, reasons)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from crm.errors import InvalidInput
 from crm.i18n import N_
 
 MAX_NAME_LENGTH = 200
+MAX_TEXT_LENGTH = 100_000
 
 
 def clean_name(name: str, field: str | None = None) -> str:
@@ -26,3 +28,16 @@ def clean_username(username: str | None) -> str | None:
         return None
     cleaned = username.strip().lstrip("@")
     return cleaned or None
+
+
+def clean_text(text: str | None, *, required: bool, field: str | None = None) -> str:
+    """A longer text people write (a description, a reply, a reason), stripped; refused when
+    empty (if ``required``) or longer than ``MAX_TEXT_LENGTH``."""
+    cleaned = (text or "").strip()
+    if required and not cleaned:
+        raise InvalidInput(N_("the text must not be empty"), field=field)
+    if len(cleaned) > MAX_TEXT_LENGTH:
+        raise InvalidInput(
+            N_("the text is longer than {length} characters"), field=field, length=MAX_TEXT_LENGTH
+        )
+    return cleaned

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.i18n import Translator, translator
+from crm.money import format_money
 from crm.subjects import Subject
 from crm.telegram_html import split_html
 from db.enums import OutboxStatus
@@ -68,8 +70,9 @@ async def queue_raw(
 class Notifier:
     """Translates notifications into each recipient's language and enqueues them."""
 
-    def __init__(self, default_language: str) -> None:
+    def __init__(self, default_language: str, currency: str = "EUR") -> None:
         self.default_language = default_language
+        self.currency = currency
 
     def language_of(self, person: Client | Employee) -> str:
         return person.language or self.default_language
@@ -80,6 +83,10 @@ class Notifier:
 
     def translate(self, language: str | None, message: str) -> str:
         return self.translator(language).gettext(message)
+
+    def money(self, language: str | None, amount: Decimal) -> str:
+        """``amount`` in the business currency, as ``language`` writes it."""
+        return format_money(amount, self.currency, language or self.default_language)
 
     def _rows(
         self,

@@ -12,6 +12,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.numbers import list_currencies
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -73,6 +74,8 @@ class Settings(BaseSettings):
     timezone: str = "UTC"
     digest_at: time = time(9, 0)
     default_language: Language = "en"
+    # The business currency (ISO 4217) every amount is kept and shown in.
+    currency: str = "EUR"
     # Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed.
     trusted_proxies: str = ""
     # Session cookies only over HTTPS; unset: on when the webhook URL is https.
@@ -86,6 +89,14 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise ValueError(f"unknown time zone {value!r}") from error
         return value
+
+    @field_validator("currency")
+    @classmethod
+    def _known_currency(cls, value: str) -> str:
+        code = value.strip().upper()
+        if code not in list_currencies():
+            raise ValueError(f"{value!r} is not an ISO 4217 currency code (such as EUR, USD, RUB)")
+        return code
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -17,6 +17,7 @@ from crm import ticket_notices
 from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
 from crm.ids import MAX_ID
+from crm.names import clean_text
 from crm.notify import Notifier
 from crm.permissions import Actor, is_manager, require_manager, require_staff
 from crm.staff import StaffRef, find_staff
@@ -41,7 +42,6 @@ from db.models import (
 )
 
 TITLE_LENGTH = 80
-MAX_TEXT_LENGTH = 100_000
 
 
 @dataclass(frozen=True)
@@ -54,17 +54,6 @@ class AttachmentDraft:
     file_name: str | None = None
     mime_type: str | None = None
     file_size: int | None = None
-
-
-def clean_text(text: str | None, *, required: bool, field: str | None = None) -> str:
-    cleaned = (text or "").strip()
-    if required and not cleaned:
-        raise InvalidInput(N_("the text must not be empty"), field=field)
-    if len(cleaned) > MAX_TEXT_LENGTH:
-        raise InvalidInput(
-            N_("the text is longer than {length} characters"), field=field, length=MAX_TEXT_LENGTH
-        )
-    return cleaned
 
 
 async def _department(session: AsyncSession, department_id: int | None) -> Department | None:

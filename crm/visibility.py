@@ -11,7 +11,9 @@ The rules, by role:
   of those tickets;
 - a helper sees their clients (``Client.helper``) and those clients' tickets, and any ticket
   assigned to them with its client;
-- a client sees their own tickets and card;
+- a client sees their own tickets, contracts and card;
+- a teacher (a specialist) sees the contracts they teach and those contracts' clients; a helper
+  sees the contracts of the clients they help;
 - employees and departments are for owners and administrators.
 """
 
@@ -25,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.permissions import MANAGER_ROLES, Actor
 from db.enums import Role
-from db.models import Client, Department, Employee, Ticket
+from db.models import Client, Contract, Department, Employee, Ticket
 
 
 def _staff_role(actor: Actor) -> Role | None:
@@ -63,17 +65,34 @@ def visible_tickets(actor: Actor) -> ColumnElement[bool]:
     )
 
 
-def visible_clients(actor: Actor) -> ColumnElement[bool]:
-    """The client cards ``actor`` may open: for staff below managers, those of their tickets."""
+def visible_contracts(actor: Actor) -> ColumnElement[bool]:
+    """The contracts ``actor`` may see: a teacher those they teach, a helper those of the
+    clients they help, a client their own."""
+    return _by_role(
+        actor,
+        client=lambda client: Contract.client_id == client.id,
+        specialist=lambda me: Contract.teacher_id == me.id,
+        helper=lambda me: Contract.client_id.in_(
+            select(Client.id).where(Client.helper_id == me.id)
+        ),
+    )
 
-    def of_their_tickets(me: Employee) -> ColumnElement[bool]:
-        return Client.id.in_(select(Ticket.client_id).where(visible_tickets(me)))
+
+def visible_clients(actor: Actor) -> ColumnElement[bool]:
+    """The client cards ``actor`` may open: for staff below managers, those of their tickets
+    and of the contracts they teach (their name and phone are the teacher's to know)."""
+
+    def of_their_work(me: Employee) -> ColumnElement[bool]:
+        return or_(
+            Client.id.in_(select(Ticket.client_id).where(visible_tickets(me))),
+            Client.id.in_(select(Contract.client_id).where(visible_contracts(me))),
+        )
 
     return _by_role(
         actor,
         client=lambda client: Client.id == client.id,
-        specialist=of_their_tickets,
-        helper=lambda me: or_(Client.helper_id == me.id, of_their_tickets(me)),
+        specialist=of_their_work,
+        helper=lambda me: or_(Client.helper_id == me.id, of_their_work(me)),
     )
 
 
@@ -88,13 +107,15 @@ def visible_departments(actor: Actor) -> ColumnElement[bool]:
 
 
 def may_manage(actor: Actor) -> bool:
-    """Create, edit and delete clients, tickets, employees and departments, assign tickets:
-    owners and administrators (who see every row of each)."""
+    """Create, edit and delete clients, tickets, contracts, employees, departments and the
+    catalog, assign tickets and teachers, record payments: owners and administrators (who see
+    every row of each)."""
     return _staff_role(actor) in MANAGER_ROLES
 
 
 _PREDICATES: dict[type[Any], Any] = {
     Ticket: (Ticket.id, visible_tickets),
+    Contract: (Contract.id, visible_contracts),
     Client: (Client.id, visible_clients),
     Employee: (Employee.id, visible_employees),
     Department: (Department.id, visible_departments),

@@ -35,6 +35,24 @@ class SubjectKind(StrEnum):
     """What a message can be about, so that a reply to it reaches that record's area."""
 
     TICKET = "ticket"
+    CONTRACT = "contract"
+
+
+class ContractStatus(StrEnum):
+    """Where a school contract stands; see crm/contract_rules.py for the moves."""
+
+    UNPAID = "unpaid"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    TERMINATED = "terminated"
+
+
+class PaymentMethod(StrEnum):
+    """How a payment was made."""
+
+    CASH = "cash"
+    CARD = "card"
+    TRANSFER = "transfer"
 
 
 class TicketStatus(StrEnum):

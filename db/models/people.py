@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     BigInteger,
@@ -20,6 +21,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, Timestamped, enum_column
 from db.enums import ClientStage, Role
+
+if TYPE_CHECKING:
+    from db.models.school import Language
 
 
 class Department(Timestamped, Base):
@@ -76,6 +80,10 @@ class Employee(Timestamped, Base):
     )
 
     department: Mapped[Department | None] = relationship(back_populates="employees")
+    # What a teacher teaches (db/models/school.py).
+    languages: Mapped[list[Language]] = relationship(
+        secondary="teacher_languages", back_populates="teachers", order_by="Language.name"
+    )
     helped_clients: Mapped[list[Client]] = relationship(back_populates="helper")
 
 
