@@ -182,3 +182,13 @@ def test_the_webhook_url_needs_a_path_beside_the_site(url: str, expected: str) -
     [problem] = refused.value.errors()
     assert problem["loc"] == ("webhook_url",)
     assert expected in problem["msg"]
+
+
+def test_the_currency_is_an_iso_code_in_capitals() -> None:
+    assert Settings(_env_file=None).currency == "EUR"
+    assert Settings(_env_file=None, currency=" rub ").currency == "RUB"
+    with pytest.raises(ValidationError) as refused:
+        Settings(_env_file=None, currency="euros")
+    [problem] = refused.value.errors()
+    assert problem["loc"] == ("currency",)
+    assert "not an ISO 4217 currency code" in problem["msg"]
