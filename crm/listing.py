@@ -18,7 +18,7 @@ from crm.errors import InvalidInput
 from crm.i18n import N_
 from crm.ids import parse_id
 from crm.phones import phone_search_digits
-from crm.text_search import contains
+from crm.text_search import contains, indexed_on_sqlite, tickets_saying_on_sqlite
 from crm.visibility import visible_tickets
 from db.base import UTCDateTime
 from db.enums import TicketEventKind, TicketStatus
@@ -93,9 +93,12 @@ def tickets_saying(text: str) -> Select[int]:
 
 
 async def _text_filter(session: AsyncSession, text: str) -> ColumnElement[bool]:
-    """The tickets ``tickets_saying`` finds. A rare text names few: they are found first and
-    the listing reads them by id. A common one is tested row by row in the listing's order,
+    """The tickets ``tickets_saying`` finds. On SQLite, a text of three characters or more is
+    looked up in the trigram index. Otherwise a rare text names few: they are found first and
+    the listing reads them by id; a common one is tested row by row in the listing's order,
     where the next page's worth turns up soon."""
+    if session.get_bind().dialect.name == "sqlite" and indexed_on_sqlite(text):
+        return Ticket.id.in_(tickets_saying_on_sqlite(text))
     # Read as they come (a ticket may come twice): a common text stops the reading early.
     ids = list(await session.scalars(tickets_saying(text).limit(TICKET_IDS_INLINE + 1)))
     if len(ids) <= TICKET_IDS_INLINE:

@@ -31,8 +31,16 @@ POSTGRES_ONLY_INDEXES = frozenset(
 )
 
 
+# SQLite's FTS5 table for the ticket text search (and the tables FTS5 keeps for it), made by a
+# migration, not the models.
+SQLITE_SEARCH_TABLE = "ticket_search"
+
+
 def include_name(name: str | None, type_: str, _parent: object) -> bool:
-    """Alembic's filter for schema comparisons: everything but the PostgreSQL-only indexes."""
+    """Alembic's filter for schema comparisons: everything but the PostgreSQL-only indexes and
+    SQLite's search table."""
+    if type_ == "table" and name is not None and name.startswith(SQLITE_SEARCH_TABLE):
+        return False
     return not (type_ == "index" and name in POSTGRES_ONLY_INDEXES)
 
 

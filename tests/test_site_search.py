@@ -64,6 +64,46 @@ async def test_the_text_filter_uses_trigram_indexes_on_postgresql(
         assert index in plan, plan
 
 
+async def test_sqlites_trigram_index_keeps_step_with_every_change_and_finds_odd_texts(
+    client: SiteClient, database: Database, people: People, database_url: str
+) -> None:
+    # PostgreSQL answers the same texts through its own trigram indexes.
+    await add_tickets(database, people, 4)
+    async with database.writer() as session, session.begin():
+        first = await session.get(Ticket, 1)
+        assert first is not None
+        first.title, first.description = "Ноутбук ШУМИТ", 'The "fan" 100% broken'
+        session.add(TicketEvent(ticket_id=2, kind=TicketEventKind.NOTE, text="ask about_it"))
+        session.add(TicketEvent(ticket_id=3, kind=TicketEventKind.STATUS, text="not searched"))
+    await sign_in(client, "anna")
+    if database_url.startswith("sqlite"):
+        assert await listed(client, q="шумит") == [1]  # any case, any alphabet
+    assert await listed(client, q='"fan" 100%') == [1]  # quotes and wildcards as written
+    assert await listed(client, q="about_it") == [2]
+    assert await listed(client, q="not searched") == []
+    assert await listed(client, q="he") == [1]  # too short for trigrams: still found
+    async with database.writer() as session, session.begin():
+        first = await session.get(Ticket, 1)
+        assert first is not None
+        first.title, first.description = "Printer", "paper jam"
+        await session.delete(await session.get(Ticket, 2))
+    assert await listed(client, q="шумит") == []
+    assert await listed(client, q="paper jam") == [1]
+    assert await listed(client, q="about_it") == []
+    if database_url.startswith("sqlite"):
+        async with database.reader() as session:
+            compiled = listing.tickets_saying_on_sqlite("paper").compile(
+                session.bind, compile_kwargs={"literal_binds": True}
+            )
+            plan = " ".join(
+                str(row) for row in await session.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))
+            )
+            left = await session.scalar(text("SELECT count(*) FROM ticket_search"))
+        assert "VIRTUAL TABLE INDEX" in plan and ":M" in plan, plan
+        # Tickets 1, 3, 4 (title and description each); ticket 2 and its note are gone.
+        assert left == 6
+
+
 async def test_a_phone_typed_with_spaces_or_dashes_finds_its_client(
     client: SiteClient, database: Database, people: People
 ) -> None:
