@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from crm import listing
+from crm.text_search import tickets_saying_on_sqlite
 from db.engine import Database
 from db.enums import TicketEventKind
 from db.models import Client, Department, Ticket, TicketEvent
@@ -92,7 +93,7 @@ async def test_sqlites_trigram_index_keeps_step_with_every_change_and_finds_odd_
     assert await listed(client, q="about_it") == []
     if database_url.startswith("sqlite"):
         async with database.reader() as session:
-            compiled = listing.tickets_saying_on_sqlite("paper").compile(
+            compiled = tickets_saying_on_sqlite("paper").compile(
                 session.bind, compile_kwargs={"literal_binds": True}
             )
             plan = " ".join(
