@@ -7,7 +7,6 @@ import base64
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, func, literal, or_, select, tuple_, union_all
@@ -94,15 +93,16 @@ def tickets_saying(text: str) -> Select[int]:
 
 
 async def _text_filter(session: AsyncSession, text: str) -> ColumnElement[bool]:
-    """The tickets ``tickets_saying`` finds. A rare text names few: they are found first (on
-    SQLite through its trigram index when the text has three characters or more) and the
-    listing reads them by id. A common one is tested row by row in the listing's order, where
-    the next page's worth turns up soon."""
-    finder: Select[Any] = tickets_saying(text)
+    """The tickets ``tickets_saying`` finds. On SQLite, a text of three characters or more is
+    looked up in the trigram index. Otherwise a rare text names few: they are found first and
+    the listing reads them by id; a common one is tested row by row in the listing's order,
+    where the next page's worth turns up soon."""
     if session.get_bind().dialect.name == "sqlite" and indexed_on_sqlite(text):
-        finder = tickets_saying_on_sqlite(text)
+        # Every match through the index at once, then the listing in its order: at a million
+        # tickets this beats testing row by row even for a text in 5% of the history.
+        return Ticket.id.in_(tickets_saying_on_sqlite(text))
     # Read as they come (a ticket may come twice): a common text stops the reading early.
-    ids = list(await session.scalars(finder.limit(TICKET_IDS_INLINE + 1)))
+    ids = list(await session.scalars(tickets_saying(text).limit(TICKET_IDS_INLINE + 1)))
     if len(ids) <= TICKET_IDS_INLINE:
         return Ticket.id.in_(sorted(set(ids)))
     said = _in_history(text).where(TicketEvent.ticket_id == Ticket.id).exists()
