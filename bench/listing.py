@@ -1,12 +1,17 @@
-"""Ticket listing speed on a large database, through HTTP and without it.
+"""Ticket and contract listing speed on a large database.
 
-    python -m bench.listing [--tickets 1000000] [--database-url URL] [--rounds 40]
+    python -m bench.listing [--area tickets|contracts|both] [--tickets 1000000]
+                            [--contracts 1000000] [--database-url URL] [--rounds 40]
 
 Fills the database (once; it is kept for the next run) with a realistic business: tickets
 spread over two years, each with a line of history (a reply, a note or the client's message),
 50 employees, 20,000 clients. Then it signs in to the admin site served
 on loopback and times filtered listing pages, each also run straight through the service
 (the same queries, no HTTP, no template), and prints p50 / p95 of both and their ratio.
+
+The school's contracts (``--area contracts``, bench/contract_listing.py) are timed through
+the ORM against hand-written SQL, as an administrator and as a teacher. Without
+``--database-url`` each area has its own SQLite file in bench/out.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from aiohttp import web
 from sqlalchemy import func, insert, select
 
 from bench.common import percentile
+from bench.contract_listing import fill_contracts, measure_contracts
 from crm.listing import TicketFilter, encode_cursor, list_tickets
 from crm.passwords import hash_password
 from crm.settings import Settings
@@ -58,20 +64,18 @@ def progress(label: str, done: int, total: int) -> None:
         print(file=sys.stderr)
 
 
-async def fill(database: Database, tickets: int, seed: int = 7) -> None:
-    """The business, unless it is there already."""
+async def fill_people(database: Database, rng: random.Random) -> None:
+    """The departments, employees and clients, unless they are there already."""
     async with database.reader() as session:
-        have = int(await session.scalar(select(func.count()).select_from(Ticket)) or 0)
-    if have >= tickets:
-        print(f"database already holds {have:,} tickets", file=sys.stderr)
-        return
-    if have:
-        raise SystemExit("the database holds a different number of tickets; use a new one")
-    rng = random.Random(seed)
-    now = datetime.now(UTC)
+        if await session.scalar(select(func.count()).select_from(Employee)):
+            return
     async with database.writer() as session, session.begin():
         await session.execute(
-            insert(Department), [{"name": f"Department {n}"} for n in range(DEPARTMENTS)]
+            insert(Department),
+            [
+                {"name": f"Department {n}", "address": f"{n + 1} Bench Street"}
+                for n in range(DEPARTMENTS)
+            ],
         )
         password_hash = hash_password(PASSWORD)
         await session.execute(
@@ -102,6 +106,20 @@ async def fill(database: Database, tickets: int, seed: int = 7) -> None:
                     for n in range(start, min(start + BATCH, CLIENTS))
                 ],
             )
+
+
+async def fill(database: Database, tickets: int, seed: int = 7) -> None:
+    """The business, unless it is there already."""
+    async with database.reader() as session:
+        have = int(await session.scalar(select(func.count()).select_from(Ticket)) or 0)
+    if have >= tickets:
+        print(f"database already holds {have:,} tickets", file=sys.stderr)
+        return
+    if have:
+        raise SystemExit("the database holds a different number of tickets; use a new one")
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    await fill_people(database, rng)
     statuses, weights = zip(*STATUSES, strict=True)
     said = [TicketEventKind.REPLY, TicketEventKind.NOTE, TicketEventKind.CLIENT_MESSAGE]
     two_years = timedelta(days=730).total_seconds()
@@ -256,24 +274,50 @@ async def measure(database: Database, settings: Settings, rounds: int) -> None:
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--area", choices=["tickets", "contracts", "both"], default="both")
     parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--contracts", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
-    url = args.database_url
+    if args.area in ("tickets", "both"):
+        await bench_tickets(args.database_url, args.tickets, args.rounds)
+    if args.area in ("contracts", "both"):
+        await bench_contracts(args.database_url, args.contracts, args.rounds)
+
+
+async def _database(url: str | None, default_file: str) -> tuple[Database, str]:
+    """The migrated database at ``url``, by default a SQLite file in bench/out."""
     if url is None:
         await asyncio.to_thread(Path("bench/out").mkdir, parents=True, exist_ok=True)
-        url = f"sqlite+aiosqlite:///bench/out/listing-{args.tickets}.db"
+        url = f"sqlite+aiosqlite:///bench/out/{default_file}"
     print(f"database: {url}", file=sys.stderr)
     await asyncio.to_thread(upgrade, url)
-    database = Database(url)
+    return Database(url), url
+
+
+async def bench_tickets(url: str | None, tickets: int, rounds: int) -> None:
+    database, url = await _database(url, f"listing-{tickets}.db")
     settings = Settings(_env_file=None, database_url=url)
     started = time.perf_counter()
-    await fill(database, args.tickets)
+    await fill(database, tickets)
     print(f"filled in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     # What the daily housekeeping job does (statistics; on PostgreSQL also VACUUM).
     await database.refresh_statistics()
-    await measure(database, settings, args.rounds)
+    await measure(database, settings, rounds)
+    await database.dispose()
+
+
+async def bench_contracts(url: str | None, contracts: int, rounds: int) -> None:
+    database, url = await _database(url, f"contracts-{contracts}.db")
+    started = time.perf_counter()
+    await fill_people(database, random.Random(7))
+    await fill_contracts(
+        database, contracts, clients=CLIENTS, branches=DEPARTMENTS, progress=progress
+    )
+    print(f"filled in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    await database.refresh_statistics()
+    await measure_contracts(database, rounds, timed)
     await database.dispose()
 
 

@@ -167,7 +167,8 @@ def _banner(running: Running) -> None:
         lines.append("  Open the sandbox in a browser to chat with the bot as a client or staff.")
         lines.append(
             f"  Demo staff sign in to the admin site as olga (owner), anna (admin), ivan "
-            f"(specialist) or pavel (helper), password {DEMO_PASSWORD}."
+            f"(specialist), pavel (helper), irina (school admin) or svetlana (teacher), "
+            f"password {DEMO_PASSWORD}."
         )
     lines.append("Press Ctrl-C to stop.")
     print("\n".join(lines), flush=True)

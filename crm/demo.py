@@ -1,4 +1,5 @@
-"""A believable demo business for the sandbox: a repair and support centre with two branches."""
+"""A believable demo business for the sandbox: a repair and support centre that also runs a
+language school in two branches (the school's part is in ``crm.demo_school``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm.demo_school import seed_school
 from crm.errors import Conflict
 from crm.i18n import N_
 from crm.passwords import hash_password
@@ -21,10 +23,13 @@ DEMO_PASSWORD = "frontdoor-demo"  # noqa: S105 - a published demo password, not 
 DEMO_STAFF_IDS = range(9_100_000_001, 9_100_000_100)
 DEMO_CLIENT_IDS = range(9_200_000_001, 9_200_001_000)
 
+# A department with an address is a branch, where the school's lessons are given: the language
+# school in Moscow and the Paris branch. The workshop takes devices in through the branches.
 _DEPARTMENTS = [
-    ("Repair workshop", "12 Lesnaya St., Moscow", "+74951234567", "Phones, laptops, appliances"),
+    ("Repair workshop", None, "+74951234567", "Phones, laptops, appliances"),
     ("Support line", None, None, "Advice by phone and chat, remote set-up"),
-    ("Branch Paris", "8 rue des Écoles, Paris", "+33142345678", "Walk-in repairs"),
+    ("Branch Paris", "8 rue des Écoles, Paris", "+33142345678", "Repairs, language classes"),
+    ("Language school", "7 Tverskaya St., Moscow", "+74957654321", "English, German, Spanish"),
 ]
 
 # (name, username, role, position, department index or None, experience, salary, language)
@@ -35,6 +40,11 @@ _STAFF = [
     ("Marie Dubois", "marie_support", Role.SPECIALIST, "Support specialist", 2, 4, "3100", "fr"),
     ("Tom Baker", "tom_support", Role.SPECIALIST, "Support specialist", 1, 2, "2800", "en"),
     ("Pavel Orlov", "pavel_helper", Role.HELPER, "Intern", 1, 0, "30000", "ru"),
+    # The school's people (what each teaches: crm.demo_school.TEACHES).
+    ("Irina Belova", "irina_admin", Role.ADMIN, "School administrator", 3, 8, "70000", "ru"),
+    ("Svetlana Morozova", "svetlana_teacher", Role.SPECIALIST, "Teacher", 3, 11, "85000", "ru"),
+    ("Alexei Nikitin", "alexei_teacher", Role.SPECIALIST, "Teacher", 3, 3, "60000", "ru"),
+    ("Claire Lefèvre", "claire_teacher", Role.SPECIALIST, "Teacher", 2, 7, "2900", "fr"),
 ]
 
 # (name, phone, username, language, stage, topic, source)
@@ -45,6 +55,8 @@ _CLIENTS = [
     ("John Carter", "+447700900004", "jcarter", "en", ClientStage.THINKING, "Home Wi-Fi", "ad"),
     ("Natalia Ivanova", "+79161230005", None, "ru", ClientStage.FINISHED, "Printer", "walk-in"),
     ("Lucas Bernard", "+33612340006", "lucasb", "fr", ClientStage.PAUSED, None, "website"),
+    ("Maria Kozlova", "+79161230007", "mkozlova", "ru", ClientStage.ACTIVE, "English", "website"),
+    ("Sophie Laurent", "+33612340008", "sophie_l", "fr", ClientStage.ACTIVE, "French", "referral"),
 ]
 
 
@@ -92,11 +104,15 @@ async def seed_demo(session: AsyncSession, *, now: datetime) -> dict[str, int]:
     tickets = _demo_tickets(clients, staff, departments, now)
     session.add_all(tickets)
     await session.flush()
+    school = await seed_school(
+        session, departments=departments, staff=staff, clients=clients, now=now
+    )
     return {
         "departments": len(departments),
         "employees": len(staff),
         "clients": len(clients),
         "tickets": len(tickets),
+        **school,
     }
 
 

@@ -71,6 +71,8 @@ class Contract(Timestamped, Base):
         Index("ix_contracts_signed", "signed_at", "id"),
         Index("ix_contracts_status_signed", "status", "signed_at", "id"),
         Index("ix_contracts_teacher_signed", "teacher_id", "signed_at", "id"),
+        # A teacher's own listing filtered by status, and its count, read in one index range.
+        Index("ix_contracts_teacher_status_signed", "teacher_id", "status", "signed_at", "id"),
         Index("ix_contracts_language_signed", "language_id", "signed_at", "id"),
         Index("ix_contracts_branch_signed", "branch_id", "signed_at", "id"),
         Index("ix_contracts_client_signed", "client_id", "signed_at", "id"),
