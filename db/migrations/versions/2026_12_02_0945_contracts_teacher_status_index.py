@@ -1,7 +1,7 @@
 """contracts teacher status index
 
 Revision ID: f41ea8b06a7f
-Revises: 02900effcb73
+Revises: 4d8a1c7e9b52
 Create Date: 2026-12-02 09:45:21
 
 A teacher's contracts filtered by status, and their count, read as one index range: without
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "f41ea8b06a7f"
-down_revision: str | None = "02900effcb73"
+down_revision: str | None = "4d8a1c7e9b52"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
