@@ -481,3 +481,19 @@ async def test_the_school_commands_are_in_each_roles_help(
     fake.send_text(IVAN, "/help")
     teacher_help = await bot_said(fake, IVAN, "Commands for you (specialist):")
     assert "/lesson —" in teacher_help.text and "/paid" not in teacher_help.text
+
+
+async def test_a_french_client_reads_prices_the_french_way(
+    schooled: Schooled, fake: FakeTelegram
+) -> None:
+    async with schooled.database.writer() as session, session.begin():
+        maria = await session.get(Client, schooled.people.maria.id)
+        assert maria is not None
+        maria.language = "fr"
+    fake.send_text(MARIA, "/languages")
+    catalog = await bot_said(fake, MARIA, "Les langues et le prix d’un cours :")
+    assert "English — 20,00\u00a0€ le cours" in catalog.text
+    assert "À partir de 16 cours : 10 % de remise" in catalog.text
+    fake.send_text(MARIA, "/contract")
+    question = await bot_said(fake, MARIA, "Quelle langue voulez-vous apprendre ?")
+    assert question.buttons() == ["English · 20,00\u00a0€", "Spanish · 25,50\u00a0€"]
