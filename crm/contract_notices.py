@@ -239,3 +239,29 @@ async def contract_terminated(
             reason=escape(contract.termination_reason or ""),
         )
         await _tell(session, notifier, person, contract, text, now=now)
+
+
+async def client_wrote(
+    session: AsyncSession, notifier: Notifier, contract: Contract, text: str, *, now: datetime
+) -> bool:
+    """A client's reply to a message about their contract goes to its teacher; False when it
+    has no teacher to reach."""
+    teacher = contract.teacher
+    if teacher is None or not teacher.active or teacher.telegram_id is None:
+        return False
+    lang = notifier.language_of(teacher)
+    header = notifier.translator(lang).gettext(
+        "✉️ {name} wrote about contract #{contract_id}:",
+        name=escape(contract.client.full_name),
+        contract_id=contract.id,
+    )
+    await _tell(
+        session,
+        notifier,
+        teacher,
+        contract,
+        f"{header}\n{escape(text)}",
+        now=now,
+        buttons=_open(notifier, lang, contract),
+    )
+    return True

@@ -119,3 +119,15 @@ def status_after_payment(contract: Contract) -> ContractStatus:
     if contract.status is C.UNPAID and contract.paid >= contract.total:
         return C.ACTIVE
     return contract.status
+
+
+def next_actions(actor: Actor, contract: Contract) -> list[str]:
+    """The buttons ``actor`` gets under the contract's card: "teacher" (choose one) for owners
+    and administrators while it runs, "lesson" for whoever may record one on a paid contract.
+    Each press is checked again by the service it calls."""
+    actions = []
+    if contract.status in OPEN_STATUSES and is_manager(actor):
+        actions.append("teacher")
+    if contract.status is C.ACTIVE and may_give_lessons(actor, contract):
+        actions.append("lesson")
+    return actions

@@ -6,10 +6,13 @@ from db.enums import SubjectKind
 from handlers import (
     cancel,
     client_tickets,
+    contract_cards,
+    contracts,
     errors,
     fallback,
     help_menu,
     language,
+    staff_contracts,
     staff_tickets,
     start,
 )
@@ -26,6 +29,9 @@ def create_routers() -> list[Router]:
         help_menu.create_router(),
         language.create_router(),
         staff_tickets.create_router(),
+        staff_contracts.create_router(),
+        contract_cards.create_router(),
+        contracts.create_router(),
         client_tickets.create_router(),
         fallback.create_router(),
     ]
@@ -36,4 +42,7 @@ def create_routers() -> list[Router]:
 
 def reply_filers() -> ReplyFilers:
     """Who files a Telegram reply to a message about each kind of subject."""
-    return {SubjectKind.TICKET: client_tickets.file_reply_on_ticket}
+    return {
+        SubjectKind.TICKET: client_tickets.file_reply_on_ticket,
+        SubjectKind.CONTRACT: contract_cards.file_reply_on_contract,
+    }

@@ -1,4 +1,5 @@
-"""Clients and their requests: /new, /tickets, /status, and messages that are never lost."""
+"""Clients and their requests: /new, /tickets, /status (with their contracts), and messages
+that are never lost."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm.contracts import contracts_of
 from crm.errors import DomainError
 from crm.notify import Notifier
 from crm.ticket_notices import ticket_subject
@@ -25,7 +27,8 @@ from crm.tickets import (
 )
 from db.enums import AttachmentKind
 from db.models import Client, Ticket
-from handlers import keyboards, ticket_texts
+from handlers import contract_texts, keyboards, ticket_texts
+from handlers.contract_cards import money_in
 from handlers.filters import IsClient, Matches
 from handlers.replies import ReplyContext, ReplyFilers, about, file_reply
 
@@ -183,11 +186,17 @@ async def list_tickets(message: Message, actor: Client, session: AsyncSession) -
     await message.answer(ticket_texts.client_tickets(tickets), reply_markup=markup)
 
 
-async def status_screen(message: Message, actor: Client, session: AsyncSession) -> None:
-    """``/status`` for a client: their open requests on one screen."""
-    await message.answer(
-        ticket_texts.client_status(await client_tickets(session, actor, open_only=True))
-    )
+async def status_screen(
+    message: Message, actor: Client, session: AsyncSession, notifier: Notifier, locale: str
+) -> None:
+    """``/status`` for a client: their open requests and running contracts on one screen."""
+    parts = [
+        ticket_texts.client_status(await client_tickets(session, actor, open_only=True)),
+        contract_texts.status_contracts(
+            await contracts_of(session, actor=actor, open_only=True), money_in(notifier, locale)
+        ),
+    ]
+    await message.answer("\n\n".join(part for part in parts if part))
 
 
 async def _file_on(

@@ -27,7 +27,13 @@ _CANCEL = BotCommandEntry("cancel", N_("leave the current dialog"))
 
 _NEW = BotCommandEntry("new", N_("open a new request"), N_("🆕 New request"))
 _TICKETS = BotCommandEntry("tickets", N_("my requests and their history"), N_("📋 My requests"))
-_MY_STATUS = BotCommandEntry("status", N_("my open requests on one screen"), N_("📊 Status"))
+_MY_STATUS = BotCommandEntry(
+    "status", N_("my open requests and contract balances on one screen"), N_("📊 Status")
+)
+_CONTRACT = BotCommandEntry("contract", N_("sign a contract for lessons"))
+_MY_CONTRACTS = BotCommandEntry("contracts", N_("my contracts, lessons left and balance"))
+_LANGUAGES = BotCommandEntry("languages", N_("the languages we teach and their prices"))
+_TEACHERS = BotCommandEntry("teachers", N_("our teachers"))
 
 _QUEUE = BotCommandEntry("queue", N_("open tickets nobody is assigned to"), N_("📥 Queue"))
 _MY = BotCommandEntry("my", N_("my open tickets"), N_("🗂 My tickets"))
@@ -39,17 +45,34 @@ _REPLY = BotCommandEntry("reply", N_("answer the client: /reply 12 text"))
 _NOTE = BotCommandEntry("note", N_("internal note: /note 12 text"))
 _DIGEST = BotCommandEntry("digest", N_("my digest now"), N_("📰 Digest"))
 
+_TAUGHT = BotCommandEntry("contracts", N_("the contracts I teach; a card: /contracts 4"))
+_PAID = BotCommandEntry("paid", N_("a payment on a contract: /paid 4 [amount]"))
+_TEACHER = BotCommandEntry("teacher", N_("a contract's teacher: /teacher 4 @username"))
+_LESSON = BotCommandEntry("lesson", N_("one lesson given: /lesson 4"))
+_TERMINATE = BotCommandEntry("terminate", N_("end a contract early: /terminate 4 reason"))
+
 _COMMON = [_HELP, _LANGUAGE, _CANCEL]
 _WORK = [_QUEUE, _MY, _TICKET, _TAKE, _STATUS, _REPLY, _NOTE, _DIGEST]
+_SCHOOL = [_TAUGHT, _PAID, _TEACHER, _LESSON, _TERMINATE, _LANGUAGES, _TEACHERS]
 
 # Each feature adds its commands here, so help, greetings, menus and main-menu buttons stay
 # in step.
 COMMANDS: dict[Audience, list[BotCommandEntry]] = {
     Audience.STRANGER: [_START, *_COMMON],
-    Audience.CLIENT: [_START, _NEW, _TICKETS, _MY_STATUS, *_COMMON],
-    Audience.OWNER: [_START, _ASSIGN, *_WORK, *_COMMON],
-    Audience.ADMIN: [_START, _ASSIGN, *_WORK, *_COMMON],
-    Audience.SPECIALIST: [_START, *_WORK, *_COMMON],
+    Audience.CLIENT: [
+        _START,
+        _NEW,
+        _TICKETS,
+        _MY_STATUS,
+        _CONTRACT,
+        _MY_CONTRACTS,
+        _LANGUAGES,
+        _TEACHERS,
+        *_COMMON,
+    ],
+    Audience.OWNER: [_START, _ASSIGN, *_WORK, *_SCHOOL, *_COMMON],
+    Audience.ADMIN: [_START, _ASSIGN, *_WORK, *_SCHOOL, *_COMMON],
+    Audience.SPECIALIST: [_START, *_WORK, _TAUGHT, _LESSON, _LANGUAGES, _TEACHERS, *_COMMON],
     Audience.HELPER: [_START, _QUEUE, _MY, _TICKET, _NOTE, _DIGEST, *_COMMON],
 }
 

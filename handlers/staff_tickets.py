@@ -46,8 +46,8 @@ def _parse(command: CommandObject, name: str, *, rest: bool) -> tuple[int, str]:
     return number, words[1] if rest else ""
 
 
-def _staff(typed: str) -> StaffRef:
-    """Whom ``/assign`` names: ``@ivan``, ``ivan`` or an employee id."""
+def staff_ref(typed: str) -> StaffRef:
+    """Whom ``/assign`` or ``/teacher`` names: ``@ivan``, ``ivan`` or an employee id."""
     typed = typed.strip()
     if looks_like_id(typed):
         employee_id = parse_id(typed)
@@ -92,7 +92,7 @@ async def assign(
 ) -> None:
     ticket_id, who = _parse(command, "assign", rest=True)
     ticket = await assign_ticket(
-        session, notifier, actor=actor, ticket_id=ticket_id, assignee=_staff(who), now=now
+        session, notifier, actor=actor, ticket_id=ticket_id, assignee=staff_ref(who), now=now
     )
     await message.answer(ticket_texts.assigned(ticket))
 

@@ -41,6 +41,8 @@ APOLOGY = "something went wrong on our side"
 COMMANDS = [
     "/start", "/help", "/language", "/cancel", "/new", "/tickets", "/status", "/queue", "/my",
     "/ticket", "/assign", "/take", "/reply", "/note", "/digest", "/nosuchcommand", "/start@other",
+    "/contract", "/contracts", "/languages", "/teachers", "/paid", "/teacher", "/lesson",
+    "/terminate",
 ]  # fmt: skip
 
 texts = st.one_of(
