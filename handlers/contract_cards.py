@@ -19,6 +19,7 @@ from crm.contracts import (
     contract_for,
     contract_to_change,
     contracts_of,
+    may_manage_contracts,
     record_lesson,
 )
 from crm.errors import DomainError, InvalidInput
@@ -80,6 +81,9 @@ async def list_contracts(
     if isinstance(actor, Client):
         text = contract_texts.client_contracts(contracts, money)
         labels = [(contract.id, contract_texts.label(contract)) for contract in contracts]
+    elif may_manage_contracts(actor):
+        text = contract_texts.all_contracts(contracts)
+        labels = [(contract.id, contract_texts.staff_label(contract)) for contract in contracts]
     else:
         text = contract_texts.teacher_contracts(contracts)
         labels = [(contract.id, contract_texts.staff_label(contract)) for contract in contracts]

@@ -205,6 +205,19 @@ def client_contracts(contracts: Sequence[Contract], money: Money) -> str:
     return "\n".join(lines)
 
 
+def all_contracts(contracts: Sequence[Contract]) -> str:
+    """For owners and administrators: the latest contracts, open ones first."""
+    if not contracts:
+        return _("There are no contracts yet.")
+    lines = [_("Contracts, open ones first ({count}):").format(count=len(contracts))]
+    lines += [
+        f"#{c.id} · {html.quote(c.client.full_name)} · {html.quote(c.language.name)} · "
+        + status_name(c.status)
+        for c in contracts
+    ]
+    return "\n".join(lines)
+
+
 def teacher_contracts(contracts: Sequence[Contract]) -> str:
     if not contracts:
         return _("You teach no contracts.")
