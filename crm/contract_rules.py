@@ -15,7 +15,7 @@ from crm.errors import InvalidInput, PermissionDenied
 from crm.i18n import N_
 from crm.money import cents
 from crm.permissions import Actor, is_manager
-from db.enums import ContractStatus
+from db.enums import ContractStatus, PaymentMethod
 from db.models import Client, Contract, DiscountTier, Employee, Language
 
 C = ContractStatus
@@ -32,6 +32,13 @@ STATUS_NAMES = {
     C.ACTIVE: N_("active"),
     C.COMPLETED: N_("completed"),
     C.TERMINATED: N_("terminated"),
+}
+
+# How a payment was made, as people call it (translated where it is shown).
+PAYMENT_METHOD_NAMES = {
+    PaymentMethod.CASH: N_("cash"),
+    PaymentMethod.CARD: N_("card"),
+    PaymentMethod.TRANSFER: N_("bank transfer"),
 }
 
 
@@ -119,3 +126,16 @@ def status_after_payment(contract: Contract) -> ContractStatus:
     if contract.status is C.UNPAID and contract.paid >= contract.total:
         return C.ACTIVE
     return contract.status
+
+
+def contract_actions(actor: Actor, contract: Contract) -> frozenset[str]:
+    """What ``actor`` may do with ``contract`` now, as the card offers it: ``pay``, ``assign``,
+    ``lesson``, ``terminate``, ``edit`` (while it runs) and ``delete``."""
+    manager = is_manager(actor)
+    actions = {"delete"} if manager else set()
+    if contract.status in OPEN_STATUSES:
+        if manager:
+            actions |= {"pay", "assign", "terminate", "edit"}
+        if may_give_lessons(actor, contract) and contract.status is C.ACTIVE:
+            actions.add("lesson")
+    return frozenset(actions)
