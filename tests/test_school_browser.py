@@ -5,72 +5,20 @@ the contract pages fit a phone."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from playwright.async_api import Page, expect
-from sqlalchemy import select
 
 from bot.sandbox.page import register_people
 from bot.sandbox.telegram import FakeTelegram
 from crm.demo import seed_demo
 from db.base import utcnow
-from db.engine import Database
-from db.enums import ContractStatus
-from db.models import Client, Contract, Department, DiscountTier, Employee, Language
 from tests.browser import browser_page
 from tests.desk import FAST_SENDER, desk_settings
 from tests.e2e import Product
+from tests.school import add_demo_school
 from tests.test_admin_browser import DESKTOP, PHONE, SCREENSHOTS, sign_in
-
-
-async def add_demo_school(database: Database) -> dict[str, int]:
-    """English taught by Ivan and Spanish by Tom, and three contracts of the demo's clients:
-    two Ivan teaches and one of Tom's (unpaid). Returns the contracts' ids by name."""
-    async with database.writer() as session, session.begin():
-        staff = {
-            person.web_login: person
-            for person in await session.scalars(
-                select(Employee).where(Employee.web_login.in_(["ivan", "tom"]))
-            )
-        }
-        clients = list(await session.scalars(select(Client).order_by(Client.id).limit(3)))
-        branch = await session.scalar(
-            select(Department).where(Department.address.is_not(None)).order_by(Department.id)
-        )
-        english = Language(name="English", price_per_lesson=Decimal("20.00"))
-        spanish = Language(name="Spanish", price_per_lesson=Decimal("25.50"))
-        session.add_all([english, spanish, DiscountTier(min_lessons=16, percent=Decimal(10))])
-        await session.flush()
-        for login, language in (("ivan", english), ("tom", spanish)):
-            await session.refresh(staff[login], ["languages"])
-            staff[login].languages = [language]
-        rows = {}
-        for name, client, language, teacher, lessons, days_ago in (
-            ("ivan_first", clients[0], english, "ivan", 8, 9),
-            ("ivan_second", clients[1], english, "ivan", 16, 4),
-            ("tom_unpaid", clients[2], spanish, "tom", 10, 2),
-        ):
-            total = (language.price_per_lesson * lessons).quantize(Decimal("0.01"))
-            rows[name] = Contract(
-                client=client,
-                language=language,
-                lessons=lessons,
-                price_per_lesson=language.price_per_lesson,
-                discount_percent=Decimal(0),
-                total=total,
-                paid=Decimal(0),
-                status=ContractStatus.UNPAID,
-                signed_at=utcnow() - timedelta(days=days_ago),
-                teacher=staff[teacher],
-                branch=branch,
-                lessons_given=0,
-            )
-        session.add_all(rows.values())
-        await session.flush()
-        return {name: row.id for name, row in rows.items()}
 
 
 @pytest.fixture
