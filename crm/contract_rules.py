@@ -15,7 +15,7 @@ from crm.errors import InvalidInput, PermissionDenied
 from crm.i18n import N_
 from crm.money import cents
 from crm.permissions import Actor, is_manager
-from db.enums import ContractStatus
+from db.enums import ContractStatus, PaymentMethod
 from db.models import Client, Contract, DiscountTier, Employee, Language
 
 C = ContractStatus
@@ -32,6 +32,13 @@ STATUS_NAMES = {
     C.ACTIVE: N_("active"),
     C.COMPLETED: N_("completed"),
     C.TERMINATED: N_("terminated"),
+}
+
+# How a payment was made, as people call it (translated where it is shown).
+PAYMENT_METHOD_NAMES = {
+    PaymentMethod.CASH: N_("cash"),
+    PaymentMethod.CARD: N_("card"),
+    PaymentMethod.TRANSFER: N_("bank transfer"),
 }
 
 
@@ -121,13 +128,26 @@ def status_after_payment(contract: Contract) -> ContractStatus:
     return contract.status
 
 
+def contract_actions(actor: Actor, contract: Contract) -> frozenset[str]:
+    """What ``actor`` may do with ``contract`` now, as the card offers it: ``pay``, ``assign``,
+    ``lesson``, ``terminate``, ``edit`` (while it runs) and ``delete``. Each is checked again
+    by the service it calls."""
+    manager = is_manager(actor)
+    actions = {"delete"} if manager else set()
+    if contract.status in OPEN_STATUSES:
+        if manager:
+            actions |= {"pay", "assign", "terminate", "edit"}
+        if may_give_lessons(actor, contract) and contract.status is C.ACTIVE:
+            actions.add("lesson")
+    return frozenset(actions)
+
+
+# The bot card's buttons and the action each stands for.
+_BOT_BUTTONS = (("teacher", "assign"), ("lesson", "lesson"))
+
+
 def next_actions(actor: Actor, contract: Contract) -> list[str]:
-    """The buttons ``actor`` gets under the contract's card: "teacher" (choose one) for owners
-    and administrators while it runs, "lesson" for whoever may record one on a paid contract.
-    Each press is checked again by the service it calls."""
-    actions = []
-    if contract.status in OPEN_STATUSES and is_manager(actor):
-        actions.append("teacher")
-    if contract.status is C.ACTIVE and may_give_lessons(actor, contract):
-        actions.append("lesson")
-    return actions
+    """The buttons ``actor`` gets under the contract's card in the bot: "teacher" (choose one),
+    "lesson" (one given), as ``contract_actions`` allows."""
+    allowed = contract_actions(actor, contract)
+    return [button for button, action in _BOT_BUTTONS if action in allowed]

@@ -31,7 +31,7 @@ from crm.contract_rules import (
 from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
 from crm.ids import MAX_ID
-from crm.languages import discount_tiers, get_language
+from crm.languages import active_languages, discount_tiers, get_language
 from crm.money import MAX_AMOUNT, cents
 from crm.names import clean_text
 from crm.notify import Notifier
@@ -40,7 +40,7 @@ from crm.staff import StaffRef, find_staff
 from crm.subjects import forget_subject
 from crm.visibility import visible_contracts
 from db.enums import ContractStatus, PaymentMethod
-from db.models import Client, Contract, Department, Employee, Lesson, Payment
+from db.models import Client, Contract, Department, Employee, Language, Lesson, Payment
 
 # What a contract's card shows, loaded with it.
 _CARD = (
@@ -70,6 +70,21 @@ async def branches(session: AsyncSession) -> list[Department]:
         .order_by(Department.name)
     )
     return list(found)
+
+
+@dataclass(frozen=True)
+class SigningChoices:
+    """What a contract written down for a client is chosen from."""
+
+    languages: list[Language]
+    branches: list[Department]
+
+
+async def signing_choices(session: AsyncSession, *, actor: Actor) -> SigningChoices:
+    """The languages taught now and the branches, once it is sure ``actor`` may sign contracts
+    for clients (owners and administrators)."""
+    require_manager(actor)
+    return SigningChoices(await active_languages(session), await branches(session))
 
 
 async def price_of(session: AsyncSession, language_id: int, lessons: int) -> Quote:

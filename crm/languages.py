@@ -60,6 +60,46 @@ async def teachers(session: AsyncSession, language_id: int | None = None) -> lis
 
 
 @dataclass(frozen=True)
+class Catalog:
+    """The catalog as the people who keep it see it."""
+
+    languages: list[Language]
+    tiers: list[DiscountTier]
+
+
+async def language_catalog(session: AsyncSession, *, actor: Actor) -> Catalog:
+    """Every language and discount tier, for owners and administrators to keep."""
+    require_manager(actor)
+    return Catalog(await all_languages(session), await discount_tiers(session))
+
+
+async def language_to_change(
+    session: AsyncSession, *, actor: Actor, language_id: int | None
+) -> Language | None:
+    """The language to change or delete (None for a new one), once it is sure ``actor`` may."""
+    require_manager(actor)
+    return None if language_id is None else await get_language(session, language_id)
+
+
+async def tier_to_change(session: AsyncSession, *, actor: Actor, tier_id: int) -> DiscountTier:
+    """The discount tier to delete, once it is sure ``actor`` may."""
+    require_manager(actor)
+    tier = await session.get(DiscountTier, tier_id)
+    if tier is None:
+        raise NotFound(N_("that discount tier does not exist"))
+    return tier
+
+
+async def languages_taught(
+    session: AsyncSession, *, actor: Actor, employee: Employee
+) -> list[Language]:
+    """What ``employee`` teaches, for whoever manages staff."""
+    require_manager(actor)
+    await session.refresh(employee, ["languages"])
+    return list(employee.languages)
+
+
+@dataclass(frozen=True)
 class LanguageDraft:
     name: str
     price_per_lesson: Decimal | None

@@ -62,7 +62,7 @@ def _day_start(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone)
 
 
-async def _clients_matching(session: AsyncSession, text: str) -> list[int] | Select[int]:
+async def clients_matching(session: AsyncSession, text: str) -> list[int] | Select[int]:
     """Ids of the clients the client search matches (a number also names the client with that
     id): a list when it is short (the tickets are then read client by client), else the query
     itself."""
@@ -120,7 +120,7 @@ async def _filtered(
     if client_id is not None:
         query = query.where(Ticket.client_id == client_id)
     elif client:
-        query = query.where(Ticket.client_id.in_(await _clients_matching(session, client)))
+        query = query.where(Ticket.client_id.in_(await clients_matching(session, client)))
     if wanted.created_from and wanted.created_to and wanted.created_from > wanted.created_to:
         raise InvalidInput(N_("the start date is after the end date"), field="from")
     if wanted.created_from:

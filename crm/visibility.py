@@ -113,6 +113,12 @@ def may_manage(actor: Actor) -> bool:
     return _staff_role(actor) in MANAGER_ROLES
 
 
+def may_list_contracts(actor: Actor) -> bool:
+    """Whether ``actor`` has a contract listing at all: active staff (each sees the rows
+    ``visible_contracts`` gives them)."""
+    return _staff_role(actor) is not None
+
+
 _PREDICATES: dict[type[Any], Any] = {
     Ticket: (Ticket.id, visible_tickets),
     Contract: (Contract.id, visible_contracts),

@@ -19,7 +19,18 @@ from crm.demo import DEMO_PASSWORD, seed_demo
 from crm.settings import Settings
 from db.base import utcnow
 from db.engine import Database
-from db.models import Client, Department, Employee, Ticket, TicketEvent
+from db.models import (
+    Client,
+    Contract,
+    Department,
+    DiscountTier,
+    Employee,
+    Language,
+    Payment,
+    Ticket,
+    TicketEvent,
+)
+from tests.school import add_demo_school
 from tests.site import Client as SiteClient
 from tests.site import post_form, sign_in
 from tests.test_i18n import CYRILLIC, SAME_IN_FRENCH, template_ids
@@ -101,6 +112,9 @@ async def typed_by_people(database: Database) -> set[str]:
         Ticket.description,
         TicketEvent.text,
         TicketEvent.to_value,
+        Language.name,
+        Contract.termination_reason,
+        Payment.note,
     )
     words: set[str] = set()
     async with database.reader() as session:
@@ -142,6 +156,7 @@ def cyrillic(translated: str, people_words: set[str]) -> list[str]:
 async def client(database: Database) -> AsyncIterator[SiteClient]:
     async with database.writer() as session, session.begin():
         await seed_demo(session, now=utcnow())
+    await add_demo_school(database)
     app = create_app(Settings(_env_file=None), database, secret_key=SECRET, sandbox=True)
     async with TestClient(TestServer(app)) as test_client:
         yield test_client
@@ -158,8 +173,25 @@ async def ids_of(database: Database) -> dict[str, int]:
         client = await session.scalar(select(Client.id).order_by(Client.id))
         person = await session.scalar(select(Employee.id).where(Employee.web_login == "ivan"))
         department = await session.scalar(select(Department.id).order_by(Department.id))
-    assert ticket and client and person and department
-    return {"ticket": ticket, "client": client, "employee": person, "department": department}
+        ivans = await session.scalar(
+            select(Contract.id).where(Contract.teacher_id == person).order_by(Contract.id)
+        )
+        toms = await session.scalar(
+            select(Contract.id).where(Contract.teacher_id != person).order_by(Contract.id)
+        )
+        language = await session.scalar(select(Language.id).order_by(Language.id))
+        tier = await session.scalar(select(DiscountTier.id))
+    assert ticket and client and person and department and ivans and toms and language and tier
+    return {
+        "ticket": ticket,
+        "client": client,
+        "employee": person,
+        "department": department,
+        "ivans_contract": ivans,
+        "toms_contract": toms,
+        "language": language,
+        "tier": tier,
+    }
 
 
 def pages_for(login: str, ids: dict[str, int]) -> list[tuple[str, int]]:
@@ -173,12 +205,34 @@ def pages_for(login: str, ids: dict[str, int]) -> list[tuple[str, int]]:
         ("/tickets/999999", 404),
         ("/clients", 200),
         (f"/clients/{client}", 200),
+        ("/contracts", 200),
+        ("/contracts?from=yesterday&teacher=x", 400),
+        ("/contracts/999999", 404),
     ]
+    if login == "ivan":
+        everyone.append((f"/contracts/{ids['ivans_contract']}", 200))
     if login != "olga":
-        return [*everyone, ("/employees", 403), ("/departments/new", 403)]
+        return [
+            *everyone,
+            ("/employees", 403),
+            ("/departments/new", 403),
+            ("/languages", 403),
+            ("/contracts/new", 403),
+        ]
     person, department = ids["employee"], ids["department"]
+    contract, language = ids["toms_contract"], ids["language"]
     return [
         *everyone,
+        (f"/contracts/{contract}", 200),
+        ("/contracts/new", 200),
+        (f"/contracts/{contract}/edit", 200),
+        (f"/contracts/{contract}/delete", 200),
+        ("/languages", 200),
+        ("/languages/new", 200),
+        (f"/languages/{language}/edit", 200),
+        (f"/languages/{language}/delete", 200),
+        ("/languages/tiers/new", 200),
+        (f"/languages/tiers/{ids['tier']}/delete", 200),
         ("/tickets/new", 200),
         (f"/tickets/{ticket}/edit", 200),
         (f"/tickets/{ticket}/delete", 200),
@@ -218,7 +272,19 @@ BAD_EMPLOYEE = {
 async def refused_forms(client: SiteClient, ids: dict[str, int]) -> list[str]:
     employee_form = await post_form(client, "/employees/new", BAD_EMPLOYEE)
     deletion = await post_form(client, f"/departments/{ids['department']}/delete", {})
-    return [await employee_form.text(), await deletion.text()]
+    contract = f"/contracts/{ids['toms_contract']}"
+    payment = await post_form(
+        client, f"{contract}/pay", {"amount": "100000", "method": "cash"}, page=contract
+    )
+    signing = await post_form(client, "/contracts/new", {"client": "", "lessons": "many"})
+    language = await post_form(client, "/languages/new", {"name": "", "price_per_lesson": "0"})
+    return [
+        await employee_form.text(),
+        await deletion.text(),
+        await payment.text(),
+        await signing.text(),
+        await language.text(),
+    ]
 
 
 @pytest.mark.parametrize("language", ["ru", "fr"])
@@ -239,7 +305,13 @@ async def test_every_page_speaks_the_chosen_language_with_no_english_left(
     translated = [await rendered(client, path, status) for path, status in pages]
     if login == "olga":
         translated += await refused_forms(client, ids)
-    paths = [path for path, _ in pages] + ["employee form refused", "deletion refused"]
+    paths = [path for path, _ in pages] + [
+        "employee form refused",
+        "deletion refused",
+        "payment refused",
+        "contract form refused",
+        "language form refused",
+    ]
     left = {
         path: found
         for path, before, after in zip(paths, english, translated, strict=False)

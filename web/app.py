@@ -16,6 +16,7 @@ from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from crm.health import ProcessRole, database_answers
 from crm.notify import Notifier
 from crm.settings import Settings
+from crm.visibility import may_list_contracts, may_manage
 from db.engine import Database
 from web import middlewares
 from web.flash import take_flashes
@@ -23,6 +24,7 @@ from web.i18n import words
 from web.keys import (
     AFTER_COMMIT,
     DATABASE,
+    EMPLOYEE,
     NOTIFIER,
     PROCESS_ROLE,
     READ_TELEGRAM_FILE,
@@ -38,10 +40,13 @@ from web.views import (
     auth,
     client_picker,
     clients,
+    contract_page,
+    contracts,
     dashboard,
     departments,
     employees,
     language,
+    languages,
     ticket_files,
     tickets,
 )
@@ -67,8 +72,12 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def _page_context(request: web.Request) -> dict[str, Any]:
+    signed_in = request.get(EMPLOYEE)
     context: dict[str, Any] = {
         "me": request.get(VIEWER),
+        # What the header links to: the services' answers for who is signed in.
+        "may_manage": signed_in is not None and may_manage(signed_in),
+        "may_list_contracts": signed_in is not None and may_list_contracts(signed_in),
         "here": request.path_qs,
         "sandbox": request.app[SANDBOX_ENABLED],
         **words(request).template_context(),
@@ -189,6 +198,22 @@ def _routes(app: web.Application) -> None:
         _get_and_post(app, f"/{path}/{{id:\\d+}}/edit", form)
         _get_and_post(app, f"/{path}/{{id:\\d+}}/delete", delete)
     route.add_get("/clients/{id:\\d+}", clients.client_page, name="client")
+
+    route.add_get("/contracts", contracts.contract_list, name="contracts")
+    route.add_get("/contracts.csv", contracts.contract_csv, name="contracts_csv")
+    _get_and_post(app, "/contracts/new", contract_page.contract_new)
+    route.add_get("/contracts/{id:\\d+}", contract_page.contract_card, name="contract")
+    _get_and_post(app, "/contracts/{id:\\d+}/edit", contract_page.contract_edit)
+    _get_and_post(app, "/contracts/{id:\\d+}/delete", contract_page.contract_delete)
+    route.add_post(
+        "/contracts/{id:\\d+}/{action:pay|assign|lesson|terminate}", contract_page.contract_action
+    )
+    route.add_get("/languages", languages.language_list, name="languages")
+    _get_and_post(app, "/languages/new", languages.language_form)
+    _get_and_post(app, "/languages/{id:\\d+}/edit", languages.language_form)
+    _get_and_post(app, "/languages/{id:\\d+}/delete", languages.language_delete)
+    _get_and_post(app, "/languages/tiers/new", languages.tier_form)
+    _get_and_post(app, "/languages/tiers/{id:\\d+}/delete", languages.tier_delete)
     route.add_get(client_picker.SEARCH_URL, client_picker.client_search, name="client_search")
 
 

@@ -21,11 +21,14 @@ from babel.dates import format_date, format_datetime, format_skeleton
 from babel.numbers import format_decimal
 
 from crm.clients import STAGE_NAMES
+from crm.contract_rules import PAYMENT_METHOD_NAMES
+from crm.contract_rules import STATUS_NAMES as CONTRACT_STATUS_NAMES
 from crm.errors import DomainError
 from crm.i18n import SHIPPED_LANGUAGES, Translator, translator
+from crm.money import format_money
 from crm.permissions import ROLE_NAMES
 from crm.ticket_rules import STATUS_NAMES
-from db.enums import ClientStage, Role, TicketStatus
+from db.enums import ClientStage, ContractStatus, PaymentMethod, Role, TicketStatus
 from web.keys import EMPLOYEE, SETTINGS
 
 Gettext = Callable[..., str]
@@ -41,6 +44,7 @@ class Words:
 
     translator: Translator
     zone: ZoneInfo
+    currency: str = "EUR"  # the business's (``CRM_CURRENCY``)
 
     @property
     def language(self) -> str:
@@ -62,6 +66,16 @@ class Words:
     def status(self, status: TicketStatus | str) -> str:
         return self.translator.gettext(STATUS_NAMES[TicketStatus(status)])
 
+    def contract_status(self, status: ContractStatus) -> str:
+        return self.translator.gettext(CONTRACT_STATUS_NAMES[status])
+
+    def payment_method(self, method: PaymentMethod) -> str:
+        return self.translator.gettext(PAYMENT_METHOD_NAMES[method])
+
+    def money(self, value: Decimal) -> str:
+        """An amount in the business currency, as this locale writes it (1 200,00 €)."""
+        return format_money(value, self.currency, self.language)
+
     def role(self, role: Role) -> str:
         return self.translator.gettext(ROLE_NAMES[role])
 
@@ -73,6 +87,9 @@ class Words:
         return format_datetime(value.astimezone(self.zone), "short", locale=self.language)
 
     def day(self, value: date) -> str:
+        """A day as this locale writes it; a moment's day is its day in the business's zone."""
+        if isinstance(value, datetime):
+            value = value.astimezone(self.zone).date()
         return format_date(value, "medium", locale=self.language)
 
     def short_day(self, value: date) -> str:
@@ -92,6 +109,9 @@ class Words:
             "gettext": self.gettext,
             "ngettext": self.ngettext,
             "status_name": self.status,
+            "contract_status": self.contract_status,
+            "payment_method": self.payment_method,
+            "money": self.money,
             "role_name": self.role,
             "stage_name": self.stage,
             "moment": self.moment,
@@ -125,7 +145,7 @@ def words(request: web.Request) -> Words:
     if found is None:
         settings = request.app[SETTINGS]
         language = browser_language(request, settings.default_language)
-        found = Words(translator(language), settings.zone)
+        found = Words(translator(language), settings.zone, settings.currency)
     return found
 
 
@@ -146,6 +166,6 @@ async def site_language(request: web.Request) -> str:
 
 async def set_words(request: web.Request) -> Words:
     settings = request.app[SETTINGS]
-    chosen = Words(translator(await site_language(request)), settings.zone)
+    chosen = Words(translator(await site_language(request)), settings.zone, settings.currency)
     request[WORDS] = chosen
     return chosen

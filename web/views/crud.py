@@ -55,11 +55,17 @@ async def edit_page(
     A ``save`` may call its service before ``reader.done()``: the service's refusals are then
     shown together with the fields the reader could not read, all at once.
     """
-    values, errors = initial, {}
+    values: dict[str, Any] = initial
+    errors: dict[str, str] = {}
     if request.method == "POST":
         form = await request.post()
         reader = Reader(form, words(request).gettext)
-        values = {key: value for key, value in form.items() if isinstance(value, str)}
+        values = {}
+        for key in form:
+            sent = [value for value in form.getall(key) if isinstance(value, str)]
+            # A field sent more than once (a set of checkboxes) keeps every value.
+            if sent:
+                values[key] = sent if len(sent) > 1 else sent[0]
         try:
             # A savepoint: a refused save leaves nothing behind, and the request goes on.
             async with db_session(request).begin_nested():

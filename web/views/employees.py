@@ -9,6 +9,8 @@ from aiohttp import web
 
 from crm.departments import list_departments
 from crm.i18n import N_
+from crm.ids import parse_id
+from crm.languages import all_languages, languages_taught, set_teacher_languages
 from crm.permissions import ROLE_NAMES
 from crm.staff import (
     NEW_EMPLOYEE_ROLE,
@@ -19,7 +21,7 @@ from crm.staff import (
     save_employee,
 )
 from db.enums import Role
-from db.models import Department
+from db.models import Department, Language
 from web.forms import Field, Reader
 from web.i18n import Gettext, words
 from web.keys import db_session, employee
@@ -35,7 +37,14 @@ async def employee_list(request: web.Request) -> dict[str, Any]:
     return {"employees": await list_employees(db_session(request), actor=employee(request))}
 
 
-def _fields_for(departments: list[Department], editing: bool, _: Gettext) -> FieldsFor:
+def _chosen(value: Any) -> list[str]:
+    """The values of a set of checkboxes, however many were ticked."""
+    return [value] if isinstance(value, str) else list(value or [])
+
+
+def _fields_for(
+    departments: list[Department], languages: list[Language], editing: bool, _: Gettext
+) -> FieldsFor:
     async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
         def field(name: str, label: str, kind: str = "text", **extra: Any) -> Field:
             return Field(
@@ -59,6 +68,14 @@ def _fields_for(departments: list[Department], editing: bool, _: Gettext) -> Fie
             ),
             field("experience_years", _("Experience (years)"), "number"),
             field("salary", _("Salary"), "number"),
+            Field(
+                "language_ids",
+                _("Teaches (languages)"),
+                "checkboxes",
+                _chosen(values.get("language_ids")),
+                options=[(str(language.id), language.name) for language in languages],
+                error=errors.get("language_ids", ""),
+            ),
             field(
                 "telegram_id",
                 _("Telegram id"),
@@ -90,6 +107,7 @@ async def employee_form(request: web.Request) -> web.StreamResponse:
     _ = words(request).gettext
     person = await employee_to_change(session, actor=actor, employee_id=employee_id)
     departments = [row.department for row in await list_departments(session, actor=actor)]
+    languages = await all_languages(session)
     initial: dict[str, Any] = {"role": NEW_EMPLOYEE_ROLE.value, "active": "on"}
     if person is not None:
         initial = {
@@ -106,6 +124,10 @@ async def employee_form(request: web.Request) -> web.StreamResponse:
             "language": person.language or "",
             "web_login": person.web_login or "",
             "active": "on" if person.active else "",
+            "language_ids": [
+                str(language.id)
+                for language in await languages_taught(session, actor=actor, employee=person)
+            ],
         }
 
     async def save(reader: Reader) -> str:
@@ -122,9 +144,12 @@ async def employee_form(request: web.Request) -> web.StreamResponse:
             language=reader.text("language"),
             active=reader.flag("active"),
         )
+        language_ids = [parse_id(raw) for raw in reader.form.getall("language_ids", [])]
+        if None in language_ids:
+            reader.errors["language_ids"] = _("that language does not exist")
         # The service checks every field before the reader's own problems are raised, so the
         # form shows them all at once.
-        await save_employee(
+        saved = await save_employee(
             session,
             actor=actor,
             form=form,
@@ -132,6 +157,12 @@ async def employee_form(request: web.Request) -> web.StreamResponse:
             password=reader.text("password") or None,
         )
         reader.done()
+        await set_teacher_languages(
+            session,
+            actor=actor,
+            employee=saved,
+            language_ids=[each for each in language_ids if each is not None],
+        )
         return "/employees"
 
     return await edit_page(
@@ -140,7 +171,7 @@ async def employee_form(request: web.Request) -> web.StreamResponse:
         if employee_id is None
         else _("Edit {name}", name=initial["full_name"]),
         initial=initial,
-        fields_for=_fields_for(departments, editing=employee_id is not None, _=_),
+        fields_for=_fields_for(departments, languages, editing=employee_id is not None, _=_),
         save=save,
         saved_message=_("Employee saved."),
         cancel="/employees",
