@@ -42,9 +42,18 @@ _STAFF = [
     ("Pavel Orlov", "pavel_helper", Role.HELPER, "Intern", 1, 0, "30000", "ru"),
     # The school's people (what each teaches: crm.demo_school.TEACHES).
     ("Irina Belova", "irina_admin", Role.ADMIN, "School administrator", 3, 8, "70000", "ru"),
-    ("Svetlana Morozova", "svetlana_teacher", Role.SPECIALIST, "Teacher", 3, 11, "85000", "ru"),
-    ("Alexei Nikitin", "alexei_teacher", Role.SPECIALIST, "Teacher", 3, 3, "60000", "ru"),
-    ("Claire Lefèvre", "claire_teacher", Role.SPECIALIST, "Teacher", 2, 7, "2900", "fr"),
+    (
+        "Svetlana Morozova",
+        "svetlana_teacher",
+        Role.SPECIALIST,
+        "Senior language teacher",
+        3,
+        11,
+        "85000",
+        "ru",
+    ),
+    ("Alexei Nikitin", "alexei_teacher", Role.SPECIALIST, "Language teacher", 3, 3, "60000", "ru"),
+    ("Claire Lefèvre", "claire_teacher", Role.SPECIALIST, "Language teacher", 2, 7, "2900", "fr"),
 ]
 
 # (name, phone, username, language, stage, topic, source)

@@ -1,6 +1,6 @@
 """The language school for the contract tests, beside the desk's people (tests/desk.py): two
 languages and one no longer taught, two discount tiers, two branches, Ivan teaching English
-and Tom Spanish; and ``add_demo_school``, a small school beside the demo business."""
+and Tom Spanish; and ``add_demo_school``, a small school beside the demo business's own."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ async def add_school(database: Database, people: People) -> School:
 
 
 async def add_demo_school(database: Database) -> dict[str, int]:
-    """English taught by Ivan and Spanish by Tom, and three contracts of the demo's clients:
+    """Portuguese taught by Ivan and Dutch by Tom, and three contracts of the demo's clients:
     two Ivan teaches and one of Tom's (unpaid). Returns the contracts' ids by name."""
     async with database.writer() as session, session.begin():
         staff = {
@@ -66,8 +66,9 @@ async def add_demo_school(database: Database) -> dict[str, int]:
         branch = await session.scalar(
             select(Department).where(Department.address.is_not(None)).order_by(Department.id)
         )
-        english = Language(name="English", price_per_lesson=Decimal("20.00"))
-        spanish = Language(name="Spanish", price_per_lesson=Decimal("25.50"))
+        # Languages the demo's own school does not teach, beside it.
+        english = Language(name="Portuguese", price_per_lesson=Decimal("20.00"))
+        spanish = Language(name="Dutch", price_per_lesson=Decimal("25.50"))
         session.add_all([english, spanish, DiscountTier(min_lessons=16, percent=Decimal(10))])
         await session.flush()
         for login, language in (("ivan", english), ("tom", spanish)):

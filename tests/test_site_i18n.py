@@ -176,8 +176,9 @@ async def ids_of(database: Database) -> dict[str, int]:
         ivans = await session.scalar(
             select(Contract.id).where(Contract.teacher_id == person).order_by(Contract.id)
         )
+        tom = select(Employee.id).where(Employee.web_login == "tom").scalar_subquery()
         toms = await session.scalar(
-            select(Contract.id).where(Contract.teacher_id != person).order_by(Contract.id)
+            select(Contract.id).where(Contract.teacher_id == tom).order_by(Contract.id)
         )
         language = await session.scalar(select(Language.id).order_by(Language.id))
         tier = await session.scalar(select(DiscountTier.id))
