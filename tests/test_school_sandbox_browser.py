@@ -1,10 +1,6 @@
 """A demo client signs a school contract in the sandbox page, through the bot's /contract
-dialog, in a real browser; the picture is the client's page of the school guide.
-
-The dialog is the bot's (handlers/contracts.py, built on its own branch): until it is merged
-here, this module is skipped. The button texts follow the dialog as described in its issue
-(language buttons, then 8 / 16 / 32 / 64 lessons, then the branch, then a summary with
-*Confirm*) and may need adjusting to the words it ships with.
+dialog (language buttons, then 8 / 16 / 32 / 64 lessons, then the branch, then a summary to
+*Sign*), in a real browser; the picture is the client's page of the school guide.
 """
 
 from __future__ import annotations
