@@ -9,7 +9,10 @@ the tests use) at ``/bot<token>/<method>``, and a control endpoint the benchmark
   not waiting for an answer). It answers, once every message was answered or ``timeout`` passed,
   with the throughput, the latencies from offer to answer, and the lost and extra answers.
 
-A simulated user alternates ``/new <text>`` and ``/tickets``; each should get one answer.
+A simulated user goes round ``/new <text>``, ``/tickets``, then signs a school contract:
+``/contract``, a press on the first language, a press on *16* lessons, a press on *Sign*. Each
+message and each press should get one answer. A press the bot left no button for (the echo
+bot, or a chat whose history a phase boundary cleared) is sent as ``/contracts`` instead.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ from bot.sandbox.server import create_app
 from bot.sandbox.telegram import FakeTelegram
 
 TOKEN = "5000000000:benchmark-token"
+# What a simulated user does, round and round: "first" presses the first button of the newest
+# message (the language), "16" the button of that text, "sign" the first (✅ Sign).
+CYCLE = ("/new", "/tickets", "/contract", "first", "16", "sign")
 FIRST_USER = 5_000_001
 
 
@@ -46,6 +52,7 @@ class Load:
         self.waiting: dict[int, float] = {}  # chat -> when its message was offered
         self.sent_by_user: dict[int, int] = dict.fromkeys(users, 0)
         self.new_tickets = 0
+        self.signings = 0
         self.offered = 0
         self.answered = 0
         self.extra = 0
@@ -55,13 +62,31 @@ class Load:
     def offer(self, chat: int) -> None:
         number = self.sent_by_user[chat]
         self.sent_by_user[chat] = number + 1
-        if number % 2 == 0:
+        step = CYCLE[number % len(CYCLE)]
+        if step == "/new":
             self.fake.send_text(chat, f"/new My printer jams, case {chat}-{number}")
             self.new_tickets += 1
+        elif step.startswith("/"):
+            self.fake.send_text(chat, step)
+        elif self._press(chat, None if step == "first" else step):
+            self.signings += step == "sign"
         else:
-            self.fake.send_text(chat, "/tickets")
+            self.fake.send_text(chat, "/contracts")
         self.waiting[chat] = time.perf_counter()
         self.offered += 1
+
+    def _press(self, chat: int, text: str | None) -> bool:
+        """Press a button of the bot's newest message that has any: the one whose text is
+        ``text`` (``sign``: the first), else the first; False when there is none."""
+        for message in reversed(self.fake.bot_messages(chat)):
+            rows = (message.reply_markup or {}).get("inline_keyboard", [])
+            buttons = [button for row in rows for button in row if "callback_data" in button]
+            if not buttons:
+                continue
+            wanted = [button for button in buttons if button["text"] == text] or buttons
+            self.fake.press_callback(chat, message.message_id, wanted[0]["callback_data"])
+            return True
+        return False
 
     def answer(self, chat: int) -> None:
         if chat not in self.users:
@@ -163,6 +188,7 @@ async def run_phase(request: web.Request) -> web.Response:
             "p95_ms": percentile(latencies, 0.95) * 1000,
             "p99_ms": percentile(latencies, 0.99) * 1000,
             "new_tickets": load.new_tickets,
+            "signings": load.signings,
         }
     )
 

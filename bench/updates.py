@@ -11,8 +11,10 @@ and this one, which drives them. Each bot is measured the same way:
 Latency runs from the moment the fake server offers an update to the moment the bot's answer
 reaches it. Every message must get exactly one answer: the lost and the extra are counted. The
 bare aiogram echo bot goes first, then ``crm run`` (SQLite in ``bench/out/`` unless
-``--database-url`` names another database, which is emptied). For ``crm run`` the tickets in
-the database are checked against the ``/new`` messages sent, and its peak memory is printed.
+``--database-url`` names another database, which is emptied). For ``crm run`` the tickets and
+contracts in the database are checked against the ``/new`` messages and *Sign* presses sent,
+and its peak memory is printed. A user's round is ``/new``, ``/tickets`` and the four steps of
+signing a school contract (``bench/fake_api.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import asyncio
 import sys
 import time
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +34,7 @@ from sqlalchemy import func, insert, select
 from bench.common import empty_database, free_port, start, stop, wait_for
 from bench.fake_api import TOKEN, user_ids
 from db.engine import Database
-from db.models import Client, Ticket
+from db.models import Client, Contract, Language, Ticket
 
 OUT = Path("bench/out")
 TARGET_RATIO = 0.5
@@ -98,13 +101,15 @@ async def prepare_database(url: str, users: int) -> None:
                 for user_id in user_ids(users)
             ],
         )
+        # What the simulated users sign for: one language; no branch, so no branch step.
+        session.add(Language(name="English", price_per_lesson=Decimal("20.00")))
     await database.dispose()
 
 
-async def count_tickets(url: str) -> int:
+async def count_rows(url: str, model: type[Ticket] | type[Contract]) -> int:
     database = Database(url)
     async with database.reader() as session:
-        count = int(await session.scalar(select(func.count()).select_from(Ticket)) or 0)
+        count = int(await session.scalar(select(func.count()).select_from(model)) or 0)
     await database.dispose()
     return count
 
@@ -182,11 +187,15 @@ async def main() -> None:
                     assert (await response.json())["pending_updates"] == 0
                 ours = await measure("crm run", http, fake_url, args.users, args.updates)
                 ours.rss_mb = peak_rss_mb(bot.pid)
-                tickets = await count_tickets(url)
-                # The fake counts every /new it sent; the echo bot's share opened no ticket.
+                tickets = await count_rows(url, Ticket)
+                contracts = await count_rows(url, Contract)
+                # The fake counts every /new it sent and every Sign it pressed; the echo bot's
+                # share opened no ticket and signed nothing.
                 expected = ours.paced["new_tickets"] - results[0].paced["new_tickets"]
+                signed = ours.paced["signings"] - results[0].paced["signings"]
                 ours.tickets_ok = (
-                    f"tickets in the database: {tickets:,} of {expected:,} /new messages"
+                    f"tickets in the database: {tickets:,} of {expected:,} /new messages; "
+                    f"contracts: {contracts:,} of {signed:,} Sign presses"
                 )
                 results.append(ours)
             finally:

@@ -46,6 +46,9 @@ _NOTE = BotCommandEntry("note", N_("internal note: /note 12 text"))
 _DIGEST = BotCommandEntry("digest", N_("my digest now"), N_("📰 Digest"))
 
 _TAUGHT = BotCommandEntry("contracts", N_("the contracts I teach; a card: /contracts 4"))
+_ALL_CONTRACTS = BotCommandEntry(
+    "contracts", N_("contracts, open ones first; a card: /contracts 4")
+)
 _PAID = BotCommandEntry("paid", N_("a payment on a contract: /paid 4 [amount]"))
 _TEACHER = BotCommandEntry("teacher", N_("a contract's teacher: /teacher 4 @username"))
 _LESSON = BotCommandEntry("lesson", N_("one lesson given: /lesson 4"))
@@ -53,7 +56,7 @@ _TERMINATE = BotCommandEntry("terminate", N_("end a contract early: /terminate 4
 
 _COMMON = [_HELP, _LANGUAGE, _CANCEL]
 _WORK = [_QUEUE, _MY, _TICKET, _TAKE, _STATUS, _REPLY, _NOTE, _DIGEST]
-_SCHOOL = [_TAUGHT, _PAID, _TEACHER, _LESSON, _TERMINATE, _LANGUAGES, _TEACHERS]
+_SCHOOL = [_ALL_CONTRACTS, _PAID, _TEACHER, _LESSON, _TERMINATE, _LANGUAGES, _TEACHERS]
 
 # Each feature adds its commands here, so help, greetings, menus and main-menu buttons stay
 # in step.
