@@ -3,10 +3,13 @@ contract, the refusals, and who may do what."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
+from typing import TypeVar
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.sandbox.telegram import FakeTelegram
 from crm.contracts import (
@@ -32,6 +35,7 @@ from tests.desk import BOB, MARIA, People, add_people
 from tests.school import School, add_school
 
 NOTIFIER = Notifier("en", "EUR")
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -61,11 +65,61 @@ async def sign(
         return contract.id
 
 
-async def as_employee(database: Database, employee_id: int, action):  # type: ignore[no-untyped-def]
+async def as_employee(
+    database: Database, employee_id: int, action: Callable[[AsyncSession, Employee], Awaitable[T]]
+) -> T:
     async with database.writer() as session, session.begin():
         actor = await session.get(Employee, employee_id)
         assert actor is not None
         return await action(session, actor)
+
+
+async def pay(
+    database: Database, employee_id: int, contract_id: int, amount: Decimal | None = None
+) -> Payment:
+    """The employee records a payment; ``None`` pays the balance."""
+    return await as_employee(
+        database,
+        employee_id,
+        lambda session, me: record_payment(
+            session, NOTIFIER, actor=me, contract_id=contract_id, amount=amount, now=utcnow()
+        ),
+    )
+
+
+async def assign(database: Database, employee_id: int, contract_id: int, teacher: str) -> None:
+    await as_employee(
+        database,
+        employee_id,
+        lambda session, me: assign_teacher(
+            session,
+            NOTIFIER,
+            actor=me,
+            contract_id=contract_id,
+            teacher=StaffRef(username=teacher),
+            now=utcnow(),
+        ),
+    )
+
+
+async def give_lesson(database: Database, employee_id: int, contract_id: int) -> None:
+    await as_employee(
+        database,
+        employee_id,
+        lambda session, me: record_lesson(
+            session, NOTIFIER, actor=me, contract_id=contract_id, now=utcnow()
+        ),
+    )
+
+
+async def terminate(database: Database, employee_id: int, contract_id: int, reason: str) -> None:
+    await as_employee(
+        database,
+        employee_id,
+        lambda session, me: terminate_contract(
+            session, NOTIFIER, actor=me, contract_id=contract_id, reason=reason, now=utcnow()
+        ),
+    )
 
 
 @pytest.mark.parametrize(
@@ -134,17 +188,9 @@ async def test_the_life_of_a_contract_from_signing_to_completed(
     database: Database, school: School, people: People
 ) -> None:
     contract_id = await sign(database, people.maria.id, school.english.id, 3, school.left_bank.id)
+    anna, ivan = people.anna.id, people.ivan.id
 
-    async def pay(amount: Decimal | None):  # type: ignore[no-untyped-def]
-        return await as_employee(
-            database,
-            people.anna.id,
-            lambda session, anna: record_payment(
-                session, NOTIFIER, actor=anna, contract_id=contract_id, amount=amount, now=utcnow()
-            ),
-        )
-
-    await pay(Decimal("25"))
+    await pay(database, anna, contract_id, Decimal("25"))
     async with database.reader() as session:
         contract = await session.get(Contract, contract_id)
         assert contract is not None
@@ -154,54 +200,20 @@ async def test_the_life_of_a_contract_from_signing_to_completed(
             Decimal("35.00"),
         )
     with pytest.raises(InvalidInput, match="more than the balance"):
-        await pay(Decimal("35.01"))
-    payment = await pay(None)  # the balance
+        await pay(database, anna, contract_id, Decimal("35.01"))
+    payment = await pay(database, anna, contract_id)  # the balance
     assert payment.amount == Decimal("35.00")
     with pytest.raises(InvalidInput, match="paid in full"):
-        await pay(None)
+        await pay(database, anna, contract_id)
 
     # A teacher who does not teach English is refused with the reason.
     with pytest.raises(InvalidInput, match="Tom Baker does not teach English"):
-        await as_employee(
-            database,
-            people.anna.id,
-            lambda session, anna: assign_teacher(
-                session,
-                NOTIFIER,
-                actor=anna,
-                contract_id=contract_id,
-                teacher=StaffRef(username="tom"),
-                now=utcnow(),
-            ),
-        )
-    await as_employee(
-        database,
-        people.anna.id,
-        lambda session, anna: assign_teacher(
-            session,
-            NOTIFIER,
-            actor=anna,
-            contract_id=contract_id,
-            teacher=StaffRef(username="ivan"),
-            now=utcnow(),
-        ),
-    )
+        await assign(database, anna, contract_id, "tom")
+    await assign(database, anna, contract_id, "ivan")
     for _ in range(3):
-        await as_employee(
-            database,
-            people.ivan.id,
-            lambda session, ivan: record_lesson(
-                session, NOTIFIER, actor=ivan, contract_id=contract_id, now=utcnow()
-            ),
-        )
+        await give_lesson(database, ivan, contract_id)
     with pytest.raises(InvalidInput, match="is completed"):
-        await as_employee(
-            database,
-            people.ivan.id,
-            lambda session, ivan: record_lesson(
-                session, NOTIFIER, actor=ivan, contract_id=contract_id, now=utcnow()
-            ),
-        )
+        await give_lesson(database, ivan, contract_id)
     async with database.reader() as session:
         contract = await session.get(Contract, contract_id)
         assert contract is not None
@@ -234,42 +246,14 @@ async def test_lessons_wait_for_the_payment_and_a_terminated_contract_takes_noth
     database: Database, school: School, people: People
 ) -> None:
     contract_id = await sign(database, people.bob.id, school.english.id, 8, school.left_bank.id)
+    anna = people.anna.id
     with pytest.raises(InvalidInput, match="not paid yet"):
-        await as_employee(
-            database,
-            people.anna.id,
-            lambda session, anna: record_lesson(
-                session, NOTIFIER, actor=anna, contract_id=contract_id, now=utcnow()
-            ),
-        )
+        await give_lesson(database, anna, contract_id)
     with pytest.raises(InvalidInput, match="say why"):
-        await as_employee(
-            database,
-            people.anna.id,
-            lambda session, anna: terminate_contract(
-                session, NOTIFIER, actor=anna, contract_id=contract_id, reason=" ", now=utcnow()
-            ),
-        )
-    await as_employee(
-        database,
-        people.anna.id,
-        lambda session, anna: terminate_contract(
-            session,
-            NOTIFIER,
-            actor=anna,
-            contract_id=contract_id,
-            reason="moved away",
-            now=utcnow(),
-        ),
-    )
+        await terminate(database, anna, contract_id, " ")
+    await terminate(database, anna, contract_id, "moved away")
     with pytest.raises(InvalidInput, match="is terminated"):
-        await as_employee(
-            database,
-            people.anna.id,
-            lambda session, anna: record_payment(
-                session, NOTIFIER, actor=anna, contract_id=contract_id, amount=None, now=utcnow()
-            ),
-        )
+        await pay(database, anna, contract_id)
     async with database.reader() as session:
         told = await session.scalar(
             select(OutboxMessage.payload)
@@ -284,18 +268,7 @@ async def test_each_role_may_do_what_the_seed_says_and_no_more(
 ) -> None:
     mine = await sign(database, people.maria.id, school.english.id, 8, school.left_bank.id)
     other = await sign(database, people.bob.id, school.spanish.id, 8, school.left_bank.id)
-    await as_employee(
-        database,
-        people.anna.id,
-        lambda session, anna: assign_teacher(
-            session,
-            NOTIFIER,
-            actor=anna,
-            contract_id=mine,
-            teacher=StaffRef(username="ivan"),
-            now=utcnow(),
-        ),
-    )
+    await assign(database, people.anna.id, mine, "ivan")
     # A teacher sees the contracts they teach, and nothing of another teacher's.
     async with database.reader() as session:
         ivan = await session.get(Employee, people.ivan.id)
@@ -309,35 +282,17 @@ async def test_each_role_may_do_what_the_seed_says_and_no_more(
         with pytest.raises(NotFound):
             await contract_for(session, actor=maria, contract_id=other)
         assert [c.id for c in await contracts_of(session, actor=maria)] == [mine]
+    # Neither a teacher nor a plain employee may pay, assign or terminate.
+    refused: dict[str, Callable[[int], Awaitable[object]]] = {
+        "pay": lambda me: pay(database, me, mine),
+        "assign": lambda me: assign(database, me, mine, "ivan"),
+        "terminate": lambda me: terminate(database, me, mine, "no"),
+    }
     refusals: list[tuple[str, int, type[DomainError]]] = []
     for employee_id, name in ((people.ivan.id, "ivan"), (people.pavel.id, "pavel")):
-        for what, action in (
-            (
-                "pay",
-                lambda session, me: record_payment(
-                    session, NOTIFIER, actor=me, contract_id=mine, amount=None, now=utcnow()
-                ),
-            ),
-            (
-                "assign",
-                lambda session, me: assign_teacher(
-                    session,
-                    NOTIFIER,
-                    actor=me,
-                    contract_id=mine,
-                    teacher=StaffRef(username="ivan"),
-                    now=utcnow(),
-                ),
-            ),
-            (
-                "terminate",
-                lambda session, me: terminate_contract(
-                    session, NOTIFIER, actor=me, contract_id=mine, reason="no", now=utcnow()
-                ),
-            ),
-        ):
+        for what, action in refused.items():
             with pytest.raises(PermissionDenied):
-                await as_employee(database, employee_id, action)
+                await action(employee_id)
             refusals.append((f"{name} {what}", employee_id, PermissionDenied))
     assert len(refusals) == 6
 
