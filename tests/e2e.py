@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select
@@ -145,3 +146,14 @@ class Product:
     async def restart(self) -> Running:
         await self.stop()
         return await self.start()
+
+
+@asynccontextmanager
+async def demo_in_sandbox(database_url: str) -> AsyncIterator[Running]:
+    """The product as ``crm run`` starts it with no bot token: the demo business, the sandbox."""
+    product = Product(Settings(_env_file=None, database_url=database_url, web_port=0))
+    running = await product.start()
+    try:
+        yield running
+    finally:
+        await product.stop()

@@ -9,10 +9,9 @@ from pathlib import Path
 from playwright.async_api import Page, ViewportSize, expect
 from sqlalchemy import select
 
-from crm.settings import Settings
 from db.models import Client
 from tests.browser import browser_page
-from tests.e2e import Product, eventually_async
+from tests.e2e import demo_in_sandbox, eventually_async
 
 PHONE: ViewportSize = {"width": 375, "height": 667}
 
@@ -22,14 +21,12 @@ async def sandbox_page(
     sqlite_url: str, viewport: ViewportSize | None = None
 ) -> AsyncIterator[Page]:
     """The demo business running in sandbox mode, its /sandbox page open in Chromium."""
-    product = Product(Settings(_env_file=None, database_url=sqlite_url, web_port=0))
-    running = await product.start()
-    try:
-        async with browser_page(f"{running.web_url}/sandbox", viewport) as page:
-            await expect(page.get_by_role("button", name="Olga Smirnova owner")).to_be_visible()
-            yield page
-    finally:
-        await product.stop()
+    async with (
+        demo_in_sandbox(sqlite_url) as running,
+        browser_page(f"{running.web_url}/sandbox", viewport) as page,
+    ):
+        await expect(page.get_by_role("button", name="Olga Smirnova owner")).to_be_visible()
+        yield page
 
 
 async def start_as_newcomer(page: Page, name: str, phone: str) -> None:
@@ -39,9 +36,7 @@ async def start_as_newcomer(page: Page, name: str, phone: str) -> None:
 
 
 async def test_a_newcomer_registers_in_the_sandbox_page(sqlite_url: str, in_tmp_dir: Path) -> None:
-    product = Product(Settings(_env_file=None, database_url=sqlite_url, web_port=0))
-    running = await product.start()
-    try:
+    async with demo_in_sandbox(sqlite_url) as running:
         async with browser_page(f"{running.web_url}/sandbox") as page:
             await expect(page.get_by_role("button", name="Olga Smirnova owner")).to_be_visible()
 
@@ -70,8 +65,6 @@ async def test_a_newcomer_registers_in_the_sandbox_page(sqlite_url: str, in_tmp_
 
         found = await eventually_async(card, what="the client card")
         assert (found.phone, found.language) == ("+33612345678", "fr")
-    finally:
-        await product.stop()
 
 
 async def test_the_sandbox_refuses_a_newcomer_without_a_real_phone_number(

@@ -13,11 +13,10 @@ from playwright.async_api import Locator, Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from crm.settings import Settings
 from db.enums import ContractStatus
 from db.models import Client, Contract, Language
 from tests.browser import browser_page
-from tests.e2e import Product, eventually_async
+from tests.e2e import demo_in_sandbox, eventually_async
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 JOHN = "John Carter"  # a demo client who reads English
@@ -35,9 +34,7 @@ def newest_bot_message(page: Page) -> Locator:
 async def test_a_demo_client_signs_a_contract_in_the_sandbox(
     sqlite_url: str, in_tmp_dir: Path
 ) -> None:
-    product = Product(Settings(_env_file=None, database_url=sqlite_url, web_port=0))
-    running = await product.start()
-    try:
+    async with demo_in_sandbox(sqlite_url) as running:
         async with running.database.reader() as session:
             john = await session.scalar(select(Client).where(Client.full_name == JOHN))
         assert john is not None
@@ -87,5 +84,3 @@ async def test_a_demo_client_signs_a_contract_in_the_sandbox(
             contract.price_per_lesson * 16,
             Decimal(0),
         )
-    finally:
-        await product.stop()

@@ -14,10 +14,9 @@ import pytest
 from bot.sandbox.chat import Fault
 from bot.sandbox.telegram import FakeTelegram
 from crm.demo import DEMO_PASSWORD
-from crm.settings import Settings
 from db.engine import Database
 from tests.desk import ANNA, MARIA, People, desk, fake  # noqa: F401  (fixtures)
-from tests.e2e import Product, bot_said, last_message_id
+from tests.e2e import Product, bot_said, demo_in_sandbox, last_message_id
 from tests.site import give_logins, sign_in
 
 NAME = 'Счёт "март".pdf'  # quotes and Cyrillic: the header must carry both safely
@@ -121,9 +120,7 @@ async def test_a_file_telegram_no_longer_gives_is_a_clear_page_not_a_500(
 async def test_in_the_sandbox_a_file_sent_from_the_page_opens_from_the_ticket_page(
     sqlite_url: str, in_tmp_dir: Path
 ) -> None:
-    product = Product(Settings(_env_file=None, database_url=sqlite_url, web_port=0))
-    running = await product.start()
-    try:
+    async with demo_in_sandbox(sqlite_url) as running:
         fake = running.sandbox
         assert fake is not None
         john = next(user.id for user in fake.users.values() if user.full_name == "John Carter")
@@ -146,5 +143,3 @@ async def test_in_the_sandbox_a_file_sent_from_the_page_opens_from_the_ticket_pa
                 assert download.status == 200
                 assert await download.read() == SCAN
                 assert download.headers["Content-Type"] == "application/pdf"
-    finally:
-        await product.stop()
