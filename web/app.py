@@ -192,6 +192,7 @@ def _routes(app: web.Application) -> None:
         ),
         ("employees", employees.employee_list, employees.employee_form, employees.employee_delete),
         ("clients", clients.client_list, clients.client_form, clients.client_delete),
+        ("languages", languages.language_list, languages.language_form, languages.language_delete),
     ):
         route.add_get(f"/{path}", listing, name=path)
         _get_and_post(app, f"/{path}/new", form)
@@ -208,10 +209,6 @@ def _routes(app: web.Application) -> None:
     route.add_post(
         "/contracts/{id:\\d+}/{action:pay|assign|lesson|terminate}", contract_page.contract_action
     )
-    route.add_get("/languages", languages.language_list, name="languages")
-    _get_and_post(app, "/languages/new", languages.language_form)
-    _get_and_post(app, "/languages/{id:\\d+}/edit", languages.language_form)
-    _get_and_post(app, "/languages/{id:\\d+}/delete", languages.language_delete)
     _get_and_post(app, "/languages/tiers/new", languages.tier_form)
     _get_and_post(app, "/languages/tiers/{id:\\d+}/delete", languages.tier_delete)
     route.add_get(client_picker.SEARCH_URL, client_picker.client_search, name="client_search")

@@ -161,8 +161,34 @@ async def _apply(request: web.Request, action: str, reader: Reader, contract_id:
         )
 
 
-def _branch_options(known: list[Department]) -> list[tuple[str, str]]:
-    return [("", "—")] + [(str(branch.id), f"{branch.name} ({branch.address})") for branch in known]
+def _lessons_and_branch(
+    _: Gettext,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    known_branches: list[Department],
+    lessons_help: str,
+) -> list[Field]:
+    """The number of lessons and the branch: asked when signing and when changing a contract."""
+    return [
+        Field(
+            "lessons",
+            _("Lessons"),
+            "number",
+            values.get("lessons", ""),
+            required=True,
+            error=errors.get("lessons", ""),
+            help=lessons_help,
+        ),
+        Field(
+            "branch_id",
+            _("Branch"),
+            "select",
+            values.get("branch_id", ""),
+            options=[("", "—")]
+            + [(str(branch.id), f"{branch.name} ({branch.address})") for branch in known_branches],
+            error=errors.get("branch_id", ""),
+        ),
+    ]
 
 
 def _new_fields(
@@ -184,24 +210,14 @@ def _new_fields(
             required=True,
             error=errors.get("language_id", ""),
         ),
-        Field(
-            "lessons",
-            _("Lessons"),
-            "number",
-            values.get("lessons", ""),
-            required=True,
-            error=errors.get("lessons", ""),
-            help=_("the total is the price per lesson times the lessons, less the discount"),
-        ),
-        Field(
-            "branch_id",
-            _("Branch"),
-            "select",
-            values.get("branch_id", ""),
-            options=_branch_options(known_branches),
-            error=errors.get("branch_id", ""),
-        ),
     ]
+    fields += _lessons_and_branch(
+        _,
+        values,
+        errors,
+        known_branches,
+        _("the total is the price per lesson times the lessons, less the discount"),
+    )
     return fields
 
 
@@ -267,25 +283,13 @@ async def contract_new(request: web.Request) -> web.StreamResponse:
 
 def _edit_fields(_: Gettext, known_branches: list[Department]) -> FieldsFor:
     async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
-        return [
-            Field(
-                "lessons",
-                _("Lessons"),
-                "number",
-                values.get("lessons", ""),
-                required=True,
-                error=errors.get("lessons", ""),
-                help=_("the price per lesson and the discount stay as signed"),
-            ),
-            Field(
-                "branch_id",
-                _("Branch"),
-                "select",
-                values.get("branch_id", ""),
-                options=_branch_options(known_branches),
-                error=errors.get("branch_id", ""),
-            ),
-        ]
+        return _lessons_and_branch(
+            _,
+            values,
+            errors,
+            known_branches,
+            _("the price per lesson and the discount stay as signed"),
+        )
 
     return fields
 

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from urllib.parse import urlencode
-
 import aiohttp_jinja2
 from aiohttp import web
 
@@ -13,38 +9,35 @@ from crm.contract_listing import NO_TEACHER, ContractFilter, export_contracts, l
 from crm.contracts import branches
 from crm.errors import InvalidInput
 from crm.i18n import N_
-from crm.ids import looks_like_id, parse_id
 from crm.languages import all_languages, teachers
-from crm.phones import phone_search_digits
 from crm.visibility import may_manage
 from db.enums import ContractStatus
 from db.models import Contract
 from web.forms import Reader
 from web.i18n import words
 from web.keys import SETTINGS, db_session, employee
+from web.views.listing import (
+    page_links,
+    read_client,
+    read_employee,
+    read_statuses,
+    spreadsheet_cell,
+    stream_csv,
+)
 
 FILTER_KEYS = ("status", "language", "teacher", "branch", "client", "from", "to")
 
 
 def read_filter(request: web.Request) -> tuple[ContractFilter, dict[str, str]]:
     """The listing's filter from the URL; bad values are reported next to their field."""
-    query = request.query
-    _ = words(request).gettext
-    reader = Reader(query, _)  # type: ignore[arg-type]
-    statuses = []
-    for raw in query.getall("status", []):
-        try:
-            statuses.append(ContractStatus(raw))
-        except ValueError:
-            reader.errors["status"] = _("unknown status {status}", status=repr(raw))
-    client = reader.text("client")
-    if looks_like_id(client) and parse_id(client) is None and phone_search_digits(client) is None:
-        reader.errors["client"] = _("Client id is out of range")
-    teacher = reader.text("teacher").strip()
-    if teacher not in ("", NO_TEACHER) and parse_id(teacher) is None:
-        reader.errors["teacher"] = _("Teacher must be an employee id or none")
+    reader = Reader(request.query, words(request).gettext)  # type: ignore[arg-type]
+    statuses = read_statuses(reader, ContractStatus)
+    client = read_client(reader)
+    teacher = read_employee(
+        reader, "teacher", NO_TEACHER, N_("Teacher must be an employee id or none")
+    )
     wanted = ContractFilter(
-        statuses=tuple(statuses),
+        statuses=statuses,
         language_id=reader.identifier("language", N_("Language")),
         teacher=teacher,
         branch_id=reader.identifier("branch", N_("Branch")),
@@ -54,12 +47,6 @@ def read_filter(request: web.Request) -> tuple[ContractFilter, dict[str, str]]:
         zone=request.app[SETTINGS].zone,
     )
     return wanted, reader.errors
-
-
-def _filter_query(request: web.Request, **extra: str) -> str:
-    pairs = [(key, value) for key in FILTER_KEYS for value in request.query.getall(key, [])]
-    pairs += list(extra.items())
-    return urlencode(pairs)
 
 
 async def contract_list(request: web.Request) -> web.StreamResponse:
@@ -73,10 +60,6 @@ async def contract_list(request: web.Request) -> web.StreamResponse:
             page = await list_contracts(session, viewer, wanted, cursor=cursor, before=before)
         except InvalidInput as error:
             errors[error.field or "from"] = words(request).error(error)
-
-    def link(**extra: str) -> str:
-        return f"/contracts?{_filter_query(request, **extra)}"
-
     context = {
         "page": page,
         "errors": errors,
@@ -89,38 +72,45 @@ async def contract_list(request: web.Request) -> web.StreamResponse:
         "teachers": await teachers(session),
         "branches": await branches(session),
         "can_sign": may_manage(viewer),
-        "csv_url": f"/contracts.csv?{_filter_query(request)}",
-        "next_url": link(after=page.next_cursor) if page and page.next_cursor else None,
-        "previous_url": (
-            link(before=page.previous_cursor) if page and page.previous_cursor else None
-        ),
-        "first_url": link() if cursor or before else None,
+        **page_links(request, "/contracts", FILTER_KEYS, page),
     }
     return aiohttp_jinja2.render_template(
         "contracts/list.html", request, context, status=400 if errors else 200
     )
 
 
-def _cell(value: str) -> str:
-    # A leading =, +, - or @ would make a spreadsheet run the cell as a formula.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 def _csv_row(contract: Contract) -> list[str]:
+    cell = spreadsheet_cell
     return [
         str(contract.id),
         contract.signed_at.isoformat(timespec="seconds"),
         contract.status.value,
-        _cell(contract.client.full_name),
-        _cell(contract.client.phone or ""),
-        _cell(contract.language.name),
+        cell(contract.client.full_name),
+        cell(contract.client.phone or ""),
+        cell(contract.language.name),
         str(contract.lessons),
         str(contract.lessons_given),
         str(contract.total),
         str(contract.paid),
-        _cell(contract.teacher.full_name if contract.teacher else ""),
-        _cell(contract.branch.name if contract.branch else ""),
+        cell(contract.teacher.full_name if contract.teacher else ""),
+        cell(contract.branch.name if contract.branch else ""),
     ]
+
+
+CSV_HEADER = [
+    "id",
+    "signed",
+    "status",
+    "client",
+    "phone",
+    "language",
+    "lessons",
+    "lessons_given",
+    "total",
+    "paid",
+    "teacher",
+    "branch",
+]
 
 
 async def contract_csv(request: web.Request) -> web.StreamResponse:
@@ -129,45 +119,6 @@ async def contract_csv(request: web.Request) -> web.StreamResponse:
     if errors:
         raise web.HTTPBadRequest(text="; ".join(errors.values()))
     chunks = export_contracts(db_session(request), employee(request), wanted)
-    try:
-        first: list[Contract] = await anext(chunks, [])
-    except InvalidInput as error:
-        raise web.HTTPBadRequest(text=words(request).error(error)) from error
-    headers = {
-        "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": 'attachment; filename="contracts.csv"',
-    }
-    if request.method == "HEAD":
-        await chunks.aclose()
-        return web.Response(headers=headers)
-    response = web.StreamResponse(headers=headers)
-    await response.prepare(request)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            "id",
-            "signed",
-            "status",
-            "client",
-            "phone",
-            "language",
-            "lessons",
-            "lessons_given",
-            "total",
-            "paid",
-            "teacher",
-            "branch",
-        ]
+    return await stream_csv(
+        request, chunks, filename="contracts.csv", header=CSV_HEADER, row=_csv_row
     )
-    for contract in first:
-        writer.writerow(_csv_row(contract))
-    async for chunk in chunks:
-        for contract in chunk:
-            writer.writerow(_csv_row(contract))
-        await response.write(buffer.getvalue().encode("utf-8"))
-        buffer.seek(0)
-        buffer.truncate()
-    await response.write(buffer.getvalue().encode("utf-8"))
-    await response.write_eof()
-    return response

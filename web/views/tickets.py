@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -14,10 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.errors import DomainError, InvalidInput
 from crm.i18n import N_
-from crm.ids import looks_like_id, parse_id
 from crm.listing import UNASSIGNED, TicketFilter, export_tickets, list_tickets
 from crm.notify import Notifier
-from crm.phones import phone_search_digits
 from crm.staff import StaffRef, choosable_staff
 from crm.ticket_rules import next_actions, parse_status
 from crm.tickets import (
@@ -42,33 +37,32 @@ from web.i18n import words
 from web.keys import NOTIFIER, SETTINGS, db_session, employee, request_now
 from web.views.client_picker import Picked, card_number, client_fields, pick_client
 from web.views.crud import object_id
+from web.views.listing import (
+    page_links,
+    read_client,
+    read_employee,
+    read_statuses,
+    spreadsheet_cell,
+    stream_csv,
+)
 
 FILTER_KEYS = ("client", "from", "to", "status", "assignee", "department", "q", "sort")
 
 
 def read_filter(request: web.Request) -> tuple[TicketFilter, dict[str, str]]:
     """The listing's filter from the URL; bad values are reported, not fatal."""
-    query = request.query
-    _ = words(request).gettext
-    reader = Reader(query, _)  # type: ignore[arg-type]
-    statuses = []
-    for raw in query.getall("status", []):
-        try:
-            statuses.append(TicketStatus(raw))
-        except ValueError:
-            reader.errors["status"] = _("unknown status {status}", status=repr(raw))
+    reader = Reader(request.query, words(request).gettext)  # type: ignore[arg-type]
+    statuses = read_statuses(reader, TicketStatus)
     department = reader.identifier("department", N_("Department"))
-    client = reader.text("client")
-    if looks_like_id(client) and parse_id(client) is None and phone_search_digits(client) is None:
-        reader.errors["client"] = _("Client id is out of range")
-    assignee = reader.text("assignee").strip()
-    if assignee not in ("", UNASSIGNED) and parse_id(assignee) is None:
-        reader.errors["assignee"] = _("Assignee must be an employee id or none")
+    client = read_client(reader)
+    assignee = read_employee(
+        reader, "assignee", UNASSIGNED, N_("Assignee must be an employee id or none")
+    )
     wanted = TicketFilter(
         client=client,
         created_from=reader.day("from", N_("From")),
         created_to=reader.day("to", N_("To")),
-        statuses=tuple(statuses),
+        statuses=statuses,
         assignee=assignee,
         department_id=department,
         text=reader.text("q"),
@@ -76,12 +70,6 @@ def read_filter(request: web.Request) -> tuple[TicketFilter, dict[str, str]]:
         zone=request.app[SETTINGS].zone,
     )
     return wanted, reader.errors
-
-
-def _filter_query(request: web.Request, **extra: str) -> str:
-    pairs = [(key, value) for key in FILTER_KEYS for value in request.query.getall(key, [])]
-    pairs += list(extra.items())
-    return urlencode(pairs)
 
 
 async def _choices(request: web.Request) -> dict[str, Any]:
@@ -110,18 +98,7 @@ async def ticket_list(request: web.Request) -> web.StreamResponse:
         "errors": errors,
         "query": request.query,
         "selected_statuses": set(request.query.getall("status", [])),
-        "next_url": (
-            f"/tickets?{_filter_query(request, after=page.next_cursor)}"
-            if page and page.next_cursor
-            else None
-        ),
-        "csv_url": f"/tickets.csv?{_filter_query(request)}",
-        "previous_url": (
-            f"/tickets?{_filter_query(request, before=page.previous_cursor)}"
-            if page and page.previous_cursor
-            else None
-        ),
-        "first_url": f"/tickets?{_filter_query(request)}" if cursor or before else None,
+        **page_links(request, "/tickets", FILTER_KEYS, page),
         **await _choices(request),
     }
     return aiohttp_jinja2.render_template(
@@ -135,44 +112,17 @@ async def ticket_csv(request: web.Request) -> web.StreamResponse:
     if errors:
         raise web.HTTPBadRequest(text="; ".join(errors.values()))
     chunks = export_tickets(db_session(request), employee(request), wanted)
-    try:
-        # The first chunk is read before answering: a refusal can still be a page of its own.
-        first: list[Ticket] = await anext(chunks, [])
-    except InvalidInput as error:
-        raise web.HTTPBadRequest(text=words(request).error(error)) from error
-    headers = {
-        "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": 'attachment; filename="tickets.csv"',
-    }
-    if request.method == "HEAD":
-        # A stream would write its rows into the connection even for HEAD; a Response does not.
-        await chunks.aclose()
-        return web.Response(headers=headers)
-    response = web.StreamResponse(headers=headers)
-    await response.prepare(request)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        ["id", "created", "status", "client", "phone", "assignee", "department", "title"]
+    return await stream_csv(
+        request,
+        chunks,
+        filename="tickets.csv",
+        header=["id", "created", "status", "client", "phone", "assignee", "department", "title"],
+        row=_csv_row,
     )
-    for ticket in first:
-        writer.writerow(_csv_row(ticket))
-    async for chunk in chunks:
-        for ticket in chunk:
-            writer.writerow(_csv_row(ticket))
-        await response.write(buffer.getvalue().encode("utf-8"))
-        buffer.seek(0)
-        buffer.truncate()
-    await response.write(buffer.getvalue().encode("utf-8"))
-    await response.write_eof()
-    return response
 
 
 def _csv_row(ticket: Ticket) -> list[str]:
-    def cell(value: str) -> str:
-        # A leading =, +, - or @ would make a spreadsheet run the cell as a formula.
-        return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
+    cell = spreadsheet_cell
     return [
         str(ticket.id),
         ticket.created_at.isoformat(timespec="seconds"),

@@ -1,0 +1,136 @@
+"""What the filtered listings (tickets, contracts) share: reading their filter from the URL, the
+links between pages, and the CSV of the same rows streamed in chunks."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import AsyncGenerator, Callable, Sequence
+from enum import StrEnum
+from typing import Protocol, TypeVar
+from urllib.parse import urlencode
+
+from aiohttp import web
+
+from crm.errors import InvalidInput
+from crm.ids import looks_like_id, parse_id
+from crm.phones import phone_search_digits
+from web.forms import Reader
+from web.i18n import words
+
+S = TypeVar("S", bound=StrEnum)
+R = TypeVar("R")
+
+
+class Paged(Protocol):
+    """A listing's page as far as its links are concerned."""
+
+    @property
+    def next_cursor(self) -> str | None: ...
+
+    @property
+    def previous_cursor(self) -> str | None: ...
+
+
+def read_statuses(reader: Reader, kind: type[S]) -> tuple[S, ...]:
+    """The ticked ``status`` boxes; an unknown one is reported next to them."""
+    _ = reader.gettext
+    statuses = []
+    for raw in reader.form.getall("status", []):
+        try:
+            statuses.append(kind(raw))
+        except ValueError:
+            reader.errors["status"] = _("unknown status {status}", status=repr(raw))
+    return tuple(statuses)
+
+
+def read_client(reader: Reader) -> str:
+    """The ``client`` searched for (name, phone or id); an id no record can have is refused."""
+    _ = reader.gettext
+    client = reader.text("client")
+    if looks_like_id(client) and parse_id(client) is None and phone_search_digits(client) is None:
+        reader.errors["client"] = _("Client id is out of range")
+    return client
+
+
+def read_employee(reader: Reader, name: str, nobody: str, refusal: str) -> str:
+    """An employee id, ``nobody`` or nothing in ``name``; anything else is ``refusal`` (a msgid)."""
+    chosen = reader.text(name).strip()
+    if chosen not in ("", nobody) and parse_id(chosen) is None:
+        reader.errors[name] = reader.gettext(refusal)
+    return chosen
+
+
+def filter_query(request: web.Request, keys: Sequence[str], **extra: str) -> str:
+    """The listing's filter (its ``keys``) as the URL has it, with ``extra`` pairs after it."""
+    pairs = [(key, value) for key in keys for value in request.query.getall(key, [])]
+    pairs += list(extra.items())
+    return urlencode(pairs)
+
+
+def page_links(
+    request: web.Request, path: str, keys: Sequence[str], page: Paged | None
+) -> dict[str, str | None]:
+    """The CSV of the same rows, and the next, previous and first pages (None where none is)."""
+
+    def link(**extra: str) -> str:
+        return f"{path}?{filter_query(request, keys, **extra)}"
+
+    paged = request.query.get("after") or request.query.get("before")
+    return {
+        "csv_url": f"{path}.csv?{filter_query(request, keys)}",
+        "next_url": link(after=page.next_cursor) if page and page.next_cursor else None,
+        "previous_url": (
+            link(before=page.previous_cursor) if page and page.previous_cursor else None
+        ),
+        "first_url": link() if paged else None,
+    }
+
+
+def spreadsheet_cell(value: str) -> str:
+    """``value`` as a CSV cell a spreadsheet shows as text."""
+    # A leading =, +, - or @ would make a spreadsheet run the cell as a formula.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+async def stream_csv(
+    request: web.Request,
+    chunks: AsyncGenerator[list[R]],
+    *,
+    filename: str,
+    header: list[str],
+    row: Callable[[R], list[str]],
+) -> web.StreamResponse:
+    """The rows ``chunks`` yields as a CSV download, written chunk by chunk.
+
+    A refusal of the first chunk is still a whole 400 page, before the first byte.
+    """
+    try:
+        # The first chunk is read before answering: a refusal can still be a page of its own.
+        first: list[R] = await anext(chunks, [])
+    except InvalidInput as error:
+        raise web.HTTPBadRequest(text=words(request).error(error)) from error
+    headers = {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="{filename}"',
+    }
+    if request.method == "HEAD":
+        # A stream would write its rows into the connection even for HEAD; a Response does not.
+        await chunks.aclose()
+        return web.Response(headers=headers)
+    response = web.StreamResponse(headers=headers)
+    await response.prepare(request)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for each in first:
+        writer.writerow(row(each))
+    async for chunk in chunks:
+        for each in chunk:
+            writer.writerow(row(each))
+        await response.write(buffer.getvalue().encode("utf-8"))
+        buffer.seek(0)
+        buffer.truncate()
+    await response.write(buffer.getvalue().encode("utf-8"))
+    await response.write_eof()
+    return response
