@@ -5,24 +5,21 @@ rows for CSV export."""
 
 from __future__ import annotations
 
-import base64
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, literal, select, tuple_
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from crm.errors import InvalidInput
-from crm.i18n import N_
+from crm import keyset
 from crm.ids import parse_id
-from crm.listing import COUNT_CAP, PAGE_SIZE, clients_matching, decode_cursor
+from crm.keyset import PAGE_SIZE
+from crm.listing import for_client
 from crm.permissions import Actor
-from crm.phones import phone_search_digits
 from crm.visibility import visible_contracts
-from db.base import UTCDateTime
 from db.enums import ContractStatus
 from db.models import Contract
 
@@ -53,10 +50,6 @@ class ContractPage:
     total_is_capped: bool
 
 
-def _day_start(day: date, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=zone)
-
-
 async def _filtered(
     session: AsyncSession, viewer: Actor, wanted: ContractFilter
 ) -> Select[Contract]:
@@ -73,38 +66,16 @@ async def _filtered(
         query = query.where(Contract.branch_id == wanted.branch_id)
     if wanted.client_id is not None:
         query = query.where(Contract.client_id == wanted.client_id)
-    client = wanted.client.strip()
-    client_id = parse_id(client) if phone_search_digits(client) is None else None
-    if client_id is not None:
-        query = query.where(Contract.client_id == client_id)
-    elif client:
-        query = query.where(Contract.client_id.in_(await clients_matching(session, client)))
-    if wanted.signed_from and wanted.signed_to and wanted.signed_from > wanted.signed_to:
-        raise InvalidInput(N_("the start date is after the end date"), field="from")
-    if wanted.signed_from:
-        query = query.where(Contract.signed_at >= _day_start(wanted.signed_from, wanted.zone))
-    if wanted.signed_to:
-        end = _day_start(wanted.signed_to + timedelta(days=1), wanted.zone)
-        query = query.where(Contract.signed_at < end)
-    return query
+    if (of_client := await for_client(session, Contract.client_id, wanted.client)) is not None:
+        query = query.where(of_client)
+    return keyset.within_days(
+        query, Contract.signed_at, wanted.signed_from, wanted.signed_to, wanted.zone
+    )
 
 
 def encode_cursor(contract: Contract) -> str:
-    raw = f"{contract.signed_at.isoformat()}|{contract.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def _page_of(query: Select[Contract], cursor: str | None, backwards: bool) -> Select[Contract]:
-    """Newest first (oldest first when read backwards), after ``cursor`` in that order."""
-    position = tuple_(Contract.signed_at, Contract.id)
-    if cursor:
-        moment, contract_id = decode_cursor(cursor)
-        # A row-value comparison: both SQLite and PostgreSQL read it as one index range.
-        bound = tuple_(literal(moment, UTCDateTime()), literal(contract_id))
-        query = query.where(position > bound if backwards else position < bound)
-    if backwards:
-        return query.order_by(Contract.signed_at.asc(), Contract.id.asc())
-    return query.order_by(Contract.signed_at.desc(), Contract.id.desc())
+    """A link to the listing's position just after ``contract``."""
+    return keyset.encode_cursor(contract.signed_at, contract.id)
 
 
 async def list_contracts(
@@ -118,38 +89,30 @@ async def list_contracts(
 ) -> ContractPage:
     """One page of the contracts ``viewer`` may see that match ``wanted``, newest first: the
     one after ``cursor``, or with ``before`` the one that ends just before that position."""
-    base = await _filtered(session, viewer, wanted)
-    backwards = before is not None and cursor is None
-    query = (
-        _page_of(base, before if backwards else cursor, backwards)
+    page = await keyset.read_page(
+        session,
+        await _filtered(session, viewer, wanted),
+        key=(Contract.signed_at, Contract.id),
+        cursor_of=encode_cursor,
+        oldest_first=False,
+        cursor=cursor,
+        before=before,
+        page_size=page_size,
         # Each row has one of each: joined into the page's own query, not four more round trips
         # (bench: 3.77x the raw query with separate loads, 2.55-3.27x joined).
-        .options(
+        options=(
             joinedload(Contract.client),
             joinedload(Contract.language),
             joinedload(Contract.teacher),
             joinedload(Contract.branch),
-        )
-        .limit(page_size + 1)
+        ),
     )
-    rows = list(await session.scalars(query))
-    has_more = len(rows) > page_size
-    contracts = rows[:page_size]
-    if backwards:
-        contracts.reverse()
-        previous = encode_cursor(contracts[0]) if has_more and contracts else None
-        following = encode_cursor(contracts[-1]) if contracts else None
-    else:
-        previous = encode_cursor(contracts[0]) if cursor and contracts else None
-        following = encode_cursor(contracts[-1]) if has_more and contracts else None
-    capped = base.with_only_columns(Contract.id).order_by(None).limit(COUNT_CAP + 1).subquery()
-    total = int(await session.scalar(select(func.count()).select_from(capped)) or 0)
     return ContractPage(
-        contracts=contracts,
-        next_cursor=following,
-        previous_cursor=previous,
-        total=min(total, COUNT_CAP),
-        total_is_capped=total > COUNT_CAP,
+        contracts=page.rows,
+        next_cursor=page.next_cursor,
+        previous_cursor=page.previous_cursor,
+        total=page.total,
+        total_is_capped=page.total_is_capped,
     )
 
 

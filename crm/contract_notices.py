@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.contract_rules import STATUS_NAMES
 from crm.i18n import N_
-from crm.notify import Button, Notifier
+from crm.notify import Button, Notifier, button_data
 from crm.permissions import MANAGER_ROLES, Actor
 from crm.subjects import Subject
 from crm.telegram_html import escape
@@ -28,9 +28,7 @@ CONTRACT_CALLBACK_PREFIX = "ct"
 
 def contract_button_data(action: str, contract_id: int) -> str:
     """The callback data of a button acting on a contract, for the bot's keyboards and notices."""
-    if ":" in action:
-        raise ValueError(f"a contract action has no ':' in it: {action!r}")
-    return f"{CONTRACT_CALLBACK_PREFIX}:{action}:{contract_id}"
+    return button_data(CONTRACT_CALLBACK_PREFIX, action, contract_id)
 
 
 def contract_button(text: str, action: str, contract_id: int) -> Button:

@@ -30,7 +30,6 @@ from crm.contract_rules import (
 )
 from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
-from crm.ids import MAX_ID
 from crm.languages import active_languages, discount_tiers, get_language
 from crm.money import MAX_AMOUNT, cents
 from crm.names import clean_text
@@ -38,7 +37,7 @@ from crm.notify import Notifier
 from crm.permissions import Actor, is_manager, require_manager
 from crm.staff import StaffRef, find_staff
 from crm.subjects import forget_subject
-from crm.visibility import visible_contracts
+from crm.visibility import load_visible, visible_contracts
 from db.enums import ContractStatus, PaymentMethod
 from db.models import Client, Contract, Department, Employee, Language, Lesson, Payment
 
@@ -145,14 +144,9 @@ async def load_contract(
 ) -> Contract:
     """The contract with everything its card shows, or NotFound; with ``visible_to``, NotFound
     also when that person may not see it (the rule is in the query's WHERE)."""
-    contract = None
-    if 0 < contract_id <= MAX_ID:
-        query = select(Contract).where(Contract.id == contract_id)
-        if visible_to is not None:
-            query = query.where(visible_contracts(visible_to))
-        contract = await session.scalar(
-            query.options(*_CARD).execution_options(populate_existing=True)
-        )
+    contract = await load_visible(
+        session, Contract, contract_id, visible_to=visible_to, options=_CARD
+    )
     if contract is None:
         raise NotFound(N_("contract #{contract_id} does not exist"), contract_id=contract_id)
     return contract

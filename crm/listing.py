@@ -3,29 +3,25 @@ tables, a capped count, and the same rows for CSV export."""
 
 from __future__ import annotations
 
-import base64
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, func, literal, or_, select, tuple_, union_all
+from sqlalchemy import ColumnElement, Select, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import InstrumentedAttribute, selectinload
 
+from crm import keyset
 from crm.clients import client_matches
-from crm.errors import InvalidInput
-from crm.i18n import N_
 from crm.ids import parse_id
+from crm.keyset import PAGE_SIZE
 from crm.phones import phone_search_digits
 from crm.text_search import contains, indexed_on_sqlite, tickets_saying_on_sqlite
 from crm.visibility import visible_tickets
-from db.base import UTCDateTime
 from db.enums import TicketEventKind, TicketStatus
 from db.models import Client, Employee, Ticket, TicketEvent
 
-PAGE_SIZE = 50
-COUNT_CAP = 10_000
 UNASSIGNED = "none"
 CLIENT_IDS_INLINE = 500
 TICKET_IDS_INLINE = 500
@@ -58,10 +54,6 @@ class Page:
     previous_cursor: str | None = None  # the page before this one, read backwards
 
 
-def _day_start(day: date, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=zone)
-
-
 async def clients_matching(session: AsyncSession, text: str) -> list[int] | Select[int]:
     """Ids of the clients the client search matches (a number also names the client with that
     id): a list when it is short (the tickets are then read client by client), else the query
@@ -72,6 +64,20 @@ async def clients_matching(session: AsyncSession, text: str) -> list[int] | Sele
     matching = select(Client.id).where(found)
     ids = list(await session.scalars(matching.limit(CLIENT_IDS_INLINE + 1)))
     return ids if len(ids) <= CLIENT_IDS_INLINE else matching
+
+
+async def for_client(
+    session: AsyncSession, column: InstrumentedAttribute[int], typed: str
+) -> ColumnElement[bool] | None:
+    """The rows whose ``column`` is a client the client search ``typed`` names (a client id,
+    or part of a name or phone); None when nothing is typed."""
+    client = typed.strip()
+    client_id = parse_id(client) if phone_search_digits(client) is None else None
+    if client_id is not None:
+        return column == client_id
+    if client:
+        return column.in_(await clients_matching(session, client))
+    return None
 
 
 def _in_history(text: str) -> Select[int]:
@@ -113,21 +119,13 @@ async def _filtered(
     session: AsyncSession, viewer: Employee, wanted: TicketFilter
 ) -> Select[Ticket]:
     query = select(Ticket).where(visible_tickets(viewer))
-    client = wanted.client.strip()
-    client_id = parse_id(client) if phone_search_digits(client) is None else None
     if wanted.client_id is not None:
         query = query.where(Ticket.client_id == wanted.client_id)
-    if client_id is not None:
-        query = query.where(Ticket.client_id == client_id)
-    elif client:
-        query = query.where(Ticket.client_id.in_(await clients_matching(session, client)))
-    if wanted.created_from and wanted.created_to and wanted.created_from > wanted.created_to:
-        raise InvalidInput(N_("the start date is after the end date"), field="from")
-    if wanted.created_from:
-        query = query.where(Ticket.created_at >= _day_start(wanted.created_from, wanted.zone))
-    if wanted.created_to:
-        end = _day_start(wanted.created_to + timedelta(days=1), wanted.zone)
-        query = query.where(Ticket.created_at < end)
+    if (of_client := await for_client(session, Ticket.client_id, wanted.client)) is not None:
+        query = query.where(of_client)
+    query = keyset.within_days(
+        query, Ticket.created_at, wanted.created_from, wanted.created_to, wanted.zone
+    )
     if wanted.statuses:
         query = query.where(Ticket.status.in_(wanted.statuses))
     if wanted.assignee == UNASSIGNED:
@@ -143,43 +141,8 @@ async def _filtered(
 
 
 def encode_cursor(ticket: Ticket) -> str:
-    raw = f"{ticket.created_at.isoformat()}|{ticket.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, int]:
-    """The position an ``encode_cursor`` link points after; anything else is a broken link."""
-    broken = InvalidInput(N_("that page link is broken; start from the first page"), field="after")
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        moment_text, id_text = raw.split("|")
-        written = datetime.fromisoformat(moment_text)
-        # Only an aware moment compares with the stored ones; in UTC it must still be a date.
-        moment = written.astimezone(UTC) if written.tzinfo is not None else None
-    except (ValueError, UnicodeDecodeError, OverflowError) as error:
-        raise broken from error
-    ticket_id = parse_id(id_text)
-    if moment is None or ticket_id is None:
-        raise broken
-    return moment, ticket_id
-
-
-def _ordered(query: Select[Ticket], oldest_first: bool) -> Select[Ticket]:
-    if oldest_first:
-        return query.order_by(Ticket.created_at.asc(), Ticket.id.asc())
-    return query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
-
-
-def _after(query: Select[Ticket], cursor: str | None, oldest_first: bool) -> Select[Ticket]:
-    """The rows after ``cursor`` in the listing's order (before it when ``oldest_first`` is
-    flipped, which is how a page is read backwards)."""
-    if not cursor:
-        return query
-    moment, ticket_id = decode_cursor(cursor)
-    # A row-value comparison: both SQLite and PostgreSQL read it as one index range.
-    position = tuple_(Ticket.created_at, Ticket.id)
-    bound = tuple_(literal(moment, UTCDateTime()), literal(ticket_id))
-    return query.where(position > bound if oldest_first else position < bound)
+    """A link to the listing's position just after ``ticket``."""
+    return keyset.encode_cursor(ticket.created_at, ticket.id)
 
 
 async def list_tickets(
@@ -194,37 +157,27 @@ async def list_tickets(
     """One page of the tickets ``viewer`` may see that match ``wanted``: the one after
     ``cursor``, or with ``before`` the one that ends just before that position."""
     base = await _filtered(session, viewer, wanted)
-    # Backwards is the same keyset read in the opposite order, then turned around.
-    backwards = before is not None and cursor is None
-    order = wanted.oldest_first != backwards
-    query = (
-        _ordered(_after(base, before if backwards else cursor, order), order)
-        .options(
+    page = await keyset.read_page(
+        session,
+        base,
+        key=(Ticket.created_at, Ticket.id),
+        cursor_of=encode_cursor,
+        oldest_first=wanted.oldest_first,
+        cursor=cursor,
+        before=before,
+        page_size=page_size,
+        options=(
             selectinload(Ticket.client),
             selectinload(Ticket.assignee),
             selectinload(Ticket.department),
-        )
-        .limit(page_size + 1)
+        ),
     )
-    rows = list(await session.scalars(query))
-    has_more = len(rows) > page_size
-    tickets = rows[:page_size]
-    if backwards:
-        tickets.reverse()
-        # Read backwards, "more" lies before; after this page is the one it was asked from.
-        previous = encode_cursor(tickets[0]) if has_more and tickets else None
-        following = encode_cursor(tickets[-1]) if tickets else None
-    else:
-        previous = encode_cursor(tickets[0]) if cursor and tickets else None
-        following = encode_cursor(tickets[-1]) if has_more and tickets else None
-    capped = base.with_only_columns(Ticket.id).order_by(None).limit(COUNT_CAP + 1).subquery()
-    total = int(await session.scalar(select(func.count()).select_from(capped)) or 0)
     return Page(
-        tickets=tickets,
-        next_cursor=following,
-        total=min(total, COUNT_CAP),
-        total_is_capped=total > COUNT_CAP,
-        previous_cursor=previous,
+        tickets=page.rows,
+        next_cursor=page.next_cursor,
+        total=page.total,
+        total_is_capped=page.total_is_capped,
+        previous_cursor=page.previous_cursor,
     )
 
 

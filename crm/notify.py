@@ -27,6 +27,14 @@ from db.upsert import insert_all_absent, insert_if_absent
 Button = dict[str, str]
 
 
+def button_data(prefix: str, action: str, record_id: int) -> str:
+    """A button's callback data, ``<prefix>:<action>:<record id>``, as the bot's handlers read
+    it (``prefix`` names the area: ``tk`` tickets, ``ct`` contracts)."""
+    if ":" in action:
+        raise ValueError(f"an action has no ':' in it: {action!r}")
+    return f"{prefix}:{action}:{record_id}"
+
+
 def outbox_row(
     chat_id: int,
     method: str,

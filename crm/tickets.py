@@ -16,7 +16,6 @@ from sqlalchemy.orm import selectinload
 from crm import ticket_notices
 from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
-from crm.ids import MAX_ID
 from crm.names import clean_text
 from crm.notify import Notifier
 from crm.permissions import Actor, is_manager, require_manager, require_staff
@@ -30,7 +29,7 @@ from crm.ticket_rules import (
     check_move,
     require,
 )
-from crm.visibility import visible_tickets
+from crm.visibility import load_visible, visible_tickets
 from db.enums import AttachmentKind, Role, TicketEventKind, TicketStatus
 from db.models import (
     Client,
@@ -89,15 +88,7 @@ async def load_ticket(
 ) -> Ticket:
     """The ticket with everything its card shows, or NotFound; with ``visible_to``, NotFound
     also when that person may not see it (one query: the visibility rule is in its WHERE)."""
-    ticket = None
-    # A number past any id (a bot command's argument) finds nothing rather than overflowing.
-    if 0 < ticket_id <= MAX_ID:
-        query = select(Ticket).where(Ticket.id == ticket_id)
-        if visible_to is not None:
-            query = query.where(visible_tickets(visible_to))
-        ticket = await session.scalar(
-            query.options(*_CARD).execution_options(populate_existing=True)
-        )
+    ticket = await load_visible(session, Ticket, ticket_id, visible_to=visible_to, options=_CARD)
     if ticket is None:
         raise NotFound(N_("ticket #{ticket_id} does not exist"), ticket_id=ticket_id)
     return ticket

@@ -19,15 +19,19 @@ The rules, by role:
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, exists, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.base import ExecutableOption
 
+from crm.ids import MAX_ID
 from crm.permissions import MANAGER_ROLES, Actor
 from db.enums import Role
 from db.models import Client, Contract, Department, Employee, Ticket
+
+Record = TypeVar("Record", Ticket, Contract)
 
 
 def _staff_role(actor: Actor) -> Role | None:
@@ -132,3 +136,23 @@ async def can_see(session: AsyncSession, actor: Actor, record: Any) -> bool:
     """Whether ``actor`` may see ``record``: its entity's predicate asked of that one row."""
     key, predicate = _PREDICATES[type(record)]
     return bool(await session.scalar(select(exists().where(key == record.id, predicate(actor)))))
+
+
+async def load_visible(
+    session: AsyncSession,
+    entity: type[Record],
+    record_id: int,
+    *,
+    visible_to: Actor | None,
+    options: Sequence[ExecutableOption] = (),
+) -> Record | None:
+    """The record with ``options`` loaded afresh, or None; with ``visible_to``, None also when
+    that person may not see it (one query: the entity's predicate is in its WHERE)."""
+    # A number past any id (a bot command's argument) finds nothing rather than overflowing.
+    if not 0 < record_id <= MAX_ID:
+        return None
+    key, predicate = _PREDICATES[entity]
+    query = select(entity).where(key == record_id)
+    if visible_to is not None:
+        query = query.where(predicate(visible_to))
+    return await session.scalar(query.options(*options).execution_options(populate_existing=True))

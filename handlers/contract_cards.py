@@ -34,7 +34,7 @@ from handlers import contract_texts, keyboards
 from handlers.contract_texts import Money
 from handlers.filters import IsClient, IsStaff
 from handlers.replies import ReplyContext, about
-from handlers.ticket_cards import send_long
+from handlers.ticket_cards import answer_press, send_long
 
 
 def money_in(notifier: Notifier, locale: str) -> Money:
@@ -128,15 +128,8 @@ async def on_contract_button(
         raise InvalidInput(N_("That button is not valid any more."))
     contract = await record_lesson(session, notifier, actor=actor, contract_id=contract_id, now=now)
     answer = contract_texts.lesson_recorded(contract)
-    await query.answer(answer)
-    if query.message is not None:
-        # The buttons under the card now match the contract (no "lesson" once it is completed).
-        await bot.edit_message_reply_markup(
-            chat_id=chat_id,
-            message_id=query.message.message_id,
-            reply_markup=card_markup(contract, actor),
-        )
-    await bot.send_message(chat_id, answer)
+    # The buttons under the card now match the contract (no "lesson" once it is completed).
+    await answer_press(bot, query, chat_id, answer, card_markup(contract, actor))
 
 
 async def on_teacher_chosen(

@@ -205,16 +205,20 @@ def client_contracts(contracts: Sequence[Contract], money: Money) -> str:
     return "\n".join(lines)
 
 
+def _staff_line(contract: Contract) -> str:
+    """A contract in a staff listing: number, client, language, status."""
+    return (
+        f"#{contract.id} · {html.quote(contract.client.full_name)} · "
+        f"{html.quote(contract.language.name)} · {status_name(contract.status)}"
+    )
+
+
 def all_contracts(contracts: Sequence[Contract]) -> str:
     """For owners and administrators: the latest contracts, open ones first."""
     if not contracts:
         return _("There are no contracts yet.")
     lines = [_("Contracts, open ones first ({count}):").format(count=len(contracts))]
-    lines += [
-        f"#{c.id} · {html.quote(c.client.full_name)} · {html.quote(c.language.name)} · "
-        + status_name(c.status)
-        for c in contracts
-    ]
+    lines += [_staff_line(contract) for contract in contracts]
     return "\n".join(lines)
 
 
@@ -222,11 +226,7 @@ def teacher_contracts(contracts: Sequence[Contract]) -> str:
     if not contracts:
         return _("You teach no contracts.")
     lines = [_("The contracts you teach ({count}):").format(count=len(contracts))]
-    lines += [
-        f"#{c.id} · {html.quote(c.client.full_name)} · {html.quote(c.language.name)} · "
-        + status_name(c.status)
-        for c in contracts
-    ]
+    lines += [_staff_line(contract) for contract in contracts]
     return "\n".join(lines)
 
 

@@ -11,25 +11,19 @@ from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.contracts import assign_teacher, record_lesson, record_payment, terminate_contract
-from crm.errors import InvalidInput
-from crm.ids import parse_id
 from crm.money import parse_amount
 from crm.notify import Notifier
 from crm.permissions import Actor
 from handlers import contract_texts
+from handlers.command_args import id_and_rest
 from handlers.contract_cards import money_in
 from handlers.filters import StaffOnly
 from handlers.staff_tickets import staff_ref
 
 
 def _parse(command: CommandObject, name: str, *, rest: bool | None) -> tuple[int, str]:
-    """``<contract id>`` and the words after it: required when ``rest``, refused when False,
-    optional when None. InvalidInput shows the usage."""
-    words = (command.args or "").strip().split(maxsplit=1)
-    number = parse_id(words[0].lstrip("#")) if words else None
-    if number is None or (rest is True and len(words) < 2) or (rest is False and len(words) > 1):
-        raise InvalidInput(contract_texts.usage(name))
-    return number, words[1] if len(words) > 1 else ""
+    """``<contract id>`` and the words after it; InvalidInput shows the usage."""
+    return id_and_rest(command, contract_texts.usage(name), rest=rest)
 
 
 async def paid(

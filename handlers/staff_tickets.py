@@ -32,18 +32,15 @@ from crm.tickets import (
 )
 from db.models import Ticket
 from handlers import keyboards, ticket_texts
+from handlers.command_args import id_and_rest
 from handlers.filters import IsStaff, StaffOnly
 from handlers.replies import about
-from handlers.ticket_cards import card_markup, send_card, send_files, send_long
+from handlers.ticket_cards import answer_press, card_markup, send_card, send_files, send_long
 
 
 def _parse(command: CommandObject, name: str, *, rest: bool) -> tuple[int, str]:
     """``<ticket id>`` and, when ``rest``, the text after it; InvalidInput shows the usage."""
-    words = (command.args or "").strip().split(maxsplit=1)
-    number = parse_id(words[0].lstrip("#")) if words else None
-    if number is None or (rest and len(words) < 2) or (not rest and len(words) > 1):
-        raise InvalidInput(ticket_texts.usage(name))
-    return number, words[1] if rest else ""
+    return id_and_rest(command, ticket_texts.usage(name), rest=rest)
 
 
 def staff_ref(typed: str) -> StaffRef:
@@ -195,15 +192,8 @@ async def on_ticket_button(
             session, notifier, actor=actor, ticket_id=ticket_id, status=status, now=now
         )
         answer = ticket_texts.moved(ticket)
-    await query.answer(answer)
-    if query.message is not None:
-        # The buttons under the card now match the ticket's new status.
-        await bot.edit_message_reply_markup(
-            chat_id=chat_id,
-            message_id=query.message.message_id,
-            reply_markup=card_markup(ticket, actor),
-        )
-    await bot.send_message(chat_id, answer)
+    # The buttons under the card now match the ticket's new status.
+    await answer_press(bot, query, chat_id, answer, card_markup(ticket, actor))
 
 
 def create_router() -> Router:

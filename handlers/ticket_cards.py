@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiogram import Bot
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 
 from crm.permissions import Actor
 from crm.telegram_html import split_html
@@ -33,6 +33,20 @@ async def send_long(
     for number, part in enumerate(parts):
         last = number == len(parts) - 1
         await bot.send_message(chat_id, part, reply_markup=markup if last else None)
+
+
+async def answer_press(
+    bot: Bot, query: CallbackQuery, chat_id: int, answer: str, markup: InlineKeyboardMarkup | None
+) -> None:
+    """After a button under a card (a ticket's or a contract's) did its work: the press is
+    answered, the card's buttons become ``markup`` (what the record offers now), and ``answer``
+    is said in the chat."""
+    await query.answer(answer)
+    if query.message is not None:
+        await bot.edit_message_reply_markup(
+            chat_id=chat_id, message_id=query.message.message_id, reply_markup=markup
+        )
+    await bot.send_message(chat_id, answer)
 
 
 async def send_card(bot: Bot, chat_id: int, ticket: Ticket, actor: Actor) -> None:

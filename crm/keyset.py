@@ -1,0 +1,132 @@
+"""Keyset pagination shared by the listings: a page is the rows after (or before) a position
+``(moment, id)`` in the listing's order, so a page deep into a large table is one index range,
+and a link to it is that position, encoded."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Generic, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, func, literal, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.base import ExecutableOption
+
+from crm.errors import InvalidInput
+from crm.i18n import N_
+from crm.ids import parse_id
+from db.base import UTCDateTime
+
+Row = TypeVar("Row")
+
+PAGE_SIZE = 50
+COUNT_CAP = 10_000
+
+
+@dataclass(frozen=True)
+class KeysetPage(Generic[Row]):
+    rows: list[Row]
+    next_cursor: str | None
+    previous_cursor: str | None
+    total: int  # capped at COUNT_CAP
+    total_is_capped: bool
+
+
+def day_start(day: date, zone: ZoneInfo) -> datetime:
+    """The first moment of ``day`` where ``zone`` keeps its clocks."""
+    return datetime.combine(day, time.min, tzinfo=zone)
+
+
+def within_days(
+    query: Select[Row],
+    column: InstrumentedAttribute[datetime],
+    start: date | None,
+    end: date | None,
+    zone: ZoneInfo,
+) -> Select[Row]:
+    """The rows whose ``column`` falls on ``start`` to ``end`` (both days included) in ``zone``."""
+    if start and end and start > end:
+        raise InvalidInput(N_("the start date is after the end date"), field="from")
+    if start:
+        query = query.where(column >= day_start(start, zone))
+    if end:
+        query = query.where(column < day_start(end + timedelta(days=1), zone))
+    return query
+
+
+def encode_cursor(moment: datetime, row_id: int) -> str:
+    """A link to the position ``(moment, row_id)``."""
+    raw = f"{moment.isoformat()}|{row_id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    """The position an ``encode_cursor`` link points after; anything else is a broken link."""
+    broken = InvalidInput(N_("that page link is broken; start from the first page"), field="after")
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        moment_text, id_text = raw.split("|")
+        written = datetime.fromisoformat(moment_text)
+        # Only an aware moment compares with the stored ones; in UTC it must still be a date.
+        moment = written.astimezone(UTC) if written.tzinfo is not None else None
+    except (ValueError, UnicodeDecodeError, OverflowError) as error:
+        raise broken from error
+    row_id = parse_id(id_text)
+    if moment is None or row_id is None:
+        raise broken
+    return moment, row_id
+
+
+async def read_page(
+    session: AsyncSession,
+    base: Select[Row],
+    *,
+    key: tuple[InstrumentedAttribute[datetime], InstrumentedAttribute[int]],
+    cursor_of: Callable[[Row], str],
+    oldest_first: bool,
+    cursor: str | None,
+    before: str | None,
+    page_size: int,
+    options: Sequence[ExecutableOption] = (),
+) -> KeysetPage[Row]:
+    """One page of ``base`` ordered by ``key`` (``(moment, id)``): the one after ``cursor``, or
+    with ``before`` the one that ends just before that position; and the capped count."""
+    moment_column, id_column = key
+    # Backwards is the same keyset read in the opposite order, then turned around.
+    backwards = before is not None and cursor is None
+    ascending = oldest_first != backwards
+    query = base
+    if start := before if backwards else cursor:
+        moment, row_id = decode_cursor(start)
+        # A row-value comparison: both SQLite and PostgreSQL read it as one index range.
+        position = tuple_(moment_column, id_column)
+        bound = tuple_(literal(moment, UTCDateTime()), literal(row_id))
+        query = query.where(position > bound if ascending else position < bound)
+    if ascending:
+        query = query.order_by(moment_column.asc(), id_column.asc())
+    else:
+        query = query.order_by(moment_column.desc(), id_column.desc())
+    rows = list(await session.scalars(query.options(*options).limit(page_size + 1)))
+    has_more = len(rows) > page_size
+    page = rows[:page_size]
+    if backwards:
+        page.reverse()
+        # Read backwards, "more" lies before; after this page is the one it was asked from.
+        previous = cursor_of(page[0]) if has_more and page else None
+        following = cursor_of(page[-1]) if page else None
+    else:
+        previous = cursor_of(page[0]) if cursor and page else None
+        following = cursor_of(page[-1]) if has_more and page else None
+    capped = base.with_only_columns(id_column).order_by(None).limit(COUNT_CAP + 1).subquery()
+    total = int(await session.scalar(select(func.count()).select_from(capped)) or 0)
+    return KeysetPage(
+        rows=page,
+        next_cursor=following,
+        previous_cursor=previous,
+        total=min(total, COUNT_CAP),
+        total_is_capped=total > COUNT_CAP,
+    )
