@@ -36,6 +36,8 @@ class SubjectKind(StrEnum):
 
     TICKET = "ticket"
     CONTRACT = "contract"
+    SESSION = "session"
+    REQUEST = "request"
 
 
 class ContractStatus(StrEnum):
@@ -83,3 +85,44 @@ class AttachmentKind(StrEnum):
 
     PHOTO = "photo"
     DOCUMENT = "document"
+
+
+class SessionStatus(StrEnum):
+    """Where a coaching session (a meeting or a lesson) stands."""
+
+    PLANNED = "planned"
+    DONE = "done"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"
+
+
+class SessionFormat(StrEnum):
+    """Where a session happens."""
+
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+
+
+class RequestStatus(StrEnum):
+    """A client's coaching request: waiting for the coach, or answered."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+
+
+class TrackStatus(StrEnum):
+    """A client's goal that a coach works on."""
+
+    OPEN = "open"
+    ACHIEVED = "achieved"
+    DROPPED = "dropped"
+
+
+class RecordingKind(StrEnum):
+    """What a recording of a meeting is."""
+
+    AUDIO = "audio"
+    VIDEO = "video"
+    VOICE = "voice"
+    LINK = "link"

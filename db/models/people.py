@@ -84,7 +84,9 @@ class Employee(Timestamped, Base):
     languages: Mapped[list[Language]] = relationship(
         secondary="teacher_languages", back_populates="teachers", order_by="Language.name"
     )
-    helped_clients: Mapped[list[Client]] = relationship(back_populates="helper")
+    helped_clients: Mapped[list[Client]] = relationship(
+        back_populates="helper", foreign_keys="Client.helper_id"
+    )
 
 
 class Client(Timestamped, Base):
@@ -110,5 +112,12 @@ class Client(Timestamped, Base):
     helper_id: Mapped[int | None] = mapped_column(
         ForeignKey("employees.id", ondelete="SET NULL"), index=True
     )
+    # The coach who works with the client (coaching).
+    coach_id: Mapped[int | None] = mapped_column(
+        ForeignKey("employees.id", ondelete="SET NULL"), index=True
+    )
 
-    helper: Mapped[Employee | None] = relationship(back_populates="helped_clients")
+    helper: Mapped[Employee | None] = relationship(
+        back_populates="helped_clients", foreign_keys=[helper_id]
+    )
+    coach: Mapped[Employee | None] = relationship(foreign_keys=[coach_id])
