@@ -133,7 +133,9 @@ async def _digest(settings: Settings, deliver_now: bool) -> str:
 
     async def work(database: Database) -> str:
         queued = await send_digests(
-            database, Notifier(settings.default_language, settings.currency), settings
+            database,
+            Notifier(settings.default_language, settings.currency, settings.zone),
+            settings,
         )
         report = f"digests queued: {queued}"
         if deliver_now:

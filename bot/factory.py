@@ -63,7 +63,9 @@ def create_dispatcher(
     dispatcher["settings"] = settings
     dispatcher["database"] = database
     dispatcher["i18n"] = i18n
-    dispatcher["notifier"] = notifier or Notifier(settings.default_language, settings.currency)
+    dispatcher["notifier"] = notifier or Notifier(
+        settings.default_language, settings.currency, settings.zone
+    )
     dispatcher["reply_filers"] = reply_filers()
     # Order matters: the transaction first, then the dialog state (read inside it, on the
     # connection that holds the update), then who is writing, then their language.

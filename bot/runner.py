@@ -154,7 +154,7 @@ async def serve(
     else:
         bot = create_bot(settings.token, settings.telegram_api_url)
     i18n = CatalogI18n(default_locale=settings.default_language)
-    notifier = Notifier(settings.default_language, settings.currency)
+    notifier = Notifier(settings.default_language, settings.currency, settings.zone)
     config = sender_config or SenderConfig()
     # With Redis, every process shares one send budget, dialog state and one scheduler leader.
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -75,12 +76,19 @@ async def queue_raw(
     note_written(session)
 
 
+UTC_ZONE = ZoneInfo("UTC")
+
+
 class Notifier:
     """Translates notifications into each recipient's language and enqueues them."""
 
-    def __init__(self, default_language: str, currency: str = "EUR") -> None:
+    def __init__(
+        self, default_language: str, currency: str = "EUR", zone: ZoneInfo = UTC_ZONE
+    ) -> None:
         self.default_language = default_language
         self.currency = currency
+        # The business time zone moments are written in.
+        self.zone = zone
 
     def language_of(self, person: Client | Employee) -> str:
         return person.language or self.default_language

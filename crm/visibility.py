@@ -29,9 +29,19 @@ from sqlalchemy.sql.base import ExecutableOption
 from crm.ids import MAX_ID
 from crm.permissions import MANAGER_ROLES, Actor
 from db.enums import Role
-from db.models import Client, Contract, Department, Employee, Ticket
+from db.models import (
+    Client,
+    CoachingRequest,
+    CoachingSession,
+    Contract,
+    Department,
+    Employee,
+    SessionParticipant,
+    Ticket,
+    coach_domains,
+)
 
-Record = TypeVar("Record", Ticket, Contract)
+Record = TypeVar("Record", Ticket, Contract, CoachingSession, CoachingRequest)
 
 
 def _staff_role(actor: Actor) -> Role | None:
@@ -82,6 +92,45 @@ def visible_contracts(actor: Actor) -> ColumnElement[bool]:
     )
 
 
+def visible_sessions(actor: Actor) -> ColumnElement[bool]:
+    """The coaching sessions ``actor`` may see: a coach (or teacher) those they give, a helper
+    those of the clients they help, a client those they take part in."""
+
+    def taking_part(client: Client) -> ColumnElement[bool]:
+        joined = select(SessionParticipant.session_id).where(
+            SessionParticipant.client_id == client.id
+        )
+        return or_(CoachingSession.client_id == client.id, CoachingSession.id.in_(joined))
+
+    return _by_role(
+        actor,
+        client=taking_part,
+        specialist=lambda me: CoachingSession.coach_id == me.id,
+        helper=lambda me: CoachingSession.client_id.in_(
+            select(Client.id).where(Client.helper_id == me.id)
+        ),
+    )
+
+
+def visible_requests(actor: Actor) -> ColumnElement[bool]:
+    """The coaching requests ``actor`` may see: a client their own; a coach those addressed to
+    them, and those of their domains addressed to no one in particular."""
+
+    def for_coach(me: Employee) -> ColumnElement[bool]:
+        mine = select(coach_domains.c.domain_id).where(coach_domains.c.employee_id == me.id)
+        return or_(
+            CoachingRequest.coach_id == me.id,
+            CoachingRequest.coach_id.is_(None) & CoachingRequest.domain_id.in_(mine),
+        )
+
+    return _by_role(
+        actor,
+        client=lambda client: CoachingRequest.client_id == client.id,
+        specialist=for_coach,
+        helper=lambda me: false(),
+    )
+
+
 def visible_clients(actor: Actor) -> ColumnElement[bool]:
     """The client cards ``actor`` may open: for staff below managers, those of their tickets
     and of the contracts they teach (their name and phone are the teacher's to know)."""
@@ -90,6 +139,8 @@ def visible_clients(actor: Actor) -> ColumnElement[bool]:
         return or_(
             Client.id.in_(select(Ticket.client_id).where(visible_tickets(me))),
             Client.id.in_(select(Contract.client_id).where(visible_contracts(me))),
+            Client.id.in_(select(CoachingSession.client_id).where(visible_sessions(me))),
+            Client.coach_id == me.id,
         )
 
     return _by_role(
@@ -126,6 +177,8 @@ def may_list_contracts(actor: Actor) -> bool:
 _PREDICATES: dict[type[Any], Any] = {
     Ticket: (Ticket.id, visible_tickets),
     Contract: (Contract.id, visible_contracts),
+    CoachingSession: (CoachingSession.id, visible_sessions),
+    CoachingRequest: (CoachingRequest.id, visible_requests),
     Client: (Client.id, visible_clients),
     Employee: (Employee.id, visible_employees),
     Department: (Department.id, visible_departments),

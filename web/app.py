@@ -110,7 +110,9 @@ def create_app(
     app.on_response_prepare.append(middlewares.security_headers)
     app[SETTINGS] = settings
     app[DATABASE] = database
-    app[NOTIFIER] = notifier or Notifier(settings.default_language, settings.currency)
+    app[NOTIFIER] = notifier or Notifier(
+        settings.default_language, settings.currency, settings.zone
+    )
     app[THROTTLE] = Throttle() if throttle is None else throttle
     app[SANDBOX_ENABLED] = sandbox
     app[PROCESS_ROLE] = process_role or ProcessRole()

@@ -1,0 +1,135 @@
+"""What coaching tells whom: a client hears of a session planned or cancelled and of the answer
+to their request; a coach hears of a request addressed to them. Rendered in each reader's
+language and time zone inside the business transaction, with the session or the request as the
+subject."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm.notify import Notifier
+from crm.subjects import Subject
+from crm.telegram_html import escape
+from db.enums import SessionFormat, SessionStatus, SubjectKind
+from db.models import Client, CoachingRequest, CoachingSession, Employee
+
+
+def session_subject(session_id: int) -> Subject:
+    return Subject(SubjectKind.SESSION, session_id)
+
+
+def request_subject(request_id: int) -> Subject:
+    return Subject(SubjectKind.REQUEST, request_id)
+
+
+def when(notifier: Notifier, moment: datetime) -> str:
+    """A moment in the business time zone, as ``2026-12-04 18:30``."""
+    return moment.astimezone(notifier.zone).strftime("%Y-%m-%d %H:%M")
+
+
+async def _tell(
+    session: AsyncSession,
+    notifier: Notifier,
+    person: Client | Employee | None,
+    text: str,
+    subject: Subject,
+    now: datetime,
+) -> None:
+    if person is None or person.telegram_id is None:
+        return
+    if isinstance(person, Client) and person.unreachable:
+        return
+    await notifier.enqueue(session, person.telegram_id, text, now=now, subject=subject)
+
+
+def _clients(meeting: CoachingSession) -> list[Client]:
+    return [meeting.client, *(participant.client for participant in meeting.participants)]
+
+
+async def session_planned(
+    session: AsyncSession, notifier: Notifier, meeting: CoachingSession, *, now: datetime
+) -> None:
+    """Each client of the session hears when, with whom, and where (or the video link)."""
+    coach = meeting.coach.full_name if meeting.coach else ""
+    for client in _clients(meeting):
+        tr = notifier.translator(notifier.language_of(client))
+        lines = [
+            tr.gettext(
+                "📅 Session #{session_id} with {coach}: {when}, {minutes} min.",
+                session_id=meeting.id,
+                coach=escape(coach),
+                when=when(notifier, meeting.starts_at),
+                minutes=meeting.minutes,
+            )
+        ]
+        if meeting.format is SessionFormat.ONLINE and meeting.video_link:
+            lines.append(tr.gettext("Online: {link}", link=escape(meeting.video_link)))
+        await _tell(session, notifier, client, "\n".join(lines), session_subject(meeting.id), now)
+
+
+async def session_ended(
+    session: AsyncSession, notifier: Notifier, meeting: CoachingSession, *, now: datetime
+) -> None:
+    """A cancelled session is cancelled for each of its clients."""
+    if meeting.status is not SessionStatus.CANCELLED:
+        return
+    for client in _clients(meeting):
+        tr = notifier.translator(notifier.language_of(client))
+        text = tr.gettext(
+            "❌ Session #{session_id} on {when} is cancelled.",
+            session_id=meeting.id,
+            when=when(notifier, meeting.starts_at),
+        )
+        await _tell(session, notifier, client, text, session_subject(meeting.id), now)
+
+
+async def request_sent(
+    session: AsyncSession,
+    notifier: Notifier,
+    request: CoachingRequest,
+    coaches: list[Employee],
+    *,
+    now: datetime,
+) -> None:
+    """The coach asked (or every coach of the domain) hears of the request."""
+    for coach in coaches:
+        tr = notifier.translator(notifier.language_of(coach))
+        lines = [
+            tr.gettext(
+                "🙋 Coaching request #{request_id} from {name}.",
+                request_id=request.id,
+                name=escape(request.client.full_name),
+            )
+        ]
+        if request.preferred_at is not None:
+            lines.append(tr.gettext("Preferred: {when}", when=when(notifier, request.preferred_at)))
+        if request.message:
+            lines.append(escape(request.message))
+        lines.append(tr.gettext("Answer it with /requests."))
+        await _tell(session, notifier, coach, "\n".join(lines), request_subject(request.id), now)
+
+
+async def request_answered(
+    session: AsyncSession, notifier: Notifier, request: CoachingRequest, *, now: datetime
+) -> None:
+    """The client hears the coach's answer: the session planned, or the refusal and why."""
+    tr = notifier.translator(notifier.language_of(request.client))
+    coach = escape(request.coach.full_name) if request.coach else ""
+    if request.session is not None:
+        text = tr.gettext(
+            "✅ {coach} accepted your request #{request_id}: session #{session_id} on {when}.",
+            coach=coach,
+            request_id=request.id,
+            session_id=request.session.id,
+            when=when(notifier, request.session.starts_at),
+        )
+    else:
+        text = tr.gettext(
+            "{coach} cannot take your request #{request_id}: {comment}",
+            coach=coach,
+            request_id=request.id,
+            comment=escape(request.comment or ""),
+        )
+    await _tell(session, notifier, request.client, text, request_subject(request.id), now)

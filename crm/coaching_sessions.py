@@ -1,0 +1,189 @@
+"""Coaching sessions (meetings and lessons): planning one, ending it as done, no-show or
+cancelled, and the client's rating. A session given under a contract uses up one of its
+lessons when it is done, through the contract's own rule (``crm.contracts.record_lesson``)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from crm import coaching_notices
+from crm.coaching_rules import (
+    DEFAULT_MINUTES,
+    check_end,
+    check_minutes,
+    check_rating,
+    check_start,
+    may_coach,
+    may_run,
+    require,
+    takes_part,
+)
+from crm.contracts import contract_for, record_lesson
+from crm.errors import InvalidInput, NotFound
+from crm.i18n import N_
+from crm.names import clean_text
+from crm.notify import Notifier
+from crm.permissions import Actor
+from crm.visibility import load_visible, visible_sessions
+from db.enums import ContractStatus, SessionFormat, SessionStatus
+from db.models import Client, CoachingSession, SessionParticipant
+
+# A video room per online session: Jitsi Meet makes a room for any unguessable name.
+VIDEO_ROOM_BASE = "https://meet.jit.si/frontdoor-"
+
+_CARD = (
+    selectinload(CoachingSession.client),
+    selectinload(CoachingSession.coach),
+    selectinload(CoachingSession.contract),
+    selectinload(CoachingSession.participants).selectinload(SessionParticipant.client),
+    selectinload(CoachingSession.recordings),
+)
+
+
+@dataclass(frozen=True)
+class SessionDraft:
+    """What a session is planned as."""
+
+    client_id: int
+    starts_at: datetime
+    minutes: int = DEFAULT_MINUTES
+    online: bool = False
+    contract_id: int | None = None
+    track_id: int | None = None
+    participant_ids: Sequence[int] = ()
+
+
+def video_room() -> str:
+    """A fresh, unguessable video room for an online session."""
+    return VIDEO_ROOM_BASE + secrets.token_urlsafe(12)
+
+
+async def session_for(session: AsyncSession, *, actor: Actor, session_id: int) -> CoachingSession:
+    """The coaching session if ``actor`` may see it; otherwise it does not exist for them."""
+    found = await load_visible(
+        session, CoachingSession, session_id, visible_to=actor, options=_CARD
+    )
+    if found is None:
+        raise NotFound(N_("session #{session_id} does not exist"), session_id=session_id)
+    return found
+
+
+async def plan_session(
+    session: AsyncSession, notifier: Notifier, *, actor: Actor, draft: SessionDraft, now: datetime
+) -> CoachingSession:
+    """A planned session with ``actor`` as its coach (or teacher): in person, or online with a
+    video room of its own; under a running contract of the client's if given. The client and
+    the other participants are told."""
+    coach = may_coach(actor)
+    client = await session.get(Client, draft.client_id)
+    if client is None:
+        raise NotFound(N_("that client does not exist"), field="client_id")
+    check_start(draft.starts_at, now)
+    check_minutes(draft.minutes)
+    if draft.contract_id is not None:
+        contract = await contract_for(session, actor=coach, contract_id=draft.contract_id)
+        if contract.client_id != client.id or contract.status is not ContractStatus.ACTIVE:
+            raise InvalidInput(
+                N_("contract #{contract_id} is not a running contract of {name}"),
+                field="contract_id",
+                contract_id=contract.id,
+                name=client.full_name,
+            )
+    others = [
+        client_id for client_id in dict.fromkeys(draft.participant_ids) if client_id != client.id
+    ]
+    found = list(await session.scalars(select(Client).where(Client.id.in_(others))))
+    if len(found) != len(others):
+        raise NotFound(N_("that client does not exist"), field="participant_ids")
+    meeting = CoachingSession(
+        client=client,
+        coach=coach,
+        contract_id=draft.contract_id,
+        track_id=draft.track_id,
+        starts_at=draft.starts_at,
+        minutes=draft.minutes,
+        format=SessionFormat.ONLINE if draft.online else SessionFormat.IN_PERSON,
+        video_link=video_room() if draft.online else None,
+        status=SessionStatus.PLANNED,
+        participants=[SessionParticipant(client=other) for other in found],
+        recordings=[],
+    )
+    session.add(meeting)
+    await session.flush()
+    await coaching_notices.session_planned(session, notifier, meeting, now=now)
+    return meeting
+
+
+async def end_session(
+    session: AsyncSession,
+    notifier: Notifier,
+    *,
+    actor: Actor,
+    session_id: int,
+    to: SessionStatus,
+    now: datetime,
+) -> CoachingSession:
+    """Mark a planned session done, no-show or cancelled (its coach, managers). Done under a
+    contract, it uses up one of the contract's lessons; cancelled, the client is told."""
+    meeting = await session_for(session, actor=actor, session_id=session_id)
+    require(may_run(actor, meeting))
+    check_end(meeting, to)
+    meeting.status = to
+    await session.flush()
+    if to is SessionStatus.DONE and meeting.contract_id is not None:
+        await record_lesson(
+            session, notifier, actor=actor, contract_id=meeting.contract_id, now=now
+        )
+    await coaching_notices.session_ended(session, notifier, meeting, now=now)
+    return meeting
+
+
+async def rate_session(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    session_id: int,
+    rating: int,
+    comment: str = "",
+) -> CoachingSession:
+    """A client's rating (1-5) and comment on a session they took part in, once it is done."""
+    meeting = await session_for(session, actor=actor, session_id=session_id)
+    require(takes_part(actor, meeting))
+    check_rating(rating)
+    if meeting.status is not SessionStatus.DONE:
+        raise InvalidInput(N_("only a session that took place is rated"))
+    text = clean_text(comment, required=False, field="comment") or None
+    assert isinstance(actor, Client)
+    if meeting.client_id == actor.id:
+        meeting.rating, meeting.comment = rating, text
+    else:
+        for participant in meeting.participants:
+            if participant.client_id == actor.id:
+                participant.rating, participant.comment = rating, text
+    await session.flush()
+    return meeting
+
+
+async def upcoming_sessions(
+    session: AsyncSession, *, actor: Actor, now: datetime, limit: int = 20
+) -> list[CoachingSession]:
+    """The planned sessions ``actor`` may see from now on, soonest first (``/sessions``)."""
+    found = await session.scalars(
+        select(CoachingSession)
+        .where(
+            visible_sessions(actor),
+            CoachingSession.status == SessionStatus.PLANNED,
+            CoachingSession.starts_at >= now,
+        )
+        .options(selectinload(CoachingSession.client), selectinload(CoachingSession.coach))
+        .order_by(CoachingSession.starts_at, CoachingSession.id)
+        .limit(limit)
+    )
+    return list(found)

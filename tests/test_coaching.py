@@ -1,0 +1,392 @@
+"""Coaching sessions and requests through the services, on a real database: a request accepted
+into a session, planning and its refusals, a session done under a contract using up a lesson,
+the client's rating, and who sees which session."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import pytest
+from sqlalchemy import select
+
+from bot.sandbox.telegram import FakeTelegram
+from crm.coaching_requests import accept_request, pending_requests, refuse_request, send_request
+from crm.coaching_sessions import (
+    VIDEO_ROOM_BASE,
+    SessionDraft,
+    end_session,
+    plan_session,
+    rate_session,
+    session_for,
+    upcoming_sessions,
+)
+from crm.contracts import ContractDraft, assign_teacher, record_payment, sign_contract
+from crm.errors import InvalidInput, NotFound, PermissionDenied
+from crm.notify import Notifier
+from crm.staff import StaffRef
+from db.engine import Database
+from db.enums import SessionStatus
+from db.models import (
+    Client,
+    CoachProfile,
+    Contract,
+    Employee,
+    ExpertiseDomain,
+    OutboxMessage,
+)
+from tests.desk import IVAN, MARIA, People, add_people
+from tests.school import School, add_school
+
+NOTIFIER = Notifier("en", "EUR")
+NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+T = TypeVar("T")
+
+
+@pytest.fixture
+async def people(database: Database) -> People:
+    found = await add_people(database, FakeTelegram("1:t"))
+    async with database.writer() as session, session.begin():
+        career = ExpertiseDomain(name="Career")
+        session.add(career)
+        await session.flush()
+        profile = CoachProfile(employee_id=found.ivan.id, bio="Ten years in HR", domains=[])
+        session.add(profile)
+        await session.flush()
+        await session.refresh(profile, ["domains"])
+        profile.domains = [career]
+    return found
+
+
+async def as_person(
+    database: Database,
+    kind: type[Employee] | type[Client],
+    person_id: int,
+    action: Callable[[Any, Any], Awaitable[T]],
+) -> T:
+    async with database.writer() as session, session.begin():
+        actor = await session.get(kind, person_id)
+        assert actor is not None
+        return await action(session, actor)
+
+
+async def told(database: Database, chat_id: int) -> list[str]:
+    async with database.reader() as session:
+        rows = await session.scalars(
+            select(OutboxMessage).where(OutboxMessage.chat_id == chat_id).order_by(OutboxMessage.id)
+        )
+        return [row.payload["text"] for row in rows]
+
+
+async def domain_id(database: Database) -> int:
+    async with database.reader() as session:
+        found = await session.scalar(select(ExpertiseDomain.id))
+    assert found is not None
+    return int(found)
+
+
+async def test_a_request_is_accepted_into_a_planned_session_and_both_are_told(
+    database: Database, people: People
+) -> None:
+    preferred = NOW + timedelta(days=2, hours=9)
+    career = await domain_id(database)
+    with pytest.raises(InvalidInput, match="choose a domain or a coach"):
+        await as_person(
+            database,
+            Client,
+            people.maria.id,
+            lambda session, maria: send_request(
+                session,
+                NOTIFIER,
+                actor=maria,
+                coach_id=None,
+                domain_id=None,
+                preferred_at=preferred,
+                message="",
+                now=NOW,
+            ),
+        )
+    request = await as_person(
+        database,
+        Client,
+        people.maria.id,
+        lambda session, maria: send_request(
+            session,
+            NOTIFIER,
+            actor=maria,
+            coach_id=None,
+            domain_id=career,
+            preferred_at=preferred,
+            message="I want a new job",
+            now=NOW,
+        ),
+    )
+    assert (await told(database, IVAN))[-1].startswith("🙋 Coaching request #1 from Maria Lopez.")
+    # Tom has no coach profile: the request is not his to see.
+    with pytest.raises(PermissionDenied):
+        await as_person(
+            database,
+            Employee,
+            people.pavel.id,
+            lambda session, pavel: pending_requests(session, actor=pavel),
+        )
+    waiting = await as_person(
+        database,
+        Employee,
+        people.ivan.id,
+        lambda session, ivan: pending_requests(session, actor=ivan),
+    )
+    assert [r.id for r in waiting] == [request.id]
+    accepted = await as_person(
+        database,
+        Employee,
+        people.ivan.id,
+        lambda session, ivan: accept_request(
+            session, NOTIFIER, actor=ivan, request_id=request.id, now=NOW, online=True
+        ),
+    )
+    assert accepted.session is not None
+    messages = await told(database, MARIA)
+    assert messages[0].startswith("📅 Session #1 with Ivan Kuznetsov: 2026-12-04 18:00, 60 min.")
+    assert f"Online: {VIDEO_ROOM_BASE}" in messages[0]
+    assert messages[1] == (
+        "✅ Ivan Kuznetsov accepted your request #1: session #1 on 2026-12-04 18:00."
+    )
+    with pytest.raises(InvalidInput, match="already answered"):
+        await as_person(
+            database,
+            Employee,
+            people.ivan.id,
+            lambda session, ivan: refuse_request(
+                session, NOTIFIER, actor=ivan, request_id=request.id, comment="no", now=NOW
+            ),
+        )
+
+
+async def test_a_refusal_says_why_and_the_client_hears_it(
+    database: Database, people: People
+) -> None:
+    career = await domain_id(database)
+    request = await as_person(
+        database,
+        Client,
+        people.bob.id,
+        lambda session, bob: send_request(
+            session,
+            NOTIFIER,
+            actor=bob,
+            coach_id=people.ivan.id,
+            domain_id=career,
+            preferred_at=None,
+            message="",
+            now=NOW,
+        ),
+    )
+
+    def refuse(comment: str) -> Callable[[Any, Any], Awaitable[Any]]:
+        return lambda session, ivan: refuse_request(
+            session, NOTIFIER, actor=ivan, request_id=request.id, comment=comment, now=NOW
+        )
+
+    with pytest.raises(InvalidInput, match="say why"):
+        await as_person(database, Employee, people.ivan.id, refuse(" "))
+    await as_person(database, Employee, people.ivan.id, refuse("fully booked until March"))
+    assert (await told(database, 7002))[-1] == (
+        "Ivan Kuznetsov cannot take your request #1: fully booked until March"
+    )
+
+
+@pytest.mark.parametrize(
+    ("starts_in", "minutes", "problem"),
+    [
+        (timedelta(hours=-1), 60, "must start in the future"),
+        (timedelta(days=400), 60, "at most a year ahead"),
+        (timedelta(days=1), 5, "from 15 to 480 minutes"),
+        (timedelta(days=1), 10**6, "from 15 to 480 minutes"),
+    ],
+)
+async def test_a_session_out_of_bounds_is_refused_and_nothing_is_planned(
+    database: Database, people: People, starts_in: timedelta, minutes: int, problem: str
+) -> None:
+    with pytest.raises(InvalidInput, match=problem):
+        await as_person(
+            database,
+            Employee,
+            people.ivan.id,
+            lambda session, ivan: plan_session(
+                session,
+                NOTIFIER,
+                actor=ivan,
+                draft=SessionDraft(people.maria.id, NOW + starts_in, minutes),
+                now=NOW,
+            ),
+        )
+    assert await told(database, MARIA) == []
+
+
+async def test_a_session_done_under_a_contract_uses_up_one_of_its_lessons_and_is_rated(
+    database: Database, people: People
+) -> None:
+    school: School = await add_school(database, people)
+    async with database.writer() as session, session.begin():
+        maria = await session.get(Client, people.maria.id)
+        anna = await session.get(Employee, people.anna.id)
+        assert maria is not None and anna is not None
+        contract = await sign_contract(
+            session,
+            NOTIFIER,
+            actor=maria,
+            client=maria,
+            draft=ContractDraft(school.english.id, 8, school.left_bank.id),
+            now=NOW,
+        )
+        await record_payment(
+            session, NOTIFIER, actor=anna, contract_id=contract.id, amount=None, now=NOW
+        )
+        await assign_teacher(
+            session,
+            NOTIFIER,
+            actor=anna,
+            contract_id=contract.id,
+            teacher=StaffRef(username="ivan"),
+            now=NOW,
+        )
+    lesson = await as_person(
+        database,
+        Employee,
+        people.ivan.id,
+        lambda session, ivan: plan_session(
+            session,
+            NOTIFIER,
+            actor=ivan,
+            draft=SessionDraft(
+                people.maria.id, NOW + timedelta(days=1), 45, contract_id=contract.id
+            ),
+            now=NOW,
+        ),
+    )
+    with pytest.raises(InvalidInput, match="only a session that took place"):
+        await as_person(
+            database,
+            Client,
+            people.maria.id,
+            lambda session, maria: rate_session(
+                session, actor=maria, session_id=lesson.id, rating=5
+            ),
+        )
+    # Another teacher may not end it; Ivan, its teacher, may.
+    with pytest.raises(NotFound):
+        await as_person(
+            database,
+            Employee,
+            people.tom.id,
+            lambda session, tom: end_session(
+                session, NOTIFIER, actor=tom, session_id=lesson.id, to=SessionStatus.DONE, now=NOW
+            ),
+        )
+    await as_person(
+        database,
+        Employee,
+        people.ivan.id,
+        lambda session, ivan: end_session(
+            session, NOTIFIER, actor=ivan, session_id=lesson.id, to=SessionStatus.DONE, now=NOW
+        ),
+    )
+    async with database.reader() as session:
+        after = await session.get(Contract, contract.id)
+        assert after is not None and after.lessons_given == 1
+        assert after.paid == Decimal("160.00")  # 8 lessons, below every discount tier
+    with pytest.raises(InvalidInput, match="already done"):
+        await as_person(
+            database,
+            Employee,
+            people.ivan.id,
+            lambda session, ivan: end_session(
+                session,
+                NOTIFIER,
+                actor=ivan,
+                session_id=lesson.id,
+                to=SessionStatus.CANCELLED,
+                now=NOW,
+            ),
+        )
+
+    def rate(rating: int) -> Callable[[Any, Any], Awaitable[Any]]:
+        return lambda session, maria: rate_session(
+            session, actor=maria, session_id=lesson.id, rating=rating
+        )
+
+    for rating in (0, 6):
+        with pytest.raises(InvalidInput, match="from 1 to 5"):
+            await as_person(database, Client, people.maria.id, rate(rating))
+    with pytest.raises(NotFound):  # Bob took no part: the session does not exist for him
+        await as_person(
+            database,
+            Client,
+            people.bob.id,
+            lambda session, bob: rate_session(session, actor=bob, session_id=lesson.id, rating=1),
+        )
+    rated = await as_person(
+        database,
+        Client,
+        people.maria.id,
+        lambda session, maria: rate_session(
+            session, actor=maria, session_id=lesson.id, rating=5, comment="Clear <and> kind"
+        ),
+    )
+    assert (rated.rating, rated.comment) == (5, "Clear <and> kind")
+
+
+async def test_each_role_sees_the_sessions_the_rule_allows(
+    database: Database, people: People
+) -> None:
+    planned = await as_person(
+        database,
+        Employee,
+        people.ivan.id,
+        lambda session, ivan: plan_session(
+            session,
+            NOTIFIER,
+            actor=ivan,
+            draft=SessionDraft(
+                people.maria.id, NOW + timedelta(days=3), participant_ids=[people.bob.id]
+            ),
+            now=NOW,
+        ),
+    )
+    seen = {}
+    for name, kind, person_id in (
+        ("ivan", Employee, people.ivan.id),
+        ("tom", Employee, people.tom.id),
+        ("anna", Employee, people.anna.id),
+        ("pavel", Employee, people.pavel.id),  # Maria's helper
+        ("maria", Client, people.maria.id),
+        ("bob", Client, people.bob.id),  # a participant
+    ):
+        found = await as_person(
+            database,
+            kind,
+            person_id,
+            lambda session, me: upcoming_sessions(session, actor=me, now=NOW),
+        )
+        seen[name] = [meeting.id for meeting in found]
+    assert seen == {
+        "ivan": [planned.id],
+        "tom": [],
+        "anna": [planned.id],
+        "pavel": [planned.id],
+        "maria": [planned.id],
+        "bob": [planned.id],
+    }
+    with pytest.raises(NotFound):
+        await as_person(
+            database,
+            Employee,
+            people.tom.id,
+            lambda session, tom: session_for(session, actor=tom, session_id=planned.id),
+        )
+    # Both clients were told of the session.
+    assert (await told(database, MARIA))[-1].startswith("📅 Session #1")
+    assert (await told(database, 7002))[-1].startswith("📅 Session #1")
