@@ -133,3 +133,33 @@ async def request_answered(
             comment=escape(request.comment or ""),
         )
     await _tell(session, notifier, request.client, text, request_subject(request.id), now)
+
+
+def reminder_text(notifier: Notifier, person: Client | Employee, meeting: CoachingSession) -> str:
+    """A session coming soon, to one of its clients or its coach."""
+    tr = notifier.translator(notifier.language_of(person))
+    lines = [
+        tr.gettext(
+            "⏰ Reminder: session #{session_id} at {when}, {minutes} min.",
+            session_id=meeting.id,
+            when=when(notifier, meeting.starts_at),
+            minutes=meeting.minutes,
+        )
+    ]
+    if isinstance(person, Employee):
+        lines.append(tr.gettext("Client: {name}", name=escape(meeting.client.full_name)))
+    elif meeting.coach is not None:
+        lines.append(tr.gettext("Coach: {name}", name=escape(meeting.coach.full_name)))
+    if meeting.format is SessionFormat.ONLINE and meeting.video_link:
+        lines.append(tr.gettext("Online: {link}", link=escape(meeting.video_link)))
+    return "\n".join(lines)
+
+
+def report_overdue_text(notifier: Notifier, coach: Employee, meeting: CoachingSession) -> str:
+    """The coach has not filed the report of a session held yesterday or before."""
+    return notifier.translator(notifier.language_of(coach)).gettext(
+        "📝 Session #{session_id} with {name} on {when} has no report yet: /report {session_id}",
+        session_id=meeting.id,
+        name=escape(meeting.client.full_name),
+        when=when(notifier, meeting.starts_at),
+    )

@@ -1,4 +1,5 @@
-"""APScheduler jobs: the daily digest at CRM_DIGEST_AT in CRM_TIMEZONE, and housekeeping."""
+"""APScheduler jobs: the daily digest at CRM_DIGEST_AT in CRM_TIMEZONE, the session reminders
+every minute, and housekeeping."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from datetime import datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
+from crm.coaching_reminders import enqueue_session_reminders
 from crm.digest import enqueue_digests
 from crm.notify import Notifier
 from crm.settings import Settings
@@ -42,6 +45,24 @@ async def send_digests(
     return queued
 
 
+async def send_reminders(
+    database: Database,
+    notifier: Notifier,
+    wake: Callable[[], None] | None = None,
+    *,
+    now: datetime | None = None,
+) -> int:
+    """Queue the session reminders due at ``now`` (default: the clock); each is sent once."""
+    now = now or utcnow()
+    async with database.writer() as session, session.begin():
+        queued = await enqueue_session_reminders(session, notifier, now=now)
+    if queued:
+        log.info("session reminders: %d queued", queued)
+        if wake is not None:
+            wake()
+    return queued
+
+
 async def prune(database: Database) -> None:
     """Forget the oldest processed update ids."""
     async with database.writer() as session, session.begin():
@@ -70,6 +91,15 @@ def create_scheduler(
         id="digest",
         misfire_grace_time=3600,
         coalesce=True,
+    )
+    scheduler.add_job(
+        send_reminders,
+        IntervalTrigger(minutes=1),
+        args=[database, notifier, wake],
+        id="reminders",
+        misfire_grace_time=60,
+        coalesce=True,
+        max_instances=1,
     )
     scheduler.add_job(
         prune, CronTrigger(hour=3, minute=30, timezone=settings.zone), args=[database], id="prune"

@@ -37,6 +37,7 @@ from db.models import (
     ExpertiseDomain,
     OutboxMessage,
 )
+from notifications.scheduler import send_reminders
 from tests.desk import IVAN, MARIA, People, add_people
 from tests.school import School, add_school
 
@@ -390,3 +391,61 @@ async def test_each_role_sees_the_sessions_the_rule_allows(
     # Both clients were told of the session.
     assert (await told(database, MARIA))[-1].startswith("📅 Session #1")
     assert (await told(database, 7002))[-1].startswith("📅 Session #1")
+
+
+async def test_reminders_come_a_day_and_an_hour_before_once_each_and_never_when_cancelled(
+    database: Database, people: People
+) -> None:
+    start = NOW + timedelta(hours=30)
+
+    def plan(at: datetime) -> Callable[[Any, Any], Awaitable[Any]]:
+        return lambda session, ivan: plan_session(
+            session, NOTIFIER, actor=ivan, draft=SessionDraft(people.maria.id, at), now=NOW
+        )
+
+    kept = await as_person(database, Employee, people.ivan.id, plan(start))
+    dropped = await as_person(database, Employee, people.ivan.id, plan(start + timedelta(hours=1)))
+    await as_person(
+        database,
+        Employee,
+        people.ivan.id,
+        lambda session, ivan: end_session(
+            session,
+            NOTIFIER,
+            actor=ivan,
+            session_id=dropped.id,
+            to=SessionStatus.CANCELLED,
+            now=NOW,
+        ),
+    )
+
+    async def remind(at: datetime) -> int:
+        return await send_reminders(database, NOTIFIER, now=at)
+
+    assert await remind(NOW) == 0  # 30 hours ahead: nothing yet
+    assert await remind(start - timedelta(hours=23)) == 2  # Maria and Ivan
+    assert await remind(start - timedelta(hours=22)) == 0  # a later run adds nothing
+    assert await remind(start - timedelta(minutes=30)) == 2  # the hour-before ones
+    assert await remind(start - timedelta(minutes=5)) == 0
+    reminders = [text for text in await told(database, MARIA) if text.startswith("⏰")]
+    assert (
+        reminders
+        == ["⏰ Reminder: session #1 at 2026-12-03 15:00, 60 min.\nCoach: Ivan Kuznetsov"] * 2
+    )
+    assert not any(f"#{dropped.id} at" in text for text in await told(database, IVAN))
+
+    # Held, and no report the day after: the coach is asked for it, once.
+    await as_person(
+        database,
+        Employee,
+        people.ivan.id,
+        lambda session, ivan: end_session(
+            session, NOTIFIER, actor=ivan, session_id=kept.id, to=SessionStatus.DONE, now=start
+        ),
+    )
+    assert await remind(start + timedelta(hours=23)) == 0
+    assert await remind(start + timedelta(days=1, minutes=1)) == 1
+    assert await remind(start + timedelta(days=1, minutes=2)) == 0
+    assert (await told(database, IVAN))[-1] == (
+        "📝 Session #1 with Maria Lopez on 2026-12-03 15:00 has no report yet: /report 1"
+    )
