@@ -33,6 +33,7 @@ from db.models import (
     Client,
     CoachingRequest,
     CoachingSession,
+    CoachReport,
     Contract,
     Department,
     Employee,
@@ -127,6 +128,17 @@ def visible_requests(actor: Actor) -> ColumnElement[bool]:
         actor,
         client=lambda client: CoachingRequest.client_id == client.id,
         specialist=for_coach,
+        helper=lambda me: false(),
+    )
+
+
+def visible_coach_reports(actor: Actor) -> ColumnElement[bool]:
+    """A coach's reports on themselves: their own, and all for owners and administrators; never
+    a client's or a helper's to read."""
+    return _by_role(
+        actor,
+        client=lambda client: false(),
+        specialist=lambda me: CoachReport.coach_id == me.id,
         helper=lambda me: false(),
     )
 

@@ -1,0 +1,164 @@
+"""The three kinds of coaching reports: the meeting report on a session held (its coach files
+it), the client's report on a track's goal (the client or the coach), and the coach's report
+on themselves (preparation, results, reflection, development tasks, a supervision request).
+
+Who reads them: a meeting report, the staff who may see its session; a client report, the
+track's client and the staff who may see the client; a coach report, its coach and the owners
+and administrators — never a client."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm.coaching_rules import may_coach, may_run, require
+from crm.coaching_sessions import session_for
+from crm.errors import InvalidInput, NotFound
+from crm.i18n import N_
+from crm.names import clean_text
+from crm.permissions import Actor, require_staff
+from crm.visibility import visible_clients, visible_coach_reports
+from db.enums import SessionStatus
+from db.models import (
+    Client,
+    ClientReport,
+    CoachingSession,
+    CoachReport,
+    Employee,
+    MeetingReport,
+    Track,
+)
+
+
+@dataclass(frozen=True)
+class MeetingReportDraft:
+    """A meeting report's parts; any may be left empty (a skipped step)."""
+
+    what_happened: str = ""
+    client_state: str = ""
+    agreements: str = ""
+    homework: str = ""
+    next_steps: str = ""
+
+
+@dataclass(frozen=True)
+class CoachReportDraft:
+    """A coach's report on a session or a period; any part may be empty, not all."""
+
+    preparation: str = ""
+    results: str = ""
+    self_reflection: str = ""
+    development_tasks: str = ""
+    supervision_request: str = ""
+
+
+def _cleaned(draft: MeetingReportDraft | CoachReportDraft) -> dict[str, str | None]:
+    parts = {
+        part.name: clean_text(getattr(draft, part.name), required=False, field=part.name) or None
+        for part in fields(draft)
+    }
+    if not any(parts.values()):
+        raise InvalidInput(N_("the report is empty: write at least one part"))
+    return parts
+
+
+async def file_meeting_report(
+    session: AsyncSession, *, actor: Actor, session_id: int, draft: MeetingReportDraft
+) -> MeetingReport:
+    """The report of a session held, by its coach (or a manager); filing again replaces it."""
+    meeting = await session_for(session, actor=actor, session_id=session_id)
+    require(may_run(actor, meeting))
+    if meeting.status is not SessionStatus.DONE:
+        raise InvalidInput(
+            N_("session #{session_id} has not taken place: no report yet"), session_id=meeting.id
+        )
+    parts = _cleaned(draft)
+    report = await session.scalar(
+        select(MeetingReport).where(MeetingReport.session_id == meeting.id)
+    )
+    if report is None:
+        report = MeetingReport(session_id=meeting.id)
+        session.add(report)
+    for name, value in parts.items():
+        setattr(report, name, value)
+    report.author_id = actor.id if isinstance(actor, Employee) else None
+    await session.flush()
+    return report
+
+
+async def meeting_report(
+    session: AsyncSession, *, actor: Actor, session_id: int
+) -> MeetingReport | None:
+    """A session's report, for staff who may see the session (clients do not read them)."""
+    require_staff(actor)
+    meeting = await session_for(session, actor=actor, session_id=session_id)
+    return await session.scalar(select(MeetingReport).where(MeetingReport.session_id == meeting.id))
+
+
+async def file_coach_report(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    draft: CoachReportDraft,
+    session_id: int | None = None,
+    period: tuple[date, date] | None = None,
+) -> CoachReport:
+    """A coach's report on one of their sessions or on a period."""
+    coach = may_coach(actor)
+    if (session_id is None) == (period is None):
+        raise InvalidInput(N_("a coach report is about one session or one period"))
+    if session_id is not None:
+        meeting: CoachingSession = await session_for(session, actor=coach, session_id=session_id)
+        require(may_run(coach, meeting))
+    if period is not None and period[0] > period[1]:
+        raise InvalidInput(N_("the period ends before it starts"), field="period_end")
+    report = CoachReport(
+        coach_id=coach.id,
+        session_id=session_id,
+        period_start=period[0] if period else None,
+        period_end=period[1] if period else None,
+        **_cleaned(draft),
+    )
+    session.add(report)
+    await session.flush()
+    return report
+
+
+async def coach_reports(session: AsyncSession, *, actor: Actor) -> list[CoachReport]:
+    """The coach reports ``actor`` may read, newest first."""
+    found = await session.scalars(
+        select(CoachReport).where(visible_coach_reports(actor)).order_by(CoachReport.id.desc())
+    )
+    return list(found)
+
+
+async def file_client_report(
+    session: AsyncSession, *, actor: Actor, track_id: int, progress: str, now: datetime
+) -> ClientReport:
+    """Progress on a track's goal: by the track's client, or by staff who may see the client."""
+    track = await session.get(Track, track_id)
+    if track is None:
+        raise NotFound(N_("that track does not exist"))
+    if isinstance(actor, Client):
+        allowed = track.client_id == actor.id
+    else:
+        allowed = bool(
+            await session.scalar(
+                select(Client.id).where(Client.id == track.client_id, visible_clients(actor))
+            )
+        )
+    if not allowed:
+        raise NotFound(N_("that track does not exist"))
+    report = ClientReport(
+        track_id=track.id,
+        author_client_id=actor.id if isinstance(actor, Client) else None,
+        author_employee_id=actor.id if isinstance(actor, Employee) else None,
+        progress=clean_text(progress, required=True, field="progress"),
+        created_at=now,
+    )
+    session.add(report)
+    await session.flush()
+    return report
