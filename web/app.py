@@ -38,6 +38,7 @@ from web.middlewares import Handler
 from web.throttle import SignInThrottle, Throttle
 from web.views import (
     auth,
+    calendar,
     client_picker,
     clients,
     contract_page,
@@ -157,6 +158,7 @@ def _routes(app: web.Application) -> None:
     health = web.Application()
     health.router.add_get("", healthz)
     app.add_subapp("/healthz", health)
+    app.add_subapp("/calendar", calendar.calendar_app())
     static = web.Application()
     static.router.add_static("/", STATIC)
     app.add_subapp("/static", static)

@@ -2,6 +2,7 @@
 
 from db.base import Base
 from db.models.coaching import (
+    CalendarFeed,
     ClientReport,
     ClientStep,
     CoachingRequest,
@@ -27,6 +28,7 @@ from db.models.tickets import Ticket, TicketAttachment, TicketEvent
 
 __all__ = [
     "Base",
+    "CalendarFeed",
     "Client",
     "ClientReport",
     "ClientStep",

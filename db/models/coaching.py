@@ -361,3 +361,21 @@ class CoachReport(Timestamped, Base):
     supervision_request: Mapped[str | None] = mapped_column(Text)
 
     coach: Mapped[Employee] = relationship()
+
+
+class CalendarFeed(Base):
+    """A private iCalendar feed of someone's sessions: the URL carries a secret token, of which
+    only the SHA-256 is kept; a new one, or a revocation, ends the old."""
+
+    __tablename__ = "calendar_feeds"
+    __table_args__ = (
+        Index("ix_calendar_feeds_employee", "employee_id"),
+        Index("ix_calendar_feeds_client", "client_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column()

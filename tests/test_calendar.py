@@ -1,0 +1,91 @@
+"""Private calendar feeds over HTTP, parsed back with icalendar: a coach's feed holds their
+sessions, a client's only theirs, and a revoked or unknown token is a 404."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from icalendar import Calendar
+
+from bot.sandbox.telegram import FakeTelegram
+from crm.calendar_feeds import issue_feed, revoke_feeds
+from crm.coaching_sessions import SessionDraft, end_session, plan_session
+from crm.notify import Notifier
+from crm.settings import Settings
+from db.base import utcnow
+from db.engine import Database
+from db.enums import SessionStatus
+from db.models import Client, Employee
+from tests.desk import People, add_people
+from tests.site import Client as SiteClient
+from web.app import create_app
+
+NOTIFIER = Notifier("en", "EUR")
+
+
+@pytest.fixture
+async def people(database: Database) -> People:
+    return await add_people(database, FakeTelegram("1:t"))
+
+
+@pytest.fixture
+async def http(database: Database) -> AsyncIterator[SiteClient]:
+    app = create_app(Settings(_env_file=None), database, secret_key="calendar-test-key")
+    async with TestClient(TestServer(app)) as client:
+        yield client
+
+
+async def events(http: SiteClient, token: str) -> list[tuple[str, str, str]]:
+    response = await http.get(f"/calendar/{token}.ics")
+    assert response.status == 200
+    assert response.content_type == "text/calendar"
+    calendar = Calendar.from_ical(await response.read())
+    return [
+        (str(event["summary"]), event.decoded("dtstart").isoformat(), str(event["status"]))
+        for event in calendar.walk("VEVENT")
+    ]
+
+
+async def test_each_person_s_feed_holds_their_sessions_and_a_revoked_url_stops(
+    database: Database, people: People, http: SiteClient
+) -> None:
+    now = utcnow().replace(microsecond=0)
+    start = now + timedelta(days=1)
+    async with database.writer() as session, session.begin():
+        ivan = await session.get(Employee, people.ivan.id)
+        tom = await session.get(Employee, people.tom.id)
+        maria = await session.get(Client, people.maria.id)
+        assert ivan is not None and tom is not None and maria is not None
+        first = await plan_session(
+            session, NOTIFIER, actor=ivan, draft=SessionDraft(maria.id, start), now=now
+        )
+        second = await plan_session(
+            session,
+            NOTIFIER,
+            actor=tom,
+            draft=SessionDraft(people.bob.id, start, online=True),
+            now=now,
+        )
+        await end_session(
+            session, NOTIFIER, actor=tom, session_id=second.id, to=SessionStatus.CANCELLED, now=now
+        )
+        ivans = await issue_feed(session, actor=ivan, now=now)
+        toms = await issue_feed(session, actor=tom, now=now)
+        marias = await issue_feed(session, actor=maria, now=now)
+    assert await events(http, ivans) == [
+        (f"#{first.id} Maria Lopez · Ivan Kuznetsov", start.isoformat(), "CONFIRMED")
+    ]
+    assert await events(http, marias) == await events(http, ivans)
+    assert await events(http, toms) == [
+        (f"#{second.id} Bob Stone · Tom Baker", start.isoformat(), "CANCELLED")
+    ]
+    async with database.writer() as session, session.begin():
+        ivan = await session.get(Employee, people.ivan.id)
+        assert ivan is not None
+        assert await revoke_feeds(session, actor=ivan, now=now) == 1
+    for token in (ivans, "x" * 43):
+        assert (await http.get(f"/calendar/{token}.ics")).status == 404
+    assert len(await events(http, toms)) == 1  # Tom's own URL still works
