@@ -54,9 +54,16 @@ _TEACHER = BotCommandEntry("teacher", N_("a contract's teacher: /teacher 4 @user
 _LESSON = BotCommandEntry("lesson", N_("one lesson given: /lesson 4"))
 _TERMINATE = BotCommandEntry("terminate", N_("end a contract early: /terminate 4 reason"))
 
+_MY_SESSIONS = BotCommandEntry("sessions", N_("my upcoming sessions"))
+_PLAN = BotCommandEntry("plan", N_("plan a session: /plan 7 2026-12-04 18:30 [60] [online]"))
+_SESSION = BotCommandEntry("session", N_("a session's card: /session 5"))
+_SESSIONS = BotCommandEntry("sessions", N_("upcoming sessions"))
+_REQUESTS = BotCommandEntry("requests", N_("coaching requests waiting for an answer"))
+
 _COMMON = [_HELP, _LANGUAGE, _CANCEL]
 _WORK = [_QUEUE, _MY, _TICKET, _TAKE, _STATUS, _REPLY, _NOTE, _DIGEST]
 _SCHOOL = [_ALL_CONTRACTS, _PAID, _TEACHER, _LESSON, _TERMINATE, _LANGUAGES, _TEACHERS]
+_COACHING = [_PLAN, _SESSION, _SESSIONS, _REQUESTS]
 
 # Each feature adds its commands here, so help, greetings, menus and main-menu buttons stay
 # in step.
@@ -71,11 +78,21 @@ COMMANDS: dict[Audience, list[BotCommandEntry]] = {
         _MY_CONTRACTS,
         _LANGUAGES,
         _TEACHERS,
+        _MY_SESSIONS,
         *_COMMON,
     ],
-    Audience.OWNER: [_START, _ASSIGN, *_WORK, *_SCHOOL, *_COMMON],
-    Audience.ADMIN: [_START, _ASSIGN, *_WORK, *_SCHOOL, *_COMMON],
-    Audience.SPECIALIST: [_START, *_WORK, _TAUGHT, _LESSON, _LANGUAGES, _TEACHERS, *_COMMON],
+    Audience.OWNER: [_START, _ASSIGN, *_WORK, *_SCHOOL, *_COACHING, *_COMMON],
+    Audience.ADMIN: [_START, _ASSIGN, *_WORK, *_SCHOOL, *_COACHING, *_COMMON],
+    Audience.SPECIALIST: [
+        _START,
+        *_WORK,
+        _TAUGHT,
+        _LESSON,
+        _LANGUAGES,
+        _TEACHERS,
+        *_COACHING,
+        *_COMMON,
+    ],
     Audience.HELPER: [_START, _QUEUE, _MY, _TICKET, _NOTE, _DIGEST, *_COMMON],
 }
 

@@ -60,6 +60,20 @@ class ContractStep(CallbackData, prefix="cs"):
     value: int
 
 
+class SessionAction(CallbackData, prefix="ss"):
+    """A button on a coaching session: "view" (its card), or "done" / "noshow" / "cancel"."""
+
+    action: str
+    session_id: int
+
+
+class RequestAnswer(CallbackData, prefix="rq"):
+    """A coach's answer to a coaching request: "accept" or "refuse"."""
+
+    action: str
+    request_id: int
+
+
 class DepartmentChoice(CallbackData, prefix="dep"):
     """Which department a new request is for; 0 means "don't know"."""
 
@@ -200,5 +214,52 @@ def teachers(contract_id: int, choices: list[tuple[int, str]]) -> InlineKeyboard
                 )
             ]
             for employee_id, label in choices
+        ]
+    )
+
+
+def session_button(text: str, action: str, session_id: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        text=text, callback_data=SessionAction(action=action, session_id=session_id).pack()
+    )
+
+
+def session_list(sessions: list[tuple[int, str]]) -> InlineKeyboardMarkup | None:
+    """A button per session (id, label) that opens its card."""
+    if not sessions:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [session_button(label, "view", session_id)] for session_id, label in sessions
+        ]
+    )
+
+
+def session_actions(buttons: list[tuple[str, str]], session_id: int) -> InlineKeyboardMarkup | None:
+    """Action buttons (label, action) under a session card, in one row."""
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[session_button(label, action, session_id) for label, action in buttons]]
+    )
+
+
+def request_answers(requests: list[tuple[int, str, str]]) -> InlineKeyboardMarkup | None:
+    """An Accept and a Refuse button (request id, accept label, refuse label) per request."""
+    if not requests:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=accept,
+                    callback_data=RequestAnswer(action="accept", request_id=request_id).pack(),
+                ),
+                InlineKeyboardButton(
+                    text=refuse,
+                    callback_data=RequestAnswer(action="refuse", request_id=request_id).pack(),
+                ),
+            ]
+            for request_id, accept, refuse in requests
         ]
     )

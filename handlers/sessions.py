@@ -1,0 +1,183 @@
+"""Coaching sessions in the bot: /plan, /session (the card, with done / no-show / cancel for
+whoever may run it), /sessions (upcoming ones, a button each). Every press is authorised again
+by the service it calls; moments are typed and shown in the business time zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot, Router
+from aiogram.filters import Command, CommandObject, or_f
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm.clients import list_clients
+from crm.coaching_rules import may_run
+from crm.coaching_sessions import (
+    SessionDraft,
+    end_session,
+    plan_session,
+    session_for,
+    upcoming_sessions,
+)
+from crm.errors import InvalidInput, NotFound
+from crm.i18n import N_
+from crm.ids import looks_like_id, parse_id
+from crm.notify import Notifier
+from crm.permissions import Actor
+from crm.settings import Settings
+from db.enums import SessionStatus
+from db.models import Client, CoachingSession
+from handlers import keyboards, session_texts
+from handlers.command_args import id_and_rest
+from handlers.filters import IsClient, IsStaff, StaffOnly
+from handlers.session_texts import When
+from handlers.ticket_cards import answer_press, send_long
+
+
+def shown_in(zone: ZoneInfo) -> When:
+    """Moments as the business writes them: ``2026-12-04 18:30`` in its time zone."""
+    return lambda moment: moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def parse_moment(date: str, clock: str, zone: ZoneInfo) -> datetime:
+    """``2026-12-04 18:30`` in ``zone``, as UTC; InvalidInput shows how to write it."""
+    try:
+        local = datetime.strptime(f"{date} {clock}", "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise InvalidInput(session_texts.bad_moment(f"{date} {clock}")) from None
+    return local.replace(tzinfo=zone).astimezone(UTC)
+
+
+async def find_client(session: AsyncSession, actor: Actor, typed: str) -> int:
+    """The client ``/plan`` names: a client id, or the @username of a client ``actor`` sees."""
+    if looks_like_id(typed):
+        client_id = parse_id(typed)
+        if client_id is None:
+            raise NotFound(N_("that client does not exist"))
+        return client_id
+    username = typed.lstrip("@").lower()
+    found, _more = await list_clients(session, actor=actor, search=username)
+    for client in found:
+        if (client.username or "").lower() == username:
+            return client.id
+    raise NotFound(N_("no client @{username}"), username=username)
+
+
+async def plan(
+    message: Message,
+    command: CommandObject,
+    actor: Actor,
+    session: AsyncSession,
+    notifier: Notifier,
+    settings: Settings,
+    now: datetime,
+) -> None:
+    """``/plan <client id or @username> <YYYY-MM-DD HH:MM> [minutes] [online]``: the sender
+    coaches it."""
+    words = (command.args or "").split()
+    online = bool(words) and words[-1].lower() == "online"
+    if online:
+        words.pop()
+    if len(words) not in (3, 4) or (len(words) == 4 and parse_id(words[3]) is None):
+        raise InvalidInput(session_texts.usage("plan"))
+    starts_at = parse_moment(words[1], words[2], settings.zone)
+    minutes = int(words[3]) if len(words) == 4 else None
+    client_id = await find_client(session, actor, words[0])
+    draft = SessionDraft(client_id, starts_at, online=online)
+    if minutes is not None:
+        draft = SessionDraft(client_id, starts_at, minutes, online)
+    meeting = await plan_session(session, notifier, actor=actor, draft=draft, now=now)
+    await message.answer(session_texts.planned(meeting, shown_in(settings.zone)))
+
+
+def card_markup(meeting: CoachingSession, actor: Actor) -> InlineKeyboardMarkup | None:
+    """Done / no-show / cancel under a planned session, for whoever may run it."""
+    if meeting.status is not SessionStatus.PLANNED or not may_run(actor, meeting):
+        return None
+    return keyboards.session_actions(
+        [(session_texts.action_label(action), action) for action in session_texts.ENDINGS],
+        meeting.id,
+    )
+
+
+async def send_card(
+    bot: Bot, chat_id: int, meeting: CoachingSession, actor: Actor, settings: Settings
+) -> None:
+    text = session_texts.card(meeting, shown_in(settings.zone))
+    await send_long(bot, chat_id, text, card_markup(meeting, actor))
+
+
+async def show_session(
+    message: Message,
+    command: CommandObject,
+    actor: Actor,
+    session: AsyncSession,
+    settings: Settings,
+    bot: Bot,
+) -> None:
+    """``/session <id>``: the card."""
+    session_id, _ = id_and_rest(command, session_texts.usage("session"), rest=False)
+    meeting = await session_for(session, actor=actor, session_id=session_id)
+    await send_card(bot, message.chat.id, meeting, actor, settings)
+
+
+async def list_sessions(
+    message: Message, actor: Actor, session: AsyncSession, settings: Settings, now: datetime
+) -> None:
+    """``/sessions``: the upcoming sessions the person takes part in, coaches, or manages."""
+    meetings = await upcoming_sessions(session, actor=actor, now=now)
+    for_client = isinstance(actor, Client)
+    when = shown_in(settings.zone)
+    labels = [(m.id, session_texts.session_label(m, when, for_client=for_client)) for m in meetings]
+    await message.answer(
+        session_texts.upcoming(meetings, for_client=for_client),
+        reply_markup=keyboards.session_list(labels),
+    )
+
+
+async def on_session_button(
+    query: CallbackQuery,
+    callback_data: keyboards.SessionAction,
+    actor: Actor,
+    session: AsyncSession,
+    notifier: Notifier,
+    settings: Settings,
+    bot: Bot,
+    now: datetime,
+) -> None:
+    """A button under a listing or a card; ``end_session`` decides whether the press counts."""
+    action, session_id = callback_data.action, callback_data.session_id
+    chat_id = query.message.chat.id if query.message else query.from_user.id
+    if action == "view":
+        meeting = await session_for(session, actor=actor, session_id=session_id)
+        await query.answer()
+        await send_card(bot, chat_id, meeting, actor, settings)
+        return
+    to = session_texts.ENDINGS.get(action)
+    if to is None:
+        raise InvalidInput(N_("That button is not valid any more."))
+    meeting = await end_session(
+        session, notifier, actor=actor, session_id=session_id, to=to, now=now
+    )
+    await answer_press(
+        bot, query, chat_id, session_texts.ended(meeting), card_markup(meeting, actor)
+    )
+
+
+def create_router() -> Router:
+    """/sessions and the buttons, for clients and staff."""
+    router = Router(name=__name__)
+    router.message.register(list_sessions, Command("sessions"), or_f(IsClient(), IsStaff()))
+    router.callback_query.register(on_session_button, keyboards.SessionAction.filter())
+    return router
+
+
+def create_staff_router() -> Router:
+    """/plan and /session: staff only."""
+    router = Router(name=f"{__name__}.staff")
+    router.message.middleware(StaffOnly())
+    router.message.register(plan, Command("plan"))
+    router.message.register(show_session, Command("session"))
+    return router
