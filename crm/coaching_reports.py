@@ -65,16 +65,25 @@ def _cleaned(draft: MeetingReportDraft | CoachReportDraft) -> dict[str, str | No
     return parts
 
 
-async def file_meeting_report(
-    session: AsyncSession, *, actor: Actor, session_id: int, draft: MeetingReportDraft
-) -> MeetingReport:
-    """The report of a session held, by its coach (or a manager); filing again replaces it."""
+async def session_to_report(
+    session: AsyncSession, *, actor: Actor, session_id: int
+) -> CoachingSession:
+    """The session held whose report ``actor`` may file (its coach, managers): asked before a
+    report dialog starts, and again when the report is filed."""
     meeting = await session_for(session, actor=actor, session_id=session_id)
     require(may_run(actor, meeting))
     if meeting.status is not SessionStatus.DONE:
         raise InvalidInput(
             N_("session #{session_id} has not taken place: no report yet"), session_id=meeting.id
         )
+    return meeting
+
+
+async def file_meeting_report(
+    session: AsyncSession, *, actor: Actor, session_id: int, draft: MeetingReportDraft
+) -> MeetingReport:
+    """The report of a session held, by its coach (or a manager); filing again replaces it."""
+    meeting = await session_to_report(session, actor=actor, session_id=session_id)
     parts = _cleaned(draft)
     report = await session.scalar(
         select(MeetingReport).where(MeetingReport.session_id == meeting.id)

@@ -161,6 +161,7 @@ async def test_staff_are_greeted_with_the_commands_of_their_role(
         "session",
         "sessions",
         "requests",
+        "report",
         "help",
         "language",
         "cancel",

@@ -18,7 +18,14 @@ from crm.notify import Notifier
 from db.base import utcnow
 from db.engine import Database
 from db.enums import RequestStatus, SessionFormat, SessionStatus
-from db.models import Client, CoachingRequest, CoachingSession, CoachProfile, ExpertiseDomain
+from db.models import (
+    Client,
+    CoachingRequest,
+    CoachingSession,
+    CoachProfile,
+    ExpertiseDomain,
+    MeetingReport,
+)
 from tests.desk import (  # noqa: F401  (fixtures)
     ANNA,
     BOB,
@@ -301,3 +308,70 @@ async def test_refuse_with_a_reason_and_a_request_with_no_time(
     query = await press(fake, MARIA, told.message_id, f"rq:accept:{untimed}")
     assert "Only coaches, teachers and managers" in fake.answered_callbacks[query]["text"]
     assert (await request_row(database, untimed)).status is RequestStatus.PENDING
+
+
+async def test_the_meeting_report_is_filed_in_a_short_dialog_with_skippable_steps(
+    coached: tuple[Database, People], fake: FakeTelegram
+) -> None:
+    database, people = coached
+    async with database.writer() as session, session.begin():
+        held = CoachingSession(
+            client_id=people.maria.id,
+            coach_id=people.ivan.id,
+            starts_at=utcnow() - timedelta(hours=3),
+            minutes=60,
+            status=SessionStatus.DONE,
+        )
+        planned = CoachingSession(
+            client_id=people.maria.id,
+            coach_id=people.ivan.id,
+            starts_at=utcnow() + timedelta(days=1),
+            minutes=60,
+        )
+        session.add_all([held, planned])
+    # A session that has not taken place has no report yet; a client may not start one.
+    fake.send_text(IVAN, f"/report {planned.id}")
+    await bot_said(fake, IVAN, "has not taken place")
+    fake.send_text(MARIA, f"/report {held.id}")
+    await bot_said(fake, MARIA, STAFF_ONLY)
+
+    # /cancel halfway keeps nothing.
+    fake.send_text(IVAN, f"/report {held.id}")
+    await bot_said(fake, IVAN, "1/5 What happened in the session?")
+    fake.send_text(IVAN, "We mapped her options")
+    await bot_said(fake, IVAN, "2/5")
+    fake.send_text(IVAN, "/cancel")
+    await handled(fake)
+    async with database.reader() as session:
+        assert await session.scalar(select(MeetingReport.id)) is None
+
+    fake.send_text(IVAN, f"/report {held.id}")
+    for answer, next_question in (
+        ("We mapped her options", "2/5"),
+        ("/skip", "3/5"),
+        ("Two interviews <this week>", "4/5"),
+        ("/skip", "5/5"),
+    ):
+        mark = last_message_id(fake, IVAN)
+        fake.send_text(IVAN, answer)
+        await bot_said(fake, IVAN, next_question, after=mark)
+    fake.send_text(IVAN, "Call on Friday")
+    await bot_said(fake, IVAN, f"The report of session #{held.id} is filed.")
+    async with database.reader() as session:
+        report = await session.scalar(select(MeetingReport))
+    assert report is not None
+    assert (
+        report.session_id,
+        report.what_happened,
+        report.client_state,
+        report.agreements,
+        report.homework,
+        report.next_steps,
+    ) == (
+        held.id,
+        "We mapped her options",
+        None,
+        "Two interviews <this week>",
+        None,
+        "Call on Friday",
+    )
