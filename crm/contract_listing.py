@@ -116,15 +116,13 @@ async def list_contracts(
     )
 
 
-async def export_contracts(
+def export_contracts(
     session: AsyncSession, viewer: Actor, wanted: ContractFilter, *, chunk: int = 1000
 ) -> AsyncGenerator[list[Contract]]:
     """Every matching contract, in chunks, in the listing's order (for CSV export)."""
-    cursor: str | None = None
-    while True:
+
+    async def read(cursor: str | None) -> tuple[list[Contract], str | None]:
         page = await list_contracts(session, viewer, wanted, cursor=cursor, page_size=chunk)
-        if page.contracts:
-            yield page.contracts
-        if page.next_cursor is None:
-            return
-        cursor = page.next_cursor
+        return page.contracts, page.next_cursor
+
+    return keyset.in_chunks(read)

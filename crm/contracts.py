@@ -362,11 +362,6 @@ async def delete_contract(session: AsyncSession, *, actor: Actor, contract_id: i
     await session.flush()
 
 
-def is_teacher_of(actor: Actor, contract: Contract) -> bool:
-    """Whether ``actor`` teaches ``contract`` (their card shows the client's phone)."""
-    return isinstance(actor, Employee) and contract.teacher_id == actor.id
-
-
 def may_manage_contracts(actor: Actor) -> bool:
     """Pay, assign, terminate, change, delete: owners and administrators."""
     return is_manager(actor)

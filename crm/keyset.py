@@ -5,7 +5,7 @@ and a link to it is that position, encoded."""
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Generic, TypeVar
@@ -130,3 +130,17 @@ async def read_page(
         total=min(total, COUNT_CAP),
         total_is_capped=total > COUNT_CAP,
     )
+
+
+async def in_chunks(
+    read: Callable[[str | None], Awaitable[tuple[list[Row], str | None]]],
+) -> AsyncGenerator[list[Row]]:
+    """Every row of a listing, a page at a time, in its order: ``read(cursor)`` gives a page's
+    rows and the next page's cursor (None after the last). For CSV exports."""
+    cursor: str | None = None
+    while True:
+        rows, cursor = await read(cursor)
+        if rows:
+            yield rows
+        if cursor is None:
+            return

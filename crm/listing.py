@@ -181,15 +181,13 @@ async def list_tickets(
     )
 
 
-async def export_tickets(
+def export_tickets(
     session: AsyncSession, viewer: Employee, wanted: TicketFilter, *, chunk: int = 1000
 ) -> AsyncGenerator[list[Ticket]]:
     """Every matching ticket, in chunks, in the listing's order (for CSV export)."""
-    cursor: str | None = None
-    while True:
+
+    async def read(cursor: str | None) -> tuple[list[Ticket], str | None]:
         page = await list_tickets(session, viewer, wanted, cursor=cursor, page_size=chunk)
-        if page.tickets:
-            yield page.tickets
-        if page.next_cursor is None:
-            return
-        cursor = page.next_cursor
+        return page.tickets, page.next_cursor
+
+    return keyset.in_chunks(read)
