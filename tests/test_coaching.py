@@ -73,6 +73,15 @@ async def as_person(
         return await action(session, actor)
 
 
+def ended(
+    session_id: int, to: SessionStatus, now: datetime = NOW
+) -> Callable[[Any, Any], Awaitable[Any]]:
+    """Ending a session as the person ``as_person`` acts as."""
+    return lambda session, me: end_session(
+        session, NOTIFIER, actor=me, session_id=session_id, to=to, now=now
+    )
+
+
 async def told(database: Database, chat_id: int) -> list[str]:
     async with database.reader() as session:
         rows = await session.scalars(
@@ -279,39 +288,15 @@ async def test_a_session_done_under_a_contract_uses_up_one_of_its_lessons_and_is
         )
     # Another teacher may not end it; Ivan, its teacher, may.
     with pytest.raises(NotFound):
-        await as_person(
-            database,
-            Employee,
-            people.tom.id,
-            lambda session, tom: end_session(
-                session, NOTIFIER, actor=tom, session_id=lesson.id, to=SessionStatus.DONE, now=NOW
-            ),
-        )
-    await as_person(
-        database,
-        Employee,
-        people.ivan.id,
-        lambda session, ivan: end_session(
-            session, NOTIFIER, actor=ivan, session_id=lesson.id, to=SessionStatus.DONE, now=NOW
-        ),
-    )
+        await as_person(database, Employee, people.tom.id, ended(lesson.id, SessionStatus.DONE))
+    await as_person(database, Employee, people.ivan.id, ended(lesson.id, SessionStatus.DONE))
     async with database.reader() as session:
         after = await session.get(Contract, contract.id)
         assert after is not None and after.lessons_given == 1
         assert after.paid == Decimal("160.00")  # 8 lessons, below every discount tier
     with pytest.raises(InvalidInput, match="already done"):
         await as_person(
-            database,
-            Employee,
-            people.ivan.id,
-            lambda session, ivan: end_session(
-                session,
-                NOTIFIER,
-                actor=ivan,
-                session_id=lesson.id,
-                to=SessionStatus.CANCELLED,
-                now=NOW,
-            ),
+            database, Employee, people.ivan.id, ended(lesson.id, SessionStatus.CANCELLED)
         )
 
     def rate(rating: int) -> Callable[[Any, Any], Awaitable[Any]]:
@@ -405,19 +390,7 @@ async def test_reminders_come_a_day_and_an_hour_before_once_each_and_never_when_
 
     kept = await as_person(database, Employee, people.ivan.id, plan(start))
     dropped = await as_person(database, Employee, people.ivan.id, plan(start + timedelta(hours=1)))
-    await as_person(
-        database,
-        Employee,
-        people.ivan.id,
-        lambda session, ivan: end_session(
-            session,
-            NOTIFIER,
-            actor=ivan,
-            session_id=dropped.id,
-            to=SessionStatus.CANCELLED,
-            now=NOW,
-        ),
-    )
+    await as_person(database, Employee, people.ivan.id, ended(dropped.id, SessionStatus.CANCELLED))
 
     async def remind(at: datetime) -> int:
         return await send_reminders(database, NOTIFIER, now=at)
@@ -435,14 +408,7 @@ async def test_reminders_come_a_day_and_an_hour_before_once_each_and_never_when_
     assert not any(f"#{dropped.id} at" in text for text in await told(database, IVAN))
 
     # Held, and no report the day after: the coach is asked for it, once.
-    await as_person(
-        database,
-        Employee,
-        people.ivan.id,
-        lambda session, ivan: end_session(
-            session, NOTIFIER, actor=ivan, session_id=kept.id, to=SessionStatus.DONE, now=start
-        ),
-    )
+    await as_person(database, Employee, people.ivan.id, ended(kept.id, SessionStatus.DONE, start))
     assert await remind(start + timedelta(hours=23)) == 0
     assert await remind(start + timedelta(days=1, minutes=1)) == 1
     assert await remind(start + timedelta(days=1, minutes=2)) == 0
