@@ -16,11 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.coaching_rules import may_coach, may_run, require
 from crm.coaching_sessions import session_for
-from crm.errors import InvalidInput, NotFound
+from crm.errors import InvalidInput
 from crm.i18n import N_
 from crm.names import clean_text
 from crm.permissions import Actor, require_staff
-from crm.visibility import visible_clients, visible_coach_reports
+from crm.tracks import track_for
+from crm.visibility import visible_coach_reports
 from db.enums import SessionStatus
 from db.models import (
     Client,
@@ -29,7 +30,6 @@ from db.models import (
     CoachReport,
     Employee,
     MeetingReport,
-    Track,
 )
 
 
@@ -148,19 +148,7 @@ async def file_client_report(
     session: AsyncSession, *, actor: Actor, track_id: int, progress: str, now: datetime
 ) -> ClientReport:
     """Progress on a track's goal: by the track's client, or by staff who may see the client."""
-    track = await session.get(Track, track_id)
-    if track is None:
-        raise NotFound(N_("that track does not exist"))
-    if isinstance(actor, Client):
-        allowed = track.client_id == actor.id
-    else:
-        allowed = bool(
-            await session.scalar(
-                select(Client.id).where(Client.id == track.client_id, visible_clients(actor))
-            )
-        )
-    if not allowed:
-        raise NotFound(N_("that track does not exist"))
+    track = await track_for(session, actor=actor, track_id=track_id)
     report = ClientReport(
         track_id=track.id,
         author_client_id=actor.id if isinstance(actor, Client) else None,

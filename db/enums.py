@@ -126,3 +126,11 @@ class RecordingKind(StrEnum):
     VIDEO = "video"
     VOICE = "voice"
     LINK = "link"
+
+
+class ProductKind(StrEnum):
+    """What the business sells in coaching: a program, a course or a package of sessions."""
+
+    PROGRAM = "program"
+    COURSE = "course"
+    PACKAGE = "package"
