@@ -4,6 +4,7 @@ from aiogram import Router
 
 from db.enums import SubjectKind
 from handlers import (
+    booking,
     cancel,
     client_tickets,
     coaching_requests,
@@ -37,6 +38,7 @@ def create_routers() -> list[Router]:
         sessions.create_router(),
         coaching_requests.create_router(),
         meeting_reports.create_router(),
+        booking.create_router(),
         contract_cards.create_router(),
         contracts.create_router(),
         client_tickets.create_router(),

@@ -55,6 +55,7 @@ _LESSON = BotCommandEntry("lesson", N_("one lesson given: /lesson 4"))
 _TERMINATE = BotCommandEntry("terminate", N_("end a contract early: /terminate 4 reason"))
 
 _MY_SESSIONS = BotCommandEntry("sessions", N_("my upcoming sessions"))
+_BOOK = BotCommandEntry("book", N_("ask a coach for a session"))
 _PLAN = BotCommandEntry("plan", N_("plan a session: /plan 7 2026-12-04 18:30 [60] [online]"))
 _SESSION = BotCommandEntry("session", N_("a session's card: /session 5"))
 _SESSIONS = BotCommandEntry("sessions", N_("upcoming sessions"))
@@ -80,6 +81,7 @@ COMMANDS: dict[Audience, list[BotCommandEntry]] = {
         _LANGUAGES,
         _TEACHERS,
         _MY_SESSIONS,
+        _BOOK,
         *_COMMON,
     ],
     Audience.OWNER: [_START, _ASSIGN, *_WORK, *_SCHOOL, *_COACHING, *_COMMON],

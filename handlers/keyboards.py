@@ -263,3 +263,25 @@ def request_answers(requests: list[tuple[int, str, str]]) -> InlineKeyboardMarku
             for request_id, accept, refuse in requests
         ]
     )
+
+
+class BookingStep(CallbackData, prefix="bk"):
+    """A choice in the /book dialog: "domain" (an id) or "coach" (an employee id, 0 for any
+    coach of the domain)."""
+
+    step: str
+    value: int
+
+
+def booking_choices(step: str, choices: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """A step of the /book dialog: a button per (value, label), one per row."""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=label, callback_data=BookingStep(step=step, value=value).pack()
+                )
+            ]
+            for value, label in choices
+        ]
+    )

@@ -107,6 +107,7 @@ async def test_a_newcomer_registers_by_sharing_their_phone(
         "languages",
         "teachers",
         "sessions",
+        "book",
         "help",
         "language",
         "cancel",
