@@ -12,6 +12,7 @@ from aiogram.types import (
 )
 from aiogram.utils.i18n import gettext as _
 
+from crm.coaching_notices import RATING_PREFIX
 from crm.contract_notices import CONTRACT_CALLBACK_PREFIX, contract_button_data
 from crm.permissions import Audience
 from crm.ticket_notices import TICKET_CALLBACK_PREFIX, ticket_button_data
@@ -285,3 +286,11 @@ def booking_choices(step: str, choices: list[tuple[int, str]]) -> InlineKeyboard
             for value, label in choices
         ]
     )
+
+
+class SessionRating(CallbackData, prefix=RATING_PREFIX):
+    """A client's rating (1-5) of a session held, under the question the outbox sent; its data
+    is built by ``crm.coaching_notices.rating_buttons``."""
+
+    rating: int
+    session_id: int
