@@ -4,6 +4,7 @@ from aiogram import Router
 
 from db.enums import SubjectKind
 from handlers import (
+    agenda,
     booking,
     cancel,
     client_tickets,
@@ -40,6 +41,7 @@ def create_routers() -> list[Router]:
         coaching_requests.create_router(),
         meeting_reports.create_router(),
         booking.create_router(),
+        agenda.create_router(),
         session_ratings.create_router(),
         contract_cards.create_router(),
         contracts.create_router(),

@@ -56,6 +56,7 @@ _TERMINATE = BotCommandEntry("terminate", N_("end a contract early: /terminate 4
 
 _MY_SESSIONS = BotCommandEntry("sessions", N_("my upcoming sessions"))
 _BOOK = BotCommandEntry("book", N_("ask a coach for a session"))
+_AGENDA = BotCommandEntry("agenda", N_("what is coming for me"))
 _PLAN = BotCommandEntry("plan", N_("plan a session: /plan 7 2026-12-04 18:30 [60] [online]"))
 _SESSION = BotCommandEntry("session", N_("a session's card: /session 5"))
 _SESSIONS = BotCommandEntry("sessions", N_("upcoming sessions"))
@@ -65,7 +66,7 @@ _COMMON = [_HELP, _LANGUAGE, _CANCEL]
 _WORK = [_QUEUE, _MY, _TICKET, _TAKE, _STATUS, _REPLY, _NOTE, _DIGEST]
 _SCHOOL = [_ALL_CONTRACTS, _PAID, _TEACHER, _LESSON, _TERMINATE, _LANGUAGES, _TEACHERS]
 _REPORT = BotCommandEntry("report", N_("a session's meeting report: /report 5"))
-_COACHING = [_PLAN, _SESSION, _SESSIONS, _REQUESTS, _REPORT]
+_COACHING = [_AGENDA, _PLAN, _SESSION, _SESSIONS, _REQUESTS, _REPORT]
 
 # Each feature adds its commands here, so help, greetings, menus and main-menu buttons stay
 # in step.
@@ -82,6 +83,7 @@ COMMANDS: dict[Audience, list[BotCommandEntry]] = {
         _TEACHERS,
         _MY_SESSIONS,
         _BOOK,
+        _AGENDA,
         *_COMMON,
     ],
     Audience.OWNER: [_START, _ASSIGN, *_WORK, *_SCHOOL, *_COACHING, *_COMMON],
