@@ -6,6 +6,7 @@ from db.enums import SubjectKind
 from handlers import (
     agenda,
     booking,
+    calendar_link,
     cancel,
     client_tickets,
     coaching_requests,
@@ -42,6 +43,7 @@ def create_routers() -> list[Router]:
         meeting_reports.create_router(),
         booking.create_router(),
         agenda.create_router(),
+        calendar_link.create_router(),
         session_ratings.create_router(),
         contract_cards.create_router(),
         contracts.create_router(),

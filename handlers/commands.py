@@ -54,12 +54,16 @@ _TEACHER = BotCommandEntry("teacher", N_("a contract's teacher: /teacher 4 @user
 _LESSON = BotCommandEntry("lesson", N_("one lesson given: /lesson 4"))
 _TERMINATE = BotCommandEntry("terminate", N_("end a contract early: /terminate 4 reason"))
 
-_MY_SESSIONS = BotCommandEntry("sessions", N_("my upcoming sessions"))
+_MY_SESSIONS = BotCommandEntry(
+    "sessions", N_("my upcoming sessions; a button gives my private calendar link")
+)
 _BOOK = BotCommandEntry("book", N_("ask a coach for a session"))
 _AGENDA = BotCommandEntry("agenda", N_("what is coming for me"))
 _PLAN = BotCommandEntry("plan", N_("plan a session: /plan 7 2026-12-04 18:30 [60] [online]"))
 _SESSION = BotCommandEntry("session", N_("a session's card: /session 5"))
-_SESSIONS = BotCommandEntry("sessions", N_("upcoming sessions"))
+_SESSIONS = BotCommandEntry(
+    "sessions", N_("upcoming sessions; a button gives my private calendar link")
+)
 _REQUESTS = BotCommandEntry("requests", N_("coaching requests waiting for an answer"))
 
 _COMMON = [_HELP, _LANGUAGE, _CANCEL]

@@ -294,3 +294,16 @@ class SessionRating(CallbackData, prefix=RATING_PREFIX):
 
     rating: int
     session_id: int
+
+
+class CalendarLink(CallbackData, prefix="cal"):
+    """Under /sessions: "issue" a fresh private calendar URL (the old one stops working)."""
+
+    action: str
+
+
+def with_calendar_link(markup: InlineKeyboardMarkup | None, label: str) -> InlineKeyboardMarkup:
+    """``markup`` (perhaps none) with a last row: the calendar link button."""
+    rows = list(markup.inline_keyboard) if markup is not None else []
+    button = InlineKeyboardButton(text=label, callback_data=CalendarLink(action="issue").pack())
+    return InlineKeyboardMarkup(inline_keyboard=[*rows, [button]])
