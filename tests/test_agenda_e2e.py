@@ -102,3 +102,18 @@ async def test_agenda_per_role_and_the_next_session_on_status(
     fake.send_text(BOB, "/agenda")
     bobs = await bot_said(fake, BOB, "🙋 Your requests waiting for a coach's answer:")
     assert "📅" not in bobs.text and f"#{to_tom} · Tom Baker" in bobs.text
+
+
+async def test_help_lists_book_and_agenda_for_clients_and_agenda_for_coaches(
+    coached: tuple[Database, People], fake: FakeTelegram
+) -> None:
+    fake.send_text(MARIA, "/help")
+    marias = await bot_said(fake, MARIA, "Commands for you (client):")
+    assert "/book — ask a coach for a session" in marias.text
+    assert "/agenda — what is coming for me" in marias.text
+    assert "/sessions — my upcoming sessions; a button gives my private calendar link" in (
+        marias.text
+    )
+    fake.send_text(IVAN, "/help")
+    ivans = await bot_said(fake, IVAN, "Commands for you (specialist):")
+    assert "/agenda — what is coming for me" in ivans.text and "/book" not in ivans.text
