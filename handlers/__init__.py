@@ -4,6 +4,9 @@ from aiogram import Router
 
 from db.enums import SubjectKind
 from handlers import (
+    agenda,
+    booking,
+    calendar_link,
     cancel,
     client_tickets,
     coaching_requests,
@@ -14,6 +17,7 @@ from handlers import (
     help_menu,
     language,
     meeting_reports,
+    session_ratings,
     sessions,
     staff_contracts,
     staff_tickets,
@@ -37,6 +41,10 @@ def create_routers() -> list[Router]:
         sessions.create_router(),
         coaching_requests.create_router(),
         meeting_reports.create_router(),
+        booking.create_router(),
+        agenda.create_router(),
+        calendar_link.create_router(),
+        session_ratings.create_router(),
         contract_cards.create_router(),
         contracts.create_router(),
         client_tickets.create_router(),

@@ -12,6 +12,7 @@ from aiogram.types import (
 )
 from aiogram.utils.i18n import gettext as _
 
+from crm.coaching_notices import RATING_PREFIX
 from crm.contract_notices import CONTRACT_CALLBACK_PREFIX, contract_button_data
 from crm.permissions import Audience
 from crm.ticket_notices import TICKET_CALLBACK_PREFIX, ticket_button_data
@@ -263,3 +264,46 @@ def request_answers(requests: list[tuple[int, str, str]]) -> InlineKeyboardMarku
             for request_id, accept, refuse in requests
         ]
     )
+
+
+class BookingStep(CallbackData, prefix="bk"):
+    """A choice in the /book dialog: "domain" (an id) or "coach" (an employee id, 0 for any
+    coach of the domain)."""
+
+    step: str
+    value: int
+
+
+def booking_choices(step: str, choices: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """A step of the /book dialog: a button per (value, label), one per row."""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=label, callback_data=BookingStep(step=step, value=value).pack()
+                )
+            ]
+            for value, label in choices
+        ]
+    )
+
+
+class SessionRating(CallbackData, prefix=RATING_PREFIX):
+    """A client's rating (1-5) of a session held, under the question the outbox sent; its data
+    is built by ``crm.coaching_notices.rating_buttons``."""
+
+    rating: int
+    session_id: int
+
+
+class CalendarLink(CallbackData, prefix="cal"):
+    """Under /sessions: "issue" a fresh private calendar URL (the old one stops working)."""
+
+    action: str
+
+
+def with_calendar_link(markup: InlineKeyboardMarkup | None, label: str) -> InlineKeyboardMarkup:
+    """``markup`` (perhaps none) with a last row: the calendar link button."""
+    rows = list(markup.inline_keyboard) if markup is not None else []
+    button = InlineKeyboardButton(text=label, callback_data=CalendarLink(action="issue").pack())
+    return InlineKeyboardMarkup(inline_keyboard=[*rows, [button]])

@@ -29,7 +29,7 @@ from crm.permissions import Actor
 from crm.settings import Settings
 from db.enums import SessionStatus
 from db.models import Client, CoachingSession
-from handlers import keyboards, session_texts
+from handlers import calendar_texts, keyboards, session_texts
 from handlers.command_args import id_and_rest
 from handlers.filters import IsClient, IsStaff, StaffOnly
 from handlers.session_texts import When
@@ -126,14 +126,17 @@ async def show_session(
 async def list_sessions(
     message: Message, actor: Actor, session: AsyncSession, settings: Settings, now: datetime
 ) -> None:
-    """``/sessions``: the upcoming sessions the person takes part in, coaches, or manages."""
+    """``/sessions``: the upcoming sessions the person takes part in, coaches, or manages, and
+    the button that hands out their private calendar link."""
     meetings = await upcoming_sessions(session, actor=actor, now=now)
     for_client = isinstance(actor, Client)
     when = shown_in(settings.zone)
     labels = [(m.id, session_texts.session_label(m, when, for_client=for_client)) for m in meetings]
     await message.answer(
         session_texts.upcoming(meetings, for_client=for_client),
-        reply_markup=keyboards.session_list(labels),
+        reply_markup=keyboards.with_calendar_link(
+            keyboards.session_list(labels), calendar_texts.button()
+        ),
     )
 
 

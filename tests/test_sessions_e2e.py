@@ -45,6 +45,7 @@ from tests.test_contracts_e2e import press
 PARIS = ZoneInfo("Europe/Paris")
 STAFF_ONLY = "This command is for staff only."
 NOT_YOURS = "You may not do this with that session."
+CALENDAR_LINK = "📆 Calendar link"
 
 
 @pytest.fixture
@@ -230,6 +231,7 @@ async def test_sessions_per_role_and_no_show_and_cancel_by_button(
     assert mine.buttons() == [
         f"#2 · {typed(early)} · Tom Baker",
         f"#1 · {typed(late)} · Ivan Kuznetsov",
+        CALENDAR_LINK,
     ]
     fake.press(MARIA, f"#2 · {typed(early)} · Tom Baker")
     card = await bot_said(fake, MARIA, "#2 · planned")
@@ -238,10 +240,10 @@ async def test_sessions_per_role_and_no_show_and_cancel_by_button(
     await bot_said(fake, BOB, "No sessions are planned.")
     fake.send_text(IVAN, "/sessions")
     ivans = await bot_said(fake, IVAN, "Upcoming sessions (1)")
-    assert ivans.buttons() == [f"#1 · {typed(late)} · Maria Lopez"]
+    assert ivans.buttons() == [f"#1 · {typed(late)} · Maria Lopez", CALENDAR_LINK]
     fake.send_text(ANNA, "/sessions")
     everyone = await bot_said(fake, ANNA, "Upcoming sessions (2)")
-    assert len(everyone.buttons()) == 2
+    assert len(everyone.buttons()) == 3
     fake.send_text(MARIA, "/session 1")
     await bot_said(fake, MARIA, STAFF_ONLY)
     fake.send_text(IVAN, "/session 2")
