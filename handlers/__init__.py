@@ -14,6 +14,7 @@ from handlers import (
     help_menu,
     language,
     meeting_reports,
+    recordings,
     sessions,
     staff_contracts,
     staff_tickets,
@@ -37,6 +38,7 @@ def create_routers() -> list[Router]:
         sessions.create_router(),
         coaching_requests.create_router(),
         meeting_reports.create_router(),
+        recordings.create_router(),
         contract_cards.create_router(),
         contracts.create_router(),
         client_tickets.create_router(),
@@ -52,4 +54,5 @@ def reply_filers() -> ReplyFilers:
     return {
         SubjectKind.TICKET: client_tickets.file_reply_on_ticket,
         SubjectKind.CONTRACT: contract_cards.file_reply_on_contract,
+        SubjectKind.SESSION: recordings.file_reply_on_session,
     }

@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.clients import list_clients
+from crm.coaching_notices import session_subject
 from crm.coaching_rules import may_run
 from crm.coaching_sessions import (
     SessionDraft,
@@ -26,12 +27,14 @@ from crm.i18n import N_
 from crm.ids import looks_like_id, parse_id
 from crm.notify import Notifier
 from crm.permissions import Actor
+from crm.recordings import listed_recordings
 from crm.settings import Settings
 from db.enums import SessionStatus
 from db.models import Client, CoachingSession
 from handlers import keyboards, session_texts
 from handlers.command_args import id_and_rest
 from handlers.filters import IsClient, IsStaff, StaffOnly
+from handlers.replies import about
 from handlers.session_texts import When
 from handlers.ticket_cards import answer_press, send_long
 
@@ -103,10 +106,18 @@ def card_markup(meeting: CoachingSession, actor: Actor) -> InlineKeyboardMarkup 
 
 
 async def send_card(
-    bot: Bot, chat_id: int, meeting: CoachingSession, actor: Actor, settings: Settings
+    bot: Bot,
+    chat_id: int,
+    meeting: CoachingSession,
+    actor: Actor,
+    settings: Settings,
+    session: AsyncSession,
 ) -> None:
-    text = session_texts.card(meeting, shown_in(settings.zone))
-    await send_long(bot, chat_id, text, card_markup(meeting, actor))
+    """The card, about the session: a reply to it (a recording) is filed on the session."""
+    recordings = await listed_recordings(session, actor=actor, meeting=meeting)
+    text = session_texts.card(meeting, shown_in(settings.zone), recordings)
+    with about(session_subject(meeting.id)):
+        await send_long(bot, chat_id, text, card_markup(meeting, actor))
 
 
 async def show_session(
@@ -120,7 +131,7 @@ async def show_session(
     """``/session <id>``: the card."""
     session_id, _ = id_and_rest(command, session_texts.usage("session"), rest=False)
     meeting = await session_for(session, actor=actor, session_id=session_id)
-    await send_card(bot, message.chat.id, meeting, actor, settings)
+    await send_card(bot, message.chat.id, meeting, actor, settings, session)
 
 
 async def list_sessions(
@@ -153,7 +164,7 @@ async def on_session_button(
     if action == "view":
         meeting = await session_for(session, actor=actor, session_id=session_id)
         await query.answer()
-        await send_card(bot, chat_id, meeting, actor, settings)
+        await send_card(bot, chat_id, meeting, actor, settings, session)
         return
     to = session_texts.ENDINGS.get(action)
     if to is None:
