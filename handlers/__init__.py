@@ -6,6 +6,7 @@ from db.enums import SubjectKind
 from handlers import (
     cancel,
     client_tickets,
+    coach_reports,
     coaching_requests,
     contract_cards,
     contracts,
@@ -38,6 +39,7 @@ def create_routers() -> list[Router]:
         sessions.create_router(),
         coaching_requests.create_router(),
         meeting_reports.create_router(),
+        coach_reports.create_router(),
         recordings.create_router(),
         contract_cards.create_router(),
         contracts.create_router(),

@@ -61,7 +61,8 @@ class ContractStep(CallbackData, prefix="cs"):
 
 
 class SessionAction(CallbackData, prefix="ss"):
-    """A button on a coaching session: "view" (its card), or "done" / "noshow" / "cancel"."""
+    """A button on a coaching session: "view" (its card), "done" / "noshow" / "cancel", or
+    "report" / "coachreport" (start that dialog), "stage" (move the client's programme stage)."""
 
     action: str
     session_id: int
@@ -242,6 +243,15 @@ def session_actions(buttons: list[tuple[str, str]], session_id: int) -> InlineKe
     return InlineKeyboardMarkup(
         inline_keyboard=[[session_button(label, action, session_id) for label, action in buttons]]
     )
+
+
+def session_action_rows(
+    rows: list[list[tuple[str, str]]], session_id: int
+) -> InlineKeyboardMarkup | None:
+    """Action buttons (label, action) under a session card, a row per group; empty rows left out."""
+    kept = [[session_button(label, action, session_id) for label, action in row] for row in rows]
+    kept = [row for row in kept if row]
+    return InlineKeyboardMarkup(inline_keyboard=kept) if kept else None
 
 
 def request_answers(requests: list[tuple[int, str, str]]) -> InlineKeyboardMarkup | None:

@@ -118,6 +118,8 @@ def action_label(action: str) -> str:
         "done": _("✅ Done"),
         "noshow": _("🚷 No-show"),
         "cancel": _("❌ Cancel"),
+        "report": _("📝 Meeting report"),
+        "coachreport": _("🧭 My coach report"),
     }
     return labels[action]
 

@@ -9,11 +9,13 @@ from zoneinfo import ZoneInfo
 
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject, or_f
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.clients import list_clients
 from crm.coaching_notices import session_subject
+from crm.coaching_reports import writes_coach_report
 from crm.coaching_rules import may_run
 from crm.coaching_sessions import (
     SessionDraft,
@@ -32,8 +34,10 @@ from crm.settings import Settings
 from db.enums import SessionStatus
 from db.models import Client, CoachingSession
 from handlers import keyboards, session_texts
+from handlers.coach_reports import begin_coach_report
 from handlers.command_args import id_and_rest
 from handlers.filters import IsClient, IsStaff, StaffOnly
+from handlers.meeting_reports import begin_report
 from handlers.replies import about
 from handlers.session_texts import When
 from handlers.ticket_cards import answer_press, send_long
@@ -96,13 +100,18 @@ async def plan(
 
 
 def card_markup(meeting: CoachingSession, actor: Actor) -> InlineKeyboardMarkup | None:
-    """Done / no-show / cancel under a planned session, for whoever may run it."""
-    if meeting.status is not SessionStatus.PLANNED or not may_run(actor, meeting):
-        return None
-    return keyboards.session_actions(
-        [(session_texts.action_label(action), action) for action in session_texts.ENDINGS],
-        meeting.id,
-    )
+    """Under the card, for whoever may run the session: done / no-show / cancel while it is
+    planned; once it is done, the meeting report, and the coach's own report for its coach."""
+    runs = may_run(actor, meeting)
+    endings: list[tuple[str, str]] = []
+    if runs and meeting.status is SessionStatus.PLANNED:
+        endings = [(session_texts.action_label(action), action) for action in session_texts.ENDINGS]
+    reports: list[tuple[str, str]] = []
+    if runs and meeting.status is SessionStatus.DONE:
+        reports.append((session_texts.action_label("report"), "report"))
+        if writes_coach_report(actor, meeting):
+            reports.append((session_texts.action_label("coachreport"), "coachreport"))
+    return keyboards.session_action_rows([endings, reports], meeting.id)
 
 
 async def send_card(
@@ -157,14 +166,23 @@ async def on_session_button(
     settings: Settings,
     bot: Bot,
     now: datetime,
+    state: FSMContext,
 ) -> None:
-    """A button under a listing or a card; ``end_session`` decides whether the press counts."""
+    """A button under a listing or a card; the service each calls decides whether the press
+    counts."""
     action, session_id = callback_data.action, callback_data.session_id
     chat_id = query.message.chat.id if query.message else query.from_user.id
     if action == "view":
         meeting = await session_for(session, actor=actor, session_id=session_id)
         await query.answer()
         await send_card(bot, chat_id, meeting, actor, settings, session)
+        return
+    if action in ("report", "coachreport"):
+        if not isinstance(query.message, Message):
+            raise InvalidInput(N_("That button is not valid any more."))
+        begin_dialog = begin_report if action == "report" else begin_coach_report
+        await begin_dialog(query.message, actor, session, state, session_id)
+        await query.answer()
         return
     to = session_texts.ENDINGS.get(action)
     if to is None:
