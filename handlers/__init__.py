@@ -19,6 +19,7 @@ from handlers import (
     sessions,
     staff_contracts,
     staff_tickets,
+    stage_moves,
     start,
 )
 from handlers.filters import InPrivateChat
@@ -40,6 +41,7 @@ def create_routers() -> list[Router]:
         coaching_requests.create_router(),
         meeting_reports.create_router(),
         coach_reports.create_router(),
+        stage_moves.create_router(),
         recordings.create_router(),
         contract_cards.create_router(),
         contracts.create_router(),

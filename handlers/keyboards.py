@@ -68,6 +68,13 @@ class SessionAction(CallbackData, prefix="ss"):
     session_id: int
 
 
+class StageChoice(CallbackData, prefix="stg"):
+    """The programme a session's client moves on in (from the session card's "Next stage")."""
+
+    session_id: int
+    enrolment_id: int
+
+
 class RequestAnswer(CallbackData, prefix="rq"):
     """A coach's answer to a coaching request: "accept" or "refuse"."""
 
@@ -252,6 +259,23 @@ def session_action_rows(
     kept = [[session_button(label, action, session_id) for label, action in row] for row in rows]
     kept = [row for row in kept if row]
     return InlineKeyboardMarkup(inline_keyboard=kept) if kept else None
+
+
+def stage_choices(session_id: int, choices: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """A button per programme (enrolment id, label) the session's client may move on in."""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=label[:60],
+                    callback_data=StageChoice(
+                        session_id=session_id, enrolment_id=enrolment_id
+                    ).pack(),
+                )
+            ]
+            for enrolment_id, label in choices
+        ]
+    )
 
 
 def request_answers(requests: list[tuple[int, str, str]]) -> InlineKeyboardMarkup | None:

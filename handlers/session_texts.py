@@ -120,6 +120,7 @@ def action_label(action: str) -> str:
         "cancel": _("❌ Cancel"),
         "report": _("📝 Meeting report"),
         "coachreport": _("🧭 My coach report"),
+        "stage": _("🪜 Next stage"),
     }
     return labels[action]
 

@@ -31,6 +31,7 @@ from crm.notify import Notifier
 from crm.permissions import Actor
 from crm.recordings import listed_recordings
 from crm.settings import Settings
+from crm.stage_moves import movable_enrolments
 from db.enums import SessionStatus
 from db.models import Client, CoachingSession
 from handlers import keyboards, session_texts
@@ -40,7 +41,11 @@ from handlers.filters import IsClient, IsStaff, StaffOnly
 from handlers.meeting_reports import begin_report
 from handlers.replies import about
 from handlers.session_texts import When
+from handlers.stage_moves import begin_stage_move
 from handlers.ticket_cards import answer_press, send_long
+
+# The card's buttons that start a dialog, by action.
+DIALOGS = {"report": begin_report, "coachreport": begin_coach_report, "stage": begin_stage_move}
 
 
 def shown_in(zone: ZoneInfo) -> When:
@@ -99,9 +104,12 @@ async def plan(
     await message.answer(session_texts.planned(meeting, shown_in(settings.zone)))
 
 
-def card_markup(meeting: CoachingSession, actor: Actor) -> InlineKeyboardMarkup | None:
+async def card_markup(
+    session: AsyncSession, meeting: CoachingSession, actor: Actor
+) -> InlineKeyboardMarkup | None:
     """Under the card, for whoever may run the session: done / no-show / cancel while it is
-    planned; once it is done, the meeting report, and the coach's own report for its coach."""
+    planned; once it is done, the meeting report, and the coach's own report for its coach;
+    the client's next programme stage whenever they are in a programme with a stage ahead."""
     runs = may_run(actor, meeting)
     endings: list[tuple[str, str]] = []
     if runs and meeting.status is SessionStatus.PLANNED:
@@ -111,7 +119,10 @@ def card_markup(meeting: CoachingSession, actor: Actor) -> InlineKeyboardMarkup 
         reports.append((session_texts.action_label("report"), "report"))
         if writes_coach_report(actor, meeting):
             reports.append((session_texts.action_label("coachreport"), "coachreport"))
-    return keyboards.session_action_rows([endings, reports], meeting.id)
+    stages: list[tuple[str, str]] = []
+    if await movable_enrolments(session, actor=actor, meeting=meeting):
+        stages.append((session_texts.action_label("stage"), "stage"))
+    return keyboards.session_action_rows([endings, reports, stages], meeting.id)
 
 
 async def send_card(
@@ -126,7 +137,7 @@ async def send_card(
     recordings = await listed_recordings(session, actor=actor, meeting=meeting)
     text = session_texts.card(meeting, shown_in(settings.zone), recordings)
     with about(session_subject(meeting.id)):
-        await send_long(bot, chat_id, text, card_markup(meeting, actor))
+        await send_long(bot, chat_id, text, await card_markup(session, meeting, actor))
 
 
 async def show_session(
@@ -177,10 +188,10 @@ async def on_session_button(
         await query.answer()
         await send_card(bot, chat_id, meeting, actor, settings, session)
         return
-    if action in ("report", "coachreport"):
+    if action in DIALOGS:
         if not isinstance(query.message, Message):
             raise InvalidInput(N_("That button is not valid any more."))
-        begin_dialog = begin_report if action == "report" else begin_coach_report
+        begin_dialog = DIALOGS[action]
         await begin_dialog(query.message, actor, session, state, session_id)
         await query.answer()
         return
@@ -190,9 +201,8 @@ async def on_session_button(
     meeting = await end_session(
         session, notifier, actor=actor, session_id=session_id, to=to, now=now
     )
-    await answer_press(
-        bot, query, chat_id, session_texts.ended(meeting), card_markup(meeting, actor)
-    )
+    markup = await card_markup(session, meeting, actor)
+    await answer_press(bot, query, chat_id, session_texts.ended(meeting), markup)
 
 
 def create_router() -> Router:
