@@ -21,6 +21,7 @@ from handlers import (
     staff_tickets,
     stage_moves,
     start,
+    track_reports,
 )
 from handlers.filters import InPrivateChat
 from handlers.replies import ReplyFilers
@@ -42,6 +43,7 @@ def create_routers() -> list[Router]:
         meeting_reports.create_router(),
         coach_reports.create_router(),
         stage_moves.create_router(),
+        track_reports.create_router(),
         recordings.create_router(),
         contract_cards.create_router(),
         contracts.create_router(),
@@ -59,4 +61,5 @@ def reply_filers() -> ReplyFilers:
         SubjectKind.TICKET: client_tickets.file_reply_on_ticket,
         SubjectKind.CONTRACT: contract_cards.file_reply_on_contract,
         SubjectKind.SESSION: recordings.file_reply_on_session,
+        SubjectKind.TRACK: track_reports.file_reply_on_track,
     }

@@ -15,6 +15,7 @@ from aiogram.utils.i18n import gettext as _
 from crm.contract_notices import CONTRACT_CALLBACK_PREFIX, contract_button_data
 from crm.permissions import Audience
 from crm.ticket_notices import TICKET_CALLBACK_PREFIX, ticket_button_data
+from crm.track_reports import TRACK_CALLBACK_PREFIX
 from handlers import texts
 from handlers.commands import menu_buttons
 
@@ -66,6 +67,15 @@ class SessionAction(CallbackData, prefix="ss"):
 
     action: str
     session_id: int
+
+
+class TrackAction(CallbackData, prefix=TRACK_CALLBACK_PREFIX):
+    """A button on a track: "report" (the client writes their progress report).
+
+    Its data is built by ``crm.track_reports.track_button_data`` for the notification."""
+
+    action: str
+    track_id: int
 
 
 class StageChoice(CallbackData, prefix="stg"):
