@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -29,6 +29,15 @@ def _people(meeting: CoachingSession) -> list[Client | Employee]:
     if meeting.coach is not None:
         people.append(meeting.coach)
     return [person for person in people if person.telegram_id is not None]
+
+
+def report_overdue(now: datetime) -> ColumnElement[bool]:
+    """A session held a day or more before ``now`` that still has no meeting report."""
+    return and_(
+        CoachingSession.status == SessionStatus.DONE,
+        CoachingSession.starts_at <= now - REPORT_AFTER,
+        ~select(MeetingReport.id).where(MeetingReport.session_id == CoachingSession.id).exists(),
+    )
 
 
 async def enqueue_session_reminders(
@@ -58,14 +67,7 @@ async def enqueue_session_reminders(
             messages.append((person.telegram_id, reminder_text(notifier, person, meeting), key))
     held = await session.scalars(
         select(CoachingSession)
-        .where(
-            CoachingSession.status == SessionStatus.DONE,
-            CoachingSession.starts_at <= now - REPORT_AFTER,
-            CoachingSession.starts_at > now - REPORT_LOOKBACK,
-            ~select(MeetingReport.id)
-            .where(MeetingReport.session_id == CoachingSession.id)
-            .exists(),
-        )
+        .where(report_overdue(now), CoachingSession.starts_at > now - REPORT_LOOKBACK)
         .options(selectinload(CoachingSession.coach), selectinload(CoachingSession.client))
     )
     for meeting in held:
