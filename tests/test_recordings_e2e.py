@@ -11,14 +11,16 @@ from sqlalchemy import select
 
 from bot.sandbox import objects
 from bot.sandbox.telegram import FakeTelegram
+from crm.notify import Notifier
 from crm.subjects import Subject, remember_message
 from db.base import utcnow
 from db.engine import Database
 from db.enums import RecordingKind, SessionStatus, SubjectKind
 from db.models import CoachingSession, Recording
+from notifications.scheduler import send_reminders
 from tests.desk import IVAN, MARIA, TOM, People, fake  # noqa: F401  (fixture)
-from tests.e2e import bot_said, handled, last_message_id
-from tests.test_sessions_e2e import coached  # noqa: F401  (fixture)
+from tests.e2e import bot_said, handled, last_message_id, notified
+from tests.test_sessions_e2e import PARIS, coached  # noqa: F401  (fixture)
 
 NOT_STARTED = "has not started yet: attach its recording afterwards"
 
@@ -125,3 +127,23 @@ async def test_a_coach_attaches_recordings_by_replying_and_others_are_refused(
     assert "🎧 audio · " in card.text and " · Ivan Kuznetsov" in card.text
     assert "🔗 link · " in card.text and "https://cloud.example.com/rec/1?t=<x>" in card.text
     assert "🎬 video · " in card.text
+
+
+async def test_a_voice_message_in_reply_to_the_report_reminder_is_kept(
+    coached: tuple[Database, People], fake: FakeTelegram
+) -> None:
+    database, people = coached
+    async with database.writer() as session, session.begin():
+        held = CoachingSession(
+            client_id=people.maria.id,
+            coach_id=people.ivan.id,
+            starts_at=utcnow() - timedelta(hours=25),
+            minutes=60,
+            status=SessionStatus.DONE,
+        )
+        session.add(held)
+    assert await send_reminders(database, Notifier("en", "EUR", PARIS), now=utcnow()) == 1
+    nudge = await notified(fake, database, IVAN, f"Session #{held.id} with Maria Lopez")
+    send_media(fake, IVAN, nudge.message_id, voice=audio("voice-after"))
+    await bot_said(fake, IVAN, f"🎙 The recording is attached to session #{held.id}.")
+    assert await recordings(database) == [(held.id, RecordingKind.VOICE, "voice-after", None)]
