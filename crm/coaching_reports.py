@@ -107,6 +107,31 @@ async def meeting_report(
     return await session.scalar(select(MeetingReport).where(MeetingReport.session_id == meeting.id))
 
 
+async def coach_report_about(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    session_id: int | None = None,
+    period: tuple[date, date] | None = None,
+) -> Employee:
+    """The coach who may report on that one session (theirs to run) or that period: asked
+    before a coach report dialog starts, and again when the report is filed."""
+    coach = may_coach(actor)
+    if (session_id is None) == (period is None):
+        raise InvalidInput(N_("a coach report is about one session or one period"))
+    if session_id is not None:
+        meeting: CoachingSession = await session_for(session, actor=coach, session_id=session_id)
+        require(may_run(coach, meeting))
+    if period is not None and period[0] > period[1]:
+        raise InvalidInput(N_("the period ends before it starts"), field="period_end")
+    return coach
+
+
+def writes_coach_report(actor: Actor, meeting: CoachingSession) -> bool:
+    """Whether ``actor`` is the session's own coach (their report on it is offered)."""
+    return isinstance(actor, Employee) and actor.active and meeting.coach_id == actor.id
+
+
 async def file_coach_report(
     session: AsyncSession,
     *,
@@ -116,14 +141,7 @@ async def file_coach_report(
     period: tuple[date, date] | None = None,
 ) -> CoachReport:
     """A coach's report on one of their sessions or on a period."""
-    coach = may_coach(actor)
-    if (session_id is None) == (period is None):
-        raise InvalidInput(N_("a coach report is about one session or one period"))
-    if session_id is not None:
-        meeting: CoachingSession = await session_for(session, actor=coach, session_id=session_id)
-        require(may_run(coach, meeting))
-    if period is not None and period[0] > period[1]:
-        raise InvalidInput(N_("the period ends before it starts"), field="period_end")
+    coach = await coach_report_about(session, actor=actor, session_id=session_id, period=period)
     report = CoachReport(
         coach_id=coach.id,
         session_id=session_id,

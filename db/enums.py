@@ -38,6 +38,7 @@ class SubjectKind(StrEnum):
     CONTRACT = "contract"
     SESSION = "session"
     REQUEST = "request"
+    TRACK = "track"
 
 
 class ContractStatus(StrEnum):

@@ -70,7 +70,10 @@ _COMMON = [_HELP, _LANGUAGE, _CANCEL]
 _WORK = [_QUEUE, _MY, _TICKET, _TAKE, _STATUS, _REPLY, _NOTE, _DIGEST]
 _SCHOOL = [_ALL_CONTRACTS, _PAID, _TEACHER, _LESSON, _TERMINATE, _LANGUAGES, _TEACHERS]
 _REPORT = BotCommandEntry("report", N_("a session's meeting report: /report 5"))
-_COACHING = [_AGENDA, _PLAN, _SESSION, _SESSIONS, _REQUESTS, _REPORT]
+_COACH_REPORT = BotCommandEntry(
+    "coachreport", N_("my coach report on a session or a period: /coachreport [5]")
+)
+_COACHING = [_AGENDA, _PLAN, _SESSION, _SESSIONS, _REQUESTS, _REPORT, _COACH_REPORT]
 
 # Each feature adds its commands here, so help, greetings, menus and main-menu buttons stay
 # in step.

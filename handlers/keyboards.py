@@ -16,6 +16,7 @@ from crm.coaching_notices import RATING_PREFIX
 from crm.contract_notices import CONTRACT_CALLBACK_PREFIX, contract_button_data
 from crm.permissions import Audience
 from crm.ticket_notices import TICKET_CALLBACK_PREFIX, ticket_button_data
+from crm.track_reports import TRACK_CALLBACK_PREFIX
 from handlers import texts
 from handlers.commands import menu_buttons
 
@@ -62,10 +63,27 @@ class ContractStep(CallbackData, prefix="cs"):
 
 
 class SessionAction(CallbackData, prefix="ss"):
-    """A button on a coaching session: "view" (its card), or "done" / "noshow" / "cancel"."""
+    """A button on a coaching session: "view" (its card), "done" / "noshow" / "cancel", or
+    "report" / "coachreport" (start that dialog), "stage" (move the client's programme stage)."""
 
     action: str
     session_id: int
+
+
+class TrackAction(CallbackData, prefix=TRACK_CALLBACK_PREFIX):
+    """A button on a track: "report" (the client writes their progress report).
+
+    Its data is built by ``crm.track_reports.track_button_data`` for the notification."""
+
+    action: str
+    track_id: int
+
+
+class StageChoice(CallbackData, prefix="stg"):
+    """The programme a session's client moves on in (from the session card's "Next stage")."""
+
+    session_id: int
+    enrolment_id: int
 
 
 class RequestAnswer(CallbackData, prefix="rq"):
@@ -242,6 +260,32 @@ def session_actions(buttons: list[tuple[str, str]], session_id: int) -> InlineKe
         return None
     return InlineKeyboardMarkup(
         inline_keyboard=[[session_button(label, action, session_id) for label, action in buttons]]
+    )
+
+
+def session_action_rows(
+    rows: list[list[tuple[str, str]]], session_id: int
+) -> InlineKeyboardMarkup | None:
+    """Action buttons (label, action) under a session card, a row per group; empty rows left out."""
+    kept = [[session_button(label, action, session_id) for label, action in row] for row in rows]
+    kept = [row for row in kept if row]
+    return InlineKeyboardMarkup(inline_keyboard=kept) if kept else None
+
+
+def stage_choices(session_id: int, choices: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """A button per programme (enrolment id, label) the session's client may move on in."""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=label[:60],
+                    callback_data=StageChoice(
+                        session_id=session_id, enrolment_id=enrolment_id
+                    ).pack(),
+                )
+            ]
+            for enrolment_id, label in choices
+        ]
     )
 
 

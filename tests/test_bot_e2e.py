@@ -165,6 +165,7 @@ async def test_staff_are_greeted_with_the_commands_of_their_role(
         "sessions",
         "requests",
         "report",
+        "coachreport",
         "help",
         "language",
         "cancel",

@@ -168,7 +168,8 @@ async def test_a_request_accepted_by_button_becomes_a_session_and_is_marked_done
     await bot_said(fake, IVAN, "Session #1 is marked done.")
     await handled(fake)
     card_now = next(m for m in fake.messages(IVAN) if m.message_id == card.message_id)
-    assert card_now.buttons() == []  # a done session offers nothing more
+    # A done session offers its reports, no more endings.
+    assert card_now.buttons() == ["📝 Meeting report", "🧭 My coach report"]
     assert await statuses(database) == [(1, SessionStatus.DONE)]
     mark = last_message_id(fake, IVAN)
     query = await press(fake, IVAN, card.message_id, "ss:cancel:1")
