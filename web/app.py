@@ -51,6 +51,7 @@ from web.views import (
     languages,
     ticket_files,
     tickets,
+    tracks,
 )
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -206,6 +207,12 @@ def _routes(app: web.Application) -> None:
         _get_and_post(app, f"/{path}/{{id:\\d+}}/delete", delete)
     route.add_get("/clients/{id:\\d+}", clients.client_page, name="client")
     route.add_get("/employees/{id:\\d+}", employees.employee_page, name="employee")
+    _get_and_post(app, "/clients/{id:\\d+}/tracks/new", tracks.track_new)
+    route.add_get("/tracks/{id:\\d+}", tracks.track_page, name="track")
+    route.add_post(
+        "/tracks/{id:\\d+}/{action:achieved|dropped|step|strategy|schedule}", tracks.track_action
+    )
+    route.add_post("/tracks/{id:\\d+}/steps/{step_id:\\d+}/done", tracks.step_done)
 
     route.add_get("/contracts", contracts.contract_list, name="contracts")
     route.add_get("/contracts.csv", contracts.contract_csv, name="contracts_csv")
