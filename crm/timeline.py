@@ -204,8 +204,7 @@ async def _tracks(session: AsyncSession, actor: Actor, client_id: int, limit: in
         .limit(limit)
     )
     return [
-        Event(at, EventKind.TRACK, track_id, goal, status)
-        for track_id, at, goal, status in rows
+        Event(at, EventKind.TRACK, track_id, goal, status) for track_id, at, goal, status in rows
     ]
 
 
