@@ -231,7 +231,7 @@ async def employee_form(request: web.Request) -> web.StreamResponse:
             employee=saved,
             language_ids=[each for each in language_ids if each is not None],
         )
-        return f"/employees/{saved.id}"
+        return "/employees"
 
     return await edit_page(
         request,
@@ -249,7 +249,7 @@ async def employee_form(request: web.Request) -> web.StreamResponse:
         ),
         save=save,
         saved_message=_("Employee saved."),
-        cancel="/employees" if employee_id is None else f"/employees/{employee_id}",
+        cancel="/employees",
     )
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from crm.coaching_rules import SESSION_STATUS_NAMES
 from crm.contract_rules import PAYMENT_METHOD_NAMES
@@ -12,7 +13,7 @@ from crm.timeline import Event, EventKind
 from crm.tracks import TRACK_STATUS_NAMES
 from web.i18n import Words
 
-_NAMES: dict[EventKind, dict] = {  # type: ignore[type-arg]
+_NAMES: dict[EventKind, Mapping[Any, str]] = {
     EventKind.TICKET: TICKET_STATUS_NAMES,
     EventKind.CONTRACT: CONTRACT_STATUS_NAMES,
     EventKind.PAYMENT: PAYMENT_METHOD_NAMES,
