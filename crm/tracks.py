@@ -7,7 +7,7 @@ strategy. A track may ask its client for a progress report every so many days
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +19,7 @@ from crm.names import clean_text
 from crm.permissions import Actor, require_staff
 from crm.visibility import load_visible, visible_clients, visible_tracks
 from db.enums import TrackStatus
-from db.models import Client, ClientStep, Employee, StrategyEntry, Track
+from db.models import Client, ClientReport, ClientStep, Employee, StrategyEntry, Track
 
 TRACK_STATUS_NAMES = {
     TrackStatus.OPEN: N_("open"),
@@ -53,6 +53,27 @@ async def track_for(
     if track is None:
         raise NotFound(N_("that track does not exist"))
     return track
+
+
+async def progress_reports(
+    session: AsyncSession, *, actor: Actor, track_id: int
+) -> Sequence[ClientReport]:
+    """The client's progress reports on a track ``actor`` may see, newest first."""
+    track = await track_for(session, actor=actor, track_id=track_id)
+    found = await session.scalars(
+        select(ClientReport)
+        .where(ClientReport.track_id == track.id)
+        .order_by(ClientReport.created_at.desc(), ClientReport.id.desc())
+    )
+    return found.all()
+
+
+def next_report_due(track: Track) -> datetime | None:
+    """When the client is next asked for a progress report: a schedule's days after the last
+    time they were asked (or after the track opened); None without a schedule or once closed."""
+    if track.report_every_days is None or track.status is not TrackStatus.OPEN:
+        return None
+    return (track.report_asked_at or track.created_at) + timedelta(days=track.report_every_days)
 
 
 async def tracks_of(session: AsyncSession, *, actor: Actor, client_id: int) -> Sequence[Track]:

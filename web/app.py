@@ -45,11 +45,13 @@ from web.views import (
     contracts,
     dashboard,
     departments,
+    domains,
     employees,
     language,
     languages,
     ticket_files,
     tickets,
+    tracks,
 )
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -197,12 +199,20 @@ def _routes(app: web.Application) -> None:
         ("employees", employees.employee_list, employees.employee_form, employees.employee_delete),
         ("clients", clients.client_list, clients.client_form, clients.client_delete),
         ("languages", languages.language_list, languages.language_form, languages.language_delete),
+        ("domains", domains.domain_list, domains.domain_form, domains.domain_delete),
     ):
         route.add_get(f"/{path}", listing, name=path)
         _get_and_post(app, f"/{path}/new", form)
         _get_and_post(app, f"/{path}/{{id:\\d+}}/edit", form)
         _get_and_post(app, f"/{path}/{{id:\\d+}}/delete", delete)
     route.add_get("/clients/{id:\\d+}", clients.client_page, name="client")
+    route.add_get("/employees/{id:\\d+}", employees.employee_page, name="employee")
+    _get_and_post(app, "/clients/{id:\\d+}/tracks/new", tracks.track_new)
+    route.add_get("/tracks/{id:\\d+}", tracks.track_page, name="track")
+    route.add_post(
+        "/tracks/{id:\\d+}/{action:achieved|dropped|step|strategy|schedule}", tracks.track_action
+    )
+    route.add_post("/tracks/{id:\\d+}/steps/{step_id:\\d+}/done", tracks.step_done)
 
     route.add_get("/contracts", contracts.contract_list, name="contracts")
     route.add_get("/contracts.csv", contracts.contract_csv, name="contracts_csv")
