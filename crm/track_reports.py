@@ -7,7 +7,7 @@ is told."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +18,7 @@ from crm.notify import Notifier, button_data
 from crm.permissions import Actor
 from crm.subjects import Subject
 from crm.telegram_html import escape
+from crm.tracks import next_report_due
 from db.enums import SubjectKind, TrackStatus
 from db.models import Client, ClientReport, Track
 
@@ -31,15 +32,6 @@ def track_subject(track_id: int) -> Subject:
 def track_button_data(action: str, track_id: int) -> str:
     """A track button's data (``tr:report:5``), read by the bot's ``TrackAction``."""
     return button_data(TRACK_CALLBACK_PREFIX, action, track_id)
-
-
-def report_due(track: Track) -> datetime | None:
-    """When the client is next to be asked: a period after the last question, or after the
-    track was opened; None when the track asks for no reports."""
-    if track.report_every_days is None or track.status is not TrackStatus.OPEN:
-        return None
-    since = track.report_asked_at or track.created_at
-    return since + timedelta(days=track.report_every_days)
 
 
 async def ask_for_track_reports(session: AsyncSession, notifier: Notifier, *, now: datetime) -> int:
@@ -58,7 +50,7 @@ async def ask_for_track_reports(session: AsyncSession, notifier: Notifier, *, no
     )
     asked = 0
     for track in tracks:
-        due = report_due(track)
+        due = next_report_due(track)
         if due is None or due > now:
             continue
         client = track.client
