@@ -1,0 +1,81 @@
+"""The reports' SVG charts: horizontal bars (a phone reads a name above its bar better than under
+a narrow column), one or several stacked series per bar, every value written beside its bar.
+The geometry is computed here so the page needs no script; colours are presentation attributes
+(the site's CSP allows no inline style)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# The drawing's own units: as wide as a small phone's screen, so its text keeps its size there.
+WIDTH, LEFT, VALUE_ROOM = 360, 4, 76
+ROW, BAR, LABEL = 38, 14, 13
+# Told apart by colour and by the legend's order; dark enough for white behind them.
+COLOURS = ("#2a6fb0", "#d9822b", "#3a8d5c", "#8e5ab5", "#b3404a", "#5a6572", "#1f9aa3")
+
+
+@dataclass(frozen=True)
+class Segment:
+    x: float
+    width: float
+    colour: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    label_y: float
+    bar_y: float
+    segments: list[Segment]
+    value: str
+    value_x: float
+    value_y: float
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    bars: list[Bar]
+    legend: list[tuple[str, str]] = field(default_factory=list)  # (name, colour)
+
+
+@dataclass(frozen=True)
+class Row:
+    """A bar: its name, each series' value (and how it is written), the total as written."""
+
+    label: str
+    values: list[tuple[float, str]]
+    total: str
+
+
+def bar_chart(rows: list[Row], series: list[str] | None = None) -> Chart:
+    """Bars scaled to the largest total; ``series`` names the stacked parts for the legend."""
+    peak = max((sum(value for value, _ in row.values) for row in rows), default=0) or 1
+    room = WIDTH - LEFT - VALUE_ROOM
+    bars = []
+    for index, row in enumerate(rows):
+        top = index * ROW
+        x = float(LEFT)
+        segments = []
+        for part, (value, said) in enumerate(row.values):
+            width = round(value / peak * room, 1)
+            name = series[part] if series else row.label
+            segments.append(
+                Segment(round(x, 1), width, COLOURS[part % len(COLOURS)], f"{name}: {said}")
+            )
+            x += width
+        bars.append(
+            Bar(
+                label=row.label,
+                label_y=top + LABEL,
+                bar_y=top + LABEL + 4,
+                segments=segments,
+                value=row.total,
+                value_x=round(x + 4, 1),
+                value_y=top + LABEL + 4 + BAR - 2,
+            )
+        )
+    legend = [(name, COLOURS[part % len(COLOURS)]) for part, name in enumerate(series or [])]
+    return Chart(WIDTH, max(len(rows), 1) * ROW + 4, bars, legend)
