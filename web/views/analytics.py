@@ -217,8 +217,9 @@ def _program_chart(programs: list[ProgramFigures], said: Words) -> Any:
     rows = [
         Row(
             program.name,
-            [(stage.now, f"{stage.name}: {said.number(stage.now)}") for stage in program.stages],
+            [(stage.now, said.number(stage.now)) for stage in program.stages],
             said.number(program.clients),
+            [stage.name for stage in program.stages],
         )
         for program in programs
     ]

@@ -8,8 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # The drawing's own units: as wide as a small phone's screen, so its text keeps its size there.
-WIDTH, LEFT, VALUE_ROOM = 360, 4, 76
-ROW, BAR, LABEL = 38, 14, 13
+WIDTH, LEFT, VALUE_ROOM = 360, 4, 84
+ROW, BAR, LABEL = 46, 18, 15
+# A part of a stacked bar this wide has its value written inside it.
+ROOM_FOR_A_VALUE = 22
 # Told apart by colour and by the legend's order; dark enough for white behind them.
 COLOURS = ("#2a6fb0", "#d9822b", "#3a8d5c", "#8e5ab5", "#b3404a", "#5a6572", "#1f9aa3")
 
@@ -20,6 +22,11 @@ class Segment:
     width: float
     colour: str
     title: str
+    value: str  # written inside the part when it has room (a stacked bar's), else ""
+
+    @property
+    def middle(self) -> float:
+        return round(self.x + self.width / 2, 1)
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,7 @@ class Row:
     label: str
     values: list[tuple[float, str]]
     total: str
+    names: list[str] | None = None  # each part's own name, where the legend's is too general
 
 
 def bar_chart(rows: list[Row], series: list[str] | None = None) -> Chart:
@@ -62,9 +70,11 @@ def bar_chart(rows: list[Row], series: list[str] | None = None) -> Chart:
         for part, (value, said) in enumerate(row.values):
             width = round(value / peak * room, 1)
             name = series[part] if series else row.label
-            segments.append(
-                Segment(round(x, 1), width, COLOURS[part % len(COLOURS)], f"{name}: {said}")
-            )
+            if row.names:
+                name = row.names[part]
+            inside = said if series and value and width >= ROOM_FOR_A_VALUE else ""
+            colour = COLOURS[part % len(COLOURS)]
+            segments.append(Segment(round(x, 1), width, colour, f"{name}: {said}", inside))
             x += width
         bars.append(
             Bar(
@@ -74,7 +84,7 @@ def bar_chart(rows: list[Row], series: list[str] | None = None) -> Chart:
                 segments=segments,
                 value=row.total,
                 value_x=round(x + 4, 1),
-                value_y=top + LABEL + 4 + BAR - 2,
+                value_y=top + LABEL + 4 + BAR - 4,
             )
         )
     legend = [(name, COLOURS[part % len(COLOURS)]) for part, name in enumerate(series or [])]
