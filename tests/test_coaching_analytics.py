@@ -807,3 +807,27 @@ async def test_the_reports_speak_the_viewers_language(
             assert english not in page, (path, english)
     page = await (await site.get(f"/reports/period?{period_query(world)}")).text()
     assert "\u00a0€" in page or "\u202f€" in page  # 1 234,56 € as the locale writes it
+
+
+# The charts' geometry -----------------------------------------------------------------------
+
+
+def test_a_chart_keeps_its_bars_and_labels_inside_the_drawing() -> None:
+    from web.views.report_charts import VALUE_ROOM, WIDTH, Row, bar_chart
+
+    rows = [
+        Row("Short", [(3.0, "3"), (1.0, "1")], "4"),
+        Row("A programme whose name is far too long for a phone's screen", [(8.0, "8")], "8"),
+        Row("Nothing", [(0.0, "0")], "0"),
+    ]
+    chart = bar_chart(rows, ["held", "no-show"])
+    for bar in chart.bars:
+        end = max(segment.x + segment.width for segment in bar.segments)
+        assert end <= WIDTH - VALUE_ROOM + 0.5
+        assert len(bar.label) <= 40
+    assert chart.bars[1].label.endswith("…") and chart.bars[1].full_label == rows[1].label
+    # The longest bar takes the whole room; the others in proportion.
+    assert chart.bars[1].segments[0].width == WIDTH - 4 - VALUE_ROOM
+    assert chart.bars[0].segments[0].width == round(3 / 8 * (WIDTH - 4 - VALUE_ROOM), 1)
+    assert [segment.value for segment in chart.bars[0].segments] == ["3", "1"]
+    assert chart.height >= len(rows) * 40

@@ -12,6 +12,8 @@ WIDTH, LEFT, VALUE_ROOM = 360, 4, 84
 ROW, BAR, LABEL = 46, 18, 15
 # A part of a stacked bar this wide has its value written inside it.
 ROOM_FOR_A_VALUE = 22
+# About as many characters of a 14-unit font as the drawing's width holds.
+LABEL_CHARACTERS = 40
 # Told apart by colour and by the legend's order; dark enough for white behind them.
 COLOURS = ("#2a6fb0", "#d9822b", "#3a8d5c", "#8e5ab5", "#b3404a", "#5a6572", "#1f9aa3")
 
@@ -31,7 +33,8 @@ class Segment:
 
 @dataclass(frozen=True)
 class Bar:
-    label: str
+    label: str  # as drawn: cut to fit the drawing's width
+    full_label: str
     label_y: float
     bar_y: float
     segments: list[Segment]
@@ -78,7 +81,8 @@ def bar_chart(rows: list[Row], series: list[str] | None = None) -> Chart:
             x += width
         bars.append(
             Bar(
-                label=row.label,
+                label=_fitted(row.label),
+                full_label=row.label,
                 label_y=top + LABEL,
                 bar_y=top + LABEL + 4,
                 segments=segments,
@@ -89,3 +93,10 @@ def bar_chart(rows: list[Row], series: list[str] | None = None) -> Chart:
         )
     legend = [(name, COLOURS[part % len(COLOURS)]) for part, name in enumerate(series or [])]
     return Chart(WIDTH, max(len(rows), 1) * ROW + 4, bars, legend)
+
+
+def _fitted(label: str) -> str:
+    """``label`` cut with an ellipsis when it would run past the drawing's right edge."""
+    if len(label) <= LABEL_CHARACTERS:
+        return label
+    return label[: LABEL_CHARACTERS - 1].rstrip() + "…"
