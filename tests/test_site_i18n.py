@@ -246,6 +246,15 @@ def pages_for(login: str, ids: dict[str, int]) -> list[tuple[str, int]]:
         ("/contracts", 200),
         ("/contracts?from=yesterday&teacher=x", 400),
         ("/contracts/999999", 404),
+        ("/reports/overview", 200),
+        ("/reports/programs", 200),
+        ("/reports/clients", 200),
+        ("/reports/clients?client=nobody+like+this", 400),
+        (f"/reports/clients/{client}", 200),
+        (f"/reports/clients/{client}?from=2026-02-30", 400),
+        ("/reports/coaches", 403 if login == "pavel" else 200),
+        ("/reports/coaches?from=2026-05-02&to=2026-05-01", 403 if login == "pavel" else 400),
+        ("/reports/period", 200 if login == "olga" else 403),
     ]
     if login == "ivan":
         everyone.append((f"/contracts/{ids['ivans_contract']}", 200))

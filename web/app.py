@@ -37,6 +37,7 @@ from web.keys import (
 from web.middlewares import Handler
 from web.throttle import SignInThrottle, Throttle
 from web.views import (
+    analytics,
     auth,
     calendar,
     client_picker,
@@ -226,6 +227,18 @@ def _routes(app: web.Application) -> None:
     _get_and_post(app, "/languages/tiers/new", languages.tier_form)
     _get_and_post(app, "/languages/tiers/{id:\\d+}/delete", languages.tier_delete)
     route.add_get(client_picker.SEARCH_URL, client_picker.client_search, name="client_search")
+
+    # Reports built from the coaching records (the listing of reports is /reports itself).
+    route.add_get("/reports/overview", analytics.overview, name="analytics")
+    route.add_get("/reports/coaches", analytics.coaches)
+    route.add_get("/reports/coaches.csv", analytics.coaches_csv)
+    route.add_get("/reports/programs", analytics.programs)
+    route.add_get("/reports/programs.csv", analytics.programs_csv)
+    route.add_get("/reports/period", analytics.period_report)
+    route.add_get("/reports/period.csv", analytics.period_csv)
+    route.add_get("/reports/clients", analytics.choose_client)
+    route.add_get("/reports/clients/{id:\\d+}", analytics.client_report)
+    route.add_get("/reports/clients/{id:\\d+}.csv", analytics.client_csv)
 
 
 def _get_and_post(app: web.Application, path: str, handler: Handler) -> None:
