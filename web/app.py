@@ -49,6 +49,8 @@ from web.views import (
     employees,
     language,
     languages,
+    products,
+    programs,
     reports,
     ticket_files,
     tickets,
@@ -225,6 +227,19 @@ def _routes(app: web.Application) -> None:
     _get_and_post(app, "/reports/meeting/{id:\\d+}/edit", reports.meeting_report_form)
     route.add_get("/reports/progress/{id:\\d+}", reports.client_report_page, name="client_report")
     route.add_get("/reports/coach/{id:\\d+}", reports.coach_report_page, name="coach_report")
+
+    route.add_get("/programs", programs.program_list_page, name="programs")
+    _get_and_post(app, "/programs/new", programs.program_form)
+    route.add_get("/programs/{id:\\d+}", programs.program_page, name="program")
+    _get_and_post(app, "/programs/{id:\\d+}/edit", programs.program_form)
+    _get_and_post(app, "/programs/{id:\\d+}/delete", programs.program_delete)
+    route.add_post("/programs/{id:\\d+}/{action:enrol|move}", programs.program_action)
+
+    route.add_get("/products", products.product_list, name="products")
+    _get_and_post(app, "/products/new", products.product_form)
+    _get_and_post(app, "/products/{id:\\d+}/edit", products.product_form)
+    _get_and_post(app, "/products/{id:\\d+}/delete", products.product_delete)
+    _get_and_post(app, "/products/{id:\\d+}/sell", products.product_sell)
     route.add_get(client_picker.SEARCH_URL, client_picker.client_search, name="client_search")
 
 
