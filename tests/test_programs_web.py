@@ -252,6 +252,7 @@ async def test_bad_moves_and_enrolments_are_refused_and_change_nothing(
         ({"to_stage_id": "999999"}, "to_stage_id", "that stage is not in the programme"),
         ({"to_stage_id": "", "client_state": "x" * 100_001}, "client_state", "longer than"),
         ({"enrolment_id": "999999"}, "move", "that enrolment does not exist"),
+        ({"enrolment_id": "9" * 30, "to_stage_id": "x"}, "move", "Enrolment is out of range"),
     ]:
         sent = {"enrolment_id": enrolment_id, "to_stage_id": "", "client_state": "", **data}
         refused = await post_form(site, f"{path}/move", sent, page=path)

@@ -511,3 +511,39 @@ async def test_the_report_pages_speak_russian_and_french(
         assert untranslated(before, after, people_words, language) == [], path
         if language == "fr":
             assert cyrillic(after, people_words) == [], path
+
+
+WEIRD = ["\x00", "9" * 40, "-1", "é✓", "2026-02-30", "coach.", "%", " ", "0"]
+
+
+@pytest.mark.parametrize("key", ["kind", "coach", "client", "from", "to", "after", "before"])
+async def test_no_filter_value_gets_a_server_error(site: SiteClient, key: str) -> None:
+    await sign_in(site, "ivan")
+    for value in WEIRD:
+        for path in ("/reports", "/reports.csv"):
+            response = await site.get(path, params={key: value})
+            assert response.status in (200, 400), (path, key, value, response.status)
+            await response.read()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/reports/meeting/{}",
+        "/reports/meeting/{}/edit",
+        "/reports/progress/{}",
+        "/reports/coach/{}",
+        "/reports/meeting/new?session={}",
+        "/programs/{}",
+        "/programs/{}/edit",
+        "/programs/{}/delete",
+        "/products/{}/edit",
+        "/products/{}/delete",
+        "/products/{}/sell",
+    ],
+)
+async def test_an_id_no_record_has_is_a_404(site: SiteClient, path: str) -> None:
+    await sign_in(site, "anna")
+    for number in ("0", "999999", "9" * 30):
+        response = await site.get(path.format(number))
+        assert response.status == 404, (path, number)

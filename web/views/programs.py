@@ -141,11 +141,15 @@ async def program_action(request: web.Request) -> web.StreamResponse:
     except FormErrors as error:
         errors = error.errors
     except DomainError as error:
-        found = refusals_by_field(words(request), error)
-        errors = {
-            (key if key in ACTION_FIELDS[action] else action): message
-            for key, message in found.items()
-        }
+        errors = refusals_by_field(words(request), error)
+    # A refusal about a field the form does not show (or about a move whose card is not known)
+    # is shown above the board.
+    shown = ACTION_FIELDS[action] if action == "enrol" or moving is not None else ()
+    placed: dict[str, str] = {}
+    for key, message in errors.items():
+        where = key if key in shown else action
+        placed[where] = f"{placed[where]} {message}" if where in placed else message
+    errors = placed
     if errors or picked.matches:
         context = await _board(
             request, program_id, errors=errors, values=values, picked=picked, moving=moving
