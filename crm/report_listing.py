@@ -38,7 +38,7 @@ from crm import keyset
 from crm.coaching_rules import may_run
 from crm.errors import FieldChecks, InvalidInput, NotFound, PermissionDenied
 from crm.i18n import N_
-from crm.ids import looks_like_id, parse_id
+from crm.ids import MAX_ID, looks_like_id, parse_id
 from crm.keyset import COUNT_CAP, PAGE_SIZE
 from crm.listing import for_client
 from crm.permissions import Actor, require_staff
@@ -428,7 +428,7 @@ async def meeting_report_card(
     """A meeting report for staff who may see its session, with the session's people."""
     require_staff(actor)
     report = None
-    if parse_id(str(report_id)) is not None:
+    if 0 < report_id <= MAX_ID:  # a larger number names no record (and would overflow)
         report = await session.scalar(
             select(MeetingReport)
             .join(CoachingSession, CoachingSession.id == MeetingReport.session_id)
@@ -456,7 +456,7 @@ async def client_report_card(
     """A client's progress report on a track, for staff who may open the client's card."""
     require_staff(actor)
     report = None
-    if parse_id(str(report_id)) is not None:
+    if 0 < report_id <= MAX_ID:  # a larger number names no record (and would overflow)
         report = await session.scalar(
             select(ClientReport)
             .join(Track, Track.id == ClientReport.track_id)
@@ -488,7 +488,7 @@ async def coach_report_card(
     """A coach's report on themselves: its coach's and the managers' only."""
     require_staff(actor)
     report = None
-    if parse_id(str(report_id)) is not None:
+    if 0 < report_id <= MAX_ID:  # a larger number names no record (and would overflow)
         report = await session.scalar(
             select(CoachReport)
             .where(CoachReport.id == report_id, visible_coach_reports(actor))
