@@ -9,15 +9,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from crm.errors import Conflict, InvalidInput, NotFound
-from crm.i18n import N_
+from crm.i18n import N_, NP_
+from crm.ids import MAX_ID
 from crm.money import MAX_AMOUNT, cents
 from crm.names import clean_name, clean_text
-from crm.permissions import Actor, require_manager, require_staff
+from crm.permissions import Actor, is_manager, require_manager, require_staff
 from crm.programs import enrol
 from crm.visibility import visible_clients
 from db.enums import ProductKind
@@ -138,3 +139,41 @@ async def products_of(
         .order_by(ClientProduct.bought_at.desc(), ClientProduct.id.desc())
     )
     return found.all()
+
+
+def may_keep_products(actor: Actor) -> bool:
+    """Create, change, delete and sell products: owners and administrators."""
+    return is_manager(actor)
+
+
+async def product_to_change(session: AsyncSession, *, actor: Actor, product_id: int) -> Product:
+    """A product for its keepers' forms (owners and administrators)."""
+    require_manager(actor)
+    product = await session.get(Product, product_id) if 0 < product_id <= MAX_ID else None
+    if product is None:
+        raise NotFound(N_("that product does not exist"))
+    return product
+
+
+async def delete_product(session: AsyncSession, *, actor: Actor, product_id: int) -> None:
+    """Delete a product nobody bought (owners and administrators); one that was sold stays in
+    its buyers' records: deactivate it instead."""
+    product = await product_to_change(session, actor=actor, product_id=product_id)
+    sold = await session.scalar(
+        select(func.count())
+        .select_from(ClientProduct)
+        .where(ClientProduct.product_id == product.id)
+    )
+    if sold:
+        raise Conflict(
+            NP_(
+                "{name} was sold {count} time: it stays in the buyers' records; make it "
+                "inactive instead",
+                "{name} was sold {count} times: it stays in the buyers' records; make it "
+                "inactive instead",
+            ),
+            name=product.name,
+            count=sold,
+        )
+    await session.delete(product)
+    await session.flush()

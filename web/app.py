@@ -15,6 +15,7 @@ from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
 from crm.health import ProcessRole, database_answers
 from crm.notify import Notifier
+from crm.report_listing import may_list_reports
 from crm.settings import Settings
 from crm.visibility import may_list_contracts, may_manage
 from db.engine import Database
@@ -50,6 +51,9 @@ from web.views import (
     employees,
     language,
     languages,
+    products,
+    programs,
+    reports,
     ticket_files,
     tickets,
     tracks,
@@ -82,6 +86,7 @@ async def _page_context(request: web.Request) -> dict[str, Any]:
         # What the header links to: the services' answers for who is signed in.
         "may_manage": signed_in is not None and may_manage(signed_in),
         "may_list_contracts": signed_in is not None and may_list_contracts(signed_in),
+        "may_list_reports": signed_in is not None and may_list_reports(signed_in),
         "here": request.path_qs,
         "sandbox": request.app[SANDBOX_ENABLED],
         **words(request).template_context(),
@@ -226,6 +231,26 @@ def _routes(app: web.Application) -> None:
     )
     _get_and_post(app, "/languages/tiers/new", languages.tier_form)
     _get_and_post(app, "/languages/tiers/{id:\\d+}/delete", languages.tier_delete)
+    route.add_get("/reports", reports.report_list, name="reports")
+    route.add_get("/reports.csv", reports.report_csv, name="reports_csv")
+    route.add_get("/reports/meeting/{id:\\d+}", reports.meeting_report_page, name="meeting_report")
+    _get_and_post(app, "/reports/meeting/new", reports.meeting_report_form)
+    _get_and_post(app, "/reports/meeting/{id:\\d+}/edit", reports.meeting_report_form)
+    route.add_get("/reports/progress/{id:\\d+}", reports.client_report_page, name="client_report")
+    route.add_get("/reports/coach/{id:\\d+}", reports.coach_report_page, name="coach_report")
+
+    route.add_get("/programs", programs.program_list_page, name="programs")
+    _get_and_post(app, "/programs/new", programs.program_form)
+    route.add_get("/programs/{id:\\d+}", programs.program_page, name="program")
+    _get_and_post(app, "/programs/{id:\\d+}/edit", programs.program_form)
+    _get_and_post(app, "/programs/{id:\\d+}/delete", programs.program_delete)
+    route.add_post("/programs/{id:\\d+}/{action:enrol|move}", programs.program_action)
+
+    route.add_get("/products", products.product_list, name="products")
+    _get_and_post(app, "/products/new", products.product_form)
+    _get_and_post(app, "/products/{id:\\d+}/edit", products.product_form)
+    _get_and_post(app, "/products/{id:\\d+}/delete", products.product_delete)
+    _get_and_post(app, "/products/{id:\\d+}/sell", products.product_sell)
     route.add_get(client_picker.SEARCH_URL, client_picker.client_search, name="client_search")
 
     # Reports built from the coaching records (the listing of reports is /reports itself).
