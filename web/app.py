@@ -15,6 +15,7 @@ from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
 from crm.health import ProcessRole, database_answers
 from crm.notify import Notifier
+from crm.session_listing import may_list_sessions
 from crm.settings import Settings
 from crm.visibility import may_list_contracts, may_manage
 from db.engine import Database
@@ -48,6 +49,7 @@ from web.views import (
     employees,
     language,
     languages,
+    sessions,
     ticket_files,
     tickets,
 )
@@ -79,6 +81,7 @@ async def _page_context(request: web.Request) -> dict[str, Any]:
         # What the header links to: the services' answers for who is signed in.
         "may_manage": signed_in is not None and may_manage(signed_in),
         "may_list_contracts": signed_in is not None and may_list_contracts(signed_in),
+        "may_list_sessions": signed_in is not None and may_list_sessions(signed_in),
         "here": request.path_qs,
         "sandbox": request.app[SANDBOX_ENABLED],
         **words(request).template_context(),
@@ -215,6 +218,8 @@ def _routes(app: web.Application) -> None:
     )
     _get_and_post(app, "/languages/tiers/new", languages.tier_form)
     _get_and_post(app, "/languages/tiers/{id:\\d+}/delete", languages.tier_delete)
+    route.add_get("/sessions", sessions.session_list, name="sessions")
+    route.add_get("/sessions.csv", sessions.session_csv, name="sessions_csv")
     route.add_get(client_picker.SEARCH_URL, client_picker.client_search, name="client_search")
 
 

@@ -1,0 +1,299 @@
+"""Coaching in the admin site, through aiohttp's test client on a real database: the session
+listing and its CSV against rows computed here from the database, who sees which session, the
+session card's buttons and forms, planning, changing and deleting a session, the requests with
+accept and refuse, and the private calendar URL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from bot.sandbox.telegram import FakeTelegram
+from crm.settings import Settings
+from db.engine import Database
+from db.enums import RequestStatus, Role, SessionFormat, SessionStatus
+from db.models import (
+    CoachingRequest,
+    CoachingSession,
+    CoachProfile,
+    Employee,
+    ExpertiseDomain,
+    MeetingReport,
+    SessionParticipant,
+)
+from tests.desk import People, add_people
+from tests.site import Client as SiteClient
+from tests.site import give_logins, sign_in
+from web.app import create_app
+
+SECRET = "test-secret-key"
+S = SessionStatus
+# A business far from UTC: a session's day and time are its day and time there.
+TIMEZONE = "Asia/Vladivostok"
+ZONE = ZoneInfo(TIMEZONE)
+
+
+@dataclass
+class Setting:
+    people: People
+    olga: Employee
+    sessions: dict[int, int]  # the session's number here -> its id
+    requests: dict[str, int]
+
+
+def _start(days: int, hour: int = 10) -> datetime:
+    """``hour`` o'clock in the business's zone ``days`` from today."""
+    day = datetime.now(ZONE).date() + timedelta(days=days)
+    return datetime(day.year, day.month, day.day, hour, tzinfo=ZONE).astimezone(UTC)
+
+
+# 1: Maria with Ivan, online, done 10 days ago, rated 5, its report filed.
+# 2: Bob with Tom, in person, planned in 2 days.
+# 3: Bob (and Maria) with Ivan, in person, cancelled 3 days ago.
+# 4: Maria with Tom, online, no-show 5 days ago.
+# 5: Bob with Ivan, online, planned tomorrow.
+VISIBLE = {
+    "olga": {1, 2, 3, 4, 5},
+    "anna": {1, 2, 3, 4, 5},
+    "ivan": {1, 3, 5},  # the sessions he gives
+    "tom": {2, 4},
+    "pavel": {1, 4},  # the sessions of Maria, whom he helps
+}
+
+
+@pytest.fixture
+async def setting(database: Database) -> Setting:
+    people = await add_people(database, FakeTelegram("1:t"))
+    async with database.writer() as session, session.begin():
+        olga = Employee(full_name="Olga Smirnova", username="olga", role=Role.OWNER)
+        career = ExpertiseDomain(name="Career")
+        session.add_all([olga, career])
+        await session.flush()
+        session.add(CoachProfile(employee_id=people.ivan.id, bio="Ten years in HR"))
+        session.add(CoachProfile(employee_id=people.tom.id, bio="Leadership"))
+        await session.flush()
+        maria, bob, ivan, tom = people.maria.id, people.bob.id, people.ivan.id, people.tom.id
+        online, in_person = SessionFormat.ONLINE, SessionFormat.IN_PERSON
+
+        def meeting(
+            client_id: int, coach_id: int, kind: SessionFormat, status: S, days: int
+        ) -> CoachingSession:
+            return CoachingSession(
+                client_id=client_id,
+                coach_id=coach_id,
+                starts_at=_start(days),
+                minutes=60,
+                format=kind,
+                video_link="https://meet.jit.si/frontdoor-test" if kind is online else None,
+                status=status,
+                participants=[],
+                recordings=[],
+            )
+
+        rows = [
+            meeting(maria, ivan, online, S.DONE, -10),
+            meeting(bob, tom, in_person, S.PLANNED, 2),
+            meeting(bob, ivan, in_person, S.CANCELLED, -3),
+            meeting(maria, tom, online, S.NO_SHOW, -5),
+            meeting(bob, ivan, online, S.PLANNED, 1),
+        ]
+        rows[0].rating, rows[0].comment = 5, "Very useful"
+        rows[2].participants = [SessionParticipant(client_id=maria)]
+        session.add_all(rows)
+        await session.flush()
+        session.add(
+            MeetingReport(session_id=rows[0].id, author_id=ivan, what_happened="We set goals")
+        )
+        pending = CoachingRequest(
+            client_id=maria,
+            coach_id=ivan,
+            domain_id=career.id,
+            preferred_at=_start(4, 18),
+            message="About my career",
+            status=RequestStatus.PENDING,
+        )
+        toms = CoachingRequest(
+            client_id=bob, coach_id=tom, message="Leading a team", status=RequestStatus.PENDING
+        )
+        session.add_all([pending, toms])
+        await session.flush()
+        sessions = {number: row.id for number, row in enumerate(rows, start=1)}
+        requests = {"ivans": pending.id, "toms": toms.id}
+    await give_logins(database, olga, people.anna, people.ivan, people.tom, people.pavel)
+    return Setting(people, olga, sessions, requests)
+
+
+@pytest.fixture
+async def site(database: Database, setting: Setting) -> AsyncIterator[SiteClient]:
+    app = create_app(Settings(_env_file=None, timezone=TIMEZONE), database, secret_key=SECRET)
+    async with TestClient(TestServer(app)) as client:
+        yield client
+
+
+def numbers(setting: Setting, ids: set[int]) -> set[int]:
+    return {number for number, session_id in setting.sessions.items() if session_id in ids}
+
+
+def listed(page: str) -> set[int]:
+    return {int(found) for found in re.findall(r'href="/sessions/(\d+)">#', page)}
+
+
+async def exported(site: SiteClient, query: str) -> list[dict[str, str]]:
+    response = await site.get(f"/sessions.csv?{query}")
+    assert response.status == 200, await response.text()
+    return list(csv.DictReader(io.StringIO(await response.text())))
+
+
+async def everything(database: Database) -> list[CoachingSession]:
+    async with database.reader() as session:
+        found = await session.scalars(
+            select(CoachingSession).options(
+                selectinload(CoachingSession.client),
+                selectinload(CoachingSession.coach),
+                selectinload(CoachingSession.participants).selectinload(SessionParticipant.client),
+            )
+        )
+        return list(found)
+
+
+def local_day(meeting: CoachingSession) -> date:
+    return meeting.starts_at.astimezone(ZONE).date()
+
+
+Wanted = Callable[[CoachingSession, Setting], bool]
+
+
+def _names(meeting: CoachingSession) -> list[str]:
+    return [meeting.client.full_name] + [each.client.full_name for each in meeting.participants]
+
+
+FILTERS: list[tuple[str, Wanted]] = [
+    ("", lambda meeting, _: True),
+    ("status=planned", lambda meeting, _: meeting.status is S.PLANNED),
+    ("status=done&status=no_show", lambda meeting, _: meeting.status in (S.DONE, S.NO_SHOW)),
+    ("coach={tom}", lambda meeting, it: meeting.coach_id == it.people.tom.id),
+    ("client=Maria", lambda meeting, _: any("Maria" in name for name in _names(meeting))),
+    ("client={bob}", lambda meeting, it: meeting.client_id == it.people.bob.id),
+    ("format=online", lambda meeting, _: meeting.format is SessionFormat.ONLINE),
+    ("from={in_1}", lambda meeting, _: local_day(meeting) >= _start(1).date()),
+    ("to={ago_4}", lambda meeting, _: local_day(meeting) <= _start(-4).date()),
+    (
+        "from={ago_6}&to={in_1}&format=in_person",
+        lambda meeting, _: (
+            _start(-6).date() <= local_day(meeting) <= _start(1).date()
+            and meeting.format is SessionFormat.IN_PERSON
+        ),
+    ),
+    (
+        "coach={ivan}&status=planned&status=cancelled",
+        lambda meeting, it: (
+            meeting.coach_id == it.people.ivan.id and meeting.status in (S.PLANNED, S.CANCELLED)
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("query", "wanted"), FILTERS)
+async def test_the_listing_and_its_csv_give_exactly_the_filtered_rows(
+    site: SiteClient, database: Database, setting: Setting, query: str, wanted: Wanted
+) -> None:
+    query = query.format(
+        tom=setting.people.tom.id,
+        ivan=setting.people.ivan.id,
+        bob=setting.people.bob.id,
+        in_1=local_day_of(1),
+        ago_4=local_day_of(-4),
+        ago_6=local_day_of(-6),
+    )
+    rows = await everything(database)
+    expected = {meeting.id for meeting in rows if wanted(meeting, setting)}
+    await sign_in(site, "anna")
+    response = await site.get(f"/sessions?{query}")
+    page = await response.text()
+    assert response.status == 200, page
+    assert listed(page) == expected
+    exported_rows = await exported(site, query)
+    assert {int(row["id"]) for row in exported_rows} == expected
+    # Latest start first, in the page and the CSV.
+    starts = {meeting.id: meeting.starts_at for meeting in rows}
+    shown = [int(found) for found in re.findall(r'href="/sessions/(\d+)">#', page)]
+    assert shown == sorted(expected, key=lambda each: starts[each], reverse=True)
+    assert [int(row["id"]) for row in exported_rows] == shown
+    # Each CSV row says what the database holds.
+    reported = {setting.sessions[1]}
+    by_id = {meeting.id: meeting for meeting in rows}
+    for row in exported_rows:
+        meeting = by_id[int(row["id"])]
+        assert row == {
+            "id": str(meeting.id),
+            "starts": meeting.starts_at.astimezone(ZONE).isoformat(timespec="minutes"),
+            "clients": "; ".join(_names(meeting)),
+            "coach": meeting.coach.full_name if meeting.coach else "",
+            "minutes": "60",
+            "format": meeting.format.value,
+            "status": meeting.status.value,
+            "rating": str(meeting.rating) if meeting.rating else "",
+            "report_filed": "yes" if meeting.id in reported else "no",
+        }
+
+
+def local_day_of(days: int) -> str:
+    return _start(days).astimezone(ZONE).date().isoformat()
+
+
+@pytest.mark.parametrize("login", sorted(VISIBLE))
+async def test_each_role_lists_only_the_sessions_it_may_see(
+    site: SiteClient, setting: Setting, login: str
+) -> None:
+    await sign_in(site, login)
+    page = await (await site.get("/sessions")).text()
+    assert numbers(setting, listed(page)) == VISIBLE[login]
+    assert (
+        numbers(setting, {int(row["id"]) for row in await exported(site, "")}) == (VISIBLE[login])
+    )
+    assert 'href="/sessions"' in page  # the header links to the listing
+
+
+async def test_a_client_is_not_a_site_user(site: SiteClient, setting: Setting) -> None:
+    response = await site.get("/sessions", allow_redirects=False)
+    assert response.status in (302, 303)
+    assert "/sign-in" in response.headers["Location"]
+    csv_response = await site.get("/sessions.csv", allow_redirects=False)
+    assert csv_response.status in (302, 303)
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("status=lost", "status", "unknown status"),
+        ("coach=x", "coach", "Coach must be an employee id or none"),
+        ("format=phone", "format", "unknown format"),
+        ("from=yesterday", "from", "must be a date"),
+        ("from=2026-12-10&to=2026-12-01", "from", "the start date is after the end date"),
+        ("client=99999999999999999999", "client", "out of range"),
+        ("after=broken", "after", "that page link is broken"),
+    ],
+)
+async def test_a_filter_it_cannot_read_is_a_400_saying_why(
+    site: SiteClient, setting: Setting, query: str, field: str, message: str
+) -> None:
+    await sign_in(site, "anna")
+    response = await site.get(f"/sessions?{query}")
+    page = await response.text()
+    assert response.status == 400
+    assert message in page
+    assert 'id="sessions"' not in page
+    if field != "after":
+        exported_response = await site.get(f"/sessions.csv?{query}")
+        assert exported_response.status == 400
+        assert message in await exported_response.text()
