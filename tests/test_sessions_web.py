@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 from bot.sandbox.telegram import FakeTelegram
 from crm.settings import Settings
 from db.engine import Database
-from db.enums import RequestStatus, Role, SessionFormat, SessionStatus
+from db.enums import RecordingKind, RequestStatus, Role, SessionFormat, SessionStatus
 from db.models import (
     CoachingRequest,
     CoachingSession,
@@ -29,11 +29,12 @@ from db.models import (
     Employee,
     ExpertiseDomain,
     MeetingReport,
+    Recording,
     SessionParticipant,
 )
 from tests.desk import People, add_people
 from tests.site import Client as SiteClient
-from tests.site import give_logins, sign_in
+from tests.site import give_logins, post_form, sign_in
 from web.app import create_app
 
 SECRET = "test-secret-key"
@@ -109,6 +110,10 @@ async def setting(database: Database) -> Setting:
         ]
         rows[0].rating, rows[0].comment = 5, "Very useful"
         rows[2].participants = [SessionParticipant(client_id=maria)]
+        rows[0].recordings = [
+            Recording(kind=RecordingKind.VOICE, telegram_file_id="AwACAgIAAxkBAAIB"),
+            Recording(kind=RecordingKind.LINK, url="https://video.example/rec/1"),
+        ]
         session.add_all(rows)
         await session.flush()
         session.add(
@@ -262,6 +267,9 @@ async def test_each_role_lists_only_the_sessions_it_may_see(
         numbers(setting, {int(row["id"]) for row in await exported(site, "")}) == (VISIBLE[login])
     )
     assert 'href="/sessions"' in page  # the header links to the listing
+    for number, session_id in setting.sessions.items():
+        response = await site.get(f"/sessions/{session_id}")
+        assert response.status == (200 if number in VISIBLE[login] else 404), (login, number)
 
 
 async def test_a_client_is_not_a_site_user(site: SiteClient, setting: Setting) -> None:
@@ -297,3 +305,210 @@ async def test_a_filter_it_cannot_read_is_a_400_saying_why(
         exported_response = await site.get(f"/sessions.csv?{query}")
         assert exported_response.status == 400
         assert message in await exported_response.text()
+
+
+async def stored(database: Database, session_id: int) -> CoachingSession | None:
+    async with database.reader() as session:
+        return await session.get(CoachingSession, session_id)
+
+
+async def test_the_card_shows_who_when_where_the_ratings_recordings_and_report(
+    site: SiteClient, setting: Setting
+) -> None:
+    await sign_in(site, "ivan")
+    page = await (await site.get(f"/sessions/{setting.sessions[1]}")).text()
+    for said in (
+        "Maria Lopez",
+        "Ivan Kuznetsov",
+        "online",
+        'href="https://meet.jit.si/frontdoor-test"',
+        "5/5",
+        "Very useful",
+        "voice message",
+        'href="https://video.example/rec/1"',
+        "We set goals",
+        f'href="/sessions/{setting.sessions[1]}/report"',
+    ):
+        assert said in page, said
+    assert "AwACAgIAAxkBAAIB" not in page  # a Telegram file id means nothing to a reader
+    assert "It took place" not in page  # it is over: no buttons
+    # Session 3: Bob with Maria taking part, each with their own row of ratings.
+    page = await (await site.get(f"/sessions/{setting.sessions[3]}")).text()
+    assert "Also taking part:" in page and page.count('<td data-label="Client">') == 2
+    assert "No report filed yet." in page and "/report" not in page
+
+
+async def test_the_buttons_end_a_planned_session_once(
+    site: SiteClient, database: Database, setting: Setting
+) -> None:
+    card = f"/sessions/{setting.sessions[5]}"
+    # Pavel sees none of it; Tom may not run Ivan's session.
+    await sign_in(site, "tom")
+    refused = await post_form(site, f"{card}/done", {}, page="/sessions")
+    assert refused.status == 404
+    await sign_in(site, "ivan")
+    page = await (await site.get(card)).text()
+    for button in ("It took place", "The client did not come", "Cancel the session"):
+        assert button in page
+    done = await post_form(site, f"{card}/done", {}, page=card)
+    assert done.status == 302 and done.headers["Location"] == card
+    meeting = await stored(database, setting.sessions[5])
+    assert meeting is not None and meeting.status is S.DONE
+    again = await post_form(site, f"{card}/cancel", {}, page=card)
+    text = await again.text()
+    assert again.status == 400
+    assert f"session #{setting.sessions[5]} is already done" in text
+    meeting = await stored(database, setting.sessions[5])
+    assert meeting is not None and meeting.status is S.DONE
+    page = await (await site.get(card)).text()
+    assert "It took place" not in page and "File the report" in page
+
+
+async def test_a_helper_sees_the_card_but_has_no_buttons(
+    site: SiteClient, database: Database, setting: Setting
+) -> None:
+    async with database.writer() as session, session.begin():
+        meeting = await session.get(CoachingSession, setting.sessions[4])
+        assert meeting is not None
+        meeting.status = S.PLANNED
+    await sign_in(site, "pavel")
+    card = f"/sessions/{setting.sessions[4]}"
+    page = await (await site.get(card)).text()
+    assert "Maria Lopez" in page and "It took place" not in page and "Delete" not in page
+    refused = await post_form(site, f"{card}/noshow", {}, page=card)
+    assert refused.status == 403
+    assert (await stored(database, setting.sessions[4])).status is S.PLANNED  # type: ignore[union-attr]
+
+
+async def test_the_meeting_report_form_files_the_five_parts(
+    site: SiteClient, database: Database, setting: Setting
+) -> None:
+    await sign_in(site, "ivan")
+    form = f"/sessions/{setting.sessions[1]}/report"
+    page = await (await site.get(form)).text()
+    assert "We set goals" in page and 'name="homework"' in page
+    empty = await post_form(site, form, {name: "" for name in PARTS})
+    assert empty.status == 400
+    assert "the report is empty" in await empty.text()
+    filed = await post_form(
+        site, form, {**{name: "" for name in PARTS}, "homework": "<b>Read a book</b>"}
+    )
+    assert filed.status == 302
+    async with database.reader() as session:
+        report = await session.scalar(
+            select(MeetingReport).where(MeetingReport.session_id == setting.sessions[1])
+        )
+    assert report is not None and report.homework == "<b>Read a book</b>"
+    assert report.what_happened is None
+    card = await (await site.get(f"/sessions/{setting.sessions[1]}")).text()
+    assert "&lt;b&gt;Read a book&lt;/b&gt;" in card
+    # A planned session has no report yet.
+    early = await site.get(f"/sessions/{setting.sessions[5]}/report")
+    assert early.status == 400
+    assert "has not taken place" in await early.text()
+
+
+PARTS = ("what_happened", "client_state", "agreements", "homework", "next_steps")
+
+
+async def count_sessions(database: Database) -> int:
+    return len(await everything(database))
+
+
+async def test_planning_a_session_and_its_refusals(
+    site: SiteClient, database: Database, setting: Setting
+) -> None:
+    await sign_in(site, "anna")
+    before = await count_sessions(database)
+    bad = await post_form(
+        site,
+        "/sessions/new",
+        {"client": "", "coach_id": "", "starts_at": "tomorrow", "minutes": "x", "format": "tv"},
+    )
+    text = await bad.text()
+    assert bad.status == 400
+    for said in ("Choose the client", "is not a date and time", "must be a whole number"):
+        assert said in text, said
+    past = await post_form(
+        site,
+        "/sessions/new",
+        {
+            "client": f"#{setting.people.bob.id}",
+            "coach_id": str(setting.people.tom.id),
+            "starts_at": local_day_of(-1) + "T10:00",
+            "minutes": "60",
+            "format": "online",
+        },
+    )
+    assert past.status == 400
+    assert "the session must start in the future" in await past.text()
+    short = await post_form(
+        site,
+        "/sessions/new",
+        {
+            "client": f"#{setting.people.bob.id}",
+            "coach_id": str(setting.people.pavel.id),
+            "starts_at": local_day_of(3) + "T10:00",
+            "minutes": "60",
+        },
+    )
+    assert short.status == 400
+    assert "Pavel Orlov does not give sessions" in await short.text()
+    assert await count_sessions(database) == before
+    planned = await post_form(
+        site,
+        "/sessions/new",
+        {
+            "client": f"#{setting.people.bob.id}",
+            "coach_id": str(setting.people.tom.id),
+            "starts_at": local_day_of(3) + "T18:30",
+            "minutes": "90",
+            "format": "online",
+        },
+    )
+    assert planned.status == 302, await planned.text()
+    new_id = int(planned.headers["Location"].rsplit("/", 1)[1])
+    meeting = await stored(database, new_id)
+    assert meeting is not None
+    assert meeting.coach_id == setting.people.tom.id and meeting.minutes == 90
+    assert meeting.starts_at == _start(3, 18).replace(minute=30)
+    assert meeting.format is SessionFormat.ONLINE and meeting.video_link
+    # A coach plans for themselves only: the form offers nobody else.
+    await sign_in(site, "ivan")
+    form = await (await site.get("/sessions/new")).text()
+    assert "Ivan Kuznetsov" in form and "Tom Baker" not in form
+
+
+async def test_changing_and_deleting_a_session(
+    site: SiteClient, database: Database, setting: Setting
+) -> None:
+    await sign_in(site, "ivan")
+    edit = f"/sessions/{setting.sessions[5]}/edit"
+    page = await (await site.get(edit)).text()
+    assert _start(1).astimezone(ZONE).strftime("%Y-%m-%dT%H:%M") in page
+    refused = await post_form(
+        site, edit, {"starts_at": local_day_of(1) + "T11:00", "minutes": "5", "format": "online"}
+    )
+    assert refused.status == 400
+    assert "a session lasts from 15 to 480 minutes" in await refused.text()
+    saved = await post_form(
+        site,
+        edit,
+        {"starts_at": local_day_of(1) + "T11:00", "minutes": "45", "format": "in_person"},
+    )
+    assert saved.status == 302
+    meeting = await stored(database, setting.sessions[5])
+    assert meeting is not None and meeting.minutes == 45 and meeting.video_link is None
+    assert meeting.starts_at == _start(1, 11)
+    over = await site.get(f"/sessions/{setting.sessions[1]}/edit")
+    assert over.status == 400  # it took place: nothing to change
+    # Deleting is for owners and administrators, and one that took place is kept.
+    assert (await site.get(f"/sessions/{setting.sessions[5]}/delete")).status == 403
+    await sign_in(site, "anna")
+    kept = await post_form(site, f"/sessions/{setting.sessions[1]}/delete", {})
+    assert kept.status == 409
+    assert "took place and is kept" in await kept.text()
+    deleted = await post_form(site, f"/sessions/{setting.sessions[3]}/delete", {})
+    assert deleted.status == 302
+    assert await stored(database, setting.sessions[3]) is None
+    assert await stored(database, setting.sessions[1]) is not None

@@ -49,6 +49,7 @@ from web.views import (
     employees,
     language,
     languages,
+    session_page,
     sessions,
     ticket_files,
     tickets,
@@ -220,6 +221,12 @@ def _routes(app: web.Application) -> None:
     _get_and_post(app, "/languages/tiers/{id:\\d+}/delete", languages.tier_delete)
     route.add_get("/sessions", sessions.session_list, name="sessions")
     route.add_get("/sessions.csv", sessions.session_csv, name="sessions_csv")
+    _get_and_post(app, "/sessions/new", session_page.session_new)
+    route.add_get("/sessions/{id:\\d+}", session_page.session_page, name="session")
+    _get_and_post(app, "/sessions/{id:\\d+}/edit", session_page.session_edit)
+    _get_and_post(app, "/sessions/{id:\\d+}/delete", session_page.session_delete)
+    _get_and_post(app, "/sessions/{id:\\d+}/report", session_page.session_report)
+    route.add_post("/sessions/{id:\\d+}/{action:done|noshow|cancel}", session_page.session_action)
     route.add_get(client_picker.SEARCH_URL, client_picker.client_search, name="client_search")
 
 
