@@ -512,3 +512,140 @@ async def test_changing_and_deleting_a_session(
     assert deleted.status == 302
     assert await stored(database, setting.sessions[3]) is None
     assert await stored(database, setting.sessions[1]) is not None
+
+
+async def all_requests(database: Database) -> list[CoachingRequest]:
+    async with database.reader() as session:
+        found = await session.scalars(
+            select(CoachingRequest).options(selectinload(CoachingRequest.client))
+        )
+        return list(found)
+
+
+async def career_id(database: Database) -> int:
+    async with database.reader() as session:
+        found = await session.scalar(select(ExpertiseDomain.id))
+    assert found is not None
+    return int(found)
+
+
+def listed_requests(page: str) -> list[int]:
+    return [int(found) for found in re.findall(r'href="/requests/(\d+)">#', page)]
+
+
+WantedRequest = Callable[[CoachingRequest, Setting, int], bool]
+REQUEST_FILTERS: list[tuple[str, WantedRequest]] = [
+    ("", lambda found, _, _d: True),
+    ("status=pending", lambda found, _, _d: found.status is RequestStatus.PENDING),
+    ("status=refused", lambda found, _, _d: found.status is RequestStatus.REFUSED),
+    ("coach={ivan}", lambda found, it, _d: found.coach_id == it.people.ivan.id),
+    ("domain={career}", lambda found, _, domain: found.domain_id == domain),
+    ("client=Bob", lambda found, _, _d: "Bob" in found.client.full_name),
+]
+
+
+@pytest.mark.parametrize(("query", "wanted"), REQUEST_FILTERS)
+async def test_the_request_listing_and_its_csv_give_exactly_the_filtered_rows(
+    site: SiteClient, database: Database, setting: Setting, query: str, wanted: WantedRequest
+) -> None:
+    domain = await career_id(database)
+    query = query.format(ivan=setting.people.ivan.id, career=domain)
+    expected = {
+        found.id for found in await all_requests(database) if wanted(found, setting, domain)
+    }
+    await sign_in(site, "anna")
+    response = await site.get(f"/requests?{query}")
+    page = await response.text()
+    assert response.status == 200, page
+    assert set(listed_requests(page)) == expected
+    exported_response = await site.get(f"/requests.csv?{query}")
+    assert exported_response.status == 200
+    exported_rows = list(csv.DictReader(io.StringIO(await exported_response.text())))
+    assert {int(row["id"]) for row in exported_rows} == expected
+
+
+NAV_LINK = '<a href="/requests">Requests</a>'
+
+
+async def test_who_sees_which_request(site: SiteClient, setting: Setting) -> None:
+    ivans, toms = setting.requests["ivans"], setting.requests["toms"]
+    for login, mine in (("ivan", ivans), ("tom", toms)):
+        await sign_in(site, login)
+        page = await (await site.get("/requests")).text()
+        assert listed_requests(page) == [mine] and NAV_LINK in page
+        other = toms if mine == ivans else ivans
+        assert (await site.get(f"/requests/{other}")).status == 404
+    await sign_in(site, "pavel")  # a helper answers no requests
+    page = await (await site.get("/requests")).text()
+    assert listed_requests(page) == [] and NAV_LINK not in page
+    bad = await site.get("/requests?status=maybe&domain=x")
+    assert bad.status == 400
+    assert "unknown status" in await bad.text()
+
+
+async def request_status(database: Database, request_id: int) -> CoachingRequest:
+    async with database.reader() as session:
+        found = await session.get(CoachingRequest, request_id)
+    assert found is not None
+    return found
+
+
+async def test_accepting_a_request_plans_the_session_at_the_time_picked(
+    site: SiteClient, database: Database, setting: Setting
+) -> None:
+    page_path = f"/requests/{setting.requests['ivans']}"
+    await sign_in(site, "ivan")
+    page = await (await site.get(page_path)).text()
+    preferred = _start(4, 18).astimezone(ZONE).strftime("%Y-%m-%dT%H:%M")
+    assert f'value="{preferred}"' in page and "About my career" in page
+    bad = await post_form(
+        site, f"{page_path}/accept", {"starts_at": preferred, "minutes": "x"}, page=page_path
+    )
+    assert bad.status == 400
+    assert "must be a whole number" in await bad.text()
+    past = await post_form(
+        site,
+        f"{page_path}/accept",
+        {"starts_at": local_day_of(-1) + "T10:00", "minutes": "60"},
+        page=page_path,
+    )
+    assert past.status == 400
+    assert "the session must start in the future" in await past.text()
+    assert (await request_status(database, setting.requests["ivans"])).status is (
+        RequestStatus.PENDING
+    )
+    accepted = await post_form(
+        site,
+        f"{page_path}/accept",
+        {"starts_at": local_day_of(4) + "T19:00", "minutes": "45", "format": "online"},
+        page=page_path,
+    )
+    assert accepted.status == 302, await accepted.text()
+    found = await request_status(database, setting.requests["ivans"])
+    assert found.status is RequestStatus.ACCEPTED and found.session_id is not None
+    assert accepted.headers["Location"] == f"/sessions/{found.session_id}"
+    meeting = await stored(database, found.session_id)
+    assert meeting is not None and meeting.status is S.PLANNED
+    assert meeting.starts_at == _start(4, 19) and meeting.minutes == 45
+    assert meeting.coach_id == setting.people.ivan.id and meeting.video_link
+    again = await post_form(site, f"{page_path}/refuse", {"comment": "Too late"}, page="/requests")
+    assert again.status == 400
+    assert "is already answered" in await again.text()
+
+
+async def test_refusing_a_request_needs_a_reason(
+    site: SiteClient, database: Database, setting: Setting
+) -> None:
+    page_path = f"/requests/{setting.requests['toms']}"
+    await sign_in(site, "tom")
+    silent = await post_form(site, f"{page_path}/refuse", {"comment": "  "}, page=page_path)
+    assert silent.status == 400
+    assert "say why the request is refused" in await silent.text()
+    refused = await post_form(
+        site, f"{page_path}/refuse", {"comment": "<i>Fully booked</i>"}, page=page_path
+    )
+    assert refused.status == 302
+    found = await request_status(database, setting.requests["toms"])
+    assert found.status is RequestStatus.REFUSED and found.comment == "<i>Fully booked</i>"
+    page = await (await site.get(page_path)).text()
+    assert "&lt;i&gt;Fully booked&lt;/i&gt;" in page and "Refuse the request" not in page

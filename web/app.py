@@ -15,6 +15,7 @@ from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
 from crm.health import ProcessRole, database_answers
 from crm.notify import Notifier
+from crm.request_listing import may_list_requests
 from crm.session_listing import may_list_sessions
 from crm.settings import Settings
 from crm.visibility import may_list_contracts, may_manage
@@ -49,6 +50,7 @@ from web.views import (
     employees,
     language,
     languages,
+    requests,
     session_page,
     sessions,
     ticket_files,
@@ -83,6 +85,7 @@ async def _page_context(request: web.Request) -> dict[str, Any]:
         "may_manage": signed_in is not None and may_manage(signed_in),
         "may_list_contracts": signed_in is not None and may_list_contracts(signed_in),
         "may_list_sessions": signed_in is not None and may_list_sessions(signed_in),
+        "may_list_requests": signed_in is not None and may_list_requests(signed_in),
         "here": request.path_qs,
         "sandbox": request.app[SANDBOX_ENABLED],
         **words(request).template_context(),
@@ -227,6 +230,10 @@ def _routes(app: web.Application) -> None:
     _get_and_post(app, "/sessions/{id:\\d+}/delete", session_page.session_delete)
     _get_and_post(app, "/sessions/{id:\\d+}/report", session_page.session_report)
     route.add_post("/sessions/{id:\\d+}/{action:done|noshow|cancel}", session_page.session_action)
+    route.add_get("/requests", requests.request_list, name="requests")
+    route.add_get("/requests.csv", requests.request_csv, name="requests_csv")
+    route.add_get("/requests/{id:\\d+}", requests.request_page, name="request")
+    route.add_post("/requests/{id:\\d+}/{action:accept|refuse}", requests.request_action)
     route.add_get(client_picker.SEARCH_URL, client_picker.client_search, name="client_search")
 
 

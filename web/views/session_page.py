@@ -154,7 +154,7 @@ def _read_start(request: web.Request, reader: Reader) -> datetime | None:
     return written.astimezone(UTC)
 
 
-def _shown_start(request: web.Request, moment: datetime) -> str:
+def shown_start(request: web.Request, moment: datetime) -> str:
     return moment.astimezone(request.app[SETTINGS].zone).strftime("%Y-%m-%dT%H:%M")
 
 
@@ -190,7 +190,7 @@ def _when_fields(_: Gettext, values: dict[str, Any], errors: dict[str, str]) -> 
     ]
 
 
-def _read_when(request: web.Request, reader: Reader) -> tuple[datetime | None, int | None, bool]:
+def read_when(request: web.Request, reader: Reader) -> tuple[datetime | None, int | None, bool]:
     starts_at = _read_start(request, reader)
     minutes = reader.integer("minutes", N_("Minutes"), minimum=1, maximum=MAX_MINUTES * 10)
     if minutes is None and "minutes" not in reader.errors:
@@ -243,7 +243,7 @@ async def session_new(request: web.Request) -> web.StreamResponse:
         if picked.client_id is not None and card_number(values["client"]) != picked.client_id:
             values["client"] = f"#{picked.client_id}"  # the choice survives a refusal
         coach_id = reader.identifier("coach_id", N_("Coach"))
-        starts_at, minutes, online = _read_when(request, reader)
+        starts_at, minutes, online = read_when(request, reader)
         try:
             reader.done()
             if picked.client_id is None:
@@ -281,7 +281,7 @@ async def session_edit(request: web.Request) -> web.StreamResponse:
     _ = words(request).gettext
     meeting = await session_to_change(session, actor=actor, session_id=session_id)
     initial = {
-        "starts_at": _shown_start(request, meeting.starts_at),
+        "starts_at": shown_start(request, meeting.starts_at),
         "minutes": str(meeting.minutes),
         "format": meeting.format.value,
     }
@@ -290,7 +290,7 @@ async def session_edit(request: web.Request) -> web.StreamResponse:
         return _when_fields(_, values, errors)
 
     async def save(reader: Reader) -> str:
-        starts_at, minutes, online = _read_when(request, reader)
+        starts_at, minutes, online = read_when(request, reader)
         reader.done()
         assert starts_at is not None and minutes is not None
         await edit_session(
