@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from icalendar import Calendar
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -649,3 +650,33 @@ async def test_refusing_a_request_needs_a_reason(
     assert found.status is RequestStatus.REFUSED and found.comment == "<i>Fully booked</i>"
     page = await (await site.get(page_path)).text()
     assert "&lt;i&gt;Fully booked&lt;/i&gt;" in page and "Refuse the request" not in page
+
+
+FEED_URL = re.compile(r'<code id="feed-url">https?://[^/<]+(/calendar/[\w-]+\.ics)</code>')
+
+
+async def test_my_calendar_issues_a_private_address_and_ends_it(
+    site: SiteClient, setting: Setting
+) -> None:
+    await sign_in(site, "ivan")
+    page = await (await site.get("/")).text()
+    assert 'href="/my-calendar"' in page
+    page = await (await site.get("/my-calendar")).text()
+    assert "Make a new calendar address" in page and "feed-url" not in page
+    issued = await post_form(site, "/my-calendar/issue", {})
+    assert issued.status == 200 and issued.headers["Cache-Control"] == "no-store"
+    found = FEED_URL.search(await issued.text())
+    assert found is not None
+    feed = await site.get(found.group(1))
+    assert feed.status == 200
+    calendar = Calendar.from_ical(await feed.read())
+    uids = {str(event["uid"]) for event in calendar.walk("VEVENT")}
+    assert uids == {f"session-{setting.sessions[number]}@frontdoor" for number in VISIBLE["ivan"]}
+    # A new address ends the old one; stopping ends the new one too.
+    again = await post_form(site, "/my-calendar/issue", {})
+    newer = FEED_URL.search(await again.text())
+    assert newer is not None and newer.group(1) != found.group(1)
+    assert (await site.get(found.group(1))).status == 404
+    stopped = await post_form(site, "/my-calendar/revoke", {})
+    assert "1 calendar address no longer works." in await stopped.text()
+    assert (await site.get(newer.group(1))).status == 404

@@ -50,6 +50,7 @@ from web.views import (
     employees,
     language,
     languages,
+    my_calendar,
     requests,
     session_page,
     sessions,
@@ -234,6 +235,8 @@ def _routes(app: web.Application) -> None:
     route.add_get("/requests.csv", requests.request_csv, name="requests_csv")
     route.add_get("/requests/{id:\\d+}", requests.request_page, name="request")
     route.add_post("/requests/{id:\\d+}/{action:accept|refuse}", requests.request_action)
+    route.add_get("/my-calendar", my_calendar.calendar_page, name="my_calendar")
+    route.add_post("/my-calendar/{action:issue|revoke}", my_calendar.calendar_action)
     route.add_get(client_picker.SEARCH_URL, client_picker.client_search, name="client_search")
 
 
