@@ -36,6 +36,14 @@ from db.models import (
 from tests.desk import People, add_people
 from tests.site import Client as SiteClient
 from tests.site import give_logins, post_form, sign_in
+from tests.test_site_i18n import (
+    LETTERS,
+    choose,
+    cyrillic,
+    rendered,
+    typed_by_people,
+    untranslated,
+)
 from web.app import create_app
 
 SECRET = "test-secret-key"
@@ -680,3 +688,58 @@ async def test_my_calendar_issues_a_private_address_and_ends_it(
     stopped = await post_form(site, "/my-calendar/revoke", {})
     assert "1 calendar address no longer works." in await stopped.text()
     assert (await site.get(newer.group(1))).status == 404
+
+
+# What people typed in this setting: shown as typed in every language.
+TYPED = (
+    "Career Ten years in HR Leadership Very useful We set goals About my career Leading a team "
+    "http https meet jit si frontdoor test video example rec"
+)
+
+
+@pytest.mark.parametrize("language", ["ru", "fr"])
+@pytest.mark.parametrize("login", ["anna", "ivan"])
+async def test_the_coaching_pages_speak_the_chosen_language(
+    site: SiteClient, database: Database, setting: Setting, language: str, login: str
+) -> None:
+    sessions, requests = setting.sessions, setting.requests
+    pages = [
+        ("/sessions", 200),
+        ("/sessions?status=lost&from=yesterday", 400),
+        (f"/sessions/{sessions[1]}", 200),
+        (f"/sessions/{sessions[3]}", 200),
+        (f"/sessions/{sessions[5]}", 200),
+        ("/sessions/new", 200),
+        (f"/sessions/{sessions[5]}/edit", 200),
+        (f"/sessions/{sessions[1]}/report", 200),
+        ("/requests", 200),
+        (f"/requests/{requests['ivans']}", 200),
+        ("/my-calendar", 200),
+    ]
+    if login == "anna":
+        pages.append((f"/sessions/{sessions[3]}/delete", 200))
+    people_words = await typed_by_people(database) | set(LETTERS.findall(TYPED))
+    await sign_in(site, login)
+
+    async def render_all() -> list[str]:
+        rendered_pages = [await rendered(site, path, status) for path, status in pages]
+        refused = await post_form(
+            site, "/sessions/new", {"client": "", "starts_at": "soon", "minutes": "x"}
+        )
+        issued = await post_form(site, "/my-calendar/issue", {})
+        return [*rendered_pages, await refused.text(), await issued.text()]
+
+    await choose(site, "en")
+    english = await render_all()
+    await choose(site, language)
+    translated = await render_all()
+    paths = [path for path, _ in pages] + ["planning refused", "calendar issued"]
+    left = {
+        path: found
+        for path, before, after in zip(paths, english, translated, strict=True)
+        if (found := untranslated(before, after, people_words, language))
+    }
+    assert left == {}, f"still in English on the {language} pages: {left}"
+    if language == "fr":
+        for path, page in zip(paths, translated, strict=True):
+            assert cyrillic(page, people_words) == [], path
