@@ -743,3 +743,46 @@ async def test_the_coaching_pages_speak_the_chosen_language(
     if language == "fr":
         for path, page in zip(paths, translated, strict=True):
             assert cyrillic(page, people_words) == [], path
+
+
+ODD_VALUES = [
+    "",
+    "x",
+    "-5",
+    "0",
+    "99999999999999999999",
+    "0001-01-01T00:00",
+    "9999-12-31T23:59",
+    "2026-13-45T99:99",
+    "#99999999999",
+    "\x00",
+    "😀" * 50,
+]
+FORMS = ["client", "coach_id", "starts_at", "minutes", "format", "comment", "homework"]
+
+
+@pytest.mark.parametrize("login", ["anna", "ivan"])
+async def test_odd_input_anywhere_is_a_page_not_a_server_error(
+    site: SiteClient, setting: Setting, login: str
+) -> None:
+    sessions, requests = setting.sessions, setting.requests
+    await sign_in(site, login)
+    queries = ["status", "coach", "client", "format", "from", "to", "domain", "after", "before"]
+    for value in ODD_VALUES:
+        for path in ("/sessions", "/sessions.csv", "/requests", "/requests.csv"):
+            for key in queries:
+                response = await site.get(path, params={key: value})
+                assert response.status < 500, (path, key, value, await response.text())
+        for path in ("/sessions/{}", "/sessions/{}/edit", "/requests/{}"):
+            response = await site.get(path.format(value.lstrip("#") or "0"))
+            assert response.status < 500, (path, value)
+        form = dict.fromkeys(FORMS, value)
+        for path in (
+            "/sessions/new",
+            f"/sessions/{sessions[2]}/edit",
+            f"/sessions/{sessions[1]}/report",
+            f"/requests/{requests['ivans']}/accept",
+            f"/requests/{requests['toms']}/refuse",
+        ):
+            response = await post_form(site, path, form, page="/sessions")
+            assert response.status < 500, (path, value, await response.text())

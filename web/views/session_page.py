@@ -144,14 +144,15 @@ def _read_start(request: web.Request, reader: Reader) -> datetime | None:
         return None
     try:
         written = datetime.fromisoformat(typed.replace(" ", "T", 1))
-    except ValueError:
+        if written.tzinfo is None:
+            written = written.replace(tzinfo=request.app[SETTINGS].zone)
+        # The first and last days of the calendar have no UTC moment on the far side.
+        return written.astimezone(UTC)
+    except (ValueError, OverflowError):
         reader.errors["starts_at"] = _(
             "“{typed}” is not a date and time: write it as 2026-12-04 18:30.", typed=typed[:40]
         )
         return None
-    if written.tzinfo is None:
-        written = written.replace(tzinfo=request.app[SETTINGS].zone)
-    return written.astimezone(UTC)
 
 
 def shown_start(request: web.Request, moment: datetime) -> str:
