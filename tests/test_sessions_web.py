@@ -16,10 +16,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from icalendar import Calendar
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import selectinload
 
 from bot.sandbox.telegram import FakeTelegram
+from crm.session_listing import SessionFilter, list_sessions
 from crm.settings import Settings
 from db.engine import Database
 from db.enums import RecordingKind, RequestStatus, Role, SessionFormat, SessionStatus
@@ -786,3 +787,46 @@ async def test_odd_input_anywhere_is_a_page_not_a_server_error(
         ):
             response = await post_form(site, path, form, page="/sessions")
             assert response.status < 500, (path, value, await response.text())
+
+
+async def statements_for_a_page(database: Database, viewer_id: int) -> tuple[int, int]:
+    """How many SQL statements one listing page takes, and how many rows it shows."""
+    counted: list[str] = []
+
+    def count(*args: object) -> None:
+        counted.append(str(args[2]))
+
+    async with database.reader() as session:
+        viewer = await session.get(Employee, viewer_id)
+        assert viewer is not None
+        event.listen(database.engine.sync_engine, "before_cursor_execute", count)
+        try:
+            page = await list_sessions(session, viewer, SessionFilter(zone=ZONE))
+        finally:
+            event.remove(database.engine.sync_engine, "before_cursor_execute", count)
+        # Everything a row shows is loaded: reading it now runs no query.
+        for row in page.rows:
+            _names(row.session), row.session.coach
+    return len(counted), len(page.rows)
+
+
+async def test_a_page_of_sessions_takes_the_same_few_queries_however_many_rows(
+    database: Database, setting: Setting
+) -> None:
+    few, shown = await statements_for_a_page(database, setting.people.anna.id)
+    assert shown == 5
+    async with database.writer() as session, session.begin():
+        for day in range(40):
+            session.add(
+                CoachingSession(
+                    client_id=setting.people.bob.id,
+                    coach_id=setting.people.tom.id,
+                    starts_at=_start(day + 10),
+                    minutes=30,
+                    participants=[SessionParticipant(client_id=setting.people.maria.id)],
+                    recordings=[],
+                )
+            )
+    many, shown = await statements_for_a_page(database, setting.people.anna.id)
+    assert shown == 45
+    assert many == few <= 4
