@@ -830,3 +830,42 @@ async def test_a_page_of_sessions_takes_the_same_few_queries_however_many_rows(
     many, shown = await statements_for_a_page(database, setting.people.anna.id)
     assert shown == 45
     assert many == few <= 4
+
+
+async def test_the_listing_pages_through_every_session_once_and_back(
+    site: SiteClient, database: Database, setting: Setting
+) -> None:
+    async with database.writer() as session, session.begin():
+        for number in range(110):
+            session.add(
+                CoachingSession(
+                    client_id=setting.people.bob.id,
+                    coach_id=setting.people.ivan.id,
+                    # Several at the same moment: the id orders them.
+                    starts_at=_start(number // 3 + 10),
+                    minutes=30,
+                    participants=[],
+                    recordings=[],
+                )
+            )
+    await sign_in(site, "ivan")
+    path = "/sessions?coach=" + str(setting.people.ivan.id)
+    seen: list[int] = []
+    pages: list[str] = []
+    while path:
+        page = await (await site.get(path)).text()
+        pages.append(path)
+        seen += [int(found) for found in re.findall(r'href="/sessions/(\d+)">#', page)]
+        found = re.search(r'href="([^"]+)" rel="next"', page)
+        path = found.group(1).replace("&amp;", "&") if found else ""
+    assert len(seen) == len(set(seen)) == 113  # Ivan's three and the new ones, each once
+    assert "113 sessions" in await (await site.get(pages[0])).text()
+    # Back from the last page gives the one before it, the same rows.
+    last = await (await site.get(pages[-1])).text()
+    back = re.search(r'href="([^"]+)" rel="prev"', last)
+    assert back is not None
+    before = await (await site.get(back.group(1).replace("&amp;", "&"))).text()
+    again = await (await site.get(pages[-2])).text()
+    assert re.findall(r'href="/sessions/(\d+)">#', before) == re.findall(
+        r'href="/sessions/(\d+)">#', again
+    )
