@@ -3,6 +3,7 @@ accepts it (a planned session at the time they pick) or refuses it saying why.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp_jinja2
@@ -101,7 +102,7 @@ CSV_HEADER = [
 ]
 
 
-def csv_row(said: Words) -> Any:
+def csv_row(said: Words) -> Callable[[CoachingRequest], list[str]]:
     def moment(value: Any) -> str:
         return value.astimezone(said.zone).isoformat(timespec="minutes") if value else ""
 

@@ -10,7 +10,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from crm.coaching_reports import MeetingReportDraft, file_meeting_report, session_to_report
-from crm.coaching_rules import DEFAULT_MINUTES, MAX_MINUTES
+from crm.coaching_rules import DEFAULT_MINUTES
 from crm.coaching_sessions import SessionDraft, end_session, plan_session
 from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
@@ -193,7 +193,7 @@ def _when_fields(_: Gettext, values: dict[str, Any], errors: dict[str, str]) -> 
 
 def read_when(request: web.Request, reader: Reader) -> tuple[datetime | None, int | None, bool]:
     starts_at = _read_start(request, reader)
-    minutes = reader.integer("minutes", N_("Minutes"), minimum=1, maximum=MAX_MINUTES * 10)
+    minutes = reader.integer("minutes", N_("Minutes"))  # its bounds are the service's to say
     if minutes is None and "minutes" not in reader.errors:
         reader.errors["minutes"] = reader.gettext("Say how many minutes")
     chosen = reader.choice("format", SessionFormat, N_("Format"), SessionFormat.IN_PERSON)

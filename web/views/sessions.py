@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp_jinja2
@@ -116,7 +117,7 @@ CSV_HEADER = [
 ]
 
 
-def csv_row(said: Words) -> Any:
+def csv_row(said: Words) -> Callable[[SessionRow], list[str]]:
     def row(found: SessionRow) -> list[str]:
         meeting, cell = found.session, spreadsheet_cell
         clients = [meeting.client.full_name] + [
