@@ -67,6 +67,8 @@ def create_dispatcher(
         settings.default_language, settings.currency, settings.zone
     )
     dispatcher["reply_filers"] = reply_filers()
+    # The site's own address; ``serve`` puts the one it is actually bound to here.
+    dispatcher["web_url"] = f"http://{settings.web_host}:{settings.web_port}"
     # Order matters: the transaction first, then the dialog state (read inside it, on the
     # connection that holds the update), then who is writing, then their language.
     dispatcher.update.outer_middleware(DatabaseMiddleware(database, after_commit))

@@ -185,6 +185,7 @@ async def serve(
     dispatcher = create_dispatcher(
         settings, database, storage=storage, i18n=i18n, notifier=notifier, after_commit=sender.wake
     )
+    dispatcher["web_url"] = web_url  # where the site listens (calendar links without a webhook)
     scheduler = create_scheduler(settings, database, notifier, wake=sender.wake)
     webhook_path = None
     if settings.webhook_url and sandbox is None:

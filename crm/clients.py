@@ -18,8 +18,8 @@ from crm.phones import normalize_phone, optional_phone, phone_search_digits
 from crm.text_limits import require_fits
 from crm.text_search import contains
 from crm.visibility import visible_clients
-from db.enums import ClientStage
-from db.models import Client, Employee, Ticket
+from db.enums import ClientStage, Role
+from db.models import Client, CoachProfile, Employee, Ticket
 
 # Each stage of the coaching funnel as people call it (translated where it is shown).
 STAGE_NAMES = {
@@ -49,6 +49,17 @@ class ClientForm:
     source: str = ""
     unreachable: bool = False
     helper_id: int | None = None
+    coach_id: int | None = None
+    became_employee_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CoachingChoices:
+    """Who a client card's coaching fields may name."""
+
+    coaches: list[Employee]  # specialists and anyone with a coach profile
+    helpers: list[Employee]  # employees with the helper role
+    employees: list[Employee]  # anyone a former client may have become
 
 
 def client_matches(search: str) -> ColumnElement[bool]:
@@ -89,7 +100,11 @@ async def get_client(session: AsyncSession, *, actor: Actor, client_id: int) -> 
     client = await session.scalar(
         select(Client)
         .where(Client.id == client_id, visible_clients(viewer))
-        .options(selectinload(Client.helper))
+        .options(
+            selectinload(Client.helper),
+            selectinload(Client.coach),
+            selectinload(Client.became_employee),
+        )
     )
     if client is None:
         raise NotFound(N_("that client does not exist"))
@@ -127,10 +142,7 @@ async def save_client(
                 raise InvalidInput(message, field=field, value=value)
     if form.language and form.language not in SHIPPED_LANGUAGES:
         raise InvalidInput(N_("unknown language"), field="language")
-    if form.helper_id is not None:
-        helper = await session.get(Employee, form.helper_id)
-        if helper is None or not helper.active:
-            raise InvalidInput(N_("that employee does not exist"), field="helper_id")
+    await _check_coaching_people(session, form, client_id)
     client = (
         Client()
         if client_id is None
@@ -148,10 +160,79 @@ async def save_client(
     client.source = form.source.strip() or None
     client.unreachable = form.unreachable
     client.helper_id = form.helper_id
+    client.coach_id = form.coach_id
+    client.became_employee_id = form.became_employee_id
     require_fits(client)
     session.add(client)
     await session.flush()
     return client
+
+
+def _is_coach(person: Employee, has_profile: bool) -> bool:
+    """A coach is a specialist, or anyone on staff with a coach profile (an owner who coaches)."""
+    return person.active and (person.role is Role.SPECIALIST or has_profile)
+
+
+async def coaching_choices(session: AsyncSession, *, actor: Actor) -> CoachingChoices:
+    """The coaches, helpers and employees a client card's or a track's form offers (staff)."""
+    require_staff(actor)
+    rows = await session.execute(
+        select(Employee, CoachProfile.employee_id)
+        .outerjoin(CoachProfile, CoachProfile.employee_id == Employee.id)
+        .order_by(Employee.full_name, Employee.id)
+    )
+    people = [(person, profile is not None) for person, profile in rows]
+    return CoachingChoices(
+        coaches=[person for person, profiled in people if _is_coach(person, profiled)],
+        helpers=[person for person, _ in people if person.active and person.role is Role.HELPER],
+        employees=[person for person, _ in people],
+    )
+
+
+async def _check_coaching_people(
+    session: AsyncSession, form: ClientForm, client_id: int | None
+) -> None:
+    """The coach coaches, the helper is a helper, and the employee a client became is not
+    already someone else's former self."""
+    if form.helper_id is not None:
+        helper = await session.get(Employee, form.helper_id)
+        if helper is None or not helper.active:
+            raise InvalidInput(N_("that employee does not exist"), field="helper_id")
+        if helper.role is not Role.HELPER:
+            raise InvalidInput(
+                N_("{name} is not a helper"), field="helper_id", name=helper.full_name
+            )
+    if form.coach_id is not None:
+        coach = await session.get(Employee, form.coach_id)
+        if coach is None or not coach.active:
+            raise InvalidInput(N_("that employee does not exist"), field="coach_id")
+        profile = await session.get(CoachProfile, coach.id)
+        if not _is_coach(coach, profile is not None):
+            raise InvalidInput(
+                N_("{name} is not a coach: give them a coach profile first"),
+                field="coach_id",
+                name=coach.full_name,
+            )
+    if form.became_employee_id is not None:
+        if await session.get(Employee, form.became_employee_id) is None:
+            raise InvalidInput(N_("that employee does not exist"), field="became_employee_id")
+        earlier = await session.scalar(
+            select(Client).where(Client.became_employee_id == form.became_employee_id)
+        )
+        if earlier is not None and earlier.id != client_id:
+            raise InvalidInput(
+                N_("{name} already became that employee"),
+                field="became_employee_id",
+                name=earlier.full_name,
+            )
+
+
+async def former_client_of(
+    session: AsyncSession, *, actor: Actor, employee_id: int
+) -> Client | None:
+    """The client card of the person an employee once was, if they were a client (managers)."""
+    require_manager(actor)
+    return await session.scalar(select(Client).where(Client.became_employee_id == employee_id))
 
 
 async def delete_client(session: AsyncSession, *, actor: Actor, client_id: int) -> None:

@@ -9,11 +9,14 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.notify import Notifier
+from crm.notify import Button, Notifier, button_data
 from crm.subjects import Subject
 from crm.telegram_html import escape
 from db.enums import SessionFormat, SessionStatus, SubjectKind
 from db.models import Client, CoachingRequest, CoachingSession, Employee
+
+# The callback data of the rating buttons: ``sr:<rating>:<session id>``.
+RATING_PREFIX = "sr"
 
 
 def session_subject(session_id: int) -> Subject:
@@ -69,10 +72,51 @@ async def session_planned(
         await _tell(session, notifier, client, "\n".join(lines), session_subject(meeting.id), now)
 
 
+def rating_buttons(session_id: int) -> list[list[Button]]:
+    """The buttons 1 to 5 under the rating question, as the bot's handlers read them."""
+    return [
+        [
+            {
+                "text": str(rating),
+                "callback_data": button_data(RATING_PREFIX, str(rating), session_id),
+            }
+            for rating in range(1, 6)
+        ]
+    ]
+
+
+async def _ask_rating(
+    session: AsyncSession, notifier: Notifier, meeting: CoachingSession, *, now: datetime
+) -> None:
+    coach = meeting.coach.full_name if meeting.coach else ""
+    for client in _clients(meeting):
+        if client.telegram_id is None or client.unreachable:
+            continue
+        tr = notifier.translator(notifier.language_of(client))
+        text = tr.gettext(
+            "⭐ How was session #{session_id} with {coach} on {when}? "
+            "Rate it from 1 (poor) to 5 (excellent):",
+            session_id=meeting.id,
+            coach=escape(coach),
+            when=when(notifier, meeting.starts_at),
+        )
+        await notifier.enqueue(
+            session,
+            client.telegram_id,
+            text,
+            now=now,
+            buttons=rating_buttons(meeting.id),
+            subject=session_subject(meeting.id),
+        )
+
+
 async def session_ended(
     session: AsyncSession, notifier: Notifier, meeting: CoachingSession, *, now: datetime
 ) -> None:
-    """A cancelled session is cancelled for each of its clients."""
+    """Each client of a session held is asked for a rating; of a cancelled one, told."""
+    if meeting.status is SessionStatus.DONE:
+        await _ask_rating(session, notifier, meeting, now=now)
+        return
     if meeting.status is not SessionStatus.CANCELLED:
         return
     for client in _clients(meeting):

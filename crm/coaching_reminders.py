@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from crm.coaching_notices import reminder_text, report_overdue_text
+from crm.coaching_notices import reminder_text, report_overdue_text, session_subject
 from crm.notify import Notifier
+from crm.subjects import Subject
 from db.enums import SessionStatus
 from db.models import Client, CoachingSession, Employee, MeetingReport, SessionParticipant
 
@@ -29,6 +30,15 @@ def _people(meeting: CoachingSession) -> list[Client | Employee]:
     if meeting.coach is not None:
         people.append(meeting.coach)
     return [person for person in people if person.telegram_id is not None]
+
+
+def report_overdue(now: datetime) -> ColumnElement[bool]:
+    """A session held a day or more before ``now`` that still has no meeting report."""
+    return and_(
+        CoachingSession.status == SessionStatus.DONE,
+        CoachingSession.starts_at <= now - REPORT_AFTER,
+        ~select(MeetingReport.id).where(MeetingReport.session_id == CoachingSession.id).exists(),
+    )
 
 
 async def enqueue_session_reminders(
@@ -49,6 +59,8 @@ async def enqueue_session_reminders(
         )
     )
     messages: list[tuple[int, str, str]] = []
+    # Each reminder is about its session: a reply to it (a recording) is filed there.
+    subjects: dict[str, Subject] = {}
     for meeting in due:
         which = next(name for name, ahead in BEFORE if meeting.starts_at - now <= ahead)
         stamp = f"{meeting.starts_at:%Y%m%d%H%M}"
@@ -56,16 +68,10 @@ async def enqueue_session_reminders(
             assert person.telegram_id is not None
             key = f"session:{meeting.id}:{stamp}:{which}:{person.telegram_id}"
             messages.append((person.telegram_id, reminder_text(notifier, person, meeting), key))
+            subjects[key] = session_subject(meeting.id)
     held = await session.scalars(
         select(CoachingSession)
-        .where(
-            CoachingSession.status == SessionStatus.DONE,
-            CoachingSession.starts_at <= now - REPORT_AFTER,
-            CoachingSession.starts_at > now - REPORT_LOOKBACK,
-            ~select(MeetingReport.id)
-            .where(MeetingReport.session_id == CoachingSession.id)
-            .exists(),
-        )
+        .where(report_overdue(now), CoachingSession.starts_at > now - REPORT_LOOKBACK)
         .options(selectinload(CoachingSession.coach), selectinload(CoachingSession.client))
     )
     for meeting in held:
@@ -74,4 +80,7 @@ async def enqueue_session_reminders(
             continue
         key = f"session:{meeting.id}:report"
         messages.append((coach.telegram_id, report_overdue_text(notifier, coach, meeting), key))
-    return await notifier.enqueue_once(session, messages, now=now) if messages else 0
+        subjects[key] = session_subject(meeting.id)
+    if not messages:
+        return 0
+    return await notifier.enqueue_once(session, messages, now=now, subjects=subjects)

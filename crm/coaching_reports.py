@@ -16,11 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.coaching_rules import may_coach, may_run, require
 from crm.coaching_sessions import session_for
-from crm.errors import InvalidInput, NotFound
+from crm.errors import InvalidInput
 from crm.i18n import N_
 from crm.names import clean_text
 from crm.permissions import Actor, require_staff
-from crm.visibility import visible_clients, visible_coach_reports
+from crm.tracks import track_for
+from crm.visibility import visible_coach_reports
 from db.enums import SessionStatus
 from db.models import (
     Client,
@@ -29,7 +30,6 @@ from db.models import (
     CoachReport,
     Employee,
     MeetingReport,
-    Track,
 )
 
 
@@ -107,6 +107,31 @@ async def meeting_report(
     return await session.scalar(select(MeetingReport).where(MeetingReport.session_id == meeting.id))
 
 
+async def coach_report_about(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    session_id: int | None = None,
+    period: tuple[date, date] | None = None,
+) -> Employee:
+    """The coach who may report on that one session (theirs to run) or that period: asked
+    before a coach report dialog starts, and again when the report is filed."""
+    coach = may_coach(actor)
+    if (session_id is None) == (period is None):
+        raise InvalidInput(N_("a coach report is about one session or one period"))
+    if session_id is not None:
+        meeting: CoachingSession = await session_for(session, actor=coach, session_id=session_id)
+        require(may_run(coach, meeting))
+    if period is not None and period[0] > period[1]:
+        raise InvalidInput(N_("the period ends before it starts"), field="period_end")
+    return coach
+
+
+def writes_coach_report(actor: Actor, meeting: CoachingSession) -> bool:
+    """Whether ``actor`` is the session's own coach (their report on it is offered)."""
+    return isinstance(actor, Employee) and actor.active and meeting.coach_id == actor.id
+
+
 async def file_coach_report(
     session: AsyncSession,
     *,
@@ -116,14 +141,7 @@ async def file_coach_report(
     period: tuple[date, date] | None = None,
 ) -> CoachReport:
     """A coach's report on one of their sessions or on a period."""
-    coach = may_coach(actor)
-    if (session_id is None) == (period is None):
-        raise InvalidInput(N_("a coach report is about one session or one period"))
-    if session_id is not None:
-        meeting: CoachingSession = await session_for(session, actor=coach, session_id=session_id)
-        require(may_run(coach, meeting))
-    if period is not None and period[0] > period[1]:
-        raise InvalidInput(N_("the period ends before it starts"), field="period_end")
+    coach = await coach_report_about(session, actor=actor, session_id=session_id, period=period)
     report = CoachReport(
         coach_id=coach.id,
         session_id=session_id,
@@ -148,19 +166,7 @@ async def file_client_report(
     session: AsyncSession, *, actor: Actor, track_id: int, progress: str, now: datetime
 ) -> ClientReport:
     """Progress on a track's goal: by the track's client, or by staff who may see the client."""
-    track = await session.get(Track, track_id)
-    if track is None:
-        raise NotFound(N_("that track does not exist"))
-    if isinstance(actor, Client):
-        allowed = track.client_id == actor.id
-    else:
-        allowed = bool(
-            await session.scalar(
-                select(Client.id).where(Client.id == track.client_id, visible_clients(actor))
-            )
-        )
-    if not allowed:
-        raise NotFound(N_("that track does not exist"))
+    track = await track_for(session, actor=actor, track_id=track_id)
     report = ClientReport(
         track_id=track.id,
         author_client_id=actor.id if isinstance(actor, Client) else None,

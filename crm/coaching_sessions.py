@@ -162,6 +162,30 @@ async def end_session(
     return meeting
 
 
+def rating_of(meeting: CoachingSession, client_id: int) -> int | None:
+    """The rating ``client_id`` gave the session (its client or a participant), if any."""
+    if meeting.client_id == client_id:
+        return meeting.rating
+    return next((p.rating for p in meeting.participants if p.client_id == client_id), None)
+
+
+async def session_to_rate(
+    session: AsyncSession, *, actor: Actor, session_id: int
+) -> CoachingSession:
+    """The session held that ``actor`` took part in and has not rated yet: asked when the
+    rating is chosen, and again when it is kept."""
+    meeting = await session_for(session, actor=actor, session_id=session_id)
+    require(takes_part(actor, meeting))
+    assert isinstance(actor, Client)  # only clients take part
+    if meeting.status is not SessionStatus.DONE:
+        raise InvalidInput(N_("only a session that took place is rated"))
+    if rating_of(meeting, actor.id) is not None:
+        raise InvalidInput(
+            N_("you have already rated session #{session_id}"), session_id=meeting.id
+        )
+    return meeting
+
+
 async def rate_session(
     session: AsyncSession,
     *,
@@ -170,12 +194,10 @@ async def rate_session(
     rating: int,
     comment: str = "",
 ) -> CoachingSession:
-    """A client's rating (1-5) and comment on a session they took part in, once it is done."""
-    meeting = await session_for(session, actor=actor, session_id=session_id)
-    require(takes_part(actor, meeting))
+    """A client's rating (1-5) and comment on a session they took part in, once it is done;
+    each client rates once."""
+    meeting = await session_to_rate(session, actor=actor, session_id=session_id)
     check_rating(rating)
-    if meeting.status is not SessionStatus.DONE:
-        raise InvalidInput(N_("only a session that took place is rated"))
     text = clean_text(comment, required=False, field="comment") or None
     assert isinstance(actor, Client)
     if meeting.client_id == actor.id:

@@ -1,5 +1,6 @@
 """A believable demo business for the sandbox: a repair and support centre that also runs a
-language school in two branches (the school's part is in ``crm.demo_school``)."""
+language school in two branches (the school's part is in ``crm.demo_school``) and a coaching
+practice (``crm.demo_coaching``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm.demo_coaching import seed_coaching
 from crm.demo_school import seed_school
 from crm.errors import Conflict
 from crm.i18n import N_
@@ -30,6 +32,12 @@ _DEPARTMENTS = [
     ("Support line", None, None, "Advice by phone and chat, remote set-up"),
     ("Branch Paris", "8 rue des Écoles, Paris", "+33142345678", "Repairs, language classes"),
     ("Language school", "7 Tverskaya St., Moscow", "+74957654321", "English, German, Spanish"),
+    (
+        "Coaching practice",
+        None,
+        "+74959876543",
+        "Career and leadership coaching, online and in person",
+    ),
 ]
 
 # (name, username, role, position, department index or None, experience, salary, language)
@@ -54,6 +62,20 @@ _STAFF = [
     ),
     ("Alexei Nikitin", "alexei_teacher", Role.SPECIALIST, "Language teacher", 3, 3, "60000", "ru"),
     ("Claire Lefèvre", "claire_teacher", Role.SPECIALIST, "Language teacher", 2, 7, "2900", "fr"),
+    # The coaching practice's people (their profiles: crm.demo_coaching.COACHES).
+    (
+        "Ekaterina Romanova",
+        "ekaterina_coach",
+        Role.SPECIALIST,
+        "Career coach",
+        4,
+        10,
+        "95000",
+        "ru",
+    ),
+    ("Julien Moreau", "julien_coach", Role.SPECIALIST, "Leadership coach", 4, 12, "4200", "fr"),
+    # A former coaching client who now helps the practice's clients between sessions.
+    ("Vera Zaitseva", "vera_helper", Role.HELPER, "Coaching assistant", 4, 1, "40000", "ru"),
 ]
 
 # (name, phone, username, language, stage, topic, source)
@@ -66,7 +88,25 @@ _CLIENTS = [
     ("Lucas Bernard", "+33612340006", "lucasb", "fr", ClientStage.PAUSED, None, "website"),
     ("Maria Kozlova", "+79161230007", "mkozlova", "ru", ClientStage.ACTIVE, "English", "website"),
     ("Sophie Laurent", "+33612340008", "sophie_l", "fr", ClientStage.ACTIVE, "French", "referral"),
-]
+    # The coaching practice's clients (their stories: crm.demo_coaching).
+    (
+        "Alexandra Fedorova", "+79161230009", "alex_fedorova", "ru", ClientStage.ACTIVE,
+        "From accounting to product analytics", "website",
+    ),
+    (
+        "Pierre Girard", "+33612340010", "pgirard", "fr", ClientStage.ACTIVE,
+        "Leading a team for the first time", "referral",
+    ),
+    (
+        "Olesya Kim", "+79161230011", "olesya_kim", "ru", ClientStage.CONSULTATION,
+        "Speaking at conferences", "ad",
+    ),
+    ("Marc Petit", "+33612340012", "marcpetit", "fr", ClientStage.LEAD, None, "website"),
+    (
+        "Vera Zaitseva", "+79161230013", "vera_z", "ru", ClientStage.FINISHED,
+        "Back to work after parental leave", "referral",
+    ),
+]  # fmt: skip
 
 
 async def demo_logins(session: AsyncSession) -> list[tuple[str, str, Role]]:
@@ -116,12 +156,14 @@ async def seed_demo(session: AsyncSession, *, now: datetime) -> dict[str, int]:
     school = await seed_school(
         session, departments=departments, staff=staff, clients=clients, now=now
     )
+    coaching = await seed_coaching(session, staff=staff, clients=clients, now=now)
     return {
         "departments": len(departments),
         "employees": len(staff),
         "clients": len(clients),
         "tickets": len(tickets),
         **school,
+        **coaching,
     }
 
 

@@ -7,7 +7,7 @@ this module only translates, splits and enqueues.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -157,17 +157,24 @@ class Notifier:
         return True
 
     async def enqueue_once(
-        self, session: AsyncSession, messages: Sequence[tuple[int, str, str]], *, now: datetime
+        self,
+        session: AsyncSession,
+        messages: Sequence[tuple[int, str, str]],
+        *,
+        now: datetime,
+        subjects: Mapping[str, Subject] | None = None,
     ) -> int:
         """Queue many ``(chat_id, text, dedupe_key)`` at once, skipping keys already queued.
 
         For a fan-out (the digest to every employee): one query and one bulk insert rather than
-        a round trip each. Returns how many were queued now.
+        a round trip each. ``subjects`` says, by dedupe key, what a message is about (a reply to
+        it is filed there). Returns how many were queued now.
         """
+        about = subjects or {}
         rows = [
             row
             for chat_id, text, key in messages
-            for row in self._rows(chat_id, text, now=now, dedupe_key=key)
+            for row in self._rows(chat_id, text, now=now, dedupe_key=key, subject=about.get(key))
         ]
         fresh = await insert_all_absent(session, OutboxMessage, rows, "dedupe_key")
         if fresh:

@@ -14,7 +14,7 @@ from crm.coaching_rules import may_coach
 from crm.errors import Conflict, InvalidInput, NotFound
 from crm.i18n import N_
 from crm.names import clean_name, clean_text
-from crm.permissions import Actor, require_manager
+from crm.permissions import Actor, require_manager, require_staff
 from crm.visibility import visible_clients
 from db.models import Client, Enrolment, Program, ProgramStage, StageMove
 
@@ -133,3 +133,21 @@ async def move_stage(
     enrolment.stage = target
     await session.flush()
     return enrolment
+
+
+async def enrolments_of(session: AsyncSession, *, actor: Actor, client_id: int) -> list[Enrolment]:
+    """The programmes a client card ``actor`` may open takes part in, with the current stage."""
+    require_staff(actor)
+    found = await session.scalars(
+        select(Enrolment)
+        .where(
+            Enrolment.client_id == client_id,
+            Enrolment.client_id.in_(select(Client.id).where(visible_clients(actor))),
+        )
+        .options(
+            selectinload(Enrolment.program).selectinload(Program.stages),
+            selectinload(Enrolment.stage),
+        )
+        .order_by(Enrolment.started_at.desc(), Enrolment.id.desc())
+    )
+    return list(found)

@@ -39,10 +39,11 @@ from db.models import (
     Employee,
     SessionParticipant,
     Ticket,
+    Track,
     coach_domains,
 )
 
-Record = TypeVar("Record", Ticket, Contract, CoachingSession, CoachingRequest)
+Record = TypeVar("Record", Ticket, Contract, CoachingSession, CoachingRequest, Track)
 
 
 def _staff_role(actor: Actor) -> Role | None:
@@ -163,6 +164,14 @@ def visible_clients(actor: Actor) -> ColumnElement[bool]:
     )
 
 
+def visible_tracks(actor: Actor) -> ColumnElement[bool]:
+    """A client's goals: the client's own, and those of every client card ``actor`` may open
+    (the strategy entries on them are for staff only; crm/tracks.py keeps that)."""
+    if isinstance(actor, Client):
+        return Track.client_id == actor.id
+    return Track.client_id.in_(select(Client.id).where(visible_clients(actor)))
+
+
 def visible_employees(actor: Actor) -> ColumnElement[bool]:
     """The employee records ``actor`` may open: owners and administrators, all of them."""
     return true() if _staff_role(actor) in MANAGER_ROLES else false()
@@ -191,6 +200,7 @@ _PREDICATES: dict[type[Any], Any] = {
     Contract: (Contract.id, visible_contracts),
     CoachingSession: (CoachingSession.id, visible_sessions),
     CoachingRequest: (CoachingRequest.id, visible_requests),
+    Track: (Track.id, visible_tracks),
     Client: (Client.id, visible_clients),
     Employee: (Employee.id, visible_employees),
     Department: (Department.id, visible_departments),

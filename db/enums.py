@@ -38,6 +38,7 @@ class SubjectKind(StrEnum):
     CONTRACT = "contract"
     SESSION = "session"
     REQUEST = "request"
+    TRACK = "track"
 
 
 class ContractStatus(StrEnum):
@@ -126,3 +127,11 @@ class RecordingKind(StrEnum):
     VIDEO = "video"
     VOICE = "voice"
     LINK = "link"
+
+
+class ProductKind(StrEnum):
+    """What the business sells in coaching: a program, a course or a package of sessions."""
+
+    PROGRAM = "program"
+    COURSE = "course"
+    PACKAGE = "package"

@@ -4,8 +4,12 @@ from aiogram import Router
 
 from db.enums import SubjectKind
 from handlers import (
+    agenda,
+    booking,
+    calendar_link,
     cancel,
     client_tickets,
+    coach_reports,
     coaching_requests,
     contract_cards,
     contracts,
@@ -14,10 +18,14 @@ from handlers import (
     help_menu,
     language,
     meeting_reports,
+    recordings,
+    session_ratings,
     sessions,
     staff_contracts,
     staff_tickets,
+    stage_moves,
     start,
+    track_reports,
 )
 from handlers.filters import InPrivateChat
 from handlers.replies import ReplyFilers
@@ -37,6 +45,14 @@ def create_routers() -> list[Router]:
         sessions.create_router(),
         coaching_requests.create_router(),
         meeting_reports.create_router(),
+        booking.create_router(),
+        agenda.create_router(),
+        calendar_link.create_router(),
+        session_ratings.create_router(),
+        coach_reports.create_router(),
+        stage_moves.create_router(),
+        track_reports.create_router(),
+        recordings.create_router(),
         contract_cards.create_router(),
         contracts.create_router(),
         client_tickets.create_router(),
@@ -52,4 +68,6 @@ def reply_filers() -> ReplyFilers:
     return {
         SubjectKind.TICKET: client_tickets.file_reply_on_ticket,
         SubjectKind.CONTRACT: contract_cards.file_reply_on_contract,
+        SubjectKind.SESSION: recordings.file_reply_on_session,
+        SubjectKind.TRACK: track_reports.file_reply_on_track,
     }

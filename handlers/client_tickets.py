@@ -1,5 +1,5 @@
-"""Clients and their requests: /new, /tickets, /status (with their contracts), and messages
-that are never lost."""
+"""Clients and their requests: /new, /tickets, /status (with their contracts and next session),
+and messages that are never lost."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm.coaching_sessions import upcoming_sessions
 from crm.contracts import contracts_of
 from crm.errors import DomainError
 from crm.notify import Notifier
+from crm.settings import Settings
 from crm.ticket_notices import ticket_subject
 from crm.tickets import (
     AttachmentDraft,
@@ -27,10 +29,11 @@ from crm.tickets import (
 )
 from db.enums import AttachmentKind
 from db.models import Client, Ticket
-from handlers import contract_texts, keyboards, ticket_texts
+from handlers import agenda_texts, contract_texts, keyboards, ticket_texts
 from handlers.contract_cards import money_in
 from handlers.filters import IsClient, Matches
 from handlers.replies import ReplyContext, ReplyFilers, about, file_reply
+from handlers.sessions import shown_in
 
 CONTENT = Matches(F.text | F.photo | F.document)
 PENDING_KEY = "pending"
@@ -187,14 +190,23 @@ async def list_tickets(message: Message, actor: Client, session: AsyncSession) -
 
 
 async def status_screen(
-    message: Message, actor: Client, session: AsyncSession, notifier: Notifier, locale: str
+    message: Message,
+    actor: Client,
+    session: AsyncSession,
+    notifier: Notifier,
+    settings: Settings,
+    locale: str,
+    now: datetime,
 ) -> None:
-    """``/status`` for a client: their open requests and running contracts on one screen."""
+    """``/status`` for a client: their open requests, running contracts and next session on
+    one screen."""
+    coming = await upcoming_sessions(session, actor=actor, now=now, limit=1)
     parts = [
         ticket_texts.client_status(await client_tickets(session, actor, open_only=True)),
         contract_texts.status_contracts(
             await contracts_of(session, actor=actor, open_only=True), money_in(notifier, locale)
         ),
+        agenda_texts.next_session(coming[0] if coming else None, shown_in(settings.zone)),
     ]
     await message.answer("\n\n".join(part for part in parts if part))
 

@@ -54,17 +54,26 @@ _TEACHER = BotCommandEntry("teacher", N_("a contract's teacher: /teacher 4 @user
 _LESSON = BotCommandEntry("lesson", N_("one lesson given: /lesson 4"))
 _TERMINATE = BotCommandEntry("terminate", N_("end a contract early: /terminate 4 reason"))
 
-_MY_SESSIONS = BotCommandEntry("sessions", N_("my upcoming sessions"))
+_MY_SESSIONS = BotCommandEntry(
+    "sessions", N_("my upcoming sessions; a button gives my private calendar link")
+)
+_BOOK = BotCommandEntry("book", N_("ask a coach for a session"))
+_AGENDA = BotCommandEntry("agenda", N_("what is coming for me"))
 _PLAN = BotCommandEntry("plan", N_("plan a session: /plan 7 2026-12-04 18:30 [60] [online]"))
 _SESSION = BotCommandEntry("session", N_("a session's card: /session 5"))
-_SESSIONS = BotCommandEntry("sessions", N_("upcoming sessions"))
+_SESSIONS = BotCommandEntry(
+    "sessions", N_("upcoming sessions; a button gives my private calendar link")
+)
 _REQUESTS = BotCommandEntry("requests", N_("coaching requests waiting for an answer"))
 
 _COMMON = [_HELP, _LANGUAGE, _CANCEL]
 _WORK = [_QUEUE, _MY, _TICKET, _TAKE, _STATUS, _REPLY, _NOTE, _DIGEST]
 _SCHOOL = [_ALL_CONTRACTS, _PAID, _TEACHER, _LESSON, _TERMINATE, _LANGUAGES, _TEACHERS]
 _REPORT = BotCommandEntry("report", N_("a session's meeting report: /report 5"))
-_COACHING = [_PLAN, _SESSION, _SESSIONS, _REQUESTS, _REPORT]
+_COACH_REPORT = BotCommandEntry(
+    "coachreport", N_("my coach report on a session or a period: /coachreport [5]")
+)
+_COACHING = [_AGENDA, _PLAN, _SESSION, _SESSIONS, _REQUESTS, _REPORT, _COACH_REPORT]
 
 # Each feature adds its commands here, so help, greetings, menus and main-menu buttons stay
 # in step.
@@ -80,6 +89,8 @@ COMMANDS: dict[Audience, list[BotCommandEntry]] = {
         _LANGUAGES,
         _TEACHERS,
         _MY_SESSIONS,
+        _BOOK,
+        _AGENDA,
         *_COMMON,
     ],
     Audience.OWNER: [_START, _ASSIGN, *_WORK, *_SCHOOL, *_COACHING, *_COMMON],

@@ -12,9 +12,11 @@ from aiogram.types import (
 )
 from aiogram.utils.i18n import gettext as _
 
+from crm.coaching_notices import RATING_PREFIX
 from crm.contract_notices import CONTRACT_CALLBACK_PREFIX, contract_button_data
 from crm.permissions import Audience
 from crm.ticket_notices import TICKET_CALLBACK_PREFIX, ticket_button_data
+from crm.track_reports import TRACK_CALLBACK_PREFIX
 from handlers import texts
 from handlers.commands import menu_buttons
 
@@ -61,10 +63,27 @@ class ContractStep(CallbackData, prefix="cs"):
 
 
 class SessionAction(CallbackData, prefix="ss"):
-    """A button on a coaching session: "view" (its card), or "done" / "noshow" / "cancel"."""
+    """A button on a coaching session: "view" (its card), "done" / "noshow" / "cancel", or
+    "report" / "coachreport" (start that dialog), "stage" (move the client's programme stage)."""
 
     action: str
     session_id: int
+
+
+class TrackAction(CallbackData, prefix=TRACK_CALLBACK_PREFIX):
+    """A button on a track: "report" (the client writes their progress report).
+
+    Its data is built by ``crm.track_reports.track_button_data`` for the notification."""
+
+    action: str
+    track_id: int
+
+
+class StageChoice(CallbackData, prefix="stg"):
+    """The programme a session's client moves on in (from the session card's "Next stage")."""
+
+    session_id: int
+    enrolment_id: int
 
 
 class RequestAnswer(CallbackData, prefix="rq"):
@@ -244,6 +263,32 @@ def session_actions(buttons: list[tuple[str, str]], session_id: int) -> InlineKe
     )
 
 
+def session_action_rows(
+    rows: list[list[tuple[str, str]]], session_id: int
+) -> InlineKeyboardMarkup | None:
+    """Action buttons (label, action) under a session card, a row per group; empty rows left out."""
+    kept = [[session_button(label, action, session_id) for label, action in row] for row in rows]
+    kept = [row for row in kept if row]
+    return InlineKeyboardMarkup(inline_keyboard=kept) if kept else None
+
+
+def stage_choices(session_id: int, choices: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """A button per programme (enrolment id, label) the session's client may move on in."""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=label[:60],
+                    callback_data=StageChoice(
+                        session_id=session_id, enrolment_id=enrolment_id
+                    ).pack(),
+                )
+            ]
+            for enrolment_id, label in choices
+        ]
+    )
+
+
 def request_answers(requests: list[tuple[int, str, str]]) -> InlineKeyboardMarkup | None:
     """An Accept and a Refuse button (request id, accept label, refuse label) per request."""
     if not requests:
@@ -263,3 +308,46 @@ def request_answers(requests: list[tuple[int, str, str]]) -> InlineKeyboardMarku
             for request_id, accept, refuse in requests
         ]
     )
+
+
+class BookingStep(CallbackData, prefix="bk"):
+    """A choice in the /book dialog: "domain" (an id) or "coach" (an employee id, 0 for any
+    coach of the domain)."""
+
+    step: str
+    value: int
+
+
+def booking_choices(step: str, choices: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """A step of the /book dialog: a button per (value, label), one per row."""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=label, callback_data=BookingStep(step=step, value=value).pack()
+                )
+            ]
+            for value, label in choices
+        ]
+    )
+
+
+class SessionRating(CallbackData, prefix=RATING_PREFIX):
+    """A client's rating (1-5) of a session held, under the question the outbox sent; its data
+    is built by ``crm.coaching_notices.rating_buttons``."""
+
+    rating: int
+    session_id: int
+
+
+class CalendarLink(CallbackData, prefix="cal"):
+    """Under /sessions: "issue" a fresh private calendar URL (the old one stops working)."""
+
+    action: str
+
+
+def with_calendar_link(markup: InlineKeyboardMarkup | None, label: str) -> InlineKeyboardMarkup:
+    """``markup`` (perhaps none) with a last row: the calendar link button."""
+    rows = list(markup.inline_keyboard) if markup is not None else []
+    button = InlineKeyboardButton(text=label, callback_data=CalendarLink(action="issue").pack())
+    return InlineKeyboardMarkup(inline_keyboard=[*rows, [button]])

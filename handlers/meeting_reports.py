@@ -4,8 +4,6 @@ happened, the client's state, agreements, homework, next steps. Each step may be
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -18,25 +16,32 @@ from crm.coaching_reports import MeetingReportDraft, file_meeting_report, sessio
 from crm.permissions import Actor
 from handlers.command_args import id_and_rest
 from handlers.filters import IsStaff, Matches, StaffOnly
+from handlers.report_steps import ReportSteps, advance, begin
 
 # The report's parts in the order they are asked, each with its question.
-STEPS = ("what_happened", "client_state", "agreements", "homework", "next_steps")
+STEPS = ReportSteps(
+    ("what_happened", "client_state", "agreements", "homework", "next_steps"),
+    lambda: {
+        "what_happened": _("What happened in the session?"),
+        "client_state": _("How is the client: their state now?"),
+        "agreements": _("What did you agree on?"),
+        "homework": _("What homework did the client take?"),
+        "next_steps": _("What are the next steps?"),
+    },
+)
 
 
 class ReportDialog(StatesGroup):
     part = State()
 
 
-def question(step: int) -> str:
-    asked = {
-        "what_happened": _("What happened in the session?"),
-        "client_state": _("How is the client: their state now?"),
-        "agreements": _("What did you agree on?"),
-        "homework": _("What homework did the client take?"),
-        "next_steps": _("What are the next steps?"),
-    }[STEPS[step]]
-    hint = _("(/skip to leave it empty, /cancel to stop without saving)")
-    return f"{step + 1}/{len(STEPS)} {asked}\n{hint}"
+async def begin_report(
+    message: Message, actor: Actor, session: AsyncSession, state: FSMContext, session_id: int
+) -> None:
+    """Checks the session may be reported on, then asks the first part (the command, or the
+    button on the session's card)."""
+    meeting = await session_to_report(session, actor=actor, session_id=session_id)
+    await begin(message, state, STEPS, ReportDialog.part, session_id=meeting.id)
 
 
 async def start_report(
@@ -46,12 +51,9 @@ async def start_report(
     session: AsyncSession,
     state: FSMContext,
 ) -> None:
-    """``/report 31``: checks the session may be reported on, then asks the first part."""
+    """``/report 31``."""
     session_id, _rest = id_and_rest(command, _("Usage: /report <session id>"), rest=False)
-    meeting = await session_to_report(session, actor=actor, session_id=session_id)
-    await state.set_state(ReportDialog.part)
-    await state.set_data({"session_id": meeting.id, "step": 0, "parts": {}})
-    await message.answer(question(0))
+    await begin_report(message, actor, session, state, session_id)
 
 
 async def _next(
@@ -61,15 +63,10 @@ async def _next(
     state: FSMContext,
     answer: str | None,
 ) -> None:
-    data: dict[str, Any] = await state.get_data()
-    step, parts = int(data["step"]), dict(data["parts"])
-    if answer is not None:
-        parts[STEPS[step]] = answer
-    if step + 1 < len(STEPS):
-        await state.update_data(step=step + 1, parts=parts)
-        await message.answer(question(step + 1))
+    done = await advance(message, state, STEPS, answer)
+    if done is None:
         return
-    await state.clear()
+    data, parts = done
     if not parts:
         await message.answer(_("Every part was skipped: no report is filed."))
         return

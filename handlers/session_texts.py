@@ -11,8 +11,9 @@ from aiogram import html
 from aiogram.utils.i18n import gettext as _
 
 from crm.coaching_rules import SESSION_STATUS_NAMES
-from db.enums import SessionFormat, SessionStatus
-from db.models import CoachingRequest, CoachingSession
+from crm.recordings import RECORDING_KIND_NAMES
+from db.enums import RecordingKind, SessionFormat, SessionStatus
+from db.models import CoachingRequest, CoachingSession, Recording
 
 # A moment as the business writes it (its time zone): ``2026-12-04 18:30``.
 When = Callable[[datetime], str]
@@ -22,6 +23,14 @@ ENDINGS = {
     "done": SessionStatus.DONE,
     "noshow": SessionStatus.NO_SHOW,
     "cancel": SessionStatus.CANCELLED,
+}
+
+
+RECORDING_ICONS = {
+    RecordingKind.AUDIO: "🎧",
+    RecordingKind.VOICE: "🎤",
+    RecordingKind.VIDEO: "🎬",
+    RecordingKind.LINK: "🔗",
 }
 
 
@@ -59,8 +68,23 @@ def planned(meeting: CoachingSession, when: When) -> str:
     return "\n".join(lines)
 
 
-def card(meeting: CoachingSession, when: When) -> str:
-    """The session's card: who, when, where, its status and how it went."""
+def recording_line(recording: Recording, by: str | None, when: When) -> str:
+    """``🎧 audio · 2026-12-04 19:40 · Ivan Kuznetsov`` (a link shows its address)."""
+    parts = [f"{RECORDING_ICONS[recording.kind]} {_(RECORDING_KIND_NAMES[recording.kind])}"]
+    parts.append(when(recording.created_at))
+    if by:
+        parts.append(html.quote(by))
+    line = " · ".join(parts)
+    return f"{line}: {html.quote(recording.url)}" if recording.url else line
+
+
+def card(
+    meeting: CoachingSession,
+    when: When,
+    recordings: Sequence[tuple[Recording, str | None]] = (),
+) -> str:
+    """The session's card: who, when, where, its status, how it went, and (for staff) its
+    recordings with who attached them."""
     lines = [html.bold(f"#{meeting.id} · {status_name(meeting.status)}")]
     lines.append(_("Client: {name}").format(name=html.quote(meeting.client.full_name)))
     for participant in meeting.participants:
@@ -83,6 +107,9 @@ def card(meeting: CoachingSession, when: When) -> str:
         lines.append(_("Rating: {rating}/5").format(rating=meeting.rating))
     if meeting.comment:
         lines.append(_("Comment: {comment}").format(comment=html.quote(meeting.comment)))
+    if recordings:
+        lines.append(_("Recordings ({count}):").format(count=len(recordings)))
+        lines += [recording_line(recording, by, when) for recording, by in recordings]
     return "\n".join(lines)
 
 
@@ -91,6 +118,9 @@ def action_label(action: str) -> str:
         "done": _("✅ Done"),
         "noshow": _("🚷 No-show"),
         "cancel": _("❌ Cancel"),
+        "report": _("📝 Meeting report"),
+        "coachreport": _("🧭 My coach report"),
+        "stage": _("🪜 Next stage"),
     }
     return labels[action]
 

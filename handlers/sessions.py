@@ -9,10 +9,13 @@ from zoneinfo import ZoneInfo
 
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject, or_f
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.clients import list_clients
+from crm.coaching_notices import session_subject
+from crm.coaching_reports import writes_coach_report
 from crm.coaching_rules import may_run
 from crm.coaching_sessions import (
     SessionDraft,
@@ -26,14 +29,23 @@ from crm.i18n import N_
 from crm.ids import looks_like_id, parse_id
 from crm.notify import Notifier
 from crm.permissions import Actor
+from crm.recordings import listed_recordings
 from crm.settings import Settings
+from crm.stage_moves import movable_enrolments
 from db.enums import SessionStatus
 from db.models import Client, CoachingSession
-from handlers import keyboards, session_texts
+from handlers import calendar_texts, keyboards, session_texts
+from handlers.coach_reports import begin_coach_report
 from handlers.command_args import id_and_rest
 from handlers.filters import IsClient, IsStaff, StaffOnly
+from handlers.meeting_reports import begin_report
+from handlers.replies import about
 from handlers.session_texts import When
+from handlers.stage_moves import begin_stage_move
 from handlers.ticket_cards import answer_press, send_long
+
+# The card's buttons that start a dialog, by action.
+DIALOGS = {"report": begin_report, "coachreport": begin_coach_report, "stage": begin_stage_move}
 
 
 def shown_in(zone: ZoneInfo) -> When:
@@ -92,21 +104,40 @@ async def plan(
     await message.answer(session_texts.planned(meeting, shown_in(settings.zone)))
 
 
-def card_markup(meeting: CoachingSession, actor: Actor) -> InlineKeyboardMarkup | None:
-    """Done / no-show / cancel under a planned session, for whoever may run it."""
-    if meeting.status is not SessionStatus.PLANNED or not may_run(actor, meeting):
-        return None
-    return keyboards.session_actions(
-        [(session_texts.action_label(action), action) for action in session_texts.ENDINGS],
-        meeting.id,
-    )
+async def card_markup(
+    session: AsyncSession, meeting: CoachingSession, actor: Actor
+) -> InlineKeyboardMarkup | None:
+    """Under the card, for whoever may run the session: done / no-show / cancel while it is
+    planned; once it is done, the meeting report, and the coach's own report for its coach;
+    the client's next programme stage whenever they are in a programme with a stage ahead."""
+    runs = may_run(actor, meeting)
+    endings: list[tuple[str, str]] = []
+    if runs and meeting.status is SessionStatus.PLANNED:
+        endings = [(session_texts.action_label(action), action) for action in session_texts.ENDINGS]
+    reports: list[tuple[str, str]] = []
+    if runs and meeting.status is SessionStatus.DONE:
+        reports.append((session_texts.action_label("report"), "report"))
+        if writes_coach_report(actor, meeting):
+            reports.append((session_texts.action_label("coachreport"), "coachreport"))
+    stages: list[tuple[str, str]] = []
+    if await movable_enrolments(session, actor=actor, meeting=meeting):
+        stages.append((session_texts.action_label("stage"), "stage"))
+    return keyboards.session_action_rows([endings, reports, stages], meeting.id)
 
 
 async def send_card(
-    bot: Bot, chat_id: int, meeting: CoachingSession, actor: Actor, settings: Settings
+    bot: Bot,
+    chat_id: int,
+    meeting: CoachingSession,
+    actor: Actor,
+    settings: Settings,
+    session: AsyncSession,
 ) -> None:
-    text = session_texts.card(meeting, shown_in(settings.zone))
-    await send_long(bot, chat_id, text, card_markup(meeting, actor))
+    """The card, about the session: a reply to it (a recording) is filed on the session."""
+    recordings = await listed_recordings(session, actor=actor, meeting=meeting)
+    text = session_texts.card(meeting, shown_in(settings.zone), recordings)
+    with about(session_subject(meeting.id)):
+        await send_long(bot, chat_id, text, await card_markup(session, meeting, actor))
 
 
 async def show_session(
@@ -120,20 +151,23 @@ async def show_session(
     """``/session <id>``: the card."""
     session_id, _ = id_and_rest(command, session_texts.usage("session"), rest=False)
     meeting = await session_for(session, actor=actor, session_id=session_id)
-    await send_card(bot, message.chat.id, meeting, actor, settings)
+    await send_card(bot, message.chat.id, meeting, actor, settings, session)
 
 
 async def list_sessions(
     message: Message, actor: Actor, session: AsyncSession, settings: Settings, now: datetime
 ) -> None:
-    """``/sessions``: the upcoming sessions the person takes part in, coaches, or manages."""
+    """``/sessions``: the upcoming sessions the person takes part in, coaches, or manages, and
+    the button that hands out their private calendar link."""
     meetings = await upcoming_sessions(session, actor=actor, now=now)
     for_client = isinstance(actor, Client)
     when = shown_in(settings.zone)
     labels = [(m.id, session_texts.session_label(m, when, for_client=for_client)) for m in meetings]
     await message.answer(
         session_texts.upcoming(meetings, for_client=for_client),
-        reply_markup=keyboards.session_list(labels),
+        reply_markup=keyboards.with_calendar_link(
+            keyboards.session_list(labels), calendar_texts.button()
+        ),
     )
 
 
@@ -146,14 +180,23 @@ async def on_session_button(
     settings: Settings,
     bot: Bot,
     now: datetime,
+    state: FSMContext,
 ) -> None:
-    """A button under a listing or a card; ``end_session`` decides whether the press counts."""
+    """A button under a listing or a card; the service each calls decides whether the press
+    counts."""
     action, session_id = callback_data.action, callback_data.session_id
     chat_id = query.message.chat.id if query.message else query.from_user.id
     if action == "view":
         meeting = await session_for(session, actor=actor, session_id=session_id)
         await query.answer()
-        await send_card(bot, chat_id, meeting, actor, settings)
+        await send_card(bot, chat_id, meeting, actor, settings, session)
+        return
+    if action in DIALOGS:
+        if not isinstance(query.message, Message):
+            raise InvalidInput(N_("That button is not valid any more."))
+        begin_dialog = DIALOGS[action]
+        await begin_dialog(query.message, actor, session, state, session_id)
+        await query.answer()
         return
     to = session_texts.ENDINGS.get(action)
     if to is None:
@@ -161,9 +204,8 @@ async def on_session_button(
     meeting = await end_session(
         session, notifier, actor=actor, session_id=session_id, to=to, now=now
     )
-    await answer_press(
-        bot, query, chat_id, session_texts.ended(meeting), card_markup(meeting, actor)
-    )
+    markup = await card_markup(session, meeting, actor)
+    await answer_press(bot, query, chat_id, session_texts.ended(meeting), markup)
 
 
 def create_router() -> Router:

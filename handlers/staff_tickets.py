@@ -146,9 +146,15 @@ async def note(
 
 
 async def digest(
-    message: Message, actor: Actor, session: AsyncSession, notifier: Notifier, bot: Bot
+    message: Message,
+    actor: Actor,
+    session: AsyncSession,
+    notifier: Notifier,
+    bot: Bot,
+    now: datetime,
 ) -> None:
-    await send_long(bot, message.chat.id, await digest_now(session, notifier, actor=actor))
+    text = await digest_now(session, notifier, actor=actor, now=now)
+    await send_long(bot, message.chat.id, text)
 
 
 async def on_ticket_button(

@@ -1,5 +1,5 @@
 """APScheduler jobs: the daily digest at CRM_DIGEST_AT in CRM_TIMEZONE, the session reminders
-every minute, and housekeeping."""
+every minute, the clients' track progress questions every five minutes, and housekeeping."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from crm.coaching_reminders import enqueue_session_reminders
 from crm.digest import enqueue_digests
 from crm.notify import Notifier
 from crm.settings import Settings
+from crm.track_reports import ask_for_track_reports
 from db.base import utcnow
 from db.engine import Database
 from db.telegram_state import forget_processed_updates
@@ -63,6 +64,25 @@ async def send_reminders(
     return queued
 
 
+async def send_track_reports(
+    database: Database,
+    notifier: Notifier,
+    wake: Callable[[], None] | None = None,
+    *,
+    now: datetime | None = None,
+) -> int:
+    """Ask the clients whose track progress report is due at ``now`` (default: the clock);
+    each is asked once per period."""
+    now = now or utcnow()
+    async with database.writer() as session, session.begin():
+        asked = await ask_for_track_reports(session, notifier, now=now)
+    if asked:
+        log.info("track progress reports: %d asked", asked)
+        if wake is not None:
+            wake()
+    return asked
+
+
 async def prune(database: Database) -> None:
     """Forget the oldest processed update ids."""
     async with database.writer() as session, session.begin():
@@ -98,6 +118,15 @@ def create_scheduler(
         args=[database, notifier, wake],
         id="reminders",
         misfire_grace_time=60,
+        coalesce=True,
+        max_instances=1,
+    )
+    scheduler.add_job(
+        send_track_reports,
+        IntervalTrigger(minutes=5),
+        args=[database, notifier, wake],
+        id="track_reports",
+        misfire_grace_time=300,
         coalesce=True,
         max_instances=1,
     )

@@ -27,7 +27,20 @@ from handlers.i18n import CatalogI18n
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_LANGUAGE = "en"  # the message ids are English; an ``en`` catalog may only override them
 # Message ids French spells the same, so their msgstr may equal the msgid: keep this short.
-SAME_IN_FRENCH = frozenset({"client", "Client", "Clients", "Coach", "Date", "Note", "Total"})
+SAME_IN_FRENCH = frozenset(
+    {
+        "client",
+        "Client",
+        "Clients",
+        "Coach",
+        "Date",
+        "Note",
+        "Total",
+        "programme",
+        "Programme",
+        "Programmes",
+    }
+)
 
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 LETTER = re.compile(r"[^\W\d_]")

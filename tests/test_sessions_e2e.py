@@ -45,6 +45,7 @@ from tests.test_contracts_e2e import press
 PARIS = ZoneInfo("Europe/Paris")
 STAFF_ONLY = "This command is for staff only."
 NOT_YOURS = "You may not do this with that session."
+CALENDAR_LINK = "📆 Calendar link"
 
 
 @pytest.fixture
@@ -167,7 +168,8 @@ async def test_a_request_accepted_by_button_becomes_a_session_and_is_marked_done
     await bot_said(fake, IVAN, "Session #1 is marked done.")
     await handled(fake)
     card_now = next(m for m in fake.messages(IVAN) if m.message_id == card.message_id)
-    assert card_now.buttons() == []  # a done session offers nothing more
+    # A done session offers its reports, no more endings.
+    assert card_now.buttons() == ["📝 Meeting report", "🧭 My coach report"]
     assert await statuses(database) == [(1, SessionStatus.DONE)]
     mark = last_message_id(fake, IVAN)
     query = await press(fake, IVAN, card.message_id, "ss:cancel:1")
@@ -230,6 +232,7 @@ async def test_sessions_per_role_and_no_show_and_cancel_by_button(
     assert mine.buttons() == [
         f"#2 · {typed(early)} · Tom Baker",
         f"#1 · {typed(late)} · Ivan Kuznetsov",
+        CALENDAR_LINK,
     ]
     fake.press(MARIA, f"#2 · {typed(early)} · Tom Baker")
     card = await bot_said(fake, MARIA, "#2 · planned")
@@ -238,10 +241,10 @@ async def test_sessions_per_role_and_no_show_and_cancel_by_button(
     await bot_said(fake, BOB, "No sessions are planned.")
     fake.send_text(IVAN, "/sessions")
     ivans = await bot_said(fake, IVAN, "Upcoming sessions (1)")
-    assert ivans.buttons() == [f"#1 · {typed(late)} · Maria Lopez"]
+    assert ivans.buttons() == [f"#1 · {typed(late)} · Maria Lopez", CALENDAR_LINK]
     fake.send_text(ANNA, "/sessions")
     everyone = await bot_said(fake, ANNA, "Upcoming sessions (2)")
-    assert len(everyone.buttons()) == 2
+    assert len(everyone.buttons()) == 3
     fake.send_text(MARIA, "/session 1")
     await bot_said(fake, MARIA, STAFF_ONLY)
     fake.send_text(IVAN, "/session 2")

@@ -36,12 +36,17 @@ from web.app import create_app
 
 ROLES = {"owner": "olga", "admin": "anna", "specialist": "ivan", "helper": "pavel"}
 LISTINGS = ["/", "/tickets", "/tickets.csv", "/clients", "/employees", "/departments"]
+LISTINGS += [
+    "/reports/coaches", "/reports/coaches.csv", "/reports/period", "/reports/period.csv",
+    "/reports/programs", "/reports/clients", "/reports/overview",
+]  # fmt: skip
 FILTERS = ["client", "from", "to", "status", "assignee", "department", "q", "sort", "after", "page"]
 ID_PAGES = [
     "/tickets/{}", "/tickets/{}/edit", "/tickets/{}/delete",
     "/clients/{}", "/clients/{}/edit", "/clients/{}/delete",
     "/employees/{}/edit", "/employees/{}/delete",
     "/departments/{}/edit", "/departments/{}/delete",
+    "/reports/clients/{}", "/reports/clients/{}.csv",
 ]  # fmt: skip
 FORMS = [
     "/tickets/new", "/tickets/{}/edit", "/tickets/{}/delete",

@@ -39,6 +39,7 @@ from web.keys import (
 from web.middlewares import Handler
 from web.throttle import SignInThrottle, Throttle
 from web.views import (
+    analytics,
     auth,
     calendar,
     client_picker,
@@ -47,6 +48,7 @@ from web.views import (
     contracts,
     dashboard,
     departments,
+    domains,
     employees,
     language,
     languages,
@@ -56,6 +58,7 @@ from web.views import (
     sessions,
     ticket_files,
     tickets,
+    tracks,
 )
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -205,12 +208,20 @@ def _routes(app: web.Application) -> None:
         ("employees", employees.employee_list, employees.employee_form, employees.employee_delete),
         ("clients", clients.client_list, clients.client_form, clients.client_delete),
         ("languages", languages.language_list, languages.language_form, languages.language_delete),
+        ("domains", domains.domain_list, domains.domain_form, domains.domain_delete),
     ):
         route.add_get(f"/{path}", listing, name=path)
         _get_and_post(app, f"/{path}/new", form)
         _get_and_post(app, f"/{path}/{{id:\\d+}}/edit", form)
         _get_and_post(app, f"/{path}/{{id:\\d+}}/delete", delete)
     route.add_get("/clients/{id:\\d+}", clients.client_page, name="client")
+    route.add_get("/employees/{id:\\d+}", employees.employee_page, name="employee")
+    _get_and_post(app, "/clients/{id:\\d+}/tracks/new", tracks.track_new)
+    route.add_get("/tracks/{id:\\d+}", tracks.track_page, name="track")
+    route.add_post(
+        "/tracks/{id:\\d+}/{action:achieved|dropped|step|strategy|schedule}", tracks.track_action
+    )
+    route.add_post("/tracks/{id:\\d+}/steps/{step_id:\\d+}/done", tracks.step_done)
 
     route.add_get("/contracts", contracts.contract_list, name="contracts")
     route.add_get("/contracts.csv", contracts.contract_csv, name="contracts_csv")
@@ -238,6 +249,18 @@ def _routes(app: web.Application) -> None:
     route.add_get("/my-calendar", my_calendar.calendar_page, name="my_calendar")
     route.add_post("/my-calendar/{action:issue|revoke}", my_calendar.calendar_action)
     route.add_get(client_picker.SEARCH_URL, client_picker.client_search, name="client_search")
+
+    # Reports built from the coaching records (the listing of reports is /reports itself).
+    route.add_get("/reports/overview", analytics.overview, name="analytics")
+    route.add_get("/reports/coaches", analytics.coaches)
+    route.add_get("/reports/coaches.csv", analytics.coaches_csv)
+    route.add_get("/reports/programs", analytics.programs)
+    route.add_get("/reports/programs.csv", analytics.programs_csv)
+    route.add_get("/reports/period", analytics.period_report)
+    route.add_get("/reports/period.csv", analytics.period_csv)
+    route.add_get("/reports/clients", analytics.choose_client)
+    route.add_get("/reports/clients/{id:\\d+}", analytics.client_report)
+    route.add_get("/reports/clients/{id:\\d+}.csv", analytics.client_csv)
 
 
 def _get_and_post(app: web.Application, path: str, handler: Handler) -> None:

@@ -3,6 +3,7 @@
 from db.base import Base
 from db.models.coaching import (
     CalendarFeed,
+    ClientProduct,
     ClientReport,
     ClientStep,
     CoachingRequest,
@@ -12,6 +13,7 @@ from db.models.coaching import (
     Enrolment,
     ExpertiseDomain,
     MeetingReport,
+    Product,
     Program,
     ProgramStage,
     Recording,
@@ -30,6 +32,7 @@ __all__ = [
     "Base",
     "CalendarFeed",
     "Client",
+    "ClientProduct",
     "ClientReport",
     "ClientStep",
     "CoachProfile",
@@ -50,6 +53,7 @@ __all__ = [
     "OutboxMessage",
     "Payment",
     "ProcessedUpdate",
+    "Product",
     "Program",
     "ProgramStage",
     "Recording",

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    Boolean,
     Column,
     ForeignKey,
     Index,
@@ -20,9 +21,17 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import true
 
 from db.base import Base, Timestamped, enum_column, utcnow
-from db.enums import RecordingKind, RequestStatus, SessionFormat, SessionStatus, TrackStatus
+from db.enums import (
+    ProductKind,
+    RecordingKind,
+    RequestStatus,
+    SessionFormat,
+    SessionStatus,
+    TrackStatus,
+)
 from db.models.people import Client, Employee
 from db.models.school import MONEY, Contract
 
@@ -80,6 +89,10 @@ class Track(Timestamped, Base):
     coach_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"))
     goal: Mapped[str] = mapped_column(Text)
     status: Mapped[TrackStatus] = mapped_column(enum_column(TrackStatus), default=TrackStatus.OPEN)
+    # How often the coach wants the client's own progress report on this track (none: never asked),
+    # and when the client was last asked for it.
+    report_every_days: Mapped[int | None] = mapped_column(Integer)
+    report_asked_at: Mapped[datetime | None] = mapped_column()
 
     client: Mapped[Client] = relationship()
     coach: Mapped[Employee | None] = relationship()
@@ -138,6 +151,8 @@ class CoachingSession(Timestamped, Base):
     coach_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"))
     track_id: Mapped[int | None] = mapped_column(ForeignKey("tracks.id", ondelete="SET NULL"))
     contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id", ondelete="SET NULL"))
+    # The product (a package of sessions, a course, a program) the session is given under, if any.
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id", ondelete="SET NULL"))
     starts_at: Mapped[datetime] = mapped_column()
     minutes: Mapped[int] = mapped_column(Integer)
     format: Mapped[SessionFormat] = mapped_column(
@@ -156,6 +171,7 @@ class CoachingSession(Timestamped, Base):
     coach: Mapped[Employee | None] = relationship()
     track: Mapped[Track | None] = relationship()
     contract: Mapped[Contract | None] = relationship()
+    product: Mapped[Product | None] = relationship()
     participants: Mapped[list[SessionParticipant]] = relationship(
         back_populates="session", cascade="all, delete-orphan"
     )
@@ -361,6 +377,44 @@ class CoachReport(Timestamped, Base):
     supervision_request: Mapped[str | None] = mapped_column(Text)
 
     coach: Mapped[Employee] = relationship()
+
+
+class Product(Timestamped, Base):
+    """What the business sells in coaching: a program, a course or a package of sessions, at a
+    price; a program product may be tied to the program the client then moves through."""
+
+    __tablename__ = "products"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[ProductKind] = mapped_column(enum_column(ProductKind))
+    price: Mapped[Decimal] = mapped_column(MONEY)
+    description: Mapped[str | None] = mapped_column(Text)
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id", ondelete="SET NULL"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+
+    program: Mapped[Program | None] = relationship()
+
+
+class ClientProduct(Base):
+    """A product a client bought or takes part in, at the price of that day."""
+
+    __tablename__ = "client_products"
+    __table_args__ = (
+        Index("ix_client_products_client", "client_id", "bought_at"),
+        Index("ix_client_products_product", "product_id", "bought_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="RESTRICT"))
+    price: Mapped[Decimal] = mapped_column(MONEY)
+    bought_at: Mapped[datetime] = mapped_column()
+    finished_at: Mapped[datetime | None] = mapped_column()
+    sold_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"))
+
+    client: Mapped[Client] = relationship()
+    product: Mapped[Product] = relationship()
 
 
 class CalendarFeed(Base):

@@ -116,8 +116,13 @@ class Client(Timestamped, Base):
     coach_id: Mapped[int | None] = mapped_column(
         ForeignKey("employees.id", ondelete="SET NULL"), index=True
     )
+    # The employee this client became (a former client who now helps others, seed 000).
+    became_employee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("employees.id", ondelete="SET NULL"), unique=True
+    )
 
     helper: Mapped[Employee | None] = relationship(
         back_populates="helped_clients", foreign_keys=[helper_id]
     )
     coach: Mapped[Employee | None] = relationship(foreign_keys=[coach_id])
+    became_employee: Mapped[Employee | None] = relationship(foreign_keys=[became_employee_id])

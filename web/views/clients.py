@@ -10,7 +10,9 @@ from aiohttp import web
 
 from crm.clients import (
     ClientForm,
+    CoachingChoices,
     client_to_change,
+    coaching_choices,
     delete_client,
     get_client,
     list_clients,
@@ -18,15 +20,18 @@ from crm.clients import (
 )
 from crm.i18n import N_
 from crm.listing import TicketFilter, list_tickets
-from crm.staff import choosable_staff
+from crm.products import products_of
+from crm.programs import enrolments_of
+from crm.timeline import MAX_EVENTS, TIMELINE_PAGE, client_timeline
+from crm.tracks import TRACK_STATUS_NAMES, tracks_of
 from crm.visibility import may_manage
 from db.enums import ClientStage
-from db.models import Employee
 from web.forms import Field, Reader
 from web.i18n import Gettext, words
 from web.keys import SETTINGS, db_session, employee
 from web.views.crud import FieldsFor, delete_page, edit_page, object_id
 from web.views.employees import LANGUAGES
+from web.views.timeline import event_status
 
 # Far past the last page of any client list, and still an OFFSET every database takes.
 MAX_PAGE = 1_000_000
@@ -60,11 +65,29 @@ async def client_page(request: web.Request) -> dict[str, Any]:
     tickets = await list_tickets(
         session, viewer, TicketFilter(client_id=client.id, zone=request.app[SETTINGS].zone)
     )
-    return {"client": client, "tickets": tickets.tickets, "can_edit": may_manage(viewer)}
+    reader = Reader(request.query, words(request).gettext)  # type: ignore[arg-type]
+    shown = reader.integer("events", N_("Events"), minimum=1, maximum=MAX_EVENTS)
+    if reader.errors:
+        raise web.HTTPBadRequest(text="; ".join(reader.errors.values()))
+    timeline = await client_timeline(
+        session, actor=viewer, client_id=client.id, limit=shown or TIMELINE_PAGE
+    )
+    return {
+        "client": client,
+        "tickets": tickets.tickets,
+        "can_edit": may_manage(viewer),
+        "timeline": timeline,
+        "more_events": len(timeline.events) + TIMELINE_PAGE,
+        "event_status": event_status(words(request)),
+        "bought": await products_of(session, actor=viewer, client_id=client.id),
+        "enrolments": await enrolments_of(session, actor=viewer, client_id=client.id),
+        "tracks": await tracks_of(session, actor=viewer, client_id=client.id),
+        "track_status": lambda status: words(request).gettext(TRACK_STATUS_NAMES[status]),
+    }
 
 
 def _fields_for(
-    helpers: list[Employee], _: Gettext, stage: Callable[[ClientStage], str]
+    choices: CoachingChoices, _: Gettext, stage: Callable[[ClientStage], str]
 ) -> FieldsFor:
     async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
         def field(name: str, label: str, kind: str = "text", **extra: Any) -> Field:
@@ -89,10 +112,23 @@ def _fields_for(
             field("notes", _("Notes"), "textarea"),
             field("source", _("Source"), help=_("how they found us")),
             field(
+                "coach_id",
+                _("Coach"),
+                "select",
+                options=[("", "—")] + [(str(c.id), c.full_name) for c in choices.coaches],
+            ),
+            field(
                 "helper_id",
                 _("Helper"),
                 "select",
-                options=[("", "—")] + [(str(h.id), h.full_name) for h in helpers],
+                options=[("", "—")] + [(str(h.id), h.full_name) for h in choices.helpers],
+            ),
+            field(
+                "became_employee_id",
+                _("Became employee"),
+                "select",
+                options=[("", "—")] + [(str(e.id), e.full_name) for e in choices.employees],
+                help=_("a former client who now works with us"),
             ),
             field("unreachable", _("Unreachable in Telegram (blocked the bot)"), "checkbox"),
         ]
@@ -106,7 +142,7 @@ async def client_form(request: web.Request) -> web.StreamResponse:
     session = db_session(request)
     _ = words(request).gettext
     client = await client_to_change(session, actor=actor, client_id=client_id)
-    helpers = [p for p in await choosable_staff(session, actor=actor) if p.active]
+    choices = await coaching_choices(session, actor=actor)
     initial: dict[str, Any] = {"stage": ClientStage.LEAD.value}
     if client is not None:
         initial = {
@@ -121,6 +157,8 @@ async def client_form(request: web.Request) -> web.StreamResponse:
             "notes": client.notes or "",
             "source": client.source or "",
             "helper_id": str(client.helper_id or ""),
+            "coach_id": str(client.coach_id or ""),
+            "became_employee_id": str(client.became_employee_id or ""),
             "unreachable": "on" if client.unreachable else "",
         }
 
@@ -138,6 +176,8 @@ async def client_form(request: web.Request) -> web.StreamResponse:
             source=reader.text("source"),
             unreachable=reader.flag("unreachable"),
             helper_id=reader.identifier("helper_id", N_("Helper")),
+            coach_id=reader.identifier("coach_id", N_("Coach")),
+            became_employee_id=reader.identifier("became_employee_id", N_("Became employee")),
         )
         reader.done()
         saved = await save_client(session, actor=actor, form=form, client_id=client_id)
@@ -147,7 +187,7 @@ async def client_form(request: web.Request) -> web.StreamResponse:
         request,
         title=_("New client") if client_id is None else _("Edit {name}", name=initial["full_name"]),
         initial=initial,
-        fields_for=_fields_for(helpers, _, words(request).stage),
+        fields_for=_fields_for(choices, _, words(request).stage),
         save=save,
         saved_message=_("Client card saved."),
         cancel="/clients" if client_id is None else f"/clients/{client_id}",

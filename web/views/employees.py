@@ -6,7 +6,10 @@ from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
+from babel.numbers import get_currency_symbol
 
+from crm.clients import former_client_of
+from crm.coaches import CoachProfileForm, coach_profile, domains, save_coach_profile
 from crm.departments import list_departments
 from crm.i18n import N_
 from crm.ids import parse_id
@@ -17,14 +20,15 @@ from crm.staff import (
     EmployeeForm,
     delete_employee,
     employee_to_change,
+    get_employee,
     list_employees,
     save_employee,
 )
 from db.enums import Role
-from db.models import Department, Language
+from db.models import Department, ExpertiseDomain, Language
 from web.forms import Field, Reader
 from web.i18n import Gettext, words
-from web.keys import db_session, employee
+from web.keys import SETTINGS, db_session, employee
 from web.views.crud import FieldsFor, delete_page, edit_page, object_id
 
 # Telegram ids are 64-bit (a BIGINT column).
@@ -37,13 +41,31 @@ async def employee_list(request: web.Request) -> dict[str, Any]:
     return {"employees": await list_employees(db_session(request), actor=employee(request))}
 
 
+@aiohttp_jinja2.template("employees/detail.html")
+async def employee_page(request: web.Request) -> dict[str, Any]:
+    session, actor = db_session(request), employee(request)
+    employee_id = object_id(request)
+    assert employee_id is not None
+    person = await get_employee(session, employee_id, actor=actor)
+    return {
+        "person": person,
+        "profile": await coach_profile(session, actor=actor, employee_id=person.id),
+        "former_client": await former_client_of(session, actor=actor, employee_id=person.id),
+    }
+
+
 def _chosen(value: Any) -> list[str]:
     """The values of a set of checkboxes, however many were ticked."""
     return [value] if isinstance(value, str) else list(value or [])
 
 
 def _fields_for(
-    departments: list[Department], languages: list[Language], editing: bool, _: Gettext
+    departments: list[Department],
+    languages: list[Language],
+    known_domains: list[ExpertiseDomain],
+    currency: str,
+    editing: bool,
+    _: Gettext,
 ) -> FieldsFor:
     async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
         def field(name: str, label: str, kind: str = "text", **extra: Any) -> Field:
@@ -95,6 +117,27 @@ def _fields_for(
                 else _("at least 8 characters"),
             ),
             Field("active", _("Active"), "checkbox", values.get("active", "on")),
+            field(
+                "bio",
+                _("Coach's bio"),
+                "textarea",
+                help=_("leave the coach's fields empty for no coach profile"),
+            ),
+            field("hourly_rate", _("Hourly rate ({currency})", currency=currency), "number"),
+            field(
+                "availability",
+                _("Availability"),
+                "textarea",
+                help=_("when they take clients, in their words"),
+            ),
+            Field(
+                "domain_ids",
+                _("Expertise domains"),
+                "checkboxes",
+                _chosen(values.get("domain_ids")),
+                options=[(str(domain.id), domain.name) for domain in known_domains],
+                error=errors.get("domain_ids", ""),
+            ),
         ]
 
     return fields
@@ -108,6 +151,7 @@ async def employee_form(request: web.Request) -> web.StreamResponse:
     person = await employee_to_change(session, actor=actor, employee_id=employee_id)
     departments = [row.department for row in await list_departments(session, actor=actor)]
     languages = await all_languages(session)
+    known_domains = [row.domain for row in await domains(session, actor=actor)]
     initial: dict[str, Any] = {"role": NEW_EMPLOYEE_ROLE.value, "active": "on"}
     if person is not None:
         initial = {
@@ -129,6 +173,14 @@ async def employee_form(request: web.Request) -> web.StreamResponse:
                 for language in await languages_taught(session, actor=actor, employee=person)
             ],
         }
+        profile = await coach_profile(session, actor=actor, employee_id=person.id)
+        if profile is not None:
+            initial |= {
+                "bio": profile.bio or "",
+                "hourly_rate": "" if profile.hourly_rate is None else str(profile.hourly_rate),
+                "availability": profile.availability or "",
+                "domain_ids": [str(domain.id) for domain in profile.domains],
+            }
 
     async def save(reader: Reader) -> str:
         form = EmployeeForm(
@@ -147,6 +199,10 @@ async def employee_form(request: web.Request) -> web.StreamResponse:
         language_ids = [parse_id(raw) for raw in reader.form.getall("language_ids", [])]
         if None in language_ids:
             reader.errors["language_ids"] = _("that language does not exist")
+        domain_ids = [parse_id(raw) for raw in reader.form.getall("domain_ids", []) if raw]
+        if None in domain_ids:
+            reader.errors["domain_ids"] = _("that domain does not exist")
+        hourly_rate = reader.decimal("hourly_rate", N_("Hourly rate"))
         # The service checks every field before the reader's own problems are raised, so the
         # form shows them all at once.
         saved = await save_employee(
@@ -157,6 +213,18 @@ async def employee_form(request: web.Request) -> web.StreamResponse:
             password=reader.text("password") or None,
         )
         reader.done()
+        # The coach's profile first: refused, it leaves the taught languages untouched.
+        await save_coach_profile(
+            session,
+            actor=actor,
+            employee_id=saved.id,
+            form=CoachProfileForm(
+                bio=reader.text("bio"),
+                hourly_rate=hourly_rate,
+                availability=reader.text("availability"),
+                domain_ids=[each for each in domain_ids if each is not None],
+            ),
+        )
         await set_teacher_languages(
             session,
             actor=actor,
@@ -171,7 +239,14 @@ async def employee_form(request: web.Request) -> web.StreamResponse:
         if employee_id is None
         else _("Edit {name}", name=initial["full_name"]),
         initial=initial,
-        fields_for=_fields_for(departments, languages, editing=employee_id is not None, _=_),
+        fields_for=_fields_for(
+            departments,
+            languages,
+            known_domains,
+            get_currency_symbol(request.app[SETTINGS].currency, words(request).language),
+            editing=employee_id is not None,
+            _=_,
+        ),
         save=save,
         saved_message=_("Employee saved."),
         cancel="/employees",

@@ -1,0 +1,217 @@
+"""/book: a client's coaching request in a short dialog — a domain, a coach of it (their bio,
+rate and expertise shown; or any coach of the domain), a preferred date and time, a message
+(or /skip). Nothing is kept until the last step; /cancel leaves, and a button of a dialog no
+longer under way changes nothing. The request is sent by ``crm.coaching_requests``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm.coaching_catalog import bookable_domains, domain_coaches
+from crm.coaching_requests import request_for, send_request
+from crm.coaching_rules import check_start
+from crm.errors import InvalidInput, NotFound
+from crm.i18n import N_
+from crm.notify import Notifier
+from crm.settings import Settings
+from db.models import Client
+from handlers import booking_texts, keyboards, session_texts, texts
+from handlers.contract_cards import money_in
+from handlers.contract_texts import Money
+from handlers.filters import IsClient, IsStaff, Matches
+from handlers.sessions import parse_moment, shown_in
+from handlers.ticket_cards import send_long
+
+DRAFT_KEY = "booking"
+
+
+class BookCoaching(StatesGroup):
+    domain = State()
+    coach = State()
+    moment = State()
+    message = State()
+
+
+async def _draft(state: FSMContext, step: State) -> dict[str, Any] | None:
+    """The answers so far, if the chat is at ``step`` of the dialog."""
+    if await state.get_state() != step.state:
+        return None
+    draft = await state.get_value(DRAFT_KEY)
+    return draft if isinstance(draft, dict) else None
+
+
+async def start_booking(message: Message, session: AsyncSession, state: FSMContext) -> None:
+    """``/book``: a button per domain some coach works in."""
+    domains = await bookable_domains(session)
+    if not domains:
+        await state.set_state(None)
+        await message.answer(booking_texts.no_domains())
+        return
+    await state.set_state(BookCoaching.domain)
+    await state.update_data({DRAFT_KEY: {}})
+    await message.answer(
+        booking_texts.ask_domain(),
+        reply_markup=keyboards.booking_choices(
+            "domain", [(domain.id, domain.name[:60]) for domain in domains]
+        ),
+    )
+
+
+async def staff_book(message: Message) -> None:
+    await message.answer(booking_texts.for_clients())
+
+
+async def _domain_chosen(
+    query: CallbackQuery,
+    message: Message,
+    bot: Bot,
+    session: AsyncSession,
+    state: FSMContext,
+    domain_id: int,
+    money: Money,
+) -> None:
+    domain, profiles = await domain_coaches(session, domain_id)
+    await query.answer()
+    await message.edit_reply_markup(reply_markup=None)
+    if not profiles:
+        await state.set_state(None)
+        await message.answer(booking_texts.no_coaches(domain))
+        return
+    await state.set_state(BookCoaching.coach)
+    await state.update_data({DRAFT_KEY: {"domain_id": domain.id}})
+    choices = [(p.employee_id, p.employee.full_name[:60]) for p in profiles]
+    choices.append((0, booking_texts.any_coach_button(domain)))
+    await send_long(
+        bot,
+        message.chat.id,
+        booking_texts.coaches(domain, profiles, money),
+        keyboards.booking_choices("coach", choices),
+    )
+
+
+async def step_chosen(
+    query: CallbackQuery,
+    callback_data: keyboards.BookingStep,
+    session: AsyncSession,
+    state: FSMContext,
+    notifier: Notifier,
+    settings: Settings,
+    bot: Bot,
+    locale: str,
+) -> None:
+    """A domain or a coach pressed; a button of a dialog no longer under way changes nothing."""
+    steps = {"domain": BookCoaching.domain, "coach": BookCoaching.coach}
+    draft = await _draft(state, steps[callback_data.step]) if callback_data.step in steps else None
+    if draft is None or not isinstance(query.message, Message):
+        await query.answer(booking_texts.stale_choice(), show_alert=True)
+        return
+    message = query.message
+    if callback_data.step == "domain":
+        await _domain_chosen(
+            query, message, bot, session, state, callback_data.value, money_in(notifier, locale)
+        )
+        return
+    coach_id = callback_data.value or None
+    if coach_id is not None:
+        _domain, profiles = await domain_coaches(session, int(draft["domain_id"]))
+        if all(profile.employee_id != coach_id for profile in profiles):
+            raise NotFound(N_("no such coach in that domain"), field="coach_id")
+    await query.answer()
+    await message.edit_reply_markup(reply_markup=None)
+    await state.set_state(BookCoaching.moment)
+    await state.update_data({DRAFT_KEY: {**draft, "coach_id": coach_id}})
+    await message.answer(booking_texts.ask_moment(settings.timezone))
+
+
+async def moment_typed(
+    message: Message, state: FSMContext, settings: Settings, now: datetime
+) -> None:
+    """The preferred date and time; a bad one is refused and asked again."""
+    draft = await _draft(state, BookCoaching.moment)
+    assert draft is not None  # the state filter let only this step in
+    words = (message.text or "").split()
+    try:
+        if len(words) != 2:
+            raise InvalidInput(session_texts.bad_moment(message.text or ""))
+        moment = check_start(parse_moment(words[0], words[1], settings.zone), now)
+    except InvalidInput as error:
+        await message.answer(
+            texts.refusal(error) + "\n" + booking_texts.ask_moment(settings.timezone)
+        )
+        return
+    await state.set_state(BookCoaching.message)
+    await state.update_data({DRAFT_KEY: {**draft, "preferred_at": moment.isoformat()}})
+    await message.answer(booking_texts.ask_message())
+
+
+async def _send(
+    message: Message,
+    actor: Client,
+    session: AsyncSession,
+    notifier: Notifier,
+    state: FSMContext,
+    settings: Settings,
+    now: datetime,
+    text: str,
+) -> None:
+    draft = await _draft(state, BookCoaching.message)
+    assert draft is not None  # the state filter let only this step in
+    request = await send_request(
+        session,
+        notifier,
+        actor=actor,
+        coach_id=draft.get("coach_id"),
+        domain_id=int(draft["domain_id"]),
+        preferred_at=datetime.fromisoformat(draft["preferred_at"]),
+        message=text,
+        now=now,
+    )
+    await state.clear()
+    request = await request_for(session, actor=actor, request_id=request.id)
+    await message.answer(booking_texts.sent(request, shown_in(settings.zone)))
+
+
+async def message_typed(
+    message: Message,
+    actor: Client,
+    session: AsyncSession,
+    notifier: Notifier,
+    state: FSMContext,
+    settings: Settings,
+    now: datetime,
+) -> None:
+    await _send(message, actor, session, notifier, state, settings, now, message.text or "")
+
+
+async def message_skipped(
+    message: Message,
+    actor: Client,
+    session: AsyncSession,
+    notifier: Notifier,
+    state: FSMContext,
+    settings: Settings,
+    now: datetime,
+) -> None:
+    await _send(message, actor, session, notifier, state, settings, now, "")
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    typed = Matches(F.text & ~F.text.startswith("/"))
+    router.message.register(start_booking, Command("book"), IsClient())
+    router.message.register(staff_book, Command("book"), IsStaff())
+    router.message.register(
+        message_skipped, Command("skip"), StateFilter(BookCoaching.message), IsClient()
+    )
+    router.message.register(moment_typed, StateFilter(BookCoaching.moment), IsClient(), typed)
+    router.message.register(message_typed, StateFilter(BookCoaching.message), IsClient(), typed)
+    router.callback_query.register(step_chosen, keyboards.BookingStep.filter(), IsClient())
+    return router

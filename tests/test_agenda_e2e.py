@@ -1,0 +1,119 @@
+"""/agenda per role and the client's /status with their next session, through the real bot
+against the fake Bot API. The business runs on Paris time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.sandbox.telegram import FakeTelegram
+from db.engine import Database
+from db.enums import RequestStatus, SessionStatus
+from db.models import CoachingRequest, CoachingSession, CoachProfile, MeetingReport
+from tests.desk import ANNA, BOB, IVAN, MARIA, PAVEL, TOM, People, fake  # noqa: F401
+from tests.e2e import bot_said
+from tests.test_sessions_e2e import PARIS, ask, coached, paris_in, typed  # noqa: F401
+
+
+def earlier_today() -> datetime:
+    """A moment of today (Paris) that has passed: halfway from midnight to now."""
+    now = datetime.now(PARIS)
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return (midnight + (now - midnight) / 2).replace(microsecond=0)
+
+
+async def test_agenda_per_role_and_the_next_session_on_status(
+    coached: tuple[Database, People], fake: FakeTelegram
+) -> None:
+    database, people = coached
+    maria, bob, ivan, tom = people.maria.id, people.bob.id, people.ivan.id, people.tom.id
+    tomorrow, later, this_morning = paris_in(1, 10), paris_in(3, 15), earlier_today()
+    held = datetime.now(UTC) - timedelta(days=2)
+
+    def meeting(client: int, coach: int, at: datetime, status: SessionStatus) -> CoachingSession:
+        return CoachingSession(
+            client_id=client, coach_id=coach, starts_at=at, minutes=60, status=status
+        )
+
+    planned, done = SessionStatus.PLANNED, SessionStatus.DONE
+    async with database.writer() as session, session.begin():
+        session.add_all(
+            [
+                meeting(maria, ivan, tomorrow, planned),  # 1
+                meeting(maria, tom, later, planned),  # 2: Tom's
+                meeting(bob, ivan, held, done),  # 3: no report yet
+                meeting(bob, ivan, held, done),  # 4: reported
+                meeting(maria, ivan, later, SessionStatus.CANCELLED),  # 5
+                meeting(bob, ivan, this_morning, planned),  # 6: earlier today, not marked
+            ]
+        )
+        await session.flush()
+        session.add(MeetingReport(session_id=4, what_happened="Fine"))
+        session.add(CoachProfile(employee_id=tom))
+    to_ivan = await ask(database, maria, ivan, tomorrow)
+    to_tom = await ask(database, bob, tom, None)
+    answered = await ask(database, maria, ivan, later)
+    async with database.writer() as session, session.begin():
+        request = await session.get(CoachingRequest, answered)
+        assert request is not None
+        request.status = RequestStatus.REFUSED
+
+    fake.send_text(MARIA, "/agenda")
+    marias = await bot_said(fake, MARIA, "📅 Your upcoming sessions:")
+    assert f"#1 · {typed(tomorrow)} · Ivan Kuznetsov, 60 min." in marias.text
+    assert f"#2 · {typed(later)} · Tom Baker, 60 min." in marias.text
+    assert "#5" not in marias.text and "#6" not in marias.text
+    assert "🙋 Your requests waiting for a coach's answer:" in marias.text
+    assert f"#{to_ivan} · Ivan Kuznetsov · preferred {typed(tomorrow)}" in marias.text
+    assert f"#{answered} ·" not in marias.text
+
+    fake.send_text(IVAN, "/agenda")
+    ivans = await bot_said(fake, IVAN, "📅 Your sessions from today on:")
+    sessions, requests, reports = ivans.text.split("\n\n")
+    assert sessions.splitlines()[1:] == [
+        f"#6 · {typed(this_morning)} · Bob Stone, 60 min.",
+        f"#1 · {typed(tomorrow)} · Maria Lopez, 60 min.",
+    ]
+    assert requests.splitlines()[0] == "🙋 Requests waiting for your answer (/requests):"
+    assert requests.splitlines()[1:] == [
+        f"#{to_ivan} · Maria Lopez · preferred {typed(tomorrow)}: I want to change careers"
+    ]
+    assert reports.splitlines() == [
+        "📝 Sessions held with no report yet:",
+        f"#3 · {typed(held.astimezone(PARIS))} · Bob Stone: /report 3",
+    ]
+
+    fake.send_text(TOM, "/agenda")
+    toms = await bot_said(fake, TOM, "📅 Your sessions from today on:")
+    assert f"#2 · {typed(later)} · Maria Lopez" in toms.text
+    assert f"#{to_tom} · Bob Stone · no preferred time" in toms.text
+    assert "Maria Lopez · preferred" not in toms.text and "report" not in toms.text
+
+    fake.send_text(PAVEL, "/agenda")  # a helper runs no sessions and answers no requests
+    await bot_said(fake, PAVEL, "Nothing is on your agenda.")
+    fake.send_text(ANNA, "/agenda")  # an administrator answers any request, runs none here
+    annas = await bot_said(fake, ANNA, "🙋 Requests waiting for your answer (/requests):")
+    assert "📅" not in annas.text and "📝" not in annas.text
+
+    fake.send_text(MARIA, "/status")
+    status = await bot_said(fake, MARIA, "Next session:")
+    assert f"Next session: #1 · {typed(tomorrow)} · Ivan Kuznetsov, 60 min." in status.text
+    fake.send_text(BOB, "/status")  # his session this morning has begun: none is coming
+    await bot_said(fake, BOB, "No session is planned. /book asks a coach for one.")
+    fake.send_text(BOB, "/agenda")
+    bobs = await bot_said(fake, BOB, "🙋 Your requests waiting for a coach's answer:")
+    assert "📅" not in bobs.text and f"#{to_tom} · Tom Baker" in bobs.text
+
+
+async def test_help_lists_book_and_agenda_for_clients_and_agenda_for_coaches(
+    coached: tuple[Database, People], fake: FakeTelegram
+) -> None:
+    fake.send_text(MARIA, "/help")
+    marias = await bot_said(fake, MARIA, "Commands for you (client):")
+    assert "/book — ask a coach for a session" in marias.text
+    assert "/agenda — what is coming for me" in marias.text
+    assert "/sessions — my upcoming sessions; a button gives my private calendar link" in (
+        marias.text
+    )
+    fake.send_text(IVAN, "/help")
+    ivans = await bot_said(fake, IVAN, "Commands for you (specialist):")
+    assert "/agenda — what is coming for me" in ivans.text and "/book" not in ivans.text

@@ -1,0 +1,113 @@
+"""The client's rating of a session held, through the real bot against the fake Bot API: the
+question the outbox sends when the coach marks the session done, the rating and an optional
+comment kept for that participant only, and every press checked again (a second rating, a
+forged button for someone else's session, a coach pressing)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from bot.sandbox.telegram import FakeTelegram
+from db.base import utcnow
+from db.engine import Database
+from db.enums import SessionStatus
+from db.models import CoachingSession, OutboxMessage, SessionParticipant
+from tests.desk import BOB, IVAN, MARIA, People, fake  # noqa: F401  (fixtures)
+from tests.e2e import bot_said, handled, last_message_id, notified
+from tests.test_contracts_e2e import press
+from tests.test_sessions_e2e import coached  # noqa: F401  (fixture)
+
+QUESTION = "⭐ How was session #1 with Ivan Kuznetsov"
+
+
+async def ratings(database: Database, session_id: int) -> dict[str, tuple[int | None, str | None]]:
+    """Each client's rating and comment of the session, by first name."""
+    async with database.reader() as session:
+        meeting = await session.scalar(
+            select(CoachingSession)
+            .where(CoachingSession.id == session_id)
+            .options(
+                selectinload(CoachingSession.client),
+                selectinload(CoachingSession.participants).selectinload(SessionParticipant.client),
+            )
+        )
+    assert meeting is not None
+    found = {meeting.client.full_name.split()[0]: (meeting.rating, meeting.comment)}
+    for participant in meeting.participants:
+        found[participant.client.full_name.split()[0]] = (participant.rating, participant.comment)
+    return found
+
+
+async def test_each_client_rates_a_session_held_once_and_only_their_own(
+    coached: tuple[Database, People], fake: FakeTelegram
+) -> None:
+    database, people = coached
+    async with database.writer() as session, session.begin():
+        group = CoachingSession(
+            client_id=people.maria.id,
+            coach_id=people.ivan.id,
+            starts_at=utcnow() + timedelta(hours=2),
+            minutes=60,
+            participants=[SessionParticipant(client_id=people.bob.id)],
+        )
+        bobs = CoachingSession(
+            client_id=people.bob.id,
+            coach_id=people.tom.id,
+            starts_at=utcnow() - timedelta(days=1),
+            minutes=60,
+            status=SessionStatus.DONE,
+        )
+        session.add_all([group, bobs])
+    assert (group.id, bobs.id) == (1, 2)
+
+    fake.send_text(IVAN, "/session 1")
+    await bot_said(fake, IVAN, "#1 · planned")
+    fake.press(IVAN, "✅ Done")
+    await bot_said(fake, IVAN, "Session #1 is marked done.")
+    # The question was written with the status change, in the outbox.
+    async with database.reader() as session:
+        queued = list(await session.scalars(select(OutboxMessage)))
+    asked = sorted(row.chat_id for row in queued if row.payload["text"].startswith("⭐"))
+    assert asked == sorted([MARIA, BOB])
+    question = await notified(fake, database, MARIA, QUESTION)
+    assert question.buttons() == ["1", "2", "3", "4", "5"]
+    assert "Rate it from 1 (poor) to 5 (excellent)" in question.text
+    bobs_question = await notified(fake, database, BOB, QUESTION)
+
+    fake.press(MARIA, "4")
+    await bot_said(fake, MARIA, "Thank you: 4/5 for session #1. Anything to add?")
+    fake.send_text(MARIA, "Clear <and> kind")
+    await bot_said(fake, MARIA, "⭐ Your rating of session #1 is saved.")
+    await handled(fake)
+    assert await ratings(database, 1) == {"Maria": (4, "Clear <and> kind"), "Bob": (None, None)}
+    shown = next(m for m in fake.messages(MARIA) if m.message_id == question.message_id)
+    assert shown.buttons() == []  # rated: the question's buttons are gone
+
+    # A second rating, a forged button for Bob's own session, a rating out of range.
+    for data, refusal in (
+        ("sr:1:1", "you have already rated session #1"),
+        ("sr:5:2", "session #2 does not exist"),
+        ("sr:9:1", "you have already rated session #1"),
+    ):
+        query = await press(fake, MARIA, question.message_id, data)
+        assert refusal in fake.answered_callbacks[query]["text"]
+    query = await press(fake, BOB, bobs_question.message_id, "sr:9:1")
+    assert "a rating is from 1 to 5" in fake.answered_callbacks[query]["text"]
+    query = await press(fake, IVAN, last_message_id(fake, IVAN), "sr:5:1")
+    assert "You may not do this with that session." in fake.answered_callbacks[query]["text"]
+
+    # Bob: /cancel at the comment keeps nothing; his buttons still count, and /skip.
+    fake.press(BOB, "2")
+    await bot_said(fake, BOB, "Thank you: 2/5 for session #1.")
+    fake.send_text(BOB, "/cancel")
+    await bot_said(fake, BOB, "Cancelled.")
+    assert (await ratings(database, 1))["Bob"] == (None, None)
+    fake.press(BOB, "5")
+    await bot_said(fake, BOB, "Thank you: 5/5 for session #1.")
+    fake.send_text(BOB, "/skip")
+    await bot_said(fake, BOB, "⭐ Your rating of session #1 is saved.")
+    assert await ratings(database, 1) == {"Maria": (4, "Clear <and> kind"), "Bob": (5, None)}
+    assert await ratings(database, 2) == {"Bob": (None, None)}
