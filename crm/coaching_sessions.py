@@ -26,14 +26,14 @@ from crm.coaching_rules import (
     takes_part,
 )
 from crm.contracts import contract_for, record_lesson
-from crm.errors import InvalidInput, NotFound
+from crm.errors import InvalidInput, NotFound, PermissionDenied
 from crm.i18n import N_
 from crm.names import clean_text
 from crm.notify import Notifier
-from crm.permissions import Actor
+from crm.permissions import Actor, require_manager
 from crm.visibility import load_visible, visible_sessions
 from db.enums import ContractStatus, SessionFormat, SessionStatus
-from db.models import Client, CoachingSession, SessionParticipant
+from db.models import Client, CoachingSession, Employee, SessionParticipant
 
 # A video room per online session: Jitsi Meet makes a room for any unguessable name.
 VIDEO_ROOM_BASE = "https://meet.jit.si/frontdoor-"
@@ -58,6 +58,7 @@ class SessionDraft:
     contract_id: int | None = None
     track_id: int | None = None
     participant_ids: Sequence[int] = ()
+    coach_id: int | None = None  # another coach than the one planning (owners, administrators)
 
 
 def video_room() -> str:
@@ -75,6 +76,20 @@ async def session_for(session: AsyncSession, *, actor: Actor, session_id: int) -
     return found
 
 
+async def _other_coach(session: AsyncSession, actor: Actor, coach_id: int) -> Employee:
+    """The coach an owner or administrator plans a session for."""
+    require_manager(actor)
+    other = await session.get(Employee, coach_id)
+    if other is None:
+        raise NotFound(N_("that coach does not exist"), field="coach_id")
+    try:
+        return may_coach(other)
+    except PermissionDenied as error:
+        raise InvalidInput(
+            N_("{name} does not give sessions"), field="coach_id", name=other.full_name
+        ) from error
+
+
 async def plan_session(
     session: AsyncSession, notifier: Notifier, *, actor: Actor, draft: SessionDraft, now: datetime
 ) -> CoachingSession:
@@ -82,6 +97,8 @@ async def plan_session(
     video room of its own; under a running contract of the client's if given. The client and
     the other participants are told."""
     coach = may_coach(actor)
+    if draft.coach_id is not None and draft.coach_id != coach.id:
+        coach = await _other_coach(session, actor, draft.coach_id)
     client = await session.get(Client, draft.client_id)
     if client is None:
         raise NotFound(N_("that client does not exist"), field="client_id")

@@ -16,6 +16,8 @@ from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from crm.health import ProcessRole, database_answers
 from crm.notify import Notifier
 from crm.report_listing import may_list_reports
+from crm.request_listing import may_list_requests
+from crm.session_listing import may_list_sessions
 from crm.settings import Settings
 from crm.visibility import may_list_contracts, may_manage
 from db.engine import Database
@@ -51,9 +53,13 @@ from web.views import (
     employees,
     language,
     languages,
+    my_calendar,
     products,
     programs,
     reports,
+    requests,
+    session_page,
+    sessions,
     ticket_files,
     tickets,
     tracks,
@@ -87,6 +93,8 @@ async def _page_context(request: web.Request) -> dict[str, Any]:
         "may_manage": signed_in is not None and may_manage(signed_in),
         "may_list_contracts": signed_in is not None and may_list_contracts(signed_in),
         "may_list_reports": signed_in is not None and may_list_reports(signed_in),
+        "may_list_sessions": signed_in is not None and may_list_sessions(signed_in),
+        "may_list_requests": signed_in is not None and may_list_requests(signed_in),
         "here": request.path_qs,
         "sandbox": request.app[SANDBOX_ENABLED],
         **words(request).template_context(),
@@ -251,6 +259,20 @@ def _routes(app: web.Application) -> None:
     _get_and_post(app, "/products/{id:\\d+}/edit", products.product_form)
     _get_and_post(app, "/products/{id:\\d+}/delete", products.product_delete)
     _get_and_post(app, "/products/{id:\\d+}/sell", products.product_sell)
+    route.add_get("/sessions", sessions.session_list, name="sessions")
+    route.add_get("/sessions.csv", sessions.session_csv, name="sessions_csv")
+    _get_and_post(app, "/sessions/new", session_page.session_new)
+    route.add_get("/sessions/{id:\\d+}", session_page.session_page, name="session")
+    _get_and_post(app, "/sessions/{id:\\d+}/edit", session_page.session_edit)
+    _get_and_post(app, "/sessions/{id:\\d+}/delete", session_page.session_delete)
+    _get_and_post(app, "/sessions/{id:\\d+}/report", session_page.session_report)
+    route.add_post("/sessions/{id:\\d+}/{action:done|noshow|cancel}", session_page.session_action)
+    route.add_get("/requests", requests.request_list, name="requests")
+    route.add_get("/requests.csv", requests.request_csv, name="requests_csv")
+    route.add_get("/requests/{id:\\d+}", requests.request_page, name="request")
+    route.add_post("/requests/{id:\\d+}/{action:accept|refuse}", requests.request_action)
+    route.add_get("/my-calendar", my_calendar.calendar_page, name="my_calendar")
+    route.add_post("/my-calendar/{action:issue|revoke}", my_calendar.calendar_action)
     route.add_get(client_picker.SEARCH_URL, client_picker.client_search, name="client_search")
 
     # Reports built from the coaching records (the listing of reports is /reports itself).

@@ -1,0 +1,170 @@
+"""A coaching session as the admin site's card shows it, what its viewer may do with it, and the
+changes the site makes besides the moves of ``crm.coaching_sessions``: changing a planned
+session's time, length or format, and deleting one (owners and administrators)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from crm import coaching_notices
+from crm.coaching_reports import meeting_report
+from crm.coaching_rules import (
+    SESSION_STATUS_NAMES,
+    check_minutes,
+    check_start,
+    may_coach,
+    may_run,
+    require,
+)
+from crm.coaching_sessions import video_room
+from crm.errors import Conflict, InvalidInput, NotFound
+from crm.i18n import N_
+from crm.notify import Notifier
+from crm.permissions import MANAGER_ROLES, Actor, is_manager, require_manager
+from crm.subjects import forget_subject
+from crm.visibility import load_visible
+from db.enums import Role, SessionFormat, SessionStatus
+from db.models import CoachingSession, Employee, MeetingReport, SessionParticipant
+
+# The card's buttons and the status each ends a planned session as.
+ENDINGS = {
+    "done": SessionStatus.DONE,
+    "noshow": SessionStatus.NO_SHOW,
+    "cancel": SessionStatus.CANCELLED,
+}
+
+_CARD = (
+    selectinload(CoachingSession.client),
+    selectinload(CoachingSession.coach),
+    selectinload(CoachingSession.track),
+    selectinload(CoachingSession.contract),
+    selectinload(CoachingSession.participants).selectinload(SessionParticipant.client),
+    selectinload(CoachingSession.recordings),
+)
+
+
+@dataclass(frozen=True)
+class SessionCard:
+    session: CoachingSession
+    report: MeetingReport | None
+    actions: frozenset[str]
+
+
+def session_actions(actor: Actor, meeting: CoachingSession) -> frozenset[str]:
+    """What ``actor`` may do with ``meeting`` now, as the card offers it: ``done``, ``noshow``,
+    ``cancel`` and ``edit`` while it is planned, ``report`` once it took place (its coach and
+    managers), ``delete`` (owners and administrators). Each is checked again by its service."""
+    actions: set[str] = set()
+    if may_run(actor, meeting):
+        if meeting.status is SessionStatus.PLANNED:
+            actions |= {*ENDINGS, "edit"}
+        elif meeting.status is SessionStatus.DONE:
+            actions.add("report")
+    if is_manager(actor):
+        actions.add("delete")
+    return frozenset(actions)
+
+
+async def _visible(session: AsyncSession, actor: Actor, session_id: int) -> CoachingSession:
+    found = await load_visible(
+        session, CoachingSession, session_id, visible_to=actor, options=_CARD
+    )
+    if found is None:
+        raise NotFound(N_("session #{session_id} does not exist"), session_id=session_id)
+    return found
+
+
+async def session_card(session: AsyncSession, *, actor: Actor, session_id: int) -> SessionCard:
+    """The session with everything its card shows, if ``actor`` (staff) may see it."""
+    meeting = await _visible(session, actor, session_id)
+    report = await meeting_report(session, actor=actor, session_id=session_id)
+    return SessionCard(meeting, report, session_actions(actor, meeting))
+
+
+async def coaches_to_plan_for(session: AsyncSession, *, actor: Actor) -> list[Employee]:
+    """Whom ``actor`` may plan a session for: owners and administrators for anyone who gives
+    sessions (active specialists and managers), a coach or teacher for themselves."""
+    me = may_coach(actor)
+    if not is_manager(me):
+        return [me]
+    found = await session.scalars(
+        select(Employee)
+        .where(Employee.active.is_(True), Employee.role.in_(MANAGER_ROLES | {Role.SPECIALIST}))
+        .order_by(Employee.full_name, Employee.id)
+    )
+    return list(found)
+
+
+async def session_to_change(
+    session: AsyncSession, *, actor: Actor, session_id: int
+) -> CoachingSession:
+    """The planned session ``actor`` may change (its coach, managers)."""
+    meeting = await _visible(session, actor, session_id)
+    require(may_run(actor, meeting))
+    if meeting.status is not SessionStatus.PLANNED:
+        raise InvalidInput(
+            N_("session #{session_id} is {status}: only a planned session is changed"),
+            session_id=meeting.id,
+            status=SESSION_STATUS_NAMES[meeting.status],
+        )
+    return meeting
+
+
+async def edit_session(
+    session: AsyncSession,
+    notifier: Notifier,
+    *,
+    actor: Actor,
+    session_id: int,
+    starts_at: datetime,
+    minutes: int,
+    online: bool,
+    now: datetime,
+) -> CoachingSession:
+    """Move a planned session, change its length or its format (online gets a video room of its
+    own, in person drops it); its clients hear the session as it now is."""
+    meeting = await session_to_change(session, actor=actor, session_id=session_id)
+    check_minutes(minutes)
+    if starts_at != meeting.starts_at:
+        check_start(starts_at, now)
+    moved = (starts_at, minutes, online) != (
+        meeting.starts_at,
+        meeting.minutes,
+        meeting.format is SessionFormat.ONLINE,
+    )
+    meeting.starts_at, meeting.minutes = starts_at, minutes
+    if online and meeting.format is not SessionFormat.ONLINE:
+        meeting.format, meeting.video_link = SessionFormat.ONLINE, video_room()
+    elif not online:
+        meeting.format, meeting.video_link = SessionFormat.IN_PERSON, None
+    await session.flush()
+    if moved:
+        await coaching_notices.session_planned(session, notifier, meeting, now=now)
+    return meeting
+
+
+async def session_to_delete(
+    session: AsyncSession, *, actor: Actor, session_id: int
+) -> CoachingSession:
+    """The session an owner or administrator is about to delete."""
+    require_manager(actor)
+    return await _visible(session, actor, session_id)
+
+
+async def delete_session(session: AsyncSession, *, actor: Actor, session_id: int) -> None:
+    """Delete a session that did not take place, with its participants and recordings (owners,
+    administrators). One that took place is kept: it used up a lesson and has its report."""
+    meeting = await session_to_delete(session, actor=actor, session_id=session_id)
+    if meeting.status is SessionStatus.DONE:
+        raise Conflict(
+            N_("session #{session_id} took place and is kept with its report"),
+            session_id=meeting.id,
+        )
+    await forget_subject(session, coaching_notices.session_subject(meeting.id))
+    await session.delete(meeting)
+    await session.flush()
