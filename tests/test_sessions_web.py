@@ -345,7 +345,7 @@ async def test_the_card_shows_who_when_where_the_ratings_recordings_and_report(
     # Session 3: Bob with Maria taking part, each with their own row of ratings.
     page = await (await site.get(f"/sessions/{setting.sessions[3]}")).text()
     assert "Also taking part:" in page and page.count('<td data-label="Client">') == 2
-    assert "No report filed yet." in page and "/report" not in page
+    assert "No report filed yet." in page and f"/sessions/{setting.sessions[3]}/report" not in page
 
 
 async def test_the_buttons_end_a_planned_session_once(
