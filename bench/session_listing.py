@@ -156,8 +156,8 @@ async def fill_sessions(database: Database, sessions: int, *, clients: int, prog
 _RAW_CONDITIONS = {
     "coach_id": "s.coach_id = :coach_id",
     "client_id": (
-        "(s.client_id = :client_id OR s.id IN"
-        " (SELECT p.session_id FROM session_participants p WHERE p.client_id = :client_id))"
+        "s.id IN (SELECT c.id FROM coaching_sessions c WHERE c.client_id = :client_id"
+        " UNION SELECT p.session_id FROM session_participants p WHERE p.client_id = :client_id)"
     ),
     "status": "s.status = :status",
     "format": "s.format = :format",
