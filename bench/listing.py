@@ -1,7 +1,8 @@
 """Ticket and contract listing speed on a large database.
 
-    python -m bench.listing [--area tickets|contracts|both] [--tickets 1000000]
-                            [--contracts 1000000] [--database-url URL] [--rounds 40]
+    python -m bench.listing [--area tickets|contracts|sessions|both|all] [--tickets 1000000]
+                            [--contracts 1000000] [--sessions 1000000] [--database-url URL]
+                            [--rounds 40]
 
 Fills the database (once; it is kept for the next run) with a realistic business: tickets
 spread over two years, each with a line of history (a reply, a note or the client's message),
@@ -10,7 +11,9 @@ on loopback and times filtered listing pages, each also run straight through the
 (the same queries, no HTTP, no template), and prints p50 / p95 of both and their ratio.
 
 The school's contracts (``--area contracts``, bench/contract_listing.py) are timed through
-the ORM against hand-written SQL, as an administrator and as a teacher. Without
+the ORM against hand-written SQL, as an administrator and as a teacher; the coaching sessions
+(``--area sessions``, bench/session_listing.py) the same way, as an administrator and as a
+coach. ``both`` is tickets and contracts, as before; ``all`` adds the sessions. Without
 ``--database-url`` each area has its own SQLite file in bench/out.
 """
 
@@ -32,6 +35,7 @@ from sqlalchemy import func, insert, select
 
 from bench.common import percentile
 from bench.contract_listing import fill_contracts, measure_contracts
+from bench.session_listing import fill_sessions, measure_sessions
 from crm.listing import TicketFilter, encode_cursor, list_tickets
 from crm.passwords import hash_password
 from crm.settings import Settings
@@ -274,16 +278,21 @@ async def measure(database: Database, settings: Settings, rounds: int) -> None:
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--area", choices=["tickets", "contracts", "both"], default="both")
+    parser.add_argument(
+        "--area", choices=["tickets", "contracts", "sessions", "both", "all"], default="both"
+    )
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--contracts", type=int, default=1_000_000)
+    parser.add_argument("--sessions", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
-    if args.area in ("tickets", "both"):
+    if args.area in ("tickets", "both", "all"):
         await bench_tickets(args.database_url, args.tickets, args.rounds)
-    if args.area in ("contracts", "both"):
+    if args.area in ("contracts", "both", "all"):
         await bench_contracts(args.database_url, args.contracts, args.rounds)
+    if args.area in ("sessions", "all"):
+        await bench_sessions(args.database_url, args.sessions, args.rounds)
 
 
 async def _database(url: str | None, default_file: str) -> tuple[Database, str]:
@@ -318,6 +327,17 @@ async def bench_contracts(url: str | None, contracts: int, rounds: int) -> None:
     print(f"filled in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     await database.refresh_statistics()
     await measure_contracts(database, rounds, timed)
+    await database.dispose()
+
+
+async def bench_sessions(url: str | None, sessions: int, rounds: int) -> None:
+    database, url = await _database(url, f"sessions-{sessions}.db")
+    started = time.perf_counter()
+    await fill_people(database, random.Random(7))
+    await fill_sessions(database, sessions, clients=CLIENTS, progress=progress)
+    print(f"filled in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    await database.refresh_statistics()
+    await measure_sessions(database, rounds, timed)
     await database.dispose()
 
 

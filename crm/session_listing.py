@@ -1,8 +1,8 @@
 """The coaching session listing: filters by coach, client, status, format and the day a session
 starts, latest start first, with keyset pagination on ``(starts_at, id)`` (each filter has an
-index ending in ``starts_at, id``), and the same rows for CSV export. Each row comes with its
-client, coach and other participants, and whether its meeting report is filed, in three
-queries a page however long it is."""
+index on its column, then ``starts_at, id``), and the same rows for CSV export. Each row comes
+with its client, coach and other participants, and whether its meeting report is filed, in
+three queries a page however long it is."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Select, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -67,18 +67,32 @@ async def _taking_part(
     """The conditions "this client is the session's client or one of its participants"."""
     conditions: list[ColumnElement[bool]] = []
     if client_id is not None:
-        joined = select(SessionParticipant.session_id).where(
-            SessionParticipant.client_id == client_id
-        )
         conditions.append(
-            or_(CoachingSession.client_id == client_id, CoachingSession.id.in_(joined))
+            _among(
+                CoachingSession.client_id == client_id,
+                SessionParticipant.client_id == client_id,
+            )
         )
     main = await for_client(session, CoachingSession.client_id, typed)
     other = await for_client(session, SessionParticipant.client_id, typed)
     if main is not None and other is not None:
-        joined = select(SessionParticipant.session_id).where(other)
-        conditions.append(or_(main, CoachingSession.id.in_(joined)))
+        conditions.append(_among(main, other))
     return conditions
+
+
+def _among(main: ColumnElement[bool], other: ColumnElement[bool]) -> ColumnElement[bool]:
+    """The sessions whose client meets ``main`` or one of whose participants meets ``other``.
+
+    As one set of ids, not ``main OR id IN (...)``: PostgreSQL cannot tell how few rows such an
+    OR keeps, guesses half, and walks the sessions newest first to find a client's 50 (0.3-0.6
+    s at a million sessions; SQLite 0.1 s for one client of a coach). Each half of the UNION is
+    one index range instead (bench.listing --area sessions: 2-14 ms)."""
+    return CoachingSession.id.in_(
+        union(
+            select(CoachingSession.id).where(main),
+            select(SessionParticipant.session_id).where(other),
+        )
+    )
 
 
 async def _filtered(

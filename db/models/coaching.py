@@ -140,7 +140,16 @@ class CoachingSession(Timestamped, Base):
 
     __tablename__ = "coaching_sessions"
     __table_args__ = (
-        Index("ix_coaching_sessions_coach_start", "coach_id", "starts_at", "id"),
+        # A coach's sessions newest first; status and format ride along so that counting a
+        # coach's sessions of one status or format reads the index alone, not every row.
+        Index(
+            "ix_coaching_sessions_coach_start_covering",
+            "coach_id",
+            "starts_at",
+            "id",
+            "status",
+            "format",
+        ),
         Index("ix_coaching_sessions_client_start", "client_id", "starts_at", "id"),
         Index("ix_coaching_sessions_status_start", "status", "starts_at", "id"),
         Index("ix_coaching_sessions_start", "starts_at", "id"),
