@@ -1,7 +1,7 @@
 """coaching sessions coach covering index
 
 Revision ID: fd4029e9118d
-Revises: cf88447cb9dd
+Revises: a7eefca33a96
 Create Date: 2026-12-02 13:50:26
 
 A coach's sessions of one status or format, and their capped count, read from the index alone:
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "fd4029e9118d"
-down_revision: str | None = "cf88447cb9dd"
+down_revision: str | None = "a7eefca33a96"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
