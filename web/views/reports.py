@@ -3,12 +3,18 @@ reports) with its CSV export, each report's page, and the meeting report's form.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
 
-from crm.coaching_reports import MeetingReportDraft, file_meeting_report, session_to_report
+from crm.coaching_reports import (
+    MeetingReportDraft,
+    file_meeting_report,
+    meeting_report,
+    session_to_report,
+)
 from crm.errors import DomainError, InvalidInput
 from crm.i18n import N_
 from crm.report_listing import (
@@ -24,6 +30,7 @@ from crm.report_listing import (
     report_filter,
 )
 from crm.staff import choosable_staff
+from db.models import MeetingReport
 from web.forms import Field, Reader
 from web.i18n import Gettext, words
 from web.keys import SETTINGS, db_session, employee
@@ -215,43 +222,33 @@ async def coach_report_page(request: web.Request) -> dict[str, Any]:
 def _meeting_fields(_: Gettext) -> FieldsFor:
     async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
         return [
-            Field(
-                name,
-                _(label),
-                "textarea",
-                values.get(name, ""),
-                error=errors.get(name, ""),
-            )
+            Field(name, _(label), "textarea", values.get(name, ""), error=errors.get(name, ""))
             for name, label in MEETING_PARTS
         ]
 
     return fields
 
 
-async def meeting_report_form(request: web.Request) -> web.StreamResponse:
-    """File a meeting report (``/reports/meeting/new?session=N``) or change one: the five
-    parts, any may be empty but not all; the session's coach and managers only."""
+async def meeting_report_editor(
+    request: web.Request,
+    *,
+    session_id: int,
+    back: str,
+    after_save: Callable[[MeetingReport], str],
+) -> web.StreamResponse:
+    """The one form of a session's meeting report, wherever it is opened from (the session's
+    page, the report's page): the five parts, any may be empty but not all; the session's
+    coach and managers only, asked before the form is shown."""
     session, actor = db_session(request), employee(request)
     _ = words(request).gettext
-    report_id = object_id(request)
-    initial: dict[str, Any] = {}
-    if report_id is not None:
-        card = await meeting_report_card(session, actor=actor, report_id=report_id)
-        session_id = card.report.session_id
-        initial = {name: getattr(card.report, name) or "" for name, _label in MEETING_PARTS}
-    else:
-        reader = Reader(request.query)  # type: ignore[arg-type]
-        found = reader.identifier("session", N_("Session"))
-        if found is None:
-            raise web.HTTPNotFound()
-        session_id = found
-    # Asked before the form is shown: a session not held, or not the asker's, is refused here.
     meeting = await session_to_report(session, actor=actor, session_id=session_id)
+    filed = await meeting_report(session, actor=actor, session_id=meeting.id)
+    initial = {name: (getattr(filed, name) or "") if filed else "" for name, _l in MEETING_PARTS}
 
     async def save(reader: Reader) -> str:
-        draft = MeetingReportDraft(**{name: reader.text(name) for name, _label in MEETING_PARTS})
+        draft = MeetingReportDraft(**{name: reader.text(name) for name, _l in MEETING_PARTS})
         report = await file_meeting_report(session, actor=actor, session_id=meeting.id, draft=draft)
-        return f"/reports/meeting/{report.id}"
+        return after_save(report)
 
     return await edit_page(
         request,
@@ -264,5 +261,26 @@ async def meeting_report_form(request: web.Request) -> web.StreamResponse:
         fields_for=_meeting_fields(_),
         save=save,
         saved_message=_("Meeting report saved."),
-        cancel=f"/reports/meeting/{report_id}" if report_id else "/reports",
+        cancel=back,
+    )
+
+
+async def meeting_report_form(request: web.Request) -> web.StreamResponse:
+    """File a meeting report (``/reports/meeting/new?session=N``) or change one."""
+    report_id = object_id(request)
+    if report_id is not None:
+        card = await meeting_report_card(
+            db_session(request), actor=employee(request), report_id=report_id
+        )
+        session_id = card.report.session_id
+    else:
+        found = Reader(request.query).identifier("session", N_("Session"))  # type: ignore[arg-type]
+        if found is None:
+            raise web.HTTPNotFound()
+        session_id = found
+    return await meeting_report_editor(
+        request,
+        session_id=session_id,
+        back=f"/reports/meeting/{report_id}" if report_id else "/reports",
+        after_save=lambda report: f"/reports/meeting/{report.id}",
     )

@@ -9,7 +9,6 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from crm.coaching_reports import MeetingReportDraft, file_meeting_report, session_to_report
 from crm.coaching_rules import DEFAULT_MINUTES
 from crm.coaching_sessions import SessionDraft, end_session, plan_session
 from crm.errors import InvalidInput, NotFound
@@ -31,7 +30,8 @@ from web.forms import Field, FormErrors, Reader
 from web.i18n import Gettext, words
 from web.keys import NOTIFIER, SETTINGS, db_session, employee, request_now
 from web.views.client_picker import Picked, card_number, client_fields, pick_client
-from web.views.crud import FieldsFor, delete_page, edit_page, object_id
+from web.views.crud import delete_page, edit_page, object_id
+from web.views.reports import MEETING_PARTS, meeting_report_editor
 from web.views.sessions import names
 
 DONE = {
@@ -39,13 +39,6 @@ DONE = {
     "noshow": N_("Session marked as a no-show."),
     "cancel": N_("Session cancelled; its clients are told."),
 }
-REPORT_PARTS = (
-    ("what_happened", N_("What happened")),
-    ("client_state", N_("The client's state")),
-    ("agreements", N_("Agreements")),
-    ("homework", N_("Homework")),
-    ("next_steps", N_("Next steps")),
-)
 # How a start is typed: a browser's date-and-time input sends 2026-12-04T18:30.
 START_FORMAT_HELP = N_("the date and time in the business's time zone, e.g. 2026-12-04 18:30")
 
@@ -66,7 +59,7 @@ async def _card_context(
         "report": card.report,
         "actions": card.actions,
         "endings": [action for action in ENDINGS if action in card.actions],
-        "report_parts": [(name, _(label)) for name, label in REPORT_PARTS],
+        "report_parts": [(name, _(label)) for name, label in MEETING_PARTS],
         "errors": errors or {},
         **names(request),
     }
@@ -99,39 +92,14 @@ async def session_action(request: web.Request) -> web.StreamResponse:
     raise web.HTTPFound(f"/sessions/{session_id}")
 
 
-def _report_fields(_: Gettext) -> FieldsFor:
-    async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
-        return [
-            Field(name, _(label), "textarea", values.get(name, ""), error=errors.get(name, ""))
-            for name, label in REPORT_PARTS
-        ]
-
-    return fields
-
-
 async def session_report(request: web.Request) -> web.StreamResponse:
-    """File (or rewrite) the meeting report of a session held: its coach, managers."""
-    session, actor = db_session(request), employee(request)
+    """File (or rewrite) the meeting report of a session held, from the session's page."""
     session_id = _session_id(request)
-    _ = words(request).gettext
-    await session_to_report(session, actor=actor, session_id=session_id)
-    card = await session_card(session, actor=actor, session_id=session_id)
-    report = card.report
-    initial = {name: (getattr(report, name) or "") if report else "" for name, _l in REPORT_PARTS}
-
-    async def save(reader: Reader) -> str:
-        draft = MeetingReportDraft(**{name: reader.text(name) for name, _l in REPORT_PARTS})
-        await file_meeting_report(session, actor=actor, session_id=session_id, draft=draft)
-        return f"/sessions/{session_id}"
-
-    return await edit_page(
+    return await meeting_report_editor(
         request,
-        title=_("Meeting report on session #{id}", id=session_id),
-        initial=initial,
-        fields_for=_report_fields(_),
-        save=save,
-        saved_message=_("The meeting report on session #{id} is filed.", id=session_id),
-        cancel=f"/sessions/{session_id}",
+        session_id=session_id,
+        back=f"/sessions/{session_id}",
+        after_save=lambda _report: f"/sessions/{session_id}",
     )
 
 
