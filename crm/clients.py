@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.sql.base import ExecutableOption
 
 from crm.errors import Conflict, InvalidInput, NotFound
 from crm.i18n import N_, NP_, SHIPPED_LANGUAGES
@@ -94,21 +95,30 @@ async def list_clients(
     return rows[:CLIENTS_PAGE], len(rows) > CLIENTS_PAGE
 
 
-async def get_client(session: AsyncSession, *, actor: Actor, client_id: int) -> Client:
-    """A client card the asker may see (others do not exist, as far as they know)."""
-    viewer = require_staff(actor)
+async def visible_client(
+    session: AsyncSession, actor: Actor, client_id: int, *options: ExecutableOption
+) -> Client:
+    """The client card ``actor`` may see, with ``options`` loaded; NotFound for any other (as
+    far as the asker knows, it does not exist)."""
     client = await session.scalar(
-        select(Client)
-        .where(Client.id == client_id, visible_clients(viewer))
-        .options(
-            selectinload(Client.helper),
-            selectinload(Client.coach),
-            selectinload(Client.became_employee),
-        )
+        select(Client).where(Client.id == client_id, visible_clients(actor)).options(*options)
     )
     if client is None:
         raise NotFound(N_("that client does not exist"))
     return client
+
+
+async def get_client(session: AsyncSession, *, actor: Actor, client_id: int) -> Client:
+    """A client card the asker may see (others do not exist, as far as they know)."""
+    viewer = require_staff(actor)
+    return await visible_client(
+        session,
+        viewer,
+        client_id,
+        selectinload(Client.helper),
+        selectinload(Client.coach),
+        selectinload(Client.became_employee),
+    )
 
 
 async def client_to_change(

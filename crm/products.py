@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from crm.clients import visible_client
 from crm.errors import Conflict, InvalidInput, NotFound
 from crm.i18n import N_, NP_
 from crm.ids import MAX_ID
@@ -96,11 +97,7 @@ async def sell_product(
     """Record that a client bought a product, at its price unless another is agreed; a program
     product also enrols the client in its program (unless already enrolled)."""
     me = require_manager(actor)
-    client = await session.scalar(
-        select(Client).where(Client.id == client_id, visible_clients(actor))
-    )
-    if client is None:
-        raise NotFound(N_("that client does not exist"))
+    client = await visible_client(session, actor, client_id)
     product = await session.get(Product, product_id)
     if product is None or not product.active:
         raise NotFound(N_("that product does not exist"))

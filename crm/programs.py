@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from crm.clients import visible_client
 from crm.coaching_rules import may_coach
 from crm.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from crm.i18n import N_, NP_
@@ -40,15 +41,6 @@ async def create_program(
     return program
 
 
-async def _client_for(session: AsyncSession, actor: Actor, client_id: int) -> Client:
-    client = await session.scalar(
-        select(Client).where(Client.id == client_id, visible_clients(actor))
-    )
-    if client is None:
-        raise NotFound(N_("that client does not exist"))
-    return client
-
-
 async def _enrolment(session: AsyncSession, enrolment_id: int) -> Enrolment:
     found = await session.scalar(
         select(Enrolment)
@@ -69,7 +61,7 @@ async def enrol(
 ) -> Enrolment:
     """The client starts the programme at its first stage (a coach of theirs, managers)."""
     coach = may_coach(actor)
-    client = await _client_for(session, coach, client_id)
+    client = await visible_client(session, coach, client_id)
     program = await session.scalar(
         select(Program).where(Program.id == program_id).options(selectinload(Program.stages))
     )
@@ -107,7 +99,7 @@ async def move_stage(
     note on their state; the move is kept in the history."""
     coach = may_coach(actor)
     enrolment = await _enrolment(session, enrolment_id)
-    await _client_for(session, coach, enrolment.client_id)
+    await visible_client(session, coach, enrolment.client_id)
     stages = enrolment.program.stages
     if to_stage_id is None:
         later = [stage for stage in stages if stage.position > enrolment.stage.position]

@@ -13,13 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from crm.clients import visible_client
 from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
 from crm.names import clean_text
 from crm.permissions import Actor, require_staff
-from crm.visibility import load_visible, visible_clients, visible_tracks
+from crm.visibility import load_visible, visible_tracks
 from db.enums import TrackStatus
-from db.models import Client, ClientReport, ClientStep, Employee, StrategyEntry, Track
+from db.models import ClientReport, ClientStep, Employee, StrategyEntry, Track
 
 TRACK_STATUS_NAMES = {
     TrackStatus.OPEN: N_("open"),
@@ -99,11 +100,7 @@ async def open_track(
     """A new open goal for a client card ``actor`` may open; the coach is ``coach_id``, else
     the client's coach, else ``actor``."""
     me = require_staff(actor)
-    client = await session.scalar(
-        select(Client).where(Client.id == client_id, visible_clients(actor))
-    )
-    if client is None:
-        raise NotFound(N_("that client does not exist"))
+    client = await visible_client(session, actor, client_id)
     if coach_id is not None and await session.get(Employee, coach_id) is None:
         raise NotFound(N_("that coach does not exist"))
     track = Track(
