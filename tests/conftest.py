@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import tempfile
+import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -21,13 +24,20 @@ from aiohttp import web
 from redis import Redis as SyncRedis
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.sandbox.server import create_app
 from bot.sandbox.telegram import FakeTelegram
 from db.engine import Database
 from db.migrate import upgrade
+from tests.workers import (
+    claim_redis_index,
+    create_database,
+    drop_database,
+    empty_postgres,
+    release_redis_index,
+)
 
 LOCAL_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 LOCAL_REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -62,8 +72,18 @@ def _service_url(variable: str, local: str, answers: Callable[[str], bool]) -> s
     return local if answers(local) else None
 
 
-POSTGRES_URL = _service_url("CRM_TEST_DATABASE_URL", LOCAL_POSTGRES_URL, _postgres_answers)
-REDIS_URL = _service_url("CRM_TEST_REDIS_URL", LOCAL_REDIS_URL, _redis_answers)
+BASE_POSTGRES_URL = _service_url("CRM_TEST_DATABASE_URL", LOCAL_POSTGRES_URL, _postgres_answers)
+BASE_REDIS_URL = _service_url("CRM_TEST_REDIS_URL", LOCAL_REDIS_URL, _redis_answers)
+# One name per run and pytest-xdist worker: two runs on one machine, and the workers of one run,
+# each get their own PostgreSQL database and Redis index instead of emptying each other's.
+RUN_ID = os.environ.get("PYTEST_XDIST_TESTRUNUID", uuid.uuid4().hex)[:8]
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "solo")
+POSTGRES_URL = (
+    str(make_url(BASE_POSTGRES_URL).set(database=f"crm_test_{RUN_ID}_{WORKER}"))
+    if BASE_POSTGRES_URL
+    else None
+)
+REDIS_URL = claim_redis_index(BASE_REDIS_URL, f"{RUN_ID}:{WORKER}") if BASE_REDIS_URL else None
 BOT_TOKEN = "4242424242:test-token-for-the-fake-server"
 # Strong enough for Settings (32 random bytes, url-safe), and only ever used by the tests.
 SECRET_KEY = "pyiLhVr3Bf9UnjV46S9FMRiKm_n3NvaDS449KJhvT_Y"
@@ -71,7 +91,7 @@ WEBHOOK_SECRET = "-9vV9XK3pbTGxa2lR10qOMFRxttloHkQ46Y5iT69Vl4"
 
 
 async def reset_postgres(url: str) -> None:
-    """Empty the test database: every test starts from a bare schema."""
+    """Empty the test database: the next test starts from a bare schema."""
     engine = create_async_engine(url)
     try:
         async with engine.begin() as connection:
@@ -81,9 +101,48 @@ async def reset_postgres(url: str) -> None:
         await engine.dispose()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def worker_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """This worker's PostgreSQL database, created and migrated once, dropped at the end; and a
+    migrated SQLite file that each test copies."""
+    SQLITE_TEMPLATE.parent.mkdir(parents=True, exist_ok=True)
+    upgrade(f"sqlite+aiosqlite:///{SQLITE_TEMPLATE}")
+    if POSTGRES_URL:
+        assert BASE_POSTGRES_URL is not None
+        asyncio.run(create_database(BASE_POSTGRES_URL, POSTGRES_URL))
+        upgrade(POSTGRES_URL)
+    yield
+    if POSTGRES_URL:
+        assert BASE_POSTGRES_URL is not None
+        asyncio.run(drop_database(BASE_POSTGRES_URL, POSTGRES_URL))
+    if REDIS_URL:
+        release_redis_index(REDIS_URL, f"{RUN_ID}:{WORKER}")
+
+
+SQLITE_TEMPLATE = Path(tempfile.gettempdir()) / f"crm-tests-{RUN_ID}-{WORKER}" / "migrated.db"
+
+
+def migrated_sqlite_copy(path: Path) -> str:
+    """A copy of the migrated SQLite template at ``path``; its URL."""
+    shutil.copy(SQLITE_TEMPLATE, path)
+    return f"sqlite+aiosqlite:///{path}"
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database: a SQLite file, or the PostgreSQL test server."""
+    """A migrated database with no rows: a copy of the SQLite template, or this worker's
+    PostgreSQL database emptied."""
+    if request.param == "sqlite":
+        return migrated_sqlite_copy(tmp_path / "test.db")
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL not configured: set CRM_TEST_DATABASE_URL to run this variant")
+    await empty_postgres(POSTGRES_URL)
+    return POSTGRES_URL
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def unmigrated_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database with no schema at all (for the tests of the migrations themselves)."""
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
     if not POSTGRES_URL:
@@ -95,7 +154,6 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 async def database(database_url: str) -> AsyncIterator[Database]:
     """A migrated database, disposed after the test."""
-    await asyncio.to_thread(upgrade, database_url)
     db = Database(database_url)
     yield db
     await db.dispose()
@@ -103,7 +161,8 @@ async def database(database_url: str) -> AsyncIterator[Database]:
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+    """A migrated SQLite file of the test's own."""
+    return migrated_sqlite_copy(tmp_path / "test.db")
 
 
 @asynccontextmanager

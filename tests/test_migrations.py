@@ -38,11 +38,11 @@ BEFORE_SUBJECTS = "2586ad74c212"  # the revision before messages named their sub
 
 
 async def test_queued_messages_and_reply_links_keep_their_ticket_through_the_subjects_upgrade(
-    database_url: str,
+    unmigrated_database_url: str,
 ) -> None:
-    await asyncio.to_thread(upgrade, database_url, BEFORE_SUBJECTS)
+    await asyncio.to_thread(upgrade, unmigrated_database_url, BEFORE_SUBJECTS)
     now = utcnow()
-    database = Database(database_url)
+    database = Database(unmigrated_database_url)
     try:
         async with database.writer() as session, session.begin():
             # Rows written with only the columns that revision had (the models have grown since).
@@ -67,7 +67,7 @@ async def test_queued_messages_and_reply_links_keep_their_ticket_through_the_sub
                 )
             )
         await database.dispose()
-        await asyncio.to_thread(upgrade, database_url)
+        await asyncio.to_thread(upgrade, unmigrated_database_url)
         async with database.reader() as session:
             queued = {
                 row.payload["text"]: (row.subject_kind, row.subject_id)
