@@ -197,7 +197,11 @@ def in_tmp_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
 
 def _services_line() -> str:
     missing = "not found, its tests skip"
-    return f"ran on: SQLite; PostgreSQL {POSTGRES_URL or missing}; Redis {REDIS_URL or missing}"
+    postgres = (
+        f"{BASE_POSTGRES_URL} (a database of its own per worker)" if BASE_POSTGRES_URL else missing
+    )
+    redis = f"{BASE_REDIS_URL} (an index of its own per worker)" if BASE_REDIS_URL else missing
+    return f"ran on: SQLite; PostgreSQL {postgres}; Redis {redis}"
 
 
 def pytest_report_header() -> str:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import make_url
 
-from tests import conftest
+from tests import conftest, workers
 
 
 def test_a_server_that_does_not_answer_leaves_its_tests_out(
@@ -41,3 +42,34 @@ def test_a_local_postgres_is_found_without_configuration(monkeypatch: pytest.Mon
         "CRM_TEST_DATABASE_URL", conftest.LOCAL_POSTGRES_URL, conftest._postgres_answers
     )
     assert found == conftest.LOCAL_POSTGRES_URL
+
+
+@pytest.mark.skipif(
+    not conftest.BASE_REDIS_URL, reason="Redis not configured: set CRM_TEST_REDIS_URL"
+)
+def test_two_runs_never_share_a_redis_index() -> None:
+    assert conftest.BASE_REDIS_URL is not None
+    first = workers.claim_redis_index(conftest.BASE_REDIS_URL, "run-a")
+    second = workers.claim_redis_index(conftest.BASE_REDIS_URL, "run-b")
+    try:
+        assert first != second
+        assert conftest.REDIS_URL not in (first, second)
+    finally:
+        workers.release_redis_index(first, "run-a")
+        workers.release_redis_index(second, "run-b")
+    claims = workers._claims(conftest.BASE_REDIS_URL)
+    try:  # given back, both indexes are free for the next run
+        held = [
+            claims.get(workers.CLAIM_KEY.format(make_url(url).database)) for url in (first, second)
+        ]
+    finally:
+        claims.close()
+    assert held == [None, None]
+
+
+def test_each_worker_names_its_own_postgres_database() -> None:
+    if conftest.POSTGRES_URL is None:
+        pytest.skip("PostgreSQL not configured: set CRM_TEST_DATABASE_URL")
+    name = make_url(conftest.POSTGRES_URL).database
+    assert name == f"crm_test_{conftest.RUN_ID}_{conftest.WORKER}"
+    assert name != make_url(conftest.BASE_POSTGRES_URL or "").database

@@ -87,12 +87,17 @@ async def empty_postgres(url: str) -> None:
     await asyncio.to_thread(upgrade, url)
 
 
+def _claims(url: str) -> Redis:
+    """A client of index 0 of the server at ``url``, where the claims are kept."""
+    return Redis.from_url(make_url(url).set(database="0").render_as_string(hide_password=False))
+
+
 def claim_redis_index(base_url: str, owner: str) -> str:
     """The URL of a Redis database index no other run or worker holds, claimed for ``owner``."""
     parsed = make_url(base_url)
     preferred = int(parsed.database or 0)
-    candidates = [preferred] + [index for index in range(15, 0, -1) if index != preferred]
-    client = Redis.from_url(base_url, db=0)
+    candidates = [preferred] + [index for index in range(1, 16) if index != preferred]
+    client = _claims(base_url)
     try:
         for index in candidates:
             if index and client.set(CLAIM_KEY.format(index), owner, nx=True, ex=CLAIM_SECONDS):
@@ -105,7 +110,7 @@ def claim_redis_index(base_url: str, owner: str) -> str:
 def release_redis_index(url: str, owner: str) -> None:
     """Give back the index ``url`` names, if ``owner`` still holds it."""
     index = make_url(url).database
-    client = Redis.from_url(url, db=0)
+    client = _claims(url)
     try:
         key = CLAIM_KEY.format(index)
         if client.get(key) == owner.encode():
