@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format messages clean
+.PHONY: run test screenshots lint format messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,11 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/pytest --numprocesses=auto --dist=loadfile --durations=25
+	CRM_CHECK_TREE=1 $(BIN)/pytest --numprocesses=auto --dist=loadfile --durations=25
+
+## Take the guide's screenshots (docs/screenshots) again with the browser tests.
+screenshots: $(STAMP)
+	CRM_SCREENSHOTS=1 $(BIN)/pytest --numprocesses=auto --dist=loadfile $(wildcard tests/test_*browser*.py)
 
 format: $(STAMP)
 	$(BIN)/ruff format .

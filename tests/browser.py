@@ -6,11 +6,16 @@ import os
 import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import pytest
 from playwright.async_api import Page, ViewportSize, async_playwright
 
 CHROMIUM = os.environ.get("CRM_CHROMIUM", "/usr/bin/chromium")
+# The guide's pictures (docs/screenshots) are taken by the browser tests, but only when asked:
+# `make screenshots` sets this, so `make test` leaves the working tree as it found it.
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+TAKE_SCREENSHOTS = os.environ.get("CRM_SCREENSHOTS") == "1"
 # The flags keep Chromium from reaching out to the network, which this machine does not have.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -47,3 +52,9 @@ async def browser_page(url: str, viewport: ViewportSize | None = None) -> AsyncI
             yield page
         finally:
             await browser.close()
+
+
+async def keep_screenshot(page: Page, name: str, *, full_page: bool = False) -> None:
+    """Save the page as docs/screenshots/``name`` for the guide, when screenshots are asked for."""
+    if TAKE_SCREENSHOTS:
+        await page.screenshot(path=SCREENSHOTS / name, full_page=full_page)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import subprocess
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -226,3 +227,44 @@ async def redis() -> AsyncIterator[Redis]:
     yield client
     await client.flushdb()
     await client.aclose()
+
+
+# `make test` leaves the working tree as it found it: with CRM_CHECK_TREE set, the run fails when
+# `git status` differs at its end (a test that wrote into the checkout, say a screenshot).
+TREE_STATE = pytest.StashKey[str | None]()
+
+
+def _tree_state() -> str | None:
+    top = Path(__file__).resolve().parent.parent
+    if shutil.which("git") is None or not (top / ".git").exists():
+        return None
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=top,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return status.stdout if status.returncode == 0 else None
+
+
+def _checks_tree(config: pytest.Config) -> bool:
+    return bool(os.environ.get("CRM_CHECK_TREE")) and not hasattr(config, "workerinput")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if _checks_tree(session.config):
+        session.config.stash[TREE_STATE] = _tree_state()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if not _checks_tree(session.config):
+        return
+    before = session.config.stash.get(TREE_STATE, None)
+    after = _tree_state()
+    if before is not None and after != before:
+        changed = sorted(set(after.splitlines()) ^ set(before.splitlines())) if after else []
+        session.config.get_terminal_writer().line(
+            f"\nthe tests changed the working tree (git status): {changed}", red=True
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

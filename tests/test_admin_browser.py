@@ -14,7 +14,7 @@ from bot.sandbox.page import register_people
 from bot.sandbox.telegram import FakeTelegram
 from crm.demo import DEMO_PASSWORD, seed_demo
 from db.base import utcnow
-from tests.browser import browser_page
+from tests.browser import browser_page, keep_screenshot
 from tests.desk import FAST_SENDER, desk_settings
 from tests.e2e import Product, bot_said
 
@@ -45,7 +45,6 @@ async def sign_in(page: Page, login: str = "anna") -> None:
     await expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 PHONE: ViewportSize = {"width": 390, "height": 844}
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 MAIN_PAGES = [
@@ -67,7 +66,7 @@ async def test_the_main_pages_fit_the_screen_without_sideways_scrolling(
     is kept in docs/screenshots (so the guide's pictures are always today's site)."""
     web_url, _ = site
     async with browser_page(f"{web_url}/sign-in", viewport=viewport) as page:
-        await page.screenshot(path=SCREENSHOTS / f"sign-in-{screen}.png")
+        await keep_screenshot(page, f"sign-in-{screen}.png")
         await sign_in(page, "olga")
         wider = {}
         for name, path in MAIN_PAGES:
@@ -76,7 +75,7 @@ async def test_the_main_pages_fit_the_screen_without_sideways_scrolling(
             width = await page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
             if width > 0:
                 wider[path] = width
-            await page.screenshot(path=SCREENSHOTS / f"{name}-{screen}.png")
+            await keep_screenshot(page, f"{name}-{screen}.png")
         assert wider == {}, f"pages wider than the {screen} screen (pixels too wide): {wider}"
 
 

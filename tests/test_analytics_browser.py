@@ -16,10 +16,10 @@ from bot.sandbox.page import register_people
 from bot.sandbox.telegram import FakeTelegram
 from crm.demo import seed_demo
 from db.base import utcnow
-from tests.browser import browser_page
+from tests.browser import browser_page, keep_screenshot
 from tests.desk import FAST_SENDER, desk_settings
 from tests.e2e import Product
-from tests.test_admin_browser import PHONE, SCREENSHOTS, sign_in
+from tests.test_admin_browser import PHONE, sign_in
 
 
 @pytest.fixture
@@ -60,7 +60,7 @@ async def test_the_coach_and_programme_reports_fit_a_phone(coaching_site: str) -
         box = await chart.bounding_box()
         assert box is not None and box["width"] <= PHONE["width"]
         assert await wider_than_the_screen(page) <= 0
-        await page.screenshot(path=SCREENSHOTS / "coaching-report-coaches.png", full_page=True)
+        await keep_screenshot(page, "coaching-report-coaches.png", full_page=True)
 
         await page.get_by_role("link", name="All reports").click()
         await page.get_by_role("link", name="Per programme").click()
@@ -68,7 +68,7 @@ async def test_the_coach_and_programme_reports_fit_a_phone(coaching_site: str) -
         await expect(page.get_by_role("img", name="Clients per stage")).to_be_visible()
         await expect(page.locator(".program tbody tr")).to_have_count(4)
         assert await wider_than_the_screen(page) <= 0
-        await page.screenshot(path=SCREENSHOTS / "coaching-report-programs.png", full_page=True)
+        await keep_screenshot(page, "coaching-report-programs.png", full_page=True)
 
 
 async def test_a_coach_sees_their_own_row_only(coaching_site: str) -> None:

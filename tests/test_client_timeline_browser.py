@@ -11,11 +11,11 @@ import pytest
 from playwright.async_api import Page, expect
 
 from bot.sandbox.telegram import FakeTelegram
-from tests.browser import browser_page
+from tests.browser import browser_page, keep_screenshot
 from tests.desk import FAST_SENDER, desk_settings
 from tests.e2e import Product
 from tests.site import PASSWORD
-from tests.test_admin_browser import PHONE, SCREENSHOTS
+from tests.test_admin_browser import PHONE
 from tests.test_client_timeline_web import Coaching, add_coaching
 
 
@@ -54,7 +54,7 @@ async def test_the_timeline_and_a_track_on_a_phone(
         await expect(timeline.last).to_contain_text("Cannot open the course page")
         if (width := await wider_than_the_screen(page)) > 0:
             wider["client"] = width
-        await page.screenshot(path=SCREENSHOTS / "coaching-client-timeline.png", full_page=True)
+        await keep_screenshot(page, "coaching-client-timeline.png", full_page=True)
 
         await page.get_by_role("link", name="Open a track").click()
         await page.get_by_label("Goal").fill("Speak at the spring conference")
@@ -76,7 +76,7 @@ async def test_the_timeline_and_a_track_on_a_phone(
         await expect(page.locator("#schedule")).to_contain_text("every 7 days")
         if (width := await wider_than_the_screen(page)) > 0:
             wider["track"] = width
-        await page.screenshot(path=SCREENSHOTS / "coaching-track.png", full_page=True)
+        await keep_screenshot(page, "coaching-track.png", full_page=True)
         await page.get_by_role("button", name="The goal is achieved").click()
         await expect(page.locator("#track-status")).to_have_text("achieved")
         await expect(page.get_by_role("button", name="Drop the track")).to_have_count(0)

@@ -26,10 +26,10 @@ from db.models import (
     Recording,
     SessionParticipant,
 )
-from tests.browser import browser_page
+from tests.browser import browser_page, keep_screenshot
 from tests.desk import FAST_SENDER, desk_settings
 from tests.e2e import Product
-from tests.test_admin_browser import PHONE, SCREENSHOTS, sign_in
+from tests.test_admin_browser import PHONE, sign_in
 from tests.test_school_browser import wider_than_the_screen
 
 
@@ -121,13 +121,13 @@ async def test_the_session_pages_on_a_phone(
         rows = page.locator("#sessions tbody tr")
         await expect(rows).to_have_count(3)
         wider = {"/sessions": await wider_than_the_screen(page)}
-        await page.screenshot(path=SCREENSHOTS / "coaching-sessions-phone.png", full_page=True)
+        await keep_screenshot(page, "coaching-sessions-phone.png", full_page=True)
         # Only what is still planned.
         await page.get_by_label("planned").check()
         await page.get_by_role("button", name="Filter").click()
         await expect(rows).to_have_count(1)
         await expect(rows).to_contain_text("not filed")
-        await page.screenshot(path=SCREENSHOTS / "coaching-sessions-planned.png", full_page=True)
+        await keep_screenshot(page, "coaching-sessions-planned.png", full_page=True)
         # The session held: its clients' ratings, its recordings and its report.
         await page.goto(f"{web_url}/sessions/{sessions['held']}")
         await expect(page.locator("main h1")).to_have_text(f"Session #{sessions['held']} · done")
@@ -136,7 +136,7 @@ async def test_the_session_pages_on_a_phone(
         await expect(page.get_by_role("link", name="join the video room")).to_be_visible()
         await expect(page.locator("#report")).to_contain_text("Write down three wins a week")
         wider[f"/sessions/{sessions['held']}"] = await wider_than_the_screen(page)
-        await page.screenshot(path=SCREENSHOTS / "coaching-session-card.png", full_page=True)
+        await keep_screenshot(page, "coaching-session-card.png", full_page=True)
         # The planned one is marked done with its button, once.
         await page.goto(f"{web_url}/sessions/{sessions['planned']}")
         wider[f"/sessions/{sessions['planned']}"] = await wider_than_the_screen(page)

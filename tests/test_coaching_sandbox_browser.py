@@ -15,11 +15,10 @@ from sqlalchemy.orm import selectinload
 
 from db.enums import RequestStatus
 from db.models import Client, CoachingRequest
-from tests.browser import browser_page
+from tests.browser import browser_page, keep_screenshot
 from tests.e2e import demo_in_sandbox, eventually_async
 from tests.test_school_sandbox_browser import newest_bot_message, send
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 JOHN = "John Carter"  # a demo client who reads English
 
 
@@ -52,9 +51,7 @@ async def test_a_demo_client_books_a_coach_in_the_sandbox(
             await expect(newest_bot_message(page)).to_contain_text(
                 re.compile(r"coaching request #\d+ is sent to Ekaterina Romanova")
             )
-            await page.screenshot(
-                path=str(SCREENSHOTS / "coaching-sandbox-book.png"), full_page=True
-            )
+            await keep_screenshot(page, "coaching-sandbox-book.png", full_page=True)
 
         async def sent() -> CoachingRequest | None:
             async with running.database.reader() as session:

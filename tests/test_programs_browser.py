@@ -30,10 +30,10 @@ from db.models import (
     MeetingReport,
     Track,
 )
-from tests.browser import browser_page
+from tests.browser import browser_page, keep_screenshot
 from tests.desk import FAST_SENDER, desk_settings
 from tests.e2e import Product
-from tests.test_admin_browser import PHONE, SCREENSHOTS, sign_in
+from tests.test_admin_browser import PHONE, sign_in
 from tests.test_school_browser import wider_than_the_screen
 
 
@@ -156,7 +156,7 @@ async def test_a_coach_reads_his_reports_and_moves_a_client_on_a_phone(
         await expect(table).not_to_contain_text("a plan for the exams")
         if (width := await wider_than_the_screen(page)) > 0:
             wider["/reports"] = width
-        await page.screenshot(path=SCREENSHOTS / "coaching-reports.png", full_page=True)
+        await keep_screenshot(page, "coaching-reports.png", full_page=True)
         await page.get_by_role("link", name="meeting report").first.click()
         await expect(page.get_by_role("heading", name="What happened")).to_be_visible()
         await expect(page.get_by_role("link", name="Edit")).to_be_visible()
@@ -180,5 +180,5 @@ async def test_a_coach_reads_his_reports_and_moves_a_client_on_a_phone(
         await expect(history.nth(1)).to_contain_text("Ivan Kuznetsov")
         if (width := await wider_than_the_screen(page)) > 0:
             wider["/programs/..."] = width
-        await page.screenshot(path=SCREENSHOTS / "coaching-program.png", full_page=True)
+        await keep_screenshot(page, "coaching-program.png", full_page=True)
         assert wider == {}, f"pages wider than a 390-px phone (pixels too wide): {wider}"

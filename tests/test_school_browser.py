@@ -14,11 +14,11 @@ from bot.sandbox.page import register_people
 from bot.sandbox.telegram import FakeTelegram
 from crm.demo import seed_demo
 from db.base import utcnow
-from tests.browser import browser_page
+from tests.browser import browser_page, keep_screenshot
 from tests.desk import FAST_SENDER, desk_settings
 from tests.e2e import Product
 from tests.school import add_demo_school
-from tests.test_admin_browser import DESKTOP, PHONE, SCREENSHOTS, sign_in
+from tests.test_admin_browser import DESKTOP, PHONE, sign_in
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ async def test_a_teacher_sees_only_the_contracts_they_teach(
             await expect(page.get_by_role("link", name=f"#{contracts[name]}")).to_be_visible()
         await expect(page.get_by_role("link", name="Languages")).to_have_count(0)
         await expect(page.get_by_role("link", name="New contract")).to_have_count(0)
-        await page.screenshot(path=SCREENSHOTS / "school-teacher-contracts.png", full_page=True)
+        await keep_screenshot(page, "school-teacher-contracts.png", full_page=True)
         # Another teacher's contract is not there for him, whatever the address.
         response = await page.goto(f"{web_url}/contracts/{contracts['tom_unpaid']}")
         assert response is not None and response.status == 404
@@ -96,7 +96,7 @@ async def test_an_administrator_records_a_payment(
         await expect(payment).to_contain_text("€255.00")
         await expect(payment).to_contain_text("<b>paid at the desk</b>")  # shown as typed
         await expect(payment).to_contain_text("Anna Petrova")
-        await page.screenshot(path=SCREENSHOTS / "school-admin-payment.png", full_page=True)
+        await keep_screenshot(page, "school-admin-payment.png", full_page=True)
 
 
 async def test_the_contract_pages_fit_a_phone(
@@ -117,5 +117,5 @@ async def test_the_contract_pages_fit_a_phone(
             if (width := await wider_than_the_screen(page)) > 0:
                 wider[path] = width
         await page.goto(f"{web_url}/contracts/{contracts['ivan_second']}")
-        await page.screenshot(path=SCREENSHOTS / "school-contract-page-phone.png", full_page=True)
+        await keep_screenshot(page, "school-contract-page-phone.png", full_page=True)
         assert wider == {}, f"pages wider than a 390-px phone (pixels too wide): {wider}"

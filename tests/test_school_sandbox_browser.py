@@ -15,10 +15,9 @@ from sqlalchemy.orm import selectinload
 
 from db.enums import ContractStatus
 from db.models import Client, Contract, Language
-from tests.browser import browser_page
+from tests.browser import browser_page, keep_screenshot
 from tests.e2e import demo_in_sandbox, eventually_async
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 JOHN = "John Carter"  # a demo client who reads English
 
 
@@ -60,9 +59,7 @@ async def test_a_demo_client_signs_a_contract_in_the_sandbox(
             await expect(summary).to_contain_text("352")
             await page.get_by_role("button", name=re.compile("Sign")).last.click()
             await expect(newest_bot_message(page)).to_contain_text(re.compile(r"#\d+"))
-            await page.screenshot(
-                path=str(SCREENSHOTS / "school-sandbox-contract.png"), full_page=True
-            )
+            await keep_screenshot(page, "school-sandbox-contract.png", full_page=True)
 
         async def signed() -> Contract | None:
             async with running.database.reader() as session:
