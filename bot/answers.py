@@ -7,7 +7,9 @@ refused, throttled or failed answer cannot roll back what the person asked for, 
 that rolls back sends no answer describing it. Once committed, :func:`deliver` sends them in
 order; an answer Telegram cannot take now (429, 5xx, the network) goes to the outbox with the
 rest, where the sender's retry rules apply; an answer Telegram refuses (400) is logged and
-dropped; a callback answer is never retried (Telegram forgets the query within seconds).
+dropped, or replaced by what the handler said goes instead (``handlers.replies.unless_refused``:
+a card edited in place, else sent anew); a callback answer is never retried (Telegram forgets
+the query within seconds).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from crm.notify import queue_raw
 from crm.subjects import Subject, remember_message
 from db.base import utcnow
 from db.engine import Database
-from handlers.replies import answered_about
+from handlers.replies import answered_about, answered_instead
 from notifications.sender import OUTBOX_METHODS
 
 log = logging.getLogger(__name__)
@@ -46,10 +48,11 @@ def _kept_back(method: TelegramMethod[Any]) -> bool:
 
 @dataclass(frozen=True)
 class Answer:
-    """A call a handler made, kept until its update commits."""
+    """A call a handler made, kept until its update commits, and what goes if it is refused."""
 
     method: TelegramMethod[Any]
     subject: Subject | None
+    instead: tuple[TelegramMethod[Any], ...] = ()
 
 
 _kept: ContextVar[list[Answer] | None] = ContextVar("answers_kept", default=None)
@@ -77,7 +80,7 @@ class AnswersAfterCommit(BaseRequestMiddleware):
         kept = _kept.get()
         if kept is None or not _kept_back(method):
             return await make_request(bot, method)
-        kept.append(Answer(method, answered_about()))
+        kept.append(Answer(method, answered_about(), answered_instead()))
         # The handler gets None for the sent message: what it needed from it (the message id,
         # to link a ticket) is said with ``handlers.replies.about`` instead.
         return None  # type: ignore[return-value]
@@ -97,21 +100,25 @@ async def deliver(
 ) -> None:
     """Send a committed update's answers in order; what cannot go now goes to the outbox."""
     links: list[tuple[int, int, Subject]] = []
-    for number, answer in enumerate(answers):
+    waiting = list(answers)
+    while waiting:
+        answer = waiting.pop(0)
         try:
             result = await bot(answer.method)
         except TelegramBadRequest as error:
             log.warning(
-                "answer %s refused by Telegram, dropped: %s",
+                "answer %s refused by Telegram, %s: %s",
                 answer.method.__api_method__,
+                "replaced" if answer.instead else "dropped",
                 error.message,
             )
+            waiting[:0] = [Answer(method, answer.subject) for method in answer.instead]
             continue
         except Exception as error:
             # 429, 5xx, 403, the network: the rest goes through the outbox, in order, where
             # the sender waits, retries, or marks a chat that blocked the bot.
             log.info("answers not sent now (%s); handed to the outbox", error)
-            await _to_outbox(database, answers[number:])
+            await _to_outbox(database, [answer, *waiting])
             if wake_sender is not None:
                 wake_sender()
             break

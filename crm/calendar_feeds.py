@@ -96,18 +96,26 @@ async def feed_ics(session: AsyncSession, token: str, *, now: datetime) -> bytes
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", f"Frontdoor: {person.full_name}")
     for meeting in meetings:
-        calendar.add_component(_event(meeting, now))
+        calendar.add_component(_event(meeting, now, _summary(meeting, person)))
     return bytes(calendar.to_ical())
 
 
-def _event(meeting: CoachingSession, now: datetime) -> Event:
+def _summary(meeting: CoachingSession, reader: Employee | Client) -> str:
+    """``#10 Pierre Girard · Julien Moreau`` for staff; a client's own feed names the coach
+    alone, never another client of a group session (nor the session's main client)."""
     coach = meeting.coach.full_name if meeting.coach else ""
+    if isinstance(reader, Client):
+        return f"#{meeting.id} · {coach}" if coach else f"#{meeting.id}"
+    return f"#{meeting.id} {meeting.client.full_name} · {coach}"
+
+
+def _event(meeting: CoachingSession, now: datetime, summary: str) -> Event:
     event = Event()
     event.add("uid", f"session-{meeting.id}@frontdoor")
     event.add("dtstamp", now)
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.starts_at + timedelta(minutes=meeting.minutes))
-    event.add("summary", f"#{meeting.id} {meeting.client.full_name} · {coach}")
+    event.add("summary", summary)
     event.add("status", "CANCELLED" if meeting.status is SessionStatus.CANCELLED else "CONFIRMED")
     if meeting.format is SessionFormat.ONLINE and meeting.video_link:
         event.add("location", meeting.video_link)

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm.coaching_rules import has_started
 from crm.notify import Button, Notifier, button_data
 from crm.subjects import Subject
 from crm.telegram_html import escape
@@ -54,7 +55,10 @@ def _clients(meeting: CoachingSession) -> list[Client]:
 async def session_planned(
     session: AsyncSession, notifier: Notifier, meeting: CoachingSession, *, now: datetime
 ) -> None:
-    """Each client of the session hears when, with whom, and where (or the video link)."""
+    """Each client of the session hears when, with whom, and where (or the video link); of a
+    session that already began (one recorded after it happened), nobody is told."""
+    if has_started(meeting, now):
+        return
     coach = meeting.coach.full_name if meeting.coach else ""
     for client in _clients(meeting):
         tr = notifier.translator(notifier.language_of(client))

@@ -127,11 +127,6 @@ async def coach_report_about(
     return coach
 
 
-def writes_coach_report(actor: Actor, meeting: CoachingSession) -> bool:
-    """Whether ``actor`` is the session's own coach (their report on it is offered)."""
-    return isinstance(actor, Employee) and actor.active and meeting.coach_id == actor.id
-
-
 async def file_coach_report(
     session: AsyncSession,
     *,

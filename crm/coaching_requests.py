@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from crm import coaching_notices
-from crm.coaching_rules import DEFAULT_MINUTES, may_coach
+from crm.coaching_rules import DEFAULT_MINUTES, check_start, may_coach
 from crm.coaching_sessions import SessionDraft, plan_session
 from crm.errors import InvalidInput, NotFound, PermissionDenied
 from crm.i18n import N_
@@ -120,13 +120,14 @@ async def accept_request(
     online: bool = False,
 ) -> CoachingRequest:
     """The coach takes the request: a session is planned with them, at the preferred time
-    unless another is given; the client is told."""
+    unless another is given (one to come); the client is told."""
     coach = may_coach(actor)
     request = await request_for(session, actor=coach, request_id=request_id)
     _pending(request)
     moment = starts_at or request.preferred_at
     if moment is None:
         raise InvalidInput(N_("give the session's date and time"), field="starts_at")
+    check_start(moment, now)  # a request is answered with a session to come
     meeting = await plan_session(
         session,
         notifier,

@@ -24,10 +24,20 @@ REQUEST_STATUS_NAMES = {
     RequestStatus.ACCEPTED: N_("accepted"),
     RequestStatus.REFUSED: N_("refused"),
 }
-# A planned session ends as one of these, once.
-ENDINGS = frozenset({S.DONE, S.CANCELLED, S.NO_SHOW})
+# The moves of a session's life (the bot and the site read them): a planned session ends once,
+# as one of these; nothing leads out of an ending.
+MOVES: dict[SessionStatus, frozenset[SessionStatus]] = {
+    S.PLANNED: frozenset({S.DONE, S.NO_SHOW, S.CANCELLED}),
+    S.DONE: frozenset(),
+    S.CANCELLED: frozenset(),
+    S.NO_SHOW: frozenset(),
+}
+# Moves that wait for the session's start: it is held, or missed, only once it has begun.
+ONCE_STARTED = frozenset({S.DONE, S.NO_SHOW})
+# The card's buttons that end a session (bot and site), in their order, and where each leads.
+ENDING_ACTIONS = {"done": S.DONE, "noshow": S.NO_SHOW, "cancel": S.CANCELLED}
 MIN_MINUTES, MAX_MINUTES, DEFAULT_MINUTES = 15, 480, 60
-# How far ahead a session may be planned.
+# How far ahead a session may be planned, and how far back one already held may be recorded.
 HORIZON = timedelta(days=366)
 
 
@@ -43,12 +53,25 @@ def check_minutes(minutes: int) -> int:
 
 
 def check_start(starts_at: datetime, now: datetime) -> datetime:
-    """A start in the future, within a year."""
+    """A start in the future, within a year: what a client asks for, what a request becomes."""
     if starts_at <= now:
         raise InvalidInput(N_("the session must start in the future"), field="starts_at")
+    return check_session_start(starts_at, now)
+
+
+def check_session_start(starts_at: datetime, now: datetime) -> datetime:
+    """A session's start within a year of ``now`` either way: ahead, a session planned; past, a
+    session that already happened, recorded (nothing is reminded for it)."""
     if starts_at > now + HORIZON:
         raise InvalidInput(N_("a session is planned at most a year ahead"), field="starts_at")
+    if starts_at < now - HORIZON:
+        raise InvalidInput(N_("a session is recorded at most a year back"), field="starts_at")
     return starts_at
+
+
+def has_started(meeting: CoachingSession, now: datetime) -> bool:
+    """Whether the session's start has come at ``now``."""
+    return meeting.starts_at <= now
 
 
 def check_rating(rating: int) -> int:
@@ -84,16 +107,54 @@ def takes_part(actor: Actor, meeting: CoachingSession) -> bool:
     )
 
 
-def check_end(meeting: CoachingSession, to: SessionStatus) -> None:
-    """Only a planned session ends, and only once."""
-    if meeting.status is not S.PLANNED:
+def may_move(meeting: CoachingSession, to: SessionStatus, now: datetime) -> bool:
+    """Whether the session may move to ``to`` at ``now`` (whoever asks)."""
+    return to in MOVES[meeting.status] and (to not in ONCE_STARTED or has_started(meeting, now))
+
+
+def check_end(meeting: CoachingSession, to: SessionStatus, now: datetime) -> None:
+    """Only a planned session ends, and only once; done or no-show only once it has begun."""
+    if not MOVES[meeting.status]:
         raise InvalidInput(
             N_("session #{session_id} is already {status}"),
             session_id=meeting.id,
             status=SESSION_STATUS_NAMES[meeting.status],
         )
-    if to not in ENDINGS:  # pragma: no cover - callers pass an ending
+    if to not in MOVES[meeting.status]:  # pragma: no cover - callers pass an ending
         raise ValueError(to)
+    if not may_move(meeting, to, now):
+        raise InvalidInput(
+            N_(
+                "session #{session_id} has not started yet: it is marked {status} once it has begun"
+            ),
+            session_id=meeting.id,
+            status=SESSION_STATUS_NAMES[to],
+        )
+
+
+def writes_coach_report(actor: Actor, meeting: CoachingSession) -> bool:
+    """Whether ``actor`` is the session's own coach (their report on it is offered)."""
+    return isinstance(actor, Employee) and actor.active and meeting.coach_id == actor.id
+
+
+def actions(actor: Actor, meeting: CoachingSession, now: datetime) -> frozenset[str]:
+    """What ``actor`` may do with ``meeting`` at ``now``, as the bot's card and the site's both
+    offer it. Its coach and managers: the endings ``MOVES`` allows now (``done`` and ``noshow``
+    once it has started, ``cancel`` while planned) and ``edit`` while it is planned; ``report``
+    once it is done, and ``coachreport`` for its own coach. Owners and administrators:
+    ``delete``. Each is checked again by the service that does it."""
+    found: set[str] = set()
+    if may_run(actor, meeting):
+        found |= {name for name, to in ENDING_ACTIONS.items() if may_move(meeting, to, now)}
+        if meeting.status is S.PLANNED:
+            found.add("edit")
+        elif meeting.status is S.DONE:
+            found.add("report")
+            if writes_coach_report(actor, meeting):
+                found.add("coachreport")
+    if is_manager(actor):
+        found.add("delete")
+    return frozenset(found)
 
 
 def require(allowed: bool) -> None:

@@ -19,7 +19,7 @@ from crm.coaching_rules import (
     check_end,
     check_minutes,
     check_rating,
-    check_start,
+    check_session_start,
     may_coach,
     may_run,
     require,
@@ -102,7 +102,7 @@ async def plan_session(
     client = await session.get(Client, draft.client_id)
     if client is None:
         raise NotFound(N_("that client does not exist"), field="client_id")
-    check_start(draft.starts_at, now)
+    check_session_start(draft.starts_at, now)
     check_minutes(draft.minutes)
     if draft.contract_id is not None:
         contract = await contract_for(session, actor=coach, contract_id=draft.contract_id)
@@ -147,11 +147,12 @@ async def end_session(
     to: SessionStatus,
     now: datetime,
 ) -> CoachingSession:
-    """Mark a planned session done, no-show or cancelled (its coach, managers). Done under a
-    contract, it uses up one of the contract's lessons; cancelled, the client is told."""
+    """Mark a planned session done, no-show or cancelled (its coach, managers); done and no-show
+    only once it has started (``coaching_rules.MOVES``). Done under a contract, it uses up one
+    of the contract's lessons; cancelled, the client is told."""
     meeting = await session_for(session, actor=actor, session_id=session_id)
     require(may_run(actor, meeting))
-    check_end(meeting, to)
+    check_end(meeting, to, now)
     meeting.status = to
     await session.flush()
     if to is SessionStatus.DONE and meeting.contract_id is not None:
@@ -162,18 +163,28 @@ async def end_session(
     return meeting
 
 
+def rating_and_comment_of(
+    meeting: CoachingSession, client_id: int
+) -> tuple[int | None, str | None]:
+    """The rating and comment ``client_id`` gave the session (its client or a participant):
+    theirs only, never another client's."""
+    if meeting.client_id == client_id:
+        return meeting.rating, meeting.comment
+    return next(
+        ((p.rating, p.comment) for p in meeting.participants if p.client_id == client_id),
+        (None, None),
+    )
+
+
 def rating_of(meeting: CoachingSession, client_id: int) -> int | None:
     """The rating ``client_id`` gave the session (its client or a participant), if any."""
-    if meeting.client_id == client_id:
-        return meeting.rating
-    return next((p.rating for p in meeting.participants if p.client_id == client_id), None)
+    return rating_and_comment_of(meeting, client_id)[0]
 
 
 async def session_to_rate(
     session: AsyncSession, *, actor: Actor, session_id: int
 ) -> CoachingSession:
-    """The session held that ``actor`` took part in and has not rated yet: asked when the
-    rating is chosen, and again when it is kept."""
+    """The session held that ``actor`` took part in and has not rated yet."""
     meeting = await session_for(session, actor=actor, session_id=session_id)
     require(takes_part(actor, meeting))
     assert isinstance(actor, Client)  # only clients take part
@@ -200,12 +211,32 @@ async def rate_session(
     check_rating(rating)
     text = clean_text(comment, required=False, field="comment") or None
     assert isinstance(actor, Client)
-    if meeting.client_id == actor.id:
-        meeting.rating, meeting.comment = rating, text
-    else:
-        for participant in meeting.participants:
-            if participant.client_id == actor.id:
-                participant.rating, participant.comment = rating, text
+    own = _own_rating(meeting, actor.id)
+    own.rating, own.comment = rating, text
+    await session.flush()
+    return meeting
+
+
+def _own_rating(meeting: CoachingSession, client_id: int) -> CoachingSession | SessionParticipant:
+    """The row that holds ``client_id``'s rating of the session: the session's own for its
+    client, a participant's for another client of it."""
+    if meeting.client_id == client_id:
+        return meeting
+    return next(p for p in meeting.participants if p.client_id == client_id)
+
+
+async def comment_on_rating(
+    session: AsyncSession, *, actor: Actor, session_id: int, comment: str
+) -> CoachingSession:
+    """A client's comment, added to the rating they already gave the session (the star they
+    pressed is the rating; the comment may follow)."""
+    meeting = await session_for(session, actor=actor, session_id=session_id)
+    require(takes_part(actor, meeting))
+    assert isinstance(actor, Client)  # only clients take part
+    own = _own_rating(meeting, actor.id)
+    if own.rating is None:
+        raise InvalidInput(N_("rate session #{session_id} first"), session_id=meeting.id)
+    own.comment = clean_text(comment, required=True, field="comment")
     await session.flush()
     return meeting
 

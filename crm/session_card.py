@@ -15,8 +15,9 @@ from crm import coaching_notices
 from crm.coaching_reports import meeting_report
 from crm.coaching_rules import (
     SESSION_STATUS_NAMES,
+    actions,
     check_minutes,
-    check_start,
+    check_session_start,
     may_coach,
     may_run,
     require,
@@ -30,13 +31,6 @@ from crm.subjects import forget_subject
 from crm.visibility import load_visible
 from db.enums import Role, SessionFormat, SessionStatus
 from db.models import CoachingSession, Employee, MeetingReport, SessionParticipant
-
-# The card's buttons and the status each ends a planned session as.
-ENDINGS = {
-    "done": SessionStatus.DONE,
-    "noshow": SessionStatus.NO_SHOW,
-    "cancel": SessionStatus.CANCELLED,
-}
 
 _CARD = (
     selectinload(CoachingSession.client),
@@ -55,21 +49,6 @@ class SessionCard:
     actions: frozenset[str]
 
 
-def session_actions(actor: Actor, meeting: CoachingSession) -> frozenset[str]:
-    """What ``actor`` may do with ``meeting`` now, as the card offers it: ``done``, ``noshow``,
-    ``cancel`` and ``edit`` while it is planned, ``report`` once it took place (its coach and
-    managers), ``delete`` (owners and administrators). Each is checked again by its service."""
-    actions: set[str] = set()
-    if may_run(actor, meeting):
-        if meeting.status is SessionStatus.PLANNED:
-            actions |= {*ENDINGS, "edit"}
-        elif meeting.status is SessionStatus.DONE:
-            actions.add("report")
-    if is_manager(actor):
-        actions.add("delete")
-    return frozenset(actions)
-
-
 async def _visible(session: AsyncSession, actor: Actor, session_id: int) -> CoachingSession:
     found = await load_visible(
         session, CoachingSession, session_id, visible_to=actor, options=_CARD
@@ -79,11 +58,14 @@ async def _visible(session: AsyncSession, actor: Actor, session_id: int) -> Coac
     return found
 
 
-async def session_card(session: AsyncSession, *, actor: Actor, session_id: int) -> SessionCard:
-    """The session with everything its card shows, if ``actor`` (staff) may see it."""
+async def session_card(
+    session: AsyncSession, *, actor: Actor, session_id: int, now: datetime
+) -> SessionCard:
+    """The session with everything its card shows, if ``actor`` (staff) may see it, and what
+    they may do with it at ``now`` (``coaching_rules.actions``)."""
     meeting = await _visible(session, actor, session_id)
     report = await meeting_report(session, actor=actor, session_id=session_id)
-    return SessionCard(meeting, report, session_actions(actor, meeting))
+    return SessionCard(meeting, report, actions(actor, meeting, now))
 
 
 async def coaches_to_plan_for(session: AsyncSession, *, actor: Actor) -> list[Employee]:
@@ -131,7 +113,7 @@ async def edit_session(
     meeting = await session_to_change(session, actor=actor, session_id=session_id)
     check_minutes(minutes)
     if starts_at != meeting.starts_at:
-        check_start(starts_at, now)
+        check_session_start(starts_at, now)
     moved = (starts_at, minutes, online) != (
         meeting.starts_at,
         meeting.minutes,

@@ -26,6 +26,7 @@ from db.models import Client
 from handlers import booking_texts, keyboards, session_texts, texts
 from handlers.contract_cards import money_in
 from handlers.contract_texts import Money
+from handlers.dialogs import end_dialog
 from handlers.filters import IsClient, IsStaff, Matches
 from handlers.sessions import parse_moment, shown_in
 from handlers.ticket_cards import send_long
@@ -52,7 +53,7 @@ async def start_booking(message: Message, session: AsyncSession, state: FSMConte
     """``/book``: a button per domain some coach works in."""
     domains = await bookable_domains(session)
     if not domains:
-        await state.set_state(None)
+        await end_dialog(state)
         await message.answer(booking_texts.no_domains())
         return
     await state.set_state(BookCoaching.domain)
@@ -82,7 +83,7 @@ async def _domain_chosen(
     await query.answer()
     await message.edit_reply_markup(reply_markup=None)
     if not profiles:
-        await state.set_state(None)
+        await end_dialog(state)
         await message.answer(booking_texts.no_coaches(domain))
         return
     await state.set_state(BookCoaching.coach)
@@ -174,7 +175,7 @@ async def _send(
         message=text,
         now=now,
     )
-    await state.clear()
+    await end_dialog(state)
     request = await request_for(session, actor=actor, request_id=request.id)
     await message.answer(booking_texts.sent(request, shown_in(settings.zone)))
 

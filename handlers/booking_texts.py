@@ -98,12 +98,18 @@ def for_clients() -> str:
 
 def ask_comment(session_id: int, rating: int) -> str:
     return _(
-        "Thank you: {rating}/5 for session #{session_id}. Anything to add? "
+        "⭐ Thank you: your {rating}/5 for session #{session_id} is saved. Anything to add? "
         "Write a comment, or /skip."
     ).format(rating=rating, session_id=session_id)
 
 
 def rated(session_id: int) -> str:
     return _("⭐ Your rating of session #{session_id} is saved. Thank you!").format(
+        session_id=session_id
+    )
+
+
+def commented(session_id: int) -> str:
+    return _("⭐ Your comment is added to your rating of session #{session_id}. Thank you!").format(
         session_id=session_id
     )

@@ -7,6 +7,7 @@ from aiogram.types import Message
 
 from crm.permissions import Actor, audience_of
 from handlers import keyboards, texts
+from handlers.dialogs import end_dialog
 
 
 async def cancel(message: Message, state: FSMContext, actor: Actor) -> None:
@@ -15,7 +16,7 @@ async def cancel(message: Message, state: FSMContext, actor: Actor) -> None:
     if await state.get_state() is None:
         await message.answer(texts.nothing_to_cancel(), reply_markup=menu)
         return
-    await state.set_state(None)
+    await end_dialog(state)
     await message.answer(texts.cancelled(), reply_markup=menu)
 
 

@@ -31,6 +31,7 @@ from db.enums import AttachmentKind
 from db.models import Client, Ticket
 from handlers import agenda_texts, contract_texts, keyboards, ticket_texts
 from handlers.contract_cards import money_in
+from handlers.dialogs import end_dialog
 from handlers.filters import IsClient, Matches
 from handlers.replies import ReplyContext, ReplyFilers, about, file_reply
 from handlers.sessions import shown_in
@@ -120,7 +121,7 @@ async def _open_or_ask_department(
         attachment=_draft(pending["attachment"]),
         now=now,
     )
-    await state.set_state(None)
+    await end_dialog(state)
     await _confirm_opened(message, session, ticket)
 
 
@@ -177,7 +178,7 @@ async def department_chosen(
         attachment=_draft(pending["attachment"]),
         now=now,
     )
-    await state.clear()
+    await end_dialog(state)
     await query.message.edit_reply_markup(reply_markup=None)
     await _confirm_opened(query.message, session, ticket)
 
@@ -298,15 +299,15 @@ async def loose_message_filed(
         return
     await query.message.edit_reply_markup(reply_markup=None)
     if callback_data.target < 0:
-        await state.clear()
+        await end_dialog(state)
         await query.message.answer(ticket_texts.dropped())
         return
     if callback_data.target == 0:
-        await state.clear()
+        await end_dialog(state)
         await _open_or_ask_department(query.message, session, state, actor, pending, now)
         return
     await _file_on(query.message, session, notifier, actor, callback_data.target, pending, now)
-    await state.clear()
+    await end_dialog(state)
 
 
 def create_router() -> Router:

@@ -23,6 +23,7 @@ from crm.settings import Settings
 from db.enums import RequestStatus
 from db.models import CoachingRequest
 from handlers import keyboards, session_texts
+from handlers.dialogs import end_dialog
 from handlers.filters import IsStaff, Matches, StaffOnly
 from handlers.sessions import shown_in
 from handlers.ticket_cards import answer_press
@@ -102,7 +103,7 @@ async def reason_given(
 ) -> None:
     """The coach's reason: the request is refused and the client hears why."""
     data = await state.get_data()
-    await state.set_state(None)
+    await end_dialog(state)
     request = await refuse_request(
         session,
         notifier,

@@ -24,6 +24,7 @@ from crm.notify import Notifier
 from db.models import Client
 from handlers import contract_texts, keyboards, texts
 from handlers.contract_cards import money_in
+from handlers.dialogs import end_dialog
 from handlers.filters import IsClient, IsStaff, Matches
 from handlers.replies import about
 
@@ -65,7 +66,7 @@ async def start_contract(
     languages = await active_languages(session)
     await state.update_data({DRAFT_KEY: {}})
     if not languages:
-        await state.set_state(None)
+        await end_dialog(state)
         await message.answer(contract_texts.choose_language(languages))
         return
     money = money_in(notifier, locale)
@@ -207,7 +208,7 @@ async def step_chosen(
     elif step == "branch":
         await _summarise(message, session, state, {**draft, "branch_id": value}, money)
     elif not value:
-        await state.clear()
+        await end_dialog(state)
         await message.answer(contract_texts.not_signed())
     else:
         contract = await sign_contract(
@@ -218,7 +219,7 @@ async def step_chosen(
             draft=ContractDraft(draft["language_id"], draft["lessons"], draft["branch_id"]),
             now=now,
         )
-        await state.clear()
+        await end_dialog(state)
         with about(contract_subject(contract.id)):
             await message.answer(contract_texts.signed(contract, money))
 

@@ -14,7 +14,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from aiogram.methods import TelegramMethod
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,6 +41,25 @@ def about(subject: Subject) -> Iterator[None]:
 def answered_about() -> Subject | None:
     """What the answer being sent now is about, if anything."""
     return _about.get()
+
+
+_instead: ContextVar[tuple[TelegramMethod[Any], ...]] = ContextVar("answers_instead", default=())
+
+
+@contextmanager
+def unless_refused(*instead: TelegramMethod[Any]) -> Iterator[None]:
+    """An answer sent inside this block that Telegram refuses (an edit of a message too old or
+    gone) is replaced by ``instead``: the card edited in place, else sent anew."""
+    token = _instead.set(instead)
+    try:
+        yield
+    finally:
+        _instead.reset(token)
+
+
+def answered_instead() -> tuple[TelegramMethod[Any], ...]:
+    """What goes instead of the answer being sent now if Telegram refuses it."""
+    return _instead.get()
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from aiogram.fsm.state import State
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
+from handlers.dialogs import end_dialog
+
 
 @dataclass(frozen=True)
 class ReportSteps:
@@ -51,5 +53,5 @@ async def advance(
         await state.update_data(step=step + 1, parts=parts)
         await message.answer(steps.question(step + 1))
         return None
-    await state.clear()
+    await end_dialog(state)
     return data, parts

@@ -11,20 +11,14 @@ from aiogram import html
 from aiogram.utils.i18n import gettext as _
 
 from crm.coaching_rules import SESSION_STATUS_NAMES
+from crm.coaching_sessions import rating_and_comment_of
+from crm.permissions import Actor
 from crm.recordings import RECORDING_KIND_NAMES
 from db.enums import RecordingKind, SessionFormat, SessionStatus
-from db.models import CoachingRequest, CoachingSession, Recording
+from db.models import Client, CoachingRequest, CoachingSession, Recording
 
 # A moment as the business writes it (its time zone): ``2026-12-04 18:30``.
 When = Callable[[datetime], str]
-
-# The buttons under a planned session's card, in order, and the status each one ends it as.
-ENDINGS = {
-    "done": SessionStatus.DONE,
-    "noshow": SessionStatus.NO_SHOW,
-    "cancel": SessionStatus.CANCELLED,
-}
-
 
 RECORDING_ICONS = {
     RecordingKind.AUDIO: "🎧",
@@ -68,6 +62,19 @@ def planned(meeting: CoachingSession, when: When) -> str:
     return "\n".join(lines)
 
 
+def recorded(meeting: CoachingSession, when: When) -> str:
+    """The coach's answer to /plan with a start already past: a session that happened."""
+    return _(
+        "📅 Session #{session_id} with {name} on {when}, {minutes} min., is recorded; it has "
+        "already begun, so nobody is reminded of it. Say how it went:"
+    ).format(
+        session_id=meeting.id,
+        name=html.quote(meeting.client.full_name),
+        when=when(meeting.starts_at),
+        minutes=meeting.minutes,
+    )
+
+
 def recording_line(recording: Recording, by: str | None, when: When) -> str:
     """``🎧 audio · 2026-12-04 19:40 · Ivan Kuznetsov`` (a link shows its address)."""
     parts = [f"{RECORDING_ICONS[recording.kind]} {_(RECORDING_KIND_NAMES[recording.kind])}"]
@@ -82,13 +89,17 @@ def card(
     meeting: CoachingSession,
     when: When,
     recordings: Sequence[tuple[Recording, str | None]] = (),
+    *,
+    viewer: Actor | None = None,
 ) -> str:
     """The session's card: who, when, where, its status, how it went, and (for staff) its
-    recordings with who attached them."""
+    recordings with who attached them. A client reading it sees their own rating and comment
+    and no other client's, nor another client's name (a group session)."""
     lines = [html.bold(f"#{meeting.id} · {status_name(meeting.status)}")]
-    lines.append(_("Client: {name}").format(name=html.quote(meeting.client.full_name)))
-    for participant in meeting.participants:
-        lines.append(_("Also: {name}").format(name=html.quote(participant.client.full_name)))
+    if not isinstance(viewer, Client):
+        lines.append(_("Client: {name}").format(name=html.quote(meeting.client.full_name)))
+        for participant in meeting.participants:
+            lines.append(_("Also: {name}").format(name=html.quote(participant.client.full_name)))
     coach = html.quote(meeting.coach.full_name) if meeting.coach else _("nobody yet")
     lines.append(_("Coach: {name}").format(name=coach))
     lines.append(
@@ -103,10 +114,15 @@ def card(
         lines.append(_("In person"))
     if meeting.contract_id is not None:
         lines.append(_("Contract: #{contract_id}").format(contract_id=meeting.contract_id))
-    if meeting.rating is not None:
-        lines.append(_("Rating: {rating}/5").format(rating=meeting.rating))
-    if meeting.comment:
-        lines.append(_("Comment: {comment}").format(comment=html.quote(meeting.comment)))
+    rating, comment = (
+        rating_and_comment_of(meeting, viewer.id)
+        if isinstance(viewer, Client)
+        else (meeting.rating, meeting.comment)
+    )
+    if rating is not None:
+        lines.append(_("Rating: {rating}/5").format(rating=rating))
+    if comment:
+        lines.append(_("Comment: {comment}").format(comment=html.quote(comment)))
     if recordings:
         lines.append(_("Recordings ({count}):").format(count=len(recordings)))
         lines += [recording_line(recording, by, when) for recording, by in recordings]

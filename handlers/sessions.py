@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject, or_f
 from aiogram.fsm.context import FSMContext
+from aiogram.methods import SendMessage
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.clients import list_clients
 from crm.coaching_notices import session_subject
-from crm.coaching_reports import writes_coach_report
-from crm.coaching_rules import may_run
+from crm.coaching_rules import ENDING_ACTIONS, actions, has_started
 from crm.coaching_sessions import (
     SessionDraft,
     end_session,
@@ -32,17 +32,17 @@ from crm.permissions import Actor
 from crm.recordings import listed_recordings
 from crm.settings import Settings
 from crm.stage_moves import movable_enrolments
-from db.enums import SessionStatus
+from crm.telegram_html import split_html
 from db.models import Client, CoachingSession
 from handlers import calendar_texts, keyboards, session_texts
 from handlers.coach_reports import begin_coach_report
 from handlers.command_args import id_and_rest
 from handlers.filters import IsClient, IsStaff, StaffOnly
 from handlers.meeting_reports import begin_report
-from handlers.replies import about
+from handlers.replies import about, unless_refused
 from handlers.session_texts import When
 from handlers.stage_moves import begin_stage_move
-from handlers.ticket_cards import answer_press, send_long
+from handlers.ticket_cards import send_long
 
 # The card's buttons that start a dialog, by action.
 DIALOGS = {"report": begin_report, "coachreport": begin_coach_report, "stage": begin_stage_move}
@@ -101,28 +101,48 @@ async def plan(
     if minutes is not None:
         draft = SessionDraft(client_id, starts_at, minutes, online)
     meeting = await plan_session(session, notifier, actor=actor, draft=draft, now=now)
-    await message.answer(session_texts.planned(meeting, shown_in(settings.zone)))
+    when = shown_in(settings.zone)
+    if not has_started(meeting, now):
+        await message.answer(session_texts.planned(meeting, when))
+        return
+    # One that already happened: recorded, and its card's buttons to say how it went.
+    with about(session_subject(meeting.id)):
+        await message.answer(
+            session_texts.recorded(meeting, when),
+            reply_markup=await card_markup(session, meeting, actor, now),
+        )
 
 
 async def card_markup(
-    session: AsyncSession, meeting: CoachingSession, actor: Actor
+    session: AsyncSession, meeting: CoachingSession, actor: Actor, now: datetime
 ) -> InlineKeyboardMarkup | None:
-    """Under the card, for whoever may run the session: done / no-show / cancel while it is
+    """Under the card, what ``coaching_rules.actions`` lets ``actor`` do at ``now`` (the site's
+    card reads the same): done / no-show once the session has begun, cancel while it is
     planned; once it is done, the meeting report, and the coach's own report for its coach;
     the client's next programme stage whenever they are in a programme with a stage ahead."""
-    runs = may_run(actor, meeting)
-    endings: list[tuple[str, str]] = []
-    if runs and meeting.status is SessionStatus.PLANNED:
-        endings = [(session_texts.action_label(action), action) for action in session_texts.ENDINGS]
-    reports: list[tuple[str, str]] = []
-    if runs and meeting.status is SessionStatus.DONE:
-        reports.append((session_texts.action_label("report"), "report"))
-        if writes_coach_report(actor, meeting):
-            reports.append((session_texts.action_label("coachreport"), "coachreport"))
+    allowed = actions(actor, meeting, now)
+    endings = [
+        (session_texts.action_label(action), action)
+        for action in ENDING_ACTIONS
+        if action in allowed
+    ]
+    reports: list[tuple[str, str]] = [
+        (session_texts.action_label(action), action)
+        for action in ("report", "coachreport")
+        if action in allowed
+    ]
     stages: list[tuple[str, str]] = []
     if await movable_enrolments(session, actor=actor, meeting=meeting):
         stages.append((session_texts.action_label("stage"), "stage"))
     return keyboards.session_action_rows([endings, reports, stages], meeting.id)
+
+
+async def _card(
+    session: AsyncSession, meeting: CoachingSession, actor: Actor, settings: Settings, now: datetime
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    recordings = await listed_recordings(session, actor=actor, meeting=meeting)
+    text = session_texts.card(meeting, shown_in(settings.zone), recordings, viewer=actor)
+    return text, await card_markup(session, meeting, actor, now)
 
 
 async def send_card(
@@ -132,12 +152,49 @@ async def send_card(
     actor: Actor,
     settings: Settings,
     session: AsyncSession,
+    now: datetime,
 ) -> None:
     """The card, about the session: a reply to it (a recording) is filed on the session."""
-    recordings = await listed_recordings(session, actor=actor, meeting=meeting)
-    text = session_texts.card(meeting, shown_in(settings.zone), recordings)
+    text, markup = await _card(session, meeting, actor, settings, now)
     with about(session_subject(meeting.id)):
-        await send_long(bot, chat_id, text, await card_markup(session, meeting, actor))
+        await send_long(bot, chat_id, text, markup)
+
+
+async def refresh_card(
+    bot: Bot,
+    query: CallbackQuery,
+    chat_id: int,
+    meeting: CoachingSession,
+    actor: Actor,
+    settings: Settings,
+    session: AsyncSession,
+    now: datetime,
+) -> None:
+    """The card a button was pressed on shows the session as it is now, status and buttons,
+    edited in place; a card Telegram will not edit (too old, gone) is sent anew instead, and
+    so is one too long for a single message (the old one loses its buttons)."""
+    text, markup = await _card(session, meeting, actor, settings, now)
+    parts = split_html(text)
+    anew = [
+        SendMessage(
+            chat_id=chat_id, text=part, reply_markup=markup if number == len(parts) - 1 else None
+        )
+        for number, part in enumerate(parts)
+    ]
+    pressed = query.message if isinstance(query.message, Message) else None
+    with about(session_subject(meeting.id)):
+        if pressed is not None and len(parts) == 1:
+            with unless_refused(*anew):
+                await bot.edit_message_text(
+                    text, chat_id=chat_id, message_id=pressed.message_id, reply_markup=markup
+                )
+            return
+        if pressed is not None:
+            await bot.edit_message_reply_markup(
+                chat_id=chat_id, message_id=pressed.message_id, reply_markup=None
+            )
+        for method in anew:
+            await bot(method)
 
 
 async def show_session(
@@ -147,11 +204,12 @@ async def show_session(
     session: AsyncSession,
     settings: Settings,
     bot: Bot,
+    now: datetime,
 ) -> None:
     """``/session <id>``: the card."""
     session_id, _ = id_and_rest(command, session_texts.usage("session"), rest=False)
     meeting = await session_for(session, actor=actor, session_id=session_id)
-    await send_card(bot, message.chat.id, meeting, actor, settings, session)
+    await send_card(bot, message.chat.id, meeting, actor, settings, session, now)
 
 
 async def list_sessions(
@@ -189,7 +247,7 @@ async def on_session_button(
     if action == "view":
         meeting = await session_for(session, actor=actor, session_id=session_id)
         await query.answer()
-        await send_card(bot, chat_id, meeting, actor, settings, session)
+        await send_card(bot, chat_id, meeting, actor, settings, session, now)
         return
     if action in DIALOGS:
         if not isinstance(query.message, Message):
@@ -198,14 +256,16 @@ async def on_session_button(
         await begin_dialog(query.message, actor, session, state, session_id)
         await query.answer()
         return
-    to = session_texts.ENDINGS.get(action)
+    to = ENDING_ACTIONS.get(action)
     if to is None:
         raise InvalidInput(N_("That button is not valid any more."))
     meeting = await end_session(
         session, notifier, actor=actor, session_id=session_id, to=to, now=now
     )
-    markup = await card_markup(session, meeting, actor)
-    await answer_press(bot, query, chat_id, session_texts.ended(meeting), markup)
+    answer = session_texts.ended(meeting)
+    await query.answer(answer)
+    await refresh_card(bot, query, chat_id, meeting, actor, settings, session, now)
+    await bot.send_message(chat_id, answer)
 
 
 def create_router() -> Router:

@@ -21,6 +21,7 @@ from crm.permissions import Actor
 from crm.stage_moves import enrolments_to_move, move_from_session
 from db.models import Enrolment
 from handlers import keyboards
+from handlers.dialogs import end_dialog
 from handlers.filters import IsStaff, Matches
 from handlers.keyboards import StageChoice
 
@@ -102,7 +103,7 @@ async def _move(
         client_state=note,
         now=now,
     )
-    await state.clear()
+    await end_dialog(state)
     await message.answer(
         _("🪜 {name} is now at the stage “{stage}” of “{program}”; the client is told.").format(
             name=html.quote(moved.client.full_name),

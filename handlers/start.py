@@ -14,6 +14,7 @@ from crm.permissions import Actor, Audience, Stranger, audience_of
 from db.models import Client, Employee
 from handlers import keyboards, texts
 from handlers.commands import publish_chat_commands
+from handlers.dialogs import end_dialog
 from handlers.filters import Matches
 from handlers.i18n import STRANGER_LANGUAGE_KEY
 
@@ -28,7 +29,7 @@ async def start(message: Message, actor: Actor, state: FSMContext, bot: Bot, i18
         await state.set_state(Registration.phone)
         await message.answer(texts.ask_phone(), reply_markup=keyboards.share_phone())
         return
-    await state.set_state(None)
+    await end_dialog(state)
     audience = audience_of(actor)
     if isinstance(actor, Employee):
         greeting = texts.greet_employee(actor, audience)

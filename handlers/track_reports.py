@@ -21,6 +21,7 @@ from crm.permissions import Actor
 from crm.track_reports import file_track_report
 from crm.tracks import track_for
 from db.models import Client
+from handlers.dialogs import end_dialog
 from handlers.filters import IsClient, Matches
 from handlers.keyboards import TrackAction
 from handlers.replies import ReplyContext
@@ -90,7 +91,7 @@ async def progress_written(
         progress=message.text or "",
         now=now,
     )
-    await state.clear()
+    await end_dialog(state)
     await message.answer(thanks())
 
 

@@ -41,8 +41,7 @@ def desk_settings(url: str, database_url: str, **overrides: Any) -> Settings:
         telegram_api_url=url,
         database_url=database_url,
         web_port=0,
-        redis_url=None,
-        **overrides,
+        **{"redis_url": None, **overrides},
     )
 
 

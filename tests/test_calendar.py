@@ -78,7 +78,10 @@ async def test_each_person_s_feed_holds_their_sessions_and_a_revoked_url_stops(
     assert await events(http, ivans) == [
         (f"#{first.id} Maria Lopez · Ivan Kuznetsov", start.isoformat(), "CONFIRMED")
     ]
-    assert await events(http, marias) == await events(http, ivans)
+    # A client's feed names the coach, not the client (a group's clients see each other's).
+    assert await events(http, marias) == [
+        (f"#{first.id} · Ivan Kuznetsov", start.isoformat(), "CONFIRMED")
+    ]
     assert await events(http, toms) == [
         (f"#{second.id} Bob Stone · Tom Baker", start.isoformat(), "CANCELLED")
     ]
@@ -89,3 +92,31 @@ async def test_each_person_s_feed_holds_their_sessions_and_a_revoked_url_stops(
     for token in (ivans, "x" * 43):
         assert (await http.get(f"/calendar/{token}.ics")).status == 404
     assert len(await events(http, toms)) == 1  # Tom's own URL still works
+
+
+async def test_a_participant_s_feed_never_names_another_client_of_the_group(
+    database: Database, people: People, http: SiteClient
+) -> None:
+    now = utcnow().replace(microsecond=0)
+    start = now + timedelta(days=2)
+    async with database.writer() as session, session.begin():
+        ivan = await session.get(Employee, people.ivan.id)
+        bob = await session.get(Client, people.bob.id)
+        assert ivan is not None and bob is not None
+        group = await plan_session(
+            session,
+            NOTIFIER,
+            actor=ivan,
+            draft=SessionDraft(people.maria.id, start, participant_ids=[bob.id]),
+            now=now,
+        )
+        bobs = await issue_feed(session, actor=bob, now=now)
+        ivans = await issue_feed(session, actor=ivan, now=now)
+    response = await http.get(f"/calendar/{bobs}.ics")
+    assert "Maria" not in (await response.read()).decode()
+    assert await events(http, bobs) == [
+        (f"#{group.id} · Ivan Kuznetsov", start.isoformat(), "CONFIRMED")
+    ]
+    assert await events(http, ivans) == [
+        (f"#{group.id} Maria Lopez · Ivan Kuznetsov", start.isoformat(), "CONFIRMED")
+    ]

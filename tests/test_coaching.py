@@ -14,9 +14,11 @@ from sqlalchemy import select
 
 from bot.sandbox.telegram import FakeTelegram
 from crm.coaching_requests import accept_request, pending_requests, refuse_request, send_request
+from crm.coaching_rules import actions
 from crm.coaching_sessions import (
     VIDEO_ROOM_BASE,
     SessionDraft,
+    comment_on_rating,
     end_session,
     plan_session,
     rate_session,
@@ -211,7 +213,7 @@ async def test_a_refusal_says_why_and_the_client_hears_it(
 @pytest.mark.parametrize(
     ("starts_in", "minutes", "problem"),
     [
-        (timedelta(hours=-1), 60, "must start in the future"),
+        (timedelta(days=-400), 60, "at most a year back"),
         (timedelta(days=400), 60, "at most a year ahead"),
         (timedelta(days=1), 5, "from 15 to 480 minutes"),
         (timedelta(days=1), 10**6, "from 15 to 480 minutes"),
@@ -289,7 +291,9 @@ async def test_a_session_done_under_a_contract_uses_up_one_of_its_lessons_and_is
     # Another teacher may not end it; Ivan, its teacher, may.
     with pytest.raises(NotFound):
         await as_person(database, Employee, people.tom.id, ended(lesson.id, SessionStatus.DONE))
-    await as_person(database, Employee, people.ivan.id, ended(lesson.id, SessionStatus.DONE))
+    await as_person(
+        database, Employee, people.ivan.id, ended(lesson.id, SessionStatus.DONE, lesson.starts_at)
+    )
     async with database.reader() as session:
         after = await session.get(Contract, contract.id)
         assert after is not None and after.lessons_given == 1
@@ -415,3 +419,141 @@ async def test_reminders_come_a_day_and_an_hour_before_once_each_and_never_when_
     assert (await told(database, IVAN))[-1] == (
         "📝 Session #1 with Maria Lopez on 2026-12-03 15:00 has no report yet: /report 1"
     )
+
+
+def can(session_id: int, at: datetime) -> Callable[[Any, Any], Awaitable[frozenset[str]]]:
+    """What the person ``as_person`` acts as may do with the session at ``at`` (bot and site)."""
+
+    async def allowed(session: Any, me: Any) -> frozenset[str]:
+        meeting = await session_for(session, actor=me, session_id=session_id)
+        return actions(me, meeting, at)
+
+    return allowed
+
+
+async def test_a_session_is_held_or_missed_only_once_it_has_started_and_rated_only_then(
+    database: Database, people: People
+) -> None:
+    start = NOW + timedelta(days=9)
+    planned = await as_person(
+        database,
+        Employee,
+        people.ivan.id,
+        lambda session, ivan: plan_session(
+            session, NOTIFIER, actor=ivan, draft=SessionDraft(people.maria.id, start), now=NOW
+        ),
+    )
+    # Before its start: neither offered (bot and site read ``actions``) nor accepted.
+    assert await as_person(database, Employee, people.ivan.id, can(planned.id, NOW)) == {
+        "cancel",
+        "edit",
+    }
+    assert await as_person(database, Employee, people.anna.id, can(planned.id, NOW)) == {
+        "cancel",
+        "edit",
+        "delete",
+    }
+    for to in (SessionStatus.DONE, SessionStatus.NO_SHOW):
+        with pytest.raises(InvalidInput, match=f"session #{planned.id} has not started yet"):
+            await as_person(database, Employee, people.ivan.id, ended(planned.id, to, NOW))
+    with pytest.raises(InvalidInput, match="has not started yet"):
+        await as_person(
+            database, Employee, people.ivan.id, ended(planned.id, SessionStatus.DONE, start - ONE)
+        )
+    assert not [text for text in await told(database, MARIA) if text.startswith("⭐")]
+    assert (await as_person(database, Client, people.maria.id, session_of(planned.id))).status is (
+        SessionStatus.PLANNED
+    )
+
+    # From its start on: held or missed, and then the client is asked for a rating.
+    assert await as_person(database, Employee, people.ivan.id, can(planned.id, start)) == {
+        "done",
+        "noshow",
+        "cancel",
+        "edit",
+    }
+    await as_person(
+        database, Employee, people.ivan.id, ended(planned.id, SessionStatus.DONE, start)
+    )
+    assert (await told(database, MARIA))[-1].startswith(f"⭐ How was session #{planned.id}")
+    assert await as_person(database, Employee, people.ivan.id, can(planned.id, start)) == {
+        "report",
+        "coachreport",
+    }
+
+
+ONE = timedelta(seconds=1)
+
+
+def session_of(session_id: int) -> Callable[[Any, Any], Awaitable[Any]]:
+    return lambda session, me: session_for(session, actor=me, session_id=session_id)
+
+
+async def test_a_session_that_already_happened_is_recorded_with_nothing_reminded(
+    database: Database, people: People
+) -> None:
+    yesterday = NOW - timedelta(days=1)
+    held = await as_person(
+        database,
+        Employee,
+        people.ivan.id,
+        lambda session, ivan: plan_session(
+            session,
+            NOTIFIER,
+            actor=ivan,
+            draft=SessionDraft(people.maria.id, yesterday, participant_ids=[people.bob.id]),
+            now=NOW,
+        ),
+    )
+    assert held.status is SessionStatus.PLANNED and held.starts_at == yesterday
+    # Nobody is told of it nor reminded of it, however the reminders run.
+    assert await send_reminders(database, NOTIFIER, now=NOW) == 0
+    assert await send_reminders(database, NOTIFIER, now=NOW + timedelta(minutes=1)) == 0
+    async with database.reader() as session:
+        assert list(await session.scalars(select(OutboxMessage))) == []
+    # It can be marked held at once; then the clients are asked for their rating.
+    assert "done" in await as_person(database, Employee, people.ivan.id, can(held.id, NOW))
+    await as_person(database, Employee, people.ivan.id, ended(held.id, SessionStatus.DONE))
+    assert (await told(database, MARIA))[-1].startswith(f"⭐ How was session #{held.id}")
+    assert (await told(database, 7002))[-1].startswith(f"⭐ How was session #{held.id}")
+
+
+async def test_the_star_pressed_is_the_rating_and_a_comment_is_added_to_it(
+    database: Database, people: People
+) -> None:
+    held = await as_person(
+        database,
+        Employee,
+        people.ivan.id,
+        lambda session, ivan: plan_session(
+            session,
+            NOTIFIER,
+            actor=ivan,
+            draft=SessionDraft(
+                people.maria.id, NOW - timedelta(hours=2), participant_ids=[people.bob.id]
+            ),
+            now=NOW,
+        ),
+    )
+    await as_person(database, Employee, people.ivan.id, ended(held.id, SessionStatus.DONE))
+
+    def comment(text: str) -> Callable[[Any, Any], Awaitable[Any]]:
+        return lambda session, me: comment_on_rating(
+            session, actor=me, session_id=held.id, comment=text
+        )
+
+    with pytest.raises(InvalidInput, match=f"rate session #{held.id} first"):
+        await as_person(database, Client, people.bob.id, comment("Great"))
+    await as_person(
+        database,
+        Client,
+        people.bob.id,
+        lambda session, bob: rate_session(session, actor=bob, session_id=held.id, rating=4),
+    )
+    with pytest.raises(InvalidInput, match="must not be empty"):
+        await as_person(database, Client, people.bob.id, comment("  "))
+    await as_person(database, Client, people.bob.id, comment("Great <group>"))
+    meeting = await as_person(database, Client, people.bob.id, session_of(held.id))
+    assert (meeting.rating, meeting.comment) == (None, None)  # Maria's: she has not rated
+    [bob] = meeting.participants
+    assert (bob.rating, bob.comment) == (4, "Great <group>")

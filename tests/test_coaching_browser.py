@@ -98,7 +98,7 @@ async def add_ivans_sessions(database: Database) -> dict[str, int]:
 @pytest.fixture
 async def coaching_site(
     fake_telegram: tuple[FakeTelegram, str], sqlite_url: str, in_tmp_dir: Path
-) -> AsyncIterator[tuple[str, dict[str, int]]]:
+) -> AsyncIterator[tuple[str, dict[str, int], Database]]:
     fake, url = fake_telegram
     product = Product(desk_settings(url, sqlite_url), FAST_SENDER)
     running = await product.start()
@@ -106,14 +106,14 @@ async def coaching_site(
         await seed_demo(session, now=utcnow())
     sessions = await add_ivans_sessions(running.database)
     await register_people(fake, running.database)
-    yield running.web_url, sessions
+    yield running.web_url, sessions, running.database
     await product.stop()
 
 
 async def test_the_session_pages_on_a_phone(
-    coaching_site: tuple[str, dict[str, int]],
+    coaching_site: tuple[str, dict[str, int], Database],
 ) -> None:
-    web_url, sessions = coaching_site
+    web_url, sessions, database = coaching_site
     async with browser_page(f"{web_url}/sign-in", viewport=PHONE) as page:
         await sign_in(page, "ivan")
         await page.get_by_role("link", name="Sessions", exact=True).click()
@@ -137,9 +137,16 @@ async def test_the_session_pages_on_a_phone(
         await expect(page.locator("#report")).to_contain_text("Write down three wins a week")
         wider[f"/sessions/{sessions['held']}"] = await wider_than_the_screen(page)
         await keep_screenshot(page, "coaching-session-card.png", full_page=True)
-        # The planned one is marked done with its button, once.
+        # The planned one: cancelled only until it starts; then marked done with its button, once.
         await page.goto(f"{web_url}/sessions/{sessions['planned']}")
         wider[f"/sessions/{sessions['planned']}"] = await wider_than_the_screen(page)
+        await expect(page.get_by_role("button", name="Cancel the session")).to_be_visible()
+        await expect(page.get_by_role("button", name="It took place")).to_have_count(0)
+        async with database.writer() as session, session.begin():
+            planned = await session.get(CoachingSession, sessions["planned"])
+            assert planned is not None
+            planned.starts_at = utcnow() - timedelta(minutes=5)  # its hour has come
+        await page.reload()
         await page.get_by_role("button", name="It took place").click()
         await expect(page.get_by_role("status")).to_have_text("Session marked done.")
         await expect(page.locator("main h1")).to_have_text(f"Session #{sessions['planned']} · done")

@@ -154,7 +154,7 @@ async def test_a_request_becomes_a_session_reported_recorded_rated_and_counted(
 
     # The client rates it.
     fake.press(MARIA, "5")
-    await bot_said(fake, MARIA, "Thank you: 5/5 for session #1. Anything to add?")
+    await bot_said(fake, MARIA, "⭐ Thank you: your 5/5 for session #1 is saved. Anything to add?")
     fake.send_text(MARIA, "/skip")
     await bot_said(fake, MARIA, "⭐ Your rating of session #1 is saved.")
     await handled(fake)

@@ -49,8 +49,9 @@ async def held_session(database: Database, people: People) -> int:
             draft=SessionDraft(people.maria.id, NOW + timedelta(hours=2)),
             now=NOW,
         )
+        held_at = meeting.starts_at  # held (and marked so) once it has started
         await end_session(
-            session, NOTIFIER, actor=ivan, session_id=meeting.id, to=SessionStatus.DONE, now=NOW
+            session, NOTIFIER, actor=ivan, session_id=meeting.id, to=SessionStatus.DONE, now=held_at
         )
         return meeting.id
 

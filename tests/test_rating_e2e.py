@@ -1,7 +1,8 @@
 """The client's rating of a session held, through the real bot against the fake Bot API: the
-question the outbox sends when the coach marks the session done, the rating and an optional
-comment kept for that participant only, and every press checked again (a second rating, a
-forged button for someone else's session, a coach pressing)."""
+question the outbox sends when the coach marks the session done, the star pressed kept at once
+as the rating and an optional comment added to it, for that participant only, and every press
+checked again (a second rating, a forged button for someone else's session, a coach pressing).
+A client's card shows their own rating, never another participant's."""
 
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ async def test_each_client_rates_a_session_held_once_and_only_their_own(
         group = CoachingSession(
             client_id=people.maria.id,
             coach_id=people.ivan.id,
-            starts_at=utcnow() + timedelta(hours=2),
+            starts_at=utcnow() - timedelta(hours=1),
             minutes=60,
             participants=[SessionParticipant(client_id=people.bob.id)],
         )
@@ -78,15 +79,18 @@ async def test_each_client_rates_a_session_held_once_and_only_their_own(
     bobs_question = await notified(fake, database, BOB, QUESTION)
 
     fake.press(MARIA, "4")
-    await bot_said(fake, MARIA, "Thank you: 4/5 for session #1. Anything to add?")
-    fake.send_text(MARIA, "Clear <and> kind")
-    await bot_said(fake, MARIA, "⭐ Your rating of session #1 is saved.")
+    await bot_said(fake, MARIA, "⭐ Thank you: your 4/5 for session #1 is saved. Anything to add?")
     await handled(fake)
-    assert await ratings(database, 1) == {"Maria": (4, "Clear <and> kind"), "Bob": (None, None)}
+    # The press is the rating: kept before any comment, and the question's buttons are gone.
+    assert await ratings(database, 1) == {"Maria": (4, None), "Bob": (None, None)}
     shown = next(m for m in fake.messages(MARIA) if m.message_id == question.message_id)
-    assert shown.buttons() == []  # rated: the question's buttons are gone
+    assert shown.buttons() == []
+    fake.send_text(MARIA, "Clear <and> kind")
+    await bot_said(fake, MARIA, "⭐ Your comment is added to your rating of session #1.")
+    assert await ratings(database, 1) == {"Maria": (4, "Clear <and> kind"), "Bob": (None, None)}
 
-    # A second rating, a forged button for Bob's own session, a rating out of range.
+    # A second rating (the old question pressed again), a forged button for Bob's own session,
+    # a rating out of range: refused, and nothing changes.
     for data, refusal in (
         ("sr:1:1", "you have already rated session #1"),
         ("sr:5:2", "session #2 does not exist"),
@@ -98,16 +102,56 @@ async def test_each_client_rates_a_session_held_once_and_only_their_own(
     assert "a rating is from 1 to 5" in fake.answered_callbacks[query]["text"]
     query = await press(fake, IVAN, last_message_id(fake, IVAN), "sr:5:1")
     assert "You may not do this with that session." in fake.answered_callbacks[query]["text"]
+    assert await ratings(database, 1) == {"Maria": (4, "Clear <and> kind"), "Bob": (None, None)}
 
-    # Bob: /cancel at the comment keeps nothing; his buttons still count, and /skip.
+    # Bob: the press is kept though he leaves with /cancel, writing no comment.
     fake.press(BOB, "2")
-    await bot_said(fake, BOB, "Thank you: 2/5 for session #1.")
+    await bot_said(fake, BOB, "⭐ Thank you: your 2/5 for session #1 is saved.")
     fake.send_text(BOB, "/cancel")
     await bot_said(fake, BOB, "Cancelled.")
-    assert (await ratings(database, 1))["Bob"] == (None, None)
-    fake.press(BOB, "5")
-    await bot_said(fake, BOB, "Thank you: 5/5 for session #1.")
-    fake.send_text(BOB, "/skip")
-    await bot_said(fake, BOB, "⭐ Your rating of session #1 is saved.")
-    assert await ratings(database, 1) == {"Maria": (4, "Clear <and> kind"), "Bob": (5, None)}
+    assert (await ratings(database, 1))["Bob"] == (2, None)
+    query = await press(fake, BOB, bobs_question.message_id, "sr:5:1")
+    assert "you have already rated session #1" in fake.answered_callbacks[query]["text"]
+    assert await ratings(database, 1) == {"Maria": (4, "Clear <and> kind"), "Bob": (2, None)}
     assert await ratings(database, 2) == {"Bob": (None, None)}
+
+    # Each sees their own rating on the card, never the other's, nor the other's name.
+    mark = last_message_id(fake, BOB)
+    await press(fake, BOB, bobs_question.message_id, "ss:view:1")
+    bobs_card = await bot_said(fake, BOB, "#1 · done", after=mark)
+    assert "Rating: 2/5" in bobs_card.text
+    assert "4/5" not in bobs_card.text and "Clear" not in bobs_card.text
+    assert "Maria" not in bobs_card.text
+    mark = last_message_id(fake, MARIA)
+    await press(fake, MARIA, question.message_id, "ss:view:1")
+    marias_card = await bot_said(fake, MARIA, "#1 · done", after=mark)
+    assert "Rating: 4/5" in marias_card.text and "Comment: Clear <and> kind" in marias_card.text
+    assert "Bob" not in marias_card.text and "2/5" not in marias_card.text
+
+
+async def test_skip_ends_the_comment_and_keeps_the_rating(
+    coached: tuple[Database, People], fake: FakeTelegram
+) -> None:
+    database, people = coached
+    async with database.writer() as session, session.begin():
+        session.add(
+            CoachingSession(
+                client_id=people.maria.id,
+                coach_id=people.ivan.id,
+                starts_at=utcnow() - timedelta(hours=1),
+                minutes=60,
+            )
+        )
+    fake.send_text(IVAN, "/session 1")
+    await bot_said(fake, IVAN, "#1 · planned")
+    fake.press(IVAN, "✅ Done")
+    await notified(fake, database, MARIA, QUESTION)
+    fake.press(MARIA, "5")
+    await bot_said(fake, MARIA, "your 5/5 for session #1 is saved")
+    fake.send_text(MARIA, "/skip")
+    await bot_said(fake, MARIA, "⭐ Your rating of session #1 is saved.")
+    mark = last_message_id(fake, MARIA)
+    fake.send_text(MARIA, "Thanks again")  # the dialog is over: no comment now
+    await handled(fake)
+    assert await ratings(database, 1) == {"Maria": (5, None)}
+    assert not [m for m in fake.bot_messages(MARIA) if m.message_id > mark and "⭐" in m.text]

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
+from bot.sandbox.chat import Fault
 from bot.sandbox.telegram import FakeTelegram
 from crm.coaching_requests import send_request
 from crm.notify import Notifier
@@ -25,7 +26,9 @@ from db.models import (
     CoachProfile,
     ExpertiseDomain,
     MeetingReport,
+    OutboxMessage,
 )
+from notifications.scheduler import send_reminders
 from tests.desk import (  # noqa: F401  (fixtures)
     ANNA,
     BOB,
@@ -116,6 +119,14 @@ async def request_row(database: Database, request_id: int) -> CoachingRequest:
     return found
 
 
+async def starts(database: Database, session_id: int, at: datetime) -> None:
+    """The session's start moved to ``at``: its hour has come (or not) for the bot's clock."""
+    async with database.writer() as session, session.begin():
+        await session.execute(
+            update(CoachingSession).where(CoachingSession.id == session_id).values(starts_at=at)
+        )
+
+
 async def statuses(database: Database) -> list[tuple[int, SessionStatus]]:
     async with database.reader() as session:
         rows = await session.scalars(select(CoachingSession).order_by(CoachingSession.id))
@@ -151,7 +162,10 @@ async def test_a_request_accepted_by_button_becomes_a_session_and_is_marked_done
     card = await bot_said(fake, IVAN, "#1 · planned")
     assert "Client: Maria Lopez" in card.text and "Coach: Ivan Kuznetsov" in card.text
     assert f"When: {typed(wanted)}, 60 min." in card.text and "In person" in card.text
-    assert card.buttons() == ["✅ Done", "🚷 No-show", "❌ Cancel"]
+    assert card.buttons() == ["❌ Cancel"]  # held or missed only once it has started
+    query = await press(fake, IVAN, card.message_id, "ss:done:1")
+    assert "session #1 has not started yet" in fake.answered_callbacks[query]["text"]
+    assert not [m for m in fake.bot_messages(MARIA) if m.text.startswith("⭐")]
 
     # Maria forges the buttons on her own chat; Tom, another coach, on his.
     fake.send_text(MARIA, "/sessions")
@@ -164,11 +178,17 @@ async def test_a_request_accepted_by_button_becomes_a_session_and_is_marked_done
     assert "session #1 does not exist" in fake.answered_callbacks[query]["text"]
     assert await statuses(database) == [(1, SessionStatus.PLANNED)]
 
+    # Its hour comes: the card offers Done and No-show.
+    await starts(database, 1, utcnow() - timedelta(minutes=5))
+    fake.send_text(IVAN, "/session 1")
+    card = await bot_said(fake, IVAN, "#1 · planned", after=card.message_id)
+    assert card.buttons() == ["✅ Done", "🚷 No-show", "❌ Cancel"]
     fake.press(IVAN, "✅ Done")
     await bot_said(fake, IVAN, "Session #1 is marked done.")
     await handled(fake)
     card_now = next(m for m in fake.messages(IVAN) if m.message_id == card.message_id)
-    # A done session offers its reports, no more endings.
+    # The card says what the press did, in place; a done session offers its reports.
+    assert card_now.text.startswith("#1 · done") and "Client: Maria Lopez" in card_now.text
     assert card_now.buttons() == ["📝 Meeting report", "🧭 My coach report"]
     assert await statuses(database) == [(1, SessionStatus.DONE)]
     mark = last_message_id(fake, IVAN)
@@ -188,7 +208,7 @@ async def test_plan_in_the_business_time_zone_and_its_refusals(
     fake.send_text(IVAN, f"/plan {maria} 2026-13-40 10:00")
     await bot_said(fake, IVAN, "“2026-13-40 10:00” is not a date and time")
     fake.send_text(IVAN, f"/plan {maria} 2020-01-01 10:00")
-    await bot_said(fake, IVAN, "the session must start in the future")
+    await bot_said(fake, IVAN, "a session is recorded at most a year back")
     fake.send_text(IVAN, f"/plan {maria} {typed(start)} 5")
     await bot_said(fake, IVAN, "a session lasts from 15 to 480 minutes")
     fake.send_text(IVAN, f"/plan 9999 {typed(start)}")
@@ -215,6 +235,22 @@ async def test_plan_in_the_business_time_zone_and_its_refusals(
     assert f"Online: {second.video_link}" in online.text
     told = await notified(fake, database, BOB, "📅 Session #2 with Anna Petrova")
     assert second.video_link in told.text
+
+    # Yesterday's meeting, recorded: nobody is told or reminded; it is marked held at once.
+    yesterday = paris_in(-1, 17)
+    fake.send_text(IVAN, f"/plan {maria} {typed(yesterday)} 45")
+    recorded = await bot_said(fake, IVAN, "📅 Session #3 with Maria Lopez on")
+    assert f"{typed(yesterday)}, 45 min., is recorded" in recorded.text
+    assert recorded.buttons() == ["✅ Done", "🚷 No-show", "❌ Cancel"]
+    third = await meeting(database, 3)
+    assert third.starts_at == yesterday.astimezone(UTC) and third.status is SessionStatus.PLANNED
+    assert await send_reminders(database, Notifier("en", "EUR", PARIS)) == 0
+    async with database.reader() as session:
+        queued = await session.scalars(select(OutboxMessage))
+        assert not [row for row in queued if "#3" in row.payload.get("text", "")]
+    fake.press(IVAN, "✅ Done")
+    await bot_said(fake, IVAN, "Session #3 is marked done.")
+    await notified(fake, database, MARIA, "⭐ How was session #3 with Ivan Kuznetsov")
 
 
 async def test_sessions_per_role_and_no_show_and_cancel_by_button(
@@ -253,13 +289,25 @@ async def test_sessions_per_role_and_no_show_and_cancel_by_button(
     # Anna, an administrator, runs any session; Tom his own.
     fake.press(ANNA, f"#1 · {typed(late)} · Maria Lopez")
     anna_card = await bot_said(fake, ANNA, "#1 · planned")
+    assert anna_card.buttons() == ["❌ Cancel"]  # it has not started
+    await starts(database, 1, utcnow() - timedelta(minutes=20))  # now it has
+    fake.send_text(ANNA, "/session 1")
+    anna_card = await bot_said(fake, ANNA, "#1 · planned", after=anna_card.message_id)
     assert anna_card.buttons() == ["✅ Done", "🚷 No-show", "❌ Cancel"]
     fake.press(ANNA, "🚷 No-show")
     await bot_said(fake, ANNA, "Session #1 is marked no-show.")
     fake.send_text(TOM, "/session 2")
-    await bot_said(fake, TOM, "#2 · planned")
+    toms_card = await bot_said(fake, TOM, "#2 · planned")
     fake.press(TOM, "❌ Cancel")
     await bot_said(fake, TOM, "Session #2 is cancelled; the client is told.")
+    await handled(fake)
+    # Each card now says what the press did, with what is left to do.
+    for chat, shown, heading in (
+        (ANNA, anna_card, "#1 · no-show"),
+        (TOM, toms_card, "#2 · cancelled"),
+    ):
+        now_shown = next(m for m in fake.messages(chat) if m.message_id == shown.message_id)
+        assert now_shown.text.startswith(heading) and now_shown.buttons() == []
     await notified(fake, database, MARIA, f"❌ Session #2 on {typed(early)} is cancelled.")
     assert await statuses(database) == [(1, SessionStatus.NO_SHOW), (2, SessionStatus.CANCELLED)]
     fake.send_text(MARIA, "/sessions")
@@ -378,3 +426,26 @@ async def test_the_meeting_report_is_filed_in_a_short_dialog_with_skippable_step
         None,
         "Call on Friday",
     )
+
+
+async def test_a_card_telegram_will_not_edit_is_sent_anew_after_the_press(
+    coached: tuple[Database, People], fake: FakeTelegram
+) -> None:
+    database, people = coached
+    async with database.writer() as session, session.begin():
+        session.add(
+            CoachingSession(
+                client_id=people.maria.id,
+                coach_id=people.ivan.id,
+                starts_at=utcnow() - timedelta(minutes=10),
+                minutes=60,
+            )
+        )
+    fake.send_text(IVAN, "/session 1")
+    card = await bot_said(fake, IVAN, "#1 · planned")
+    fake.faults.append(Fault("editMessageText", 400, "Bad Request: message can't be edited"))
+    fake.press(IVAN, "✅ Done")
+    anew = await bot_said(fake, IVAN, "#1 · done", after=card.message_id)
+    assert anew.buttons() == ["📝 Meeting report", "🧭 My coach report"]
+    await bot_said(fake, IVAN, "Session #1 is marked done.", after=anew.message_id)
+    assert await statuses(database) == [(1, SessionStatus.DONE)]

@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 from bot.sandbox.telegram import FakeTelegram
 from crm.session_listing import SessionFilter, list_sessions
 from crm.settings import Settings
+from db.base import utcnow
 from db.engine import Database
 from db.enums import RecordingKind, RequestStatus, Role, SessionFormat, SessionStatus
 from db.models import (
@@ -31,6 +32,7 @@ from db.models import (
     Employee,
     ExpertiseDomain,
     MeetingReport,
+    OutboxMessage,
     Recording,
     SessionParticipant,
 )
@@ -357,6 +359,18 @@ async def test_the_buttons_end_a_planned_session_once(
     refused = await post_form(site, f"{card}/done", {}, page="/sessions")
     assert refused.status == 404
     await sign_in(site, "ivan")
+    # Tomorrow's: only cancelled for now; held or missed once it has started.
+    page = await (await site.get(card)).text()
+    assert "Cancel the session" in page
+    assert "It took place" not in page and "The client did not come" not in page
+    early = await post_form(site, f"{card}/done", {}, page=card)
+    assert early.status == 400
+    assert f"session #{setting.sessions[5]} has not started yet" in await early.text()
+    assert (await stored(database, setting.sessions[5])).status is S.PLANNED  # type: ignore[union-attr]
+    async with database.writer() as session, session.begin():
+        meeting = await session.get(CoachingSession, setting.sessions[5])
+        assert meeting is not None
+        meeting.starts_at = utcnow() - timedelta(minutes=30)  # its hour has come
     page = await (await site.get(card)).text()
     for button in ("It took place", "The client did not come", "Cancel the session"):
         assert button in page
@@ -425,6 +439,11 @@ async def count_sessions(database: Database) -> int:
     return len(await everything(database))
 
 
+async def outbox_rows(database: Database) -> int:
+    async with database.reader() as session:
+        return len(list(await session.scalars(select(OutboxMessage))))
+
+
 async def test_planning_a_session_and_its_refusals(
     site: SiteClient, database: Database, setting: Setting
 ) -> None:
@@ -445,13 +464,13 @@ async def test_planning_a_session_and_its_refusals(
         {
             "client": f"#{setting.people.bob.id}",
             "coach_id": str(setting.people.tom.id),
-            "starts_at": local_day_of(-1) + "T10:00",
+            "starts_at": local_day_of(-400) + "T10:00",
             "minutes": "60",
             "format": "online",
         },
     )
     assert past.status == 400
-    assert "the session must start in the future" in await past.text()
+    assert "a session is recorded at most a year back" in await past.text()
     short = await post_form(
         site,
         "/sessions/new",
@@ -483,6 +502,28 @@ async def test_planning_a_session_and_its_refusals(
     assert meeting.coach_id == setting.people.tom.id and meeting.minutes == 90
     assert meeting.starts_at == _start(3, 18).replace(minute=30)
     assert meeting.format is SessionFormat.ONLINE and meeting.video_link
+    # Yesterday's meeting, recorded after it happened: nobody told, and it is marked held.
+    queued = await outbox_rows(database)
+    recorded = await post_form(
+        site,
+        "/sessions/new",
+        {
+            "client": f"#{setting.people.bob.id}",
+            "coach_id": str(setting.people.tom.id),
+            "starts_at": local_day_of(-1) + "T10:00",
+            "minutes": "60",
+        },
+    )
+    assert recorded.status == 302, await recorded.text()
+    card = recorded.headers["Location"]
+    page = await (await site.get(card)).text()
+    assert f"Session #{card.rsplit('/', 1)[1]} is recorded; say how it went." in page
+    assert "It took place" in page
+    assert await outbox_rows(database) == queued
+    done = await post_form(site, f"{card}/done", {}, page=card)
+    assert done.status == 302
+    held = await stored(database, int(card.rsplit("/", 1)[1]))
+    assert held is not None and held.status is S.DONE
     # A coach plans for themselves only: the form offers nobody else.
     await sign_in(site, "ivan")
     form = await (await site.get("/sessions/new")).text()

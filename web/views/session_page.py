@@ -9,12 +9,11 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from crm.coaching_rules import DEFAULT_MINUTES
+from crm.coaching_rules import DEFAULT_MINUTES, ENDING_ACTIONS, has_started
 from crm.coaching_sessions import SessionDraft, end_session, plan_session
 from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
 from crm.session_card import (
-    ENDINGS,
     coaches_to_plan_for,
     delete_session,
     edit_session,
@@ -52,13 +51,18 @@ def _session_id(request: web.Request) -> int:
 async def _card_context(
     request: web.Request, session_id: int, errors: dict[str, str] | None = None
 ) -> dict[str, Any]:
-    card = await session_card(db_session(request), actor=employee(request), session_id=session_id)
+    card = await session_card(
+        db_session(request),
+        actor=employee(request),
+        session_id=session_id,
+        now=request_now(request),
+    )
     _ = words(request).gettext
     return {
         "meeting": card.session,
         "report": card.report,
         "actions": card.actions,
-        "endings": [action for action in ENDINGS if action in card.actions],
+        "endings": [action for action in ENDING_ACTIONS if action in card.actions],
         "report_parts": [(name, _(label)) for name, label in MEETING_PARTS],
         "errors": errors or {},
         **names(request),
@@ -82,7 +86,7 @@ async def session_action(request: web.Request) -> web.StreamResponse:
                 request.app[NOTIFIER],
                 actor=actor,
                 session_id=session_id,
-                to=ENDINGS[action],
+                to=ENDING_ACTIONS[action],
                 now=request_now(request),
             )
     except InvalidInput as error:
@@ -234,7 +238,10 @@ async def session_new(request: web.Request) -> web.StreamResponse:
             field = error.field or "client"
             errors = {"client" if field == "client_id" else field: words(request).error(error)}
         else:
-            await flash(request, _("Session #{id} is planned; the client is told.", id=meeting.id))
+            planned = _("Session #{id} is planned; the client is told.", id=meeting.id)
+            if has_started(meeting, request_now(request)):  # one that already happened
+                planned = _("Session #{id} is recorded; say how it went.", id=meeting.id)
+            await flash(request, planned)
             raise web.HTTPFound(f"/sessions/{meeting.id}")
     fields = _new_fields(_, values, errors, picked, coaches)
     context = {"title": _("Plan a session"), "fields": fields, "cancel": "/sessions"}
