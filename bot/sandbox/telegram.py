@@ -163,16 +163,19 @@ class FakeTelegram:
         mime_type: str = "application/pdf",
         file_size: int = 48_213,
         content: bytes | None = None,
+        reply_to: int | None = None,
     ) -> JSONDict:
-        """The user sends a file, with a caption if given; ``content`` is the file (stand-in
-        bytes of ``file_size`` when not given)."""
+        """The user sends a file, with a caption if given (optionally as a reply to a message of
+        the chat); ``content`` is the file (stand-in bytes of ``file_size`` when not given)."""
         file_id = f"doc-{user_id}-{next(self._message_ids)}"
         kept = self._keep_file(file_id, file_name, content, file_size, mime_type)
         document = objects.document(
             file_id, file_name=file_name, mime_type=mime_type, file_size=len(kept.content)
         )
         self.documents[file_id] = document
-        _, payload = self._message_from(user_id, document=document, caption=caption)
+        _, payload = self._message_from(
+            user_id, document=document, caption=caption, reply_to=reply_to
+        )
         return self.push({"message": payload})
 
     def _keep_file(
