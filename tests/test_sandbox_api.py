@@ -60,11 +60,12 @@ from sqlalchemy.orm import selectinload
 from bot.factory import create_bot
 from bot.sandbox.chat import BotAPIError, SandboxUser
 from bot.sandbox.telegram import FakeTelegram
+from crm.settings import Settings
 from db.enums import RecordingKind, SessionStatus
 from db.models import CoachingSession, Recording
 from handlers import create_routers
 from tests.conftest import BOT_TOKEN
-from tests.e2e import bot_said, demo_in_sandbox, eventually_async, last_message_id
+from tests.e2e import Product, bot_said, demo_in_sandbox, eventually_async, last_message_id
 
 ROOT = Path(__file__).resolve().parent.parent
 # The bot's code: everything that runs in `crm run` but the fake Bot API itself.
@@ -491,3 +492,22 @@ async def test_a_file_sent_from_the_page_as_a_reply_goes_where_the_reply_goes(
                     )
 
             await eventually_async(kept, what="the recording kept on the session")
+
+
+async def test_after_a_restart_on_the_same_database_the_sandbox_is_still_answered(
+    sqlite_url: str, in_tmp_dir: Path
+) -> None:
+    product = Product(Settings(_env_file=None, database_url=sqlite_url, web_port=0))
+    running = await product.start()
+    try:
+        assert running.sandbox is not None
+        owner = next(u.id for u in running.sandbox.users.values() if u.full_name == "Olga Smirnova")
+        running.sandbox.send_text(owner, "/help")
+        await bot_said(running.sandbox, owner, "/queue")
+        running = await product.restart()
+        fake = running.sandbox
+        assert fake is not None
+        fake.send_text(owner, "/help")
+        await bot_said(fake, owner, "/queue")
+    finally:
+        await product.stop()
