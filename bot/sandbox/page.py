@@ -16,6 +16,7 @@ from multidict import MultiDictProxy
 from bot.sandbox import server
 from bot.sandbox.chat import BotAPIError, ChatMessage, SandboxUser
 from bot.sandbox.telegram import FakeTelegram
+from crm.demo import demo_telegram_language
 from crm.errors import InvalidInput
 from crm.people import identify, people_on_telegram
 from crm.permissions import Stranger
@@ -40,7 +41,8 @@ def sandbox_user(person: Employee | Client) -> SandboxUser:
         first_name=first or person.full_name,
         last_name=last or None,
         username=person.username,
-        language_code=person.language,
+        # The demo's people have chosen no language: their Telegram app's speaks for them.
+        language_code=person.language or demo_telegram_language(person.telegram_id),
         phone=getattr(person, "phone", None),
     )
 
