@@ -219,6 +219,7 @@ def _routes(app: web.Application) -> None:
         _get_and_post(app, f"/{path}/new", form)
         _get_and_post(app, f"/{path}/{{id:\\d+}}/edit", form)
         _get_and_post(app, f"/{path}/{{id:\\d+}}/delete", delete)
+    route.add_get("/clients.csv", clients.client_csv)
     route.add_get("/clients/{id:\\d+}", clients.client_page, name="client")
     route.add_get("/employees/{id:\\d+}", employees.employee_page, name="employee")
     _get_and_post(app, "/clients/{id:\\d+}/tracks/new", tracks.track_new)
