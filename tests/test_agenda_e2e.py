@@ -182,6 +182,8 @@ async def test_a_helpers_help_lists_exactly_what_answers_them(
         fake.send_text(PAVEL, f"/{command}")
         answer = await bot_said(fake, PAVEL, "", after=mark)
         assert not any(refusal in answer.text for refusal in REFUSED), (command, answer.text)
+    fake.send_text(PAVEL, "/contracts")  # the contracts of the clients he helps, not "taught"
+    await bot_said(fake, PAVEL, "The clients you help have no contracts.")
     fake.send_text(PAVEL, "/session 1")
     await bot_said(fake, PAVEL, "Maria Lopez")
     fake.send_text(PAVEL, "/agenda")
