@@ -9,6 +9,7 @@ import getpass
 import logging
 import signal
 import sys
+import textwrap
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
@@ -16,7 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.lazy_types import defer_telegram_types
-from crm.demo import DEMO_PASSWORD, seed_demo
+from crm.demo import DEMO_LOGINS, DEMO_PASSWORD, DemoLogin, seed_demo
 from crm.errors import DomainError
 from crm.notify import Notifier
 from crm.settings import ConfigurationError, Settings
@@ -162,16 +163,22 @@ async def _deliver_outbox(settings: Settings, database: Database) -> int:
         await bot.session.close()
 
 
+def _who(demo: DemoLogin) -> str:
+    """``repair engineer``; with the role when the position does not say it (``helper, intern``)."""
+    position = demo.position.lower()
+    if demo.role is Role.SPECIALIST or demo.role.value in position:
+        return position
+    return f"{demo.role.value}, {position}"
+
+
 def _banner(running: Running) -> None:
     lines = ["Frontdoor CRM is running.", f"  Admin site: {running.web_url}/"]
     if running.sandbox is not None:
         lines.append(f"  Sandbox:    {running.web_url}/sandbox/  (no CRM_BOT_TOKEN is set)")
         lines.append("  Open the sandbox in a browser to chat with the bot as a client or staff.")
-        lines.append(
-            f"  Demo staff sign in to the admin site as olga (owner), anna (admin), ivan "
-            f"(specialist), pavel (helper), irina (school admin) or svetlana (teacher), "
-            f"password {DEMO_PASSWORD}."
-        )
+        lines.append(f"  Demo staff sign in to the admin site, password {DEMO_PASSWORD}, as:")
+        logins = ", ".join(f"{each.login} ({_who(each)})" for each in DEMO_LOGINS)
+        lines += textwrap.wrap(logins, 96, initial_indent="    ", subsequent_indent="    ")
     lines.append("Press Ctrl-C to stop.")
     print("\n".join(lines), flush=True)
 

@@ -32,6 +32,7 @@ from crm.staff import active_staff_with_telegram
 from db.base import utcnow
 from db.engine import Database
 from db.migrate import upgrade
+from db.telegram_state import last_applied_update
 from handlers.commands import publish_chat_commands, publish_default_commands
 from handlers.i18n import CatalogI18n
 from notifications.leader import LeaderLease, lead
@@ -140,8 +141,12 @@ async def serve(
     database = Database(settings.database_url)
     sandbox: FakeTelegram | None = None
     if settings.sandbox:
-        sandbox = FakeTelegram(SANDBOX_TOKEN)
         async with database.writer() as session, session.begin():
+            # Telegram numbers updates on across restarts; a sandbox started again does too, or
+            # the bot would take its first messages for ones already applied.
+            sandbox = FakeTelegram(
+                SANDBOX_TOKEN, after_update_id=await last_applied_update(session)
+            )
             if await is_empty(session):
                 made = await seed_demo(session, now=utcnow())
                 log.info("empty database: demo business added (%s)", made)

@@ -1,8 +1,9 @@
 """What is coming for someone (``/agenda``), gathered from sources, one per kind of thing: a
 client's upcoming sessions and requests still waiting for a coach; a coach's sessions from
-today on, the requests waiting for their answer and the meeting reports overdue. Each source
-says nothing to whom it does not concern. A later area (events joined, planned items with
-their reminders) adds its own source to ``SOURCES`` and its own way of showing it."""
+today on (a helper's: those of the clients they help), the requests waiting for their answer
+and the meeting reports overdue. Each source says nothing to whom it does not concern. A later
+area (events joined, planned items with their reminders) adds its own source to ``SOURCES``
+and its own way of showing it."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from crm.coaching_reminders import REPORT_AFTER
 from crm.coaching_requests import pending_requests
 from crm.errors import PermissionDenied
 from crm.permissions import Actor
-from crm.visibility import visible_requests, visible_sessions
+from crm.visibility import followed_sessions, visible_requests, visible_sessions
 from db.enums import RequestStatus, SessionStatus
 from db.models import Client, CoachingRequest, CoachingSession, Employee, MeetingReport
 
@@ -68,19 +69,15 @@ def _part(kind: AgendaKind, items: Sequence[Any]) -> AgendaPart | None:
 async def _sessions(session: AsyncSession, query: AgendaQuery) -> AgendaPart | None:
     actor = query.actor
     if isinstance(actor, Client):
-        mine, since = visible_sessions(actor), query.now
+        since = query.now
     elif isinstance(actor, Employee):
-        # The sessions they run (a manager sees every session, but runs their own), from the
-        # start of today: one held this morning and not yet marked is still on the agenda.
-        mine, since = (
-            visible_sessions(actor) & (CoachingSession.coach_id == actor.id),
-            (query.today_starts),
-        )
+        # From the start of today: one held this morning and not yet marked is still on it.
+        since = query.today_starts
     else:
         return None
     found = await session.scalars(
         select(CoachingSession)
-        .where(mine, CoachingSession.status == SessionStatus.PLANNED)
+        .where(followed_sessions(actor), CoachingSession.status == SessionStatus.PLANNED)
         .where(CoachingSession.starts_at >= since)
         .options(selectinload(CoachingSession.client), selectinload(CoachingSession.coach))
         .order_by(CoachingSession.starts_at, CoachingSession.id)

@@ -4,9 +4,10 @@ change, delete), and whether the bot can reach them. One module for the area."""
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncGenerator, Collection
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.base import ExecutableOption
@@ -77,22 +78,50 @@ def client_matches(search: str) -> ColumnElement[bool]:
     )
 
 
-async def list_clients(
-    session: AsyncSession, *, actor: Actor, search: str = "", page: int = 1
-) -> tuple[list[Client], bool]:
-    """A page of clients (a helper sees only theirs); returns them and whether more follow."""
+def _clients_query(actor: Actor, search: str, stages: Collection[ClientStage]) -> Select[Client]:
+    """The client cards ``actor`` may see that match ``search`` and are at one of ``stages``
+    (any stage when none is given): what the listing and its CSV both show."""
     viewer = require_staff(actor)
-    query = (
-        select(Client)
-        .where(visible_clients(viewer))
-        .options(selectinload(Client.helper))
-        .order_by(Client.full_name, Client.id)
-    )
+    query = select(Client).where(visible_clients(viewer)).options(selectinload(Client.helper))
     if search.strip():
         query = query.where(client_matches(search))
+    if stages:
+        query = query.where(Client.stage.in_(list(stages)))
+    return query
+
+
+async def list_clients(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    search: str = "",
+    page: int = 1,
+    stages: Collection[ClientStage] = (),
+) -> tuple[list[Client], bool]:
+    """A page of clients (a helper sees only theirs); returns them and whether more follow."""
+    query = _clients_query(actor, search, stages).order_by(Client.full_name, Client.id)
     offset = (max(page, 1) - 1) * CLIENTS_PAGE
     rows = list(await session.scalars(query.offset(offset).limit(CLIENTS_PAGE + 1)))
     return rows[:CLIENTS_PAGE], len(rows) > CLIENTS_PAGE
+
+
+async def export_clients(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    search: str = "",
+    stages: Collection[ClientStage] = (),
+    chunk: int = 500,
+) -> AsyncGenerator[list[Client]]:
+    """Every client the listing with this filter shows, by id, ``chunk`` at a time (a CSV)."""
+    query = _clients_query(actor, search, stages).order_by(Client.id)
+    last = 0
+    while True:
+        rows = list(await session.scalars(query.where(Client.id > last).limit(chunk)))
+        if not rows:
+            return
+        yield rows
+        last = rows[-1].id
 
 
 async def visible_client(

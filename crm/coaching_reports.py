@@ -16,10 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.coaching_rules import may_coach, may_run, require
 from crm.coaching_sessions import session_for
-from crm.errors import InvalidInput
+from crm.errors import InvalidInput, NotFound, PermissionDenied
 from crm.i18n import N_
 from crm.names import clean_text
-from crm.permissions import Actor, require_staff
+from crm.permissions import Actor, is_manager, require_staff
 from crm.tracks import track_for
 from crm.visibility import visible_coach_reports
 from db.enums import SessionStatus
@@ -30,6 +30,7 @@ from db.models import (
     CoachReport,
     Employee,
     MeetingReport,
+    Track,
 )
 
 
@@ -120,8 +121,12 @@ async def coach_report_about(
     if (session_id is None) == (period is None):
         raise InvalidInput(N_("a coach report is about one session or one period"))
     if session_id is not None:
-        meeting: CoachingSession = await session_for(session, actor=coach, session_id=session_id)
-        require(may_run(coach, meeting))
+        try:
+            meeting = await session_for(session, actor=coach, session_id=session_id)
+            require(may_run(coach, meeting))
+        except (NotFound, PermissionDenied) as refusal:
+            refusal.field = "session_id"  # a form shows it next to the session asked for
+            raise
     if period is not None and period[0] > period[1]:
         raise InvalidInput(N_("the period ends before it starts"), field="period_end")
     return coach
@@ -157,11 +162,40 @@ async def coach_reports(session: AsyncSession, *, actor: Actor) -> list[CoachRep
     return list(found)
 
 
+def files_coach_reports(actor: Actor) -> bool:
+    """Whether ``actor`` writes coach reports on themselves: coaches, teachers and managers."""
+    try:
+        may_coach(actor)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def files_progress(actor: Actor, track: Track) -> bool:
+    """File a progress report on a track: its client, its coach, owners and administrators."""
+    if isinstance(actor, Client):
+        return track.client_id == actor.id
+    return is_manager(actor) or (
+        isinstance(actor, Employee) and actor.active and track.coach_id == actor.id
+    )
+
+
+async def track_to_report(session: AsyncSession, *, actor: Actor, track_id: int) -> Track:
+    """The track ``actor`` may file a progress report on: asked before a form or dialog is
+    shown, and again when the report is filed."""
+    track = await track_for(session, actor=actor, track_id=track_id)
+    if not files_progress(actor, track):
+        raise PermissionDenied(
+            N_("Only the track's client, its coach and managers file progress reports on it.")
+        )
+    return track
+
+
 async def file_client_report(
     session: AsyncSession, *, actor: Actor, track_id: int, progress: str, now: datetime
 ) -> ClientReport:
-    """Progress on a track's goal: by the track's client, or by staff who may see the client."""
-    track = await track_for(session, actor=actor, track_id=track_id)
+    """Progress on a track's goal: by the track's client, its coach, or a manager."""
+    track = await track_to_report(session, actor=actor, track_id=track_id)
     report = ClientReport(
         track_id=track.id,
         author_client_id=actor.id if isinstance(actor, Client) else None,

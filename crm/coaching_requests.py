@@ -136,6 +136,7 @@ async def accept_request(
         now=now,
     )
     request.status, request.coach, request.session = RequestStatus.ACCEPTED, coach, meeting
+    request.answered_at = now
     await session.flush()
     await coaching_notices.request_answered(session, notifier, request, now=now)
     return request
@@ -157,6 +158,7 @@ async def refuse_request(
     if not comment.strip():
         raise InvalidInput(N_("say why the request is refused"), field="comment")
     request.status, request.coach = RequestStatus.REFUSED, coach
+    request.answered_at = now
     request.comment = clean_text(comment, required=True, field="comment")
     await session.flush()
     await coaching_notices.request_answered(session, notifier, request, now=now)

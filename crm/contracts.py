@@ -38,7 +38,7 @@ from crm.permissions import Actor, is_manager, require_manager
 from crm.staff import StaffRef, find_staff
 from crm.subjects import forget_subject
 from crm.visibility import load_visible, visible_contracts
-from db.enums import ContractStatus, PaymentMethod
+from db.enums import ContractStatus, PaymentMethod, Role
 from db.models import Client, Contract, Department, Employee, Language, Lesson, Payment
 
 # What a contract's card shows, loaded with it.
@@ -365,3 +365,9 @@ async def delete_contract(session: AsyncSession, *, actor: Actor, contract_id: i
 def may_manage_contracts(actor: Actor) -> bool:
     """Pay, assign, terminate, change, delete: owners and administrators."""
     return is_manager(actor)
+
+
+def follows_helped_contracts(actor: Actor) -> bool:
+    """Whether the contracts ``actor`` sees are those of the clients they help (a helper's),
+    rather than those they teach."""
+    return isinstance(actor, Employee) and actor.role is Role.HELPER

@@ -4,6 +4,7 @@ practice (``crm.demo_coaching``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -40,7 +41,9 @@ _DEPARTMENTS = [
     ),
 ]
 
-# (name, username, role, position, department index or None, experience, salary, language)
+# (name, username, role, position, department index or None, experience, salary, the language
+# their Telegram app is in). Nobody has chosen a language: the bot speaks their Telegram's (the
+# sandbox plays it), the site their browser's, until they choose one.
 _STAFF = [
     ("Olga Smirnova", "olga_owner", Role.OWNER, "Owner", None, 15, None, "ru"),
     ("Anna Petrova", "anna_admin", Role.ADMIN, "Front desk administrator", 0, 6, "65000", "ru"),
@@ -109,6 +112,38 @@ _CLIENTS = [
 ]  # fmt: skip
 
 
+@dataclass(frozen=True)
+class DemoLogin:
+    """A demo employee's web login, and who they are (what the banner of ``crm run`` lists)."""
+
+    login: str
+    name: str
+    role: Role
+    position: str
+
+
+def _login(name: str) -> str:
+    return name.split()[0].lower()
+
+
+# Every demo login, in the order the demo adds the people: the one list the banner of `crm run`
+# prints, and a test checks README against.
+DEMO_LOGINS = tuple(
+    DemoLogin(_login(name), name, role, position) for name, _, role, position, *_ in _STAFF
+)
+
+
+def demo_telegram_language(telegram_id: int) -> str | None:
+    """The language a demo person's Telegram app is in (what the sandbox plays for them)."""
+    if telegram_id in DEMO_STAFF_IDS:
+        index, people = DEMO_STAFF_IDS.index(telegram_id), _STAFF
+        return people[index][7] if index < len(people) else None
+    if telegram_id in DEMO_CLIENT_IDS:
+        index = DEMO_CLIENT_IDS.index(telegram_id)
+        return _CLIENTS[index][3] if index < len(_CLIENTS) else None
+    return None
+
+
 async def demo_logins(session: AsyncSession) -> list[tuple[str, str, Role]]:
     """(login, name, role) of the seeded demo employees who can sign in: what the sandbox's
     sign-in page lists next to ``DEMO_PASSWORD``."""
@@ -171,7 +206,7 @@ def _demo_staff(departments: list[Department]) -> list[Employee]:
     staff = []
     password_hash = hash_password(DEMO_PASSWORD)
     for telegram_id, row in zip(DEMO_STAFF_IDS, _STAFF, strict=False):
-        name, username, role, position, department, experience, salary, language = row
+        name, username, role, position, department, experience, salary, _telegram = row
         staff.append(
             Employee(
                 telegram_id=telegram_id,
@@ -182,8 +217,7 @@ def _demo_staff(departments: list[Department]) -> list[Employee]:
                 department=None if department is None else departments[department],
                 experience_years=experience,
                 salary=None if salary is None else Decimal(salary),
-                language=language,
-                web_login=name.split()[0].lower(),
+                web_login=_login(name),
                 password_hash=password_hash,
             )
         )

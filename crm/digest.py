@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.coaching_reminders import report_overdue
@@ -148,7 +148,13 @@ async def enqueue_digests(
     than ORM objects: the morning fan-out reaches every employee at once.
     """
     staff = await session.execute(
-        select(Employee.id, Employee.telegram_id, Employee.role, Employee.language)
+        # Their chosen language, else their Telegram app's (as Notifier.language_of).
+        select(
+            Employee.id,
+            Employee.telegram_id,
+            Employee.role,
+            func.coalesce(Employee.language, Employee.telegram_language),
+        )
         .where(Employee.active.is_(True), Employee.telegram_id.is_not(None))
         .order_by(Employee.id)
     )
@@ -185,5 +191,6 @@ async def digest_now(
         session, day=day, now=now, zone=notifier.zone, coach_id=employee.id
     )
     part = coaching.get(employee.id, CoachingDigest())
-    text = digest_text(notifier, employee.language, lines, waiting)
-    return _with_coaching(text, coaching_text(notifier, employee.language, part))
+    language = notifier.language_of(employee)
+    text = digest_text(notifier, language, lines, waiting)
+    return _with_coaching(text, coaching_text(notifier, language, part))

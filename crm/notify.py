@@ -91,7 +91,10 @@ class Notifier:
         self.zone = zone
 
     def language_of(self, person: Client | Employee) -> str:
-        return person.language or self.default_language
+        """The language ``person`` chose; else (staff) the one their Telegram app was last seen
+        in; else the business's default."""
+        seen = person.telegram_language if isinstance(person, Employee) else None
+        return person.language or seen or self.default_language
 
     def translator(self, language: str | None) -> Translator:
         """The translations into ``language`` (the default language when it is unknown)."""

@@ -114,6 +114,17 @@ def visible_sessions(actor: Actor) -> ColumnElement[bool]:
     )
 
 
+def followed_sessions(actor: Actor) -> ColumnElement[bool]:
+    """The sessions on ``actor``'s own agenda: a client those they take part in; a helper those
+    of the clients they help; anyone else on staff those they give (a manager sees every
+    session, but runs their own)."""
+    if _staff_role(actor) is Role.HELPER:
+        return visible_sessions(actor)
+    if isinstance(actor, Employee):
+        return visible_sessions(actor) & (CoachingSession.coach_id == actor.id)
+    return visible_sessions(actor)
+
+
 def visible_requests(actor: Actor) -> ColumnElement[bool]:
     """The coaching requests ``actor`` may see: a client their own; a coach those addressed to
     them, and those of their domains addressed to no one in particular."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import utcnow
@@ -23,6 +23,13 @@ async def claim_update(session: AsyncSession, update_id: int) -> bool:
         {"update_id": update_id, "processed_at": utcnow()},
         conflict_on=["update_id"],
     )
+
+
+async def last_applied_update(session: AsyncSession) -> int:
+    """The highest update id applied so far (0 before the first), so a Bot API that numbers
+    its updates afresh (the sandbox, started again) continues after it."""
+    newest = await session.scalar(select(func.max(ProcessedUpdate.update_id)))
+    return int(newest or 0)
 
 
 async def load_fsm(session: AsyncSession, key: str) -> FsmRecord | None:

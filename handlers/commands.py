@@ -49,6 +49,9 @@ _TAUGHT = BotCommandEntry("contracts", N_("the contracts I teach; a card: /contr
 _ALL_CONTRACTS = BotCommandEntry(
     "contracts", N_("contracts, open ones first; a card: /contracts 4")
 )
+_HELPED_CONTRACTS = BotCommandEntry(
+    "contracts", N_("the contracts of the clients I help; a card: /contracts 4")
+)
 _PAID = BotCommandEntry("paid", N_("a payment on a contract: /paid 4 [amount]"))
 _TEACHER = BotCommandEntry("teacher", N_("a contract's teacher: /teacher 4 @username"))
 _LESSON = BotCommandEntry("lesson", N_("one lesson given: /lesson 4"))
@@ -105,7 +108,22 @@ COMMANDS: dict[Audience, list[BotCommandEntry]] = {
         *_COACHING,
         *_COMMON,
     ],
-    Audience.HELPER: [_START, _QUEUE, _MY, _TICKET, _NOTE, _DIGEST, *_COMMON],
+    # A helper follows their clients: their tickets (a note, no moves), contracts and sessions.
+    Audience.HELPER: [
+        _START,
+        _QUEUE,
+        _MY,
+        _TICKET,
+        _NOTE,
+        _DIGEST,
+        _HELPED_CONTRACTS,
+        _LANGUAGES,
+        _TEACHERS,
+        _AGENDA,
+        _SESSIONS,
+        _SESSION,
+        *_COMMON,
+    ],
 }
 
 

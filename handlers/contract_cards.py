@@ -19,6 +19,7 @@ from crm.contracts import (
     contract_for,
     contract_to_change,
     contracts_of,
+    follows_helped_contracts,
     may_manage_contracts,
     record_lesson,
 )
@@ -83,6 +84,9 @@ async def list_contracts(
         labels = [(contract.id, contract_texts.label(contract)) for contract in contracts]
     elif may_manage_contracts(actor):
         text = contract_texts.all_contracts(contracts)
+        labels = [(contract.id, contract_texts.staff_label(contract)) for contract in contracts]
+    elif follows_helped_contracts(actor):
+        text = contract_texts.helped_contracts(contracts)
         labels = [(contract.id, contract_texts.staff_label(contract)) for contract in contracts]
     else:
         text = contract_texts.teacher_contracts(contracts)

@@ -222,6 +222,15 @@ def all_contracts(contracts: Sequence[Contract]) -> str:
     return "\n".join(lines)
 
 
+def helped_contracts(contracts: Sequence[Contract]) -> str:
+    """For a helper: the contracts of the clients they help."""
+    if not contracts:
+        return _("The clients you help have no contracts.")
+    lines = [_("The contracts of the clients you help ({count}):").format(count=len(contracts))]
+    lines += [_staff_line(contract) for contract in contracts]
+    return "\n".join(lines)
+
+
 def teacher_contracts(contracts: Sequence[Contract]) -> str:
     if not contracts:
         return _("You teach no contracts.")

@@ -37,15 +37,26 @@ async def language_chosen(
         await state.update_data({STRANGER_LANGUAGE_KEY: code})
     else:
         await set_language(session, actor, code)
+    audience = audience_of(actor)
     with i18n.use_locale(code):
         await query.answer(texts.language_set(code))
-        if query.message is not None:
+        if query.message is None:
+            return
+        chat_id = query.message.chat.id
+        if isinstance(actor, Stranger):  # their only keyboard is the one that shares a phone
             await bot.edit_message_text(
-                text=texts.language_set(code),
-                chat_id=query.message.chat.id,
-                message_id=query.message.message_id,
+                text=texts.language_set(code), chat_id=chat_id, message_id=query.message.message_id
             )
-            await publish_chat_commands(bot, i18n, query.message.chat.id, audience_of(actor), code)
+        else:
+            # The main keyboard is a reply keyboard, which an edit cannot change: the choice
+            # loses its buttons and the confirmation brings the keyboard in the new language.
+            await bot.edit_message_reply_markup(
+                chat_id=chat_id, message_id=query.message.message_id, reply_markup=None
+            )
+            await bot.send_message(
+                chat_id, texts.language_set(code), reply_markup=keyboards.main_menu(audience)
+            )
+        await publish_chat_commands(bot, i18n, chat_id, audience, code)
 
 
 def create_router() -> Router:

@@ -9,8 +9,18 @@ from bot.sandbox.telegram import FakeTelegram
 from db.engine import Database
 from db.enums import RequestStatus, SessionStatus
 from db.models import CoachingRequest, CoachingSession, CoachProfile, MeetingReport
-from tests.desk import ANNA, BOB, IVAN, MARIA, PAVEL, TOM, People, fake  # noqa: F401
-from tests.e2e import bot_said
+from tests.desk import (  # noqa: F401
+    ANNA,
+    BOB,
+    IVAN,
+    MARIA,
+    PAVEL,
+    TOM,
+    People,
+    fake,
+    open_request,
+)
+from tests.e2e import bot_said, last_message_id
 from tests.test_sessions_e2e import PARIS, ask, coached, paris_in, typed  # noqa: F401
 
 
@@ -88,8 +98,12 @@ async def test_agenda_per_role_and_the_next_session_on_status(
     assert f"#{to_tom} · Bob Stone · no preferred time" in toms.text
     assert "Maria Lopez · preferred" not in toms.text and "report" not in toms.text
 
-    fake.send_text(PAVEL, "/agenda")  # a helper runs no sessions and answers no requests
-    await bot_said(fake, PAVEL, "Nothing is on your agenda.")
+    fake.send_text(PAVEL, "/agenda")  # a helper follows the sessions of the clients they help
+    pavels = await bot_said(fake, PAVEL, "📅 Your sessions from today on:")
+    assert pavels.text.splitlines()[1:] == [
+        f"#1 · {typed(tomorrow)} · Maria Lopez, 60 min.",
+        f"#2 · {typed(later)} · Maria Lopez, 60 min.",
+    ]
     fake.send_text(ANNA, "/agenda")  # an administrator answers any request, runs none here
     annas = await bot_said(fake, ANNA, "🙋 Requests waiting for your answer (/requests):")
     assert "📅" not in annas.text and "📝" not in annas.text
@@ -117,3 +131,66 @@ async def test_help_lists_book_and_agenda_for_clients_and_agenda_for_coaches(
     fake.send_text(IVAN, "/help")
     ivans = await bot_said(fake, IVAN, "Commands for you (specialist):")
     assert "/agenda — what is coming for me" in ivans.text and "/book" not in ivans.text
+
+
+HELPER_COMMANDS = [
+    "start",
+    "queue",
+    "my",
+    "ticket",
+    "note",
+    "digest",
+    "contracts",
+    "languages",
+    "teachers",
+    "agenda",
+    "sessions",
+    "session",
+    "help",
+    "language",
+    "cancel",
+]
+REFUSED = ("staff only", "Only coaches", "Only owners", "You may not", "not understood")
+
+
+async def test_a_helpers_help_lists_exactly_what_answers_them(
+    coached: tuple[Database, People], fake: FakeTelegram
+) -> None:
+    database, people = coached
+    async with database.writer() as session, session.begin():
+        session.add(
+            CoachingSession(
+                client_id=people.maria.id,
+                coach_id=people.ivan.id,
+                starts_at=paris_in(1, 10),
+                minutes=60,
+                status=SessionStatus.PLANNED,
+            )
+        )
+    ticket_id = await open_request(fake, "The screen flickers")  # Maria's: Pavel helps her
+    fake.send_text(PAVEL, "/help")
+    listed = await bot_said(fake, PAVEL, "Commands for you (helper):")
+    commands = [
+        line.split(" — ")[0].removeprefix("/")
+        for line in listed.text.splitlines()
+        if line.startswith("/")
+    ]
+    assert commands == HELPER_COMMANDS
+    # Each command the helper is shown answers them (not a refusal, not "not understood").
+    for command in ["queue", "my", "contracts", "languages", "teachers", "sessions", "digest"]:
+        mark = last_message_id(fake, PAVEL)
+        fake.send_text(PAVEL, f"/{command}")
+        answer = await bot_said(fake, PAVEL, "", after=mark)
+        assert not any(refusal in answer.text for refusal in REFUSED), (command, answer.text)
+    fake.send_text(PAVEL, "/contracts")  # the contracts of the clients he helps, not "taught"
+    await bot_said(fake, PAVEL, "The clients you help have no contracts.")
+    fake.send_text(PAVEL, "/session 1")
+    await bot_said(fake, PAVEL, "Maria Lopez")
+    fake.send_text(PAVEL, "/agenda")
+    await bot_said(fake, PAVEL, f"#1 · {typed(paris_in(1, 10))} · Maria Lopez, 60 min.")
+    # What is not listed is refused.
+    for typed_command in ["/plan 1 2030-01-01 10:00", "/requests", f"/take {ticket_id}"]:
+        mark = last_message_id(fake, PAVEL)
+        fake.send_text(PAVEL, typed_command)
+        answer = await bot_said(fake, PAVEL, "", after=mark)
+        assert any(refusal in answer.text for refusal in REFUSED), (typed_command, answer.text)

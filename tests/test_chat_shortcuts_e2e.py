@@ -83,13 +83,12 @@ async def test_a_client_menu_in_french_works_in_french(
     fake.send_text(MARIA, "/language")
     await bot_said(fake, MARIA, "Choose the language")
     fake.press(MARIA, "Français")
-    await bot_said(fake, MARIA, "Français")
+    await bot_said(fake, MARIA, "Langue : Français.")
+    french = [["🆕 Nouvelle demande", "📋 Mes demandes"], ["📊 État", "❓ Aide"]]
+    assert menu(fake, MARIA) == french  # with the confirmation, not only after /help
     fake.send_text(MARIA, "/help")
     await bot_said(fake, MARIA, "Vos commandes")
-    assert menu(fake, MARIA) == [
-        ["🆕 Nouvelle demande", "📋 Mes demandes"],
-        ["📊 État", "❓ Aide"],
-    ]
+    assert menu(fake, MARIA) == french
     await press_and_read(fake, MARIA, "📋 Mes demandes", "/new")
 
 

@@ -28,6 +28,7 @@ from db.models import (
     CoachReport,
     Employee,
     MeetingReport,
+    OutboxMessage,
     Track,
 )
 from tests.desk import People, add_people
@@ -470,6 +471,128 @@ async def test_a_meeting_report_is_filed_on_the_site_for_a_session_held(
         and report.author_id == setting.people.ivan.id
     )
     assert filed.headers["Location"] == f"/reports/meeting/{report.id}"
+
+
+async def test_a_coach_files_his_own_coach_report_on_the_site_with_errors_by_their_fields(
+    site: SiteClient, database: Database, setting: Setting
+) -> None:
+    await sign_in(site, "ivan")
+    assert 'href="/reports/coach/new"' in await (await site.get("/reports")).text()
+    unreported = setting.sessions["unreported"]
+    form = await site.get(f"/reports/coach/new?session={unreported}")
+    assert form.status == 200 and f'name="session_id" value="{unreported}"' in await form.text()
+    path = "/reports/coach/new"
+
+    async def refused(data: dict[str, str], field: str, says: str) -> None:
+        answer = await post_form(site, path, data)
+        assert answer.status == 400
+        page = await answer.text()
+        shown = re.search(rf'<div class="error" id="{field}-error">([^<]*)</div>', page)
+        found = shown.group(1) if shown else re.search(r'role="alert">([^<]*)<', page)
+        assert found is not None and says in (found if isinstance(found, str) else found[1]), (
+            field,
+            page,
+        )
+
+    await refused({"session_id": str(unreported)}, "_form", "the report is empty")
+    await refused(
+        {"session_id": str(setting.sessions["held_bob"]), "results": "x"},
+        "session_id",
+        "does not exist",
+    )
+    await refused({"session_id": "abc", "results": "x"}, "session_id", "must be a whole number")
+    await refused({"period_start": "2026-11-01", "results": "x"}, "period_end", "first and last")
+    await refused(
+        {"period_start": "2026-11-30", "period_end": "2026-11-01", "results": "x"},
+        "period_end",
+        "the period ends before it starts",
+    )
+    await refused(
+        {
+            "session_id": str(unreported),
+            "period_start": "2026-11-01",
+            "period_end": "2026-11-30",
+            "results": "x",
+        },
+        "_form",
+        "one session or one period",
+    )
+    on_session = await post_form(
+        site, path, {"session_id": str(unreported), "results": "Calmer <now>"}
+    )
+    assert on_session.status == 302
+    on_period = await post_form(
+        site,
+        path,
+        {"period_start": "2026-11-01", "period_end": "2026-11-30", "development_tasks": "Read"},
+    )
+    assert on_period.status == 302
+    async with database.reader() as session:
+        filed = list(
+            await session.scalars(
+                select(CoachReport)
+                .where(CoachReport.coach_id == setting.people.ivan.id)
+                .order_by(CoachReport.id.desc())
+                .limit(2)
+            )
+        )
+    period, meeting = filed
+    assert (meeting.session_id, meeting.results) == (unreported, "Calmer <now>")
+    assert (period.period_start, period.period_end, period.development_tasks) == (
+        date(2026, 11, 1),
+        date(2026, 11, 30),
+        "Read",
+    )
+    assert on_session.headers["Location"] == f"/reports/coach/{meeting.id}"
+    page = await (await site.get(f"/reports/coach/{meeting.id}")).text()
+    assert "Calmer &lt;now&gt;" in page
+
+    await post_form(site, "/sign-out", {}, page="/")
+    await sign_in(site, "pavel")  # a helper writes no coach reports
+    assert 'href="/reports/coach/new"' not in await (await site.get("/reports")).text()
+    assert (await site.get(path)).status == 403
+
+
+async def test_a_tracks_coach_or_a_manager_files_a_progress_report_on_the_site(
+    site: SiteClient, database: Database, setting: Setting
+) -> None:
+    async with database.reader() as session:
+        tracks = {track.goal: track.id for track in await session.scalars(select(Track))}
+    marias, bobs = tracks["A new job"], tracks["Run a marathon"]
+    await sign_in(site, "ivan")  # Maria's track's coach
+    assert (
+        f'href="/tracks/{marias}/reports/new"' in await (await site.get(f"/tracks/{marias}")).text()
+    )
+    path = f"/tracks/{marias}/reports/new"
+    empty = await post_form(site, path, {"progress": "   "})
+    assert empty.status == 400
+    assert re.search(r'<div class="error" id="progress-error">[^<]+</div>', await empty.text())
+    filed = await post_form(site, path, {"progress": "Two interviews <booked>"})
+    assert filed.status == 302
+    async with database.reader() as session:
+        report = await session.scalar(select(ClientReport).order_by(ClientReport.id.desc()))
+        told = list(await session.scalars(select(OutboxMessage)))
+    assert report is not None and report.track_id == marias
+    assert report.author_employee_id == setting.people.ivan.id
+    assert filed.headers["Location"] == f"/reports/progress/{report.id}"
+    shown = await (await site.get(filed.headers["Location"])).text()
+    assert "Two interviews &lt;booked&gt;" in shown
+    ivan = setting.people.ivan.telegram_id
+    assert any(  # the track's coach is told, as when the client files it in the bot
+        message.chat_id == ivan and "Two interviews" in message.payload["text"] for message in told
+    )
+    assert (await site.get(f"/tracks/{bobs}/reports/new")).status == 404  # not his client
+
+    await post_form(site, "/sign-out", {}, page="/")
+    await sign_in(site, "pavel")  # Maria's helper reads her track, files nothing on it
+    assert "/reports/new" not in await (await site.get(f"/tracks/{marias}")).text()
+    assert (await site.get(path)).status == 403
+    assert (await post_form(site, path, {"progress": "x"}, page=f"/tracks/{marias}")).status == 403
+
+    await post_form(site, "/sign-out", {}, page="/")
+    await sign_in(site, "olga")  # a manager, on any track
+    by_owner = await post_form(site, f"/tracks/{bobs}/reports/new", {"progress": "Half way"})
+    assert by_owner.status == 302
 
 
 @pytest.mark.parametrize("language", ["ru", "fr"])

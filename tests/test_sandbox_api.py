@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import aiogram.methods
+import aiohttp
 import pytest
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
@@ -53,12 +54,18 @@ from aiogram.types import (
     Message,
     ReplyKeyboardMarkup,
 )
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from bot.factory import create_bot
 from bot.sandbox.chat import BotAPIError, SandboxUser
 from bot.sandbox.telegram import FakeTelegram
+from crm.settings import Settings
+from db.enums import RecordingKind, SessionStatus
+from db.models import CoachingSession, Recording
 from handlers import create_routers
 from tests.conftest import BOT_TOKEN
+from tests.e2e import Product, bot_said, demo_in_sandbox, eventually_async, last_message_id
 
 ROOT = Path(__file__).resolve().parent.parent
 # The bot's code: everything that runs in `crm run` but the fake Bot API itself.
@@ -426,3 +433,81 @@ def test_a_document_without_a_file_is_a_bad_request() -> None:
         fake.call("sendDocument", {"chat_id": MARIA.id, "caption": "#1"})
     assert refused.value.status == 400
     assert fake.messages(MARIA.id) == []
+
+
+async def _send_file_from_the_page(
+    http: aiohttp.ClientSession, user_id: int, name: str, mime: str, reply_to: int
+) -> None:
+    form = aiohttp.FormData()
+    form.add_field("text", "")
+    form.add_field("reply_to", str(reply_to))
+    form.add_field("file", b"ID3\x03 a stand-in recording", filename=name, content_type=mime)
+    async with http.post(f"/sandbox/chats/{user_id}/files", data=form) as sent:
+        assert sent.status == 200, await sent.text()
+
+
+async def test_a_file_sent_from_the_page_as_a_reply_goes_where_the_reply_goes(
+    sqlite_url: str, in_tmp_dir: Path
+) -> None:
+    async with demo_in_sandbox(sqlite_url) as running:
+        fake = running.sandbox
+        assert fake is not None
+        people = {user.full_name: user.id for user in fake.users.values()}
+        john = people["John Carter"]
+        async with running.database.reader() as session:
+            meeting = await session.scalar(
+                select(CoachingSession)
+                .where(CoachingSession.status == SessionStatus.DONE)
+                .options(selectinload(CoachingSession.coach))
+                .order_by(CoachingSession.id)
+                .limit(1)
+            )
+        assert meeting is not None and meeting.coach is not None
+        coach = people[meeting.coach.full_name]
+        async with aiohttp.ClientSession(base_url=running.web_url) as http:
+            mark = last_message_id(fake, john)
+            fake.send_text(john, "/new The printer jams")
+            await bot_said(fake, john, "Which department", after=mark)
+            fake.press(john, "I don't know")
+            opened = await bot_said(fake, john, "is open.", after=mark)
+            ticket_id = int(opened.text.split("#")[1].split(" ")[0])
+            await _send_file_from_the_page(
+                http, john, "receipt.pdf", "application/pdf", opened.message_id
+            )
+            await bot_said(fake, john, f"Added to request #{ticket_id}.", after=opened.message_id)
+
+            mark = last_message_id(fake, coach)
+            fake.send_text(coach, f"/session {meeting.id}")
+            card = await bot_said(fake, coach, f"#{meeting.id}", after=mark)
+            await _send_file_from_the_page(http, coach, "talk.mp3", "audio/mpeg", card.message_id)
+
+            async def kept() -> Recording | None:
+                async with running.database.reader() as session:
+                    return await session.scalar(
+                        select(Recording).where(
+                            Recording.session_id == meeting.id,
+                            Recording.kind == RecordingKind.AUDIO,
+                            Recording.telegram_file_id.startswith(f"doc-{coach}-"),
+                        )
+                    )
+
+            await eventually_async(kept, what="the recording kept on the session")
+
+
+async def test_after_a_restart_on_the_same_database_the_sandbox_is_still_answered(
+    sqlite_url: str, in_tmp_dir: Path
+) -> None:
+    product = Product(Settings(_env_file=None, database_url=sqlite_url, web_port=0))
+    running = await product.start()
+    try:
+        assert running.sandbox is not None
+        owner = next(u.id for u in running.sandbox.users.values() if u.full_name == "Olga Smirnova")
+        running.sandbox.send_text(owner, "/help")
+        await bot_said(running.sandbox, owner, "/queue")
+        running = await product.restart()
+        fake = running.sandbox
+        assert fake is not None
+        fake.send_text(owner, "/help")
+        await bot_said(fake, owner, "/queue")
+    finally:
+        await product.stop()

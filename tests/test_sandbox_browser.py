@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from playwright.async_api import Page, ViewportSize, expect
+from playwright.async_api import FilePayload, Page, ViewportSize, expect
 from sqlalchemy import select
 
 from db.models import Client
@@ -128,3 +128,27 @@ async def test_the_sandbox_fits_a_phone_screen(sqlite_url: str, in_tmp_dir: Path
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
         send = page.get_by_role("button", name="Send")
         await expect(send).to_be_in_viewport()
+
+
+async def test_a_file_sent_as_a_reply_on_the_page_keeps_the_reply(
+    sqlite_url: str, in_tmp_dir: Path
+) -> None:
+    async with sandbox_page(sqlite_url) as page:
+        await page.get_by_role("button", name="John Carter client").click()
+        await page.get_by_label("Message").fill("/new The printer jams")
+        await page.get_by_role("button", name="Send").click()
+        await page.get_by_role("button", name="I don't know").click()
+        opened = page.locator("#messages li.bot", has_text="is open.")
+        await expect(opened).to_have_count(1)
+        ticket_id = (await opened.inner_text()).split("#")[1].split(" ")[0]
+        await opened.get_by_role("button", name="↩ Reply").click()
+        receipt: FilePayload = {
+            "name": "receipt.pdf",
+            "mimeType": "application/pdf",
+            "buffer": b"%PDF-1.4",
+        }
+        await page.get_by_label("Attach a photo or a document").set_input_files(files=[receipt])
+        await page.get_by_role("button", name="Send").click()
+        await expect(page.locator("#messages li.bot").last).to_contain_text(
+            f"Added to request #{ticket_id}."
+        )

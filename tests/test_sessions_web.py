@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from babel.dates import format_datetime
 from icalendar import Calendar
 from sqlalchemy import event, select
 from sqlalchemy.orm import selectinload
@@ -679,6 +680,8 @@ async def test_accepting_a_request_plans_the_session_at_the_time_picked(
     assert meeting is not None and meeting.status is S.PLANNED
     assert meeting.starts_at == _start(4, 19) and meeting.minutes == 45
     assert meeting.coach_id == setting.people.ivan.id and meeting.video_link
+    assert found.answered_at is not None
+    assert 'id="answered-at"' in await (await site.get(page_path)).text()
     again = await post_form(site, f"{page_path}/refuse", {"comment": "Too late"}, page="/requests")
     assert again.status == 400
     assert "is already answered" in await again.text()
@@ -689,6 +692,7 @@ async def test_refusing_a_request_needs_a_reason(
 ) -> None:
     page_path = f"/requests/{setting.requests['toms']}"
     await sign_in(site, "tom")
+    assert "answered-at" not in await (await site.get(page_path)).text()  # not yet
     silent = await post_form(site, f"{page_path}/refuse", {"comment": "  "}, page=page_path)
     assert silent.status == 400
     assert "say why the request is refused" in await silent.text()
@@ -700,6 +704,13 @@ async def test_refusing_a_request_needs_a_reason(
     assert found.status is RequestStatus.REFUSED and found.comment == "<i>Fully booked</i>"
     page = await (await site.get(page_path)).text()
     assert "&lt;i&gt;Fully booked&lt;/i&gt;" in page and "Refuse the request" not in page
+    assert found.answered_at is not None
+    assert f'Answered: <span id="answered-at">{shown_moment(found.answered_at)}</span>' in page
+
+
+def shown_moment(moment: datetime) -> str:
+    """A moment as the English site shows it, in the business time zone."""
+    return format_datetime(moment.astimezone(ZONE), "short", locale="en")
 
 
 FEED_URL = re.compile(r'<code id="feed-url">https?://[^/<]+(/calendar/[\w-]+\.ics)</code>')

@@ -15,7 +15,7 @@ from bot.sandbox.telegram import FakeTelegram
 from crm.settings import Settings
 from db.base import utcnow
 from db.engine import Database
-from db.enums import OutboxStatus, TicketStatus
+from db.enums import ClientStage, OutboxStatus, TicketStatus
 from db.models import Client, Department, Employee, OutboxMessage, Ticket
 from tests.desk import People, add_people
 from tests.site import PASSWORD, give_logins, post_form, sign_in, token
@@ -529,6 +529,40 @@ async def test_client_cards_search_and_a_helper_sees_only_theirs(
     assert "Maria Lopez" in listing and "Bob Stone" not in listing
     assert (await client.get(f"/clients/{people.bob.id}")).status == 404
     assert (await client.get(f"/clients/{people.maria.id}/edit")).status == 403
+
+
+async def test_clients_filter_by_stage_in_the_url_and_the_csv_gives_the_same_rows(
+    client: SiteClient, database: Database, people: People
+) -> None:
+    async with database.writer() as session, session.begin():
+        maria = await session.get(Client, people.maria.id)
+        assert maria is not None
+        maria.stage = ClientStage.ACTIVE  # Bob stays a lead
+    await sign_in(client, "anna")
+    active = await client.get("/clients?stage=active")
+    page = await active.text()
+    assert active.status == 200
+    assert "Maria Lopez" in page and "Bob Stone" not in page
+    assert 'name="stage" value="active" checked' in page
+    assert 'href="/clients.csv?stage=active"' in page
+    both = await (await client.get("/clients?stage=active&stage=lead")).text()
+    assert "Maria Lopez" in both and "Bob Stone" in both
+    leads = await (await client.get("/clients?q=o&stage=lead")).text()
+    assert "Bob Stone" in leads and "Maria Lopez" not in leads
+    exported = await client.get("/clients.csv?stage=active")
+    assert exported.status == 200
+    rows = list(csv.reader(io.StringIO(await exported.text())))
+    assert rows[0][:2] == ["id", "name"]
+    assert [row[1] for row in rows[1:]] == ["Maria Lopez"]
+    everyone = list(csv.reader(io.StringIO(await (await client.get("/clients.csv")).text())))
+    assert {row[1] for row in everyone[1:]} == {"Maria Lopez", "Bob Stone"}
+    bad = await client.get("/clients?stage=sleeping")
+    assert bad.status == 400 and "unknown status" in await bad.text()
+    assert (await client.get("/clients.csv?stage=sleeping")).status == 400
+    await post_form(client, "/sign-out", {}, page="/")
+    await sign_in(client, "pavel")  # Maria's helper: the CSV holds only what he may see
+    theirs = list(csv.reader(io.StringIO(await (await client.get("/clients.csv")).text())))
+    assert [row[1] for row in theirs[1:]] == ["Maria Lopez"]
 
 
 async def test_the_ticket_page_takes_answers_and_notes_like_the_bot(

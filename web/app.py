@@ -219,10 +219,12 @@ def _routes(app: web.Application) -> None:
         _get_and_post(app, f"/{path}/new", form)
         _get_and_post(app, f"/{path}/{{id:\\d+}}/edit", form)
         _get_and_post(app, f"/{path}/{{id:\\d+}}/delete", delete)
+    route.add_get("/clients.csv", clients.client_csv)
     route.add_get("/clients/{id:\\d+}", clients.client_page, name="client")
     route.add_get("/employees/{id:\\d+}", employees.employee_page, name="employee")
     _get_and_post(app, "/clients/{id:\\d+}/tracks/new", tracks.track_new)
     route.add_get("/tracks/{id:\\d+}", tracks.track_page, name="track")
+    _get_and_post(app, "/tracks/{id:\\d+}/reports/new", tracks.progress_report_new)
     route.add_post(
         "/tracks/{id:\\d+}/{action:achieved|dropped|step|strategy|schedule}", tracks.track_action
     )
@@ -246,6 +248,7 @@ def _routes(app: web.Application) -> None:
     _get_and_post(app, "/reports/meeting/{id:\\d+}/edit", reports.meeting_report_form)
     route.add_get("/reports/progress/{id:\\d+}", reports.client_report_page, name="client_report")
     route.add_get("/reports/coach/{id:\\d+}", reports.coach_report_page, name="coach_report")
+    _get_and_post(app, "/reports/coach/new", reports.coach_report_form)
 
     route.add_get("/programs", programs.program_list_page, name="programs")
     _get_and_post(app, "/programs/new", programs.program_form)

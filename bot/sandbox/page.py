@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
+from multidict import MultiDictProxy
 
 from bot.sandbox import server
 from bot.sandbox.chat import BotAPIError, ChatMessage, SandboxUser
 from bot.sandbox.telegram import FakeTelegram
+from crm.demo import demo_telegram_language
 from crm.errors import InvalidInput
 from crm.people import identify, people_on_telegram
 from crm.permissions import Stranger
@@ -39,7 +41,8 @@ def sandbox_user(person: Employee | Client) -> SandboxUser:
         first_name=first or person.full_name,
         last_name=last or None,
         username=person.username,
-        language_code=person.language,
+        # The demo's people have chosen no language: their Telegram app's speaks for them.
+        language_code=person.language or demo_telegram_language(person.telegram_id),
         phone=getattr(person, "phone", None),
     )
 
@@ -183,6 +186,16 @@ async def chat(request: web.Request) -> web.Response:
     )
 
 
+def _reply_to(form: MultiDictProxy[str | bytes | bytearray | web.FileField]) -> int | None:
+    """The message the person answers (Telegram's "reply"), if they answer one."""
+    typed = str(form.get("reply_to") or "")
+    if not typed:
+        return None
+    if not typed.isdigit() or len(typed) > 12:
+        raise web.HTTPBadRequest(text="reply_to is a message id")
+    return int(typed)
+
+
 async def send(request: web.Request) -> web.Response:
     """The person writes a message (or answers one with ``reply_to``)."""
     user_id = _user_id(request)
@@ -190,18 +203,18 @@ async def send(request: web.Request) -> web.Response:
     text = str(form.get("text") or "")
     if not text.strip():
         raise web.HTTPBadRequest(text="write something first")
-    reply_to = str(form.get("reply_to") or "")
     try:
-        request.app[FAKE].send_text(user_id, text, reply_to=int(reply_to) if reply_to else None)
+        request.app[FAKE].send_text(user_id, text, reply_to=_reply_to(form))
     except (BotAPIError, ValueError) as error:
         raise web.HTTPBadRequest(text=str(error)) from error
     return web.json_response({"ok": True})
 
 
 async def send_file(request: web.Request) -> web.Response:
-    """The person sends a photo or a document, with the message text as its caption. A
-    document's bytes are kept (the page's upload limit bounds them), so the admin site opens
-    it; a photo comes back as a stand-in JPEG (Telegram re-encodes photos too)."""
+    """The person sends a photo or a document, with the message text as its caption (or answers
+    a message with it, with ``reply_to``). A document's bytes are kept (the page's upload limit
+    bounds them), so the admin site opens it; a photo comes back as a stand-in JPEG (Telegram
+    re-encodes photos too)."""
     user_id = _user_id(request)
     form = await request.post()
     upload = form.get("file")
@@ -209,16 +222,21 @@ async def send_file(request: web.Request) -> web.Response:
     if not isinstance(upload, web.FileField) or not upload.filename:
         raise web.HTTPBadRequest(text="choose a file first")
     fake = request.app[FAKE]
-    if (upload.content_type or "").startswith("image/"):
-        fake.send_photo(user_id, caption)
-    else:
-        fake.send_document(
-            user_id,
-            upload.filename[:200],
-            caption,
-            mime_type=upload.content_type or "application/octet-stream",
-            content=upload.file.read(),
-        )
+    reply_to = _reply_to(form)
+    try:
+        if (upload.content_type or "").startswith("image/"):
+            fake.send_photo(user_id, caption, reply_to=reply_to)
+        else:
+            fake.send_document(
+                user_id,
+                upload.filename[:200],
+                caption,
+                mime_type=upload.content_type or "application/octet-stream",
+                content=upload.file.read(),
+                reply_to=reply_to,
+            )
+    except (BotAPIError, ValueError) as error:
+        raise web.HTTPBadRequest(text=str(error)) from error
     return web.json_response({"ok": True})
 
 

@@ -58,7 +58,15 @@ class _Chat:
 class FakeTelegram:
     """The fake Bot API's state and behaviour; ``bot.sandbox.server.create_app`` serves it."""
 
-    def __init__(self, token: str, *, bot_username: str = "frontdoor_sandbox_bot") -> None:
+    def __init__(
+        self,
+        token: str,
+        *,
+        bot_username: str = "frontdoor_sandbox_bot",
+        after_update_id: int = 0,
+    ) -> None:
+        """``after_update_id``: the last update the bot has applied; the next one follows it, as
+        Telegram's numbering goes on across the bot's restarts."""
         self.token = token
         self.bot_user: JSONDict = objects.bot_user(int(token.split(":", 1)[0]), bot_username)
         self.users: dict[int, SandboxUser] = {}
@@ -69,7 +77,7 @@ class FakeTelegram:
         self._file_paths: dict[str, str] = {}
         self._chats: dict[int, _Chat] = {}
         self._queue: list[_QueuedUpdate] = []
-        self._update_ids = itertools.count(1)
+        self._update_ids = itertools.count(after_update_id + 1)
         self._message_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
         self._changed = asyncio.Condition()
@@ -163,16 +171,19 @@ class FakeTelegram:
         mime_type: str = "application/pdf",
         file_size: int = 48_213,
         content: bytes | None = None,
+        reply_to: int | None = None,
     ) -> JSONDict:
-        """The user sends a file, with a caption if given; ``content`` is the file (stand-in
-        bytes of ``file_size`` when not given)."""
+        """The user sends a file, with a caption if given (optionally as a reply to a message of
+        the chat); ``content`` is the file (stand-in bytes of ``file_size`` when not given)."""
         file_id = f"doc-{user_id}-{next(self._message_ids)}"
         kept = self._keep_file(file_id, file_name, content, file_size, mime_type)
         document = objects.document(
             file_id, file_name=file_name, mime_type=mime_type, file_size=len(kept.content)
         )
         self.documents[file_id] = document
-        _, payload = self._message_from(user_id, document=document, caption=caption)
+        _, payload = self._message_from(
+            user_id, document=document, caption=caption, reply_to=reply_to
+        )
         return self.push({"message": payload})
 
     def _keep_file(

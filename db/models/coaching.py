@@ -247,6 +247,8 @@ class CoachingRequest(Timestamped, Base):
         enum_column(RequestStatus), default=RequestStatus.PENDING
     )
     comment: Mapped[str | None] = mapped_column(Text)
+    # When the coach accepted or refused it.
+    answered_at: Mapped[datetime | None] = mapped_column()
     session_id: Mapped[int | None] = mapped_column(
         ForeignKey("coaching_sessions.id", ondelete="SET NULL")
     )

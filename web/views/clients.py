@@ -14,6 +14,7 @@ from crm.clients import (
     client_to_change,
     coaching_choices,
     delete_client,
+    export_clients,
     get_client,
     list_clients,
     save_client,
@@ -26,34 +27,87 @@ from crm.timeline import MAX_EVENTS, TIMELINE_PAGE, client_timeline
 from crm.tracks import TRACK_STATUS_NAMES, tracks_of
 from crm.visibility import may_manage
 from db.enums import ClientStage
+from db.models import Client
 from web.forms import Field, Reader
 from web.i18n import Gettext, words
 from web.keys import SETTINGS, db_session, employee
 from web.views.crud import FieldsFor, delete_page, edit_page, object_id
 from web.views.employees import LANGUAGES
+from web.views.listing import filter_query, read_statuses, spreadsheet_cell, stream_csv
 from web.views.timeline import event_status
 
 # Far past the last page of any client list, and still an OFFSET every database takes.
 MAX_PAGE = 1_000_000
 
 
-@aiohttp_jinja2.template("clients/list.html")
-async def client_list(request: web.Request) -> dict[str, Any]:
+FILTER_KEYS = ("q", "stage")
+
+
+def read_filter(request: web.Request) -> tuple[str, tuple[ClientStage, ...], dict[str, str]]:
+    """The listing's filter from the URL (the search, the ticked stages) and what was wrong."""
     reader = Reader(request.query, words(request).gettext)  # type: ignore[arg-type]
     search = reader.text("q")
+    stages = read_statuses(reader, ClientStage, key="stage")
+    return search, stages, reader.errors
+
+
+async def client_list(request: web.Request) -> web.StreamResponse:
+    reader = Reader(request.query, words(request).gettext)  # type: ignore[arg-type]
     page = reader.integer("page", N_("Page"), minimum=1, maximum=MAX_PAGE) or 1
     if reader.errors:
         raise web.HTTPBadRequest(text="; ".join(reader.errors.values()))
-    clients, more = await list_clients(
-        db_session(request), actor=employee(request), search=search, page=page
-    )
-    return {
+    search, stages, errors = read_filter(request)
+    clients: list[Client] = []
+    more = False
+    if not errors:
+        clients, more = await list_clients(
+            db_session(request), actor=employee(request), search=search, page=page, stages=stages
+        )
+    said = words(request)
+    context = {
         "clients": clients,
         "search": search,
         "page": page,
         "more": more,
         "can_edit": may_manage(employee(request)),
+        "errors": errors,
+        "query": request.query,
+        "statuses": [(stage.value, said.stage(stage)) for stage in ClientStage],
+        "selected_statuses": {stage.value for stage in stages},
+        "filter_query": filter_query(request, FILTER_KEYS),
+        "csv_url": f"/clients.csv?{filter_query(request, FILTER_KEYS)}",
     }
+    return aiohttp_jinja2.render_template(
+        "clients/list.html", request, context, status=400 if errors else 200
+    )
+
+
+CSV_HEADER = ["id", "name", "phone", "email", "username", "stage", "helper", "telegram"]
+
+
+def csv_row(found: Client) -> list[str]:
+    cell = spreadsheet_cell
+    return [
+        str(found.id),
+        cell(found.full_name),
+        cell(found.phone or ""),
+        cell(found.email or ""),
+        cell(found.username or ""),
+        found.stage.value,
+        cell(found.helper.full_name if found.helper else ""),
+        "unreachable" if found.unreachable else ("yes" if found.telegram_id else ""),
+    ]
+
+
+async def client_csv(request: web.Request) -> web.StreamResponse:
+    """The clients the listing with the same filter shows, as CSV."""
+    search, stages, errors = read_filter(request)
+    if errors:
+        raise web.HTTPBadRequest(text="; ".join(errors.values()))
+    chunks = export_clients(
+        db_session(request), actor=employee(request), search=search, stages=stages
+    )
+    return await stream_csv(request, chunks, filename="clients.csv", header=CSV_HEADER, row=csv_row)
 
 
 @aiohttp_jinja2.template("clients/detail.html")

@@ -32,15 +32,15 @@ class Paged(Protocol):
     def previous_cursor(self) -> str | None: ...
 
 
-def read_statuses(reader: Reader, kind: type[S]) -> tuple[S, ...]:
-    """The ticked ``status`` boxes; an unknown one is reported next to them."""
+def read_statuses(reader: Reader, kind: type[S], key: str = "status") -> tuple[S, ...]:
+    """The ticked ``key`` boxes; an unknown one is reported next to them."""
     _ = reader.gettext
     statuses = []
-    for raw in reader.form.getall("status", []):
+    for raw in reader.form.getall(key, []):
         try:
             statuses.append(kind(raw))
         except ValueError:
-            reader.errors["status"] = _("unknown status {status}", status=repr(raw))
+            reader.errors[key] = _("unknown status {status}", status=repr(raw))
     return tuple(statuses)
 
 

@@ -10,11 +10,15 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from crm.coaching_reports import (
+    CoachReportDraft,
     MeetingReportDraft,
+    file_coach_report,
     file_meeting_report,
+    files_coach_reports,
     meeting_report,
     session_to_report,
 )
+from crm.coaching_rules import may_coach
 from crm.errors import DomainError, InvalidInput
 from crm.i18n import N_
 from crm.report_listing import (
@@ -103,6 +107,7 @@ async def report_list(request: web.Request) -> web.StreamResponse:
         "kind_names": {kind: _(name) for kind, name in REPORT_KIND_NAMES.items()},
         "coaches": await choosable_staff(session, actor=viewer),
         "report_path": report_path,
+        "may_file_coach_report": files_coach_reports(viewer),
         **page_links(request, "/reports", FILTER_KEYS, page),
     }
     return aiohttp_jinja2.render_template(
@@ -283,4 +288,64 @@ async def meeting_report_form(request: web.Request) -> web.StreamResponse:
         session_id=session_id,
         back=f"/reports/meeting/{report_id}" if report_id else "/reports",
         after_save=lambda report: f"/reports/meeting/{report.id}",
+    )
+
+
+def _coach_report_fields(_: Gettext) -> FieldsFor:
+    async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
+        def about(name: str, label: str, kind: str, help_text: str = "") -> Field:
+            return Field(
+                name, label, kind, values.get(name, ""), error=errors.get(name, ""), help=help_text
+            )
+
+        return [
+            about(
+                "session_id",
+                _("Session number"),
+                "text",
+                _("a session of yours; leave it empty for a report on a period"),
+            ),
+            about("period_start", _("Period from"), "date"),
+            about("period_end", _("Period to"), "date"),
+            *(
+                Field(name, _(label), "textarea", values.get(name, ""), error=errors.get(name, ""))
+                for name, label in COACH_PARTS
+            ),
+        ]
+
+    return fields
+
+
+async def coach_report_form(request: web.Request) -> web.StreamResponse:
+    """A coach's new report on themselves (``/reports/coach/new``, ``?session=N`` to start on a
+    session): on one of their sessions or on a period, through the service the bot's
+    ``/coachreport`` dialog files with."""
+    session, actor = db_session(request), employee(request)
+    _ = words(request).gettext
+    may_coach(actor)  # anyone else is refused before the form is shown
+    initial = {"session_id": request.query.get("session", "")}
+
+    async def save(reader: Reader) -> str:
+        session_id = reader.identifier("session_id", N_("Session number"))
+        first = reader.day("period_start", N_("Period from"))
+        last = reader.day("period_end", N_("Period to"))
+        for name, given in (("period_start", first), ("period_end", last)):
+            if given is None and (first or last) and name not in reader.errors:
+                reader.errors[name] = _("give the period's first and last day")
+        reader.done()
+        period = (first, last) if first is not None and last is not None else None
+        draft = CoachReportDraft(**{name: reader.text(name) for name, _l in COACH_PARTS})
+        report = await file_coach_report(
+            session, actor=actor, draft=draft, session_id=session_id, period=period
+        )
+        return f"/reports/coach/{report.id}"
+
+    return await edit_page(
+        request,
+        title=_("New coach report"),
+        initial=initial,
+        fields_for=_coach_report_fields(_),
+        save=save,
+        saved_message=_("Coach report saved."),
+        cancel="/reports",
     )

@@ -10,8 +10,10 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from crm.clients import coaching_choices, get_client
+from crm.coaching_reports import files_progress, track_to_report
 from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
+from crm.track_reports import file_track_report
 from crm.tracks import (
     REPORT_EVERY_DAYS,
     TRACK_STATUS_NAMES,
@@ -29,7 +31,7 @@ from db.enums import TrackStatus
 from web.flash import flash
 from web.forms import Field, FormErrors, Reader
 from web.i18n import words
-from web.keys import db_session, employee, request_now
+from web.keys import NOTIFIER, db_session, employee, request_now
 from web.views.crud import edit_page, object_id
 
 # Each form of the page and the fields a refusal may be shown next to; any other refusal is
@@ -72,6 +74,7 @@ async def _page(
         "is_open": track.status is TrackStatus.OPEN,
         "reports": reports,
         "next_report": next_report_due(track),
+        "may_report": files_progress(actor, track),
         "errors": errors or {},
         "values": values or {},
     }
@@ -206,4 +209,38 @@ async def track_new(request: web.Request) -> web.StreamResponse:
         save=save,
         saved_message=_("Track opened."),
         cancel=f"/clients/{client.id}",
+    )
+
+
+async def progress_report_new(request: web.Request) -> web.StreamResponse:
+    """A progress report on the track, by its coach or a manager, through the service the bot's
+    dialog files the client's with (the track's coach is told)."""
+    session, actor = db_session(request), employee(request)
+    _ = words(request).gettext
+    track = await track_to_report(session, actor=actor, track_id=_track_id(request))
+
+    async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
+        progress = values.get("progress", "")
+        error = errors.get("progress", "")
+        return [Field("progress", _("Progress"), "textarea", progress, required=True, error=error)]
+
+    async def save(reader: Reader) -> str:
+        report = await file_track_report(
+            session,
+            request.app[NOTIFIER],
+            actor=actor,
+            track_id=track.id,
+            progress=reader.text("progress"),
+            now=request_now(request),
+        )
+        return f"/reports/progress/{report.id}"
+
+    return await edit_page(
+        request,
+        title=_("New progress report on track #{id}", id=track.id),
+        initial={"progress": ""},
+        fields_for=fields,
+        save=save,
+        saved_message=_("Progress report saved."),
+        cancel=f"/tracks/{track.id}",
     )

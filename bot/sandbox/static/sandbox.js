@@ -158,6 +158,7 @@ $("composer").addEventListener("submit", async (event) => {
     const form = new FormData();
     form.append("text", text);
     form.append("file", file);
+    if (replyTo !== null) form.append("reply_to", replyTo);
     sent = await post(`/sandbox/chats/${current}/files`, form);
   } else {
     const fields = { text };
