@@ -32,6 +32,10 @@ STAGE_NAMES = {
     ClientStage.PAUSED: N_("paused"),
     ClientStage.FINISHED: N_("finished"),
 }
+# Where a client came from, when the product wrote it (people type the others): a client who
+# shared their phone with the bot.
+TELEGRAM_SOURCE = "telegram"
+SOURCE_NAMES = {TELEGRAM_SOURCE: N_("the Telegram bot")}
 
 CLIENTS_PAGE = 50
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -337,7 +341,7 @@ async def register_client(session: AsyncSession, contact: TelegramContact) -> tu
         telegram_id=contact.sender_id,
         username=clean_username(contact.username),
         language=language,
-        source="telegram",
+        source=TELEGRAM_SOURCE,
     )
     session.add(client)
     await session.flush()

@@ -41,6 +41,7 @@ VIDEO_ROOM_BASE = "https://meet.jit.si/frontdoor-"
 _CARD = (
     selectinload(CoachingSession.client),
     selectinload(CoachingSession.coach),
+    selectinload(CoachingSession.track),
     selectinload(CoachingSession.contract),
     selectinload(CoachingSession.participants).selectinload(SessionParticipant.client),
     selectinload(CoachingSession.recordings),

@@ -17,6 +17,7 @@ from db.models import Ticket, TicketAttachment
 # A media type as RFC 6838 spells it; anything else a client's app claimed is served as bytes.
 _MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
 ANY_BYTES = "application/octet-stream"
+ATTACHMENT_KIND_NAMES = {AttachmentKind.PHOTO: N_("photo"), AttachmentKind.DOCUMENT: N_("document")}
 
 
 async def attachment_for(

@@ -79,6 +79,35 @@ async def test_the_main_pages_fit_the_screen_without_sideways_scrolling(
         assert wider == {}, f"pages wider than the {screen} screen (pixels too wide): {wider}"
 
 
+async def test_on_a_phone_the_menu_folds_behind_a_button_and_opens(
+    site: tuple[str, FakeTelegram],
+) -> None:
+    """15 links took half a 390-px screen; folded, the header is a line or two, and the button
+    opens the menu (no script: a checkbox and its label). A wide screen shows it open."""
+    web_url, _ = site
+    async with browser_page(f"{web_url}/sign-in", viewport=PHONE) as page:
+        await sign_in(page, "olga")
+        header = page.locator("header")
+        tickets = header.get_by_role("link", name="Tickets", exact=True)
+        await expect(tickets).to_be_hidden()
+        folded = await header.bounding_box()
+        assert folded is not None and folded["height"] <= PHONE["height"] / 8, folded
+        await header.get_by_text("Menu", exact=True).click()
+        await expect(tickets).to_be_visible()
+        await expect(header.get_by_role("link", name="Written reports")).to_be_visible()
+        await expect(header.get_by_role("link", name="Figures")).to_be_visible()
+        await tickets.click()
+        await expect(page.locator("main h1")).to_have_text("Tickets")
+        await expect(tickets).to_be_hidden()  # folded again on the next page
+        await page.locator("#menu-open").focus()  # the button is reached from the keyboard
+        await page.keyboard.press("Space")
+        await expect(tickets).to_be_visible()
+        await page.set_viewport_size(DESKTOP)
+        await page.reload()
+        await expect(tickets).to_be_visible()
+        await expect(header.get_by_text("Menu", exact=True)).to_be_hidden()
+
+
 async def test_sign_in_and_filter_tickets(site: tuple[str, FakeTelegram]) -> None:
     web_url, _ = site
     async with browser_page(f"{web_url}/tickets") as page:

@@ -19,7 +19,7 @@ from db.base import utcnow
 from tests.browser import browser_page, keep_screenshot
 from tests.desk import FAST_SENDER, desk_settings
 from tests.e2e import Product
-from tests.test_admin_browser import PHONE, sign_in
+from tests.test_admin_browser import DESKTOP, PHONE, sign_in
 
 
 @pytest.fixture
@@ -78,3 +78,51 @@ async def test_a_coach_sees_their_own_row_only(coaching_site: str) -> None:
         await expect(page.locator("#coaches tbody tr")).to_have_count(1)
         await expect(page.locator("#coaches")).to_contain_text("Julien Moreau")
         await expect(page.locator("#coaches")).not_to_contain_text("Ekaterina Romanova")
+
+
+# Each word of the coaches table's column headers that is split over two lines (a break after a
+# hyphen, "No-/shows", is where a word may break).
+WORDS_SPLIT = """(table) => [...table.querySelectorAll("thead th")].flatMap((th) => {
+  const text = th.firstChild, split = [];
+  for (const word of text.data.matchAll(/[^\\s-]+/g)) {
+    const range = document.createRange();
+    range.setStart(text, word.index);
+    range.setEnd(text, word.index + word[0].length);
+    const lines = new Set([...range.getClientRects()].map((box) => Math.round(box.top)));
+    if (lines.size > 1) split.push(word[0]);
+  }
+  return split;
+})"""
+# On a phone each cell is its label then its value: the cells whose value touches the label
+# (less than 4 px after it on the same line).
+LABELS_TOUCHING = """(table) => [...table.querySelectorAll("td[data-label]")].flatMap((td) => {
+  const cell = td.getBoundingClientRect(), style = getComputedStyle(td);
+  const label = getComputedStyle(td, "::before");
+  const labelRight = cell.left + parseFloat(style.paddingLeft) + parseFloat(label.width);
+  const labelBottom = cell.top + parseFloat(style.paddingTop) + parseFloat(label.height);
+  const range = document.createRange();
+  range.selectNodeContents(td);
+  const value = range.getClientRects()[0];
+  if (!value || value.top >= labelBottom - 1 || value.left >= labelRight + 4) return [];
+  return [td.dataset.label + td.textContent];
+})"""
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_the_coaches_table_keeps_words_whole_and_labels_apart_from_values(
+    coaching_site: str, language: str
+) -> None:
+    today = utcnow().date()
+    figures = f"{coaching_site}/reports/coaches?from={today - timedelta(days=60)}&to={today}"
+    async with browser_page(f"{coaching_site}/sign-in", viewport=DESKTOP) as page:
+        await sign_in(page, "olga")
+        await page.get_by_role("button", name=language, exact=True).click()
+        for width in (DESKTOP["width"], 900, 700):
+            await page.set_viewport_size({"width": width, "height": 800})
+            await page.goto(figures)
+            table = page.locator("#coaches")
+            await expect(table.locator("tbody tr")).to_have_count(2)
+            assert await table.evaluate(WORDS_SPLIT) == [], width
+        await page.set_viewport_size(PHONE)
+        await page.reload()
+        assert await page.locator("#coaches").evaluate(LABELS_TOUCHING) == []

@@ -297,6 +297,17 @@ async def test_the_page_shows_products_programmes_and_tracks(
     assert f'href="/tracks/{coaching.ids["track"]}"' in tracks and "Lead a team" in tracks
 
 
+async def test_the_pages_title_is_the_clients_name_and_the_timeline_is_shown_once(
+    site: SiteClient, coaching: Coaching
+) -> None:
+    await sign_in(site, "anna")
+    page = await (await site.get(f"/clients/{coaching.people.maria.id}")).text()
+    title = re.search(r"<title>(.*?)</title>", page, re.DOTALL)
+    assert title is not None
+    assert title.group(1) == f"{coaching.people.maria.full_name} · Frontdoor CRM"
+    assert page.count('id="timeline"') == 1
+
+
 async def test_the_timeline_asks_one_query_per_source_however_many_events(
     database: Database, coaching: Coaching
 ) -> None:

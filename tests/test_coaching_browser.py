@@ -116,6 +116,7 @@ async def test_the_session_pages_on_a_phone(
     web_url, sessions, database = coaching_site
     async with browser_page(f"{web_url}/sign-in", viewport=PHONE) as page:
         await sign_in(page, "ivan")
+        await page.get_by_text("Menu", exact=True).click()  # a phone's menu is folded
         await page.get_by_role("link", name="Sessions", exact=True).click()
         await expect(page.locator("main h1")).to_have_text("Sessions")
         rows = page.locator("#sessions tbody tr")

@@ -34,8 +34,11 @@ SAME_IN_FRENCH = frozenset(
         "Clients",
         "Coach",
         "Date",
+        "Menu",
         "Note",
         "Total",
+        "document",
+        "photo",
         "programme",
         "Programme",
         "Programmes",
@@ -232,3 +235,36 @@ def test_the_closest_shipped_language_is_picked() -> None:
     assert pick_language("fr", "en") == "fr"
     assert pick_language("de", "en") == "en"
     assert pick_language(None, "ru") == "ru"
+
+
+# Placeholders that hold a number, a date or an amount: French writes "de 8", "de 400 €" alike.
+NUMBERS = re.compile(
+    r"\{(amount|count|lessons|least|most|percent|price|total|minutes|days|number|length|hours|"
+    r"size|first|last|from|to|start|end|rate|when|moment|day|time|date|at|\w*id|value)\}"
+)
+# A French word that is elided before a vowel ("d'Alex", "l'Atelier"), then a placeholder.
+ELIDED_BEFORE = re.compile(r"\b(de|que|le|la|ne|se|je|me|te|si)\s+(\{\w+\})", re.IGNORECASE)
+
+
+def test_french_never_puts_an_elided_word_before_a_name() -> None:
+    """ "Demande de coaching #3 de Alex Newman": a name may start with a vowel, so a French text
+    writes around the elision ("envoyée par {name}", "pour {name}", "« {name} »")."""
+    catalog = po_catalogs()["fr"]
+    found = [
+        (english, text)
+        for english, text in raw_translations(catalog)
+        for _, placeholder in ELIDED_BEFORE.findall(text)
+        if not NUMBERS.fullmatch(placeholder)
+    ]
+    assert found == []
+
+
+def test_russian_track_statuses_agree_with_the_masculine_track() -> None:
+    """ "Трек #1 · открыта": трек is masculine, so are its statuses beside it."""
+    from crm.tracks import TRACK_STATUS_NAMES
+
+    i18n = bot_i18n()
+    track = i18n.gettext("Track #{id}", locale="ru")
+    assert track.startswith("Трек")
+    statuses = [i18n.gettext(name, locale="ru") for name in TRACK_STATUS_NAMES.values()]
+    assert statuses == ["открыт", "достигнут", "прекращён"]

@@ -145,8 +145,9 @@ async def test_a_coach_reads_his_reports_and_moves_a_client_on_a_phone(
     async with browser_page(f"{web_url}/sign-in", viewport=PHONE) as page:
         await sign_in(page, "ivan")
         wider = {}
-        await page.get_by_role("link", name="Reports").click()
-        await expect(page.get_by_role("heading", name="Reports")).to_be_visible()
+        await page.get_by_text("Menu", exact=True).click()  # a phone's menu is folded
+        await page.get_by_role("link", name="Written reports").click()
+        await expect(page.get_by_role("heading", name="Written reports")).to_be_visible()
         table = page.locator("#reports")
         # His two meeting reports, his client's progress report and his own coach report.
         await expect(table.locator("tbody tr")).to_have_count(4)
@@ -161,6 +162,7 @@ async def test_a_coach_reads_his_reports_and_moves_a_client_on_a_phone(
         await expect(page.get_by_role("heading", name="What happened")).to_be_visible()
         await expect(page.get_by_role("link", name="Edit")).to_be_visible()
 
+        await page.get_by_text("Menu", exact=True).click()
         await page.get_by_role("link", name="Programmes").click()
         await page.get_by_role("link", name="Leadership in 90 days").click()
         await expect(page.locator("main h1")).to_have_text("Leadership in 90 days")

@@ -15,10 +15,12 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
+from crm.clients import TELEGRAM_SOURCE
 from crm.demo import DEMO_PASSWORD, seed_demo
 from crm.settings import Settings
 from db.base import utcnow
 from db.engine import Database
+from db.enums import AttachmentKind
 from db.models import (
     Client,
     ClientReport,
@@ -41,6 +43,7 @@ from db.models import (
     Recording,
     StrategyEntry,
     Ticket,
+    TicketAttachment,
     TicketEvent,
     Track,
 )
@@ -510,3 +513,74 @@ async def test_the_language_switch_leads_back_only_to_a_path_on_this_site(
         client, "/language", {"language": "fr", "back": "/tickets?q=a"}, page="/"
     )
     assert kept.headers["Location"] == "/tickets?q=a"
+
+
+def nav_links(page: str) -> list[str]:
+    """The text of each link of the header's menu."""
+    menu = page[page.index("<nav") :].split("</nav>")[0]
+    return [
+        re.sub(r"<[^>]+>", "", text).strip() for text in re.findall(r"<a [^>]*>(.*?)</a>", menu)
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "fr"])
+async def test_the_menu_names_each_page_apart(client: SiteClient, language: str) -> None:
+    """French called both tickets and coaching requests "Demandes"."""
+    assert (await sign_in(client, "olga", DEMO_PASSWORD)).status == 302
+    await choose(client, language)
+    links = nav_links(await (await client.get("/")).text())
+    assert len(links) >= 15
+    assert sorted(links) == sorted(set(links)), links
+
+
+def readable(page: str) -> str:
+    """The page's text with its narrow and no-break spaces read as spaces."""
+    return page.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+SHOWN = {
+    "en": ["photo", "document: scan.pdf", "(45 bytes)", "(1.5 MB)", "the Telegram bot", "open"],
+    "ru": ["фото", "документ: scan.pdf", "(45 байт)", "(1,5 МБ)", "бот в Telegram", "открыт"],
+    "fr": ["photo", "document: scan.pdf", "(45 octets)", "(1,5 Mo)", "le bot Telegram", "ouvert"],
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "fr"])
+async def test_files_sources_and_track_statuses_read_in_the_viewers_language(
+    client: SiteClient, database: Database, language: str
+) -> None:
+    """A 45-byte PDF was "(0 KB)"; "photo", "document" and a client's source "telegram" stayed
+    English; a Russian track was "открыта" (трек is masculine)."""
+    async with database.writer() as session, session.begin():
+        ticket = await session.scalar(select(Ticket).order_by(Ticket.id))
+        track = await session.scalar(select(Track).order_by(Track.id))
+        assert ticket is not None and track is not None
+        session.add_all(
+            [
+                TicketAttachment(
+                    ticket_id=ticket.id, kind=AttachmentKind.PHOTO, file_id="p", file_size=1_500_000
+                ),
+                TicketAttachment(
+                    ticket_id=ticket.id,
+                    kind=AttachmentKind.DOCUMENT,
+                    file_id="d",
+                    file_name="scan.pdf",
+                    file_size=45,
+                ),
+            ]
+        )
+        owner = await session.get(Client, ticket.client_id)
+        assert owner is not None
+        owner.source = TELEGRAM_SOURCE
+        ids = {"ticket": ticket.id, "client": ticket.client_id, "track": track.id}
+    assert (await sign_in(client, "olga", DEMO_PASSWORD)).status == 302
+    await choose(client, language)
+    photo, document, small, large, source, track_open = SHOWN[language]
+    files = readable(await (await client.get(f"/tickets/{ids['ticket']}")).text())
+    files = files[files.index("<h2>", files.index("</h1>")) :].split("</ul>")[0]
+    assert f">{photo}</a> {large}" in files
+    assert f">{document}</a> {small}" in files
+    card = readable(await (await client.get(f"/clients/{ids['client']}")).text())
+    assert f"<td>{source}</td>" in card
+    track_page = await (await client.get(f"/tracks/{ids['track']}")).text()
+    assert f'<span id="track-status">{track_open}</span>' in track_page

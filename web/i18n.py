@@ -19,16 +19,18 @@ from aiohttp_session import get_session
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_skeleton
 from babel.numbers import format_decimal
+from babel.units import format_unit
 
-from crm.clients import STAGE_NAMES
+from crm.clients import SOURCE_NAMES, STAGE_NAMES
 from crm.contract_rules import PAYMENT_METHOD_NAMES
 from crm.contract_rules import STATUS_NAMES as CONTRACT_STATUS_NAMES
 from crm.errors import DomainError
 from crm.i18n import SHIPPED_LANGUAGES, Translator, translator
 from crm.money import format_money
 from crm.permissions import ROLE_NAMES
+from crm.ticket_files import ATTACHMENT_KIND_NAMES
 from crm.ticket_rules import STATUS_NAMES
-from db.enums import ClientStage, ContractStatus, PaymentMethod, Role, TicketStatus
+from db.enums import AttachmentKind, ClientStage, ContractStatus, PaymentMethod, Role, TicketStatus
 from web.keys import EMPLOYEE, SETTINGS
 
 Gettext = Callable[..., str]
@@ -99,6 +101,27 @@ class Words:
     def number(self, value: int | Decimal | float) -> str:
         return format_decimal(value, locale=self.language)
 
+    def file_size(self, size: int) -> str:
+        """A file's size as this locale writes it: 45 bytes, 1.5 kB, 12 MB (45 octets, 1,5 ko)."""
+        if size < 1000:
+            return format_unit(size, "digital-byte", length="long", locale=self.language)
+        value, unit = size / 1000, "digital-kilobyte"
+        for larger in ("digital-megabyte", "digital-gigabyte"):
+            if value < 999.5:  # what would be shown as 1,000 kB is 1 MB
+                break
+            value, unit = value / 1000, larger
+        # One decimal below ten (1.5 kB), none above (120 kB).
+        shown = "#,##0.#" if value < 10 else "#,##0"
+        return format_unit(value, unit, length="short", format=shown, locale=self.language)
+
+    def attachment_kind(self, kind: AttachmentKind) -> str:
+        return self.translator.gettext(ATTACHMENT_KIND_NAMES[kind])
+
+    def client_source(self, source: str) -> str:
+        """Where a client came from: the words people typed, or the product's own, translated."""
+        known = SOURCE_NAMES.get(source)
+        return self.translator.gettext(known) if known else source
+
     def amount(self, value: Decimal) -> str:
         """Money: always two decimals (2,900.50; 2 900,50 in French)."""
         return format_decimal(value, "#,##0.00", locale=self.language)
@@ -118,6 +141,9 @@ class Words:
             "day": self.day,
             "number": self.number,
             "amount": self.amount,
+            "file_size": self.file_size,
+            "attachment_kind": self.attachment_kind,
+            "client_source": self.client_source,
             "language": self.language,
             "languages": LANGUAGE_NAMES,
         }

@@ -69,9 +69,9 @@ class CoachProfile(Timestamped, Base):
     hourly_rate: Mapped[Decimal | None] = mapped_column(MONEY)
     availability: Mapped[str | None] = mapped_column(Text)
 
-    employee: Mapped[Employee] = relationship()
+    employee: Mapped[Employee] = relationship(lazy="raise")
     domains: Mapped[list[ExpertiseDomain]] = relationship(
-        secondary=coach_domains, order_by="ExpertiseDomain.name"
+        lazy="raise", secondary=coach_domains, order_by="ExpertiseDomain.name"
     )
 
 
@@ -94,13 +94,16 @@ class Track(Timestamped, Base):
     report_every_days: Mapped[int | None] = mapped_column(Integer)
     report_asked_at: Mapped[datetime | None] = mapped_column()
 
-    client: Mapped[Client] = relationship()
-    coach: Mapped[Employee | None] = relationship()
+    client: Mapped[Client] = relationship(lazy="raise")
+    coach: Mapped[Employee | None] = relationship(lazy="raise")
     steps: Mapped[list[ClientStep]] = relationship(
-        back_populates="track", order_by="ClientStep.id", cascade="all, delete-orphan"
+        lazy="raise", back_populates="track", order_by="ClientStep.id", cascade="all, delete-orphan"
     )
     strategy: Mapped[list[StrategyEntry]] = relationship(
-        back_populates="track", order_by="StrategyEntry.id", cascade="all, delete-orphan"
+        lazy="raise",
+        back_populates="track",
+        order_by="StrategyEntry.id",
+        cascade="all, delete-orphan",
     )
 
 
@@ -116,7 +119,7 @@ class ClientStep(Base):
     due: Mapped[date | None] = mapped_column()
     done_at: Mapped[datetime | None] = mapped_column()
 
-    track: Mapped[Track] = relationship(back_populates="steps")
+    track: Mapped[Track] = relationship(lazy="raise", back_populates="steps")
 
 
 class StrategyEntry(Base):
@@ -131,7 +134,7 @@ class StrategyEntry(Base):
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    track: Mapped[Track] = relationship(back_populates="strategy")
+    track: Mapped[Track] = relationship(lazy="raise", back_populates="strategy")
 
 
 class CoachingSession(Timestamped, Base):
@@ -176,16 +179,19 @@ class CoachingSession(Timestamped, Base):
     rating: Mapped[int | None] = mapped_column(SmallInteger)
     comment: Mapped[str | None] = mapped_column(Text)
 
-    client: Mapped[Client] = relationship()
-    coach: Mapped[Employee | None] = relationship()
-    track: Mapped[Track | None] = relationship()
-    contract: Mapped[Contract | None] = relationship()
-    product: Mapped[Product | None] = relationship()
+    client: Mapped[Client] = relationship(lazy="raise")
+    coach: Mapped[Employee | None] = relationship(lazy="raise")
+    track: Mapped[Track | None] = relationship(lazy="raise")
+    contract: Mapped[Contract | None] = relationship(lazy="raise")
+    product: Mapped[Product | None] = relationship(lazy="raise")
     participants: Mapped[list[SessionParticipant]] = relationship(
-        back_populates="session", cascade="all, delete-orphan"
+        lazy="raise", back_populates="session", cascade="all, delete-orphan"
     )
     recordings: Mapped[list[Recording]] = relationship(
-        back_populates="session", order_by="Recording.id", cascade="all, delete-orphan"
+        lazy="raise",
+        back_populates="session",
+        order_by="Recording.id",
+        cascade="all, delete-orphan",
     )
 
 
@@ -204,8 +210,8 @@ class SessionParticipant(Base):
     rating: Mapped[int | None] = mapped_column(SmallInteger)
     comment: Mapped[str | None] = mapped_column(Text)
 
-    session: Mapped[CoachingSession] = relationship(back_populates="participants")
-    client: Mapped[Client] = relationship()
+    session: Mapped[CoachingSession] = relationship(lazy="raise", back_populates="participants")
+    client: Mapped[Client] = relationship(lazy="raise")
 
 
 class Recording(Base):
@@ -222,7 +228,7 @@ class Recording(Base):
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    session: Mapped[CoachingSession] = relationship(back_populates="recordings")
+    session: Mapped[CoachingSession] = relationship(lazy="raise", back_populates="recordings")
 
 
 class CoachingRequest(Timestamped, Base):
@@ -253,10 +259,10 @@ class CoachingRequest(Timestamped, Base):
         ForeignKey("coaching_sessions.id", ondelete="SET NULL")
     )
 
-    client: Mapped[Client] = relationship()
-    coach: Mapped[Employee | None] = relationship()
-    domain: Mapped[ExpertiseDomain | None] = relationship()
-    session: Mapped[CoachingSession | None] = relationship()
+    client: Mapped[Client] = relationship(lazy="raise")
+    coach: Mapped[Employee | None] = relationship(lazy="raise")
+    domain: Mapped[ExpertiseDomain | None] = relationship(lazy="raise")
+    session: Mapped[CoachingSession | None] = relationship(lazy="raise")
 
 
 class Program(Timestamped, Base):
@@ -269,7 +275,10 @@ class Program(Timestamped, Base):
     description: Mapped[str | None] = mapped_column(Text)
 
     stages: Mapped[list[ProgramStage]] = relationship(
-        back_populates="program", order_by="ProgramStage.position", cascade="all, delete-orphan"
+        lazy="raise",
+        back_populates="program",
+        order_by="ProgramStage.position",
+        cascade="all, delete-orphan",
     )
 
 
@@ -284,7 +293,7 @@ class ProgramStage(Base):
     position: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(200))
 
-    program: Mapped[Program] = relationship(back_populates="stages")
+    program: Mapped[Program] = relationship(lazy="raise", back_populates="stages")
 
 
 class Enrolment(Timestamped, Base):
@@ -302,11 +311,14 @@ class Enrolment(Timestamped, Base):
     stage_id: Mapped[int] = mapped_column(ForeignKey("program_stages.id", ondelete="RESTRICT"))
     started_at: Mapped[datetime] = mapped_column()
 
-    client: Mapped[Client] = relationship()
-    program: Mapped[Program] = relationship()
-    stage: Mapped[ProgramStage] = relationship()
+    client: Mapped[Client] = relationship(lazy="raise")
+    program: Mapped[Program] = relationship(lazy="raise")
+    stage: Mapped[ProgramStage] = relationship(lazy="raise")
     moves: Mapped[list[StageMove]] = relationship(
-        back_populates="enrolment", order_by="StageMove.id", cascade="all, delete-orphan"
+        lazy="raise",
+        back_populates="enrolment",
+        order_by="StageMove.id",
+        cascade="all, delete-orphan",
     )
 
 
@@ -326,7 +338,7 @@ class StageMove(Base):
     by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column()
 
-    enrolment: Mapped[Enrolment] = relationship(back_populates="moves")
+    enrolment: Mapped[Enrolment] = relationship(lazy="raise", back_populates="moves")
 
 
 class MeetingReport(Timestamped, Base):
@@ -345,7 +357,7 @@ class MeetingReport(Timestamped, Base):
     homework: Mapped[str | None] = mapped_column(Text)
     next_steps: Mapped[str | None] = mapped_column(Text)
 
-    session: Mapped[CoachingSession] = relationship()
+    session: Mapped[CoachingSession] = relationship(lazy="raise")
 
 
 class ClientReport(Timestamped, Base):
@@ -364,7 +376,7 @@ class ClientReport(Timestamped, Base):
     )
     progress: Mapped[str] = mapped_column(Text)
 
-    track: Mapped[Track] = relationship()
+    track: Mapped[Track] = relationship(lazy="raise")
 
 
 class CoachReport(Timestamped, Base):
@@ -387,7 +399,7 @@ class CoachReport(Timestamped, Base):
     development_tasks: Mapped[str | None] = mapped_column(Text)
     supervision_request: Mapped[str | None] = mapped_column(Text)
 
-    coach: Mapped[Employee] = relationship()
+    coach: Mapped[Employee] = relationship(lazy="raise")
 
 
 class Product(Timestamped, Base):
@@ -404,7 +416,7 @@ class Product(Timestamped, Base):
     program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id", ondelete="SET NULL"))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
-    program: Mapped[Program | None] = relationship()
+    program: Mapped[Program | None] = relationship(lazy="raise")
 
 
 class ClientProduct(Base):
@@ -424,8 +436,8 @@ class ClientProduct(Base):
     finished_at: Mapped[datetime | None] = mapped_column()
     sold_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"))
 
-    client: Mapped[Client] = relationship()
-    product: Mapped[Product] = relationship()
+    client: Mapped[Client] = relationship(lazy="raise")
+    product: Mapped[Product] = relationship(lazy="raise")
 
 
 class CalendarFeed(Base):

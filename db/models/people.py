@@ -37,7 +37,7 @@ class Department(Timestamped, Base):
     phone: Mapped[str | None] = mapped_column(String(32))
     description: Mapped[str | None] = mapped_column(Text)
 
-    employees: Mapped[list[Employee]] = relationship(back_populates="department")
+    employees: Mapped[list[Employee]] = relationship(lazy="raise", back_populates="department")
 
     @property
     def is_branch(self) -> bool:
@@ -79,13 +79,16 @@ class Employee(Timestamped, Base):
         Integer, default=_first_session_generation, server_default="0"
     )
 
-    department: Mapped[Department | None] = relationship(back_populates="employees")
+    department: Mapped[Department | None] = relationship(lazy="raise", back_populates="employees")
     # What a teacher teaches (db/models/school.py).
     languages: Mapped[list[Language]] = relationship(
-        secondary="teacher_languages", back_populates="teachers", order_by="Language.name"
+        lazy="raise",
+        secondary="teacher_languages",
+        back_populates="teachers",
+        order_by="Language.name",
     )
     helped_clients: Mapped[list[Client]] = relationship(
-        back_populates="helper", foreign_keys="Client.helper_id"
+        lazy="raise", back_populates="helper", foreign_keys="Client.helper_id"
     )
 
 
@@ -122,7 +125,9 @@ class Client(Timestamped, Base):
     )
 
     helper: Mapped[Employee | None] = relationship(
-        back_populates="helped_clients", foreign_keys=[helper_id]
+        lazy="raise", back_populates="helped_clients", foreign_keys=[helper_id]
     )
-    coach: Mapped[Employee | None] = relationship(foreign_keys=[coach_id])
-    became_employee: Mapped[Employee | None] = relationship(foreign_keys=[became_employee_id])
+    coach: Mapped[Employee | None] = relationship(lazy="raise", foreign_keys=[coach_id])
+    became_employee: Mapped[Employee | None] = relationship(
+        lazy="raise", foreign_keys=[became_employee_id]
+    )

@@ -48,7 +48,10 @@ class Language(Timestamped, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     teachers: Mapped[list[Employee]] = relationship(
-        secondary=teacher_languages, back_populates="languages", order_by="Employee.full_name"
+        lazy="raise",
+        secondary=teacher_languages,
+        back_populates="languages",
+        order_by="Employee.full_name",
     )
 
 
@@ -97,15 +100,15 @@ class Contract(Timestamped, Base):
     termination_reason: Mapped[str | None] = mapped_column(Text)
     ended_at: Mapped[datetime | None] = mapped_column()
 
-    client: Mapped[Client] = relationship()
-    language: Mapped[Language] = relationship()
-    teacher: Mapped[Employee | None] = relationship()
-    branch: Mapped[Department | None] = relationship()
+    client: Mapped[Client] = relationship(lazy="raise")
+    language: Mapped[Language] = relationship(lazy="raise")
+    teacher: Mapped[Employee | None] = relationship(lazy="raise")
+    branch: Mapped[Department | None] = relationship(lazy="raise")
     payments: Mapped[list[Payment]] = relationship(
-        back_populates="contract", order_by="Payment.id", cascade="all, delete-orphan"
+        lazy="raise", back_populates="contract", order_by="Payment.id", cascade="all, delete-orphan"
     )
     lessons_log: Mapped[list[Lesson]] = relationship(
-        back_populates="contract", order_by="Lesson.id", cascade="all, delete-orphan"
+        lazy="raise", back_populates="contract", order_by="Lesson.id", cascade="all, delete-orphan"
     )
 
     @property
@@ -135,8 +138,8 @@ class Payment(Base):
         ForeignKey("employees.id", ondelete="SET NULL")
     )
 
-    contract: Mapped[Contract] = relationship(back_populates="payments")
-    recorded_by: Mapped[Employee | None] = relationship()
+    contract: Mapped[Contract] = relationship(lazy="raise", back_populates="payments")
+    recorded_by: Mapped[Employee | None] = relationship(lazy="raise")
 
 
 class Lesson(Base):
@@ -152,5 +155,5 @@ class Lesson(Base):
         ForeignKey("employees.id", ondelete="SET NULL")
     )
 
-    contract: Mapped[Contract] = relationship(back_populates="lessons_log")
-    recorded_by: Mapped[Employee | None] = relationship()
+    contract: Mapped[Contract] = relationship(lazy="raise", back_populates="lessons_log")
+    recorded_by: Mapped[Employee | None] = relationship(lazy="raise")

@@ -39,14 +39,20 @@ class Ticket(Timestamped, Base):
     description: Mapped[str] = mapped_column(Text)
     closed_at: Mapped[datetime | None] = mapped_column()
 
-    client: Mapped[Client] = relationship()
-    department: Mapped[Department | None] = relationship()
-    assignee: Mapped[Employee | None] = relationship()
+    client: Mapped[Client] = relationship(lazy="raise")
+    department: Mapped[Department | None] = relationship(lazy="raise")
+    assignee: Mapped[Employee | None] = relationship(lazy="raise")
     events: Mapped[list[TicketEvent]] = relationship(
-        back_populates="ticket", order_by="TicketEvent.id", cascade="all, delete-orphan"
+        lazy="raise",
+        back_populates="ticket",
+        order_by="TicketEvent.id",
+        cascade="all, delete-orphan",
     )
     attachments: Mapped[list[TicketAttachment]] = relationship(
-        back_populates="ticket", order_by="TicketAttachment.id", cascade="all, delete-orphan"
+        lazy="raise",
+        back_populates="ticket",
+        order_by="TicketAttachment.id",
+        cascade="all, delete-orphan",
     )
 
 
@@ -70,9 +76,9 @@ class TicketEvent(Base):
     text: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    ticket: Mapped[Ticket] = relationship(back_populates="events")
-    author_employee: Mapped[Employee | None] = relationship()
-    author_client: Mapped[Client | None] = relationship()
+    ticket: Mapped[Ticket] = relationship(lazy="raise", back_populates="events")
+    author_employee: Mapped[Employee | None] = relationship(lazy="raise")
+    author_client: Mapped[Client | None] = relationship(lazy="raise")
 
     @property
     def visible_to_client(self) -> bool:
@@ -98,5 +104,5 @@ class TicketAttachment(Base):
     file_size: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    ticket: Mapped[Ticket] = relationship(back_populates="attachments")
-    event: Mapped[TicketEvent | None] = relationship()
+    ticket: Mapped[Ticket] = relationship(lazy="raise", back_populates="attachments")
+    event: Mapped[TicketEvent | None] = relationship(lazy="raise")
