@@ -240,7 +240,7 @@ def test_the_closest_shipped_language_is_picked() -> None:
 # Placeholders that hold a number, a date or an amount: French writes "de 8", "de 400 €" alike.
 NUMBERS = re.compile(
     r"\{(amount|count|lessons|least|most|percent|price|total|minutes|days|number|length|hours|"
-    r"size|first|last|from|to|start|end|rate|when|moment|day|time|date|at|\w*id|value)\}"
+    r"size|first|last|from|to|start|end|rate|rating|when|moment|day|time|date|at|\w*id|value)\}"
 )
 # A French word that is elided before a vowel ("d'Alex", "l'Atelier"), then a placeholder.
 ELIDED_BEFORE = re.compile(r"\b(de|que|le|la|ne|se|je|me|te|si)\s+(\{\w+\})", re.IGNORECASE)
