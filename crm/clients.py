@@ -4,6 +4,7 @@ change, delete), and whether the bot can reach them. One module for the area."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, func, or_, select
@@ -13,6 +14,7 @@ from sqlalchemy.sql.base import ExecutableOption
 
 from crm.errors import Conflict, InvalidInput, NotFound
 from crm.i18n import N_, NP_, SHIPPED_LANGUAGES
+from crm.ids import MAX_ID
 from crm.names import MAX_NAME_LENGTH, clean_name, clean_username
 from crm.permissions import Actor, require_manager, require_staff
 from crm.phones import normalize_phone, optional_phone, phone_search_digits
@@ -106,6 +108,31 @@ async def visible_client(
     if client is None:
         raise NotFound(N_("that client does not exist"))
     return client
+
+
+async def clients_named(
+    session: AsyncSession, *, actor: Actor, named: Sequence[int | str], field: str | None = None
+) -> list[Client]:
+    """The clients ``actor`` names (a card number, or a Telegram username without its @) in
+    what they plan, once each in the order named. Naming never widens what the namer sees: each
+    must be a card ``actor`` may already see (managers: any), and any other is refused exactly
+    like a client that does not exist."""
+    found: dict[int, Client] = {}
+    for reference in named:
+        if isinstance(reference, int):
+            # A number past any id (typed by a person) finds nobody rather than overflowing.
+            which = Client.id == (reference if 0 < reference <= MAX_ID else 0)
+        else:
+            which = func.lower(Client.username) == reference.lower()
+        client = await session.scalar(
+            select(Client).where(which, visible_clients(actor)).order_by(Client.id).limit(1)
+        )
+        if client is None and isinstance(reference, str):
+            raise NotFound(N_("no client @{username}"), field=field, username=reference)
+        if client is None:
+            raise NotFound(N_("that client does not exist"), field=field)
+        found.setdefault(client.id, client)
+    return list(found.values())
 
 
 async def get_client(session: AsyncSession, *, actor: Actor, client_id: int) -> Client:

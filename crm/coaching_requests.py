@@ -133,6 +133,7 @@ async def accept_request(
         actor=coach,
         draft=SessionDraft(request.client_id, moment, minutes, online),
         now=now,
+        answering=request,
     )
     request.status, request.coach, request.session = RequestStatus.ACCEPTED, coach, meeting
     await session.flush()
