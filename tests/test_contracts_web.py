@@ -673,3 +673,20 @@ async def test_totals_names_and_discounts_stay_within_what_the_columns_hold(
     assert signed.status == 302
     cheap = await contract(database, int(signed.headers["Location"].rsplit("/", 1)[1]))
     assert cheap.discount_percent == Decimal("99.99") and cheap.total == Decimal("25000.00")
+
+
+async def test_a_managers_own_employee_page_shows_their_department(
+    site: SiteClient, database: Database, setting: Setting
+) -> None:
+    """The signed-in manager is already loaded (without their department) when their own page
+    asks for them: it was a 500 (anna /employees/2 and irina /employees/7 in the demo)."""
+    anna = setting.people.anna
+    async with database.writer() as session, session.begin():
+        stored = await session.get(Employee, anna.id)
+        assert stored is not None
+        stored.department_id = setting.people.repair.id
+    await sign_in(site, "anna")
+    for path in (f"/employees/{anna.id}", f"/employees/{anna.id}/edit"):
+        page = await site.get(path)
+        assert page.status == 200, path
+        assert "Repair workshop" in await page.text()
