@@ -210,6 +210,26 @@ def _is_coach(person: Employee, has_profile: bool) -> bool:
     return person.active and (person.role is Role.SPECIALIST or has_profile)
 
 
+async def may_be_coach(session: AsyncSession, person: Employee) -> bool:
+    """Whether ``person`` may be a client's or a track's coach (``_is_coach``)."""
+    return _is_coach(person, await session.get(CoachProfile, person.id) is not None)
+
+
+async def coach_named(session: AsyncSession, coach_id: int, field: str = "coach_id") -> Employee:
+    """The employee chosen as a client's or a track's coach, once it is sure they coach: a
+    helper or a former employee is refused."""
+    coach = await session.get(Employee, coach_id)
+    if coach is None or not coach.active:
+        raise InvalidInput(N_("that employee does not exist"), field=field)
+    if not await may_be_coach(session, coach):
+        raise InvalidInput(
+            N_("{name} is not a coach: give them a coach profile first"),
+            field=field,
+            name=coach.full_name,
+        )
+    return coach
+
+
 async def coaching_choices(session: AsyncSession, *, actor: Actor) -> CoachingChoices:
     """The coaches, helpers and employees a client card's or a track's form offers (staff)."""
     require_staff(actor)
@@ -240,16 +260,7 @@ async def _check_coaching_people(
                 N_("{name} is not a helper"), field="helper_id", name=helper.full_name
             )
     if form.coach_id is not None:
-        coach = await session.get(Employee, form.coach_id)
-        if coach is None or not coach.active:
-            raise InvalidInput(N_("that employee does not exist"), field="coach_id")
-        profile = await session.get(CoachProfile, coach.id)
-        if not _is_coach(coach, profile is not None):
-            raise InvalidInput(
-                N_("{name} is not a coach: give them a coach profile first"),
-                field="coach_id",
-                name=coach.full_name,
-            )
+        await coach_named(session, form.coach_id)
     if form.became_employee_id is not None:
         if await session.get(Employee, form.became_employee_id) is None:
             raise InvalidInput(N_("that employee does not exist"), field="became_employee_id")
