@@ -95,7 +95,10 @@ async def plan(
     if online:
         words.pop()
     # Minutes are digits (a time has a colon); their bounds are the service's to say.
-    minutes = min(int(words.pop()), 99_999) if words and looks_like_id(words[-1]) else None
+    minutes = None
+    if words and looks_like_id(words[-1]):
+        typed = words.pop()
+        minutes = int(typed) if len(typed) <= 6 else 10**6  # past any bound either way
     if len(words) < 3:
         raise InvalidInput(session_texts.usage("plan"))
     clock, date = words.pop(), words.pop()
