@@ -50,7 +50,9 @@ def mount_webhook(
         try:
             payload = json.loads(await request.read())
             Update.model_validate(payload, context={"bot": bot})
-        except ValueError as error:  # JSONDecodeError, UnicodeDecodeError, ValidationError
+        # JSONDecodeError, UnicodeDecodeError, ValidationError; RecursionError: JSON nested
+        # deeper than the interpreter's stack (50,000 levels), which is no update either.
+        except (ValueError, RecursionError) as error:
             log.warning("webhook: refused a body that is not an update (%s)", type(error).__name__)
             return _refusal(400, "not a Telegram update")
         return await handler.handle(request)

@@ -4,7 +4,7 @@ change, delete), and whether the bot can reach them. One module for the area."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncGenerator, Collection
+from collections.abc import AsyncGenerator, Collection, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
@@ -14,6 +14,7 @@ from sqlalchemy.sql.base import ExecutableOption
 
 from crm.errors import Conflict, InvalidInput, NotFound
 from crm.i18n import N_, NP_, SHIPPED_LANGUAGES
+from crm.ids import MAX_ID
 from crm.names import MAX_NAME_LENGTH, clean_name, clean_username
 from crm.permissions import Actor, require_manager, require_staff
 from crm.phones import normalize_phone, optional_phone, phone_search_digits
@@ -141,6 +142,31 @@ async def visible_client(
     return client
 
 
+async def clients_named(
+    session: AsyncSession, *, actor: Actor, named: Sequence[int | str], field: str | None = None
+) -> list[Client]:
+    """The clients ``actor`` names (a card number, or a Telegram username without its @) in
+    what they plan, once each in the order named. Naming never widens what the namer sees: each
+    must be a card ``actor`` may already see (managers: any), and any other is refused exactly
+    like a client that does not exist."""
+    found: dict[int, Client] = {}
+    for reference in named:
+        if isinstance(reference, int):
+            # A number past any id (typed by a person) finds nobody rather than overflowing.
+            which = Client.id == (reference if 0 < reference <= MAX_ID else 0)
+        else:
+            which = func.lower(Client.username) == reference.lower()
+        client = await session.scalar(
+            select(Client).where(which, visible_clients(actor)).order_by(Client.id).limit(1)
+        )
+        if client is None and isinstance(reference, str):
+            raise NotFound(N_("no client @{username}"), field=field, username=reference)
+        if client is None:
+            raise NotFound(N_("that client does not exist"), field=field)
+        found.setdefault(client.id, client)
+    return list(found.values())
+
+
 async def get_client(session: AsyncSession, *, actor: Actor, client_id: int) -> Client:
     """A client card the asker may see (others do not exist, as far as they know)."""
     viewer = require_staff(actor)
@@ -216,6 +242,26 @@ def _is_coach(person: Employee, has_profile: bool) -> bool:
     return person.active and (person.role is Role.SPECIALIST or has_profile)
 
 
+async def may_be_coach(session: AsyncSession, person: Employee) -> bool:
+    """Whether ``person`` may be a client's or a track's coach (``_is_coach``)."""
+    return _is_coach(person, await session.get(CoachProfile, person.id) is not None)
+
+
+async def coach_named(session: AsyncSession, coach_id: int, field: str = "coach_id") -> Employee:
+    """The employee chosen as a client's or a track's coach, once it is sure they coach: a
+    helper or a former employee is refused."""
+    coach = await session.get(Employee, coach_id)
+    if coach is None or not coach.active:
+        raise InvalidInput(N_("that employee does not exist"), field=field)
+    if not await may_be_coach(session, coach):
+        raise InvalidInput(
+            N_("{name} is not a coach: give them a coach profile first"),
+            field=field,
+            name=coach.full_name,
+        )
+    return coach
+
+
 async def coaching_choices(session: AsyncSession, *, actor: Actor) -> CoachingChoices:
     """The coaches, helpers and employees a client card's or a track's form offers (staff)."""
     require_staff(actor)
@@ -246,16 +292,7 @@ async def _check_coaching_people(
                 N_("{name} is not a helper"), field="helper_id", name=helper.full_name
             )
     if form.coach_id is not None:
-        coach = await session.get(Employee, form.coach_id)
-        if coach is None or not coach.active:
-            raise InvalidInput(N_("that employee does not exist"), field="coach_id")
-        profile = await session.get(CoachProfile, coach.id)
-        if not _is_coach(coach, profile is not None):
-            raise InvalidInput(
-                N_("{name} is not a coach: give them a coach profile first"),
-                field="coach_id",
-                name=coach.full_name,
-            )
+        await coach_named(session, form.coach_id)
     if form.became_employee_id is not None:
         if await session.get(Employee, form.became_employee_id) is None:
             raise InvalidInput(N_("that employee does not exist"), field="became_employee_id")

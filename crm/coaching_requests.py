@@ -134,6 +134,7 @@ async def accept_request(
         actor=coach,
         draft=SessionDraft(request.client_id, moment, minutes, online),
         now=now,
+        answering=request,
     )
     request.status, request.coach, request.session = RequestStatus.ACCEPTED, coach, meeting
     request.answered_at = now

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from crm import coaching_notices
+from crm.clients import clients_named
 from crm.coaching_rules import (
     DEFAULT_MINUTES,
     check_end,
@@ -33,7 +34,7 @@ from crm.notify import Notifier
 from crm.permissions import Actor, require_manager
 from crm.visibility import load_visible, visible_sessions
 from db.enums import ContractStatus, SessionFormat, SessionStatus
-from db.models import Client, CoachingSession, Employee, SessionParticipant
+from db.models import Client, CoachingRequest, CoachingSession, Employee, SessionParticipant
 
 # A video room per online session: Jitsi Meet makes a room for any unguessable name.
 VIDEO_ROOM_BASE = "https://meet.jit.si/frontdoor-"
@@ -91,18 +92,37 @@ async def _other_coach(session: AsyncSession, actor: Actor, coach_id: int) -> Em
         ) from error
 
 
+async def _session_client(
+    session: AsyncSession, actor: Actor, draft: SessionDraft, answering: CoachingRequest | None
+) -> Client:
+    """The session's client: one ``actor`` may already see, or the client of the request
+    ``actor`` is answering (how a coach gets a new client)."""
+    if answering is not None and answering.client_id == draft.client_id:
+        client = await session.get(Client, draft.client_id)
+        assert client is not None  # a request's client is kept while the request is
+        return client
+    [client] = await clients_named(session, actor=actor, named=[draft.client_id], field="client_id")
+    return client
+
+
 async def plan_session(
-    session: AsyncSession, notifier: Notifier, *, actor: Actor, draft: SessionDraft, now: datetime
+    session: AsyncSession,
+    notifier: Notifier,
+    *,
+    actor: Actor,
+    draft: SessionDraft,
+    now: datetime,
+    answering: CoachingRequest | None = None,
 ) -> CoachingSession:
     """A planned session with ``actor`` as its coach (or teacher): in person, or online with a
     video room of its own; under a running contract of the client's if given. The client and
-    the other participants are told."""
+    the other participants are told. Planning never widens what ``actor`` sees: the client and
+    every participant are cards they may already see (or the client of the request they are
+    ``answering``); any other is refused as if it did not exist."""
     coach = may_coach(actor)
     if draft.coach_id is not None and draft.coach_id != coach.id:
         coach = await _other_coach(session, actor, draft.coach_id)
-    client = await session.get(Client, draft.client_id)
-    if client is None:
-        raise NotFound(N_("that client does not exist"), field="client_id")
+    client = await _session_client(session, actor, draft, answering)
     check_session_start(draft.starts_at, now)
     check_minutes(draft.minutes)
     if draft.contract_id is not None:
@@ -114,12 +134,8 @@ async def plan_session(
                 contract_id=contract.id,
                 name=client.full_name,
             )
-    others = [
-        client_id for client_id in dict.fromkeys(draft.participant_ids) if client_id != client.id
-    ]
-    found = list(await session.scalars(select(Client).where(Client.id.in_(others))))
-    if len(found) != len(others):
-        raise NotFound(N_("that client does not exist"), field="participant_ids")
+    named = [client_id for client_id in draft.participant_ids if client_id != client.id]
+    found = await clients_named(session, actor=actor, named=named, field="participant_ids")
     meeting = CoachingSession(
         client=client,
         coach=coach,

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from crm.errors import InvalidInput, PermissionDenied
 from crm.i18n import N_
-from crm.money import cents
+from crm.money import MAX_AMOUNT, cents
 from crm.permissions import Actor, is_manager
 from db.enums import ContractStatus, PaymentMethod
 from db.models import Client, Contract, DiscountTier, Employee, Language
@@ -60,6 +60,30 @@ class Quote:
         return cents(self.full_price * (100 - self.discount_percent) / 100)
 
 
+def check_total(priced: Quote) -> Quote:
+    """``priced`` if a contract can hold its total: no more than the amount columns take
+    (``MAX_AMOUNT``); otherwise InvalidInput on the lessons, which is what can be changed."""
+    if priced.total > MAX_AMOUNT:
+        raise InvalidInput(
+            N_(
+                "{lessons} lessons at {price} each come to more than one contract can hold "
+                "({most} at most): choose fewer lessons"
+            ),
+            field="lessons",
+            lessons=priced.lessons,
+            price=priced.price_per_lesson,
+            most=MAX_AMOUNT,
+        )
+    return priced
+
+
+def percent_kept(percent: Decimal) -> Decimal:
+    """A percent as the database keeps it, to the hundredth (one far out of range as it is)."""
+    if not percent.is_finite() or abs(percent) >= 1000:
+        return percent
+    return percent.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def check_lessons(lessons: int, field: str | None = None) -> int:
     """A number of lessons a contract can hold: 1 to ``MAX_LESSONS``."""
     if not 1 <= lessons <= MAX_LESSONS:
@@ -85,7 +109,9 @@ def quote(language: Language, lessons: int, tiers: Sequence[DiscountTier]) -> Qu
             language=language.name,
         )
     check_lessons(lessons, "lessons")
-    return Quote(language, lessons, language.price_per_lesson, discount_for(lessons, tiers))
+    return check_total(
+        Quote(language, lessons, language.price_per_lesson, discount_for(lessons, tiers))
+    )
 
 
 def teaches(teacher: Employee, language_id: int) -> bool:

@@ -20,6 +20,7 @@ from crm.contract_rules import (
     OPEN_STATUSES,
     Quote,
     check_lessons,
+    check_total,
     may_give_lessons,
     may_sign_for,
     quote,
@@ -337,10 +338,10 @@ async def edit_contract(
         raise InvalidInput(
             N_("{given} lessons are already given"), field="lessons", given=contract.lessons_given
         )
-    contract.lessons = lessons
-    contract.total = Quote(
-        contract.language, lessons, contract.price_per_lesson, contract.discount_percent
+    contract.total = check_total(
+        Quote(contract.language, lessons, contract.price_per_lesson, contract.discount_percent)
     ).total
+    contract.lessons = lessons
     if contract.paid > contract.total:
         raise InvalidInput(
             N_("more has been paid than the new total: take a payment back first"),

@@ -340,7 +340,9 @@ async def _live(
     meeting = await plan_session(
         session,
         told,
-        actor=coach,
+        # The owner plans them: a coach names only clients they already see, and Olesya, who
+        # joins one of Julien's, is not his.
+        actor=staff["olga_owner"],
         draft=SessionDraft(
             client.id,
             starts_at,
@@ -348,6 +350,7 @@ async def _live(
             online=story.online,
             track_id=tracks.get(client.full_name),
             participant_ids=[people[name].id for name in story.participants],
+            coach_id=coach.id,
         ),
         now=planned_at,
     )

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from crm.contract_rules import MAX_LESSONS
+from crm.contract_rules import MAX_LESSONS, percent_kept
 from crm.errors import Conflict, FieldChecks, InvalidFields, InvalidInput, NotFound
 from crm.i18n import N_
 from crm.money import MAX_AMOUNT
@@ -18,6 +18,7 @@ from crm.names import clean_name
 from crm.permissions import Actor, require_manager
 from db.enums import Role
 from db.models import Contract, DiscountTier, Employee, Language
+from db.models.school import LANGUAGE_NAME_LENGTH
 
 
 async def active_languages(session: AsyncSession) -> list[Language]:
@@ -115,7 +116,7 @@ async def save_language(
     checks = FieldChecks()
     name = ""
     with checks.field("name"):
-        name = clean_name(draft.name, "name")
+        name = clean_name(draft.name, "name", longest=LANGUAGE_NAME_LENGTH)
         clash = await session.scalar(
             select(Language).where(func.lower(Language.name) == name.lower())
         )
@@ -166,6 +167,9 @@ async def save_discount_tier(
         checks.refuse(
             N_("a tier starts at 2 to {most} lessons"), field="min_lessons", most=MAX_LESSONS
         )
+    # Kept to the hundredth, as the column holds it: what is stored is what is computed,
+    # and 99.999 % is 100 %, refused like it.
+    percent = None if percent is None else percent_kept(percent)
     if percent is None or not Decimal(0) < percent < Decimal(100):
         checks.refuse(N_("the discount must be between 0 and 100 percent"), field="percent")
     if checks.problems:

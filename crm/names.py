@@ -10,14 +10,15 @@ MAX_NAME_LENGTH = 200
 MAX_TEXT_LENGTH = 100_000
 
 
-def clean_name(name: str, field: str | None = None) -> str:
-    """A person's or a department's name, stripped; refused when empty or too long."""
+def clean_name(name: str, field: str | None = None, *, longest: int = MAX_NAME_LENGTH) -> str:
+    """A person's or a department's name, stripped; refused when empty or longer than
+    ``longest`` (what its column holds)."""
     cleaned = name.strip()
     if not cleaned:
         raise InvalidInput(N_("the name must not be empty"), field=field)
-    if len(cleaned) > MAX_NAME_LENGTH:
+    if len(cleaned) > longest:
         raise InvalidInput(
-            N_("the name is longer than {length} characters"), field=field, length=MAX_NAME_LENGTH
+            N_("the name is longer than {length} characters"), field=field, length=longest
         )
     return cleaned
 

@@ -4,6 +4,7 @@ session's time, length or format, and deleting one (owners and administrators)."
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from crm import coaching_notices
+from crm.clients import clients_named
 from crm.coaching_reports import meeting_report
 from crm.coaching_rules import (
     SESSION_STATUS_NAMES,
@@ -107,10 +109,15 @@ async def edit_session(
     minutes: int,
     online: bool,
     now: datetime,
+    participant_ids: Sequence[int] | None = None,
 ) -> CoachingSession:
     """Move a planned session, change its length or its format (online gets a video room of its
-    own, in person drops it); its clients hear the session as it now is."""
+    own, in person drops it), or who else takes part (None: as they are); its clients hear the
+    session as it now is."""
     meeting = await session_to_change(session, actor=actor, session_id=session_id)
+    joined = participant_ids is not None and await _set_participants(
+        session, actor, meeting, participant_ids
+    )
     check_minutes(minutes)
     if starts_at != meeting.starts_at:
         check_session_start(starts_at, now)
@@ -125,9 +132,30 @@ async def edit_session(
     elif not online:
         meeting.format, meeting.video_link = SessionFormat.IN_PERSON, None
     await session.flush()
-    if moved:
+    if moved or joined:
         await coaching_notices.session_planned(session, notifier, meeting, now=now)
     return meeting
+
+
+async def _set_participants(
+    session: AsyncSession, actor: Actor, meeting: CoachingSession, participant_ids: Sequence[int]
+) -> bool:
+    """The participants become ``participant_ids``: those already there may stay, and each one
+    added is a client ``actor`` may already see (``crm.clients.clients_named``, as when
+    planning). Whether anyone was added or removed."""
+    wanted = [client_id for client_id in participant_ids if client_id != meeting.client_id]
+    there = {taking.client_id for taking in meeting.participants}
+    added = await clients_named(
+        session,
+        actor=actor,
+        named=[client_id for client_id in wanted if client_id not in there],
+        field="participant_ids",
+    )
+    kept = [taking for taking in meeting.participants if taking.client_id in wanted]
+    if not added and len(kept) == len(meeting.participants):
+        return False
+    meeting.participants = kept + [SessionParticipant(client=client) for client in added]
+    return True
 
 
 async def session_to_delete(

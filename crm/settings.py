@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import zlib
 from datetime import time
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
@@ -27,17 +28,51 @@ WEBHOOK_SECRET_CHARACTERS = frozenset(
 _HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 # Fewer different characters than this is a pattern ("aaaa…", "abab…"), not a random secret.
 _MIN_DIFFERENT_CHARACTERS = 10
+# A block this long seen twice, or a run this long, is a pattern (see ``guessable``).
+_BLOCK = 8
+_RUN = 8
 
 
 class ConfigurationError(Exception):
     """The configuration cannot be used; the message names the variable or file to fix."""
 
 
+def guessable(secret: str) -> str | None:
+    """How ``secret`` could be guessed though long enough, or None when it looks random.
+
+    Three estimates, each far from what ``secrets`` makes (a generated key passes all three but
+    about once in a million): a block that comes again (``password1234password1234…``), a run
+    of equal or consecutive characters (``abcdefgh``, ``0123…``, eight spaces), and too little
+    in it: fewer different characters than half of what a random secret of that length and
+    alphabet has, or text that zlib shrinks to half its length.
+    """
+    if len({secret[i : i + _BLOCK] for i in range(len(secret) - _BLOCK + 1)}) < max(
+        len(secret) - _BLOCK + 1, 0
+    ):
+        return "a block of it comes again"
+    run = longest = 0  # in steps that repeat the one before: a run of n characters has n - 2
+    for i in range(2, len(secret)):
+        step = ord(secret[i]) - ord(secret[i - 1])
+        same = abs(step) <= 1 and step == ord(secret[i - 1]) - ord(secret[i - 2])
+        run = run + 1 if same else 0
+        longest = max(longest, run + 2)
+    if longest >= _RUN:
+        return "it holds a run of equal or consecutive characters"
+    alphabet = 16 if set(secret) <= _HEX_DIGITS else 64
+    expected = alphabet * (1 - (1 - 1 / alphabet) ** len(secret))
+    if len(set(secret)) < expected / 2:
+        return "it has too few different characters"
+    if len(zlib.compress(secret.encode(), 9)) < len(secret.encode()) / 2 + 6:
+        return "it is too regular (it compresses)"
+    return None
+
+
 def secret_key_problem(key: str) -> str | None:
     """Why ``key`` is too weak to sign sessions (under 32 random bytes), or None if it will do.
 
     32 bytes is 43 url-safe base64 characters (6 bits each) or 64 hex digits (4 bits each);
-    a key with fewer than 10 different characters is a pattern, whatever its length.
+    a key with fewer than 10 different characters is a pattern, whatever its length, and a
+    long one may still be guessable (``guessable``).
     """
     needed = 64 if set(key) <= _HEX_DIGITS else 43
     if len(key) < needed or len(set(key)) < _MIN_DIFFERENT_CHARACTERS:
@@ -45,15 +80,19 @@ def secret_key_problem(key: str) -> str | None:
             f"too weak: use at least 43 random url-safe characters (or 64 hex digits), "
             f"made e.g. by {MAKE_A_SECRET}"
         )
+    if pattern := guessable(key):
+        return f"guessable ({pattern}): use random characters, made e.g. by {MAKE_A_SECRET}"
     return None
 
 
 def webhook_secret_problem(secret: str) -> str | None:
     """Why ``secret`` cannot guard the webhook, or None if it will do."""
     if not set(secret) <= WEBHOOK_SECRET_CHARACTERS or len(secret) > 256:
-        return "use only letters, digits, _ and - (at most 256), as Telegram requires"
+        return "not what Telegram takes: use only letters, digits, _ and - (at most 256)"
     if len(secret) < 32 or len(set(secret)) < _MIN_DIFFERENT_CHARACTERS:
         return f"too weak: use at least 32 random characters, made e.g. by {MAKE_A_SECRET}"
+    if pattern := guessable(secret):
+        return f"guessable ({pattern}): use random characters, made e.g. by {MAKE_A_SECRET}"
     return None
 
 
@@ -119,7 +158,7 @@ class Settings(BaseSettings):
     @classmethod
     def _strong_secret_key(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and (problem := secret_key_problem(value.get_secret_value())):
-            raise ValueError(problem)
+            raise ValueError(f"CRM_SECRET_KEY is {problem}")
         return value
 
     @field_validator("webhook_url")
@@ -152,7 +191,7 @@ class Settings(BaseSettings):
                 )
             return None
         if problem := webhook_secret_problem(value.get_secret_value()):
-            raise ValueError(problem)
+            raise ValueError(f"CRM_WEBHOOK_SECRET is {problem}")
         return value
 
     @property

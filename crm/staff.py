@@ -100,9 +100,13 @@ async def _all_staff(session: AsyncSession, visible: ColumnElement[bool]) -> lis
 async def get_employee(session: AsyncSession, employee_id: int, *, actor: Actor) -> Employee:
     """One employee's record, for whoever manages staff."""
     require_manager(actor)
-    # populate_existing: the signed-in employee is in the session already, without a department.
+    # populate_existing: the signed-in manager is already in the session, loaded without their
+    # department, and their own page would read it lazily (a 500).
     employee = await session.get(
-        Employee, employee_id, options=[selectinload(Employee.department)], populate_existing=True
+        Employee,
+        employee_id,
+        options=[selectinload(Employee.department)],
+        populate_existing=True,
     )
     if employee is None:
         raise NotFound(N_("that employee does not exist"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, case, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -18,7 +18,7 @@ from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
 from crm.names import clean_text
 from crm.notify import Notifier
-from crm.permissions import Actor, is_manager, require_manager, require_staff
+from crm.permissions import MANAGER_ROLES, Actor, is_manager, require_manager, require_staff
 from crm.staff import StaffRef, find_staff
 from crm.subjects import forget_subject
 from crm.ticket_rules import (
@@ -33,11 +33,13 @@ from crm.visibility import load_visible, visible_tickets
 from db.enums import AttachmentKind, Role, TicketEventKind, TicketStatus
 from db.models import (
     Client,
+    CoachProfile,
     Department,
     Employee,
     Ticket,
     TicketAttachment,
     TicketEvent,
+    teacher_languages,
 )
 
 TITLE_LENGTH = 80
@@ -290,13 +292,45 @@ async def assign_ticket(
     assignee: StaffRef,
     now: datetime,
 ) -> Ticket:
-    """Give the ticket to an employee (managers only); the employee and the client are told."""
+    """Give the ticket to an employee who takes tickets (``takes_tickets``; managers only); the
+    employee and the client are told."""
     employee = require_staff(actor)
     ticket = await ticket_for(session, actor=employee, ticket_id=ticket_id)
     require(is_manager(employee))
-    return await _assign(
-        session, notifier, ticket, await find_staff(session, assignee), employee, now
+    chosen = await find_staff(session, assignee)
+    taker = await session.scalar(select(exists().where(Employee.id == chosen.id, takes_tickets())))
+    if chosen.active and not taker:
+        raise InvalidInput(
+            N_("{name} does not take tickets: choose someone who does"),
+            field="assignee",
+            name=chosen.full_name,
+        )
+    return await _assign(session, notifier, ticket, chosen, employee, now)
+
+
+def takes_tickets() -> ColumnElement[bool]:
+    """Who may be given a ticket: active owners, administrators and specialists, but not the
+    specialists whose work is teaching or coaching (a teacher's languages, a coach profile),
+    nor helpers."""
+    teaches = exists().where(teacher_languages.c.employee_id == Employee.id)
+    coaches = exists().where(CoachProfile.employee_id == Employee.id)
+    return Employee.active.is_(True) & (
+        Employee.role.in_(MANAGER_ROLES)
+        | ((Employee.role == Role.SPECIALIST) & ~teaches & ~coaches)
     )
+
+
+async def ticket_assignees(
+    session: AsyncSession, *, actor: Actor, ticket: Ticket
+) -> list[Employee]:
+    """Whom a manager may assign ``ticket`` to (``takes_tickets``): the ticket's department's
+    people first, then by name."""
+    require(is_manager(require_staff(actor)))
+    elsewhere = case((Employee.department_id == ticket.department_id, 0), else_=1)
+    found = await session.scalars(
+        select(Employee).where(takes_tickets()).order_by(elsewhere, Employee.full_name, Employee.id)
+    )
+    return list(found)
 
 
 async def take_ticket(

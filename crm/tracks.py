@@ -13,14 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from crm.clients import visible_client
+from crm.clients import coach_named, may_be_coach, visible_client
 from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
 from crm.names import clean_text
 from crm.permissions import Actor, require_staff
 from crm.visibility import load_visible, visible_tracks
 from db.enums import TrackStatus
-from db.models import ClientReport, ClientStep, Employee, StrategyEntry, Track
+from db.models import ClientReport, ClientStep, StrategyEntry, Track
 
 TRACK_STATUS_NAMES = {
     TrackStatus.OPEN: N_("open"),
@@ -98,14 +98,17 @@ async def open_track(
     report_every_days: int | None = None,
 ) -> Track:
     """A new open goal for a client card ``actor`` may open; the coach is ``coach_id``, else
-    the client's coach, else ``actor``."""
+    the client's coach, else ``actor``: always someone who coaches (``crm.clients.coach_named``),
+    never a helper (the track's coach is sent the client's progress reports)."""
     me = require_staff(actor)
     client = await visible_client(session, actor, client_id)
-    if coach_id is not None and await session.get(Employee, coach_id) is None:
-        raise NotFound(N_("that coach does not exist"))
+    if coach_id is not None:
+        coach_id = (await coach_named(session, coach_id)).id
+    elif client.coach_id is None and await may_be_coach(session, me):
+        coach_id = me.id
     track = Track(
         client_id=client.id,
-        coach_id=coach_id or client.coach_id or me.id,
+        coach_id=coach_id or client.coach_id,
         goal=clean_text(goal, required=True, field="goal"),
         report_every_days=check_report_every(report_every_days),
     )

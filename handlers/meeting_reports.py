@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.coaching_reports import MeetingReportDraft, file_meeting_report, session_to_report
 from crm.permissions import Actor
+from handlers import session_texts
 from handlers.command_args import id_and_rest
 from handlers.filters import IsStaff, Matches, StaffOnly
 from handlers.report_steps import ReportSteps, advance, begin
@@ -52,7 +53,7 @@ async def start_report(
     state: FSMContext,
 ) -> None:
     """``/report 31``."""
-    session_id, _rest = id_and_rest(command, _("Usage: /report <session id>"), rest=False)
+    session_id, _rest = id_and_rest(command, session_texts.usage("report"), rest=False)
     await begin_report(message, actor, session, state, session_id)
 
 

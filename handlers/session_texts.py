@@ -34,8 +34,11 @@ def status_name(status: SessionStatus) -> str:
 
 def usage(command: str) -> str:
     forms = {
-        "plan": _("/plan <client id or @username> <YYYY-MM-DD HH:MM> [minutes] [online]"),
+        "plan": _(
+            "/plan <client id or @username>[,more clients] <YYYY-MM-DD HH:MM> [minutes] [online]"
+        ),
         "session": _("/session <session id>"),
+        "report": _("/report <session id>"),
     }
     return _("Usage: {form}").format(form=html.quote(forms[command]))
 

@@ -4,6 +4,7 @@ by the service it calls; moments are typed and shown in the business time zone."
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,7 @@ from aiogram.methods import SendMessage
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.clients import list_clients
+from crm.clients import clients_named
 from crm.coaching_notices import session_subject
 from crm.coaching_rules import ENDING_ACTIONS, actions, has_started
 from crm.coaching_sessions import (
@@ -24,7 +25,7 @@ from crm.coaching_sessions import (
     session_for,
     upcoming_sessions,
 )
-from crm.errors import InvalidInput, NotFound
+from crm.errors import InvalidInput
 from crm.i18n import N_
 from crm.ids import looks_like_id, parse_id
 from crm.notify import Notifier
@@ -62,19 +63,20 @@ def parse_moment(date: str, clock: str, zone: ZoneInfo) -> datetime:
     return local.replace(tzinfo=zone).astimezone(UTC)
 
 
-async def find_client(session: AsyncSession, actor: Actor, typed: str) -> int:
-    """The client ``/plan`` names: a client id, or the @username of a client ``actor`` sees."""
-    if looks_like_id(typed):
-        client_id = parse_id(typed)
-        if client_id is None:
-            raise NotFound(N_("that client does not exist"))
-        return client_id
-    username = typed.lstrip("@").lower()
-    found, _more = await list_clients(session, actor=actor, search=username)
-    for client in found:
-        if (client.username or "").lower() == username:
-            return client.id
-    raise NotFound(N_("no client @{username}"), username=username)
+def named_clients(words: list[str]) -> list[int | str]:
+    """The clients ``/plan`` names, the session's client first: card numbers (``6``, ``#6``) and
+    @usernames, apart or joined by commas (``6,7`` or ``@maria @bob``)."""
+    named: list[int | str] = []
+    for typed in ",".join(words).split(","):
+        typed = typed.strip()
+        if not typed:
+            continue
+        if looks_like_id(typed.lstrip("#")):
+            client_id = parse_id(typed.lstrip("#"))
+            named.append(0 if client_id is None else client_id)  # past any id: nobody
+        else:
+            named.append(typed.lstrip("@"))
+    return named
 
 
 async def plan(
@@ -86,20 +88,30 @@ async def plan(
     settings: Settings,
     now: datetime,
 ) -> None:
-    """``/plan <client id or @username> <YYYY-MM-DD HH:MM> [minutes] [online]``: the sender
-    coaches it."""
+    """``/plan <clients> <YYYY-MM-DD HH:MM> [minutes] [online]``: the sender coaches it; the
+    first client named is the session's, the others take part."""
     words = (command.args or "").split()
     online = bool(words) and words[-1].lower() == "online"
     if online:
         words.pop()
-    if len(words) not in (3, 4) or (len(words) == 4 and parse_id(words[3]) is None):
+    # Minutes are digits (a time has a colon); their bounds are the service's to say.
+    minutes = None
+    if words and looks_like_id(words[-1]):
+        typed = words.pop()
+        minutes = int(typed) if len(typed) <= 6 else 10**6  # past any bound either way
+    if len(words) < 3:
         raise InvalidInput(session_texts.usage("plan"))
-    starts_at = parse_moment(words[1], words[2], settings.zone)
-    minutes = int(words[3]) if len(words) == 4 else None
-    client_id = await find_client(session, actor, words[0])
-    draft = SessionDraft(client_id, starts_at, online=online)
+    clock, date = words.pop(), words.pop()
+    named = named_clients(words)
+    if not named:
+        raise InvalidInput(session_texts.usage("plan"))
+    starts_at = parse_moment(date, clock, settings.zone)
+    [client, *others] = await clients_named(session, actor=actor, named=named)
+    draft = SessionDraft(
+        client.id, starts_at, online=online, participant_ids=[other.id for other in others]
+    )
     if minutes is not None:
-        draft = SessionDraft(client_id, starts_at, minutes, online)
+        draft = replace(draft, minutes=minutes)
     meeting = await plan_session(session, notifier, actor=actor, draft=draft, now=now)
     when = shown_in(settings.zone)
     if not has_started(meeting, now):

@@ -91,6 +91,16 @@ async def add_people(database: Database, fake: FakeTelegram) -> People:
     return People(maria, bob, anna, ivan, tom, pavel, repair)
 
 
+async def set_coach(database: Database, coach: Employee, *clients: Client) -> None:
+    """``coach`` becomes the coach of ``clients``: whom a coach may plan sessions with (planning
+    never widens what a specialist sees)."""
+    async with database.writer() as session, session.begin():
+        for client in clients:
+            stored = await session.get(Client, client.id)
+            assert stored is not None
+            stored.coach_id = coach.id
+
+
 async def ticket(database: Database, ticket_id: int) -> Ticket:
     async with database.reader() as session:
         found = await session.get(Ticket, ticket_id)

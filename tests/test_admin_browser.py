@@ -151,7 +151,9 @@ async def test_assigning_in_the_browser_reaches_the_employee_in_telegram(
         await sign_in(page)
         await page.goto(f"{web_url}/tickets/3")
         await expect(page.get_by_role("heading", name="Ticket #3 · new")).to_be_visible()
-        await page.get_by_label("Assign to").select_option(label="Tom Baker (specialist)")
+        await page.get_by_label("Assign to").select_option(
+            label="Tom Baker (specialist · Support line)"
+        )  # its department first
         await page.get_by_role("button", name="Assign").click()
         await expect(page.get_by_role("status")).to_have_text(
             "Assigned; the employee and the client are told in Telegram."

@@ -19,7 +19,7 @@ from db.base import utcnow
 from db.engine import Database
 from db.enums import SessionStatus
 from db.models import Client, Employee
-from tests.desk import People, add_people
+from tests.desk import People, add_people, set_coach
 from tests.site import Client as SiteClient
 from web.app import create_app
 
@@ -28,7 +28,10 @@ NOTIFIER = Notifier("en", "EUR")
 
 @pytest.fixture
 async def people(database: Database) -> People:
-    return await add_people(database, FakeTelegram("1:t"))
+    found = await add_people(database, FakeTelegram("1:t"))
+    await set_coach(database, found.ivan, found.maria)
+    await set_coach(database, found.tom, found.bob)
+    return found
 
 
 @pytest.fixture

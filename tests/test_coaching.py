@@ -40,7 +40,7 @@ from db.models import (
     OutboxMessage,
 )
 from notifications.scheduler import send_reminders
-from tests.desk import IVAN, MARIA, People, add_people
+from tests.desk import IVAN, MARIA, People, add_people, set_coach
 from tests.school import School, add_school
 
 NOTIFIER = Notifier("en", "EUR")
@@ -60,6 +60,7 @@ async def people(database: Database) -> People:
         await session.flush()
         await session.refresh(profile, ["domains"])
         profile.domains = [career]
+    await set_coach(database, found.ivan, found.maria, found.bob)
     return found
 
 

@@ -26,7 +26,7 @@ from crm.programs import create_program, enrol, move_stage
 from db.engine import Database
 from db.enums import SessionStatus
 from db.models import Client, Employee, Enrolment, StageMove, Track
-from tests.desk import People, add_people
+from tests.desk import People, add_people, set_coach
 
 NOTIFIER = Notifier("en", "EUR")
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
@@ -34,7 +34,9 @@ NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 
 @pytest.fixture
 async def people(database: Database) -> People:
-    return await add_people(database, FakeTelegram("1:t"))
+    found = await add_people(database, FakeTelegram("1:t"))
+    await set_coach(database, found.ivan, found.maria)
+    return found
 
 
 async def held_session(database: Database, people: People) -> int:

@@ -18,7 +18,7 @@ from crm.staff import StaffRef
 from db.base import utcnow
 from db.engine import Database
 from db.enums import ContractStatus, Role
-from db.models import Client, Contract, Employee, Lesson, Payment
+from db.models import Client, Contract, Employee, Language, Lesson, Payment
 from tests.desk import (  # noqa: F401  (fixtures)
     ANNA,
     BOB,
@@ -497,3 +497,29 @@ async def test_a_french_client_reads_prices_the_french_way(
     fake.send_text(MARIA, "/contract")
     question = await bot_said(fake, MARIA, "Quelle langue voulez-vous apprendre ?")
     assert question.buttons() == ["English · 20,00\u00a0€", "Spanish · 25,50\u00a0€"]
+
+
+async def test_a_total_past_what_a_contract_holds_is_refused_in_the_dialog(
+    schooled: Schooled, fake: FakeTelegram
+) -> None:
+    """A price per lesson of 9,999,999,999.99 is a price; 2 or 8 lessons of it are more than
+    the amount column holds (a 500 on PostgreSQL before): the lessons are asked again."""
+    database = schooled.database
+    async with database.writer() as session, session.begin():
+        dearest = Language(name="Dearest", price_per_lesson=Decimal("9999999999.99"))
+        session.add(dearest)
+        await session.flush()
+        dearest_id = dearest.id
+    fake.send_text(MARIA, "/contract")
+    question = await bot_said(fake, MARIA, "Which language")
+    fake.press_callback(MARIA, question.message_id, f"cs:language:{dearest_id}")
+    await bot_said(fake, MARIA, "how many lessons?")
+    mark = last_message_id(fake, MARIA)
+    fake.send_text(MARIA, "2")
+    said = await bot_said(fake, MARIA, "more than one contract can hold", after=mark)
+    assert "2 lessons" in said.text and "choose fewer lessons" in said.text
+    await bot_said(fake, MARIA, "how many lessons?", after=mark)
+    mark = last_message_id(fake, MARIA)
+    fake.press(MARIA, "8")
+    await bot_said(fake, MARIA, "more than one contract can hold", after=mark)
+    assert await contracts(database) == [("payments", 0), ("lessons", 0)]

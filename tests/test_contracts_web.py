@@ -599,3 +599,94 @@ async def test_who_may_open_and_do_what(
             page="/contracts",
         )
         assert refused.status == 403
+
+
+def field_error(text: str, field: str) -> str:
+    found = re.search(rf'<div class="error" id="{field}-error">([^<]*)</div>', text)
+    return found.group(1) if found else ""
+
+
+async def test_totals_names_and_discounts_stay_within_what_the_columns_hold(
+    site: SiteClient, database: Database, setting: Setting
+) -> None:
+    """On PostgreSQL each of these was a 500: a total past the amount column (a price of
+    9,999,999,999.99 for 2 lessons, 25,000,000 for 500, a contract changed to 500 lessons),
+    a language name of 101-200 characters; and a 99.999 % tier was kept as 100 %."""
+    await sign_in(site, "olga")
+    too_long = await post_form(
+        site, "/languages/new", {"name": "L" * 150, "price_per_lesson": "10", "active": "on"}
+    )
+    assert too_long.status == 400
+    assert "longer than 100 characters" in field_error(await too_long.text(), "name")
+    for name, price in (("Dearest", "9999999999.99"), ("Pricey", "25000000"), ("L" * 100, "1")):
+        saved = await post_form(
+            site, "/languages/new", {"name": name, "price_per_lesson": price, "active": "on"}
+        )
+        assert saved.status == 302, await saved.text()
+    async with database.reader() as session:
+        ids = {row.name: row.id for row in await session.scalars(select(Language))}
+    bob, bank = f"#{setting.people.bob.id}", str(setting.school.left_bank.id)
+    for language, lessons in (("Dearest", "2"), ("Dearest", "500"), ("Pricey", "500")):
+        refused = await post_form(
+            site,
+            "/contracts/new",
+            {
+                "client": bob,
+                "language_id": str(ids[language]),
+                "lessons": lessons,
+                "branch_id": bank,
+            },
+        )
+        assert refused.status == 400, (language, lessons)
+        said = field_error(await refused.text(), "lessons")
+        assert "more than one contract can hold" in said and "choose fewer lessons" in said
+    signed = await post_form(
+        site,
+        "/contracts/new",
+        {"client": bob, "language_id": str(ids["Pricey"]), "lessons": "300", "branch_id": bank},
+    )
+    assert signed.status == 302, await signed.text()
+    pricey = signed.headers["Location"]
+    refused = await post_form(
+        site, f"{pricey}/edit", {"lessons": "500", "branch_id": bank}, page=f"{pricey}/edit"
+    )
+    assert refused.status == 400
+    assert "more than one contract can hold" in field_error(await refused.text(), "lessons")
+    stored = await contract(database, int(pricey.rsplit("/", 1)[1]))
+    assert stored.lessons == 300 and stored.total == Decimal("6375000000.00")  # 15 % off
+    # A discount is kept to the hundredth: 99.999 % is 100 %, refused; 99.994 % is 99.99 %.
+    refused = await post_form(
+        site, "/languages/tiers/new", {"min_lessons": "9", "percent": "99.999"}
+    )
+    assert refused.status == 400
+    assert "between 0 and 100 percent" in field_error(await refused.text(), "percent")
+    saved = await post_form(site, "/languages/tiers/new", {"min_lessons": "9", "percent": "99.994"})
+    assert saved.status == 302
+    async with database.reader() as session:
+        tier = await session.scalar(select(DiscountTier).where(DiscountTier.min_lessons == 9))
+    assert tier is not None and tier.percent == Decimal("99.99")
+    signed = await post_form(
+        site,
+        "/contracts/new",
+        {"client": bob, "language_id": str(ids["Pricey"]), "lessons": "10", "branch_id": bank},
+    )
+    assert signed.status == 302
+    cheap = await contract(database, int(signed.headers["Location"].rsplit("/", 1)[1]))
+    assert cheap.discount_percent == Decimal("99.99") and cheap.total == Decimal("25000.00")
+
+
+async def test_a_managers_own_employee_page_shows_their_department(
+    site: SiteClient, database: Database, setting: Setting
+) -> None:
+    """The signed-in manager is already loaded (without their department) when their own page
+    asks for them: it was a 500 (anna /employees/2 and irina /employees/7 in the demo)."""
+    anna = setting.people.anna
+    async with database.writer() as session, session.begin():
+        stored = await session.get(Employee, anna.id)
+        assert stored is not None
+        stored.department_id = setting.people.repair.id
+    await sign_in(site, "anna")
+    for path in (f"/employees/{anna.id}", f"/employees/{anna.id}/edit"):
+        page = await site.get(path)
+        assert page.status == 200, path
+        assert "Repair workshop" in await page.text()

@@ -106,6 +106,22 @@ async def test_simultaneous_attempts_on_two_processes_take_exactly_the_limit(red
 
 
 @needs_redis
+async def test_past_the_address_ceiling_redis_slows_the_address_with_growing_delays(
+    redis: Redis,
+) -> None:
+    """The same rule as the process's throttle: slowed after the ceiling, never locked."""
+    limits = Limits(per_address=3, first_delay=0.2, longest_delay=0.3)
+    throttle = RedisThrottle(redis, limits)
+    for login in ("anna", "boris", "carl"):
+        assert not (await throttle.reserve(login, "203.0.113.9")).refused
+    assert 0 < (await throttle.reserve("dora", "203.0.113.9")).wait <= 0.2
+    await asyncio.sleep(0.25)
+    assert not (await throttle.reserve("dora", "203.0.113.9")).refused
+    assert 0.2 < (await throttle.reserve("emil", "203.0.113.9")).wait <= 0.3  # doubled, capped
+    assert not (await throttle.reserve("anna", "198.51.100.7")).refused  # another address
+
+
+@needs_redis
 async def test_attempts_older_than_the_window_no_longer_count(redis: Redis) -> None:
     throttle = RedisThrottle(redis, Limits(per_address_login=2), window=0.4)
     for _ in range(2):

@@ -14,11 +14,13 @@ from sqlalchemy import select, update
 
 from bot.sandbox.chat import Fault
 from bot.sandbox.telegram import FakeTelegram
+from crm.clients import get_client
 from crm.coaching_requests import send_request
+from crm.errors import NotFound
 from crm.notify import Notifier
 from db.base import utcnow
 from db.engine import Database
-from db.enums import RequestStatus, SessionFormat, SessionStatus
+from db.enums import RequestStatus, SessionFormat, SessionStatus, TicketStatus
 from db.models import (
     Client,
     CoachingRequest,
@@ -27,6 +29,8 @@ from db.models import (
     ExpertiseDomain,
     MeetingReport,
     OutboxMessage,
+    SessionParticipant,
+    Ticket,
 )
 from notifications.scheduler import send_reminders
 from tests.desk import (  # noqa: F401  (fixtures)
@@ -72,6 +76,20 @@ async def coached(
         profile.domains = [career]
         await session.execute(
             update(Client).where(Client.id == people.bob.id).values(username="bstone")
+        )
+        # Whom each may plan with: Ivan coaches Maria; Tom repairs her laptop. Bob is
+        # nobody's, and only managers may name him.
+        await session.execute(
+            update(Client).where(Client.id == people.maria.id).values(coach_id=people.ivan.id)
+        )
+        session.add(
+            Ticket(
+                client_id=people.maria.id,
+                assignee_id=people.tom.id,
+                status=TicketStatus.ASSIGNED,
+                title="Laptop",
+                description="It does not start",
+            )
         )
     yield database, people
     await product.stop()
@@ -204,7 +222,7 @@ async def test_plan_in_the_business_time_zone_and_its_refusals(
     start = paris_in(2, 9, 15)
     maria = people.maria.id
     fake.send_text(IVAN, "/plan")
-    await bot_said(fake, IVAN, "Usage: /plan <client id or @username> <YYYY-MM-DD HH:MM>")
+    await bot_said(fake, IVAN, "Usage: /plan <client id or @username>[,more clients] <YYYY-MM-DD")
     fake.send_text(IVAN, f"/plan {maria} 2026-13-40 10:00")
     await bot_said(fake, IVAN, "“2026-13-40 10:00” is not a date and time")
     fake.send_text(IVAN, f"/plan {maria} 2020-01-01 10:00")
@@ -251,6 +269,66 @@ async def test_plan_in_the_business_time_zone_and_its_refusals(
     fake.press(IVAN, "✅ Done")
     await bot_said(fake, IVAN, "Session #3 is marked done.")
     await notified(fake, database, MARIA, "⭐ How was session #3 with Ivan Kuznetsov")
+
+
+async def participants(database: Database, session_id: int) -> set[int]:
+    async with database.reader() as session:
+        found = await session.scalars(
+            select(SessionParticipant.client_id).where(SessionParticipant.session_id == session_id)
+        )
+        return set(found)
+
+
+async def test_plan_names_only_clients_the_planner_sees_and_groups_take_participants(
+    coached: tuple[Database, People], fake: FakeTelegram
+) -> None:
+    """Bob is nobody's: Ivan (his coach is Maria's) and Tom (who repairs her laptop) cannot
+    plan with him as client or participant, by card number or @username; the answer is the
+    one for a client that does not exist, and his card stays closed to them. A manager plans
+    a group: the first client named is the session's, the others take part and are told."""
+    database, people = coached
+    start = typed(paris_in(3, 10))
+    bob, maria = people.bob.id, people.maria.id
+    for planner in (IVAN, TOM):
+        for named, said in (
+            (f"{bob}", "that client does not exist"),
+            (f"#{bob}", "that client does not exist"),
+            ("99999", "that client does not exist"),
+            ("@bstone", "no client @bstone"),
+            ("@nobody", "no client @nobody"),
+            (f"{maria},{bob}", "that client does not exist"),
+            (f"{maria} @bstone", "no client @bstone"),
+        ):
+            mark = last_message_id(fake, planner)
+            fake.send_text(planner, f"/plan {named} {start} 60")
+            await bot_said(fake, planner, said, after=mark)
+    assert await statuses(database) == []
+    async with database.reader() as session:
+        for employee in (people.ivan, people.tom):
+            with pytest.raises(NotFound):
+                await get_client(session, actor=employee, client_id=bob)
+
+    fake.send_text(ANNA, f"/plan @bstone,{maria} {start} 60 online")
+    await bot_said(fake, ANNA, "📅 Session #1 with Bob Stone is planned")
+    assert await participants(database, 1) == {maria}
+    await notified(fake, database, BOB, "📅 Session #1 with Anna Petrova")
+    await notified(fake, database, MARIA, "📅 Session #1 with Anna Petrova")
+    fake.send_text(IVAN, f"/plan #{maria} {start}")
+    await bot_said(fake, IVAN, "📅 Session #2 with Maria Lopez is planned")
+    assert await participants(database, 2) == set()
+    fake.send_text(TOM, f"/plan @bstone #{maria} {start}")
+    await bot_said(fake, TOM, "no client @bstone")
+
+
+async def test_report_without_a_session_number_is_answered_with_its_usage(
+    coached: tuple[Database, People], fake: FakeTelegram
+) -> None:
+    """The usage's ``<session id>`` is text, not an HTML tag Telegram would refuse."""
+    for args in ("", " abc", " 0"):
+        mark = last_message_id(fake, IVAN)
+        fake.send_text(IVAN, f"/report{args}")
+        said = await bot_said(fake, IVAN, "Usage: /report <session id>", after=mark)
+        assert said.text == "Usage: /report <session id>"
 
 
 async def test_sessions_per_role_and_no_show_and_cancel_by_button(

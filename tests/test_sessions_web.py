@@ -11,6 +11,7 @@ import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,19 +26,31 @@ from crm.session_listing import SessionFilter, list_sessions
 from crm.settings import Settings
 from db.base import utcnow
 from db.engine import Database
-from db.enums import RecordingKind, RequestStatus, Role, SessionFormat, SessionStatus
+from db.enums import (
+    ContractStatus,
+    RecordingKind,
+    RequestStatus,
+    Role,
+    SessionFormat,
+    SessionStatus,
+)
 from db.models import (
+    Client,
+    ClientReport,
     CoachingRequest,
     CoachingSession,
     CoachProfile,
+    Contract,
     Employee,
     ExpertiseDomain,
     MeetingReport,
     OutboxMessage,
     Recording,
     SessionParticipant,
+    Track,
 )
 from tests.desk import People, add_people
+from tests.school import add_school
 from tests.site import Client as SiteClient
 from tests.site import give_logins, post_form, sign_in
 from tests.test_site_i18n import (
@@ -921,3 +934,125 @@ async def test_the_listing_pages_through_every_session_once_and_back(
     assert re.findall(r'href="/sessions/(\d+)">#', before) == re.findall(
         r'href="/sessions/(\d+)">#', again
     )
+
+
+async def taking_part(database: Database, session_id: int) -> set[int]:
+    """The other participants of a session, by card number."""
+    async with database.reader() as session:
+        found = await session.scalars(
+            select(SessionParticipant.client_id).where(SessionParticipant.session_id == session_id)
+        )
+        return set(found)
+
+
+async def test_planning_never_widens_what_a_specialist_sees(
+    site: SiteClient, database: Database, setting: Setting
+) -> None:
+    """Ivan (a repair engineer who coaches) and Tom (who also teaches Bob Spanish) cannot name
+    Carl, whom neither may see, as a session's client or participant, by card number or
+    @username, when planning or changing a session: refused like a client that does not exist,
+    and Carl's card, goal and reports stay closed to them. A manager, who sees everyone, may."""
+    school = await add_school(database, setting.people)
+    people = setting.people
+    async with database.writer() as session, session.begin():
+        carl = Client(full_name="Carl Jung", phone="+41790000001", username="cjung")
+        session.add(carl)
+        await session.flush()
+        goal = Track(client_id=carl.id, coach_id=setting.olga.id, goal="A calmer week")
+        session.add(goal)
+        await session.flush()
+        progress = ClientReport(track_id=goal.id, author_client_id=carl.id, progress="Better")
+        price = school.spanish.price_per_lesson
+        session.add_all(
+            [
+                progress,
+                Contract(
+                    client_id=people.bob.id,
+                    language_id=school.spanish.id,
+                    lessons=8,
+                    price_per_lesson=price,
+                    discount_percent=Decimal(0),
+                    total=price * 8,
+                    paid=Decimal(0),
+                    status=ContractStatus.UNPAID,
+                    signed_at=utcnow(),
+                    teacher_id=people.tom.id,
+                    lessons_given=0,
+                ),
+            ]
+        )
+        await session.flush()
+        carl_id, goal_id, progress_id = carl.id, goal.id, progress.id
+    closed = [
+        f"/clients/{carl_id}",
+        f"/tracks/{goal_id}",
+        f"/reports/progress/{progress_id}",
+        f"/reports/clients/{carl_id}",
+    ]
+    before = await count_sessions(database)
+    nobody = "that client does not exist"
+    for login, coach, theirs in (("ivan", people.ivan, 5), ("tom", people.tom, 2)):
+        await sign_in(site, login)
+        for path in closed:
+            assert (await site.get(path)).status == 404, (login, path)
+        form = {
+            "client": f"#{people.bob.id}",
+            "coach_id": str(coach.id),
+            "starts_at": local_day_of(3) + "T10:00",
+            "minutes": "60",
+            "format": "in_person",
+        }
+        for named, said in (
+            ({"client": f"#{carl_id}"}, nobody),
+            ({"client": str(carl_id)}, nobody),
+            ({"client": "#99999"}, nobody),  # one that does not exist: the same answer
+            ({"participants": f"#{carl_id}"}, nobody),
+            ({"participants": f"{people.maria.id}, {carl_id}"}, nobody),
+            ({"participants": "@cjung"}, "no client @cjung"),
+            ({"participants": "@nobody"}, "no client @nobody"),
+        ):
+            refused = await post_form(site, "/sessions/new", {**form, **named})
+            assert refused.status == 400, (login, named)
+            assert said in await refused.text(), (login, named)
+        edit = f"/sessions/{setting.sessions[theirs]}/edit"
+        changed = {"starts_at": local_day_of(4) + "T10:00", "minutes": "60", "format": "online"}
+        for others in (f"#{carl_id}", "@cjung"):
+            refused = await post_form(site, edit, {**changed, "participants": others})
+            assert refused.status == 400, (login, others)
+        for path in closed:
+            assert (await site.get(path)).status == 404, (login, path)
+    assert await count_sessions(database) == before
+    assert await taking_part(database, setting.sessions[5]) == set()
+
+    # Whom a coach sees may join: Ivan adds Maria (his client of session 1) to session 5.
+    await sign_in(site, "ivan")
+    edit = f"/sessions/{setting.sessions[5]}/edit"
+    changed = {"starts_at": local_day_of(4) + "T10:00", "minutes": "60", "format": "online"}
+    saved = await post_form(site, edit, {**changed, "participants": f"#{people.maria.id}"})
+    assert saved.status == 302, await saved.text()
+    assert await taking_part(database, setting.sessions[5]) == {people.maria.id}
+    assert f"#{people.maria.id}" in await (await site.get(edit)).text()
+    # A manager sees everyone: Anna plans Tom's group session with Bob, Carl and Maria.
+    await sign_in(site, "anna")
+    planned = await post_form(
+        site,
+        "/sessions/new",
+        {
+            "client": f"#{people.bob.id}",
+            "participants": f"@cjung, #{people.maria.id}",
+            "coach_id": str(people.tom.id),
+            "starts_at": local_day_of(3) + "T10:00",
+            "minutes": "60",
+            "format": "in_person",
+        },
+    )
+    assert planned.status == 302, await planned.text()
+    group_id = int(planned.headers["Location"].rsplit("/", 1)[1])
+    assert await taking_part(database, group_id) == {carl_id, people.maria.id}
+    page = await (await site.get(planned.headers["Location"])).text()
+    assert "Carl Jung" in page and "Maria Lopez" in page
+    # Taken out again by changing the session.
+    edit = planned.headers["Location"] + "/edit"
+    saved = await post_form(site, edit, {**changed, "participants": "@cjung"})
+    assert saved.status == 302, await saved.text()
+    assert await taking_part(database, group_id) == {carl_id}

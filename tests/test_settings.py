@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import secrets
 import stat
+import string
 from datetime import time
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
-from crm.settings import ConfigurationError, Settings, ensure_secret_key, secret_key_problem
+from crm.settings import (
+    WEBHOOK_SECRET_CHARACTERS,
+    ConfigurationError,
+    Settings,
+    ensure_secret_key,
+    secret_key_problem,
+    webhook_secret_problem,
+)
 from tests.conftest import SECRET_KEY, WEBHOOK_SECRET
 
 
@@ -136,6 +144,59 @@ def test_a_secret_key_under_32_random_bytes_is_refused(
 )
 def test_a_secret_key_of_32_random_bytes_is_accepted(key: str) -> None:
     assert Settings(_env_file=None, secret_key=key).secret_key is not None
+
+
+# Long enough, many characters, and guessable: each was accepted before (issue 18, item 25).
+GUESSABLE = {
+    "password1234x4": "password1234" * 4,
+    "digits-x7": "0123456789" * 7,
+    "hex-digits-x4": "0123456789abcdef" * 4,
+    "the-alphabet": string.ascii_letters + string.digits + "-_",
+    "spaces-then-a-run": " " * 33 + "abcdefghij",
+    "abcdefghij-x4": "abcdefghij" * 4,
+    "a-run-inside": SECRET_KEY[:20] + "qrstuvwx" + SECRET_KEY[28:],
+    "a-block-again": SECRET_KEY[:21] + SECRET_KEY[:22],
+}
+
+
+@pytest.mark.parametrize("key", GUESSABLE.values(), ids=GUESSABLE.keys())
+def test_a_guessable_secret_key_is_refused_naming_the_variable_and_the_remedy(
+    monkeypatch: pytest.MonkeyPatch, key: str
+) -> None:
+    monkeypatch.setenv("CRM_SECRET_KEY", key)
+    with pytest.raises(ValidationError) as refused:
+        Settings(_env_file=None)
+    [problem] = refused.value.errors()
+    assert problem["loc"] == ("secret_key",)
+    assert "CRM_SECRET_KEY is" in problem["msg"]
+    assert "secrets.token_urlsafe(32)" in problem["msg"]
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [key for key in GUESSABLE.values() if set(key) <= WEBHOOK_SECRET_CHARACTERS],
+)
+def test_a_guessable_webhook_secret_is_refused_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, secret: str
+) -> None:
+    monkeypatch.setenv("CRM_WEBHOOK_URL", "https://crm.example.com/hook")
+    monkeypatch.setenv("CRM_WEBHOOK_SECRET", secret)
+    with pytest.raises(ValidationError) as refused:
+        Settings(_env_file=None)
+    [problem] = refused.value.errors()
+    assert problem["loc"] == ("webhook_secret",)
+    assert "CRM_WEBHOOK_SECRET is guessable" in problem["msg"]
+    assert "secrets.token_urlsafe(32)" in problem["msg"]
+
+
+def test_generated_secrets_and_the_tests_own_keys_are_never_called_guessable() -> None:
+    for _ in range(2000):
+        for key in (secrets.token_urlsafe(32), secrets.token_hex(32), secrets.token_urlsafe(64)):
+            assert secret_key_problem(key) is None, key
+        secret = secrets.token_urlsafe(24)
+        assert webhook_secret_problem(secret) is None, secret
+    assert secret_key_problem(SECRET_KEY) is None
+    assert webhook_secret_problem(WEBHOOK_SECRET) is None
 
 
 @pytest.mark.parametrize(

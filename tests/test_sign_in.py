@@ -211,12 +211,39 @@ async def test_the_account_has_its_own_limit_over_every_address(
 async def test_the_per_address_ceiling_stops_a_spray_over_many_logins(
     database: Database, people: People, password_checks: list[str]
 ) -> None:
-    throttle = Throttle(Limits(per_address=12))
+    clock = [1000.0]  # the throttle's clock stands still unless the test moves it
+    throttle = Throttle(Limits(per_address=12), clock=lambda: clock[0])
     async with site(database, throttle=throttle) as client:
         statuses = [(await sign_in(client, f"nobody{n}", "guess")).status for n in range(20)]
         assert statuses == [401] * 12 + [429] * 8
         assert (await sign_in(client, "anna")).status == 429  # the ceiling holds for everyone
     assert len(password_checks) == 12
+
+
+async def test_past_the_address_ceiling_attempts_are_slowed_and_a_colleague_waits_seconds(
+    database: Database, people: People, password_checks: list[str]
+) -> None:
+    """A spray of wrong passwords over many logins from one address (an office behind a proxy)
+    used to lock everyone there out for 15 minutes: now each further attempt from it waits 1 s,
+    2 s, 4 s… after the one before, and Anna, there too, signs in a few seconds later."""
+    clock = [1000.0]
+    throttle = Throttle(Limits(per_address=12), clock=lambda: clock[0])
+    async with site(database, throttle=throttle) as client:
+        for n in range(12):
+            assert (await sign_in(client, f"nobody{n}", "guess")).status == 401
+        slowed = await sign_in(client, "anna")
+        assert slowed.status == 429
+        assert "Try again in 1 s." in await slowed.text()
+        clock[0] += 1
+        assert (await sign_in(client, "nobody12", "guess")).status == 401
+        clock[0] += 1.5  # the next one waits 2 s after it
+        later = await sign_in(client, "nobody13", "guess")
+        assert later.status == 429 and "Try again in 1 s." in await later.text()
+        clock[0] += 0.5
+        assert (await sign_in(client, "anna")).status == 302
+    assert len(password_checks) == 14
+    delays = [Limits().address_delay(Limits().per_address + past) for past in range(9)]
+    assert delays == [1, 2, 4, 8, 16, 32, 60, 60, 60]
 
 
 async def test_a_forged_forwarded_for_changes_nothing_without_trusted_proxies(

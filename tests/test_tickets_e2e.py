@@ -342,6 +342,9 @@ async def test_impossible_moves_are_refused(
     await bot_said(fake, ANNA, "Tom Baker no longer works here and cannot be assigned")
     fake.send_text(ANNA, f"/assign {second} @nobody")
     await bot_said(fake, ANNA, "no employee @nobody")
+    # A helper takes no tickets: the same rule as the site's Assign to (crm.tickets).
+    fake.send_text(ANNA, f"/assign {second} @pavel")
+    await bot_said(fake, ANNA, "Pavel Orlov does not take tickets: choose someone who does")
     assert (await ticket(database, second)).assignee_id is None
 
 

@@ -78,6 +78,9 @@ async def test_a_track_is_opened_from_the_client_page_and_moved_through(
         ({"goal": "Run", "report_every_days": "500"}, "every 1 to 91 days"),
         ({"goal": "Run", "report_every_days": "often"}, "must be a whole number"),
         ({"goal": "Run", "coach_id": "x"}, "Coach must be a whole number"),
+        # A helper is nobody's coach: he would be sent the client's progress reports.
+        ({"goal": "Run", "coach_id": str(people.pavel.id)}, "Pavel Orlov is not a coach"),
+        ({"goal": "Run", "coach_id": "999999"}, "that employee does not exist"),
     ):
         refused = await post_form(site, new, data)
         assert refused.status == 400, data
@@ -150,6 +153,19 @@ async def test_a_track_is_opened_from_the_client_page_and_moved_through(
         dropped.status == 400 and f"track #{track_id} is already achieved" in await dropped.text()
     )
     assert (await track(database, track_id)).status is TrackStatus.ACHIEVED
+
+
+async def test_a_track_a_helper_opens_has_a_coach_never_the_helper(
+    site: SiteClient, coaching: Coaching, database: Database
+) -> None:
+    """Pavel helps Maria, who has no coach of her own: the goal he opens has no coach until one
+    is chosen, rather than Pavel."""
+    people = coaching.people
+    await sign_in(site, "pavel")
+    opened = await post_form(site, f"/clients/{people.maria.id}/tracks/new", {"goal": "Sleep"})
+    assert opened.status == 302, await opened.text()
+    opened_track = await track(database, int(opened.headers["Location"].rsplit("/", 1)[1]))
+    assert opened_track.coach_id is None
 
 
 async def test_the_track_page_lists_the_clients_reports_and_hides_from_strangers(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -15,8 +17,16 @@ from bot.sandbox.telegram import FakeTelegram
 from crm.settings import Settings
 from db.base import utcnow
 from db.engine import Database
-from db.enums import ClientStage, OutboxStatus, TicketStatus
-from db.models import Client, Department, Employee, OutboxMessage, Ticket
+from db.enums import ClientStage, OutboxStatus, Role, TicketStatus
+from db.models import (
+    Client,
+    CoachProfile,
+    Department,
+    Employee,
+    Language,
+    OutboxMessage,
+    Ticket,
+)
 from tests.desk import People, add_people
 from tests.site import PASSWORD, give_logins, post_form, sign_in, token
 from tests.site import Client as SiteClient
@@ -433,6 +443,59 @@ async def test_assigning_in_the_site_tells_the_employee_through_the_outbox(
     )
     assert impossible.status == 400
     assert "cannot go from assigned to closed" in await impossible.text()
+
+
+async def test_assign_to_offers_who_takes_tickets_department_first_and_chooses_nobody(
+    client: SiteClient,
+    database: Database,
+    people: People,
+) -> None:
+    """Not helpers, nor specialists who teach or coach (Tina teaches, Carl coaches); Tom, of
+    the ticket's department, first; nothing chosen until the manager chooses."""
+    await add_tickets(database, people, 4)  # ticket 4 is the repair workshop's, nobody's
+    async with database.writer() as session, session.begin():
+        english = Language(name="English", price_per_lesson=Decimal(20))
+        tina = Employee(full_name="Tina Teacher", username="tina", role=Role.SPECIALIST)
+        carl = Employee(full_name="Carl Coach", username="carl", role=Role.SPECIALIST)
+        session.add_all([english, tina, carl])
+        await session.flush()
+        await session.refresh(tina, ["languages"])
+        tina.languages = [english]
+        session.add(CoachProfile(employee_id=carl.id, bio="Leadership"))
+        tom = await session.get(Employee, people.tom.id)
+        assert tom is not None
+        tom.department_id = people.repair.id
+        tina_id = tina.id
+    await sign_in(client, "anna")
+    page = await (await client.get("/tickets/4")).text()
+    select_box = page[
+        page.index('<select id="assignee"') : page.index(
+            "</select>", page.index('<select id="assignee"')
+        )
+    ]
+    options = re.findall(r'<option value="(\d*)"( selected)?>([^<(]*)', select_box)
+    assert options[0] == ("", " selected", "— choose who takes it —")
+    assert [name.strip() for _, _, name in options[1:]] == [
+        "Tom Baker",
+        "Anna Petrova",
+        "Ivan Kuznetsov",
+    ]
+    assert "selected" not in "".join(chosen for _, chosen, _ in options[1:])
+    nobody = await post_form(client, "/tickets/4/assign", {"assignee": ""}, page="/tickets/4")
+    assert nobody.status == 400 and "choose who takes the ticket" in await nobody.text()
+    refused = await post_form(
+        client, "/tickets/4/assign", {"assignee": str(tina_id)}, page="/tickets/4"
+    )
+    assert refused.status == 400
+    assert "Tina Teacher does not take tickets" in await refused.text()
+    for helper in (people.pavel.id,):
+        refused = await post_form(
+            client, "/tickets/4/assign", {"assignee": str(helper)}, page="/tickets/4"
+        )
+        assert refused.status == 400 and "does not take tickets" in await refused.text()
+    async with database.reader() as session:
+        ticket = await session.get(Ticket, 4)
+    assert ticket is not None and ticket.assignee_id is None
 
 
 async def test_client_text_is_escaped_in_pages(

@@ -109,8 +109,21 @@ async def test_a_post_without_the_webhook_secret_changes_nothing(
         (b"\xff\xfe{", WEBHOOK_SECRET),
         ('{"update_id": 78}', "é"),
         ('{"update_id": 79}', WEBHOOK_SECRET + "é"),
+        ("[" * 50_000 + "]" * 50_000, WEBHOOK_SECRET),
+        ('{"update_id": 80, "message": ' + '{"a": ' * 50_000 + "1" + "}" * 50_001, WEBHOOK_SECRET),
     ],
-    ids=["not-json", "empty-object", "array", "bad-id", "bad-message", "not-utf8", "é", "secret+é"],
+    ids=[
+        "not-json",
+        "empty-object",
+        "array",
+        "bad-id",
+        "bad-message",
+        "not-utf8",
+        "é",
+        "secret+é",
+        "nested-50000",
+        "message-nested-50000",
+    ],
 )
 async def test_a_malformed_webhook_request_is_a_400_and_the_bot_keeps_serving(
     webhook_product: tuple[Running, Database],

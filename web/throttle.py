@@ -1,5 +1,10 @@
 """Throttling of sign-in attempts: per login, per (address, login), and per address.
 
+A login at its limit waits until its oldest attempt leaves the window. An address past its
+ceiling is slowed, not locked: each further attempt from it must come a growing delay after
+the one before (1 s, 2 s, 4 s… at most a minute), so a spray over many logins crawls while a
+colleague behind the same address (a proxy, an office) still signs in within seconds.
+
 An attempt is counted ("reserved") before its password is checked, in one atomic step that also
 refuses it when a count is at its limit, so simultaneous attempts cannot all slip past the check.
 A right password clears its login's counts. Counts are kept under hashes of their keys, never the
@@ -41,6 +46,17 @@ class Limits:
     per_address_login: int = 5
     per_login: int = 20
     per_address: int = 100
+    # Past ``per_address``, the wait after an address's latest attempt: doubling from the first
+    # delay, up to the longest (seconds).
+    first_delay: float = 1.0
+    longest_delay: float = 60.0
+
+    def address_delay(self, attempts: int) -> float:
+        """How long after its latest attempt an address with ``attempts`` in the window waits."""
+        past = attempts - self.per_address
+        if past < 0:
+            return 0.0
+        return min(self.first_delay * float(2 ** min(past, 32)), self.longest_delay)
 
 
 @dataclass(frozen=True)
@@ -118,7 +134,10 @@ class Throttle:
                 continue
             while attempts and attempts[0][0] <= cutoff:
                 attempts.popleft()
-            if len(attempts) >= limit:
+            if key == keys[2] and attempts:  # the address: slowed, never locked
+                delay = self.limits.address_delay(len(attempts))
+                wait = max(wait, attempts[-1][0] + delay - now)
+            elif len(attempts) >= limit:
                 wait = max(wait, attempts[0][0] + self.window - now)
         if wait > 0:
             return Attempt(keys, "", wait)
@@ -141,9 +160,11 @@ class Throttle:
 
 
 # Each key is a sorted set of attempt tokens scored by time (Redis's clock, in ms). KEYS: login,
-# (address, login), address. ARGV: the window in ms, the attempt's token, then each key's limit.
-# Refuses (returns the wait in ms) when any key is at its limit; otherwise counts the attempt on
-# every key and returns 0. A script runs alone, so two attempts cannot both take the last place.
+# (address, login), address. ARGV: the window in ms, the attempt's token, each key's limit, then
+# the address's first and longest delay in ms. Refuses (returns the wait in ms) when a login key
+# is at its limit or the address is within its delay (``Limits.address_delay``); otherwise
+# counts the attempt on every key and returns 0. A script runs alone, so two attempts cannot
+# both take the last place.
 _RESERVE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -151,7 +172,16 @@ local window = tonumber(ARGV[1])
 local wait = 0
 for i, key in ipairs(KEYS) do
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-  if redis.call('ZCARD', key) >= tonumber(ARGV[i + 2]) then
+  local count = redis.call('ZCARD', key)
+  local limit = tonumber(ARGV[i + 2])
+  if i == 3 then
+    if count >= limit then
+      local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+      local past = math.min(count - limit, 32)
+      local delay = math.min(tonumber(ARGV[6]) * 2 ^ past, tonumber(ARGV[7]))
+      wait = math.max(wait, tonumber(newest[2]) + delay - now)
+    end
+  elseif count >= limit then
     local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
     wait = math.max(wait, tonumber(oldest[2]) + window - now)
   end
@@ -187,7 +217,13 @@ class RedisThrottle:
         keys = _keys(self.prefix, login, address)
         token = secrets.token_hex(8)
         limits = (self.limits.per_login, self.limits.per_address_login, self.limits.per_address)
-        waited = await self._reserve(keys=list(keys), args=[self.window_ms, token, *limits])
+        delays = (
+            math.ceil(self.limits.first_delay * 1000),
+            math.ceil(self.limits.longest_delay * 1000),
+        )
+        waited = await self._reserve(
+            keys=list(keys), args=[self.window_ms, token, *limits, *delays]
+        )
         if int(waited) > 0:
             return Attempt(keys, "", int(waited) / 1000)
         return Attempt(keys, token)

@@ -26,6 +26,8 @@ from db.models.people import Client, Department, Employee
 
 # Money: up to 10 digits before the point, cents after (never a float).
 MONEY = Numeric(12, 2)
+# The longest name of a language the catalog holds (its check is the same number).
+LANGUAGE_NAME_LENGTH = 100
 PERCENT = Numeric(5, 2)
 
 teacher_languages = Table(
@@ -43,7 +45,7 @@ class Language(Timestamped, Base):
     __tablename__ = "languages"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(LANGUAGE_NAME_LENGTH), unique=True)
     price_per_lesson: Mapped[Decimal] = mapped_column(MONEY)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -67,6 +68,11 @@ async def sign_in(request: web.Request) -> web.StreamResponse:
     # Counted before the password is checked: simultaneous guesses meet the limit too.
     attempt = await throttle.reserve(login, request.remote or "")
     if attempt.refused:
+        if attempt.wait < 60:  # an address slowed down: seconds, not minutes
+            seconds = max(1, math.ceil(attempt.wait))
+            return again(
+                _("Too many failed attempts. Try again in {seconds} s.", seconds=seconds), 429
+            )
         minutes = max(1, round(attempt.wait / 60))
         return again(
             _("Too many failed attempts. Try again in {minutes} min.", minutes=minutes), 429

@@ -23,6 +23,8 @@ CHOICES = 20
 SEARCH_URL = "/clients/search"
 # A suggestion as the input holds it once chosen: "#12 Maria Lopez (+34600123456)".
 _CARD_NUMBER = re.compile(r"#(\d{1,12})(?:\s.*)?", re.DOTALL)
+# Several clients in one input: "#6, #7 @olesya" (card numbers and usernames).
+_SEVERAL = re.compile(r"[\s,;]+")
 
 
 def client_label(client: Client) -> str:
@@ -89,6 +91,36 @@ async def pick_client(session: AsyncSession, viewer: Employee, reader: Reader) -
     if not matches:
         reader.errors["client"] = _("No client matches “{text}”", text=typed)
     return Picked(matches=matches[:CHOICES])
+
+
+def several_clients(reader: Reader, name: str) -> list[int | str]:
+    """The clients an input names by card number (``#6``, ``6``) or ``@username``, apart or
+    joined by commas; anything else is an error next to it (``reader.errors[name]``)."""
+    _ = reader.gettext
+    named: list[int | str] = []
+    for typed in _SEVERAL.split(reader.text(name).strip()):
+        if not typed:
+            continue
+        if typed.startswith("@") and len(typed) > 1:
+            named.append(typed[1:])
+        elif (number := card_number(typed)) is not None:
+            named.append(number)
+        else:
+            reader.errors[name] = _(
+                "“{typed}” is not a card number nor an @username", typed=typed[:40]
+            )
+    return named
+
+
+def participants_field(value: str, error: str, _: Callable[..., str]) -> Field:
+    """Who else takes part in a session, by card number or @username."""
+    return Field(
+        "participants",
+        _("Other participants"),
+        value=value,
+        error=error,
+        help=_("card numbers or @usernames of clients you may see, e.g. #6, #7, @olesya"),
+    )
 
 
 def client_fields(

@@ -8,7 +8,9 @@ from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm.clients import clients_named
 from crm.coaching_rules import DEFAULT_MINUTES, ENDING_ACTIONS, has_started
 from crm.coaching_sessions import SessionDraft, end_session, plan_session
 from crm.errors import InvalidInput, NotFound
@@ -28,7 +30,14 @@ from web.flash import flash
 from web.forms import Field, FormErrors, Reader
 from web.i18n import Gettext, words
 from web.keys import NOTIFIER, SETTINGS, db_session, employee, request_now
-from web.views.client_picker import Picked, card_number, client_fields, pick_client
+from web.views.client_picker import (
+    Picked,
+    card_number,
+    client_fields,
+    participants_field,
+    pick_client,
+    several_clients,
+)
 from web.views.crud import delete_page, edit_page, object_id
 from web.views.reports import MEETING_PARTS, meeting_report_editor
 from web.views.sessions import names
@@ -40,6 +49,18 @@ DONE = {
 }
 # How a start is typed: a browser's date-and-time input sends 2026-12-04T18:30.
 START_FORMAT_HELP = N_("the date and time in the business's time zone, e.g. 2026-12-04 18:30")
+
+
+# The service's names of the fields it refuses, as the form calls them.
+_FIELDS = {"client_id": "client", "participant_ids": "participants"}
+
+
+async def participants_named(
+    session: AsyncSession, actor: Employee, named: list[int | str]
+) -> list[int]:
+    """The card numbers of the other participants named, each a client ``actor`` may see."""
+    found = await clients_named(session, actor=actor, named=named, field="participants")
+    return [client.id for client in found]
 
 
 def _session_id(request: web.Request) -> int:
@@ -181,6 +202,9 @@ def _new_fields(
 ) -> list[Field]:
     fields = client_fields(values, errors, picked, _)
     fields.append(
+        participants_field(values.get("participants", ""), errors.get("participants", ""), _)
+    )
+    fields.append(
         Field(
             "coach_id",
             _("Coach"),
@@ -210,9 +234,10 @@ async def session_new(request: web.Request) -> web.StreamResponse:
         reader = Reader(await request.post(), _)
         values = {
             key: reader.text(key)
-            for key in ("client", "coach_id", "starts_at", "minutes", "format")
+            for key in ("client", "participants", "coach_id", "starts_at", "minutes", "format")
         }
         picked = await pick_client(session, actor, reader)
+        others = several_clients(reader, "participants")
         if picked.client_id is not None and card_number(values["client"]) != picked.client_id:
             values["client"] = f"#{picked.client_id}"  # the choice survives a refusal
         coach_id = reader.identifier("coach_id", N_("Coach"))
@@ -223,20 +248,26 @@ async def session_new(request: web.Request) -> web.StreamResponse:
                 raise FormErrors({})  # a search: the matches are shown to choose from
             assert starts_at is not None and minutes is not None
             async with session.begin_nested():
+                participant_ids = await participants_named(session, actor, others)
                 meeting = await plan_session(
                     session,
                     request.app[NOTIFIER],
                     actor=actor,
                     draft=SessionDraft(
-                        picked.client_id, starts_at, minutes, online, coach_id=coach_id
+                        picked.client_id,
+                        starts_at,
+                        minutes,
+                        online,
+                        participant_ids=participant_ids,
+                        coach_id=coach_id,
                     ),
                     now=request_now(request),
                 )
         except FormErrors as error:
             errors = error.errors
         except (InvalidInput, NotFound) as error:
-            field = error.field or "client"
-            errors = {"client" if field == "client_id" else field: words(request).error(error)}
+            field = _FIELDS.get(error.field or "client_id", error.field or "client")
+            errors = {field: words(request).error(error)}
         else:
             planned = _("Session #{id} is planned; the client is told.", id=meeting.id)
             if has_started(meeting, request_now(request)):  # one that already happened
@@ -260,15 +291,19 @@ async def session_edit(request: web.Request) -> web.StreamResponse:
         "starts_at": shown_start(request, meeting.starts_at),
         "minutes": str(meeting.minutes),
         "format": meeting.format.value,
+        "participants": ", ".join(f"#{taking.client_id}" for taking in meeting.participants),
     }
 
     async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
-        return _when_fields(_, values, errors)
+        who = participants_field(values.get("participants", ""), errors.get("participants", ""), _)
+        return [*_when_fields(_, values, errors), who]
 
     async def save(reader: Reader) -> str:
         starts_at, minutes, online = read_when(request, reader)
+        others = several_clients(reader, "participants")
         reader.done()
         assert starts_at is not None and minutes is not None
+        participant_ids = await participants_named(session, actor, others)
         await edit_session(
             session,
             request.app[NOTIFIER],
@@ -278,6 +313,7 @@ async def session_edit(request: web.Request) -> web.StreamResponse:
             minutes=minutes,
             online=online,
             now=request_now(request),
+            participant_ids=participant_ids,
         )
         return f"/sessions/{session_id}"
 

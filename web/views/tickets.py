@@ -25,6 +25,7 @@ from crm.tickets import (
     open_ticket_for,
     reply_to_client,
     take_ticket,
+    ticket_assignees,
     ticket_for,
     ticket_to_change,
 )
@@ -152,6 +153,11 @@ async def _page(request: web.Request, ticket: Ticket, errors: dict[str, str]) ->
         ],
         "can_take": "take" in next_actions(viewer, ticket),
         "can_assign": may_manage(viewer),
+        "assignees": (
+            await ticket_assignees(db_session(request), actor=viewer, ticket=ticket)
+            if may_manage(viewer)
+            else []
+        ),
         "errors": errors,
         **await _choices(request),
     }
@@ -187,6 +193,8 @@ async def ticket_action(request: web.Request) -> web.StreamResponse:
 
 def _chosen(form: Reader, name: str) -> int:
     """The employee chosen in the form's ``name`` select: an id (which one is the service's say)."""
+    if not form.text(name).strip():
+        raise InvalidInput(N_("choose who takes the ticket"), field=name)
     chosen = form.identifier(name, "Employee")
     if chosen is None:
         raise InvalidInput(N_("that employee does not exist"), field=name)
