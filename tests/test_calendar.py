@@ -102,6 +102,7 @@ async def test_a_participant_s_feed_never_names_another_client_of_the_group(
 ) -> None:
     now = utcnow().replace(microsecond=0)
     start = now + timedelta(days=2)
+    await set_coach(database, people.ivan, people.bob)  # Ivan plans only with clients he sees
     async with database.writer() as session, session.begin():
         ivan = await session.get(Employee, people.ivan.id)
         bob = await session.get(Client, people.bob.id)
