@@ -133,12 +133,18 @@ async def client_to_change(
 
 
 async def save_client(
-    session: AsyncSession, *, actor: Actor, form: ClientForm, client_id: int | None
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    form: ClientForm,
+    client_id: int | None,
+    region: str | None = None,
 ) -> Client:
-    """Create or change a client card (owners and administrators)."""
+    """Create or change a client card (owners and administrators); a phone typed without its
+    country code is of ``region`` (``CRM_DEFAULT_REGION``)."""
     require_manager(actor)
     name = clean_name(form.full_name, "full_name")
-    phone = optional_phone(form.phone)
+    phone = optional_phone(form.phone, region=region)
     email = form.email.strip().lower() or None
     if email is not None and not _EMAIL.match(email):
         raise InvalidInput(N_("{email} is not an e-mail address"), field="email", email=email)

@@ -15,20 +15,31 @@ MAX_PHONE_DIGITS = 15  # E.164's longest number
 
 
 def normalize_phone(raw: str, region: str | None = None) -> str:
-    """``raw`` in E.164 (``+79161234567``); Telegram sends numbers without the plus sign."""
+    """``raw`` in E.164 (``+79161234567``). Without a plus sign a number is international, as
+    Telegram sends them, unless it is a valid number of ``region`` (``CRM_DEFAULT_REGION``):
+    with ``FR``, "06 12 34 56 79" is +33612345679."""
     candidate = raw.strip()
-    if region is None and candidate and not candidate.startswith("+"):
-        candidate = "+" + candidate
-    try:
-        number = phonenumbers.parse(candidate, region)
-    except phonenumbers.NumberParseException as error:
-        raise InvalidInput(N_("{phone} is not a phone number"), phone=raw) from error
-    if not phonenumbers.is_possible_number(number):
+    readings = []
+    if region is not None and not candidate.startswith("+"):
+        readings.append(_parsed(candidate, region))
+    readings.append(_parsed(candidate if candidate.startswith("+") else "+" + candidate, None))
+    possible = [number for number in readings if number is not None]
+    possible = [number for number in possible if phonenumbers.is_possible_number(number)]
+    if not possible:
         raise InvalidInput(N_("{phone} is not a phone number"), phone=raw)
+    valid = [number for number in possible if phonenumbers.is_valid_number(number)]
+    number = (valid or possible)[0]
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def optional_phone(raw: str, field: str = "phone") -> str | None:
+def _parsed(candidate: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+    try:
+        return phonenumbers.parse(candidate, region)
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def optional_phone(raw: str, field: str = "phone", region: str | None = None) -> str | None:
     """A form's phone field: empty is none, anything else must be a phone number (E.164 kept).
 
     The one rule for every phone a person types on the site: clients, departments.
@@ -36,7 +47,7 @@ def optional_phone(raw: str, field: str = "phone") -> str | None:
     if not raw.strip():
         return None
     try:
-        return normalize_phone(raw)
+        return normalize_phone(raw, region)
     except InvalidInput as error:
         raise InvalidInput(error.message, field=field, **error.params) from error
 

@@ -558,3 +558,41 @@ async def test_the_ticket_page_takes_answers_and_notes_like_the_bot(
         texts = [m.payload["text"] for m in await session.scalars(select(OutboxMessage))]
     assert any("We ordered the part" in text for text in texts)  # the client is told
     assert not any("Supplier: Acme" in text for text in texts)  # notes stay inside
+
+
+async def test_a_local_phone_number_is_of_the_default_region(
+    database: Database, people: People
+) -> None:
+    """With CRM_DEFAULT_REGION=FR, "06 12 34 56 79" on a client card and a department is the
+    French number; a number with its country code stays what it is."""
+    app = create_app(Settings(_env_file=None, default_region="fr"), database, secret_key=SECRET)
+    async with TestClient(TestServer(app)) as client:
+        await sign_in(client, "anna")
+        for name, phone in (("Ann", "06 12 34 56 79"), ("Bea", "+44 7700 900124")):
+            saved = await post_form(
+                client, "/clients/new", {"full_name": name, "phone": phone, "stage": "lead"}
+            )
+            assert saved.status == 302, await saved.text()
+        saved = await post_form(
+            client, "/departments/new", {"name": "Lyon", "phone": "04 72 00 00 00"}
+        )
+        assert saved.status == 302, await saved.text()
+    async with database.reader() as session:
+        phones = {
+            c.full_name: c.phone
+            for c in await session.scalars(
+                select(Client).where(Client.full_name.in_(["Ann", "Bea"]))
+            )
+        }
+        lyon = await session.scalar(select(Department).where(Department.name == "Lyon"))
+    assert phones == {"Ann": "+33612345679", "Bea": "+447700900124"}
+    assert lyon is not None and lyon.phone == "+33472000000"
+
+
+async def test_without_a_default_region_a_local_number_is_refused(client: SiteClient) -> None:
+    await sign_in(client, "anna")
+    response = await post_form(
+        client, "/clients/new", {"full_name": "Ann", "phone": "06 12 34 56 79", "stage": "lead"}
+    )
+    assert response.status == 400
+    assert "06 12 34 56 79 is not a phone number" in await response.text()

@@ -180,7 +180,13 @@ async def client_form(request: web.Request) -> web.StreamResponse:
             became_employee_id=reader.identifier("became_employee_id", N_("Became employee")),
         )
         reader.done()
-        saved = await save_client(session, actor=actor, form=form, client_id=client_id)
+        saved = await save_client(
+            session,
+            actor=actor,
+            form=form,
+            client_id=client_id,
+            region=request.app[SETTINGS].default_region,
+        )
         return f"/clients/{saved.id}"
 
     return await edit_page(
