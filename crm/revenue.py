@@ -28,7 +28,7 @@ from crm.permissions import Actor
 from crm.visibility import visible_clients, visible_contracts
 from db.models import Client, ClientProduct, Contract, Lesson, Payment
 
-AREA_NAMES = {"school": N_("Language school"), "coaching": N_("Coaching")}
+AREA_NAMES = {"school": N_("School"), "coaching": N_("Coaching (sessions and products)")}
 
 
 @dataclass(frozen=True)

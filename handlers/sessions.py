@@ -4,7 +4,7 @@ by the service it calls; moments are typed and shown in the business time zone."
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, Router
@@ -27,6 +27,7 @@ from crm.coaching_sessions import (
 from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
 from crm.ids import looks_like_id, parse_id
+from crm.moments import parse_moment
 from crm.notify import Notifier
 from crm.permissions import Actor
 from crm.recordings import listed_recordings
@@ -34,7 +35,7 @@ from crm.settings import Settings
 from crm.stage_moves import movable_enrolments
 from db.enums import SessionStatus
 from db.models import Client, CoachingSession
-from handlers import calendar_texts, keyboards, session_texts
+from handlers import calendar_texts, keyboards, session_texts, written
 from handlers.coach_reports import begin_coach_report
 from handlers.command_args import id_and_rest
 from handlers.filters import IsClient, IsStaff, StaffOnly
@@ -49,17 +50,9 @@ DIALOGS = {"report": begin_report, "coachreport": begin_coach_report, "stage": b
 
 
 def shown_in(zone: ZoneInfo) -> When:
-    """Moments as the business writes them: ``2026-12-04 18:30`` in its time zone."""
-    return lambda moment: moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-
-
-def parse_moment(date: str, clock: str, zone: ZoneInfo) -> datetime:
-    """``2026-12-04 18:30`` in ``zone``, as UTC; InvalidInput shows how to write it."""
-    try:
-        local = datetime.strptime(f"{date} {clock}", "%Y-%m-%d %H:%M")
-    except ValueError:
-        raise InvalidInput(session_texts.bad_moment(f"{date} {clock}")) from None
-    return local.replace(tzinfo=zone).astimezone(UTC)
+    """Moments as the reader's language writes them (as the site does), in the business's time
+    zone."""
+    return lambda moment: written.moment(moment, zone)
 
 
 async def find_client(session: AsyncSession, actor: Actor, typed: str) -> int:
@@ -94,7 +87,7 @@ async def plan(
         words.pop()
     if len(words) not in (3, 4) or (len(words) == 4 and parse_id(words[3]) is None):
         raise InvalidInput(session_texts.usage("plan"))
-    starts_at = parse_moment(words[1], words[2], settings.zone)
+    starts_at = parse_moment(f"{words[1]} {words[2]}", settings.zone, now)
     minutes = int(words[3]) if len(words) == 4 else None
     client_id = await find_client(session, actor, words[0])
     draft = SessionDraft(client_id, starts_at, online=online)

@@ -762,7 +762,7 @@ async def test_the_client_picker_leads_to_the_report(site: SiteClient, world: Wo
     [
         ("from=2026-13-01", "From must be a date (YYYY-MM-DD)"),
         ("to=yesterday", "To must be a date (YYYY-MM-DD)"),
-        ("from=2026-05-10&to=2026-05-01", "the start date is after the end date"),
+        ("from=2026-05-10&to=2026-05-01", "The start date is after the end date"),
         ("from=2020-01-01&to=2026-01-01", "at most 366 days"),
         ("from=0001-01-01", "From must be a date between"),
     ],
