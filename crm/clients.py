@@ -63,12 +63,12 @@ class CoachingChoices:
     employees: list[Employee]  # anyone a former client may have become
 
 
-def client_matches(search: str) -> ColumnElement[bool]:
+def client_matches(search: str, region: str | None = None) -> ColumnElement[bool]:
     """Clients whose name, phone, e-mail or username contains ``search``, taken literally; a
     phone typed any way ("555 0143", "(202) 555-0143") is matched by its digits in order.
     The one search of clients: the client list, the picker and the ticket listing's filter."""
     text = search.strip()
-    digits = phone_search_digits(text)
+    digits = phone_search_digits(text, region)
     return or_(
         contains(Client.full_name, text),
         contains(Client.phone, digits or text),
@@ -78,9 +78,15 @@ def client_matches(search: str) -> ColumnElement[bool]:
 
 
 async def list_clients(
-    session: AsyncSession, *, actor: Actor, search: str = "", page: int = 1
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    search: str = "",
+    page: int = 1,
+    region: str | None = None,
 ) -> tuple[list[Client], bool]:
-    """A page of clients (a helper sees only theirs); returns them and whether more follow."""
+    """A page of clients (a helper sees only theirs); returns them and whether more follow. A
+    local phone number searched is of ``region`` (``CRM_DEFAULT_REGION``)."""
     viewer = require_staff(actor)
     query = (
         select(Client)
@@ -89,7 +95,7 @@ async def list_clients(
         .order_by(Client.full_name, Client.id)
     )
     if search.strip():
-        query = query.where(client_matches(search))
+        query = query.where(client_matches(search, region))
     offset = (max(page, 1) - 1) * CLIENTS_PAGE
     rows = list(await session.scalars(query.offset(offset).limit(CLIENTS_PAGE + 1)))
     return rows[:CLIENTS_PAGE], len(rows) > CLIENTS_PAGE

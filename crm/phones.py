@@ -52,7 +52,7 @@ def optional_phone(raw: str, field: str = "phone", region: str | None = None) ->
         raise InvalidInput(error.message, field=field, **error.params) from error
 
 
-def phone_search_digits(text: str) -> str | None:
+def phone_search_digits(text: str, region: str | None = None) -> str | None:
     """The digits of ``text`` when it is written like (part of) a phone number, else None.
 
     Phones are kept in E.164, "+" and digits only, so "555 0143" finds "+12025550143" by
@@ -62,4 +62,9 @@ def phone_search_digits(text: str) -> str | None:
     if not _PHONE_LIKE.fullmatch(text):
         return None
     digits = re.sub(r"[^0-9]", "", text)
+    if region is not None and not text.startswith("+"):
+        # A whole local number ("06 12 34 56 79") is searched as it is kept (+33612345679).
+        number = _parsed(text, region)
+        if number is not None and phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]
     return digits if MIN_PHONE_SEARCH_DIGITS <= len(digits) <= MAX_PHONE_DIGITS else None

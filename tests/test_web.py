@@ -577,6 +577,9 @@ async def test_a_local_phone_number_is_of_the_default_region(
             client, "/departments/new", {"name": "Lyon", "phone": "04 72 00 00 00"}
         )
         assert saved.status == 302, await saved.text()
+        # The list finds the card by the local number too.
+        found = await (await client.get("/clients", params={"q": "06 12 34 56 79"})).text()
+    assert "Ann</a>" in found, found[:3000]
     async with database.reader() as session:
         phones = {
             c.full_name: c.phone

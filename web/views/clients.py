@@ -45,7 +45,11 @@ async def client_list(request: web.Request) -> dict[str, Any]:
     if reader.errors:
         raise web.HTTPBadRequest(text="; ".join(reader.errors.values()))
     clients, more = await list_clients(
-        db_session(request), actor=employee(request), search=search, page=page
+        db_session(request),
+        actor=employee(request),
+        search=search,
+        page=page,
+        region=request.app[SETTINGS].default_region,
     )
     return {
         "clients": clients,
