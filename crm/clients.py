@@ -69,12 +69,12 @@ class CoachingChoices:
     employees: list[Employee]  # anyone a former client may have become
 
 
-def client_matches(search: str) -> ColumnElement[bool]:
+def client_matches(search: str, region: str | None = None) -> ColumnElement[bool]:
     """Clients whose name, phone, e-mail or username contains ``search``, taken literally; a
     phone typed any way ("555 0143", "(202) 555-0143") is matched by its digits in order.
     The one search of clients: the client list, the picker and the ticket listing's filter."""
     text = search.strip()
-    digits = phone_search_digits(text)
+    digits = phone_search_digits(text, region)
     return or_(
         contains(Client.full_name, text),
         contains(Client.phone, digits or text),
@@ -83,13 +83,16 @@ def client_matches(search: str) -> ColumnElement[bool]:
     )
 
 
-def _clients_query(actor: Actor, search: str, stages: Collection[ClientStage]) -> Select[Client]:
-    """The client cards ``actor`` may see that match ``search`` and are at one of ``stages``
-    (any stage when none is given): what the listing and its CSV both show."""
+def _clients_query(
+    actor: Actor, search: str, stages: Collection[ClientStage], region: str | None
+) -> Select[Client]:
+    """The client cards ``actor`` may see that match ``search`` (a local phone number is of
+    ``region``, ``CRM_DEFAULT_REGION``) and are at one of ``stages`` (any stage when none is
+    given): what the listing and its CSV both show."""
     viewer = require_staff(actor)
     query = select(Client).where(visible_clients(viewer)).options(selectinload(Client.helper))
     if search.strip():
-        query = query.where(client_matches(search))
+        query = query.where(client_matches(search, region))
     if stages:
         query = query.where(Client.stage.in_(list(stages)))
     return query
@@ -102,9 +105,10 @@ async def list_clients(
     search: str = "",
     page: int = 1,
     stages: Collection[ClientStage] = (),
+    region: str | None = None,
 ) -> tuple[list[Client], bool]:
     """A page of clients (a helper sees only theirs); returns them and whether more follow."""
-    query = _clients_query(actor, search, stages).order_by(Client.full_name, Client.id)
+    query = _clients_query(actor, search, stages, region).order_by(Client.full_name, Client.id)
     offset = (max(page, 1) - 1) * CLIENTS_PAGE
     rows = list(await session.scalars(query.offset(offset).limit(CLIENTS_PAGE + 1)))
     return rows[:CLIENTS_PAGE], len(rows) > CLIENTS_PAGE
@@ -116,10 +120,11 @@ async def export_clients(
     actor: Actor,
     search: str = "",
     stages: Collection[ClientStage] = (),
+    region: str | None = None,
     chunk: int = 500,
 ) -> AsyncGenerator[list[Client]]:
     """Every client the listing with this filter shows, by id, ``chunk`` at a time (a CSV)."""
-    query = _clients_query(actor, search, stages).order_by(Client.id)
+    query = _clients_query(actor, search, stages, region).order_by(Client.id)
     last = 0
     while True:
         rows = list(await session.scalars(query.where(Client.id > last).limit(chunk)))
@@ -192,12 +197,18 @@ async def client_to_change(
 
 
 async def save_client(
-    session: AsyncSession, *, actor: Actor, form: ClientForm, client_id: int | None
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    form: ClientForm,
+    client_id: int | None,
+    region: str | None = None,
 ) -> Client:
-    """Create or change a client card (owners and administrators)."""
+    """Create or change a client card (owners and administrators); a phone typed without its
+    country code is of ``region`` (``CRM_DEFAULT_REGION``)."""
     require_manager(actor)
     name = clean_name(form.full_name, "full_name")
-    phone = optional_phone(form.phone)
+    phone = optional_phone(form.phone, region=region)
     email = form.email.strip().lower() or None
     if email is not None and not _EMAIL.match(email):
         raise InvalidInput(N_("{email} is not an e-mail address"), field="email", email=email)

@@ -28,9 +28,9 @@ def request_subject(request_id: int) -> Subject:
     return Subject(SubjectKind.REQUEST, request_id)
 
 
-def when(notifier: Notifier, moment: datetime) -> str:
-    """A moment in the business time zone, as ``2026-12-04 18:30``."""
-    return moment.astimezone(notifier.zone).strftime("%Y-%m-%d %H:%M")
+def when(notifier: Notifier, moment: datetime, language: str) -> str:
+    """A moment in the business time zone, as ``language`` writes it (as the site does)."""
+    return notifier.moment(language, moment)
 
 
 async def _tell(
@@ -67,7 +67,7 @@ async def session_planned(
                 "📅 Session #{session_id} with {coach}: {when}, {minutes} min.",
                 session_id=meeting.id,
                 coach=escape(coach),
-                when=when(notifier, meeting.starts_at),
+                when=when(notifier, meeting.starts_at, tr.language),
                 minutes=meeting.minutes,
             )
         ]
@@ -102,7 +102,7 @@ async def _ask_rating(
             "Rate it from 1 (poor) to 5 (excellent):",
             session_id=meeting.id,
             coach=escape(coach),
-            when=when(notifier, meeting.starts_at),
+            when=when(notifier, meeting.starts_at, tr.language),
         )
         await notifier.enqueue(
             session,
@@ -128,7 +128,7 @@ async def session_ended(
         text = tr.gettext(
             "❌ Session #{session_id} on {when} is cancelled.",
             session_id=meeting.id,
-            when=when(notifier, meeting.starts_at),
+            when=when(notifier, meeting.starts_at, tr.language),
         )
         await _tell(session, notifier, client, text, session_subject(meeting.id), now)
 
@@ -152,7 +152,11 @@ async def request_sent(
             )
         ]
         if request.preferred_at is not None:
-            lines.append(tr.gettext("Preferred: {when}", when=when(notifier, request.preferred_at)))
+            lines.append(
+                tr.gettext(
+                    "Preferred: {when}", when=when(notifier, request.preferred_at, tr.language)
+                )
+            )
         if request.message:
             lines.append(escape(request.message))
         lines.append(tr.gettext("Answer it with /requests."))
@@ -171,7 +175,7 @@ async def request_answered(
             coach=coach,
             request_id=request.id,
             session_id=request.session.id,
-            when=when(notifier, request.session.starts_at),
+            when=when(notifier, request.session.starts_at, tr.language),
         )
     else:
         text = tr.gettext(
@@ -190,7 +194,7 @@ def reminder_text(notifier: Notifier, person: Client | Employee, meeting: Coachi
         tr.gettext(
             "⏰ Reminder: session #{session_id} at {when}, {minutes} min.",
             session_id=meeting.id,
-            when=when(notifier, meeting.starts_at),
+            when=when(notifier, meeting.starts_at, tr.language),
             minutes=meeting.minutes,
         )
     ]
@@ -205,9 +209,10 @@ def reminder_text(notifier: Notifier, person: Client | Employee, meeting: Coachi
 
 def report_overdue_text(notifier: Notifier, coach: Employee, meeting: CoachingSession) -> str:
     """The coach has not filed the report of a session held yesterday or before."""
-    return notifier.translator(notifier.language_of(coach)).gettext(
+    tr = notifier.translator(notifier.language_of(coach))
+    return tr.gettext(
         "📝 Session #{session_id} with {name} on {when} has no report yet: /report {session_id}",
         session_id=meeting.id,
         name=escape(meeting.client.full_name),
-        when=when(notifier, meeting.starts_at),
+        when=when(notifier, meeting.starts_at, tr.language),
     )

@@ -29,10 +29,10 @@ from crm.contract_rules import (
     status_after_payment,
     teaches,
 )
-from crm.errors import InvalidInput, NotFound
+from crm.errors import Conflict, InvalidInput, NotFound
 from crm.i18n import N_
 from crm.languages import active_languages, discount_tiers, get_language
-from crm.money import MAX_AMOUNT, cents
+from crm.money import MAX_AMOUNT, Money, cents
 from crm.names import clean_text
 from crm.notify import Notifier
 from crm.permissions import Actor, is_manager, require_manager
@@ -193,14 +193,53 @@ async def record_payment(
     now: datetime,
     method: PaymentMethod = PaymentMethod.CASH,
     note: str = "",
+    paid_before: Decimal | None = None,
 ) -> Payment:
     """Money received (owners and administrators); with no amount, the balance. Paid in full,
     an unpaid contract becomes active. A negative amount corrects a mistake and needs a note.
-    The client is told."""
+    With ``paid_before`` (what was paid when the person confirmed), a contract paid since
+    records nothing: a second or stale press of a confirmation. The client is told."""
     manager = require_manager(actor)
     contract = await contract_for(session, actor=manager, contract_id=contract_id)
     require_open(contract)
+    if paid_before is not None and contract.paid != paid_before:
+        raise Conflict(
+            N_("contract #{contract_id} has been paid since: nothing is recorded"),
+            contract_id=contract.id,
+        )
     note = clean_text(note, required=False, field="note")
+    amount = _payment_amount(contract, amount, note, notifier.currency)
+    payment = Payment(
+        contract=contract,
+        amount=amount,
+        paid_at=now,
+        method=method,
+        note=note or None,
+        recorded_by=manager,
+    )
+    session.add(payment)
+    contract.paid = cents(contract.paid + amount)
+    contract.status = status_after_payment(contract)
+    await session.flush()
+    await contract_notices.payment_recorded(session, notifier, contract, payment, now=now)
+    return payment
+
+
+async def payment_to_confirm(
+    session: AsyncSession, *, actor: Actor, contract_id: int, amount: Decimal | None, currency: str
+) -> tuple[Contract, Decimal]:
+    """The contract and the amount ``record_payment`` would record (the balance when none is
+    given), checked as it checks them, nothing recorded: what the bot asks to confirm."""
+    manager = require_manager(actor)
+    contract = await contract_for(session, actor=manager, contract_id=contract_id)
+    require_open(contract)
+    return contract, _payment_amount(contract, amount, "", currency)
+
+
+def _payment_amount(
+    contract: Contract, amount: Decimal | None, note: str, currency: str
+) -> Decimal:
+    """The amount to record on ``contract``, or the refusal of it."""
     if amount is None:
         amount = contract.balance
         if amount <= 0:
@@ -219,22 +258,9 @@ async def record_payment(
             N_("that is more than the balance of contract #{contract_id}: {balance}"),
             field="amount",
             contract_id=contract.id,
-            balance=str(contract.balance),
+            balance=Money(contract.balance, currency),
         )
-    payment = Payment(
-        contract=contract,
-        amount=amount,
-        paid_at=now,
-        method=method,
-        note=note or None,
-        recorded_by=manager,
-    )
-    session.add(payment)
-    contract.paid = cents(contract.paid + amount)
-    contract.status = status_after_payment(contract)
-    await session.flush()
-    await contract_notices.payment_recorded(session, notifier, contract, payment, now=now)
-    return payment
+    return amount
 
 
 async def assign_teacher(

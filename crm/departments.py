@@ -75,12 +75,17 @@ async def department_to_change(
 
 
 async def save_department(
-    session: AsyncSession, *, actor: Actor, draft: DepartmentDraft, department_id: int | None
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    draft: DepartmentDraft,
+    department_id: int | None,
+    region: str | None = None,
 ) -> Department:
-    """Create a department, or change one."""
+    """Create a department, or change one; a phone without its country code is of ``region``."""
     require_manager(actor)
     name = clean_name(draft.name, "name")
-    phone = optional_phone(draft.phone)
+    phone = optional_phone(draft.phone, region=region)
     clash = await session.scalar(select(Department).where(Department.name == name))
     if clash is not None and clash.id != department_id:
         raise InvalidInput(

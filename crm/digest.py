@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.coaching_reminders import report_overdue
 from crm.coaching_rules import SESSION_STATUS_NAMES
+from crm.i18n import numbered
+from crm.moments import written_clock
 from crm.notify import Notifier
 from crm.permissions import MANAGER_ROLES, Actor, is_manager, require_staff
 from crm.telegram_html import escape
@@ -115,8 +117,9 @@ def coaching_text(notifier: Notifier, language: str | None, part: CoachingDigest
         lines.append(tr.gettext("📅 Your sessions today: {count}", count=len(part.today)))
         for session_id, starts_at, name, status in part.today:
             lines.append(
-                f"#{session_id} · {starts_at.astimezone(notifier.zone):%H:%M} · {escape(name)}"
-                f" · {tr.gettext(SESSION_STATUS_NAMES[status])}"
+                f"{numbered(tr, 'session', session_id)}"
+                f" · {written_clock(starts_at, tr.language, notifier.zone)}"
+                f" · {escape(name)} · {tr.gettext(SESSION_STATUS_NAMES[status])}"
             )
     if part.overdue:
         if lines:
@@ -124,8 +127,9 @@ def coaching_text(notifier: Notifier, language: str | None, part: CoachingDigest
         lines.append(tr.gettext("📝 Meeting reports overdue: {count}", count=len(part.overdue)))
         for session_id, starts_at, name in part.overdue[:OVERDUE_SHOWN]:
             lines.append(
-                f"#{session_id} · {starts_at.astimezone(notifier.zone):%Y-%m-%d %H:%M} · "
-                f"{escape(name)}: /report {session_id}"
+                f"{numbered(tr, 'session', session_id)}"
+                f" · {notifier.moment(tr.language, starts_at)} · {escape(name)}"
+                f": /report {session_id}"
             )
         if len(part.overdue) > OVERDUE_SHOWN:
             lines.append(tr.gettext("… and {count} more", count=len(part.overdue) - OVERDUE_SHOWN))

@@ -7,12 +7,15 @@ call :func:`translator` and use its ``gettext`` / ``ngettext``. Nothing here dep
 from __future__ import annotations
 
 import gettext
+from collections.abc import Callable
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+
+from crm.errors import DomainError
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DOMAIN = "messages"
@@ -84,3 +87,45 @@ def translator(language: str | None) -> Translator:
     return Translator(
         language or "en", catalog if catalog is not None else gettext.NullTranslations()
     )
+
+
+def first_capital(text: str) -> str:
+    """``text`` as a sentence starts: its first letter a capital (a refusal's msgid need not)."""
+    return text[:1].upper() + text[1:]
+
+
+def refusal_text(
+    error: DomainError, language: str | None, quote: Callable[[str], str] = str
+) -> str:
+    """A refusal in ``language`` as a sentence: amounts (``crm.money.Money``) written as the
+    language writes money, every value passed through ``quote`` (HTML escaping in the bot)."""
+    tr = translator(language)
+    params: dict[str, object] = {
+        key: quote(value.written_in(tr.language) if hasattr(value, "written_in") else str(value))
+        for key, value in error.params.items()
+    }
+    if error.plural is not None:
+        count = int(error.params.get("count", 0))
+        template = tr.catalog.ngettext(error.message, error.plural, count)
+        params["count"] = count
+    else:
+        template = tr.catalog.gettext(error.message) if error.message else error.message
+    # A sentence's first letter, not a value's: "lots is not an amount of money" stays as typed.
+    if not template.startswith("{"):
+        template = first_capital(template)
+    return template.format(**params)
+
+
+# A record's number with its kind, wherever a number stands alone (lists, digests): tickets,
+# contracts and sessions are numbered apart, so "#7" alone could be any of them.
+RECORD_NUMBERS = {
+    "ticket": N_("Ticket #{number}"),
+    "contract": N_("Contract #{number}"),
+    "session": N_("Session #{number}"),
+    "request": N_("Coaching request #{number}"),
+}
+
+
+def numbered(tr: Translator, kind: str, number: int) -> str:
+    """``Ticket #7`` (``Договор #7``…): a record's kind and number in ``tr``'s language."""
+    return tr.gettext(RECORD_NUMBERS[kind], number=number)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.i18n import Translator, translator
+from crm.moments import written_day, written_moment
 from crm.money import format_money
 from crm.subjects import Subject
 from crm.telegram_html import split_html
@@ -106,6 +107,14 @@ class Notifier:
     def money(self, language: str | None, amount: Decimal) -> str:
         """``amount`` in the business currency, as ``language`` writes it."""
         return format_money(amount, self.currency, language or self.default_language)
+
+    def moment(self, language: str | None, value: datetime) -> str:
+        """A date and time in the business time zone, as ``language`` writes them."""
+        return written_moment(value, language or self.default_language, self.zone)
+
+    def day(self, language: str | None, value: datetime) -> str:
+        """A moment's day in the business time zone, as ``language`` writes it."""
+        return written_day(value, language or self.default_language, self.zone)
 
     def _rows(
         self,

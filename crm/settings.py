@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.numbers import list_currencies
+from phonenumbers import SUPPORTED_REGIONS
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -115,6 +116,8 @@ class Settings(BaseSettings):
     default_language: Language = "en"
     # The business currency (ISO 4217) every amount is kept and shown in.
     currency: str = "EUR"
+    # The country (ISO 3166) of phone numbers typed without a country code; unset: none.
+    default_region: str | None = None
     # Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed.
     trusted_proxies: str = ""
     # Session cookies only over HTTPS; unset: on when the webhook URL is https.
@@ -135,6 +138,18 @@ class Settings(BaseSettings):
         code = value.strip().upper()
         if code not in list_currencies():
             raise ValueError(f"{value!r} is not an ISO 4217 currency code (such as EUR, USD, RUB)")
+        return code
+
+    @field_validator("default_region", mode="before")
+    @classmethod
+    def _known_region(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        code = str(value).strip().upper()
+        if code not in SUPPORTED_REGIONS:
+            raise ValueError(
+                f"{value!r} is not an ISO 3166 country code with phone numbers (such as FR, GB, RU)"
+            )
         return code
 
     @field_validator("trusted_proxies")

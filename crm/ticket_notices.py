@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.i18n import N_
+from crm.i18n import N_, numbered
 from crm.notify import Button, Notifier, button_data
 from crm.subjects import Subject
 from crm.telegram_html import escape
@@ -181,11 +181,13 @@ def digest_text(
     notifier: Notifier, language: str | None, lines: Sequence[DigestLine], queue_size: int | None
 ) -> str:
     """Open tickets, one line each, and the queue for managers, in ``language``."""
-    _ = notifier.translator(language).gettext
+    tr = notifier.translator(language)
+    _ = tr.gettext
     text = [_("☀️ Your open tickets: {count}").format(count=len(lines))]
     for line in lines:
         text.append(
-            f"#{line.ticket_id} · {status_name(notifier, language, line.status)} · "
+            f"{numbered(tr, 'ticket', line.ticket_id)} · "
+            f"{status_name(notifier, language, line.status)} · "
             f"{escape(line.client_name)}: {escape(preview(line.title, 60))}"
         )
     if queue_size:

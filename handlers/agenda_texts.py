@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 
 from crm.agenda import AgendaKind, AgendaPart
 from db.models import CoachingRequest, CoachingSession
+from handlers import written
 from handlers.session_texts import When, request_line, session_label
 
 
@@ -33,7 +34,7 @@ def _sent_line(request: CoachingRequest, when: When) -> str:
         whom = _("any coach of {domain}").format(
             domain=html.quote(request.domain.name if request.domain else "")
         )
-    line = f"#{request.id} · {whom}"
+    line = f"{written.number('request', request.id)} · {whom}"
     if request.preferred_at is not None:
         line += " · " + _("preferred {when}").format(when=when(request.preferred_at))
     return line

@@ -5,30 +5,33 @@ longer under way changes nothing. The request is sent by ``crm.coaching_requests
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import get_i18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm.coach_hours import coach_days, open_times
 from crm.coaching_catalog import bookable_domains, domain_coaches
 from crm.coaching_requests import request_for, send_request
 from crm.coaching_rules import check_start
 from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
+from crm.moments import button_day, example_moment, parse_moment, written_clock
 from crm.notify import Notifier
 from crm.settings import Settings
 from db.models import Client
-from handlers import booking_texts, keyboards, session_texts, texts
+from handlers import booking_texts, keyboards, texts
 from handlers.contract_cards import money_in
 from handlers.contract_texts import Money
 from handlers.dialogs import end_dialog
 from handlers.filters import IsClient, IsStaff, Matches
-from handlers.sessions import parse_moment, shown_in
+from handlers.sessions import shown_in
 from handlers.ticket_cards import send_long
 
 DRAFT_KEY = "booking"
@@ -107,9 +110,16 @@ async def step_chosen(
     settings: Settings,
     bot: Bot,
     locale: str,
+    now: datetime,
 ) -> None:
-    """A domain or a coach pressed; a button of a dialog no longer under way changes nothing."""
-    steps = {"domain": BookCoaching.domain, "coach": BookCoaching.coach}
+    """A domain, a coach, a day or a time pressed; a button of a dialog no longer under way
+    changes nothing."""
+    steps = {
+        "domain": BookCoaching.domain,
+        "coach": BookCoaching.coach,
+        "day": BookCoaching.moment,
+        "time": BookCoaching.moment,
+    }
     draft = await _draft(state, steps[callback_data.step]) if callback_data.step in steps else None
     if draft is None or not isinstance(query.message, Message):
         await query.answer(booking_texts.stale_choice(), show_alert=True)
@@ -120,37 +130,118 @@ async def step_chosen(
             query, message, bot, session, state, callback_data.value, money_in(notifier, locale)
         )
         return
+    if callback_data.step in ("day", "time"):
+        await _moment_pressed(query, callback_data, message, state, settings, draft, now)
+        return
     coach_id = callback_data.value or None
+    availability = None
     if coach_id is not None:
         _domain, profiles = await domain_coaches(session, int(draft["domain_id"]))
-        if all(profile.employee_id != coach_id for profile in profiles):
+        chosen = [profile for profile in profiles if profile.employee_id == coach_id]
+        if not chosen:
             raise NotFound(N_("no such coach in that domain"), field="coach_id")
+        availability = chosen[0].availability
     await query.answer()
     await message.edit_reply_markup(reply_markup=None)
     await state.set_state(BookCoaching.moment)
-    await state.update_data({DRAFT_KEY: {**draft, "coach_id": coach_id}})
-    await message.answer(booking_texts.ask_moment(settings.timezone))
+    await state.update_data(
+        {DRAFT_KEY: {**draft, "coach_id": coach_id, "availability": availability}}
+    )
+    await message.answer(
+        _ask_moment(settings, now, availability),
+        reply_markup=_day_buttons(availability, settings, now),
+    )
+
+
+def _ask_moment(settings: Settings, now: datetime, availability: str | None) -> str:
+    example = example_moment(now, settings.zone, get_i18n().current_locale)
+    return booking_texts.ask_moment(settings.timezone, example, availability)
+
+
+def _day_buttons(
+    availability: str | None, settings: Settings, now: datetime
+) -> InlineKeyboardMarkup:
+    """The next days the coach works, a button each."""
+    language = get_i18n().current_locale
+    days = coach_days(availability, now, settings.zone)
+    return keyboards.booking_grid(
+        "day", [(day.toordinal(), button_day(day, language)) for day in days], per_row=3
+    )
+
+
+async def _moment_pressed(
+    query: CallbackQuery,
+    callback_data: keyboards.BookingStep,
+    message: Message,
+    state: FSMContext,
+    settings: Settings,
+    draft: dict[str, Any],
+    now: datetime,
+) -> None:
+    """A day pressed shows its times; a time pressed is the preferred moment."""
+    availability = draft.get("availability")
+    offered = {day.toordinal(): day for day in coach_days(availability, now, settings.zone)}
+    if callback_data.step == "day":
+        # Only a day still offered: a forged or stale one is refused, never read.
+        day = offered.get(callback_data.value, date.min)
+        times = open_times(availability, day, now, settings.zone) if day in offered.values() else []
+        if not times:
+            await query.answer(booking_texts.stale_choice(), show_alert=True)
+            return
+        await query.answer()
+        await state.update_data({DRAFT_KEY: {**draft, "day": day.toordinal()}})
+        language = get_i18n().current_locale
+        choices = [
+            (start.hour * 60 + start.minute, written_clock(start, language)) for start in times
+        ]
+        await message.edit_text(
+            booking_texts.ask_time(button_day(day, language)),
+            reply_markup=keyboards.booking_grid("time", choices),
+        )
+        return
+    day = offered.get(int(draft.get("day", 0)), date.min)
+    times = open_times(availability, day, now, settings.zone) if day in offered.values() else []
+    starts_at = {start.hour * 60 + start.minute: start for start in times}
+    if callback_data.value not in starts_at:
+        await query.answer(booking_texts.stale_choice(), show_alert=True)
+        return
+    start = starts_at[callback_data.value]
+    starts = datetime.combine(day, start, tzinfo=settings.zone).astimezone(UTC)
+    try:
+        moment = check_start(starts, now)
+    except InvalidInput as error:
+        await query.answer(texts.refusal(error), show_alert=True)
+        return
+    await query.answer()
+    await message.edit_reply_markup(reply_markup=None)
+    await _moment_chosen(message, state, draft, moment)
+
+
+async def _moment_chosen(
+    message: Message, state: FSMContext, draft: dict[str, Any], moment: datetime
+) -> None:
+    await state.set_state(BookCoaching.message)
+    await state.update_data({DRAFT_KEY: {**draft, "preferred_at": moment.isoformat()}})
+    await message.answer(booking_texts.ask_message())
 
 
 async def moment_typed(
     message: Message, state: FSMContext, settings: Settings, now: datetime
 ) -> None:
-    """The preferred date and time; a bad one is refused and asked again."""
+    """The preferred date and time typed (``15.12.2026 18:30``, ``tomorrow 18:30``); a bad one
+    is refused and asked again, with the days' buttons."""
     draft = await _draft(state, BookCoaching.moment)
     assert draft is not None  # the state filter let only this step in
-    words = (message.text or "").split()
     try:
-        if len(words) != 2:
-            raise InvalidInput(session_texts.bad_moment(message.text or ""))
-        moment = check_start(parse_moment(words[0], words[1], settings.zone), now)
+        moment = check_start(parse_moment(message.text or "", settings.zone, now), now)
     except InvalidInput as error:
+        availability = draft.get("availability")
         await message.answer(
-            texts.refusal(error) + "\n" + booking_texts.ask_moment(settings.timezone)
+            texts.refusal(error) + "\n" + _ask_moment(settings, now, availability),
+            reply_markup=_day_buttons(availability, settings, now),
         )
         return
-    await state.set_state(BookCoaching.message)
-    await state.update_data({DRAFT_KEY: {**draft, "preferred_at": moment.isoformat()}})
-    await message.answer(booking_texts.ask_message())
+    await _moment_chosen(message, state, draft, moment)
 
 
 async def _send(

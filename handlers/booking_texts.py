@@ -43,6 +43,10 @@ def coach_entry(profile: CoachProfile, money: Money) -> str:
     if profile.domains:
         names = ", ".join(html.quote(domain.name) for domain in profile.domains)
         lines.append(_("Expertise: {domains}").format(domains=names))
+    if profile.availability:
+        lines.append(
+            _("Hours: {availability}").format(availability=html.quote(profile.availability))
+        )
     return "\n".join(lines)
 
 
@@ -57,11 +61,21 @@ def any_coach_button(domain: ExpertiseDomain) -> str:
     return _("Any coach in {domain}").format(domain=domain.name)[:60]
 
 
-def ask_moment(zone: str) -> str:
-    return _(
-        "When would you like to meet? Write the date and time as 2026-12-04 18:30 "
+def ask_moment(zone: str, example: str, availability: str | None = None) -> str:
+    """The days are buttons; a date and time may be typed too (``example`` is in the future)."""
+    text = _(
+        "When would you like to meet? Choose a day, or write the date and time as {example} "
         "(time zone {zone})."
-    ).format(zone=html.quote(zone))
+    ).format(zone=html.quote(zone), example=html.quote(example))
+    if availability:
+        text += "\n" + _("The coach's hours: {availability}").format(
+            availability=html.quote(availability)
+        )
+    return text
+
+
+def ask_time(day: str) -> str:
+    return _("At what time on {day}? Or write another date and time.").format(day=day)
 
 
 def ask_message() -> str:

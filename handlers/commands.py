@@ -63,7 +63,7 @@ _MY_SESSIONS = BotCommandEntry(
 _BOOK = BotCommandEntry("book", N_("ask a coach for a session"))
 _AGENDA = BotCommandEntry("agenda", N_("what is coming for me"))
 _PLAN = BotCommandEntry(
-    "plan", N_("plan a session: /plan 7 2026-12-04 18:30 [60] [online]; a group: /plan 7,8 …")
+    "plan", N_("plan a session: /plan 7 tomorrow 18:30 [60] [online]; a group: /plan 7,8 …")
 )
 _SESSION = BotCommandEntry("session", N_("a session's card: /session 5"))
 _SESSIONS = BotCommandEntry(

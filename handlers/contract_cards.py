@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import partial
+from zoneinfo import ZoneInfo
 
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject, or_f
@@ -51,9 +52,11 @@ def card_markup(contract: Contract, actor: Actor) -> InlineKeyboardMarkup | None
     )
 
 
-async def send_card(bot: Bot, chat_id: int, contract: Contract, actor: Actor, money: Money) -> None:
+async def send_card(
+    bot: Bot, chat_id: int, contract: Contract, actor: Actor, money: Money, zone: ZoneInfo
+) -> None:
     """The card as new messages; a reply to it is about the contract."""
-    text = contract_texts.card(contract, money, for_staff=isinstance(actor, Employee))
+    text = contract_texts.card(contract, money, for_staff=isinstance(actor, Employee), zone=zone)
     with about(contract_subject(contract.id)):
         await send_long(bot, chat_id, text, card_markup(contract, actor))
 
@@ -76,7 +79,7 @@ async def list_contracts(
         if contract_id is None:
             raise InvalidInput(contract_texts.usage("contracts"))
         contract = await contract_for(session, actor=actor, contract_id=contract_id)
-        await send_card(bot, message.chat.id, contract, actor, money)
+        await send_card(bot, message.chat.id, contract, actor, money, notifier.zone)
         return
     contracts = await contracts_of(session, actor=actor)
     if isinstance(actor, Client):
@@ -111,7 +114,7 @@ async def on_contract_button(
     if action == "view":
         contract = await contract_for(session, actor=actor, contract_id=contract_id)
         await query.answer()
-        await send_card(bot, chat_id, contract, actor, money)
+        await send_card(bot, chat_id, contract, actor, money, notifier.zone)
         return
     if action == "teacher":
         contract = await contract_to_change(session, actor=actor, contract_id=contract_id)

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from aiogram import html
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from crm.contract_rules import MAX_LESSONS, STATUS_NAMES, Quote
-from db.enums import ContractStatus
+from crm.contract_rules import MAX_LESSONS, PAYMENT_METHOD_NAMES, STATUS_NAMES, Quote
+from db.enums import ContractStatus, PaymentMethod
 from db.models import Contract, Department, DiscountTier, Employee, Language, Payment
+from handlers import written
 
 # An amount of money as the reader writes it in the business currency.
 Money = Callable[[Decimal], str]
@@ -174,18 +176,20 @@ def nothing_pending() -> str:
 
 def label(contract: Contract) -> str:
     """A button label: ``#4 · English · active``."""
-    return f"#{contract.id} · {contract.language.name} · {status_name(contract.status)}"
+    number = written.number("contract", contract.id)
+    return f"{number} · {contract.language.name} · {status_name(contract.status)}"
 
 
 def staff_label(contract: Contract) -> str:
     """A teacher's button label: ``#4 · Maria Lopez · English``."""
-    return f"#{contract.id} · {contract.client.full_name} · {contract.language.name}"[:60]
+    number = written.number("contract", contract.id)
+    return f"{number} · {contract.client.full_name} · {contract.language.name}"[:60]
 
 
 def balance_line(contract: Contract, money: Money) -> str:
     """``#4 · English · active · 14 lessons left · to pay: €188.00``."""
     parts = [
-        f"#{contract.id}",
+        written.number("contract", contract.id),
         html.quote(contract.language.name),
         status_name(contract.status),
         ngettext("{count} lesson left", "{count} lessons left", contract.lessons_left).format(
@@ -208,7 +212,7 @@ def client_contracts(contracts: Sequence[Contract], money: Money) -> str:
 def _staff_line(contract: Contract) -> str:
     """A contract in a staff listing: number, client, language, status."""
     return (
-        f"#{contract.id} · {html.quote(contract.client.full_name)} · "
+        f"{written.number('contract', contract.id)} · {html.quote(contract.client.full_name)} · "
         f"{html.quote(contract.language.name)} · {status_name(contract.status)}"
     )
 
@@ -248,11 +252,11 @@ def status_contracts(contracts: Sequence[Contract], money: Money) -> str:
     return "\n".join(lines)
 
 
-def _payment_line(payment: Payment, money: Money) -> str:
-    return f"{payment.paid_at:%d.%m.%Y} · {money(payment.amount)}"
+def _payment_line(payment: Payment, money: Money, zone: ZoneInfo) -> str:
+    return f"{written.day(payment.paid_at, zone)} · {money(payment.amount)}"
 
 
-def card(contract: Contract, money: Money, *, for_staff: bool) -> str:
+def card(contract: Contract, money: Money, *, for_staff: bool, zone: ZoneInfo) -> str:
     """The contract's card; staff (its teacher, the administrators) also see the client."""
     lines = [html.bold(f"#{contract.id} · {status_name(contract.status)}")]
     if for_staff:
@@ -277,14 +281,14 @@ def card(contract: Contract, money: Money, *, for_staff: bool) -> str:
     lines.append(_("Teacher: {name}").format(name=teacher))
     if contract.branch is not None:
         lines.append(_("Branch: {branch}").format(branch=_branch(contract.branch)))
-    lines.append(_("Signed: {date}").format(date=f"{contract.signed_at:%d.%m.%Y}"))
+    lines.append(_("Signed: {date}").format(date=written.day(contract.signed_at, zone)))
     if contract.termination_reason:
         lines.append(
             _("Ended early: {reason}").format(reason=html.quote(contract.termination_reason))
         )
     if for_staff and contract.payments:
         lines += ["", html.bold(_("Payments"))]
-        lines += [_payment_line(payment, money) for payment in contract.payments]
+        lines += [_payment_line(payment, money, zone) for payment in contract.payments]
     return "\n".join(lines)
 
 
@@ -311,6 +315,16 @@ def nobody_teaches(contract: Contract) -> str:
 
 def teacher_button(teacher: Employee) -> str:
     return teacher.full_name
+
+
+def confirm_payment(contract: Contract, amount: Decimal, money: Money) -> str:
+    return _(
+        "Record a payment of {amount} on contract #{contract_id}? Press how it was paid:"
+    ).format(amount=money(amount), contract_id=contract.id)
+
+
+def method_button(method: PaymentMethod) -> str:
+    return "💶 " + _(PAYMENT_METHOD_NAMES[method])
 
 
 def paid(contract: Contract, payment: Payment, money: Money) -> str:

@@ -47,6 +47,35 @@ class ContractAction(CallbackData, prefix=CONTRACT_CALLBACK_PREFIX):
     contract_id: int
 
 
+class PaymentConfirm(CallbackData, prefix="pay"):
+    """A payment confirmed with the method it was made by: ``amount`` and ``paid`` (what the
+    contract had been paid when asked) in cents, so a second or stale press records nothing."""
+
+    contract_id: int
+    method: str
+    amount: int
+    paid: int
+
+
+def payment_methods(
+    contract_id: int, amount: int, paid: int, methods: list[tuple[str, str]]
+) -> InlineKeyboardMarkup:
+    """A button per payment method (value, label): pressing one records the payment."""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=label,
+                    callback_data=PaymentConfirm(
+                        contract_id=contract_id, method=method, amount=amount, paid=paid
+                    ).pack(),
+                )
+                for method, label in methods
+            ]
+        ]
+    )
+
+
 class TeacherChoice(CallbackData, prefix="ctt"):
     """The teacher an administrator picked for a contract."""
 
@@ -328,6 +357,21 @@ def booking_choices(step: str, choices: list[tuple[int, str]]) -> InlineKeyboard
                 )
             ]
             for value, label in choices
+        ]
+    )
+
+
+def booking_grid(
+    step: str, choices: list[tuple[int, str]], per_row: int = 4
+) -> InlineKeyboardMarkup:
+    """Days or times of the /book dialog: ``per_row`` buttons a row."""
+    buttons = [
+        InlineKeyboardButton(text=label, callback_data=BookingStep(step=step, value=value).pack())
+        for value, label in choices
+    ]
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            buttons[start : start + per_row] for start in range(0, len(buttons), per_row)
         ]
     )
 

@@ -16,6 +16,7 @@ from crm.permissions import Actor
 from crm.recordings import RECORDING_KIND_NAMES
 from db.enums import RecordingKind, SessionFormat, SessionStatus
 from db.models import Client, CoachingRequest, CoachingSession, Recording
+from handlers import written
 
 # A moment as the business writes it (its time zone): ``2026-12-04 18:30``.
 When = Callable[[datetime], str]
@@ -41,12 +42,6 @@ def usage(command: str) -> str:
         "report": _("/report <session id>"),
     }
     return _("Usage: {form}").format(form=html.quote(forms[command]))
-
-
-def bad_moment(typed: str) -> str:
-    return _("“{typed}” is not a date and time: write it as 2026-12-04 18:30.").format(
-        typed=html.quote(typed[:40])
-    )
 
 
 def planned(meeting: CoachingSession, when: When) -> str:
@@ -157,7 +152,7 @@ def ended(meeting: CoachingSession) -> str:
 def session_label(meeting: CoachingSession, when: When, *, for_client: bool) -> str:
     """A button label: ``#5 · 2026-12-04 18:30 · Maria Lopez``."""
     other = meeting.coach.full_name if for_client and meeting.coach else meeting.client.full_name
-    return f"#{meeting.id} · {when(meeting.starts_at)} · {other}"[:60]
+    return f"{written.number('session', meeting.id)} · {when(meeting.starts_at)} · {other}"[:60]
 
 
 def upcoming(meetings: Sequence[CoachingSession], *, for_client: bool) -> str:
@@ -173,7 +168,7 @@ def upcoming(meetings: Sequence[CoachingSession], *, for_client: bool) -> str:
 
 def request_line(request: CoachingRequest, when: When) -> str:
     """``#3 · Maria Lopez · Career · preferred 2026-12-04 18:30: text``."""
-    parts = [f"#{request.id}", html.quote(request.client.full_name)]
+    parts = [written.number("request", request.id), html.quote(request.client.full_name)]
     if request.domain is not None:
         parts.append(html.quote(request.domain.name))
     if request.preferred_at is not None:

@@ -5,7 +5,7 @@ by the service it calls; moments are typed and shown in the business time zone."
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, Router
@@ -28,6 +28,7 @@ from crm.coaching_sessions import (
 from crm.errors import InvalidInput
 from crm.i18n import N_
 from crm.ids import looks_like_id, parse_id
+from crm.moments import parse_moment
 from crm.notify import Notifier
 from crm.permissions import Actor
 from crm.recordings import listed_recordings
@@ -35,7 +36,7 @@ from crm.settings import Settings
 from crm.stage_moves import movable_enrolments
 from crm.telegram_html import split_html
 from db.models import Client, CoachingSession
-from handlers import calendar_texts, keyboards, session_texts
+from handlers import calendar_texts, keyboards, session_texts, written
 from handlers.coach_reports import begin_coach_report
 from handlers.command_args import id_and_rest
 from handlers.filters import IsClient, IsStaff, StaffOnly
@@ -50,17 +51,9 @@ DIALOGS = {"report": begin_report, "coachreport": begin_coach_report, "stage": b
 
 
 def shown_in(zone: ZoneInfo) -> When:
-    """Moments as the business writes them: ``2026-12-04 18:30`` in its time zone."""
-    return lambda moment: moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-
-
-def parse_moment(date: str, clock: str, zone: ZoneInfo) -> datetime:
-    """``2026-12-04 18:30`` in ``zone``, as UTC; InvalidInput shows how to write it."""
-    try:
-        local = datetime.strptime(f"{date} {clock}", "%Y-%m-%d %H:%M")
-    except ValueError:
-        raise InvalidInput(session_texts.bad_moment(f"{date} {clock}")) from None
-    return local.replace(tzinfo=zone).astimezone(UTC)
+    """Moments as the reader's language writes them (as the site does), in the business's time
+    zone."""
+    return lambda moment: written.moment(moment, zone)
 
 
 def named_clients(words: list[str]) -> list[int | str]:
@@ -105,7 +98,7 @@ async def plan(
     named = named_clients(words)
     if not named:
         raise InvalidInput(session_texts.usage("plan"))
-    starts_at = parse_moment(date, clock, settings.zone)
+    starts_at = parse_moment(f"{date} {clock}", settings.zone, now)
     [client, *others] = await clients_named(session, actor=actor, named=named)
     draft = SessionDraft(
         client.id, starts_at, online=online, participant_ids=[other.id for other in others]

@@ -72,11 +72,16 @@ async def show_mine(message: Message, actor: Actor, session: AsyncSession) -> No
 
 
 async def show_ticket(
-    message: Message, command: CommandObject, actor: Actor, session: AsyncSession, bot: Bot
+    message: Message,
+    command: CommandObject,
+    actor: Actor,
+    session: AsyncSession,
+    bot: Bot,
+    notifier: Notifier,
 ) -> None:
     ticket_id, _ = _parse(command, "ticket", rest=False)
     ticket = await ticket_for(session, actor=actor, ticket_id=ticket_id)
-    await send_card(bot, message.chat.id, ticket, actor)
+    await send_card(bot, message.chat.id, ticket, actor, notifier.zone)
 
 
 async def assign(
@@ -176,7 +181,7 @@ async def on_ticket_button(
         with about(
             ticket_subject(ticket.id)
         ):  # a client's Telegram reply to their card is filed on it
-            await send_card(bot, chat_id, ticket, actor)
+            await send_card(bot, chat_id, ticket, actor, notifier.zone)
         return
     if action == "files":
         ticket = await ticket_with_files(session, actor=actor, ticket_id=ticket_id)

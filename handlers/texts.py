@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from aiogram import html
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from crm.errors import DomainError
-from crm.i18n import N_
+from crm.i18n import N_, refusal_text
 from crm.permissions import Audience
 from db.models import Client, Employee
 from handlers.commands import COMMANDS
@@ -119,11 +120,8 @@ def language_set(code: str) -> str:
 
 
 def refusal(error: DomainError) -> str:
-    """A domain refusal in the reader's language, its values escaped."""
-    params = {key: html.quote(str(value)) for key, value in error.params.items()}
-    if error.plural is not None:
-        return _(error.message, error.plural, int(error.params["count"])).format(**params)
-    return _(error.message).format(**params)
+    """A domain refusal in the reader's language, as a sentence, its values escaped."""
+    return refusal_text(error, get_i18n().current_locale, html.quote)
 
 
 def something_went_wrong() -> str:

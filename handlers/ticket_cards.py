@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from aiogram import Bot
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 
@@ -49,9 +51,9 @@ async def answer_press(
     await bot.send_message(chat_id, answer)
 
 
-async def send_card(bot: Bot, chat_id: int, ticket: Ticket, actor: Actor) -> None:
-    """The card as new messages in the chat."""
-    text = ticket_texts.card(ticket, for_staff=isinstance(actor, Employee))
+async def send_card(bot: Bot, chat_id: int, ticket: Ticket, actor: Actor, zone: ZoneInfo) -> None:
+    """The card as new messages in the chat, moments in the business time zone ``zone``."""
+    text = ticket_texts.card(ticket, for_staff=isinstance(actor, Employee), zone=zone)
     await send_long(bot, chat_id, text, card_markup(ticket, actor))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from aiogram import html
 from aiogram.utils.i18n import gettext as _
@@ -11,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from crm.ticket_rules import CLIENT_STATUS_NAMES, STATUS_NAMES
 from db.enums import AttachmentKind, TicketEventKind, TicketStatus
 from db.models import Ticket, TicketAttachment, TicketEvent
+from handlers import written
 
 LABEL_LENGTH = 40
 
@@ -26,20 +28,26 @@ def short(text: str, length: int = LABEL_LENGTH) -> str:
 def label(ticket: Ticket) -> str:
     """A client's button label: ``#12 · in progress · Laptop fan``."""
     return short(
-        f"#{ticket.id} · {status_name(ticket.status, for_client=True)} · {ticket.title}", 60
+        f"{written.number('ticket', ticket.id)} · "
+        f"{status_name(ticket.status, for_client=True)} · {ticket.title}",
+        60,
     )
 
 
 def staff_label(ticket: Ticket) -> str:
     """A staff button label: ``#12 · Maria Lopez · Laptop fan``."""
-    return short(f"#{ticket.id} · {ticket.client.full_name} · {ticket.title}", 60)
+    return short(
+        f"{written.number('ticket', ticket.id)} · {ticket.client.full_name} · {ticket.title}", 60
+    )
 
 
 def line(ticket: Ticket, *, for_staff: bool) -> str:
     """One line of a listing; staff also see whose ticket it is."""
     who = f"{html.quote(ticket.client.full_name)}: " if for_staff else ""
     status = status_name(ticket.status, for_client=not for_staff)
-    return f"#{ticket.id} · {status} · {who}{html.quote(short(ticket.title))}"
+    return (
+        f"{written.number('ticket', ticket.id)} · {status} · {who}{html.quote(short(ticket.title))}"
+    )
 
 
 def ask_description() -> str:
@@ -133,8 +141,8 @@ def my_tickets(tickets: Sequence[Ticket]) -> str:
     )
 
 
-def _when(moment: datetime) -> str:
-    return moment.strftime("%d.%m %H:%M")
+def _when(moment: datetime, zone: ZoneInfo) -> str:
+    return written.moment(moment, zone)
 
 
 def _author(event: TicketEvent) -> str:
@@ -154,7 +162,7 @@ def _files_line(files: Sequence[TicketAttachment]) -> str:
 
 
 def _event_line(
-    event: TicketEvent, for_client: bool, files: Sequence[TicketAttachment] = ()
+    event: TicketEvent, for_client: bool, files: Sequence[TicketAttachment] = (), *, zone: ZoneInfo
 ) -> str:
     who = _author(event)
     text = html.quote(event.text or "")
@@ -177,10 +185,10 @@ def _event_line(
         what = _files_line(files)
     else:
         what = _("wrote: {text}").format(text=text)
-    return f"{_when(event.created_at)} · {who}: {what}"
+    return f"{_when(event.created_at, zone)} · {who}: {what}"
 
 
-def card(ticket: Ticket, *, for_staff: bool) -> str:
+def card(ticket: Ticket, *, for_staff: bool, zone: ZoneInfo) -> str:
     """The ticket's card and history; clients never see internal notes."""
     lines = [html.bold(f"#{ticket.id} · {status_name(ticket.status, for_client=not for_staff)}")]
     client = html.quote(ticket.client.full_name)
@@ -193,7 +201,7 @@ def card(ticket: Ticket, *, for_staff: bool) -> str:
     lines.append(_("Assignee: {name}").format(name=assignee))
     if ticket.department is not None:
         lines.append(_("Department: {name}").format(name=html.quote(ticket.department.name)))
-    lines.append(_("Opened: {when}").format(when=_when(ticket.created_at)))
+    lines.append(_("Opened: {when}").format(when=_when(ticket.created_at, zone)))
     if ticket.attachments:
         lines.append(_("📎 Files: {count}").format(count=len(ticket.attachments)))
     lines += ["", html.quote(ticket.description) if ticket.description else "—", ""]
@@ -204,6 +212,7 @@ def card(ticket: Ticket, *, for_staff: bool) -> str:
             event,
             for_client=not for_staff,
             files=[file for file in ticket.attachments if file.event_id == event.id],
+            zone=zone,
         )
         for event in events
     ]

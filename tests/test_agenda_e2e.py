@@ -21,7 +21,7 @@ from tests.desk import (  # noqa: F401
     open_request,
 )
 from tests.e2e import bot_said, last_message_id
-from tests.test_sessions_e2e import PARIS, ask, coached, paris_in, typed  # noqa: F401
+from tests.test_sessions_e2e import PARIS, ask, coached, paris_in, shown, typed  # noqa: F401
 
 
 def earlier_today() -> datetime:
@@ -69,33 +69,36 @@ async def test_agenda_per_role_and_the_next_session_on_status(
 
     fake.send_text(MARIA, "/agenda")
     marias = await bot_said(fake, MARIA, "📅 Your upcoming sessions:")
-    assert f"#1 · {typed(tomorrow)} · Ivan Kuznetsov, 60 min." in marias.text
-    assert f"#2 · {typed(later)} · Tom Baker, 60 min." in marias.text
+    assert f"Session #1 · {shown(tomorrow)} · Ivan Kuznetsov, 60 min." in marias.text
+    assert f"Session #2 · {shown(later)} · Tom Baker, 60 min." in marias.text
     assert "#5" not in marias.text and "#6" not in marias.text
     assert "🙋 Your requests waiting for a coach's answer:" in marias.text
-    assert f"#{to_ivan} · Ivan Kuznetsov · preferred {typed(tomorrow)}" in marias.text
+    assert (
+        f"Coaching request #{to_ivan} · Ivan Kuznetsov · preferred {shown(tomorrow)}" in marias.text
+    )
     assert f"#{answered} ·" not in marias.text
 
     fake.send_text(IVAN, "/agenda")
     ivans = await bot_said(fake, IVAN, "📅 Your sessions from today on:")
     sessions, requests, reports = ivans.text.split("\n\n")
     assert sessions.splitlines()[1:] == [
-        f"#6 · {typed(this_morning)} · Bob Stone, 60 min.",
-        f"#1 · {typed(tomorrow)} · Maria Lopez, 60 min.",
+        f"Session #6 · {shown(this_morning)} · Bob Stone, 60 min.",
+        f"Session #1 · {shown(tomorrow)} · Maria Lopez, 60 min.",
     ]
     assert requests.splitlines()[0] == "🙋 Requests waiting for your answer (/requests):"
     assert requests.splitlines()[1:] == [
-        f"#{to_ivan} · Maria Lopez · preferred {typed(tomorrow)}: I want to change careers"
+        f"Coaching request #{to_ivan} · Maria Lopez · preferred {shown(tomorrow)}"
+        ": I want to change careers"
     ]
     assert reports.splitlines() == [
         "📝 Sessions held with no report yet:",
-        f"#3 · {typed(held.astimezone(PARIS))} · Bob Stone: /report 3",
+        f"Session #3 · {shown(held.astimezone(PARIS))} · Bob Stone: /report 3",
     ]
 
     fake.send_text(TOM, "/agenda")
     toms = await bot_said(fake, TOM, "📅 Your sessions from today on:")
-    assert f"#2 · {typed(later)} · Maria Lopez" in toms.text
-    assert f"#{to_tom} · Bob Stone · no preferred time" in toms.text
+    assert f"Session #2 · {shown(later)} · Maria Lopez" in toms.text
+    assert f"Coaching request #{to_tom} · Bob Stone · no preferred time" in toms.text
     assert "Maria Lopez · preferred" not in toms.text and "report" not in toms.text
 
     fake.send_text(PAVEL, "/agenda")  # a helper follows the sessions of the clients they help
@@ -110,12 +113,12 @@ async def test_agenda_per_role_and_the_next_session_on_status(
 
     fake.send_text(MARIA, "/status")
     status = await bot_said(fake, MARIA, "Next session:")
-    assert f"Next session: #1 · {typed(tomorrow)} · Ivan Kuznetsov, 60 min." in status.text
+    assert f"Next session: Session #1 · {shown(tomorrow)} · Ivan Kuznetsov, 60 min." in status.text
     fake.send_text(BOB, "/status")  # his session this morning has begun: none is coming
     await bot_said(fake, BOB, "No session is planned. /book asks a coach for one.")
     fake.send_text(BOB, "/agenda")
     bobs = await bot_said(fake, BOB, "🙋 Your requests waiting for a coach's answer:")
-    assert "📅" not in bobs.text and f"#{to_tom} · Tom Baker" in bobs.text
+    assert "📅" not in bobs.text and f"Coaching request #{to_tom} · Tom Baker" in bobs.text
 
 
 async def test_help_lists_book_and_agenda_for_clients_and_agenda_for_coaches(

@@ -5,13 +5,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import delete, select, update
 
 from bot.sandbox.telegram import FakeTelegram
+from crm.moments import button_day, written_clock
 from db.engine import Database
 from db.enums import RequestStatus, SessionStatus
 from db.models import (
@@ -23,7 +24,7 @@ from db.models import (
 from tests.desk import IVAN, MARIA, TOM, People, fake  # noqa: F401  (fixtures)
 from tests.e2e import bot_said, handled, last_message_id, notified
 from tests.test_contracts_e2e import press
-from tests.test_sessions_e2e import coached, paris_in, typed  # noqa: F401  (fixtures)
+from tests.test_sessions_e2e import PARIS, coached, paris_in, shown, typed  # noqa: F401
 
 NOT_OPEN = "That choice is no longer open: /book starts again."
 
@@ -79,8 +80,8 @@ async def test_a_booking_becomes_a_request_the_coach_accepts_into_a_session(
     for bad, said in (
         ("tomorrow evening", "“tomorrow evening” is not a date and time"),
         ("2026-02-30 10:00", "“2026-02-30 10:00” is not a date and time"),
-        ("2020-01-01 10:00", "the session must start in the future"),
-        (typed(paris_in(400, 10)), "a session is planned at most a year ahead"),
+        ("2020-01-01 10:00", "The session must start in the future"),
+        (typed(paris_in(400, 10)), "A session is planned at most a year ahead"),
     ):
         mark = last_message_id(fake, MARIA)
         fake.send_text(MARIA, bad)
@@ -93,7 +94,7 @@ async def test_a_booking_becomes_a_request_the_coach_accepts_into_a_session(
     await bot_said(fake, MARIA, "Anything the coach should know", after=mark)
     fake.send_text(MARIA, "I want <b>to</b> change careers")
     sent = await bot_said(fake, MARIA, "🙋 Your coaching request #1 is sent to Ivan Kuznetsov.")
-    assert f"Preferred: {typed(wanted)}" in sent.text
+    assert f"Preferred: {shown(wanted)}" in sent.text
     told = await notified(fake, database, IVAN, "🙋 Coaching request #1 from Maria Lopez.")
     assert "I want <b>to</b> change careers" in told.text  # shown as typed, not as markup
     assert not [m for m in fake.bot_messages(TOM) if "Coaching request" in m.text]
@@ -114,7 +115,7 @@ async def test_a_booking_becomes_a_request_the_coach_accepts_into_a_session(
     fake.send_text(IVAN, "/requests")
     await bot_said(fake, IVAN, "Coaching requests waiting for your answer (1):")
     fake.press(IVAN, "✅ Accept #1")
-    await bot_said(fake, IVAN, f"Request #1 accepted: session #1 on {typed(wanted)}")
+    await bot_said(fake, IVAN, f"Request #1 accepted: session #1 on {shown(wanted)}")
     await notified(fake, database, MARIA, "✅ Ivan Kuznetsov accepted your request #1: session #1")
     async with database.reader() as session:
         meeting = await session.get(CoachingSession, 1)
@@ -183,3 +184,70 @@ async def test_book_is_for_clients_and_says_so_when_nobody_coaches(
     fake.send_text(MARIA, "/book")
     await bot_said(fake, MARIA, "No coach takes requests yet.")
     assert await requests(database) == []
+
+
+async def test_book_offers_the_coach_days_then_times_and_any_example_is_in_the_future(
+    booking: tuple[Database, People], fake: FakeTelegram
+) -> None:
+    """The coach's hours are shown; the days offered are the next ones the coach works, the
+    times those of their hours; the example to copy is a moment to come."""
+    database, people = booking
+    async with database.writer() as session, session.begin():
+        await session.execute(
+            update(CoachProfile)
+            .where(CoachProfile.employee_id == people.ivan.id)
+            .values(availability="Mon–Thu 10:00–19:00, online")
+        )
+    fake.send_text(MARIA, "/book")
+    await bot_said(fake, MARIA, "What would you like coaching on?")
+    fake.press(MARIA, "Career")
+    listing = await bot_said(fake, MARIA, "Coaches in Career:")
+    assert "Hours: Mon–Thu 10:00–19:00, online" in listing.text
+    fake.press(MARIA, "Ivan Kuznetsov")
+    asked = await bot_said(fake, MARIA, "When would you like to meet?")
+    assert "The coach's hours: Mon–Thu 10:00–19:00, online" in asked.text
+    tomorrow = (datetime.now(PARIS) + timedelta(days=1)).date()
+    assert f"write the date and time as {tomorrow.isoformat()} 18:30" in asked.text
+    offered = [button_day(day, "en") for day in _next_days(7) if day.weekday() < 4][:7]
+    assert asked.buttons() == offered
+    first = next(day for day in _next_days(7) if day.weekday() < 4)
+    fake.press(MARIA, button_day(first, "en"))
+    times = await bot_said(fake, MARIA, f"At what time on {button_day(first, 'en')}?")
+    assert times.buttons() == [written_clock(time(hour), "en") for hour in range(10, 19)]
+    assert times.buttons()[-1] == "6:00\u202fPM"
+    fake.press(MARIA, "6:00\u202fPM")
+    await bot_said(fake, MARIA, "Anything the coach should know")
+    fake.send_text(MARIA, "/skip")
+    await bot_said(fake, MARIA, "🙋 Your coaching request #1 is sent to Ivan Kuznetsov.")
+    [request] = await requests(database)
+    wanted = datetime.combine(first, time(18), tzinfo=PARIS)
+    assert request.preferred_at == wanted.astimezone(UTC)
+
+
+def _next_days(count: int) -> list[date]:
+    today = datetime.now(PARIS).date()
+    return [today + timedelta(days=step) for step in range(1, count * 3)]
+
+
+@pytest.mark.parametrize(
+    "form",
+    ["{day:%d/%m/%Y} 18:30", "{day:%d.%m.%Y} 18:30", "{day:%Y-%m-%d} 18:30", "tomorrow 18:30"],
+)
+async def test_book_takes_dates_as_people_type_them(
+    booking: tuple[Database, People], fake: FakeTelegram, form: str
+) -> None:
+    database, _people = booking
+    day = (datetime.now(PARIS) + timedelta(days=1)).date()
+    fake.send_text(MARIA, "/book")
+    await bot_said(fake, MARIA, "What would you like coaching on?")
+    fake.press(MARIA, "Career")
+    await bot_said(fake, MARIA, "Coaches in Career:")
+    fake.press(MARIA, "Ivan Kuznetsov")
+    await bot_said(fake, MARIA, "When would you like to meet?")
+    fake.send_text(MARIA, form.format(day=day))
+    await bot_said(fake, MARIA, "Anything the coach should know")
+    fake.send_text(MARIA, "/skip")
+    await bot_said(fake, MARIA, "🙋 Your coaching request #1 is sent to Ivan Kuznetsov.")
+    [request] = await requests(database)
+    wanted = datetime.combine(day, time(18, 30), tzinfo=PARIS)
+    assert request.preferred_at == wanted.astimezone(UTC)

@@ -69,7 +69,7 @@ async def test_staff_get_their_main_menu_on_start_and_its_buttons_do_the_command
     fake.send_text(ANNA, "/start")
     await bot_said(fake, ANNA, "You are signed in as administrator")
     assert menu(fake, ANNA) == STAFF_MENU
-    assert "#1 · new · Maria Lopez: Printer jams" in await press_and_read(
+    assert "Ticket #1 · new · Maria Lopez: Printer jams" in await press_and_read(
         fake, ANNA, "📥 Queue", "Waiting for someone (1):"
     )
     assert "You have no open tickets." in await press_and_read(
@@ -100,10 +100,10 @@ async def test_queue_and_my_tickets_have_a_button_per_ticket_that_opens_its_card
     fake.send_text(ANNA, "/queue")
     queue = await bot_said(fake, ANNA, "Waiting for someone (2):")
     assert queue.buttons() == [
-        "#1 · Maria Lopez · Printer jams",
-        "#2 · Maria Lopez · Screen flickers",
+        "Ticket #1 · Maria Lopez · Printer jams",
+        "Ticket #2 · Maria Lopez · Screen flickers",
     ]
-    card = await press_and_read(fake, ANNA, "#2 · Maria Lopez · Screen flickers", "History")
+    card = await press_and_read(fake, ANNA, "Ticket #2 · Maria Lopez · Screen flickers", "History")
     assert card.startswith("#2 · new")
 
     fake.send_text(ANNA, "/assign 1 @ivan")
@@ -111,8 +111,8 @@ async def test_queue_and_my_tickets_have_a_button_per_ticket_that_opens_its_card
     mark = last_message_id(fake, IVAN)
     fake.send_text(IVAN, "/my")
     mine = await bot_said(fake, IVAN, "Your open tickets (1):", after=mark)
-    assert mine.buttons() == ["#1 · Maria Lopez · Printer jams"]
-    card = await press_and_read(fake, IVAN, "#1 · Maria Lopez · Printer jams", "History")
+    assert mine.buttons() == ["Ticket #1 · Maria Lopez · Printer jams"]
+    card = await press_and_read(fake, IVAN, "Ticket #1 · Maria Lopez · Printer jams", "History")
     assert card.startswith("#1 · assigned")
 
 
@@ -121,10 +121,10 @@ async def test_assigning_to_an_unknown_username_names_the_closest_staff(
 ) -> None:
     await open_request(fake, "Printer jams")
     fake.send_text(ANNA, "/assign 1 @ivna")
-    refusal = await bot_said(fake, ANNA, "no employee @ivna")
+    refusal = await bot_said(fake, ANNA, "No employee @ivna")
     assert "did you mean @ivan?" in refusal.text
     fake.send_text(ANNA, "/assign 1 9999")
-    refusal = await bot_said(fake, ANNA, "no employee 9999")
+    refusal = await bot_said(fake, ANNA, "No employee 9999")
     assert "did you mean @anna, @ivan, @tom?" in refusal.text
 
 

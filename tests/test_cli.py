@@ -189,6 +189,9 @@ def test_run_refuses_a_weak_key_in_the_secret_key_file(tmp_path: Path) -> None:
 def test_a_bad_setting_is_named(tmp_path: Path) -> None:
     result = crm(tmp_path, "db", "upgrade", env={"CRM_TIMEZONE": "Mars/Olympus"})
     assert "CRM_TIMEZONE" in one_line_error(result)
+    result = crm(tmp_path, "db", "upgrade", env={"CRM_DEFAULT_REGION": "France"})
+    assert "CRM_DEFAULT_REGION: " in one_line_error(result)
+    assert "not an ISO 3166 country code" in one_line_error(result)
 
 
 def test_seed_demo_fills_only_an_empty_database(tmp_path: Path) -> None:

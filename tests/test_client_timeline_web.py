@@ -381,7 +381,7 @@ async def test_the_cards_coaching_fields_are_saved_and_shown_on_both_pages(
     for field, value, message in (
         ("helper_id", str(people.ivan.id), "Ivan Kuznetsov is not a helper"),
         ("coach_id", str(people.pavel.id), "Pavel Orlov is not a coach"),
-        ("coach_id", "999999", "that employee does not exist"),
+        ("coach_id", "999999", "That employee does not exist"),
         ("stage", "asleep", "Stage: unknown value"),
     ):
         refused = await post_form(site, path, {**card, field: value, "topic": "Changed"})

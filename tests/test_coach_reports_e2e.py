@@ -69,7 +69,7 @@ async def test_coach_reports_on_a_session_and_on_a_period(
     fake.send_text(PAVEL, "/coachreport")
     await bot_said(fake, PAVEL, "Only coaches, teachers and managers may do this.")
     fake.send_text(TOM, f"/coachreport {held.id}")
-    await bot_said(fake, TOM, f"session #{held.id} does not exist")
+    await bot_said(fake, TOM, f"Session #{held.id} does not exist")
 
     # From the card's button, on the session.
     fake.send_text(IVAN, f"/session {held.id}")
@@ -91,7 +91,7 @@ async def test_coach_reports_on_a_session_and_on_a_period(
     asked = await bot_said(fake, IVAN, "Which period is your report on?")
     assert f"this week ({week[0]} – {week[1]})" in asked.text
     for typed, said in (
-        ("2026-12-06 2026-11-30", "the period ends before it starts"),
+        ("2026-12-06 2026-11-30", "The period ends before it starts"),
         ("last week", "Write the period's first and last day"),
         ("2026-11-02 2026-11-08", "1/5 How did you prepare?"),
     ):

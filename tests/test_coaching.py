@@ -162,10 +162,12 @@ async def test_a_request_is_accepted_into_a_planned_session_and_both_are_told(
     )
     assert accepted.session is not None
     messages = await told(database, MARIA)
-    assert messages[0].startswith("📅 Session #1 with Ivan Kuznetsov: 2026-12-04 18:00, 60 min.")
+    assert messages[0].startswith(
+        "📅 Session #1 with Ivan Kuznetsov: 12/4/26, 6:00\u202fPM, 60 min."
+    )
     assert f"Online: {VIDEO_ROOM_BASE}" in messages[0]
     assert messages[1] == (
-        "✅ Ivan Kuznetsov accepted your request #1: session #1 on 2026-12-04 18:00."
+        "✅ Ivan Kuznetsov accepted your request #1: session #1 on 12/4/26, 6:00\u202fPM."
     )
     with pytest.raises(InvalidInput, match="already answered"):
         await as_person(
@@ -408,7 +410,7 @@ async def test_reminders_come_a_day_and_an_hour_before_once_each_and_never_when_
     reminders = [text for text in await told(database, MARIA) if text.startswith("⏰")]
     assert (
         reminders
-        == ["⏰ Reminder: session #1 at 2026-12-03 15:00, 60 min.\nCoach: Ivan Kuznetsov"] * 2
+        == ["⏰ Reminder: session #1 at 12/3/26, 3:00\u202fPM, 60 min.\nCoach: Ivan Kuznetsov"] * 2
     )
     assert not any(f"#{dropped.id} at" in text for text in await told(database, IVAN))
 
@@ -418,7 +420,7 @@ async def test_reminders_come_a_day_and_an_hour_before_once_each_and_never_when_
     assert await remind(start + timedelta(days=1, minutes=1)) == 1
     assert await remind(start + timedelta(days=1, minutes=2)) == 0
     assert (await told(database, IVAN))[-1] == (
-        "📝 Session #1 with Maria Lopez on 2026-12-03 15:00 has no report yet: /report 1"
+        "📝 Session #1 with Maria Lopez on 12/3/26, 3:00\u202fPM has no report yet: /report 1"
     )
 
 

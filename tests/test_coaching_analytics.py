@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import select
 
 from bot.sandbox.telegram import FakeTelegram
 from crm.coaching_reports import MeetingReportDraft, file_meeting_report
@@ -31,7 +32,7 @@ from crm.programs import move_stage
 from crm.settings import Settings
 from db.base import utcnow
 from db.engine import Database
-from db.enums import ContractStatus, ProductKind, SessionStatus
+from db.enums import ContractStatus, PaymentMethod, ProductKind, SessionStatus
 from db.models import (
     Client,
     ClientProduct,
@@ -43,7 +44,9 @@ from db.models import (
     Contract,
     Employee,
     Enrolment,
+    Lesson,
     MeetingReport,
+    Payment,
     Product,
     Program,
     ProgramStage,
@@ -600,6 +603,58 @@ async def test_the_period_report_gives_sessions_and_revenue_by_coach_branch_and_
     assert "<svg" in page
 
 
+async def test_the_business_revenue_counts_the_school_and_the_coaching_received_and_earned(
+    site: SiteClient, world: World, database: Database
+) -> None:
+    """Payments on a contract are received by the school, lessons given earn their contract's
+    lesson price; the coaching receives its products sold and earns as the tables below."""
+    day = timedelta(days=1)
+    payments = [
+        (Decimal("400.00"), local(world.first, 0, 30)),
+        (Decimal("-20.00"), local(world.last, 23, 30)),  # taken back
+        (Decimal("99.00"), local(world.first - day, 23, 30)),  # before the period
+    ]
+    lessons = [local(world.first + day, 9), local(world.last, 23), local(world.last + day, 0, 5)]
+    async with database.writer() as session, session.begin():
+        contract = await session.scalar(select(Contract).where(Contract.total == Decimal("250")))
+        assert contract is not None
+        session.add_all(
+            [
+                Payment(
+                    contract_id=contract.id, amount=amount, paid_at=when, method=PaymentMethod.CASH
+                )
+                for amount, when in payments
+            ]
+            + [Lesson(contract_id=contract.id, given_at=when) for when in lessons]
+        )
+    per_lesson = world.contract_total / world.contract_lessons
+    want = {
+        "school": (
+            sum((amount for amount, when in payments if in_period(world, when)), Decimal(0)),
+            cents(sum((per_lesson for when in lessons if in_period(world, when)), Decimal(0))),
+        ),
+        "coaching": (
+            sum((price for _, _, price, when in world.sales if in_period(world, when)), Decimal(0)),
+            cents(
+                sum(
+                    (value for _, _, value in expected_revenue(world)["coach"].values()), Decimal(0)
+                )
+            ),
+        ),
+    }
+    assert want["school"] == (Decimal("380.00"), cents(per_lesson * 2))
+    await sign_in(site, "anna")
+    page = await (await site.get(f"/reports/period?{period_query(world)}")).text()
+    for area, (received, earned) in want.items():
+        assert cell(page, f'data-area="{area}"', "received") == f"€{received:,.2f}", area
+        assert cell(page, f'data-area="{area}"', "earned") == f"€{earned:,.2f}", area
+    total_received = want["school"][0] + want["coaching"][0]
+    total_earned = want["school"][1] + want["coaching"][1]
+    assert cell(page, 'data-area="total"', "received") == f"€{total_received:,.2f}"
+    assert cell(page, 'data-area="total"', "earned") == f"€{total_earned:,.2f}"
+    assert "payments recorded on the school" in page  # how it is counted
+
+
 async def test_the_period_report_is_for_managers_only(site: SiteClient, world: World) -> None:
     for login in ("ivan", "pavel"):
         site.session.cookie_jar.clear()
@@ -707,7 +762,7 @@ async def test_the_client_picker_leads_to_the_report(site: SiteClient, world: Wo
     [
         ("from=2026-13-01", "From must be a date (YYYY-MM-DD)"),
         ("to=yesterday", "To must be a date (YYYY-MM-DD)"),
-        ("from=2026-05-10&to=2026-05-01", "the start date is after the end date"),
+        ("from=2026-05-10&to=2026-05-01", "The start date is after the end date"),
         ("from=2020-01-01&to=2026-01-01", "at most 366 days"),
         ("from=0001-01-01", "From must be a date between"),
     ],

@@ -57,11 +57,12 @@ async def test_the_digest_lists_todays_sessions_and_overdue_reports(database: Da
         helper = await digest_now(session, notifier, actor=pavel_now, now=NOW)
     assert text.split("\n")[2:] == [
         "📅 Your sessions today: 2",
-        f"#{morning.id} · 08:00 · Bob Stone · done",
-        f"#{afternoon.id} · 15:00 · Maria &lt;Lopez&gt; · planned",
+        f"Session #{morning.id} · 8:00\u202fAM · Bob Stone · done",
+        f"Session #{afternoon.id} · 3:00\u202fPM · Maria &lt;Lopez&gt; · planned",
         "",
         "📝 Meeting reports overdue: 1",
-        f"#{yesterday.id} · 2026-03-01 10:00 · Maria &lt;Lopez&gt;: /report {yesterday.id}",
+        f"Session #{yesterday.id} · 3/1/26, 10:00\u202fAM · Maria &lt;Lopez&gt;"
+        f": /report {yesterday.id}",
     ]
     assert "sessions today" not in helper and "overdue" not in helper
 

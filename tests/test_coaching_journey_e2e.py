@@ -36,7 +36,7 @@ from tests.desk import FAST_SENDER, IVAN, MARIA, People, add_people, desk_settin
 from tests.e2e import Product, bot_said, handled, last_message_id, notified
 from tests.site import give_logins, sign_in
 from tests.test_recordings_e2e import audio, send_media
-from tests.test_sessions_e2e import PARIS, typed
+from tests.test_sessions_e2e import PARIS, shown, typed
 
 
 @pytest.fixture
@@ -103,7 +103,7 @@ async def test_a_request_becomes_a_session_reported_recorded_rated_and_counted(
     fake.send_text(IVAN, "/requests")
     await bot_said(fake, IVAN, "Coaching requests waiting for your answer (1):")
     fake.press(IVAN, "✅ Accept #1")
-    await bot_said(fake, IVAN, f"Request #1 accepted: session #1 on {typed(wanted)}")
+    await bot_said(fake, IVAN, f"Request #1 accepted: session #1 on {shown(wanted)}")
     await notified(fake, database, MARIA, "accepted your request #1: session #1")
 
     # Less than a day before, both are reminded; the job's next run reminds nobody again.
@@ -111,7 +111,7 @@ async def test_a_request_becomes_a_session_reported_recorded_rated_and_counted(
     now = utcnow()
     assert await send_reminders(database, notifier, now=now) == 2
     assert await send_reminders(database, notifier, now=now + timedelta(minutes=1)) == 0
-    reminder = f"⏰ Reminder: session #1 at {typed(wanted)}, 60 min."
+    reminder = f"⏰ Reminder: session #1 at {shown(wanted)}, 60 min."
     await notified(fake, database, MARIA, reminder)
     await notified(fake, database, IVAN, reminder)
 

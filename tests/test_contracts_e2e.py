@@ -17,7 +17,7 @@ from crm.notify import Notifier
 from crm.staff import StaffRef
 from db.base import utcnow
 from db.engine import Database
-from db.enums import ContractStatus, Role
+from db.enums import ContractStatus, PaymentMethod, Role
 from db.models import Client, Contract, Employee, Language, Lesson, Payment
 from tests.desk import (  # noqa: F401  (fixtures)
     ANNA,
@@ -91,6 +91,29 @@ async def contracts(database: Database) -> list[tuple[object, ...]]:
     return [*state, ("payments", payments), ("lessons", lessons)]
 
 
+async def payments(database: Database) -> list[Payment]:
+    async with database.reader() as session:
+        return list(await session.scalars(select(Payment).order_by(Payment.id)))
+
+
+def whole_button(message: ChatMessage, label: str) -> str:
+    """The callback data of the button ``label`` under ``message``."""
+    for row in (message.reply_markup or {}).get("inline_keyboard", []):
+        for button in row:
+            if button["text"] == label:
+                return str(button["callback_data"])
+    raise AssertionError(f"no button {label!r}")
+
+
+async def paid_in_full(fake: FakeTelegram, contract_id: int) -> None:
+    """Anna records the balance of the contract in cash: ``/paid`` and the confirmation."""
+    mark = last_message_id(fake, ANNA)
+    fake.send_text(ANNA, f"/paid {contract_id}")
+    await bot_said(fake, ANNA, f"on contract #{contract_id}?", after=mark)
+    fake.press(ANNA, "💶 cash")
+    await bot_said(fake, ANNA, f"recorded on #{contract_id}", after=mark)
+
+
 async def sign_in_bot(fake: FakeTelegram, language: str, lessons: str) -> ChatMessage:
     """Maria signs a contract at the left bank through /contract; returns the confirmation."""
     mark = last_message_id(fake, MARIA)
@@ -155,15 +178,36 @@ async def test_the_life_of_a_contract_from_signing_to_completed(
     await bot_said(fake, OLGA, "📝 New contract #1")
 
     fake.send_text(ANNA, "/paid 1 20,5")
+    asked = await bot_said(fake, ANNA, "Record a payment of €20.50 on contract #1?")
+    assert asked.buttons() == ["💶 cash", "💶 card", "💶 bank transfer"]
+    fake.press(ANNA, "💶 card")
     await bot_said(fake, ANNA, "Payment of €20.50 recorded on #1. Still to pay: €39.50.")
     await bot_said(fake, MARIA, "💳 Payment of €20.50 received for contract #1.")
     assert (await contract(database, 1)).status is ContractStatus.UNPAID
     fake.send_text(MARIA, "/status")
     status = await bot_said(fake, MARIA, "Contracts:")
-    assert "#1 · English · unpaid · 3 lessons left · to pay: €39.50" in status.text
+    assert "Contract #1 · English · unpaid · 3 lessons left · to pay: €39.50" in status.text
     assert "You have no open requests." in status.text
     fake.send_text(ANNA, "/paid 1")
+    # The whole balance is shown and recorded only when confirmed, by the method pressed.
+    whole = await bot_said(fake, ANNA, "Record a payment of €39.50 on contract #1?")
+    assert (await contract(database, 1)).paid == Decimal("20.50")
+    stale = whole_button(whole, "💶 cash")  # a second device still shows the buttons
+    fake.press(ANNA, "💶 bank transfer")
     await bot_said(fake, ANNA, "Payment of €39.50 recorded on #1. It is paid in full and active.")
+    # A second press of the same question records nothing.
+    mark = last_message_id(fake, ANNA)
+    query = await press(fake, ANNA, whole.message_id, stale)
+    assert "Contract #1 has been paid since: nothing is recorded" in (
+        fake.answered_callbacks[query].get("text") or ""
+    )
+    assert not [m for m in fake.bot_messages(ANNA) if m.message_id > mark and "€" in m.text]
+    paid = await contract(database, 1)
+    assert paid.paid == Decimal("60.00")
+    assert [p.method for p in await payments(database)] == [
+        PaymentMethod.CARD,
+        PaymentMethod.TRANSFER,
+    ]
     await bot_said(fake, MARIA, "The contract is paid in full and active.")
 
     fake.send_text(ANNA, "/teacher 1 @tom")
@@ -202,7 +246,7 @@ async def test_the_life_of_a_contract_from_signing_to_completed(
     await bot_said(fake, ANNA, "Lesson recorded: contract #1 is completed.")
     await bot_said(fake, MARIA, "🎓 Contract #1 is completed: every lesson is given.")
     fake.send_text(IVAN, "/lesson 1")
-    await bot_said(fake, IVAN, "contract #1 is completed: nothing more can be recorded on it")
+    await bot_said(fake, IVAN, "Contract #1 is completed: nothing more can be recorded on it")
 
     done = await contract(database, 1)
     assert (done.status, done.lessons_given, done.paid) == (
@@ -212,8 +256,8 @@ async def test_the_life_of_a_contract_from_signing_to_completed(
     )
     fake.send_text(MARIA, "/contracts")
     mine = await bot_said(fake, MARIA, "Your contracts")
-    assert "#1 · English · completed · 0 lessons left" in mine.text
-    fake.press(MARIA, "#1 · English · completed")
+    assert "Contract #1 · English · completed · 0 lessons left" in mine.text
+    fake.press(MARIA, "Contract #1 · English · completed")
     own_card = await bot_said(fake, MARIA, "Lessons: 3 given, 0 left, of 3")
     assert "+34600123456" not in own_card.text and own_card.buttons() == []
 
@@ -222,7 +266,7 @@ async def test_a_contract_terminated_early(schooled: Schooled, fake: FakeTelegra
     database = schooled.database
     signed = await sign_in_bot(fake, "Spanish · €25.50", "16")
     assert "16 lessons, €367.20" in signed.text  # 408.00 less 10 %
-    fake.send_text(ANNA, "/paid 1")
+    await paid_in_full(fake, 1)
     await bot_said(fake, MARIA, "The contract is paid in full and active.")
     fake.send_text(ANNA, "/teacher 1 tom")
     await bot_said(fake, TOM, "📚 Contract #1 is yours to teach")
@@ -234,7 +278,7 @@ async def test_a_contract_terminated_early(schooled: Schooled, fake: FakeTelegra
     assert told.html is not None and "&lt;abroad&gt;" in told.html
     await bot_said(fake, TOM, "⛔ Contract #1 is terminated")
     fake.send_text(ANNA, "/paid 1 5")
-    await bot_said(fake, ANNA, "contract #1 is terminated: nothing more can be recorded on it")
+    await bot_said(fake, ANNA, "Contract #1 is terminated: nothing more can be recorded on it")
     ended = await contract(database, 1)
     assert ended.status is ContractStatus.TERMINATED
     assert ended.termination_reason == "Moved <abroad> & away"
@@ -246,14 +290,15 @@ async def test_a_contract_terminated_early(schooled: Schooled, fake: FakeTelegra
         ("/paid", "/paid <contract id> [amount]"),
         ("/paid x", "/paid <contract id> [amount]"),
         ("/paid 1 lots", "lots is not an amount of money"),
-        ("/paid 1 1,200.50", "1,200.50 is not an amount of money"),
+        ("/paid 1 1,200.50", "That is more than the balance of contract #1: €160.00"),
+        ("/paid 1 €1,200", "That is more than the balance of contract #1: €160.00"),
         ("/teacher 1", "/teacher <contract id> <@username or employee id>"),
         ("/lesson", "/lesson <contract id>"),
         ("/lesson 1 2", "/lesson <contract id>"),
         ("/lesson ٣", "/lesson <contract id>"),
         ("/lesson 99999999999999999999", "/lesson <contract id>"),
-        ("/lesson 99", "contract #99 does not exist"),
-        ("/teacher 1 @nobody", "no employee @nobody"),
+        ("/lesson 99", "Contract #99 does not exist"),
+        ("/teacher 1 @nobody", "No employee @nobody"),
     ],
 )
 async def test_staff_commands_explain_bad_arguments(
@@ -284,11 +329,11 @@ async def test_nonsense_in_the_dialog_gets_the_question_again(
     fake.press(MARIA, "English · €20.00")
     await bot_said(fake, MARIA, "how many lessons?")
     for typed, answer in [
-        ("0", "the number of lessons must be from 1 to 500"),
-        ("-3", "the number of lessons must be from 1 to 500"),
-        ("1000000000", "the number of lessons must be from 1 to 500"),
-        ("9" * 5000, "the number of lessons must be from 1 to 500"),
-        ("501", "the number of lessons must be from 1 to 500"),
+        ("0", "The number of lessons must be from 1 to 500"),
+        ("-3", "The number of lessons must be from 1 to 500"),
+        ("1000000000", "The number of lessons must be from 1 to 500"),
+        ("9" * 5000, "The number of lessons must be from 1 to 500"),
+        ("501", "The number of lessons must be from 1 to 500"),
         ("abc", "“abc” is not a number of lessons"),
         ("10^9", "“10^9” is not a number of lessons"),
         ("١٢", "“١٢” is not a number of lessons"),
@@ -341,12 +386,14 @@ async def test_a_client_never_sees_another_clients_contract(
 ) -> None:
     await sign_in_bot(fake, "English · €20.00", "8")
     fake.send_text(ANNA, "/paid 1 10")
+    await bot_said(fake, ANNA, "Record a payment")
+    fake.press(ANNA, "💶 cash")
     await bot_said(fake, ANNA, "recorded on #1")
     before = await contracts(schooled.database)
     fake.send_text(BOB, "/contracts")
     bobs = await bot_said(fake, BOB, "You have no contracts yet.")
     fake.send_text(BOB, "/contracts 1")
-    await bot_said(fake, BOB, "contract #1 does not exist")
+    await bot_said(fake, BOB, "Contract #1 does not exist")
     forged = [
         fake.press_callback(BOB, bobs.message_id, data)
         for data in ["ct:view:1", "ct:lesson:1", "ct:teacher:1", f"ctt:1:{schooled.people.ivan.id}"]
@@ -355,8 +402,8 @@ async def test_a_client_never_sees_another_clients_contract(
     await eventually(lambda: set(ids) <= fake.answered_callbacks.keys())
     await handled(fake)
     assert [fake.answered_callbacks[i]["text"] for i in ids] == [
-        "contract #1 does not exist",
-        "contract #1 does not exist",
+        "Contract #1 does not exist",
+        "Contract #1 does not exist",
         MANAGERS_ONLY,
         MANAGERS_ONLY,
     ]
@@ -412,7 +459,8 @@ ROLES = {
 MANAGERS = {"administrator", "owner"}
 # (what is done, what an allowed person sees, who is allowed)
 ACTIONS: list[tuple[str, str, set[str]]] = [
-    ("/paid 1 10", "Payment of €10.00 recorded on #1.", MANAGERS),
+    ("/paid 1 10", "Record a payment of €10.00 on contract #1?", MANAGERS),
+    ("pay:1:cash:1000:0", "Payment of €10.00 recorded on #1.", MANAGERS),
     ("/teacher 2 @ivan", "Ivan Kuznetsov teaches contract #2 now", MANAGERS),
     ("/lesson 3", "Lesson recorded on #3", MANAGERS | {"teacher"}),
     ("/terminate 4 Moving away", "Contract #4 is terminated", MANAGERS),
@@ -426,9 +474,9 @@ REFUSALS = {
     STAFF_ONLY,
     MANAGERS_ONLY,
     NOT_YOURS,
-    "contract #3 does not exist",
-    "contract #5 does not exist",
-    "contract #6 does not exist",
+    "Contract #3 does not exist",
+    "Contract #5 does not exist",
+    "Contract #6 does not exist",
 }
 
 

@@ -233,8 +233,8 @@ async def test_the_listing_pages_through_every_contract_once(
         ("teacher=@tom", "Teacher must be an employee id or none"),
         ("status=paid", "unknown status"),
         ("branch=99999999999999", "Branch is out of range"),
-        ("from=2024-05-02&to=2024-05-01", "the start date is after the end date"),
-        ("after=not-a-cursor", "that page link is broken"),
+        ("from=2024-05-02&to=2024-05-01", "The start date is after the end date"),
+        ("after=not-a-cursor", "That page link is broken"),
     ],
 )
 async def test_a_filter_it_cannot_read_is_a_400_saying_why(
@@ -256,11 +256,12 @@ async def test_recording_a_payment_and_its_refusals(
     path = f"/contracts/{contract_id}"
     for typed, method, note, field, said in [
         ("a lot", "cash", "", "amount", "a lot is not an amount of money"),
-        ("0", "cash", "", "amount", "the amount must be more than zero"),
-        ("500", "cash", "", "amount", "that is more than the balance"),
-        ("-5", "cash", "", "note", "say in a note why a payment is taken back"),
+        ("0", "cash", "", "amount", "The amount must be more than zero"),
+        ("500", "cash", "", "amount", "That is more than the balance of contract"),
+        ("1,200.50", "cash", "", "amount", "That is more than the balance"),
+        ("-5", "cash", "", "note", "Say in a note why a payment is taken back"),
         ("100", "bitcoin", "", "method", "Method: unknown value"),
-        ("100", "cash", "x" * 100_001, "note", "the text is longer than"),
+        ("100", "cash", "x" * 100_001, "note", "The text is longer than"),
     ]:
         refused = await post_form(
             site, f"{path}/pay", {"amount": typed, "method": method, "note": note}, page=path
@@ -273,7 +274,7 @@ async def test_recording_a_payment_and_its_refusals(
     assert await payments(database) == 0
     assert (await contract(database, contract_id)).paid == Decimal(0)
     paid = await post_form(
-        site, f"{path}/pay", {"amount": "400,50", "method": "card", "note": "first"}, page=path
+        site, f"{path}/pay", {"amount": "€400.50", "method": "card", "note": "first"}, page=path
     )
     assert paid.status == 302
     rest = await post_form(site, f"{path}/pay", {"amount": "", "method": "cash"}, page=path)
@@ -298,9 +299,9 @@ async def test_assigning_a_teacher_and_its_refusals(
     select_html = page[page.index('id="teacher_id"') :].split("</select>")[0]
     assert "Ivan Kuznetsov" in select_html and "Tom Baker" not in select_html  # English only
     for chosen, said in [
-        ("", "choose the teacher"),
+        ("", "Choose the teacher"),
         (str(setting.people.tom.id), "Tom Baker does not teach English"),
-        ("999999", "no employee 999999"),
+        ("999999", "No employee 999999"),
         ("abc", "Teacher must be a whole number"),
     ]:
         refused = await post_form(site, f"{path}/assign", {"teacher_id": chosen}, page=path)
@@ -331,12 +332,12 @@ async def test_lessons_termination_edit_and_deletion(
     assert "1 / 10" in page and "Anna Petrova" in page[page.index('id="lessons"') :]
     # Terminating needs a reason.
     refused = await post_form(site, f"{paid}/terminate", {"reason": "  "}, page=paid)
-    assert refused.status == 400 and "say why the contract ends" in await refused.text()
+    assert refused.status == 400 and "Say why the contract ends" in await refused.text()
     assert (await contract(database, setting.contracts[1])).status is C.ACTIVE
     # Editing: bad numbers next to the field, nothing changed.
     for lessons, said in [
         ("abc", "Lessons must be a whole number"),
-        ("0", "the number of lessons must be from 1 to 500"),
+        ("0", "The number of lessons must be from 1 to 500"),
         ("", "Say how many lessons"),
     ]:
         refused = await post_form(
@@ -391,8 +392,8 @@ async def test_signing_a_contract_for_a_client(
         ({"language_id": ""}, "language_id", "Choose the language"),
         ({"language_id": str(setting.school.latin.id)}, "language_id", "Latin is not taught"),
         ({"lessons": "many"}, "lessons", "Lessons must be a whole number"),
-        ({"lessons": "501"}, "lessons", "the number of lessons must be from 1 to 500"),
-        ({}, "branch_id", "choose the branch"),  # two branches: which one?
+        ({"lessons": "501"}, "lessons", "The number of lessons must be from 1 to 500"),
+        ({}, "branch_id", "Choose the branch"),  # two branches: which one?
     ]:
         refused = await post_form(site, "/contracts/new", {**good, **changed})
         text = await refused.text()
@@ -417,6 +418,7 @@ async def test_the_catalog_languages_and_discount_tiers(
     for data, field, said in [
         ({"name": "", "price_per_lesson": "10"}, "name", ""),
         ({"name": "German", "price_per_lesson": "ten"}, "price_per_lesson", "not an amount"),
+        ({"name": "German", "price_per_lesson": "1,200.5.0"}, "price_per_lesson", "not an amount"),
         ({"name": "German", "price_per_lesson": "0"}, "price_per_lesson", "more than zero"),
         ({"name": "english", "price_per_lesson": "10"}, "name", "already a language"),
     ]:
@@ -436,6 +438,13 @@ async def test_the_catalog_languages_and_discount_tiers(
     async with database.reader() as session:
         german = await session.get(Language, german.id)
     assert german is not None and german.price_per_lesson == Decimal(24) and not german.active
+    # Money as the site writes it in English is read back, with or without the currency.
+    for typed, price in (("1,200.50", "1200.50"), ("1,200", "1200.00"), ("€22.00", "22.00")):
+        saved = await post_form(site, edit, {"name": "German", "price_per_lesson": typed})
+        assert saved.status == 302, (typed, (await saved.text())[:2000])
+        async with database.reader() as session:
+            german = await session.get(Language, german.id)
+        assert german is not None and german.price_per_lesson == Decimal(price), typed
     # A language with contracts is switched off, not deleted.
     refused = await post_form(site, f"/languages/{setting.school.english.id}/delete", {})
     assert refused.status == 409 and "switch it off" in await refused.text()
@@ -500,7 +509,7 @@ async def test_the_employee_form_sets_the_languages_a_teacher_teaches(
     )
     text = await refused.text()
     assert refused.status == 400
-    assert re.search(r'id="language_ids-error">a helper does not teach', text), text[:3000]
+    assert re.search(r'id="language_ids-error">A helper does not teach', text), text[:3000]
     assert re.search(rf'name="language_ids" value="{english}" checked', text)
     async with database.reader() as session:
         stored = await session.get(Employee, pavel.id)

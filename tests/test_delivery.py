@@ -195,7 +195,7 @@ async def test_the_digest_goes_once_per_employee_per_day(
         pass
     [ivans] = fake.bot_messages(IVAN)
     assert ivans.text.startswith("☀️ Your open tickets: 1")
-    assert "#1 · in progress · Maria Lopez: Fan <noise>" in ivans.text
+    assert "Ticket #1 · in progress · Maria Lopez: Fan <noise>" in ivans.text
     [annas] = fake.bot_messages(ANNA)
     assert "Unassigned in the queue: 1 (/queue)" in annas.text
     assert len(fake.bot_messages(PAVEL)) == 1

@@ -236,7 +236,7 @@ async def test_bad_moves_and_enrolments_are_refused_and_change_nothing(
         ({"client_id": str(maria.id)}, "enrol", "Maria Lopez is already in Career change"),
         ({"client": "Nobody Like This"}, "client", "No client matches"),
         ({"client": ""}, "client", "Choose the client"),
-        ({"client_id": str(bob.id)}, "enrol", "that client does not exist"),  # Tom's, not Ivan's
+        ({"client_id": str(bob.id)}, "enrol", "That client does not exist"),  # Tom's, not Ivan's
     ]:
         refused = await post_form(site, f"{path}/enrol", data, page=path)
         text = await refused.text()
@@ -246,12 +246,12 @@ async def test_bad_moves_and_enrolments_are_refused_and_change_nothing(
         (
             {"to_stage_id": str(setting.stages["Diagnosis"])},
             "move",
-            "the client is at that stage already",
+            "The client is at that stage already",
         ),
         ({"to_stage_id": "abc"}, "to_stage_id", "Stage must be a whole number"),
-        ({"to_stage_id": "999999"}, "to_stage_id", "that stage is not in the programme"),
+        ({"to_stage_id": "999999"}, "to_stage_id", "That stage is not in the programme"),
         ({"to_stage_id": "", "client_state": "x" * 100_001}, "client_state", "longer than"),
-        ({"enrolment_id": "999999"}, "move", "that enrolment does not exist"),
+        ({"enrolment_id": "999999"}, "move", "That enrolment does not exist"),
         ({"enrolment_id": "9" * 30, "to_stage_id": "x"}, "move", "Enrolment is out of range"),
     ]:
         sent = {"enrolment_id": enrolment_id, "to_stage_id": "", "client_state": "", **data}
@@ -299,9 +299,9 @@ async def test_a_programme_is_changed_but_a_stage_with_clients_stays(
     await sign_in(site, "anna")
     edit = f"{path}/edit"
     for stages, said in [
-        ("Plan\nAction", "the stage Diagnosis has 1 client on it"),
-        ("Diagnosis", "a programme has at least two stages"),
-        ("Diagnosis\nPlan\nPlan", "each stage of a programme has a name of its own"),
+        ("Plan\nAction", "The stage Diagnosis has 1 client on it"),
+        ("Diagnosis", "A programme has at least two stages"),
+        ("Diagnosis\nPlan\nPlan", "Each stage of a programme has a name of its own"),
     ]:
         refused = await post_form(site, edit, {"name": "Career change", "stages": stages})
         assert refused.status == 400
@@ -309,7 +309,7 @@ async def test_a_programme_is_changed_but_a_stage_with_clients_stays(
     refused = await post_form(site, edit, {"name": "Health", "stages": "A\nB"})
     assert (
         refused.status == 400
-        and "there is already a programme called Health" in await refused.text()
+        and "There is already a programme called Health" in await refused.text()
     )
     assert await program(database, setting.career) == (
         "Career change",
@@ -342,7 +342,7 @@ async def test_a_programme_is_changed_but_a_stage_with_clients_stays(
     await sign_in(site, "anna")
     refused = await post_form(site, edit, {"name": "Career change 2", "stages": "Action\nReview"})
     assert refused.status == 400
-    assert "the stage Diagnosis is in clients" in error_of(await refused.text(), "stages")
+    assert "The stage Diagnosis is in clients" in error_of(await refused.text(), "stages")
 
 
 async def test_a_programme_with_clients_is_not_deleted(
@@ -393,10 +393,10 @@ async def test_the_catalog_its_forms_and_a_sale_that_enrols_the_buyer(
     for data, field, said in [
         ({"price": "a lot"}, "price", "a lot is not an amount of money"),
         ({"price": ""}, "price", "Say the price"),
-        ({"price": "-5"}, "price", "a price is from 0 to"),
+        ({"price": "-5"}, "price", "A price is from 0 to"),
         ({"kind": "webinar"}, "kind", "Kind: unknown value"),
         ({"name": ""}, "name", ""),
-        ({"program_id": "999999"}, "_form", "that programme does not exist"),
+        ({"program_id": "999999"}, "_form", "That programme does not exist"),
     ]:
         refused = await post_form(site, "/products/new", {**good, **data})
         text = await refused.text()
@@ -453,7 +453,7 @@ async def test_the_catalog_its_forms_and_a_sale_that_enrols_the_buyer(
         False,
     )
     refused = await post_form(site, sell, {"client_id": str(setting.people.bob.id)})
-    assert refused.status == 400 and "that product does not exist" in await refused.text()
+    assert refused.status == 400 and "That product does not exist" in await refused.text()
     deleted = await post_form(site, f"/products/{ids['Five sessions']}/delete", {})
     assert deleted.status == 302
     assert [name for name, *_ in await products_in(database)] == ["Career track"]

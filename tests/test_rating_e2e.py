@@ -92,14 +92,14 @@ async def test_each_client_rates_a_session_held_once_and_only_their_own(
     # A second rating (the old question pressed again), a forged button for Bob's own session,
     # a rating out of range: refused, and nothing changes.
     for data, refusal in (
-        ("sr:1:1", "you have already rated session #1"),
-        ("sr:5:2", "session #2 does not exist"),
-        ("sr:9:1", "you have already rated session #1"),
+        ("sr:1:1", "You have already rated session #1"),
+        ("sr:5:2", "Session #2 does not exist"),
+        ("sr:9:1", "You have already rated session #1"),
     ):
         query = await press(fake, MARIA, question.message_id, data)
         assert refusal in fake.answered_callbacks[query]["text"]
     query = await press(fake, BOB, bobs_question.message_id, "sr:9:1")
-    assert "a rating is from 1 to 5" in fake.answered_callbacks[query]["text"]
+    assert "A rating is from 1 to 5" in fake.answered_callbacks[query]["text"]
     query = await press(fake, IVAN, last_message_id(fake, IVAN), "sr:5:1")
     assert "You may not do this with that session." in fake.answered_callbacks[query]["text"]
     assert await ratings(database, 1) == {"Maria": (4, "Clear <and> kind"), "Bob": (None, None)}

@@ -114,7 +114,7 @@ async def test_a_coach_attaches_recordings_by_replying_and_others_are_refused(
     toms = await bot_said(fake, TOM, "No sessions are planned.")
     await linked(database, TOM, toms.message_id, held.id)
     send_media(fake, TOM, toms.message_id, audio=audio("from-tom"))
-    await bot_said(fake, TOM, f"session #{held.id} does not exist")
+    await bot_said(fake, TOM, f"Session #{held.id} does not exist")
     await handled(fake)
 
     assert await recordings(database) == [

@@ -343,14 +343,14 @@ async def test_a_coach_reads_his_own_coach_report_with_every_part(
 @pytest.mark.parametrize(
     ("query", "said"),
     [
-        ("kind=diary", "unknown kind of report"),
-        ("coach=@tom", "the coach is an employee&#39;s number"),
-        ("from=yesterday", "write the date as YYYY-MM-DD"),
-        ("to=1200-01-01", "a date between"),
-        ("client=9999999999999999999999", "that client number is out of range"),
-        ("from=2026-05-02&to=2026-05-01", "the start date is after the end date"),
-        ("after=not-a-cursor", "that page link is broken"),
-        ("after=coach.bm90aGluZw", "that page link is broken"),
+        ("kind=diary", "Unknown kind of report"),
+        ("coach=@tom", "The coach is an employee&#39;s number"),
+        ("from=yesterday", "Write the date as YYYY-MM-DD"),
+        ("to=1200-01-01", "A date between"),
+        ("client=9999999999999999999999", "That client number is out of range"),
+        ("from=2026-05-02&to=2026-05-01", "The start date is after the end date"),
+        ("after=not-a-cursor", "That page link is broken"),
+        ("after=coach.bm90aGluZw", "That page link is broken"),
     ],
 )
 async def test_a_filter_it_cannot_read_is_a_400_saying_why(
@@ -429,7 +429,7 @@ async def test_the_coach_changes_a_meeting_report_and_others_may_not(
     await sign_in(site, "ivan")
     empty = await post_form(site, path, {name: " " for name in ("what_happened", "homework")})
     assert empty.status == 400
-    assert "the report is empty" in await empty.text()
+    assert "The report is empty" in await empty.text()
     too_long = await post_form(site, path, {"what_happened": "x" * 100_001})
     assert too_long.status == 400
     assert "longer than" in await too_long.text()

@@ -17,6 +17,7 @@ from bot.sandbox.telegram import FakeTelegram
 from crm.clients import get_client
 from crm.coaching_requests import send_request
 from crm.errors import NotFound
+from crm.moments import written_moment
 from crm.notify import Notifier
 from db.base import utcnow
 from db.engine import Database
@@ -105,6 +106,11 @@ def typed(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
+def shown(moment: datetime, language: str = "en") -> str:
+    """A moment as the bot (and the site) writes it for a reader of ``language``."""
+    return written_moment(moment, language, PARIS)
+
+
 async def ask(database: Database, client_id: int, coach_id: int, at: datetime | None) -> int:
     """A client's coaching request to a coach (the /book dialog is not the bot's yet)."""
     async with database.writer() as session, session.begin():
@@ -161,16 +167,18 @@ async def test_a_request_accepted_by_button_becomes_a_session_and_is_marked_done
 
     fake.send_text(IVAN, "/requests")
     waiting = await bot_said(fake, IVAN, "Coaching requests waiting for your answer (1):")
-    assert f"#{request_id} · Maria Lopez · preferred {typed(wanted)}" in waiting.text
+    assert (
+        f"Coaching request #{request_id} · Maria Lopez · preferred {shown(wanted)}" in waiting.text
+    )
     assert waiting.buttons() == [f"✅ Accept #{request_id}", f"✖️ Refuse #{request_id}"]
     fake.press(IVAN, f"✅ Accept #{request_id}")
-    await bot_said(fake, IVAN, f"Request #{request_id} accepted: session #1 on {typed(wanted)}")
+    await bot_said(fake, IVAN, f"Request #{request_id} accepted: session #1 on {shown(wanted)}")
     assert fake.messages(IVAN)[-3].buttons() == []  # nothing left to answer
     await notified(
         fake,
         database,
         MARIA,
-        f"✅ Ivan Kuznetsov accepted your request #{request_id}: session #1 on {typed(wanted)}.",
+        f"✅ Ivan Kuznetsov accepted your request #{request_id}: session #1 on {shown(wanted)}.",
     )
     row = await request_row(database, request_id)
     assert (row.status, row.session_id) == (RequestStatus.ACCEPTED, 1)
@@ -179,10 +187,10 @@ async def test_a_request_accepted_by_button_becomes_a_session_and_is_marked_done
     fake.send_text(IVAN, "/session 1")
     card = await bot_said(fake, IVAN, "#1 · planned")
     assert "Client: Maria Lopez" in card.text and "Coach: Ivan Kuznetsov" in card.text
-    assert f"When: {typed(wanted)}, 60 min." in card.text and "In person" in card.text
+    assert f"When: {shown(wanted)}, 60 min." in card.text and "In person" in card.text
     assert card.buttons() == ["❌ Cancel"]  # held or missed only once it has started
     query = await press(fake, IVAN, card.message_id, "ss:done:1")
-    assert "session #1 has not started yet" in fake.answered_callbacks[query]["text"]
+    assert "ession #1 has not started yet" in fake.answered_callbacks[query]["text"]
     assert not [m for m in fake.bot_messages(MARIA) if m.text.startswith("⭐")]
 
     # Maria forges the buttons on her own chat; Tom, another coach, on his.
@@ -193,7 +201,7 @@ async def test_a_request_accepted_by_button_becomes_a_session_and_is_marked_done
     fake.send_text(TOM, "/sessions")
     toms = await bot_said(fake, TOM, "No sessions are planned.")
     query = await press(fake, TOM, toms.message_id, "ss:cancel:1")
-    assert "session #1 does not exist" in fake.answered_callbacks[query]["text"]
+    assert "Session #1 does not exist" in fake.answered_callbacks[query]["text"]
     assert await statuses(database) == [(1, SessionStatus.PLANNED)]
 
     # Its hour comes: the card offers Done and No-show.
@@ -211,7 +219,7 @@ async def test_a_request_accepted_by_button_becomes_a_session_and_is_marked_done
     assert await statuses(database) == [(1, SessionStatus.DONE)]
     mark = last_message_id(fake, IVAN)
     query = await press(fake, IVAN, card.message_id, "ss:cancel:1")
-    assert "session #1 is already done" in fake.answered_callbacks[query]["text"]
+    assert "Session #1 is already done" in fake.answered_callbacks[query]["text"]
     assert last_message_id(fake, IVAN) == mark
 
 
@@ -226,13 +234,13 @@ async def test_plan_in_the_business_time_zone_and_its_refusals(
     fake.send_text(IVAN, f"/plan {maria} 2026-13-40 10:00")
     await bot_said(fake, IVAN, "“2026-13-40 10:00” is not a date and time")
     fake.send_text(IVAN, f"/plan {maria} 2020-01-01 10:00")
-    await bot_said(fake, IVAN, "a session is recorded at most a year back")
+    await bot_said(fake, IVAN, "A session is recorded at most a year back")
     fake.send_text(IVAN, f"/plan {maria} {typed(start)} 5")
-    await bot_said(fake, IVAN, "a session lasts from 15 to 480 minutes")
+    await bot_said(fake, IVAN, "A session lasts from 15 to 480 minutes")
     fake.send_text(IVAN, f"/plan 9999 {typed(start)}")
-    await bot_said(fake, IVAN, "that client does not exist")
+    await bot_said(fake, IVAN, "That client does not exist")
     fake.send_text(ANNA, f"/plan @nobody {typed(start)}")
-    await bot_said(fake, ANNA, "no client @nobody")
+    await bot_said(fake, ANNA, "No client @nobody")
     fake.send_text(MARIA, f"/plan {maria} {typed(start)}")
     await bot_said(fake, MARIA, STAFF_ONLY)
     fake.send_text(PAVEL, f"/plan {maria} {typed(start)}")
@@ -241,8 +249,8 @@ async def test_plan_in_the_business_time_zone_and_its_refusals(
 
     fake.send_text(IVAN, f"/plan {maria} {typed(start)} 90")
     planned = await bot_said(fake, IVAN, "📅 Session #1 with Maria Lopez is planned")
-    assert f"{typed(start)}, 90 min." in planned.text and "Online" not in planned.text
-    await notified(fake, database, MARIA, f"📅 Session #1 with Ivan Kuznetsov: {typed(start)}")
+    assert f"{shown(start)}, 90 min." in planned.text and "Online" not in planned.text
+    await notified(fake, database, MARIA, f"📅 Session #1 with Ivan Kuznetsov: {shown(start)}")
     first = await meeting(database, 1)
     assert first.starts_at == start.astimezone(UTC) and first.minutes == 90
 
@@ -344,28 +352,28 @@ async def test_sessions_per_role_and_no_show_and_cancel_by_button(
     fake.send_text(MARIA, "/sessions")
     mine = await bot_said(fake, MARIA, "Your upcoming sessions")
     assert mine.buttons() == [
-        f"#2 · {typed(early)} · Tom Baker",
-        f"#1 · {typed(late)} · Ivan Kuznetsov",
+        f"Session #2 · {shown(early)} · Tom Baker",
+        f"Session #1 · {shown(late)} · Ivan Kuznetsov",
         CALENDAR_LINK,
     ]
-    fake.press(MARIA, f"#2 · {typed(early)} · Tom Baker")
+    fake.press(MARIA, f"Session #2 · {shown(early)} · Tom Baker")
     card = await bot_said(fake, MARIA, "#2 · planned")
     assert "Online: https://meet.jit.si/" in card.text and card.buttons() == []
     fake.send_text(BOB, "/sessions")
     await bot_said(fake, BOB, "No sessions are planned.")
     fake.send_text(IVAN, "/sessions")
     ivans = await bot_said(fake, IVAN, "Upcoming sessions (1)")
-    assert ivans.buttons() == [f"#1 · {typed(late)} · Maria Lopez", CALENDAR_LINK]
+    assert ivans.buttons() == [f"Session #1 · {shown(late)} · Maria Lopez", CALENDAR_LINK]
     fake.send_text(ANNA, "/sessions")
     everyone = await bot_said(fake, ANNA, "Upcoming sessions (2)")
     assert len(everyone.buttons()) == 3
     fake.send_text(MARIA, "/session 1")
     await bot_said(fake, MARIA, STAFF_ONLY)
     fake.send_text(IVAN, "/session 2")
-    await bot_said(fake, IVAN, "session #2 does not exist")
+    await bot_said(fake, IVAN, "Session #2 does not exist")
 
     # Anna, an administrator, runs any session; Tom his own.
-    fake.press(ANNA, f"#1 · {typed(late)} · Maria Lopez")
+    fake.press(ANNA, f"Session #1 · {shown(late)} · Maria Lopez")
     anna_card = await bot_said(fake, ANNA, "#1 · planned")
     assert anna_card.buttons() == ["❌ Cancel"]  # it has not started
     await starts(database, 1, utcnow() - timedelta(minutes=20))  # now it has
@@ -380,13 +388,13 @@ async def test_sessions_per_role_and_no_show_and_cancel_by_button(
     await bot_said(fake, TOM, "Session #2 is cancelled; the client is told.")
     await handled(fake)
     # Each card now says what the press did, with what is left to do.
-    for chat, shown, heading in (
+    for chat, card, heading in (
         (ANNA, anna_card, "#1 · no-show"),
         (TOM, toms_card, "#2 · cancelled"),
     ):
-        now_shown = next(m for m in fake.messages(chat) if m.message_id == shown.message_id)
+        now_shown = next(m for m in fake.messages(chat) if m.message_id == card.message_id)
         assert now_shown.text.startswith(heading) and now_shown.buttons() == []
-    await notified(fake, database, MARIA, f"❌ Session #2 on {typed(early)} is cancelled.")
+    await notified(fake, database, MARIA, f"❌ Session #2 on {shown(early)} is cancelled.")
     assert await statuses(database) == [(1, SessionStatus.NO_SHOW), (2, SessionStatus.CANCELLED)]
     fake.send_text(MARIA, "/sessions")
     await bot_said(fake, MARIA, "No sessions are planned.", after=card.message_id)

@@ -313,9 +313,9 @@ async def test_a_client_is_not_a_site_user(site: SiteClient, setting: Setting) -
         ("coach=x", "coach", "Coach must be an employee id or none"),
         ("format=phone", "format", "unknown format"),
         ("from=yesterday", "from", "must be a date"),
-        ("from=2026-12-10&to=2026-12-01", "from", "the start date is after the end date"),
+        ("from=2026-12-10&to=2026-12-01", "from", "The start date is after the end date"),
         ("client=99999999999999999999", "client", "out of range"),
-        ("after=broken", "after", "that page link is broken"),
+        ("after=broken", "after", "That page link is broken"),
     ],
 )
 async def test_a_filter_it_cannot_read_is_a_400_saying_why(
@@ -395,7 +395,7 @@ async def test_the_buttons_end_a_planned_session_once(
     again = await post_form(site, f"{card}/cancel", {}, page=card)
     text = await again.text()
     assert again.status == 400
-    assert f"session #{setting.sessions[5]} is already done" in text
+    assert f"Session #{setting.sessions[5]} is already done" in text
     meeting = await stored(database, setting.sessions[5])
     assert meeting is not None and meeting.status is S.DONE
     page = await (await site.get(card)).text()
@@ -427,7 +427,7 @@ async def test_the_meeting_report_form_files_the_five_parts(
     assert "We set goals" in page and 'name="homework"' in page
     empty = await post_form(site, form, {name: "" for name in PARTS})
     assert empty.status == 400
-    assert "the report is empty" in await empty.text()
+    assert "The report is empty" in await empty.text()
     filed = await post_form(
         site, form, {**{name: "" for name in PARTS}, "homework": "<b>Read a book</b>"}
     )
@@ -484,7 +484,7 @@ async def test_planning_a_session_and_its_refusals(
         },
     )
     assert past.status == 400
-    assert "a session is recorded at most a year back" in await past.text()
+    assert "A session is recorded at most a year back" in await past.text()
     short = await post_form(
         site,
         "/sessions/new",
@@ -555,7 +555,7 @@ async def test_changing_and_deleting_a_session(
         site, edit, {"starts_at": local_day_of(1) + "T11:00", "minutes": "5", "format": "online"}
     )
     assert refused.status == 400
-    assert "a session lasts from 15 to 480 minutes" in await refused.text()
+    assert "A session lasts from 15 to 480 minutes" in await refused.text()
     saved = await post_form(
         site,
         edit,
@@ -675,7 +675,7 @@ async def test_accepting_a_request_plans_the_session_at_the_time_picked(
         page=page_path,
     )
     assert past.status == 400
-    assert "the session must start in the future" in await past.text()
+    assert "The session must start in the future" in await past.text()
     assert (await request_status(database, setting.requests["ivans"])).status is (
         RequestStatus.PENDING
     )
@@ -708,7 +708,7 @@ async def test_refusing_a_request_needs_a_reason(
     assert "answered-at" not in await (await site.get(page_path)).text()  # not yet
     silent = await post_form(site, f"{page_path}/refuse", {"comment": "  "}, page=page_path)
     assert silent.status == 400
-    assert "say why the request is refused" in await silent.text()
+    assert "Say why the request is refused" in await silent.text()
     refused = await post_form(
         site, f"{page_path}/refuse", {"comment": "<i>Fully booked</i>"}, page=page_path
     )

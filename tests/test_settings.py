@@ -253,3 +253,15 @@ def test_the_currency_is_an_iso_code_in_capitals() -> None:
     [problem] = refused.value.errors()
     assert problem["loc"] == ("currency",)
     assert "not an ISO 4217 currency code" in problem["msg"]
+
+
+def test_the_default_region_is_an_iso_country_with_phone_numbers() -> None:
+    assert Settings(_env_file=None).default_region is None
+    assert Settings(_env_file=None, default_region="").default_region is None
+    assert Settings(_env_file=None, default_region=" fr ").default_region == "FR"
+    for bad in ("France", "XX", "EU"):
+        with pytest.raises(ValidationError) as refused:
+            Settings(_env_file=None, default_region=bad)
+        [problem] = refused.value.errors()
+        assert problem["loc"] == ("default_region",)
+        assert "not an ISO 3166 country code" in problem["msg"]

@@ -482,8 +482,8 @@ async def test_the_ticket_count_is_said_with_the_right_plural(
     [
         (1, "en", "Zoe Probe has 1 ticket, and its history must stay"),
         (2, "en", "Zoe Probe has 2 tickets, and their history must stay"),
-        (1, "ru", "у клиента Zoe Probe 1 заявка"),
-        (5, "ru", "у клиента Zoe Probe 5 заявок"),
+        (1, "ru", "У клиента Zoe Probe 1 заявка"),
+        (5, "ru", "У клиента Zoe Probe 5 заявок"),
         (1, "fr", "Zoe Probe a 1 demande dont"),
     ],
 )

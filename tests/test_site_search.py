@@ -181,7 +181,7 @@ async def test_a_new_ticket_for_a_client_nobody_matches_says_so_next_to_the_fiel
     for typed, said in [
         ("Nobody Atall", "No client matches “Nobody Atall”"),
         ("", "Choose the client: type a name, a phone or a card number"),
-        ("#99999", "that client does not exist"),
+        ("#99999", "That client does not exist"),
     ]:
         refused = await post_form(client, "/tickets/new", {"client": typed, "description": "x"})
         assert refused.status == 400, typed

@@ -78,7 +78,7 @@ async def test_a_client_moves_through_a_programme_from_the_session_card(
     fake.send_text(TOM, "/sessions")
     toms = await bot_said(fake, TOM, "No sessions are planned.")
     query = await press(fake, TOM, toms.message_id, f"ss:stage:{held.id}")
-    assert f"session #{held.id} does not exist" in fake.answered_callbacks[query]["text"]
+    assert f"Session #{held.id} does not exist" in fake.answered_callbacks[query]["text"]
 
     fake.send_text(IVAN, f"/session {held.id}")
     card = await bot_said(fake, IVAN, f"#{held.id} · done", after=card.message_id)

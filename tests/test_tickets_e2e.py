@@ -59,7 +59,7 @@ async def test_the_life_of_a_ticket_from_new_to_closed(
 
     fake.send_text(ANNA, "/queue")
     queue = await bot_said(fake, ANNA, "Waiting for someone (1):")
-    assert "#1 · new · Maria Lopez: My laptop fan is noisy <very>" in queue.text
+    assert "Ticket #1 · new · Maria Lopez: My laptop fan is noisy <very>" in queue.text
 
     fake.send_text(ANNA, "/assign 1 @ivan")
     await bot_said(fake, ANNA, "#1 is assigned to Ivan Kuznetsov; they and the client are told.")
@@ -99,7 +99,7 @@ async def test_the_life_of_a_ticket_from_new_to_closed(
 
     fake.send_text(MARIA, "/tickets")
     listing = await bot_said(fake, MARIA, "Your requests")
-    assert listing.buttons() == ["#1 · closed · My laptop fan is noisy <very>"]
+    assert listing.buttons() == ["Ticket #1 · closed · My laptop fan is noisy <very>"]
     fake.press(MARIA, listing.buttons()[0])
     card = await bot_said(fake, MARIA, "History")
     assert card.text.startswith("#1 · closed")
@@ -224,8 +224,12 @@ async def test_a_loose_message_is_filed_where_the_client_says(
 
     fake.send_text(MARIA, "It also beeps twice")
     picker = await bot_said(fake, MARIA, "Is this a new request, or about one of your open")
-    assert picker.buttons() == ["🆕 New request", "#1 · new · Hello, my printer jams", "Never mind"]
-    fake.press(MARIA, "#1 · new · Hello, my printer jams")
+    assert picker.buttons() == [
+        "🆕 New request",
+        "Ticket #1 · new · Hello, my printer jams",
+        "Never mind",
+    ]
+    fake.press(MARIA, "Ticket #1 · new · Hello, my printer jams")
     await bot_said(fake, MARIA, "Added to request #1.")
 
     fake.send_text(MARIA, "never mind that")
@@ -308,17 +312,17 @@ async def test_status_means_a_summary_for_clients_and_a_move_for_staff(
     await open_request(fake, "Screen flickers")
     fake.send_text(MARIA, "/status 1 closed")
     summary = await bot_said(fake, MARIA, "Open requests:")
-    assert "#1 · new · Screen flickers" in summary.text
+    assert "Ticket #1 · new · Screen flickers" in summary.text
     assert (await ticket(database, 1)).status is TicketStatus.NEW
     fake.send_text(TOM, "/status 1 in_progress")
     refusal = await bot_said(fake, TOM, "nobody assigned yet")
     assert "/take" in refusal.text
     fake.send_text(TOM, "/status 1 sideways")
-    await bot_said(fake, TOM, "unknown status sideways")
+    await bot_said(fake, TOM, "Unknown status sideways")
     fake.send_text(TOM, "/status x")
     await bot_said(fake, TOM, "Usage: /status <ticket id> <status>")
     fake.send_text(TOM, "/ticket 99")
-    await bot_said(fake, TOM, "ticket #99 does not exist")
+    await bot_said(fake, TOM, "Ticket #99 does not exist")
 
 
 async def test_impossible_moves_are_refused(
@@ -329,9 +333,9 @@ async def test_impossible_moves_are_refused(
     fake.send_text(ANNA, f"/status {ticket_id} cancelled")
     await bot_said(fake, ANNA, "is now cancelled")
     fake.send_text(ANNA, f"/status {ticket_id} closed")
-    await bot_said(fake, ANNA, "ticket #1 cannot go from cancelled to closed")
+    await bot_said(fake, ANNA, "Ticket #1 cannot go from cancelled to closed")
     fake.send_text(ANNA, f"/assign {ticket_id} @ivan")
-    await bot_said(fake, ANNA, "ticket #1 is no longer open")
+    await bot_said(fake, ANNA, "Ticket #1 is no longer open")
 
     second = await open_request(fake, "Dead battery")
     async with database.writer() as session, session.begin():
@@ -341,7 +345,7 @@ async def test_impossible_moves_are_refused(
     fake.send_text(ANNA, f"/assign {second} @tom")
     await bot_said(fake, ANNA, "Tom Baker no longer works here and cannot be assigned")
     fake.send_text(ANNA, f"/assign {second} @nobody")
-    await bot_said(fake, ANNA, "no employee @nobody")
+    await bot_said(fake, ANNA, "No employee @nobody")
     # A helper takes no tickets: the same rule as the site's Assign to (crm.tickets).
     fake.send_text(ANNA, f"/assign {second} @pavel")
     await bot_said(fake, ANNA, "Pavel Orlov does not take tickets: choose someone who does")
@@ -369,7 +373,7 @@ async def test_forged_callbacks_reveal_and_change_nothing(
         what="both forged callbacks answered",
     )
     assert fake.answered_callbacks[peek["callback_query"]["id"]]["text"] == (
-        "ticket #1 does not exist"
+        "Ticket #1 does not exist"
     )
     assert fake.answered_callbacks[close["callback_query"]["id"]]["text"] == (
         "This command is for staff only."
@@ -387,7 +391,7 @@ async def test_forged_callbacks_reveal_and_change_nothing(
         )
     )
     assert fake.answered_callbacks[steal["callback_query"]["id"]]["text"] == (
-        "ticket #1 does not exist"
+        "Ticket #1 does not exist"
     )
     assert fake.answered_callbacks[garbage["callback_query"]["id"]]["text"] == (
         "That button is not valid any more."
@@ -405,7 +409,7 @@ async def test_a_helper_sees_their_clients_tickets_only(
     queue = await bot_said(fake, PAVEL, "Waiting for someone (1):")
     assert "Maria's phone" in queue.text and "Bob's tablet" not in queue.text
     fake.send_text(PAVEL, "/ticket 2")
-    await bot_said(fake, PAVEL, "ticket #2 does not exist")
+    await bot_said(fake, PAVEL, "Ticket #2 does not exist")
     fake.send_text(PAVEL, "/note 1 Called her back")
     await bot_said(fake, PAVEL, "Note added to #1")
     fake.send_text(PAVEL, "/take 1")

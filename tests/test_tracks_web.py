@@ -74,7 +74,7 @@ async def test_a_track_is_opened_from_the_client_page_and_moved_through(
     new = f"/clients/{people.maria.id}/tracks/new"
     tracks_before = await count(database, Track)
     for data, message in (
-        ({"goal": "  "}, "the text must not be empty"),
+        ({"goal": "  "}, "The text must not be empty"),
         ({"goal": "Run", "report_every_days": "500"}, "every 1 to 91 days"),
         ({"goal": "Run", "report_every_days": "often"}, "must be a whole number"),
         ({"goal": "Run", "coach_id": "x"}, "Coach must be a whole number"),
@@ -107,7 +107,7 @@ async def test_a_track_is_opened_from_the_client_page_and_moved_through(
     refused = await post_form(site, f"{path}/step", {"text": "Buy shoes", "due": "soon"}, page=path)
     assert refused.status == 400 and "Due must be a date" in await refused.text()
     refused = await post_form(site, f"{path}/step", {"text": " "}, page=path)
-    assert refused.status == 400 and "the text must not be empty" in await refused.text()
+    assert refused.status == 400 and "The text must not be empty" in await refused.text()
     assert await count(database, ClientStep) == 0
     added = await post_form(
         site, f"{path}/step", {"text": "Buy shoes", "due": "2030-05-01"}, page=path
@@ -121,7 +121,7 @@ async def test_a_track_is_opened_from_the_client_page_and_moved_through(
     done = await post_form(site, f"{path}/steps/{step.id}/done", {}, page=path)
     assert done.status == 302
     again = await post_form(site, f"{path}/steps/{step.id}/done", {}, page=path)
-    assert again.status == 400 and "that step is already done" in await again.text()
+    assert again.status == 400 and "That step is already done" in await again.text()
     elsewhere = await post_form(
         site, f"/tracks/{coaching.ids['track']}/steps/{step.id}/done", {}, page=path
     )
@@ -129,7 +129,7 @@ async def test_a_track_is_opened_from_the_client_page_and_moved_through(
 
     # The coach's strategy, and the report schedule.
     refused = await post_form(site, f"{path}/strategy", {"strategy": ""}, page=path)
-    assert refused.status == 400 and "the text must not be empty" in await refused.text()
+    assert refused.status == 400 and "The text must not be empty" in await refused.text()
     wrote = await post_form(site, f"{path}/strategy", {"strategy": "Small wins first"}, page=path)
     assert wrote.status == 302
     refused = await post_form(site, f"{path}/schedule", {"report_every_days": "100"}, page=path)
@@ -150,7 +150,7 @@ async def test_a_track_is_opened_from_the_client_page_and_moved_through(
     assert "achieved" in page and f'action="{path}/dropped"' not in page
     dropped = await post_form(site, f"{path}/dropped", {}, page=path)
     assert (
-        dropped.status == 400 and f"track #{track_id} is already achieved" in await dropped.text()
+        dropped.status == 400 and f"Track #{track_id} is already achieved" in await dropped.text()
     )
     assert (await track(database, track_id)).status is TrackStatus.ACHIEVED
 
@@ -231,9 +231,9 @@ async def test_a_coach_profile_is_saved_and_shown(
         "domain_ids": str(career.id),
     }
     for field, value, message in (
-        ("hourly_rate", "-5", "an hourly rate is from 0 to"),
-        ("hourly_rate", "lots", "Hourly rate must be a number"),
-        ("domain_ids", "999999", "that domain does not exist"),
+        ("hourly_rate", "-5", "An hourly rate is from 0 to"),
+        ("hourly_rate", "lots", "lots is not an amount of money"),
+        ("domain_ids", "999999", "That domain does not exist"),
     ):
         refused = await post_form(site, path, {**form, field: value})
         assert refused.status == 400, field
@@ -261,7 +261,7 @@ async def test_the_domain_catalog(site: SiteClient, coaching: Coaching, database
         assert (await post_form(site, "/domains/new", {"name": name})).status == 302
     refused = await post_form(site, "/domains/new", {"name": " career "})
     assert (
-        refused.status == 400 and "there is already a domain called career" in await refused.text()
+        refused.status == 400 and "There is already a domain called career" in await refused.text()
     )
     refused = await post_form(site, "/domains/new", {"name": "x" * 101})
     assert refused.status == 400 and "longer than 100 characters" in await refused.text()

@@ -236,7 +236,7 @@ async def test_filters_alone_and_combined(
         "From must be a date (YYYY-MM-DD)" in text and "Department must be a whole number" in text
     )
     backwards = await client.get("/tickets?from=2026-05-01&to=2026-04-01")
-    assert "the start date is after the end date" in await backwards.text()
+    assert "The start date is after the end date" in await backwards.text()
 
 
 def link(text: str, rel: str) -> str:
@@ -271,7 +271,7 @@ async def test_pagination_walks_every_row_once(
     assert len(seen) == 120 and len(set(seen)) == 120
     assert seen == sorted(seen, key=int, reverse=True)  # newest first
     broken = await client.get("/tickets?after=%%%")
-    assert "that page link is broken" in await broken.text()
+    assert "That page link is broken" in await broken.text()
 
 
 @pytest.mark.parametrize("order", ["newest", "oldest"])
@@ -337,7 +337,7 @@ async def test_validation_errors_appear_next_to_their_field(
     response = await post_form(client, "/departments/new", {"name": "Repair workshop"})
     assert response.status == 400
     text = await response.text()
-    assert 'id="name-error">there is already a department called Repair workshop' in text
+    assert 'id="name-error">There is already a department called Repair workshop' in text
     response = await post_form(
         client,
         "/employees/new",
@@ -345,7 +345,7 @@ async def test_validation_errors_appear_next_to_their_field(
     )
     assert response.status == 400
     text = await response.text()
-    assert 'id="salary-error">Salary must be a number' in text
+    assert 'id="salary-error">lots is not an amount of money' in text
 
 
 async def test_the_employee_form_shows_every_problem_at_once_next_to_its_field(
@@ -369,11 +369,11 @@ async def test_the_employee_form_shows_every_problem_at_once_next_to_its_field(
     assert response.status == 400
     text = await response.text()
     for field, message in (
-        ("full_name", "the name must not be empty"),
-        ("telegram_id", "telegram id must be a positive number"),
-        ("experience_years", "experience must be between 0 and 80 years"),
-        ("salary", "Salary must be a number"),
-        ("password", "the password must be at least"),
+        ("full_name", "The name must not be empty"),
+        ("telegram_id", "Telegram id must be a positive number"),
+        ("experience_years", "Experience must be between 0 and 80 years"),
+        ("salary", "lots is not an amount of money"),
+        ("password", "The password must be at least"),
     ):
         assert f'id="{field}-error">{message}' in text, field
     # The password's problem sits under the password field, not above the form.
@@ -645,7 +645,7 @@ async def test_the_ticket_page_takes_answers_and_notes_like_the_bot(
     )
     assert reply.status == 302
     empty = await post_form(client, "/tickets/2/note", {"text": "  "}, page="/tickets/2")
-    assert empty.status == 400 and "the text must not be empty" in await empty.text()
+    assert empty.status == 400 and "The text must not be empty" in await empty.text()
     note = await post_form(client, "/tickets/2/note", {"text": "Supplier: Acme"}, page="/tickets/2")
     assert note.status == 302
     page = await (await client.get("/tickets/2")).text()
@@ -655,3 +655,44 @@ async def test_the_ticket_page_takes_answers_and_notes_like_the_bot(
         texts = [m.payload["text"] for m in await session.scalars(select(OutboxMessage))]
     assert any("We ordered the part" in text for text in texts)  # the client is told
     assert not any("Supplier: Acme" in text for text in texts)  # notes stay inside
+
+
+async def test_a_local_phone_number_is_of_the_default_region(
+    database: Database, people: People
+) -> None:
+    """With CRM_DEFAULT_REGION=FR, "06 12 34 56 79" on a client card and a department is the
+    French number; a number with its country code stays what it is."""
+    app = create_app(Settings(_env_file=None, default_region="fr"), database, secret_key=SECRET)
+    async with TestClient(TestServer(app)) as client:
+        await sign_in(client, "anna")
+        for name, phone in (("Ann", "06 12 34 56 79"), ("Bea", "+44 7700 900124")):
+            saved = await post_form(
+                client, "/clients/new", {"full_name": name, "phone": phone, "stage": "lead"}
+            )
+            assert saved.status == 302, await saved.text()
+        saved = await post_form(
+            client, "/departments/new", {"name": "Lyon", "phone": "04 72 00 00 00"}
+        )
+        assert saved.status == 302, await saved.text()
+        # The list finds the card by the local number too.
+        found = await (await client.get("/clients", params={"q": "06 12 34 56 79"})).text()
+    assert "Ann</a>" in found, found[:3000]
+    async with database.reader() as session:
+        phones = {
+            c.full_name: c.phone
+            for c in await session.scalars(
+                select(Client).where(Client.full_name.in_(["Ann", "Bea"]))
+            )
+        }
+        lyon = await session.scalar(select(Department).where(Department.name == "Lyon"))
+    assert phones == {"Ann": "+33612345679", "Bea": "+447700900124"}
+    assert lyon is not None and lyon.phone == "+33472000000"
+
+
+async def test_without_a_default_region_a_local_number_is_refused(client: SiteClient) -> None:
+    await sign_in(client, "anna")
+    response = await post_form(
+        client, "/clients/new", {"full_name": "Ann", "phone": "06 12 34 56 79", "stage": "lead"}
+    )
+    assert response.status == 400
+    assert "06 12 34 56 79 is not a phone number" in await response.text()

@@ -11,8 +11,11 @@ from typing import Any, TypeVar
 
 from multidict import MultiDictProxy
 
-from crm.i18n import N_
+from crm.errors import InvalidInput
+from crm.i18n import N_, refusal_text
 from crm.ids import looks_like_id, parse_id
+from crm.moments import parse_day
+from crm.money import parse_amount
 
 E = TypeVar("E", bound=StrEnum)
 FormData = MultiDictProxy[Any]
@@ -117,13 +120,24 @@ class Reader:
             return None
         return value
 
+    def money(self, name: str, *, language: str, currency: str) -> Decimal | None:
+        """An amount as ``language`` writes it, with or without ``currency``; none if empty."""
+        raw = self.text(name).strip()
+        if not raw:
+            return None
+        try:
+            return parse_amount(raw, name, language=language, currency=currency)
+        except InvalidInput as error:
+            self.errors[name] = refusal_text(error, language)
+            return None
+
     def day(self, name: str, label: str) -> date | None:
         raw = self.text(name).strip()
         if not raw:
             return None
         try:
-            day = date.fromisoformat(raw)
-        except ValueError:
+            day = parse_day(raw, None)  # 2026-12-15, 15.12.2026, 15/12/2026: as /plan reads them
+        except InvalidInput:
             self._refuse(name, N_("{label} must be a date (YYYY-MM-DD)"), label)
             return None
         if not FIRST_DAY <= day <= LAST_DAY:

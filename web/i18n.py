@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from aiohttp_session import get_session
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_skeleton
+from babel.dates import format_skeleton
 from babel.numbers import format_decimal
 from babel.units import format_unit
 
@@ -25,8 +25,9 @@ from crm.clients import SOURCE_NAMES, STAGE_NAMES
 from crm.contract_rules import PAYMENT_METHOD_NAMES
 from crm.contract_rules import STATUS_NAMES as CONTRACT_STATUS_NAMES
 from crm.errors import DomainError
-from crm.i18n import SHIPPED_LANGUAGES, Translator, translator
-from crm.money import format_money
+from crm.i18n import SHIPPED_LANGUAGES, Translator, refusal_text, translator
+from crm.moments import written_day, written_moment
+from crm.money import format_money, parse_amount
 from crm.permissions import ROLE_NAMES
 from crm.ticket_files import ATTACHMENT_KIND_NAMES
 from crm.ticket_rules import STATUS_NAMES
@@ -60,10 +61,7 @@ class Words:
 
     def error(self, error: DomainError) -> str:
         """A refusal from the rules, in this language (the page template escapes it)."""
-        if error.plural is not None:
-            count = int(error.params.get("count", 0))
-            return self.translator.ngettext(error.message, error.plural, count, **error.params)
-        return self.translator.gettext(error.message, **error.params)
+        return refusal_text(error, self.language)
 
     def status(self, status: TicketStatus | str) -> str:
         return self.translator.gettext(STATUS_NAMES[TicketStatus(status)])
@@ -78,6 +76,10 @@ class Words:
         """An amount in the business currency, as this locale writes it (1 200,00 €)."""
         return format_money(value, self.currency, self.language)
 
+    def typed_amount(self, typed: str, field: str) -> Decimal:
+        """Money typed in a form, as this locale writes it, with or without the currency."""
+        return parse_amount(typed, field, language=self.language, currency=self.currency)
+
     def role(self, role: Role) -> str:
         return self.translator.gettext(ROLE_NAMES[role])
 
@@ -86,13 +88,11 @@ class Words:
 
     def moment(self, value: datetime) -> str:
         """A date and time in the business's time zone, as this locale writes them."""
-        return format_datetime(value.astimezone(self.zone), "short", locale=self.language)
+        return written_moment(value, self.language, self.zone)
 
     def day(self, value: date) -> str:
         """A day as this locale writes it; a moment's day is its day in the business's zone."""
-        if isinstance(value, datetime):
-            value = value.astimezone(self.zone).date()
-        return format_date(value, "medium", locale=self.language)
+        return written_day(value, self.language, self.zone)
 
     def short_day(self, value: date) -> str:
         """A chart's axis label: day and month only, in this locale's order."""

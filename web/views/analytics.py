@@ -33,6 +33,7 @@ from crm.coaching_analytics import (
 from crm.coaching_rules import SESSION_STATUS_NAMES
 from crm.errors import InvalidInput
 from crm.i18n import N_
+from crm.revenue import AREA_NAMES, business_revenue
 from db.enums import SessionStatus, TrackStatus
 from web.forms import Reader
 from web.i18n import Words, words
@@ -304,12 +305,18 @@ async def period_report(request: web.Request) -> web.Response:
     check_period_viewer(employee(request))
     within, errors = _read_period(request)
     figures = None
+    revenue = None
     if within is not None:
         figures = await period_figures(db_session(request), actor=employee(request), within=within)
+        revenue = await business_revenue(
+            db_session(request), actor=employee(request), within=within
+        )
     said = words(request)
     _ = said.gettext
     context = {
         "figures": figures,
+        "revenue": revenue,
+        "area_names": {area: _(name) for area, name in AREA_NAMES.items()},
         "chart": _revenue_chart(figures, said, _("nobody")) if figures else bar_chart([]),
         **_period_context(request, within),
     }

@@ -61,7 +61,12 @@ async def client_list(request: web.Request) -> web.StreamResponse:
     more = False
     if not errors:
         clients, more = await list_clients(
-            db_session(request), actor=employee(request), search=search, page=page, stages=stages
+            db_session(request),
+            actor=employee(request),
+            search=search,
+            page=page,
+            stages=stages,
+            region=request.app[SETTINGS].default_region,
         )
     said = words(request)
     context = {
@@ -105,7 +110,11 @@ async def client_csv(request: web.Request) -> web.StreamResponse:
     if errors:
         raise web.HTTPBadRequest(text="; ".join(errors.values()))
     chunks = export_clients(
-        db_session(request), actor=employee(request), search=search, stages=stages
+        db_session(request),
+        actor=employee(request),
+        search=search,
+        stages=stages,
+        region=request.app[SETTINGS].default_region,
     )
     return await stream_csv(request, chunks, filename="clients.csv", header=CSV_HEADER, row=csv_row)
 
@@ -234,7 +243,13 @@ async def client_form(request: web.Request) -> web.StreamResponse:
             became_employee_id=reader.identifier("became_employee_id", N_("Became employee")),
         )
         reader.done()
-        saved = await save_client(session, actor=actor, form=form, client_id=client_id)
+        saved = await save_client(
+            session,
+            actor=actor,
+            form=form,
+            client_id=client_id,
+            region=request.app[SETTINGS].default_region,
+        )
         return f"/clients/{saved.id}"
 
     return await edit_page(

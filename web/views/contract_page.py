@@ -27,7 +27,6 @@ from crm.contracts import (
 from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
 from crm.languages import teachers
-from crm.money import parse_amount
 from crm.staff import StaffRef
 from db.enums import PaymentMethod
 from db.models import Contract, Department, Language
@@ -130,7 +129,7 @@ async def _apply(request: web.Request, action: str, reader: Reader, contract_id:
             notifier,
             actor=actor,
             contract_id=contract_id,
-            amount=parse_amount(typed, field="amount") if typed else None,
+            amount=words(request).typed_amount(typed, "amount") if typed else None,
             method=method,
             note=reader.text("note"),
             now=now,

@@ -16,7 +16,7 @@ from crm.departments import (
 )
 from web.forms import Field, Reader
 from web.i18n import Gettext, words
-from web.keys import db_session, employee
+from web.keys import SETTINGS, db_session, employee
 from web.views.crud import FieldsFor, delete_page, edit_page, object_id
 
 
@@ -87,6 +87,7 @@ async def department_form(request: web.Request) -> web.StreamResponse:
                 reader.text("description"),
             ),
             department_id=department_id,
+            region=request.app[SETTINGS].default_region,
         )
         return "/departments"
 

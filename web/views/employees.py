@@ -182,6 +182,8 @@ async def employee_form(request: web.Request) -> web.StreamResponse:
                 "domain_ids": [str(domain.id) for domain in profile.domains],
             }
 
+    in_money = {"language": words(request).language, "currency": request.app[SETTINGS].currency}
+
     async def save(reader: Reader) -> str:
         form = EmployeeForm(
             full_name=reader.text("full_name"),
@@ -191,7 +193,7 @@ async def employee_form(request: web.Request) -> web.StreamResponse:
             position=reader.text("position"),
             department_id=reader.identifier("department_id", N_("Department")),
             experience_years=reader.integer("experience_years", N_("Experience")),
-            salary=reader.decimal("salary", N_("Salary")),
+            salary=reader.money("salary", **in_money),
             web_login=reader.text("web_login"),
             language=reader.text("language"),
             active=reader.flag("active"),
@@ -202,7 +204,7 @@ async def employee_form(request: web.Request) -> web.StreamResponse:
         domain_ids = [parse_id(raw) for raw in reader.form.getall("domain_ids", []) if raw]
         if None in domain_ids:
             reader.errors["domain_ids"] = _("that domain does not exist")
-        hourly_rate = reader.decimal("hourly_rate", N_("Hourly rate"))
+        hourly_rate = reader.money("hourly_rate", **in_money)
         # The service checks every field before the reader's own problems are raised, so the
         # form shows them all at once.
         saved = await save_employee(

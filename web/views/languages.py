@@ -18,7 +18,6 @@ from crm.languages import (
     save_language,
     tier_to_change,
 )
-from crm.money import parse_amount
 from web.forms import Field, Reader
 from web.i18n import Gettext, words
 from web.keys import db_session, employee
@@ -81,7 +80,7 @@ async def language_form(request: web.Request) -> web.StreamResponse:
             actor=actor,
             draft=LanguageDraft(
                 reader.text("name"),
-                parse_amount(typed, field="price_per_lesson") if typed else None,
+                words(request).typed_amount(typed, "price_per_lesson") if typed else None,
                 reader.flag("active"),
             ),
             language_id=language_id,

@@ -12,7 +12,6 @@ from aiohttp import web
 from crm.clients import get_client
 from crm.errors import DomainError, InvalidInput
 from crm.i18n import N_
-from crm.money import parse_amount
 from crm.permissions import require_manager
 from crm.products import (
     PRODUCT_KIND_NAMES,
@@ -135,7 +134,7 @@ async def product_form(request: web.Request) -> web.StreamResponse:
         price = None
         if typed:
             try:
-                price = parse_amount(typed, field="price")
+                price = words(request).typed_amount(typed, "price")
             except InvalidInput as error:
                 reader.errors["price"] = words(request).error(error)
         reader.done()
@@ -198,7 +197,7 @@ async def product_sell(request: web.Request) -> web.StreamResponse:
         price = None
         if typed:
             try:
-                price = parse_amount(typed, field="price")
+                price = words(request).typed_amount(typed, "price")
             except InvalidInput as error:
                 reader.errors["price"] = words(request).error(error)
         try:

@@ -3,7 +3,7 @@ file its meeting report; planning one for a client, changing it while planned, d
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import aiohttp_jinja2
@@ -15,6 +15,7 @@ from crm.coaching_rules import DEFAULT_MINUTES, ENDING_ACTIONS, has_started
 from crm.coaching_sessions import SessionDraft, end_session, plan_session
 from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
+from crm.moments import parse_moment
 from crm.session_card import (
     coaches_to_plan_for,
     delete_session,
@@ -135,16 +136,11 @@ def _read_start(request: web.Request, reader: Reader) -> datetime | None:
     if not typed:
         reader.errors["starts_at"] = _("Say when the session starts")
         return None
+    # The one reading of a typed moment, as /plan and /book read it.
     try:
-        written = datetime.fromisoformat(typed.replace(" ", "T", 1))
-        if written.tzinfo is None:
-            written = written.replace(tzinfo=request.app[SETTINGS].zone)
-        # The first and last days of the calendar have no UTC moment on the far side.
-        return written.astimezone(UTC)
-    except (ValueError, OverflowError):
-        reader.errors["starts_at"] = _(
-            "“{typed}” is not a date and time: write it as 2026-12-04 18:30.", typed=typed[:40]
-        )
+        return parse_moment(typed, request.app[SETTINGS].zone, request_now(request))
+    except InvalidInput as error:
+        reader.errors["starts_at"] = words(request).error(error)
         return None
 
 
