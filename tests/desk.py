@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,15 @@ from bot.sandbox.chat import SandboxUser
 from bot.sandbox.telegram import FakeTelegram
 from crm.settings import Settings
 from db.engine import Database
-from db.enums import Role
-from db.models import Client, Department, Employee, OutboxMessage, Ticket
+from db.enums import Role, SessionStatus
+from db.models import (
+    Client,
+    CoachingSession,
+    Department,
+    Employee,
+    OutboxMessage,
+    Ticket,
+)
 from notifications.sender import SenderConfig
 from tests.conftest import BOT_TOKEN
 from tests.e2e import Product, bot_said, last_message_id
@@ -99,6 +107,23 @@ async def set_coach(database: Database, coach: Employee, *clients: Client) -> No
             stored = await session.get(Client, client.id)
             assert stored is not None
             stored.coach_id = coach.id
+
+
+async def marias_session_with_ivan(
+    database: Database, people: People, starts_at: datetime, status: SessionStatus
+) -> int:
+    """A one-hour session of Maria's with Ivan at ``starts_at``, written straight to the
+    database (its time may be past, as planning it in the bot would refuse); its id."""
+    async with database.writer() as session, session.begin():
+        meeting = CoachingSession(
+            client_id=people.maria.id,
+            coach_id=people.ivan.id,
+            starts_at=starts_at,
+            minutes=60,
+            status=status,
+        )
+        session.add(meeting)
+    return meeting.id
 
 
 async def ticket(database: Database, ticket_id: int) -> Ticket:

@@ -18,6 +18,7 @@ from tests.desk import (  # noqa: F401
     TOM,
     People,
     fake,
+    marias_session_with_ivan,
     open_request,
 )
 from tests.e2e import bot_said, last_message_id
@@ -160,16 +161,7 @@ async def test_a_helpers_help_lists_exactly_what_answers_them(
     coached: tuple[Database, People], fake: FakeTelegram
 ) -> None:
     database, people = coached
-    async with database.writer() as session, session.begin():
-        session.add(
-            CoachingSession(
-                client_id=people.maria.id,
-                coach_id=people.ivan.id,
-                starts_at=paris_in(1, 10),
-                minutes=60,
-                status=SessionStatus.PLANNED,
-            )
-        )
+    await marias_session_with_ivan(database, people, paris_in(1, 10), SessionStatus.PLANNED)
     ticket_id = await open_request(fake, "The screen flickers")  # Maria's: Pavel helps her
     fake.send_text(PAVEL, "/help")
     listed = await bot_said(fake, PAVEL, "Commands for you (helper):")

@@ -19,9 +19,9 @@ from bot.sandbox.chat import SandboxUser
 from bot.sandbox.telegram import FakeTelegram
 from db.base import utcnow
 from db.enums import SessionStatus
-from db.models import CoachingRequest, CoachingSession
+from db.models import CoachingRequest
 from tests.conftest import REDIS_URL, needs_redis
-from tests.desk import FAST_SENDER, IVAN, add_people, desk_settings
+from tests.desk import FAST_SENDER, IVAN, add_people, desk_settings, marias_session_with_ivan
 from tests.e2e import Product, bot_said, handled
 
 STRANGER = SandboxUser(id=9301, first_name="Nina", language_code="en")
@@ -60,16 +60,10 @@ async def test_cancel_and_finish_leave_nothing_typed_in_the_dialog_storage(
 ) -> None:
     fake, database = fake_telegram[0], running.database
     people = await add_people(database, fake)
+    await marias_session_with_ivan(
+        database, people, utcnow() - timedelta(hours=3), SessionStatus.DONE
+    )
     async with database.writer() as session, session.begin():
-        session.add(
-            CoachingSession(
-                client_id=people.maria.id,
-                coach_id=people.ivan.id,
-                starts_at=utcnow() - timedelta(hours=3),
-                minutes=60,
-                status=SessionStatus.DONE,
-            )
-        )
         session.add(
             CoachingRequest(
                 client_id=people.maria.id,

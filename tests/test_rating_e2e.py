@@ -16,7 +16,7 @@ from db.base import utcnow
 from db.engine import Database
 from db.enums import SessionStatus
 from db.models import CoachingSession, OutboxMessage, SessionParticipant
-from tests.desk import BOB, IVAN, MARIA, People, fake  # noqa: F401  (fixtures)
+from tests.desk import BOB, IVAN, MARIA, People, fake, marias_session_with_ivan  # noqa: F401  (fixtures)
 from tests.e2e import bot_said, handled, last_message_id, notified
 from tests.test_contracts_e2e import press
 from tests.test_sessions_e2e import coached  # noqa: F401  (fixture)
@@ -133,15 +133,9 @@ async def test_skip_ends_the_comment_and_keeps_the_rating(
     coached: tuple[Database, People], fake: FakeTelegram
 ) -> None:
     database, people = coached
-    async with database.writer() as session, session.begin():
-        session.add(
-            CoachingSession(
-                client_id=people.maria.id,
-                coach_id=people.ivan.id,
-                starts_at=utcnow() - timedelta(hours=1),
-                minutes=60,
-            )
-        )
+    await marias_session_with_ivan(
+        database, people, utcnow() - timedelta(hours=1), SessionStatus.PLANNED
+    )
     fake.send_text(IVAN, "/session 1")
     await bot_said(fake, IVAN, "#1 · planned")
     fake.press(IVAN, "✅ Done")

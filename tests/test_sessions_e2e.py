@@ -46,6 +46,7 @@ from tests.desk import (  # noqa: F401  (fixtures)
     add_people,
     desk_settings,
     fake,
+    marias_session_with_ivan,
 )
 from tests.e2e import Product, bot_said, handled, last_message_id, notified
 from tests.test_contracts_e2e import press
@@ -518,15 +519,9 @@ async def test_a_card_telegram_will_not_edit_is_sent_anew_after_the_press(
     coached: tuple[Database, People], fake: FakeTelegram
 ) -> None:
     database, people = coached
-    async with database.writer() as session, session.begin():
-        session.add(
-            CoachingSession(
-                client_id=people.maria.id,
-                coach_id=people.ivan.id,
-                starts_at=utcnow() - timedelta(minutes=10),
-                minutes=60,
-            )
-        )
+    await marias_session_with_ivan(
+        database, people, utcnow() - timedelta(minutes=10), SessionStatus.PLANNED
+    )
     fake.send_text(IVAN, "/session 1")
     card = await bot_said(fake, IVAN, "#1 · planned")
     fake.faults.append(Fault("editMessageText", 400, "Bad Request: message can't be edited"))
