@@ -116,8 +116,6 @@ def worker_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
     if POSTGRES_URL:
         assert BASE_POSTGRES_URL is not None
         asyncio.run(drop_database(BASE_POSTGRES_URL, POSTGRES_URL))
-    if REDIS_URL:
-        release_redis_index(REDIS_URL, f"{RUN_ID}:{WORKER}")
 
 
 SQLITE_TEMPLATE = Path(tempfile.gettempdir()) / f"crm-tests-{RUN_ID}-{WORKER}" / "migrated.db"
@@ -250,6 +248,13 @@ def _tree_state() -> str | None:
 
 def _checks_tree(config: pytest.Config) -> bool:
     return bool(os.environ.get("CRM_CHECK_TREE")) and not hasattr(config, "workerinput")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    # Every process claimed an index at import (pytest-xdist's controller too, which runs no
+    # test): each gives its own back.
+    if REDIS_URL:
+        release_redis_index(REDIS_URL, f"{RUN_ID}:{WORKER}")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -105,8 +105,8 @@ async def test_agenda_per_role_and_the_next_session_on_status(
     fake.send_text(PAVEL, "/agenda")  # a helper follows the sessions of the clients they help
     pavels = await bot_said(fake, PAVEL, "📅 Your sessions from today on:")
     assert pavels.text.splitlines()[1:] == [
-        f"#1 · {typed(tomorrow)} · Maria Lopez, 60 min.",
-        f"#2 · {typed(later)} · Maria Lopez, 60 min.",
+        f"Session #1 · {shown(tomorrow)} · Maria Lopez, 60 min.",
+        f"Session #2 · {shown(later)} · Maria Lopez, 60 min.",
     ]
     fake.send_text(ANNA, "/agenda")  # an administrator answers any request, runs none here
     annas = await bot_said(fake, ANNA, "🙋 Requests waiting for your answer (/requests):")
@@ -182,7 +182,7 @@ async def test_a_helpers_help_lists_exactly_what_answers_them(
     fake.send_text(PAVEL, "/session 1")
     await bot_said(fake, PAVEL, "Maria Lopez")
     fake.send_text(PAVEL, "/agenda")
-    await bot_said(fake, PAVEL, f"#1 · {typed(paris_in(1, 10))} · Maria Lopez, 60 min.")
+    await bot_said(fake, PAVEL, f"Session #1 · {shown(paris_in(1, 10))} · Maria Lopez, 60 min.")
     # What is not listed is refused.
     for typed_command in ["/plan 1 2030-01-01 10:00", "/requests", f"/take {ticket_id}"]:
         mark = last_message_id(fake, PAVEL)

@@ -111,7 +111,7 @@ async def test_each_client_rates_a_session_held_once_and_only_their_own(
     await bot_said(fake, BOB, "Cancelled.")
     assert (await ratings(database, 1))["Bob"] == (2, None)
     query = await press(fake, BOB, bobs_question.message_id, "sr:5:1")
-    assert "you have already rated session #1" in fake.answered_callbacks[query]["text"]
+    assert "You have already rated session #1" in fake.answered_callbacks[query]["text"]
     assert await ratings(database, 1) == {"Maria": (4, "Clear <and> kind"), "Bob": (2, None)}
     assert await ratings(database, 2) == {"Bob": (None, None)}
 

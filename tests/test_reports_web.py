@@ -494,7 +494,7 @@ async def test_a_coach_files_his_own_coach_report_on_the_site_with_errors_by_the
             page,
         )
 
-    await refused({"session_id": str(unreported)}, "_form", "the report is empty")
+    await refused({"session_id": str(unreported)}, "_form", "The report is empty")
     await refused(
         {"session_id": str(setting.sessions["held_bob"]), "results": "x"},
         "session_id",
@@ -505,7 +505,7 @@ async def test_a_coach_files_his_own_coach_report_on_the_site_with_errors_by_the
     await refused(
         {"period_start": "2026-11-30", "period_end": "2026-11-01", "results": "x"},
         "period_end",
-        "the period ends before it starts",
+        "The period ends before it starts",
     )
     await refused(
         {

@@ -267,7 +267,7 @@ async def test_plan_in_the_business_time_zone_and_its_refusals(
     yesterday = paris_in(-1, 17)
     fake.send_text(IVAN, f"/plan {maria} {typed(yesterday)} 45")
     recorded = await bot_said(fake, IVAN, "📅 Session #3 with Maria Lopez on")
-    assert f"{typed(yesterday)}, 45 min., is recorded" in recorded.text
+    assert f"{shown(yesterday)}, 45 min., is recorded" in recorded.text
     assert recorded.buttons() == ["✅ Done", "🚷 No-show", "❌ Cancel"]
     third = await meeting(database, 3)
     assert third.starts_at == yesterday.astimezone(UTC) and third.status is SessionStatus.PLANNED
@@ -300,13 +300,13 @@ async def test_plan_names_only_clients_the_planner_sees_and_groups_take_particip
     bob, maria = people.bob.id, people.maria.id
     for planner in (IVAN, TOM):
         for named, said in (
-            (f"{bob}", "that client does not exist"),
-            (f"#{bob}", "that client does not exist"),
-            ("99999", "that client does not exist"),
-            ("@bstone", "no client @bstone"),
-            ("@nobody", "no client @nobody"),
-            (f"{maria},{bob}", "that client does not exist"),
-            (f"{maria} @bstone", "no client @bstone"),
+            (f"{bob}", "That client does not exist"),
+            (f"#{bob}", "That client does not exist"),
+            ("99999", "That client does not exist"),
+            ("@bstone", "No client @bstone"),
+            ("@nobody", "No client @nobody"),
+            (f"{maria},{bob}", "That client does not exist"),
+            (f"{maria} @bstone", "No client @bstone"),
         ):
             mark = last_message_id(fake, planner)
             fake.send_text(planner, f"/plan {named} {start} 60")
@@ -326,7 +326,7 @@ async def test_plan_names_only_clients_the_planner_sees_and_groups_take_particip
     await bot_said(fake, IVAN, "📅 Session #2 with Maria Lopez is planned")
     assert await participants(database, 2) == set()
     fake.send_text(TOM, f"/plan @bstone #{maria} {start}")
-    await bot_said(fake, TOM, "no client @bstone")
+    await bot_said(fake, TOM, "No client @bstone")
 
 
 async def test_report_without_a_session_number_is_answered_with_its_usage(

@@ -379,7 +379,7 @@ async def test_the_buttons_end_a_planned_session_once(
     assert "It took place" not in page and "The client did not come" not in page
     early = await post_form(site, f"{card}/done", {}, page=card)
     assert early.status == 400
-    assert f"session #{setting.sessions[5]} has not started yet" in await early.text()
+    assert f"Session #{setting.sessions[5]} has not started yet" in await early.text()
     assert (await stored(database, setting.sessions[5])).status is S.PLANNED  # type: ignore[union-attr]
     async with database.writer() as session, session.begin():
         meeting = await session.get(CoachingSession, setting.sessions[5])
@@ -990,7 +990,7 @@ async def test_planning_never_widens_what_a_specialist_sees(
         f"/reports/clients/{carl_id}",
     ]
     before = await count_sessions(database)
-    nobody = "that client does not exist"
+    nobody = "That client does not exist"
     for login, coach, theirs in (("ivan", people.ivan, 5), ("tom", people.tom, 2)):
         await sign_in(site, login)
         for path in closed:
@@ -1008,8 +1008,8 @@ async def test_planning_never_widens_what_a_specialist_sees(
             ({"client": "#99999"}, nobody),  # one that does not exist: the same answer
             ({"participants": f"#{carl_id}"}, nobody),
             ({"participants": f"{people.maria.id}, {carl_id}"}, nobody),
-            ({"participants": "@cjung"}, "no client @cjung"),
-            ({"participants": "@nobody"}, "no client @nobody"),
+            ({"participants": "@cjung"}, "No client @cjung"),
+            ({"participants": "@nobody"}, "No client @nobody"),
         ):
             refused = await post_form(site, "/sessions/new", {**form, **named})
             assert refused.status == 400, (login, named)

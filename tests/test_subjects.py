@@ -115,5 +115,6 @@ def test_the_bot_the_notifications_and_the_site_translate_alike() -> None:
         assert Notifier("en").translate(language, message) == translated
         error = InvalidInput(message, ticket_id=4)
         site = Words(translator(language), ZoneInfo("UTC"))
-        assert site.error(error) == translated.format(ticket_id=4)
+        expected = translated.format(ticket_id=4)  # a refusal reads as a sentence
+        assert site.error(error) == expected[:1].upper() + expected[1:]
     assert translator("de").gettext(message) == message  # not shipped: the English source

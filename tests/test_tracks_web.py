@@ -80,7 +80,7 @@ async def test_a_track_is_opened_from_the_client_page_and_moved_through(
         ({"goal": "Run", "coach_id": "x"}, "Coach must be a whole number"),
         # A helper is nobody's coach: he would be sent the client's progress reports.
         ({"goal": "Run", "coach_id": str(people.pavel.id)}, "Pavel Orlov is not a coach"),
-        ({"goal": "Run", "coach_id": "999999"}, "that employee does not exist"),
+        ({"goal": "Run", "coach_id": "999999"}, "That employee does not exist"),
     ):
         refused = await post_form(site, new, data)
         assert refused.status == 400, data

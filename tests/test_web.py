@@ -482,7 +482,7 @@ async def test_assign_to_offers_who_takes_tickets_department_first_and_chooses_n
     ]
     assert "selected" not in "".join(chosen for _, chosen, _ in options[1:])
     nobody = await post_form(client, "/tickets/4/assign", {"assignee": ""}, page="/tickets/4")
-    assert nobody.status == 400 and "choose who takes the ticket" in await nobody.text()
+    assert nobody.status == 400 and "Choose who takes the ticket" in await nobody.text()
     refused = await post_form(
         client, "/tickets/4/assign", {"assignee": str(tina_id)}, page="/tickets/4"
     )
