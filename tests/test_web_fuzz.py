@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from aiohttp import ClientSession, CookieJar
+from aiohttp import ClientResponseError, ClientSession, CookieJar
 from aiohttp.test_utils import TestServer
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
@@ -186,10 +186,15 @@ class Site:
     async def send(self, role: str, call: Call) -> tuple[int, bytes]:
         browser = self.browsers[role]
         form = {**call.form, "csrf_token": self.tokens[role]} if call.method == "POST" else None
-        async with browser.request(
-            call.method, call.path, params=call.query, data=form, allow_redirects=False
-        ) as response:
-            return response.status, await response.read()  # a body cut short raises here
+        try:
+            async with browser.request(
+                call.method, call.path, params=call.query, data=form, allow_redirects=False
+            ) as response:
+                return response.status, await response.read()  # a body cut short raises here
+        except ClientResponseError as error:
+            # A request line past aiohttp's 8 KiB is refused by its HTTP parser with a 400,
+            # before any view; to a HEAD that answer reads as malformed, the status stays.
+            return error.status, error.message.encode()
 
     def run(self, coroutine: Any) -> Any:
         return self.loop.run_until_complete(coroutine)
