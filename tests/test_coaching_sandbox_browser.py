@@ -42,7 +42,11 @@ async def test_a_demo_client_books_a_coach_in_the_sandbox(
             await expect(coaches).to_contain_text("Julien Moreau")
             await expect(coaches).to_contain_text("an hour")
             await page.get_by_role("button", name=re.compile("Ekaterina Romanova")).last.click()
-            await expect(newest_bot_message(page)).to_contain_text("When would you like to meet?")
+            asked = newest_bot_message(page)
+            await expect(asked).to_contain_text("When would you like to meet?")
+            # The next days the coach works, as buttons (a time follows); typing works too.
+            await expect(asked.get_by_role("button").first).to_be_visible()
+            await keep_screenshot(page, "coaching-sandbox-book-days.png", full_page=True)
             await send(page, "tomorrow")  # not a moment: asked again, nothing sent
             await expect(newest_bot_message(page)).to_contain_text("2026")
             await send(page, f"{wanted:%Y-%m-%d %H:%M}")
