@@ -25,7 +25,7 @@ test: $(STAMP)
 
 ## Take the guide's screenshots (docs/screenshots) again with the browser tests.
 screenshots: $(STAMP)
-	CRM_SCREENSHOTS=1 $(BIN)/pytest --numprocesses=auto --dist=loadfile $(wildcard tests/test_*browser*.py)
+	CRM_SCREENSHOTS=1 $(BIN)/pytest --numprocesses=auto --dist=loadfile $(wildcard tests/test_*browser*.py tests/*/test_*browser*.py)
 
 format: $(STAMP)
 	$(BIN)/ruff format .

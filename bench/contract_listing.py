@@ -5,7 +5,7 @@ kept for the next run) inside the database itself: ``INSERT … SELECT`` over a 
 SQLite, over ``generate_series`` on PostgreSQL, so a million rows take seconds, not minutes.
 Then it times each filter as an administrator and as a teacher, two ways:
 
-- ``orm``: what a listing service does. ``crm/contract_listing.py``'s ``list_contracts`` when
+- ``orm``: what a listing service does. ``crm/school/listing.py``'s ``list_contracts`` when
   that module exists with the expected interface (see ``_service_page``); otherwise the plain
   SQLAlchemy select: ``visible_contracts(actor)`` + the filters, newest first, 51 rows with
   their client, language, teacher and branch (``selectinload``), and a count capped at 10,000,
@@ -297,11 +297,11 @@ async def _orm_page(
 
 
 def _service_page() -> Callable[[AsyncSession, Employee, Wanted], Awaitable[int]] | None:
-    """``crm.contract_listing.list_contracts`` when it exists, with a ``ContractFilter`` of the
+    """``crm.school.listing.list_contracts`` when it exists, with a ``ContractFilter`` of the
     expected fields (those of ``TicketFilter``'s shape: statuses, teacher, language_id,
     branch_id, client, signed_from, signed_to as days); None when it does not."""
     try:
-        module = importlib.import_module("crm.contract_listing")
+        module = importlib.import_module("crm.school.listing")
     except ModuleNotFoundError:
         return None
     list_contracts = module.list_contracts
@@ -369,11 +369,11 @@ async def measure_contracts(
     service = _service_page()
     if service is not None:
         ways = [("service", service)]
-        print("contracts: measured crm.contract_listing.list_contracts against the raw SQL")
+        print("contracts: measured crm.school.listing.list_contracts against the raw SQL")
     else:
         ways = [("selectin", selectin_page), ("joined", joined_page)]
         print(
-            "contracts: crm/contract_listing.py does not exist yet; measured the plain select"
+            "contracts: crm/school/listing.py does not exist yet; measured the plain select"
             " (visible_contracts + filters, newest first, 51 rows with their client, language,"
             " teacher and branch, and a count capped at 10,000) with selectinload and with"
             " joinedload, against the same in raw SQL"

@@ -36,9 +36,9 @@ from sqlalchemy import func, insert, select
 from bench.common import percentile
 from bench.contract_listing import fill_contracts, measure_contracts
 from bench.session_listing import fill_sessions, measure_sessions
-from crm.listing import TicketFilter, encode_cursor, list_tickets
-from crm.passwords import hash_password
+from crm.people.passwords import hash_password
 from crm.settings import Settings
+from crm.tickets.listing import TicketFilter, encode_cursor, list_tickets
 from db.engine import Database
 from db.enums import ClientStage, Role, TicketEventKind, TicketStatus
 from db.migrate import upgrade

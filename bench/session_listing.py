@@ -6,9 +6,10 @@ for the next run) inside the database itself, as bench/contract_listing.py fills
 Then it times each filter of the site's session listing as an administrator and as a coach
 (who sees only the sessions they give), two ways:
 
-- ``service``: ``crm.session_listing.list_sessions``, what the site's /sessions page calls: one
-  page of 50 with each row's client and coach joined in, the page's other participants in one
-  more query, which of its sessions have a meeting report, and the count capped at 10,000;
+- ``service``: ``crm.coaching.session_listing.list_sessions``, what the site's /sessions page
+  calls: one page of 50 with each row's client and coach joined in, the page's other
+  participants in one more query, which of its sessions have a meeting report, and the count
+  capped at 10,000;
 - ``raw``: the same page, participants, reports and capped count as hand-written SQL, rows as
   tuples.
 
@@ -27,7 +28,7 @@ from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bench.common import percentile
-from crm.session_listing import SessionFilter, list_sessions
+from crm.coaching.session_listing import SessionFilter, list_sessions
 from db.base import UTCDateTime
 from db.engine import Database
 from db.enums import SessionFormat, SessionStatus

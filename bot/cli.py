@@ -17,11 +17,11 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.lazy_types import defer_telegram_types
-from crm.demo import DEMO_LOGINS, DEMO_PASSWORD, DemoLogin, seed_demo
+from crm.demo.business import DEMO_LOGINS, DEMO_PASSWORD, DemoLogin, seed_demo
 from crm.errors import DomainError
 from crm.notify import Notifier
+from crm.people.staff import EmployeeDraft, add_from_command_line
 from crm.settings import ConfigurationError, Settings
-from crm.staff import EmployeeDraft, add_from_command_line
 from db.base import utcnow
 from db.engine import Database, DatabaseURLError, parse_database_url
 from db.enums import Role

@@ -23,12 +23,12 @@ from bot.sandbox import page as sandbox_page
 from bot.sandbox.telegram import FakeTelegram
 from bot.telegram_files import telegram_file_reader
 from bot.webhook import mount_webhook
-from crm.demo import is_empty, seed_demo
+from crm.demo.business import is_empty, seed_demo
 from crm.health import ProcessRole
 from crm.notify import Notifier
+from crm.people.staff import active_staff_with_telegram
 from crm.permissions import Audience
 from crm.settings import SANDBOX_TOKEN, Settings, ensure_secret_key
-from crm.staff import active_staff_with_telegram
 from db.base import utcnow
 from db.engine import Database
 from db.migrate import upgrade

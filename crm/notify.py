@@ -1,7 +1,7 @@
 """The outbox's front: notifications are rendered in the recipient's language and written to the
 outbox in the same transaction as the change; the sender in ``notifications/`` delivers.
 
-What each area's messages say (texts, buttons) lives with the area (``crm/ticket_notices.py``);
+What each area's messages say (texts, buttons) lives with the area (``crm/tickets/notices.py``);
 this module only translates, splits and enqueues.
 """
 

@@ -177,7 +177,7 @@ def visible_clients(actor: Actor) -> ColumnElement[bool]:
 
 def visible_tracks(actor: Actor) -> ColumnElement[bool]:
     """A client's goals: the client's own, and those of every client card ``actor`` may open
-    (the strategy entries on them are for staff only; crm/tracks.py keeps that)."""
+    (the strategy entries on them are for staff only; crm/coaching/tracks.py keeps that)."""
     if isinstance(actor, Client):
         return Track.client_id == actor.id
     return Track.client_id.in_(select(Client.id).where(visible_clients(actor)))

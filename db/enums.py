@@ -42,7 +42,7 @@ class SubjectKind(StrEnum):
 
 
 class ContractStatus(StrEnum):
-    """Where a school contract stands; see crm/contract_rules.py for the moves."""
+    """Where a school contract stands; see crm/school/rules.py for the moves."""
 
     UNPAID = "unpaid"
     ACTIVE = "active"
@@ -59,7 +59,7 @@ class PaymentMethod(StrEnum):
 
 
 class TicketStatus(StrEnum):
-    """Where a ticket stands; see crm/ticket_rules.py for the moves between them."""
+    """Where a ticket stands; see crm/tickets/rules.py for the moves between them."""
 
     NEW = "new"
     ASSIGNED = "assigned"

@@ -3,32 +3,25 @@
 from aiogram import Router
 
 from db.enums import SubjectKind
-from handlers import (
+from handlers import cancel, errors, fallback, help_menu, language, start
+from handlers.coaching import (
     agenda,
     booking,
     calendar_link,
-    cancel,
-    client_tickets,
     coach_reports,
-    coaching_requests,
-    contract_cards,
-    contracts,
-    errors,
-    fallback,
-    help_menu,
-    language,
     meeting_reports,
     recordings,
     session_ratings,
     sessions,
-    staff_contracts,
-    staff_tickets,
     stage_moves,
-    start,
     track_reports,
 )
+from handlers.coaching import requests as coaching_requests
 from handlers.filters import InPrivateChat
 from handlers.replies import ReplyFilers
+from handlers.school import cards as contract_cards
+from handlers.school import contracts, staff_contracts
+from handlers.tickets import client_tickets, staff_tickets
 
 
 def create_routers() -> list[Router]:

@@ -12,11 +12,11 @@ from aiogram.types import (
 )
 from aiogram.utils.i18n import gettext as _
 
-from crm.coaching_notices import RATING_PREFIX
-from crm.contract_notices import CONTRACT_CALLBACK_PREFIX, contract_button_data
+from crm.coaching.notices import RATING_PREFIX
+from crm.coaching.track_reports import TRACK_CALLBACK_PREFIX
 from crm.permissions import Audience
-from crm.ticket_notices import TICKET_CALLBACK_PREFIX, ticket_button_data
-from crm.track_reports import TRACK_CALLBACK_PREFIX
+from crm.school.notices import CONTRACT_CALLBACK_PREFIX, contract_button_data
+from crm.tickets.notices import TICKET_CALLBACK_PREFIX, ticket_button_data
 from handlers import texts
 from handlers.commands import menu_buttons
 
@@ -28,7 +28,7 @@ class LanguageChoice(CallbackData, prefix="lang"):
 class TicketAction(CallbackData, prefix=TICKET_CALLBACK_PREFIX):
     """A button on a ticket: "view", "take", "files", or a status to move to.
 
-    Its data is built by ``crm.ticket_notices.ticket_button_data``, for the bot's keyboards and
+    Its data is built by ``crm.tickets.notices.ticket_button_data``, for the bot's keyboards and
     the notifications alike; this class reads it.
     """
 
@@ -39,7 +39,7 @@ class TicketAction(CallbackData, prefix=TICKET_CALLBACK_PREFIX):
 class ContractAction(CallbackData, prefix=CONTRACT_CALLBACK_PREFIX):
     """A button on a contract: "view" (its card), "teacher" (choose one), "lesson" (one given).
 
-    Its data is built by ``crm.contract_notices.contract_button_data``, for the bot's keyboards
+    Its data is built by ``crm.school.notices.contract_button_data``, for the bot's keyboards
     and the notifications alike; this class reads it.
     """
 
@@ -102,7 +102,7 @@ class SessionAction(CallbackData, prefix="ss"):
 class TrackAction(CallbackData, prefix=TRACK_CALLBACK_PREFIX):
     """A button on a track: "report" (the client writes their progress report).
 
-    Its data is built by ``crm.track_reports.track_button_data`` for the notification."""
+    Its data is built by ``crm.coaching.track_reports.track_button_data`` for the notification."""
 
     action: str
     track_id: int
@@ -378,7 +378,7 @@ def booking_grid(
 
 class SessionRating(CallbackData, prefix=RATING_PREFIX):
     """A client's rating (1-5) of a session held, under the question the outbox sent; its data
-    is built by ``crm.coaching_notices.rating_buttons``."""
+    is built by ``crm.coaching.notices.rating_buttons``."""
 
     rating: int
     session_id: int

@@ -8,8 +8,8 @@ from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.clients import TelegramContact, register_client
 from crm.errors import DomainError
+from crm.people.clients import TelegramContact, register_client
 from crm.permissions import Actor, Audience, Stranger, audience_of
 from db.models import Client, Employee
 from handlers import keyboards, texts

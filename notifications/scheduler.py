@@ -11,11 +11,11 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from crm.coaching_reminders import enqueue_session_reminders
-from crm.digest import enqueue_digests
+from crm.coaching.reminders import enqueue_session_reminders
+from crm.coaching.track_reports import ask_for_track_reports
 from crm.notify import Notifier
+from crm.overview.digest import enqueue_digests
 from crm.settings import Settings
-from crm.track_reports import ask_for_track_reports
 from db.base import utcnow
 from db.engine import Database
 from db.telegram_state import forget_processed_updates

@@ -32,7 +32,7 @@ from bot.sandbox.server import create_app
 from bot.sandbox.telegram import FakeTelegram
 from db.engine import Database
 from db.migrate import upgrade
-from tests.workers import (
+from tests.support.workers import (
     claim_redis_index,
     create_database,
     drop_database,

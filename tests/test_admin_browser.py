@@ -12,11 +12,11 @@ from playwright.async_api import Page, ViewportSize, expect
 
 from bot.sandbox.page import register_people
 from bot.sandbox.telegram import FakeTelegram
-from crm.demo import DEMO_PASSWORD, seed_demo
+from crm.demo.business import DEMO_PASSWORD, seed_demo
 from db.base import utcnow
-from tests.browser import browser_page, keep_screenshot
-from tests.desk import FAST_SENDER, desk_settings
-from tests.e2e import Product, bot_said
+from tests.support.browser import browser_page, keep_screenshot
+from tests.support.desk import FAST_SENDER, desk_settings
+from tests.support.e2e import Product, bot_said
 
 TOM = 9_100_000_005  # the demo's Tom Baker
 

@@ -15,7 +15,7 @@ from bot.sandbox.telegram import FakeTelegram
 from db.engine import Database
 from db.enums import TicketEventKind, TicketStatus
 from db.models import Client, Ticket, TicketEvent
-from tests.desk import (  # noqa: F401  (fixtures)
+from tests.support.desk import (  # noqa: F401  (fixtures)
     ANNA,
     IVAN,
     MARIA,
@@ -26,7 +26,14 @@ from tests.desk import (  # noqa: F401  (fixtures)
     open_request,
     ticket,
 )
-from tests.e2e import Product, bot_said, eventually, eventually_async, handled, outbox_drained
+from tests.support.e2e import (
+    Product,
+    bot_said,
+    eventually,
+    eventually_async,
+    handled,
+    outbox_drained,
+)
 
 APOLOGY = "Sorry, something went wrong"
 IN_PROGRESS = TicketStatus.IN_PROGRESS.value

@@ -12,12 +12,12 @@ from sqlalchemy import func, select
 
 from bot.sandbox.chat import Fault, SandboxUser
 from bot.sandbox.telegram import FakeTelegram
+from crm.people.staff import EmployeeDraft, add_from_command_line
 from crm.settings import Settings
-from crm.staff import EmployeeDraft, add_from_command_line
 from db.enums import Role
 from db.models import Client, ProcessedUpdate
 from tests.conftest import BOT_TOKEN, REDIS_URL, WEBHOOK_SECRET
-from tests.e2e import Product, bot_replies, eventually, handled
+from tests.support.e2e import Product, bot_replies, eventually, handled
 
 NEWCOMER = SandboxUser(
     id=7001,

@@ -8,7 +8,7 @@ import aiohttp
 from bot.sandbox.chat import SandboxUser
 from bot.sandbox.telegram import FakeTelegram
 from db.engine import Database
-from tests.desk import (  # noqa: F401  (fixtures)
+from tests.support.desk import (  # noqa: F401  (fixtures)
     ANNA,
     IVAN,
     MARIA,
@@ -17,8 +17,8 @@ from tests.desk import (  # noqa: F401  (fixtures)
     fake,
     open_request,
 )
-from tests.e2e import Product, bot_said, last_message_id
-from tests.site import give_logins, sign_in
+from tests.support.e2e import Product, bot_said, last_message_id
+from tests.support.site import give_logins, sign_in
 
 NEWBIE = SandboxUser(id=7003, first_name="Nina", last_name="Novak", language_code="en")
 CLIENT_MENU = [["🆕 New request", "📋 My requests"], ["📊 Status", "❓ Help"]]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BOT_TOKEN
-from tests.processes import free_port
+from tests.support.processes import free_port
 
 
 def crm(

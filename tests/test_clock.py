@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from crm.dashboard import OVERDUE_AFTER, dashboard
 from crm.notify import Notifier
+from crm.overview.dashboard import OVERDUE_AFTER, dashboard
 from crm.settings import Settings
-from crm.tickets import open_ticket
+from crm.tickets.tickets import open_ticket
 from db.engine import Database
 from db.enums import Role
 from db.models import Client, Employee, OutboxMessage

@@ -14,9 +14,9 @@ from aiogram import Bot
 from bot.factory import create_bot
 from bot.sandbox.chat import Fault
 from bot.sandbox.telegram import FakeTelegram
-from crm.digest import enqueue_digests
 from crm.notify import Notifier
-from crm.tickets import open_ticket
+from crm.overview.digest import enqueue_digests
+from crm.tickets.tickets import open_ticket
 from db.base import utcnow
 from db.engine import Database
 from db.enums import OutboxStatus, TicketStatus
@@ -25,8 +25,8 @@ from db.outbox import Claimed
 from notifications.ratelimit import RateLimiter
 from notifications.sender import OutboxSender, SenderConfig
 from tests.conftest import BOT_TOKEN
-from tests.desk import ANNA, IVAN, MARIA, PAVEL, TOM, People, add_people, outbox
-from tests.e2e import eventually_async
+from tests.support.desk import ANNA, IVAN, MARIA, PAVEL, TOM, People, add_people, outbox
+from tests.support.e2e import eventually_async
 
 QUICK = SenderConfig(
     per_chat_seconds=0.0, idle_seconds=0.05, backoff_base_seconds=0.05, lease_seconds=0.5

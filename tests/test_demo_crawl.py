@@ -22,13 +22,13 @@ from aiohttp.test_utils import TestServer
 
 import db.models  # noqa: F401 - every mapped class, for the relationships test
 from bot.cli import _seed
-from crm.demo import DEMO_PASSWORD, demo_logins
+from crm.demo.business import DEMO_PASSWORD, demo_logins
 from crm.settings import Settings
 from db.base import Base
 from db.engine import Database
 from db.enums import Role
 from tests.conftest import POSTGRES_URL, reset_postgres
-from tests.site import sign_in, token
+from tests.support.site import sign_in, token
 from web.app import create_app
 
 LANGUAGES = ("en", "ru", "fr")

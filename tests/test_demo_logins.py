@@ -1,4 +1,4 @@
-"""The demo's logins, listed once (crm.demo.DEMO_LOGINS) and shown alike by the banner of
+"""The demo's logins, listed once (crm.demo.business.DEMO_LOGINS) and shown alike by the banner of
 `crm run`, README and the demo itself; and the demo's people have chosen no language, so the
 site speaks each browser's and the bot each Telegram app's."""
 
@@ -15,12 +15,12 @@ from sqlalchemy import select
 
 from bot.cli import _banner
 from bot.runner import Running
-from crm.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_logins, seed_demo
+from crm.demo.business import DEMO_LOGINS, DEMO_PASSWORD, demo_logins, seed_demo
 from db.base import utcnow
 from db.engine import Database
 from db.models import Client, Employee
-from tests.e2e import bot_said, demo_in_sandbox
-from tests.site import sign_in
+from tests.support.e2e import bot_said, demo_in_sandbox
+from tests.support.site import sign_in
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

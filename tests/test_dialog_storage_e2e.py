@@ -21,8 +21,14 @@ from db.base import utcnow
 from db.enums import SessionStatus
 from db.models import CoachingRequest
 from tests.conftest import REDIS_URL, needs_redis
-from tests.desk import FAST_SENDER, IVAN, add_people, desk_settings, marias_session_with_ivan
-from tests.e2e import Product, bot_said, handled
+from tests.support.desk import (
+    FAST_SENDER,
+    IVAN,
+    add_people,
+    desk_settings,
+    marias_session_with_ivan,
+)
+from tests.support.e2e import Product, bot_said, handled
 
 STRANGER = SandboxUser(id=9301, first_name="Nina", language_code="en")
 

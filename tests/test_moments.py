@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crm.coach_hours import coach_days, coach_times
+from crm.coaching.coach_hours import coach_days, coach_times
 from crm.errors import InvalidInput
 from crm.i18n import refusal_text
 from crm.moments import example_moment, parse_moment, written_moment

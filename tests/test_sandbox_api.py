@@ -65,7 +65,7 @@ from db.enums import RecordingKind, SessionStatus
 from db.models import CoachingSession, Recording
 from handlers import create_routers
 from tests.conftest import BOT_TOKEN
-from tests.e2e import Product, bot_said, demo_in_sandbox, eventually_async, last_message_id
+from tests.support.e2e import Product, bot_said, demo_in_sandbox, eventually_async, last_message_id
 
 ROOT = Path(__file__).resolve().parent.parent
 # The bot's code: everything that runs in `crm run` but the fake Bot API itself.

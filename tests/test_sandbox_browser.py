@@ -10,8 +10,8 @@ from playwright.async_api import FilePayload, Page, ViewportSize, expect
 from sqlalchemy import select
 
 from db.models import Client
-from tests.browser import browser_page
-from tests.e2e import demo_in_sandbox, eventually_async
+from tests.support.browser import browser_page
+from tests.support.e2e import demo_in_sandbox, eventually_async
 
 PHONE: ViewportSize = {"width": 375, "height": 667}
 

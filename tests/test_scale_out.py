@@ -38,9 +38,9 @@ from tests.conftest import (
     needs_redis,
     reset_postgres,
 )
-from tests.e2e import bot_said, eventually, eventually_async, outbox_drained
-from tests.processes import CrmProcess, RoundRobinProxy, WebhookPusher, free_port
-from tests.site import sign_in
+from tests.support.e2e import bot_said, eventually, eventually_async, outbox_drained
+from tests.support.processes import CrmProcess, RoundRobinProxy, WebhookPusher, free_port
+from tests.support.site import sign_in
 from web.throttle import Limits, RedisThrottle
 
 needs_both = pytest.mark.skipif(

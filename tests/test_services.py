@@ -7,14 +7,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from crm.clients import TelegramContact, register_client
-from crm.demo import is_empty, seed_demo
+from crm.demo.business import is_empty, seed_demo
 from crm.errors import Conflict, InvalidInput, NotFound
-from crm.passwords import verify_password
-from crm.people import identify, set_language
+from crm.people.clients import TelegramContact, register_client
+from crm.people.passwords import verify_password
+from crm.people.staff import EmployeeDraft, add_from_command_line
+from crm.people.who import identify, set_language
 from crm.permissions import Stranger, require_staff
-from crm.staff import EmployeeDraft, add_from_command_line
-from crm.tickets import ticket_for
+from crm.tickets.tickets import ticket_for
 from db.base import utcnow
 from db.engine import Database
 from db.enums import ClientStage, Role

@@ -16,25 +16,25 @@ from aiohttp import DummyCookieJar
 from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
 
-import crm.passwords
-import crm.staff
+import crm.people.passwords
+import crm.people.staff
 from bot.sandbox.telegram import FakeTelegram
 from crm.errors import InvalidInput
-from crm.settings import Settings
-from crm.staff import (
+from crm.people.staff import (
     EmployeeDraft,
     EmployeeForm,
     add_from_command_line,
     delete_employee,
     save_employee,
 )
+from crm.settings import Settings
 from db.engine import Database
 from db.enums import Role
 from db.models import Employee
 from tests.conftest import REDIS_URL, WEBHOOK_SECRET
-from tests.desk import People, add_people
-from tests.site import PASSWORD, give_logins, post_form, sign_in, token
-from tests.site import Client as SiteClient
+from tests.support.desk import People, add_people
+from tests.support.site import PASSWORD, give_logins, post_form, sign_in, token
+from tests.support.site import Client as SiteClient
 from web.app import create_app
 from web.proxies import client_address
 from web.throttle import Limits, RedisThrottle, SignInThrottle, Throttle
@@ -74,13 +74,13 @@ async def client(database: Database, people: People) -> AsyncIterator[SiteClient
 def password_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every password the site checks against a hash, in order."""
     checked: list[str] = []
-    verify = crm.passwords.verify_password_async
+    verify = crm.people.passwords.verify_password_async
 
     async def counted(password_hash: str, password: str) -> bool:
         checked.append(password)
         return await verify(password_hash, password)
 
-    monkeypatch.setattr(crm.staff, "verify_password_async", counted)
+    monkeypatch.setattr(crm.people.staff, "verify_password_async", counted)
     return checked
 
 

@@ -15,8 +15,8 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
-from crm.clients import TELEGRAM_SOURCE
-from crm.demo import DEMO_PASSWORD, seed_demo
+from crm.demo.business import DEMO_PASSWORD, seed_demo
+from crm.people.clients import TELEGRAM_SOURCE
 from crm.settings import Settings
 from db.base import utcnow
 from db.engine import Database
@@ -47,9 +47,9 @@ from db.models import (
     TicketEvent,
     Track,
 )
-from tests.school import add_demo_school
-from tests.site import Client as SiteClient
-from tests.site import post_form, sign_in
+from tests.support.school import add_demo_school
+from tests.support.site import Client as SiteClient
+from tests.support.site import post_form, sign_in
 from tests.test_i18n import CYRILLIC, SAME_IN_FRENCH, template_ids
 from web.app import create_app
 from web.i18n import LANGUAGE_NAMES

@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select, text
 
-from crm import listing
 from crm.text_search import tickets_saying_on_sqlite
+from crm.tickets import listing
 from db.engine import Database
 from db.enums import TicketEventKind
 from db.models import Client, Department, Ticket, TicketEvent
-from tests.desk import People
-from tests.site import Client as SiteClient
-from tests.site import post_form, sign_in
+from tests.support.desk import People
+from tests.support.site import Client as SiteClient
+from tests.support.site import post_form, sign_in
 from tests.test_web import add_tickets, client, people  # noqa: F401  (fixtures)
 
 

@@ -12,8 +12,8 @@ from crm.errors import InvalidInput
 from crm.i18n import translator
 from crm.notify import Notifier
 from crm.subjects import Subject, remember_message, subject_of_message
-from crm.ticket_notices import ticket_button_data, ticket_subject
-from crm.tickets import delete_ticket, open_ticket
+from crm.tickets.notices import ticket_button_data, ticket_subject
+from crm.tickets.tickets import delete_ticket, open_ticket
 from db.engine import Database
 from db.enums import Role, SubjectKind, TicketStatus
 from db.models import Client, Employee

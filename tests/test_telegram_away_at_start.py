@@ -12,8 +12,8 @@ import pytest
 from bot.sandbox.chat import SandboxUser
 from crm.settings import Settings
 from tests.conftest import BOT_TOKEN, fake_bot_api
-from tests.e2e import Product, bot_replies, eventually
-from tests.processes import CrmProcess, free_port
+from tests.support.e2e import Product, bot_replies, eventually
+from tests.support.processes import CrmProcess, free_port
 
 AWAY = "Telegram cannot be reached"
 NEWCOMER = SandboxUser(id=7301, first_name="Nora", language_code="en", phone="+34600555111")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import make_url
 
-from tests import conftest, workers
+from tests import conftest
+from tests.support import workers
 
 
 def test_a_server_that_does_not_answer_leaves_its_tests_out(

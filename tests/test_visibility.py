@@ -18,14 +18,14 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from bot.sandbox.telegram import FakeTelegram
-from crm.clients import list_clients
-from crm.departments import list_departments
 from crm.errors import NotFound, PermissionDenied
-from crm.listing import TicketFilter, list_tickets
+from crm.people.clients import list_clients
+from crm.people.departments import list_departments
+from crm.people.staff import list_employees
 from crm.permissions import Actor
 from crm.settings import Settings
-from crm.staff import list_employees
-from crm.tickets import my_tickets, queue, ticket_for
+from crm.tickets.listing import TicketFilter, list_tickets
+from crm.tickets.tickets import my_tickets, queue, ticket_for
 from crm.visibility import (
     can_see,
     visible_clients,
@@ -37,9 +37,9 @@ from db.engine import Database
 from db.enums import Role, TicketStatus
 from db.models import Client, Department, Employee, Ticket
 from tests.conftest import SECRET_KEY
-from tests.desk import add_people
-from tests.site import Client as SiteClient
-from tests.site import give_logins, sign_in
+from tests.support.desk import add_people
+from tests.support.site import Client as SiteClient
+from tests.support.site import give_logins, sign_in
 from web.app import create_app
 
 STAFF = ("olga", "anna", "ivan", "tom", "pavel")

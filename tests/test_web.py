@@ -27,9 +27,9 @@ from db.models import (
     OutboxMessage,
     Ticket,
 )
-from tests.desk import People, add_people
-from tests.site import PASSWORD, give_logins, post_form, sign_in, token
-from tests.site import Client as SiteClient
+from tests.support.desk import People, add_people
+from tests.support.site import PASSWORD, give_logins, post_form, sign_in, token
+from tests.support.site import Client as SiteClient
 from web.app import create_app
 
 SECRET = "test-secret-key"

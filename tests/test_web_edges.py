@@ -12,9 +12,9 @@ from sqlalchemy import func, select, text
 from crm.text_search import contains
 from db.engine import Database
 from db.models import Client, Department, Ticket
-from tests.desk import People
-from tests.site import Client as SiteClient
-from tests.site import post_form, sign_in
+from tests.support.desk import People
+from tests.support.site import Client as SiteClient
+from tests.support.site import post_form, sign_in
 from tests.test_web import add_tickets, client, people  # noqa: F401  (fixtures)
 
 HUGE = str(10**30)

@@ -12,13 +12,13 @@ from sqlalchemy import func, select
 
 from bot.runner import Running
 from bot.sandbox.telegram import FakeTelegram
-from crm.tickets import open_ticket
+from crm.tickets.tickets import open_ticket
 from db.base import utcnow
 from db.engine import Database
 from db.models import ProcessedUpdate, TicketEvent
 from tests.conftest import WEBHOOK_SECRET
-from tests.desk import ANNA, BOB, add_people, desk_settings
-from tests.e2e import Product, eventually
+from tests.support.desk import ANNA, BOB, add_people, desk_settings
+from tests.support.e2e import Product, eventually
 
 HOOK = "/telegram/hook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"

@@ -13,11 +13,11 @@ from aiohttp import web
 from aiohttp_session import setup as setup_sessions
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
+from crm.coaching.report_listing import may_list_reports
+from crm.coaching.request_listing import may_list_requests
+from crm.coaching.session_listing import may_list_sessions
 from crm.health import ProcessRole, database_answers
 from crm.notify import Notifier
-from crm.report_listing import may_list_reports
-from crm.request_listing import may_list_requests
-from crm.session_listing import may_list_sessions
 from crm.settings import Settings
 from crm.visibility import may_list_contracts, may_manage
 from db.engine import Database
@@ -39,20 +39,11 @@ from web.keys import (
 )
 from web.middlewares import Handler
 from web.throttle import SignInThrottle, Throttle
-from web.views import (
+from web.views import auth, language
+from web.views.coaching import (
     analytics,
-    auth,
     calendar,
-    client_picker,
-    clients,
-    contract_page,
-    contracts,
-    dashboard,
-    departments,
     domains,
-    employees,
-    language,
-    languages,
     my_calendar,
     products,
     programs,
@@ -60,10 +51,13 @@ from web.views import (
     requests,
     session_page,
     sessions,
-    ticket_files,
-    tickets,
     tracks,
 )
+from web.views.overview import dashboard
+from web.views.people import client_picker, clients, departments, employees
+from web.views.school import contract_page, contracts, languages
+from web.views.tickets import files as ticket_files
+from web.views.tickets import tickets
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"

@@ -21,16 +21,16 @@ from babel.dates import format_skeleton
 from babel.numbers import format_decimal
 from babel.units import format_unit
 
-from crm.clients import SOURCE_NAMES, STAGE_NAMES
-from crm.contract_rules import PAYMENT_METHOD_NAMES
-from crm.contract_rules import STATUS_NAMES as CONTRACT_STATUS_NAMES
 from crm.errors import DomainError
 from crm.i18n import SHIPPED_LANGUAGES, Translator, refusal_text, translator
 from crm.moments import written_day, written_moment
 from crm.money import format_money, parse_amount
+from crm.people.clients import SOURCE_NAMES, STAGE_NAMES
 from crm.permissions import ROLE_NAMES
-from crm.ticket_files import ATTACHMENT_KIND_NAMES
-from crm.ticket_rules import STATUS_NAMES
+from crm.school.rules import PAYMENT_METHOD_NAMES
+from crm.school.rules import STATUS_NAMES as CONTRACT_STATUS_NAMES
+from crm.tickets.files import ATTACHMENT_KIND_NAMES
+from crm.tickets.rules import STATUS_NAMES
 from db.enums import AttachmentKind, ClientStage, ContractStatus, PaymentMethod, Role, TicketStatus
 from web.keys import EMPLOYEE, SETTINGS
 

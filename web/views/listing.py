@@ -14,7 +14,7 @@ from aiohttp import web
 
 from crm.errors import InvalidInput
 from crm.ids import looks_like_id, parse_id
-from crm.phones import phone_search_digits
+from crm.people.phones import phone_search_digits
 from web.forms import Reader
 from web.i18n import words
 

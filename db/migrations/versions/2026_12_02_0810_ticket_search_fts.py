@@ -27,7 +27,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 assert SQLITE_SEARCH_TABLE == "ticket_search"  # the name the statements below spell out
-# The event kinds whose text is searched are those of crm.listing.SEARCHED_EVENTS.
+# The event kinds whose text is searched are those of crm.tickets.listing.SEARCHED_EVENTS.
 
 STATEMENTS = [
     "CREATE VIRTUAL TABLE ticket_search USING fts5(ticket_id UNINDEXED, body, tokenize='trigram')",

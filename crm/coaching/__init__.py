@@ -1,0 +1,2 @@
+"""The coaching practice: coaches, sessions, requests, reports, programmes, products,
+tracks, recordings and their calendars."""

@@ -1,0 +1,2 @@
+"""The demo business for the sandbox: its service desk, its language school and its coaching
+practice."""

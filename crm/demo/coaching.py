@@ -1,0 +1,453 @@
+"""The demo business's coaching practice: two coaches with profiles and expertise domains, a
+programme with stages that a client moves through, products sold, tracks with the client's
+steps and the coach's strategy, sessions in every status with meeting reports, ratings and
+recordings, a coach's own reports, and requests still waiting for an answer.
+
+Everything goes through the services (plans, endings, ratings, reports, stage moves), each at its
+own moment before ``now``, so the demo obeys the same rules as the bot and the site; as in the
+school's demo, nobody is told of this invented past.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm.coaching.products import save_product, sell_product
+from crm.coaching.programs import create_program, move_stage
+from crm.coaching.reports import (
+    CoachReportDraft,
+    MeetingReportDraft,
+    file_client_report,
+    file_coach_report,
+    file_meeting_report,
+)
+from crm.coaching.requests import send_request
+from crm.coaching.sessions import SessionDraft, end_session, plan_session, rate_session
+from crm.coaching.tracks import add_step, add_strategy, finish_step, open_track
+from crm.demo.school import Untold
+from db.enums import ProductKind, RecordingKind, SessionStatus
+from db.models import (
+    Client,
+    CoachingSession,
+    CoachProfile,
+    Employee,
+    Enrolment,
+    ExpertiseDomain,
+    Product,
+    Recording,
+)
+
+DOMAINS = ["Career", "Leadership", "Public speaking", "Work-life balance"]
+
+
+@dataclass(frozen=True)
+class DemoCoach:
+    username: str
+    bio: str
+    hourly_rate: str
+    availability: str
+    domains: Sequence[str]
+
+
+COACHES = [
+    DemoCoach(
+        "ekaterina_coach",
+        "ICF-certified career coach; ten years in HR at a bank before coaching. Helps people "
+        "change profession without starting from zero.",
+        "60.00",
+        "Mon–Thu 10:00–19:00, online or at the practice",
+        ["Career", "Public speaking", "Work-life balance"],
+    ),
+    DemoCoach(
+        "julien_coach",
+        "Former engineering manager; coaches first-time team leads and founders in French and "
+        "English.",
+        "80.00",
+        "Tue–Fri 09:00–17:00 (Paris time), online",
+        ["Leadership", "Career"],
+    ),
+]
+PROGRAM = ("Career change", ["Diagnosis", "Goal setting", "Action plan", "Results"])
+# (name, kind, price, tied to the programme)
+PRODUCTS = [
+    ("Career change programme", ProductKind.PROGRAM, "900.00", True),
+    ("Five coaching sessions", ProductKind.PACKAGE, "300.00", False),
+    ("Speaking with confidence", ProductKind.COURSE, "250.00", False),
+]
+
+
+@dataclass(frozen=True)
+class DemoSession:
+    """One session's story, ``days`` before now (negative: still to come)."""
+
+    client: str
+    coach: str
+    days: float
+    status: SessionStatus
+    online: bool = False
+    minutes: int = 60
+    report: MeetingReportDraft | None = None
+    rating: tuple[int, str] | None = None
+    recording: tuple[RecordingKind, str] | None = None
+    participants: Sequence[str] = field(default_factory=tuple)
+    product: str | None = None
+
+
+SESSIONS = [
+    DemoSession(
+        "Alexandra Fedorova", "ekaterina_coach", 45, SessionStatus.DONE,
+        report=MeetingReportDraft(
+            what_happened="Diagnosis: values, strengths, what tires her in accounting.",
+            client_state="Motivated but afraid of losing income.",
+            agreements="Explore product analytics before deciding.",
+            homework="Take a free SQL course; list three people to talk to.",
+            next_steps="Set the goal and its measure.",
+        ),
+        rating=(5, "Finally I see where to go."),
+        recording=(RecordingKind.LINK, "https://disk.example.com/superday/alexandra-1.mp3"),
+    ),
+    DemoSession(
+        "Alexandra Fedorova", "ekaterina_coach", 31, SessionStatus.DONE, online=True,
+        report=MeetingReportDraft(
+            what_happened="Goal set: a junior product analyst offer within four months.",
+            client_state="Clear about the direction, anxious about money.",
+            agreements="Apply to five openings; keep the current job meanwhile.",
+            homework="Rewrite the CV around data work done in accounting.",
+        ),
+        rating=(4, "Useful, a bit rushed at the end."),
+    ),
+    DemoSession(
+        "Alexandra Fedorova", "ekaterina_coach", 17, SessionStatus.DONE, online=True,
+        report=MeetingReportDraft(
+            what_happened="Mock interview and feedback.",
+            client_state="Confident; first applications sent.",
+            next_steps="Prepare the test assignment.",
+        ),
+        rating=(5, ""),
+        recording=(RecordingKind.LINK, "https://disk.example.com/superday/alexandra-3.mp4"),
+    ),
+    # Held three days ago and not reported yet: the overdue report the coach is reminded of.
+    DemoSession("Alexandra Fedorova", "ekaterina_coach", 3, SessionStatus.DONE, online=True),
+    DemoSession("Alexandra Fedorova", "ekaterina_coach", -2, SessionStatus.PLANNED, online=True),
+    DemoSession(
+        "Pierre Girard", "julien_coach", 20, SessionStatus.DONE, online=True, minutes=90,
+        product="Five coaching sessions",
+        report=MeetingReportDraft(
+            what_happened="His first month as a team lead; where he still does the work himself.",
+            client_state="Tired, doubts he is made for management.",
+            agreements="Delegate the release checklist this sprint.",
+            homework="Note every time he takes a task back.",
+        ),
+        rating=(4, "Hard questions, good ones."),
+    ),
+    DemoSession(
+        "Pierre Girard", "julien_coach", 13, SessionStatus.NO_SHOW, online=True,
+        product="Five coaching sessions",
+    ),
+    DemoSession("Pierre Girard", "julien_coach", 9, SessionStatus.CANCELLED, online=True),
+    DemoSession(
+        "Pierre Girard", "julien_coach", 6, SessionStatus.DONE, online=True,
+        product="Five coaching sessions",
+        report=MeetingReportDraft(
+            what_happened="Reviewed the delegation log: four tasks taken back, two kept away.",
+            client_state="Calmer; the team noticed.",
+            next_steps="One-to-ones with each team member.",
+        ),
+        rating=(5, "Merci !"),
+    ),
+    # A workshop with two clients, still to come.
+    DemoSession(
+        "Pierre Girard", "julien_coach", -5, SessionStatus.PLANNED, online=True, minutes=120,
+        participants=("Olesya Kim",),
+    ),
+    DemoSession("Olesya Kim", "ekaterina_coach", -1, SessionStatus.PLANNED),
+]  # fmt: skip
+
+
+async def seed_coaching(
+    session: AsyncSession, *, staff: list[Employee], clients: list[Client], now: datetime
+) -> dict[str, int]:
+    """The practice beside the demo's people (already flushed); returns how many were made."""
+    told = Untold("en")
+    by_username = {employee.username: employee for employee in staff}
+    people = {client.full_name: client for client in clients}
+    owner = by_username["olga_owner"]
+    domains = {name: ExpertiseDomain(name=name) for name in DOMAINS}
+    session.add_all(domains.values())
+    for coach in COACHES:
+        session.add(
+            CoachProfile(
+                employee=by_username[coach.username],
+                bio=coach.bio,
+                hourly_rate=Decimal(coach.hourly_rate),
+                availability=coach.availability,
+                domains=[domains[name] for name in coach.domains],
+            )
+        )
+    ekaterina, julien = by_username["ekaterina_coach"], by_username["julien_coach"]
+    alexandra, pierre = people["Alexandra Fedorova"], people["Pierre Girard"]
+    alexandra.coach, pierre.coach = ekaterina, julien
+    vera_helper = by_username["vera_helper"]
+    people["Vera Zaitseva"].became_employee = vera_helper
+    alexandra.helper = vera_helper
+    await session.flush()
+
+    name, stages = PROGRAM
+    program = await create_program(session, actor=owner, name=name, stages=stages)
+    products = {}
+    for product_name, kind, price, tied in PRODUCTS:
+        products[product_name] = await save_product(
+            session,
+            actor=owner,
+            product_id=None,
+            name=product_name,
+            kind=kind,
+            price=Decimal(price),
+            program_id=program.id if tied else None,
+        )
+    sales = [
+        ("Alexandra Fedorova", "Career change programme", 50),
+        ("Pierre Girard", "Five coaching sessions", 25),
+        ("Olesya Kim", "Speaking with confidence", 4),
+        ("Vera Zaitseva", "Five coaching sessions", 240),
+    ]
+    for client_name, product_name, days in sales:
+        await sell_product(
+            session,
+            actor=owner,
+            client_id=people[client_name].id,
+            product_id=products[product_name].id,
+            now=now - timedelta(days=days),
+        )
+
+    tracks = await _tracks(session, ekaterina, julien, alexandra, pierre, now)
+    for story in SESSIONS:
+        await _live(session, told, story, by_username, people, tracks, products, now)
+    enrolment_id = await session.scalar(
+        select(Enrolment.id).where(Enrolment.client_id == alexandra.id)
+    )
+    assert enrolment_id is not None
+    for days, state in [
+        (31, "Clear about the direction, anxious about money."),
+        (17, "Confident; first applications sent."),
+    ]:
+        await move_stage(
+            session,
+            actor=ekaterina,
+            enrolment_id=enrolment_id,
+            client_state=state,
+            now=now - timedelta(days=days),
+        )
+    await _coach_reports(session, ekaterina, julien, now)
+    await _requests(session, told, people, domains, julien, now)
+    await session.flush()
+    return {"coaches": len(COACHES), "coaching sessions": len(SESSIONS), "products": len(PRODUCTS)}
+
+
+async def _tracks(
+    session: AsyncSession,
+    ekaterina: Employee,
+    julien: Employee,
+    alexandra: Client,
+    pierre: Client,
+    now: datetime,
+) -> dict[str, int]:
+    """Each coached client's goal, with their steps (some done) and the coach's strategy."""
+    career = await open_track(
+        session,
+        actor=ekaterina,
+        client_id=alexandra.id,
+        goal="A junior product analyst offer within four months",
+        report_every_days=14,
+    )
+    career.created_at = now - timedelta(days=31)
+    for text, due_in, done_days_ago in [
+        ("Finish the SQL course", -20, 20),
+        ("Talk to three product analysts", -10, 10),
+        ("Apply to five openings", 10, None),
+    ]:
+        step = await add_step(
+            session,
+            actor=ekaterina,
+            track_id=career.id,
+            text=text,
+            due=(now + timedelta(days=due_in)).date(),
+        )
+        if done_days_ago is not None:
+            await finish_step(
+                session, actor=alexandra, step_id=step.id, now=now - timedelta(days=done_days_ago)
+            )
+    await add_strategy(
+        session,
+        actor=ekaterina,
+        track_id=career.id,
+        text="Build on her rigour; work on the fear of a lower salary before the offers come.",
+        now=now - timedelta(days=31),
+    )
+    await file_client_report(
+        session,
+        actor=alexandra,
+        track_id=career.id,
+        progress="SQL course done, two interviews booked. Less afraid than a month ago.",
+        now=now - timedelta(days=16),
+    )
+    team = await open_track(
+        session,
+        actor=julien,
+        client_id=pierre.id,
+        goal="Lead the new team without doing its work myself",
+        report_every_days=7,
+    )
+    team.created_at = now - timedelta(days=20)
+    await add_step(
+        session,
+        actor=pierre,
+        track_id=team.id,
+        text="Weekly one-to-ones with each team member",
+        due=(now + timedelta(days=7)).date(),
+    )
+    await add_strategy(
+        session,
+        actor=julien,
+        track_id=team.id,
+        text="Let him find his own style; challenge the perfectionism, not the care.",
+        now=now - timedelta(days=20),
+    )
+    return {alexandra.full_name: career.id, pierre.full_name: team.id}
+
+
+async def _live(
+    session: AsyncSession,
+    told: Untold,
+    story: DemoSession,
+    staff: dict[str | None, Employee],
+    people: dict[str, Client],
+    tracks: dict[str, int],
+    products: dict[str, Product],
+    now: datetime,
+) -> None:
+    """``story`` as it happened: planned three days before, ended an hour after it began,
+    then reported and rated."""
+    coach, client = staff[story.coach], people[story.client]
+    starts_at = (now - timedelta(days=story.days)).replace(minute=0, second=0, microsecond=0)
+    planned_at = min(starts_at, now) - timedelta(days=3)
+    meeting = await plan_session(
+        session,
+        told,
+        # The owner plans them: a coach names only clients they already see, and Olesya, who
+        # joins one of Julien's, is not his.
+        actor=staff["olga_owner"],
+        draft=SessionDraft(
+            client.id,
+            starts_at,
+            minutes=story.minutes,
+            online=story.online,
+            track_id=tracks.get(client.full_name),
+            participant_ids=[people[name].id for name in story.participants],
+            coach_id=coach.id,
+        ),
+        now=planned_at,
+    )
+    if story.product is not None:
+        meeting.product_id = products[story.product].id
+    if story.status is SessionStatus.PLANNED:
+        return
+    ended_at = starts_at + timedelta(minutes=story.minutes)
+    await end_session(
+        session, told, actor=coach, session_id=meeting.id, to=story.status, now=ended_at
+    )
+    if story.report is not None:
+        report = await file_meeting_report(
+            session, actor=coach, session_id=meeting.id, draft=story.report
+        )
+        report.created_at = report.updated_at = ended_at + timedelta(hours=2)
+    if story.rating is not None:
+        rating, comment = story.rating
+        await rate_session(
+            session, actor=client, session_id=meeting.id, rating=rating, comment=comment
+        )
+    if story.recording is not None:
+        kind, url = story.recording
+        session.add(
+            Recording(
+                session_id=meeting.id, kind=kind, url=url, added_by_id=coach.id, created_at=ended_at
+            )
+        )
+
+
+async def _coach_reports(
+    session: AsyncSession, ekaterina: Employee, julien: Employee, now: datetime
+) -> None:
+    """A coach's report on one session, and another's on last week with a supervision request."""
+    first = await session.scalar(
+        select(CoachingSession.id)
+        .where(CoachingSession.coach_id == ekaterina.id)
+        .order_by(CoachingSession.starts_at)
+    )
+    assert first is not None
+    report = await file_coach_report(
+        session,
+        actor=ekaterina,
+        session_id=first,
+        draft=CoachReportDraft(
+            preparation="Read her intake form; prepared the values exercise.",
+            results="She named what she wants to keep from accounting.",
+            self_reflection="I pushed for a decision too early.",
+            development_tasks="Hold the pause longer before offering a tool.",
+        ),
+    )
+    report.created_at = report.updated_at = now - timedelta(days=44)
+    week_end = (now - timedelta(days=now.weekday() + 1)).date()
+    report = await file_coach_report(
+        session,
+        actor=julien,
+        period=(week_end - timedelta(days=6), week_end),
+        draft=CoachReportDraft(
+            results="Two sessions held, one no-show.",
+            self_reflection="I felt irritated by the no-show and it showed in my next message.",
+            development_tasks="Agree a no-show rule at the first session with every client.",
+            supervision_request="A client who misses sessions but says coaching helps him.",
+        ),
+    )
+    report.created_at = report.updated_at = now - timedelta(days=2)
+
+
+async def _requests(
+    session: AsyncSession,
+    told: Untold,
+    people: dict[str, Client],
+    domains: dict[str, ExpertiseDomain],
+    julien: Employee,
+    now: datetime,
+) -> None:
+    """Requests still waiting: one to any coach of a domain, one to a coach by name."""
+    await send_request(
+        session,
+        told,
+        actor=people["Olesya Kim"],
+        coach_id=None,
+        domain_id=domains["Public speaking"].id,
+        preferred_at=_at(now + timedelta(days=4), 18),
+        message="I freeze before every talk. Could we meet in the evening?",
+        now=now - timedelta(hours=5),
+    )
+    await send_request(
+        session,
+        told,
+        actor=people["Marc Petit"],
+        coach_id=julien.id,
+        domain_id=domains["Leadership"].id,
+        preferred_at=_at(now + timedelta(days=6), 9),
+        message="Co-founder of a start-up of eight people; we keep arguing about roles.",
+        now=now - timedelta(days=1),
+    )
+
+
+def _at(day: datetime, hour: int) -> datetime:
+    return day.replace(hour=hour, minute=0, second=0, microsecond=0)

@@ -1,0 +1,1 @@
+"""The service desk: tickets, their rules and notices, their files and the ticket listing."""

@@ -1,0 +1,517 @@
+"""Ticket use-cases: open, file a client's message, assign, take, move, reply, note, read.
+
+Each checks permissions, enforces the rules of crm/tickets/rules.py, writes the audit event and
+enqueues the notifications in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, case, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from crm.errors import InvalidInput, NotFound
+from crm.i18n import N_
+from crm.notify import Notifier
+from crm.people.names import clean_text
+from crm.people.staff import StaffRef, find_staff
+from crm.permissions import MANAGER_ROLES, Actor, is_manager, require_manager, require_staff
+from crm.subjects import forget_subject
+from crm.tickets import notices as ticket_notices
+from crm.tickets.rules import (
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    can_take,
+    can_work_on,
+    check_move,
+    require,
+)
+from crm.visibility import load_visible, visible_tickets
+from db.enums import AttachmentKind, Role, TicketEventKind, TicketStatus
+from db.models import (
+    Client,
+    CoachProfile,
+    Department,
+    Employee,
+    Ticket,
+    TicketAttachment,
+    TicketEvent,
+    teacher_languages,
+)
+
+TITLE_LENGTH = 80
+
+
+@dataclass(frozen=True)
+class AttachmentDraft:
+    """A file as Telegram describes it."""
+
+    kind: AttachmentKind
+    file_id: str
+    file_unique_id: str | None = None
+    file_name: str | None = None
+    mime_type: str | None = None
+    file_size: int | None = None
+
+
+async def _department(session: AsyncSession, department_id: int | None) -> Department | None:
+    """The department a ticket is filed under, if one is given; refused when there is none."""
+    if department_id is None:
+        return None
+    department = await session.get(Department, department_id)
+    if department is None:
+        raise InvalidInput(N_("that department does not exist"), field="department_id")
+    return department
+
+
+def title_of(description: str, attachment: AttachmentDraft | None) -> str:
+    first_line = description.strip().splitlines()[0] if description.strip() else ""
+    if not first_line and attachment is not None:
+        first_line = attachment.file_name or attachment.kind.value
+    return first_line if len(first_line) <= TITLE_LENGTH else first_line[: TITLE_LENGTH - 1] + "…"
+
+
+# Everything a ticket's card shows, loaded up front (no lazy loads in async code).
+_CARD = (
+    selectinload(Ticket.client),
+    selectinload(Ticket.assignee),
+    selectinload(Ticket.department),
+    selectinload(Ticket.attachments),
+    selectinload(Ticket.events).selectinload(TicketEvent.author_employee),
+    selectinload(Ticket.events).selectinload(TicketEvent.author_client),
+)
+
+
+async def load_ticket(
+    session: AsyncSession, ticket_id: int, *, visible_to: Actor | None = None
+) -> Ticket:
+    """The ticket with everything its card shows, or NotFound; with ``visible_to``, NotFound
+    also when that person may not see it (one query: the visibility rule is in its WHERE)."""
+    ticket = await load_visible(session, Ticket, ticket_id, visible_to=visible_to, options=_CARD)
+    if ticket is None:
+        raise NotFound(N_("ticket #{ticket_id} does not exist"), ticket_id=ticket_id)
+    return ticket
+
+
+async def ticket_for(session: AsyncSession, *, actor: Actor, ticket_id: int) -> Ticket:
+    """The ticket if ``actor`` may see it; otherwise it does not exist, as far as they know."""
+    return await load_ticket(session, ticket_id, visible_to=actor)
+
+
+async def ticket_to_change(
+    session: AsyncSession, *, actor: Actor, ticket_id: int | None
+) -> Ticket | None:
+    """The ticket to change or delete (None for a new one), once it is sure ``actor`` may."""
+    require_manager(actor)
+    if ticket_id is None:
+        return None
+    return await ticket_for(session, actor=actor, ticket_id=ticket_id)
+
+
+def record_event(
+    ticket: Ticket,
+    kind: TicketEventKind,
+    *,
+    author: Actor | None,
+    now: datetime,
+    from_value: str | None = None,
+    to_value: str | None = None,
+    text: str | None = None,
+) -> TicketEvent:
+    event = TicketEvent(
+        kind=kind,
+        author_employee=author if isinstance(author, Employee) else None,
+        author_client=author if isinstance(author, Client) else None,
+        from_value=from_value,
+        to_value=to_value,
+        text=text,
+        created_at=now,
+    )
+    ticket.events.append(event)
+    return event
+
+
+def _attach(
+    ticket: Ticket, event: TicketEvent, draft: AttachmentDraft | None, now: datetime
+) -> None:
+    if draft is None:
+        return
+    ticket.attachments.append(
+        TicketAttachment(
+            event=event,
+            kind=draft.kind,
+            file_id=draft.file_id,
+            file_unique_id=draft.file_unique_id,
+            file_name=draft.file_name,
+            mime_type=draft.mime_type,
+            file_size=draft.file_size,
+            created_at=now,
+        )
+    )
+
+
+def _move(ticket: Ticket, to: TicketStatus, author: Actor, now: datetime) -> None:
+    record_event(
+        ticket,
+        TicketEventKind.STATUS,
+        author=author,
+        now=now,
+        from_value=ticket.status,
+        to_value=to,
+    )
+    ticket.status = to
+    ticket.closed_at = now if to in FINAL_STATUSES else None
+
+
+async def departments(session: AsyncSession) -> list[Department]:
+    """Every department, by name."""
+    return list(await session.scalars(select(Department).order_by(Department.name)))
+
+
+async def open_ticket(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    client: Client,
+    description: str | None,
+    now: datetime,
+    department_id: int | None = None,
+    attachment: AttachmentDraft | None = None,
+) -> Ticket:
+    """A new ticket for ``client``, from the client in the bot or written down by owners and
+    administrators (a call, a visit); it waits in the queue until someone is assigned."""
+    if not (isinstance(actor, Client) and actor.id == client.id):
+        require_manager(actor)
+    text = clean_text(description, required=attachment is None, field="description")
+    department = await _department(session, department_id)
+    ticket = Ticket(
+        client=client,
+        department=department,
+        status=TicketStatus.NEW,
+        title=title_of(text, attachment),
+        description=text,
+        created_at=now,
+        events=[],
+        attachments=[],
+    )
+    session.add(ticket)
+    event = record_event(
+        ticket,
+        TicketEventKind.CREATED,
+        author=client,
+        now=now,
+        to_value=TicketStatus.NEW,
+        text=text,
+    )
+    _attach(ticket, event, attachment, now)
+    await session.flush()
+    return ticket
+
+
+async def add_client_message(
+    session: AsyncSession,
+    notifier: Notifier,
+    *,
+    client: Client,
+    ticket_id: int,
+    text: str | None,
+    now: datetime,
+    attachment: AttachmentDraft | None = None,
+) -> tuple[Ticket, bool]:
+    """File what the client wrote on their ticket; an answer on a resolved ticket reopens it.
+
+    Returns the ticket and whether it was reopened.
+    """
+    message = clean_text(text, required=attachment is None)
+    ticket = await ticket_for(session, actor=client, ticket_id=ticket_id)
+    if ticket.status in FINAL_STATUSES:
+        raise InvalidInput(
+            N_("request #{ticket_id} is closed; send it as a new request"), ticket_id=ticket.id
+        )
+    event = record_event(
+        ticket, TicketEventKind.CLIENT_MESSAGE, author=client, now=now, text=message
+    )
+    _attach(ticket, event, attachment, now)
+    reopened = ticket.status is TicketStatus.RESOLVED
+    if reopened:
+        _move(ticket, TicketStatus.IN_PROGRESS, client, now)
+    await session.flush()
+    await ticket_notices.client_wrote(
+        session, notifier, ticket, message or (attachment.kind.value if attachment else ""), now=now
+    )
+    if reopened:
+        await ticket_notices.status_changed(session, notifier, ticket, now=now)
+    return ticket, reopened
+
+
+async def _assign(
+    session: AsyncSession,
+    notifier: Notifier,
+    ticket: Ticket,
+    assignee: Employee,
+    actor: Employee,
+    now: datetime,
+) -> Ticket:
+    if not assignee.active:
+        raise InvalidInput(
+            N_("{name} no longer works here and cannot be assigned"), name=assignee.full_name
+        )
+    if ticket.status not in OPEN_STATUSES:
+        raise InvalidInput(N_("ticket #{ticket_id} is no longer open"), ticket_id=ticket.id)
+    if ticket.assignee_id == assignee.id:
+        raise InvalidInput(
+            N_("ticket #{ticket_id} is already assigned to {name}"),
+            ticket_id=ticket.id,
+            name=assignee.full_name,
+        )
+    record_event(
+        ticket,
+        TicketEventKind.ASSIGNED,
+        author=actor,
+        now=now,
+        from_value=ticket.assignee.full_name if ticket.assignee else None,
+        to_value=assignee.full_name,
+    )
+    ticket.assignee = assignee
+    if ticket.status is TicketStatus.NEW:
+        _move(ticket, TicketStatus.ASSIGNED, actor, now)
+    await session.flush()
+    await ticket_notices.ticket_assigned(session, notifier, ticket, now=now)
+    return ticket
+
+
+async def assign_ticket(
+    session: AsyncSession,
+    notifier: Notifier,
+    *,
+    actor: Actor,
+    ticket_id: int,
+    assignee: StaffRef,
+    now: datetime,
+) -> Ticket:
+    """Give the ticket to an employee who takes tickets (``takes_tickets``; managers only); the
+    employee and the client are told."""
+    employee = require_staff(actor)
+    ticket = await ticket_for(session, actor=employee, ticket_id=ticket_id)
+    require(is_manager(employee))
+    chosen = await find_staff(session, assignee)
+    taker = await session.scalar(select(exists().where(Employee.id == chosen.id, takes_tickets())))
+    if chosen.active and not taker:
+        raise InvalidInput(
+            N_("{name} does not take tickets: choose someone who does"),
+            field="assignee",
+            name=chosen.full_name,
+        )
+    return await _assign(session, notifier, ticket, chosen, employee, now)
+
+
+def takes_tickets() -> ColumnElement[bool]:
+    """Who may be given a ticket: active owners, administrators and specialists, but not the
+    specialists whose work is teaching or coaching (a teacher's languages, a coach profile),
+    nor helpers."""
+    teaches = exists().where(teacher_languages.c.employee_id == Employee.id)
+    coaches = exists().where(CoachProfile.employee_id == Employee.id)
+    return Employee.active.is_(True) & (
+        Employee.role.in_(MANAGER_ROLES)
+        | ((Employee.role == Role.SPECIALIST) & ~teaches & ~coaches)
+    )
+
+
+async def ticket_assignees(
+    session: AsyncSession, *, actor: Actor, ticket: Ticket
+) -> list[Employee]:
+    """Whom a manager may assign ``ticket`` to (``takes_tickets``): the ticket's department's
+    people first, then by name."""
+    require(is_manager(require_staff(actor)))
+    elsewhere = case((Employee.department_id == ticket.department_id, 0), else_=1)
+    found = await session.scalars(
+        select(Employee).where(takes_tickets()).order_by(elsewhere, Employee.full_name, Employee.id)
+    )
+    return list(found)
+
+
+async def take_ticket(
+    session: AsyncSession, notifier: Notifier, *, actor: Actor, ticket_id: int, now: datetime
+) -> Ticket:
+    """Assign an unassigned ticket to oneself."""
+    employee = require_staff(actor)
+    ticket = await ticket_for(session, actor=employee, ticket_id=ticket_id)
+    if ticket.assignee_id is not None and ticket.status in OPEN_STATUSES:
+        raise InvalidInput(
+            N_("ticket #{ticket_id} is already assigned to {name}"),
+            ticket_id=ticket.id,
+            name=ticket.assignee.full_name if ticket.assignee else "",
+        )
+    require(can_take(employee, ticket))
+    return await _assign(session, notifier, ticket, employee, employee, now)
+
+
+async def change_status(
+    session: AsyncSession,
+    notifier: Notifier,
+    *,
+    actor: Actor,
+    ticket_id: int,
+    status: TicketStatus,
+    now: datetime,
+) -> Ticket:
+    """Move the ticket (managers and its assignee); the client is told."""
+    employee = require_staff(actor)
+    ticket = await ticket_for(session, actor=employee, ticket_id=ticket_id)
+    check_move(ticket, status)  # first: "take it first" helps more than "you may not"
+    require(can_work_on(employee, ticket))
+    _move(ticket, status, employee, now)
+    await session.flush()
+    await ticket_notices.status_changed(session, notifier, ticket, now=now)
+    return ticket
+
+
+async def reply_to_client(
+    session: AsyncSession,
+    notifier: Notifier,
+    *,
+    actor: Actor,
+    ticket_id: int,
+    text: str,
+    now: datetime,
+) -> Ticket:
+    """Answer the client (managers and the assignee); kept in the ticket's history."""
+    employee = require_staff(actor)
+    message = clean_text(text, required=True)
+    ticket = await ticket_for(session, actor=employee, ticket_id=ticket_id)
+    require(can_work_on(employee, ticket))
+    if ticket.status in FINAL_STATUSES:
+        raise InvalidInput(N_("ticket #{ticket_id} is no longer open"), ticket_id=ticket.id)
+    record_event(ticket, TicketEventKind.REPLY, author=employee, now=now, text=message)
+    await session.flush()
+    await ticket_notices.staff_replied(session, notifier, ticket, employee, message, now=now)
+    return ticket
+
+
+async def add_note(
+    session: AsyncSession, *, actor: Actor, ticket_id: int, text: str, now: datetime
+) -> Ticket:
+    """An internal note, for staff who may see the ticket; never shown to the client."""
+    employee = require_staff(actor)
+    message = clean_text(text, required=True)
+    ticket = await ticket_for(session, actor=employee, ticket_id=ticket_id)
+    record_event(ticket, TicketEventKind.NOTE, author=employee, now=now, text=message)
+    await session.flush()
+    return ticket
+
+
+async def client_tickets(
+    session: AsyncSession, client: Client, *, open_only: bool = False, limit: int = 30
+) -> list[Ticket]:
+    """The client's tickets, newest first."""
+    query = (
+        select(Ticket).where(Ticket.client_id == client.id).order_by(Ticket.id.desc()).limit(limit)
+    )
+    if open_only:
+        query = query.where(Ticket.status.not_in(FINAL_STATUSES))
+    return list(await session.scalars(query))
+
+
+async def queue(session: AsyncSession, *, actor: Actor, limit: int = 30) -> list[Ticket]:
+    """Open tickets nobody is assigned to, oldest first (helpers: their clients' only)."""
+    employee = require_staff(actor)
+    query = (
+        select(Ticket)
+        .options(selectinload(Ticket.client))
+        .where(Ticket.assignee_id.is_(None), Ticket.status.in_(OPEN_STATUSES))
+        .order_by(Ticket.id)
+        .limit(limit)
+    )
+    return list(await session.scalars(query.where(visible_tickets(employee))))
+
+
+async def my_tickets(session: AsyncSession, *, actor: Actor, limit: int = 50) -> list[Ticket]:
+    """The open tickets assigned to the asker (helpers: those of their clients)."""
+    employee = require_staff(actor)
+    query = (
+        select(Ticket)
+        .options(selectinload(Ticket.client))
+        .where(Ticket.status.in_(OPEN_STATUSES))
+        .order_by(Ticket.id)
+        .limit(limit)
+    )
+    # A helper works through their clients: all of their open tickets are theirs to follow.
+    mine = visible_tickets(employee) if employee.role is Role.HELPER else None
+    query = query.where(mine if mine is not None else Ticket.assignee_id == employee.id)
+    return list(await session.scalars(query))
+
+
+async def queue_size(session: AsyncSession) -> int:
+    """How many open tickets wait for someone."""
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(Ticket)
+            .where(Ticket.assignee_id.is_(None), Ticket.status.in_(OPEN_STATUSES))
+        )
+        or 0
+    )
+
+
+async def open_ticket_for(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    client_id: int,
+    description: str,
+    department_id: int | None,
+    now: datetime,
+) -> Ticket:
+    """A ticket staff write down for the client with ``client_id`` (the site's form)."""
+    client = await session.get(Client, client_id)
+    if client is None:
+        raise InvalidInput(N_("that client does not exist"), field="client_id")
+    return await open_ticket(
+        session,
+        actor=actor,
+        client=client,
+        description=description,
+        department_id=department_id,
+        now=now,
+    )
+
+
+async def edit_ticket(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    ticket_id: int,
+    description: str,
+    department_id: int | None,
+    now: datetime,
+) -> Ticket:
+    """Change what a ticket says and which department it belongs to; noted in its history."""
+    manager = require_manager(actor)
+    ticket = await load_ticket(session, ticket_id)
+    text = clean_text(description, required=True, field="description")
+    await _department(session, department_id)
+    if text != ticket.description:
+        record_event(
+            ticket,
+            TicketEventKind.NOTE,
+            author=manager,
+            now=now,
+            text=N_("description changed"),
+        )
+        ticket.description = text
+        ticket.title = title_of(text, None)
+    ticket.department_id = department_id
+    await session.flush()
+    return ticket
+
+
+async def delete_ticket(session: AsyncSession, *, actor: Actor, ticket_id: int) -> None:
+    """Delete a ticket and its history (owners and administrators)."""
+    require_manager(actor)
+    ticket = await load_ticket(session, ticket_id)
+    await forget_subject(session, ticket_notices.ticket_subject(ticket.id))
+    await session.delete(ticket)
+    await session.flush()

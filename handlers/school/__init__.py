@@ -1,0 +1,2 @@
+"""The language school in the bot: the catalog, signing and showing contracts, and staff's
+contract commands."""

@@ -1,0 +1,149 @@
+"""Recordings of sessions through the real bot: the coach replies to a message about a session
+(its card) with an audio, a video file or a link and it is kept on the session; what is not a
+recording, a session still to come, a client, or another coach is refused and nothing is kept."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.sandbox import objects
+from bot.sandbox.telegram import FakeTelegram
+from crm.notify import Notifier
+from crm.subjects import Subject, remember_message
+from db.base import utcnow
+from db.engine import Database
+from db.enums import RecordingKind, SessionStatus, SubjectKind
+from db.models import CoachingSession, Recording
+from notifications.scheduler import send_reminders
+from tests.coaching.test_sessions_e2e import PARIS, coached  # noqa: F401  (fixture)
+from tests.support.desk import IVAN, MARIA, TOM, People, fake  # noqa: F401  (fixture)
+from tests.support.e2e import bot_said, handled, last_message_id, notified
+
+NOT_STARTED = "has not started yet: attach its recording afterwards"
+
+
+def send_media(fake: FakeTelegram, user_id: int, reply_to: int, **media: Any) -> None:
+    """The user sends ``media`` (``audio={...}``, ``document={...}``) as a reply."""
+    _, payload = fake._message_from(user_id, reply_to=reply_to)
+    payload.update(media)
+    fake.push({"message": payload})
+
+
+def audio(file_id: str) -> dict[str, Any]:
+    return {"file_id": file_id, "file_unique_id": f"u-{file_id}", "duration": 3120}
+
+
+async def recordings(database: Database) -> list[tuple[int, RecordingKind, str | None, str | None]]:
+    async with database.reader() as session:
+        rows = await session.scalars(select(Recording).order_by(Recording.id))
+        return [(r.session_id, r.kind, r.telegram_file_id, r.url) for r in rows]
+
+
+async def linked(database: Database, chat_id: int, message_id: int, session_id: int) -> None:
+    """The bot message ``message_id`` in ``chat_id`` is about session ``session_id``."""
+    async with database.writer() as session, session.begin():
+        await remember_message(
+            session,
+            chat_id=chat_id,
+            message_id=message_id,
+            subject=Subject(SubjectKind.SESSION, session_id),
+            now=utcnow(),
+        )
+
+
+async def test_a_coach_attaches_recordings_by_replying_and_others_are_refused(
+    coached: tuple[Database, People], fake: FakeTelegram
+) -> None:
+    database, people = coached
+    async with database.writer() as session, session.begin():
+        held = CoachingSession(
+            client_id=people.maria.id,
+            coach_id=people.ivan.id,
+            starts_at=utcnow() - timedelta(hours=2),
+            minutes=60,
+            status=SessionStatus.DONE,
+        )
+        later = CoachingSession(
+            client_id=people.maria.id,
+            coach_id=people.ivan.id,
+            starts_at=utcnow() + timedelta(days=2),
+            minutes=60,
+        )
+        session.add_all([held, later])
+
+    fake.send_text(IVAN, f"/session {held.id}")
+    card = await bot_said(fake, IVAN, f"#{held.id} · done")
+    assert "Recordings" not in card.text
+    mark = last_message_id(fake, IVAN)
+    send_media(fake, IVAN, card.message_id, audio=audio("voice-of-the-meeting"))
+    await bot_said(fake, IVAN, f"🎙 The recording is attached to session #{held.id}.", after=mark)
+    mark = last_message_id(fake, IVAN)
+    fake.send_text(IVAN, "https://cloud.example.com/rec/1?t=<x>", reply_to=card.message_id)
+    await bot_said(fake, IVAN, "The recording is attached", after=mark)
+    video = objects.document("vid-1", file_name="meeting.mp4", mime_type="video/mp4")
+    mark = last_message_id(fake, IVAN)
+    send_media(fake, IVAN, card.message_id, document=video)
+    await bot_said(fake, IVAN, "The recording is attached", after=mark)
+
+    # Words that are no link, a PDF, a session still to come: a clear answer, nothing kept.
+    mark = last_message_id(fake, IVAN)
+    fake.send_text(IVAN, "see the cloud", reply_to=card.message_id)
+    await bot_said(fake, IVAN, "reply with an audio, a voice message, a video", after=mark)
+    pdf = objects.document("pdf-1", file_name="notes.pdf", mime_type="application/pdf")
+    mark = last_message_id(fake, IVAN)
+    send_media(fake, IVAN, card.message_id, document=pdf)
+    await bot_said(fake, IVAN, "reply with an audio", after=mark)
+    fake.send_text(IVAN, f"/session {later.id}")
+    later_card = await bot_said(fake, IVAN, f"#{later.id} · planned")
+    send_media(fake, IVAN, later_card.message_id, audio=audio("too-early"))
+    await bot_said(fake, IVAN, NOT_STARTED)
+
+    # Maria, the client, and Tom, another coach, reply to messages about the session.
+    fake.send_text(MARIA, "/sessions")
+    marias = await bot_said(fake, MARIA, "Your upcoming sessions")
+    await linked(database, MARIA, marias.message_id, held.id)
+    send_media(fake, MARIA, marias.message_id, audio=audio("from-maria"))
+    await bot_said(fake, MARIA, f"Only the coach attaches recordings to session #{held.id}")
+    mark = last_message_id(fake, MARIA)
+    fake.send_text(MARIA, "https://evil.example.com/x", reply_to=marias.message_id)
+    await bot_said(fake, MARIA, "nothing was kept", after=mark)
+    fake.send_text(TOM, "/sessions")
+    toms = await bot_said(fake, TOM, "No sessions are planned.")
+    await linked(database, TOM, toms.message_id, held.id)
+    send_media(fake, TOM, toms.message_id, audio=audio("from-tom"))
+    await bot_said(fake, TOM, f"Session #{held.id} does not exist")
+    await handled(fake)
+
+    assert await recordings(database) == [
+        (held.id, RecordingKind.AUDIO, "voice-of-the-meeting", None),
+        (held.id, RecordingKind.LINK, None, "https://cloud.example.com/rec/1?t=<x>"),
+        (held.id, RecordingKind.VIDEO, "vid-1", None),
+    ]
+    fake.send_text(IVAN, f"/session {held.id}")
+    card = await bot_said(fake, IVAN, "Recordings (3):")
+    assert "🎧 audio · " in card.text and " · Ivan Kuznetsov" in card.text
+    assert "🔗 link · " in card.text and "https://cloud.example.com/rec/1?t=<x>" in card.text
+    assert "🎬 video · " in card.text
+
+
+async def test_a_voice_message_in_reply_to_the_report_reminder_is_kept(
+    coached: tuple[Database, People], fake: FakeTelegram
+) -> None:
+    database, people = coached
+    async with database.writer() as session, session.begin():
+        held = CoachingSession(
+            client_id=people.maria.id,
+            coach_id=people.ivan.id,
+            starts_at=utcnow() - timedelta(hours=25),
+            minutes=60,
+            status=SessionStatus.DONE,
+        )
+        session.add(held)
+    assert await send_reminders(database, Notifier("en", "EUR", PARIS), now=utcnow()) == 1
+    nudge = await notified(fake, database, IVAN, f"Session #{held.id} with Maria Lopez")
+    send_media(fake, IVAN, nudge.message_id, voice=audio("voice-after"))
+    await bot_said(fake, IVAN, f"🎙 The recording is attached to session #{held.id}.")
+    assert await recordings(database) == [(held.id, RecordingKind.VOICE, "voice-after", None)]

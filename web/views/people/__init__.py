@@ -1,0 +1,1 @@
+"""Who the business knows, on the site: clients, employees, departments and the client picker."""

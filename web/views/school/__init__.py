@@ -1,0 +1,1 @@
+"""The language school on the site: contracts, their pages and the languages catalog."""

@@ -1,0 +1,1 @@
+"""The service desk on the site: the ticket listing, pages and files."""
