@@ -110,9 +110,10 @@ redis.call('SET', KEYS[2], string.format('%.0f', start + per_chat), 'PX', keep)
 return math.floor(start - now)
 """
 
-# Start a message now if fewer than ARGV[1] started in the last second (returns 0), else return
-# the microseconds until the oldest of them leaves the window. KEYS: the window (a sorted set of
-# real starts), the chat's schedule. ARGV: the cap, the per-chat gap, a unique member name.
+# Start a message now if fewer than ARGV[1] started in the last second (returns minus the start,
+# in microseconds of Redis's clock: zero or less means started), else return the microseconds
+# until the oldest of them leaves the window. KEYS: the window (a sorted set of real starts), the
+# chat's schedule. ARGV: the cap, the per-chat gap, a unique member name.
 _ADMIT = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -125,7 +126,7 @@ redis.call('ZADD', KEYS[1], now, ARGV[3])
 redis.call('PEXPIRE', KEYS[1], 2000)
 local chat = math.max(now + tonumber(ARGV[2]), tonumber(redis.call('GET', KEYS[2]) or '0'))
 redis.call('SET', KEYS[2], string.format('%.0f', chat), 'PX', math.ceil((chat - now) / 1000) + 1000)
-return 0
+return -now
 """
 
 # Push the overall schedule back by ARGV[1] microseconds from now (a 429's retry_after).
@@ -155,6 +156,11 @@ class RedisRateLimiter:
         self._pause = redis.register_script(_PAUSE)
 
     async def wait(self, chat_id: int) -> None:
+        await self.admit(chat_id)
+
+    async def admit(self, chat_id: int) -> int:
+        """Wait for a send's turn; the moment it started, in microseconds of Redis's clock (the
+        clock every process's limiter counts the window by)."""
         keys = [f"{self.prefix}:all", f"{self.prefix}:chat:{chat_id}"]
         delay_us = int(await self._reserve(keys=keys, args=[self.interval_us, self.per_chat_us]))
         if delay_us > 0:
@@ -165,7 +171,7 @@ class RedisRateLimiter:
         while True:
             delay_us = int(await self._admit(keys=window, args=args))
             if delay_us <= 0:
-                return
+                return -delay_us
             await asyncio.sleep(delay_us / 1_000_000)
 
     async def pause(self, seconds: float) -> None:

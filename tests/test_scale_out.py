@@ -51,7 +51,9 @@ needs_both = pytest.mark.skipif(
 
 @needs_redis
 async def test_two_limiters_sharing_redis_keep_one_budget(redis: Redis) -> None:
-    """Two senders (two limiters on one Redis) together keep the overall and per-chat pace."""
+    """Two senders (two limiters on one Redis) together keep the overall and per-chat pace: the
+    n-th send starts no sooner than n slots after the first was asked for. (A lower bound only:
+    a busy machine may wake a send late, which never makes the pace faster.)"""
     first, second = RedisRateLimiter(redis, 20, 0.5), RedisRateLimiter(redis, 20, 0.5)
     loop = asyncio.get_running_loop()
     stamps: list[tuple[float, int]] = []
@@ -61,12 +63,13 @@ async def test_two_limiters_sharing_redis_keep_one_budget(redis: Redis) -> None:
         stamps.append((loop.time(), chat))
 
     chats = [1, 2, 3, 1, 4, 5, 1, 6, 7, 8, 2, 9]
+    asked = loop.time()
     await asyncio.gather(*(send(first if n % 2 else second, chat) for n, chat in enumerate(chats)))
     times = sorted(at for at, _ in stamps)
-    assert all(b - a >= 0.05 - 0.01 for a, b in itertools.pairwise(times))
+    assert all(at - asked >= n * 0.05 - 0.01 for n, at in enumerate(times))
     for chat in (1, 2):
         mine = sorted(at for at, c in stamps if c == chat)
-        assert all(b - a >= 0.5 - 0.01 for a, b in itertools.pairwise(mine))
+        assert all(at - asked >= n * 0.5 - 0.01 for n, at in enumerate(mine))
 
     await first.pause(0.3)  # a 429 seen by one sender holds the other back too
     before = loop.time()
@@ -137,12 +140,12 @@ async def test_attempts_older_than_the_window_no_longer_count(redis: Redis) -> N
 async def test_senders_woken_late_together_share_one_second_budget(redis: Redis) -> None:
     """After a stall, the sends whose planned slots passed start no more than the rate a second."""
     first, second = RedisRateLimiter(redis, 10, 1.0), RedisRateLimiter(redis, 10, 1.0)
-    loop = asyncio.get_running_loop()
     starts: list[float] = []
 
     async def send(limiter: RedisRateLimiter, chat: int) -> None:
-        await limiter.wait(chat)
-        starts.append(loop.time())
+        # The moment the limiters let it start, on Redis's clock: what the budget is counted by
+        # (this process may be slow to resume a task afterwards, which is not the limiter's).
+        starts.append(await limiter.admit(chat) / 1_000_000)
 
     sending = [asyncio.create_task(send(first if n % 2 else second, n)) for n in range(30)]
     await asyncio.sleep(0.3)  # every task has its planned slot (spread over 3 s)
