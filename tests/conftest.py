@@ -25,8 +25,7 @@ from aiohttp import web
 from redis import Redis as SyncRedis
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
-from sqlalchemy import make_url, text
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import make_url
 
 from bot.sandbox.server import create_app
 from bot.sandbox.telegram import FakeTelegram
@@ -38,6 +37,7 @@ from tests.support.workers import (
     drop_database,
     empty_postgres,
     release_redis_index,
+    reset_postgres,
 )
 
 LOCAL_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -91,15 +91,7 @@ SECRET_KEY = "pyiLhVr3Bf9UnjV46S9FMRiKm_n3NvaDS449KJhvT_Y"
 WEBHOOK_SECRET = "-9vV9XK3pbTGxa2lR10qOMFRxttloHkQ46Y5iT69Vl4"
 
 
-async def reset_postgres(url: str) -> None:
-    """Empty the test database: the next test starts from a bare schema."""
-    engine = create_async_engine(url)
-    try:
-        async with engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-    finally:
-        await engine.dispose()
+SQLITE_TEMPLATE = Path(tempfile.gettempdir()) / f"crm-tests-{RUN_ID}-{WORKER}" / "migrated.db"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -116,9 +108,6 @@ def worker_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
     if POSTGRES_URL:
         assert BASE_POSTGRES_URL is not None
         asyncio.run(drop_database(BASE_POSTGRES_URL, POSTGRES_URL))
-
-
-SQLITE_TEMPLATE = Path(tempfile.gettempdir()) / f"crm-tests-{RUN_ID}-{WORKER}" / "migrated.db"
 
 
 def migrated_sqlite_copy(path: Path) -> str:

@@ -27,8 +27,9 @@ from crm.settings import Settings
 from db.base import Base
 from db.engine import Database
 from db.enums import Role
-from tests.conftest import POSTGRES_URL, reset_postgres
+from tests.conftest import POSTGRES_URL
 from tests.support.site import sign_in, token
+from tests.support.workers import reset_postgres
 from web.app import create_app
 
 LANGUAGES = ("en", "ru", "fr")

@@ -28,10 +28,11 @@ from db.enums import OutboxStatus, Role
 from db.migrate import upgrade
 from db.models import Client, Employee, OutboxMessage, Ticket
 from db.sqlite_writer import SQLITE_BUSY_TIMEOUT_MS, WriterConnection
-from tests.conftest import BOT_TOKEN, POSTGRES_URL, SECRET_KEY, reset_postgres
+from tests.conftest import BOT_TOKEN, POSTGRES_URL, SECRET_KEY
 from tests.support.desk import desk_settings
 from tests.support.e2e import Product, bot_said, eventually_async, handled, outbox_drained
 from tests.support.processes import CrmProcess, free_port
+from tests.support.workers import reset_postgres
 
 CLIENT = SandboxUser(id=7301, first_name="Nina", language_code="en", phone="+34600777001")
 

@@ -36,11 +36,11 @@ from tests.conftest import (
     SECRET_KEY,
     WEBHOOK_SECRET,
     needs_redis,
-    reset_postgres,
 )
 from tests.support.e2e import bot_said, eventually, eventually_async, outbox_drained
 from tests.support.processes import CrmProcess, RoundRobinProxy, WebhookPusher, free_port
 from tests.support.site import sign_in
+from tests.support.workers import reset_postgres
 from web.throttle import Limits, RedisThrottle
 
 needs_both = pytest.mark.skipif(

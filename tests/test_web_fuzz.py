@@ -28,9 +28,10 @@ from db.engine import Database
 from db.enums import Role
 from db.migrate import upgrade
 from db.models import Employee
-from tests.conftest import POSTGRES_URL, reset_postgres
+from tests.conftest import POSTGRES_URL
 from tests.support.desk import add_people
 from tests.support.site import give_logins, sign_in, token
+from tests.support.workers import reset_postgres
 from tests.test_web import add_tickets
 from web.app import create_app
 

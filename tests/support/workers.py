@@ -47,6 +47,15 @@ async def drop_database(admin_url: str, url: str) -> None:
         await connection.close()
 
 
+async def reset_postgres(url: str) -> None:
+    """Empty the database at ``url`` of its schema: the next test starts from a bare one."""
+    connection = await asyncpg.connect(_plain(url))
+    try:
+        await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    finally:
+        await connection.close()
+
+
 @cache
 def head_revision() -> str:
     """The revision the migrations end at."""
@@ -81,9 +90,9 @@ async def empty_postgres(url: str) -> None:
             statements.append("SET session_replication_role = DEFAULT")
             await connection.execute(";".join(statements))
             return
-        await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     finally:
         await connection.close()
+    await reset_postgres(url)
     await asyncio.to_thread(upgrade, url)
 
 
