@@ -18,6 +18,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm.areas import DemoCast, DemoPeople
 from crm.coaching.products import save_product, sell_product
 from crm.coaching.programs import create_program, move_stage
 from crm.coaching.reports import (
@@ -30,8 +31,8 @@ from crm.coaching.reports import (
 from crm.coaching.requests import send_request
 from crm.coaching.sessions import SessionDraft, end_session, plan_session, rate_session
 from crm.coaching.tracks import add_step, add_strategy, finish_step, open_track
-from crm.demo.school import Untold
-from db.enums import ProductKind, RecordingKind, SessionStatus
+from crm.demo.untold import Untold
+from db.enums import ClientStage, ProductKind, RecordingKind, Role, SessionStatus
 from db.models import (
     Client,
     CoachingSession,
@@ -42,6 +43,25 @@ from db.models import (
     Product,
     Recording,
 )
+
+# The practice, its coaches and assistant (a former client), and its clients.
+PEOPLE = DemoPeople(
+    departments=(
+        ("Coaching practice", None, "+74959876543", "Career and leadership coaching, online and in person"),
+    ),
+    staff=(
+        ("Ekaterina Romanova", "ekaterina_coach", Role.SPECIALIST, "Career coach", "Coaching practice", 10, "95000", "ru"),
+        ("Julien Moreau", "julien_coach", Role.SPECIALIST, "Leadership coach", "Coaching practice", 12, "4200", "fr"),
+        ("Vera Zaitseva", "vera_helper", Role.HELPER, "Coaching assistant", "Coaching practice", 1, "40000", "ru"),
+    ),
+    clients=(
+        ("Alexandra Fedorova", "+79161230009", "alex_fedorova", "ru", ClientStage.ACTIVE, "From accounting to product analytics", "website", None),
+        ("Pierre Girard", "+33612340010", "pgirard", "fr", ClientStage.ACTIVE, "Leading a team for the first time", "referral", None),
+        ("Olesya Kim", "+79161230011", "olesya_kim", "ru", ClientStage.CONSULTATION, "Speaking at conferences", "ad", None),
+        ("Marc Petit", "+33612340012", "marcpetit", "fr", ClientStage.LEAD, None, "website", None),
+        ("Vera Zaitseva", "+79161230013", "vera_z", "ru", ClientStage.FINISHED, "Back to work after parental leave", "referral", None),
+    ),
+)  # fmt: skip
 
 DOMAINS = ["Career", "Leadership", "Public speaking", "Work-life balance"]
 
@@ -170,13 +190,11 @@ SESSIONS = [
 ]  # fmt: skip
 
 
-async def seed_coaching(
-    session: AsyncSession, *, staff: list[Employee], clients: list[Client], now: datetime
-) -> dict[str, int]:
+async def seed_coaching(session: AsyncSession, cast: DemoCast, now: datetime) -> dict[str, int]:
     """The practice beside the demo's people (already flushed); returns how many were made."""
     told = Untold("en")
-    by_username = {employee.username: employee for employee in staff}
-    people = {client.full_name: client for client in clients}
+    by_username: dict[str, Employee] = cast.staff
+    people: dict[str, Client] = cast.clients
     owner = by_username["olga_owner"]
     domains = {name: ExpertiseDomain(name=name) for name in DOMAINS}
     session.add_all(domains.values())
@@ -326,7 +344,7 @@ async def _live(
     session: AsyncSession,
     told: Untold,
     story: DemoSession,
-    staff: dict[str | None, Employee],
+    staff: dict[str, Employee],
     people: dict[str, Client],
     tracks: dict[str, int],
     products: dict[str, Product],

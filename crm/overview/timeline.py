@@ -3,13 +3,14 @@ first — tickets, contracts and payments, products bought, sessions and their m
 tracks and the client's progress reports, programme stage moves.
 
 Each source is one function asking one query, filtered by its entity's predicate from
-crm/visibility.py; a new source (deals, interactions) is one more function in ``SOURCES``. A
+crm/visibility.py; each area names its own sources (``crm/<area>/area.py``), so a new one
+(deals, interactions) is one more function there. A
 coach's report on themselves is never part of a client's timeline. Every source gives its
 newest ``limit + 1`` rows, so the merged page is exact and whether more follow is known."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -101,7 +102,9 @@ def _sessions_of(client_id: int) -> ColumnElement[bool]:
 Source = Callable[[AsyncSession, Actor, int, int], Awaitable[list[Event]]]
 
 
-async def _tickets(session: AsyncSession, actor: Actor, client_id: int, limit: int) -> list[Event]:
+async def ticket_events(
+    session: AsyncSession, actor: Actor, client_id: int, limit: int
+) -> list[Event]:
     rows = await session.execute(
         select(Ticket.id, Ticket.created_at, Ticket.title, Ticket.status)
         .where(Ticket.client_id == client_id, visible_tickets(actor))
@@ -114,7 +117,7 @@ async def _tickets(session: AsyncSession, actor: Actor, client_id: int, limit: i
     ]
 
 
-async def _contracts(
+async def contract_events(
     session: AsyncSession, actor: Actor, client_id: int, limit: int
 ) -> list[Event]:
     rows = await session.execute(
@@ -130,7 +133,9 @@ async def _contracts(
     ]
 
 
-async def _payments(session: AsyncSession, actor: Actor, client_id: int, limit: int) -> list[Event]:
+async def payment_events(
+    session: AsyncSession, actor: Actor, client_id: int, limit: int
+) -> list[Event]:
     rows = await session.execute(
         select(Payment.id, Payment.paid_at, Payment.method, Payment.amount, Payment.contract_id)
         .join(Contract, Contract.id == Payment.contract_id)
@@ -144,7 +149,7 @@ async def _payments(session: AsyncSession, actor: Actor, client_id: int, limit: 
     ]
 
 
-async def _purchases(
+async def purchase_events(
     session: AsyncSession, actor: Actor, client_id: int, limit: int
 ) -> list[Event]:
     # What a client bought is part of their card: whoever may open the card sees it.
@@ -164,7 +169,9 @@ async def _purchases(
     ]
 
 
-async def _sessions(session: AsyncSession, actor: Actor, client_id: int, limit: int) -> list[Event]:
+async def session_events(
+    session: AsyncSession, actor: Actor, client_id: int, limit: int
+) -> list[Event]:
     rows = await session.execute(
         select(CoachingSession.id, CoachingSession.starts_at, CoachingSession.status)
         .add_columns(Employee.full_name)
@@ -179,7 +186,7 @@ async def _sessions(session: AsyncSession, actor: Actor, client_id: int, limit: 
     ]
 
 
-async def _meeting_reports(
+async def meeting_report_events(
     session: AsyncSession, actor: Actor, client_id: int, limit: int
 ) -> list[Event]:
     # A meeting report is read by the staff who may see its session (crm/coaching/reports.py).
@@ -196,7 +203,9 @@ async def _meeting_reports(
     ]
 
 
-async def _tracks(session: AsyncSession, actor: Actor, client_id: int, limit: int) -> list[Event]:
+async def track_events(
+    session: AsyncSession, actor: Actor, client_id: int, limit: int
+) -> list[Event]:
     rows = await session.execute(
         select(Track.id, Track.created_at, Track.goal, Track.status)
         .where(Track.client_id == client_id, visible_tracks(actor))
@@ -208,7 +217,7 @@ async def _tracks(session: AsyncSession, actor: Actor, client_id: int, limit: in
     ]
 
 
-async def _client_reports(
+async def client_report_events(
     session: AsyncSession, actor: Actor, client_id: int, limit: int
 ) -> list[Event]:
     rows = await session.execute(
@@ -224,7 +233,7 @@ async def _client_reports(
     ]
 
 
-async def _stage_moves(
+async def stage_move_events(
     session: AsyncSession, actor: Actor, client_id: int, limit: int
 ) -> list[Event]:
     reached = aliased(ProgramStage)
@@ -246,29 +255,22 @@ async def _stage_moves(
     ]
 
 
-SOURCES: tuple[Source, ...] = (
-    _tickets,
-    _contracts,
-    _payments,
-    _purchases,
-    _sessions,
-    _meeting_reports,
-    _tracks,
-    _client_reports,
-    _stage_moves,
-)
-
-
 async def client_timeline(
-    session: AsyncSession, *, actor: Actor, client_id: int, limit: int = TIMELINE_PAGE
+    session: AsyncSession,
+    sources: Sequence[Source],
+    *,
+    actor: Actor,
+    client_id: int,
+    limit: int = TIMELINE_PAGE,
 ) -> Timeline:
     """The newest ``limit`` events of a client card ``actor`` may open (staff), and whether
-    older ones follow; one query per source, whatever the number of events."""
+    older ones follow; one query per source (those of the areas that are on), whatever the
+    number of events."""
     require_staff(actor)
     client = await get_client(session, actor=actor, client_id=client_id)
     limit = max(1, min(limit, MAX_EVENTS))
     events: list[Event] = []
-    for source in SOURCES:
+    for source in sources:
         events.extend(await source(session, actor, client.id, limit + 1))
     events.sort(key=lambda event: (event.at, event.kind, event.record_id), reverse=True)
     return Timeline(events[:limit], len(events) > limit)

@@ -8,9 +8,7 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from crm.coaching.products import products_of
-from crm.coaching.programs import enrolments_of
-from crm.coaching.tracks import TRACK_STATUS_NAMES, tracks_of
+from crm.areas import Area, timeline_sources
 from crm.i18n import N_
 from crm.overview.timeline import MAX_EVENTS, TIMELINE_PAGE, client_timeline
 from crm.people.clients import (
@@ -24,13 +22,13 @@ from crm.people.clients import (
     list_clients,
     save_client,
 )
-from crm.tickets.listing import TicketFilter, list_tickets
 from crm.visibility import may_manage
 from db.enums import ClientStage
 from db.models import Client
 from web.forms import Field, Reader
 from web.i18n import Gettext, words
-from web.keys import SETTINGS, db_session, employee
+from web.keys import AREAS, SETTINGS, area_on, db_session, employee
+from web.views.areas import SITE_AREAS, page_parts
 from web.views.crud import FieldsFor, delete_page, edit_page, object_id
 from web.views.listing import filter_query, read_statuses, spreadsheet_cell, stream_csv
 from web.views.overview.timeline import event_status
@@ -125,32 +123,28 @@ async def client_page(request: web.Request) -> dict[str, Any]:
     assert client_id is not None
     session, viewer = db_session(request), employee(request)
     client = await get_client(session, actor=viewer, client_id=client_id)
-    tickets = await list_tickets(
-        session, viewer, TicketFilter(client_id=client.id, zone=request.app[SETTINGS].zone)
-    )
     reader = Reader(request.query, words(request).gettext)  # type: ignore[arg-type]
     shown = reader.integer("events", N_("Events"), minimum=1, maximum=MAX_EVENTS)
     if reader.errors:
         raise web.HTTPBadRequest(text="; ".join(reader.errors.values()))
+    areas: list[Area] = request.app[AREAS]
+    sources = timeline_sources(areas)
     timeline = await client_timeline(
-        session, actor=viewer, client_id=client.id, limit=shown or TIMELINE_PAGE
+        session, sources, actor=viewer, client_id=client.id, limit=shown or TIMELINE_PAGE
     )
+    sites = request.app[SITE_AREAS]
     return {
         "client": client,
-        "tickets": tickets.tickets,
+        "parts": await page_parts(request, [site.client_page for site in sites], client),
         "can_edit": may_manage(viewer),
         "timeline": timeline,
         "more_events": len(timeline.events) + TIMELINE_PAGE,
         "event_status": event_status(words(request)),
-        "bought": await products_of(session, actor=viewer, client_id=client.id),
-        "enrolments": await enrolments_of(session, actor=viewer, client_id=client.id),
-        "tracks": await tracks_of(session, actor=viewer, client_id=client.id),
-        "track_status": lambda status: words(request).gettext(TRACK_STATUS_NAMES[status]),
     }
 
 
 def _fields_for(
-    choices: CoachingChoices, _: Gettext, stage: Callable[[ClientStage], str]
+    choices: CoachingChoices, _: Gettext, stage: Callable[[ClientStage], str], coaching: bool
 ) -> FieldsFor:
     async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
         def field(name: str, label: str, kind: str = "text", **extra: Any) -> Field:
@@ -174,11 +168,17 @@ def _fields_for(
             field("method_of_work", _("Method of work"), "textarea"),
             field("notes", _("Notes"), "textarea"),
             field("source", _("Source"), help=_("how they found us")),
-            field(
-                "coach_id",
-                _("Coach"),
-                "select",
-                options=[("", "—")] + [(str(c.id), c.full_name) for c in choices.coaches],
+            *(
+                [
+                    field(
+                        "coach_id",
+                        _("Coach"),
+                        "select",
+                        options=[("", "—")] + [(str(c.id), c.full_name) for c in choices.coaches],
+                    )
+                ]
+                if coaching
+                else []
             ),
             field(
                 "helper_id",
@@ -206,6 +206,7 @@ async def client_form(request: web.Request) -> web.StreamResponse:
     _ = words(request).gettext
     client = await client_to_change(session, actor=actor, client_id=client_id)
     choices = await coaching_choices(session, actor=actor)
+    coaching = area_on(request, "coaching")
     initial: dict[str, Any] = {"stage": ClientStage.LEAD.value}
     if client is not None:
         initial = {
@@ -239,7 +240,12 @@ async def client_form(request: web.Request) -> web.StreamResponse:
             source=reader.text("source"),
             unreachable=reader.flag("unreachable"),
             helper_id=reader.identifier("helper_id", N_("Helper")),
-            coach_id=reader.identifier("coach_id", N_("Coach")),
+            # Without the coaching area the form has no coach: the card keeps the one it has.
+            coach_id=(
+                reader.identifier("coach_id", N_("Coach"))
+                if coaching
+                else (client.coach_id if client is not None else None)
+            ),
             became_employee_id=reader.identifier("became_employee_id", N_("Became employee")),
         )
         reader.done()
@@ -256,7 +262,7 @@ async def client_form(request: web.Request) -> web.StreamResponse:
         request,
         title=_("New client") if client_id is None else _("Edit {name}", name=initial["full_name"]),
         initial=initial,
-        fields_for=_fields_for(choices, _, words(request).stage),
+        fields_for=_fields_for(choices, _, words(request).stage, coaching),
         save=save,
         saved_message=_("Client card saved."),
         cancel="/clients" if client_id is None else f"/clients/{client_id}",
