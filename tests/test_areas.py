@@ -4,6 +4,7 @@ site; every area is found and on by default; a name the build does not have is r
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from html import unescape
 
 import aiohttp
@@ -14,30 +15,56 @@ from bot.sandbox.chat import SandboxUser
 from bot.sandbox.telegram import FakeTelegram
 from crm.areas import areas_on, known_area_names
 from crm.demo.business import DEMO_PASSWORD
+from crm.notify import Notifier
 from crm.settings import Settings
+from db.engine import Database
 from db.enums import Role
 from db.models import Client, Employee
 from notifications.scheduler import create_scheduler
 from tests.support.e2e import bot_replies, demo_in_sandbox, handled
 from tests.support.site import sign_in
 
-# What shows an area: its commands in the bot, its pages on the site, and its words.
+
+@dataclass(frozen=True)
+class Sign:
+    """What shows an area: its commands in the bot, its pages on the site, and its words."""
+
+    commands: frozenset[str]
+    pages: tuple[str, ...]
+    words: str
+
+
 SIGNS = {
-    "tickets": {
-        "commands": {"new", "tickets", "queue", "my", "ticket", "assign", "take", "reply", "note"},
-        "pages": ["/tickets", "/tickets/new", "/tickets.csv"],
-        "words": r"tickets?|requests? (?:is|are) open|new request|my requests|queue",
-    },
-    "school": {
-        "commands": {"contract", "contracts", "languages", "teachers", "paid", "teacher"},
-        "pages": ["/contracts", "/contracts/new", "/languages"],
-        "words": r"contracts?|lessons?|teach\w*",
-    },
-    "coaching": {
-        "commands": {"sessions", "book", "agenda", "plan", "session", "requests", "report"},
-        "pages": ["/sessions", "/requests", "/programs", "/products", "/reports", "/domains"],
-        "words": r"sessions?|coach\w*|programmes?|tracks?",
-    },
+    "tickets": Sign(
+        frozenset({"new", "tickets", "queue", "my", "ticket", "assign", "take", "reply", "note"}),
+        (
+            "/tickets",
+            "/tickets/new",
+            "/tickets.csv",
+        ),
+        r"tickets?|requests? (?:is|are) open|new request|my requests|queue",
+    ),
+    "school": Sign(
+        frozenset({"contract", "contracts", "languages", "teachers", "paid", "teacher"}),
+        (
+            "/contracts",
+            "/contracts/new",
+            "/languages",
+        ),
+        r"contracts?|lessons?|teach\w*",
+    ),
+    "coaching": Sign(
+        frozenset({"sessions", "book", "agenda", "plan", "session", "requests", "report"}),
+        (
+            "/sessions",
+            "/requests",
+            "/programs",
+            "/products",
+            "/reports",
+            "/domains",
+        ),
+        r"sessions?|coach\w*|programmes?|tracks?",
+    ),
 }
 
 # A client of each area's part of the demo, and the owner, who runs them all.
@@ -61,11 +88,8 @@ def test_an_area_the_build_does_not_have_is_refused_by_name() -> None:
 
 @pytest.mark.parametrize("area", sorted(SIGNS))
 def test_the_scheduler_runs_only_the_jobs_of_the_areas_on(area: str) -> None:
-    scheduler = create_scheduler(
-        Settings(_env_file=None, areas=area),
-        database=None,
-        notifier=None,  # type: ignore[arg-type]
-    )
+    settings = Settings(_env_file=None, areas=area)
+    scheduler = create_scheduler(settings, Database("sqlite+aiosqlite://"), Notifier("en"))
     jobs = {job.id for job in scheduler.get_jobs()}
     expected = {"digest", "prune"} | {job.id for job in areas_on([area])[0].jobs}
     assert jobs == expected
@@ -83,7 +107,7 @@ def _visible_text(page: str) -> str:
 
 def _shown(text: str, area: str) -> list[str]:
     return sorted(
-        {match.lower() for match in re.findall(rf"\b(?:{SIGNS[area]['words']})\b", text, re.I)}
+        {match.lower() for match in re.findall(rf"\b(?:{SIGNS[area].words})\b", text, re.I)}
     )
 
 
@@ -125,14 +149,14 @@ async def test_a_business_running_one_area_shows_nothing_of_the_others(
         )
         buttons = _buttons(fake, owner.telegram_id) + _buttons(fake, client.telegram_id)
         bot_text = "\n".join(said + buttons)
-        assert SIGNS[area]["commands"] & menus, "the area's own commands are offered"
+        assert SIGNS[area].commands & menus, "the area's own commands are offered"
         assert _shown(bot_text, area), "the area's own words are in the bot"
         for other in _others(area):
-            offered = {command for command in SIGNS[other]["commands"] if command in menus}
-            offered -= SIGNS[area]["commands"]  # a name both areas use (/sessions, /requests)
+            offered = {command for command in SIGNS[other].commands if command in menus}
+            offered -= SIGNS[area].commands  # a name both areas use (/sessions, /requests)
             assert offered == set(), (area, other)
-            typed = re.findall(rf"/({'|'.join(SIGNS[other]['commands'])})\b", bot_text)
-            assert set(typed) <= SIGNS[area]["commands"], (area, other, typed)
+            typed = re.findall(rf"/({'|'.join(SIGNS[other].commands)})\b", bot_text)
+            assert set(typed) <= SIGNS[area].commands, (area, other, typed)
             assert _shown(bot_text, other) == [], (area, other, bot_text)
 
         # The demo has only this area's people (and the owner).
@@ -166,9 +190,9 @@ async def test_a_business_running_one_area_shows_nothing_of_the_others(
             assert _shown(text, area), "the area's own words are on the site"
             for other in _others(area):
                 assert _shown(text, other) == [], (area, other)
-                for path in SIGNS[other]["pages"]:
+                for path in SIGNS[other].pages:
                     async with site.get(path) as response:
                         assert response.status == 404, (area, path)
-            for path in SIGNS[area]["pages"]:
+            for path in SIGNS[area].pages:
                 async with site.get(path) as response:
                     assert response.status == 200, (area, path)

@@ -103,12 +103,12 @@ def _claims(url: str) -> Redis:
     return Redis.from_url(make_url(url).set(database="0").render_as_string(hide_password=False))
 
 
-def _holder_gone(held: bytes | None) -> bool:
+def _holder_gone(held: bytes | str | None) -> bool:
     """Whether the claim ``held`` (``run:worker@host:pid``) was left by a process of this
     machine that is no longer running: a run killed before it could give its index back."""
     if held is None:
         return True
-    _, _, place = held.decode().rpartition("@")
+    _, _, place = (held.decode() if isinstance(held, bytes) else held).rpartition("@")
     host, _, pid = place.partition(":")
     if host != socket.gethostname() or not pid.isdigit():
         return False  # another machine's, or an older form: left to expire
