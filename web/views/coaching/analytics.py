@@ -14,22 +14,16 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from crm.coaching.analytics import (
-    MAX_PERIOD_DAYS,
-    ClientFigures,
-    Period,
+from crm.coaching.analytics import MAX_PERIOD_DAYS, Period, period
+from crm.coaching.client_figures import ClientFigures, client_figures
+from crm.coaching.coach_figures import check_coach_viewer, coach_figures, may_see_coach_figures
+from crm.coaching.period_figures import (
     PeriodFigures,
-    ProgramFigures,
-    check_coach_viewer,
     check_period_viewer,
-    client_figures,
-    coach_figures,
-    may_see_coach_figures,
     may_see_period_figures,
-    period,
     period_figures,
-    program_figures,
 )
+from crm.coaching.program_figures import ProgramFigures, program_figures
 from crm.coaching.rules import SESSION_STATUS_NAMES
 from crm.errors import InvalidInput
 from crm.i18n import N_
