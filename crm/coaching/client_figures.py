@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.coaching.analytics import Period
+from crm.coaching.periods import Period
 from crm.keyset import day_start
 from crm.people.clients import get_client
 from crm.permissions import Actor, require_staff

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.coaching.analytics import Period, as_decimal, as_real, count_if
+from crm.coaching.periods import Period, as_decimal, as_real, count_if
 from crm.coaching.reminders import REPORT_AFTER
 from crm.errors import PermissionDenied
 from crm.i18n import N_

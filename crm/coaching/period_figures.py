@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.coaching.analytics import Period, as_decimal, as_real
+from crm.coaching.periods import Period, as_decimal, as_real
 from crm.money import cents
 from crm.permissions import Actor, is_manager, require_manager
 from crm.visibility import visible_clients, visible_sessions

@@ -20,8 +20,8 @@ from decimal import Decimal
 from sqlalchemy import Float, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.coaching.analytics import Period, as_decimal
 from crm.coaching.period_figures import check_period_viewer, period_figures
+from crm.coaching.periods import Period, as_decimal
 from crm.i18n import N_
 from crm.money import cents
 from crm.permissions import Actor

@@ -1,6 +1,6 @@
 """Reports built from the coaching records (``/reports/coaches``, ``/programs``, ``/period``,
 ``/clients/<id>`` and the overview linking them): each a page with an SVG chart and a CSV of
-the same figures. The figures and who may see them are crm/coaching/analytics.py's."""
+the same figures. The figures and who may see them are crm/coaching/*_figures.py's."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from crm.coaching.analytics import MAX_PERIOD_DAYS, Period, period
 from crm.coaching.client_figures import ClientFigures, client_figures
 from crm.coaching.coach_figures import check_coach_viewer, coach_figures, may_see_coach_figures
 from crm.coaching.period_figures import (
@@ -23,6 +22,7 @@ from crm.coaching.period_figures import (
     may_see_period_figures,
     period_figures,
 )
+from crm.coaching.periods import MAX_PERIOD_DAYS, Period, period
 from crm.coaching.program_figures import ProgramFigures, program_figures
 from crm.coaching.rules import SESSION_STATUS_NAMES
 from crm.errors import InvalidInput

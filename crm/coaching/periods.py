@@ -1,4 +1,5 @@
-"""Reports built from the coaching records: per coach, per programme, per period and per client.
+"""The period every coaching report covers, and the definitions the four reports share (per
+coach, per programme, per period and per client: crm/coaching/*_figures.py).
 
 Every figure is an SQL aggregate over what the viewer may see (crm/visibility.py), over a period
 of whole days in the business time zone (``CRM_TIMEZONE``). The definitions, said once here and
