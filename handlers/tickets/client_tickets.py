@@ -20,13 +20,8 @@ from crm.notify import Notifier
 from crm.school.contracts import contracts_of
 from crm.settings import Settings
 from crm.tickets.notices import ticket_subject
-from crm.tickets.tickets import (
-    AttachmentDraft,
-    add_client_message,
-    client_tickets,
-    departments,
-    open_ticket,
-)
+from crm.tickets.queues import client_tickets
+from crm.tickets.tickets import AttachmentDraft, add_client_message, departments, open_ticket
 from db.enums import AttachmentKind
 from db.models import Client, Ticket
 from handlers import keyboards
