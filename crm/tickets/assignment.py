@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm.errors import InvalidInput
 from crm.i18n import N_
 from crm.notify import Notifier
-from crm.people.staff import StaffRef, find_staff
+from crm.people.staff_search import StaffRef, find_staff
 from crm.permissions import MANAGER_ROLES, Actor, is_manager, require_staff
 from crm.tickets import notices as ticket_notices
 from crm.tickets.rules import (

@@ -17,7 +17,7 @@ from crm.errors import DomainError, InvalidInput
 from crm.i18n import N_
 from crm.ids import parse_id
 from crm.notify import Notifier
-from crm.people.staff import StaffRef
+from crm.people.staff_search import StaffRef
 from crm.permissions import Actor
 from crm.school.contracts import (
     assign_teacher,
