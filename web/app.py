@@ -54,7 +54,7 @@ from web.views.coaching import (
     sessions,
     tracks,
 )
-from web.views.overview import dashboard
+from web.views.overview import client_page, dashboard
 from web.views.overview import period as period_report
 from web.views.people import client_picker, clients, departments, employees
 from web.views.school import contract_page, contracts, languages
@@ -216,7 +216,7 @@ def _routes(app: web.Application) -> None:
         _get_and_post(app, f"/{path}/{{id:\\d+}}/edit", form)
         _get_and_post(app, f"/{path}/{{id:\\d+}}/delete", delete)
     route.add_get("/clients.csv", clients.client_csv)
-    route.add_get("/clients/{id:\\d+}", clients.client_page, name="client")
+    route.add_get("/clients/{id:\\d+}", client_page.client_page, name="client")
     route.add_get("/employees/{id:\\d+}", employees.employee_page, name="employee")
     _get_and_post(app, "/clients/{id:\\d+}/tracks/new", tracks.track_new)
     route.add_get("/tracks/{id:\\d+}", tracks.track_page, name="track")
