@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.lazy_types import defer_telegram_types
 from crm.areas import areas_on
-from crm.demo.business import DEMO_PASSWORD, DemoLogin, demo_logins_of, seed_demo
+from crm.demo.seed import DEMO_PASSWORD, DemoLogin, demo_logins_of, seed_demo
 from crm.errors import DomainError
 from crm.notify import Notifier
 from crm.people.staff import EmployeeDraft, add_from_command_line

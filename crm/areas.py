@@ -53,7 +53,7 @@ DigestPart = Callable[[AsyncSession, "Notifier", DigestDay], Awaitable[DigestTex
 
 @dataclass(frozen=True)
 class DemoPeople:
-    """The people of an area's part of the demo business, as rows (see ``crm.demo.business``).
+    """The people of an area's part of the demo business, as rows (see ``crm.demo.seed``).
 
     A row named by two areas (the front desk that also takes the school's payments) is made
     once when either is on.

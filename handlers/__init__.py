@@ -4,9 +4,10 @@ from collections.abc import Sequence
 
 from aiogram import Router
 
-from handlers import cancel, digest, errors, fallback, help_menu, language, start, status
+from handlers import cancel, errors, fallback, help_menu, language, start
 from handlers.areas import BotArea
 from handlers.filters import InPrivateChat
+from handlers.overview import digest, status
 from handlers.replies import ReplyFilers
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.sandbox.chat import SandboxUser
 from bot.sandbox.telegram import FakeTelegram
 from crm.areas import areas_on, known_area_names
-from crm.demo.business import DEMO_PASSWORD
+from crm.demo.seed import DEMO_PASSWORD
 from crm.notify import Notifier
 from crm.settings import Settings
 from db.engine import Database

@@ -1,4 +1,4 @@
-"""The demo's logins, listed once (crm.demo.business.demo_logins_of) and shown alike by the
+"""The demo's logins, listed once (crm.demo.seed.demo_logins_of) and shown alike by the
 banner of `crm run`, README and the demo itself; and the demo's people have chosen no language,
 so the site speaks each browser's and the bot each Telegram app's."""
 
@@ -16,7 +16,7 @@ from sqlalchemy import select
 from bot.cli import _banner
 from bot.runner import Running
 from crm.areas import areas_on
-from crm.demo.business import DEMO_PASSWORD, demo_logins, demo_logins_of, seed_demo
+from crm.demo.seed import DEMO_PASSWORD, demo_logins, demo_logins_of, seed_demo
 from crm.settings import Settings
 from db.base import utcnow
 from db.engine import Database

@@ -42,7 +42,7 @@ from web.keys import (
 from web.throttle import SignInThrottle, Throttle
 from web.views import auth, language
 from web.views.areas import SITE_AREAS, MenuEntry, SiteArea, crud_routes, site_areas
-from web.views.overview import dashboard
+from web.views.overview import client_page, dashboard
 from web.views.people import client_picker, clients, departments, employees
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -188,7 +188,7 @@ def _routes(app: web.Application) -> None:
     ):
         crud_routes(app, path, listing, form, delete)
     route.add_get("/clients.csv", clients.client_csv)
-    route.add_get("/clients/{id:\\d+}", clients.client_page, name="client")
+    route.add_get("/clients/{id:\\d+}", client_page.client_page, name="client")
     route.add_get("/employees/{id:\\d+}", employees.employee_page, name="employee")
     route.add_get(client_picker.SEARCH_URL, client_picker.client_search, name="client_search")
     # Each area that is on adds its own pages; those of an area that is off are 404s.

@@ -8,12 +8,10 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.areas import Area, Job
+from crm.coaching.demo import PEOPLE, seed_coaching
 from crm.coaching.digest import coaching_digest
 from crm.coaching.reminders import enqueue_session_reminders
-from crm.coaching.track_reports import ask_for_track_reports
-from crm.demo.coaching import PEOPLE, seed_coaching
-from crm.notify import Notifier
-from crm.overview.timeline import (
+from crm.coaching.timeline import (
     client_report_events,
     meeting_report_events,
     purchase_events,
@@ -21,6 +19,8 @@ from crm.overview.timeline import (
     stage_move_events,
     track_events,
 )
+from crm.coaching.track_reports import ask_for_track_reports
+from crm.notify import Notifier
 
 
 async def _reminders(session: AsyncSession, notifier: Notifier, now: datetime) -> int:

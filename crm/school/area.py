@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from crm.areas import Area
-from crm.demo.school import PEOPLE, seed_school
-from crm.overview.timeline import contract_events, payment_events
+from crm.school.demo import PEOPLE, seed_school
+from crm.school.timeline import contract_events, payment_events
 
 AREA = Area(
     name="school",

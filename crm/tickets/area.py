@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from crm.areas import Area
-from crm.demo.tickets import PEOPLE, seed_tickets
-from crm.overview.timeline import ticket_events
+from crm.tickets.demo import PEOPLE, seed_tickets
 from crm.tickets.digest import ticket_digest
+from crm.tickets.timeline import ticket_events
 
 AREA = Area(
     name="tickets",

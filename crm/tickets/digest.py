@@ -12,8 +12,8 @@ from crm.areas import DigestDay, DigestText
 from crm.notify import Notifier
 from crm.permissions import MANAGER_ROLES
 from crm.tickets.notices import DigestLine, digest_text
+from crm.tickets.queues import my_tickets, queue_size
 from crm.tickets.rules import OPEN_STATUSES
-from crm.tickets.tickets import my_tickets, queue_size
 from db.enums import Role
 from db.models import Client, Employee, Ticket
 

@@ -13,7 +13,7 @@ from handlers.areas import BotArea, StatusAsk
 from handlers.commands import BotCommandEntry
 from handlers.school import cards, contracts, staff_contracts
 from handlers.school import texts as contract_texts
-from handlers.school.cards import money_in
+from handlers.written import money_in
 
 _CONTRACT = BotCommandEntry("contract", N_("sign a contract for lessons"))
 _MY_CONTRACTS = BotCommandEntry("contracts", N_("my contracts, lessons left and balance"))

@@ -6,7 +6,7 @@ from aiogram import Router
 
 from crm.i18n import N_
 from crm.permissions import Audience
-from crm.tickets.tickets import client_tickets
+from crm.tickets.queues import client_tickets
 from db.enums import SubjectKind
 from handlers.areas import BotArea, StatusAsk
 from handlers.commands import BotCommandEntry

@@ -1,4 +1,5 @@
-"""Clients and their requests: /new, /tickets, and messages that are never lost."""
+"""Clients and their requests: /new, /tickets, and messages that are never lost (a client's
+/status: handlers/overview/status.py)."""
 
 from __future__ import annotations
 
@@ -16,13 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm.errors import DomainError
 from crm.notify import Notifier
 from crm.tickets.notices import ticket_subject
-from crm.tickets.tickets import (
-    AttachmentDraft,
-    add_client_message,
-    client_tickets,
-    departments,
-    open_ticket,
-)
+from crm.tickets.queues import client_tickets
+from crm.tickets.tickets import AttachmentDraft, add_client_message, departments, open_ticket
 from db.enums import AttachmentKind
 from db.models import Client, Ticket
 from handlers import keyboards

@@ -1,5 +1,6 @@
-"""Staff and tickets: /queue, /my, /ticket, /assign, /take, /status, /reply, /note,
-and the buttons under a ticket card. Clients and strangers get a polite refusal."""
+"""Staff and tickets: /queue, /my, /ticket, /assign, /take, /status, /reply, /note, and the
+buttons under a ticket card (/digest: handlers/overview/digest.py). Clients and strangers get
+a polite refusal."""
 
 from __future__ import annotations
 
@@ -14,19 +15,12 @@ from crm.errors import InvalidInput
 from crm.i18n import N_
 from crm.notify import Notifier
 from crm.permissions import Actor
+from crm.tickets.assignment import assign_ticket, take_ticket
 from crm.tickets.files import ticket_with_files
 from crm.tickets.notices import ticket_subject
+from crm.tickets.queues import my_tickets, queue
 from crm.tickets.rules import parse_status
-from crm.tickets.tickets import (
-    add_note,
-    assign_ticket,
-    change_status,
-    my_tickets,
-    queue,
-    reply_to_client,
-    take_ticket,
-    ticket_for,
-)
+from crm.tickets.tickets import add_note, change_status, reply_to_client, ticket_for
 from db.models import Ticket
 from handlers import keyboards
 from handlers.cards import answer_press

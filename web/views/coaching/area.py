@@ -14,9 +14,11 @@ from web.views.areas import MenuEntry, PagePart, SiteArea, crud_routes, get_and_
 from web.views.coaching import (
     analytics,
     calendar,
+    client_report,
     dashboard,
     domains,
     my_calendar,
+    period,
     products,
     programs,
     reports,
@@ -82,11 +84,11 @@ def _routes(app: web.Application) -> None:
     route.add_get("/reports/coaches.csv", analytics.coaches_csv)
     route.add_get("/reports/programs", analytics.programs)
     route.add_get("/reports/programs.csv", analytics.programs_csv)
-    route.add_get("/reports/period", analytics.period_report)
-    route.add_get("/reports/period.csv", analytics.period_csv)
-    route.add_get("/reports/clients", analytics.choose_client)
-    route.add_get("/reports/clients/{id:\\d+}", analytics.client_report)
-    route.add_get("/reports/clients/{id:\\d+}.csv", analytics.client_csv)
+    route.add_get("/reports/period", period.period_report)
+    route.add_get("/reports/period.csv", period.period_csv)
+    route.add_get("/reports/clients", client_report.choose_client)
+    route.add_get("/reports/clients/{id:\\d+}", client_report.client_report)
+    route.add_get("/reports/clients/{id:\\d+}.csv", client_report.client_csv)
 
 
 SITE = SiteArea(

@@ -1,4 +1,5 @@
-"""Clients: the full card, searchable; helpers see theirs."""
+"""Clients: the full card, searchable; helpers see theirs (a client's page with what every area
+holds for them: web/views/overview/client_page.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,7 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from crm.areas import Area, timeline_sources
 from crm.i18n import N_
-from crm.overview.timeline import MAX_EVENTS, TIMELINE_PAGE, client_timeline
 from crm.people.clients import (
     ClientForm,
     CoachingChoices,
@@ -18,7 +17,6 @@ from crm.people.clients import (
     coaching_choices,
     delete_client,
     export_clients,
-    get_client,
     list_clients,
     save_client,
 )
@@ -27,11 +25,9 @@ from db.enums import ClientStage
 from db.models import Client
 from web.forms import Field, Reader
 from web.i18n import Gettext, words
-from web.keys import AREAS, SETTINGS, area_on, db_session, employee
-from web.views.areas import SITE_AREAS, page_parts
+from web.keys import SETTINGS, area_on, db_session, employee
 from web.views.crud import FieldsFor, delete_page, edit_page, object_id
 from web.views.listing import filter_query, read_statuses, spreadsheet_cell, stream_csv
-from web.views.overview.timeline import event_status
 from web.views.people.employees import LANGUAGES
 
 # Far past the last page of any client list, and still an OFFSET every database takes.
@@ -115,32 +111,6 @@ async def client_csv(request: web.Request) -> web.StreamResponse:
         region=request.app[SETTINGS].default_region,
     )
     return await stream_csv(request, chunks, filename="clients.csv", header=CSV_HEADER, row=csv_row)
-
-
-@aiohttp_jinja2.template("clients/detail.html")
-async def client_page(request: web.Request) -> dict[str, Any]:
-    client_id = object_id(request)
-    assert client_id is not None
-    session, viewer = db_session(request), employee(request)
-    client = await get_client(session, actor=viewer, client_id=client_id)
-    reader = Reader(request.query, words(request).gettext)  # type: ignore[arg-type]
-    shown = reader.integer("events", N_("Events"), minimum=1, maximum=MAX_EVENTS)
-    if reader.errors:
-        raise web.HTTPBadRequest(text="; ".join(reader.errors.values()))
-    areas: list[Area] = request.app[AREAS]
-    sources = timeline_sources(areas)
-    timeline = await client_timeline(
-        session, sources, actor=viewer, client_id=client.id, limit=shown or TIMELINE_PAGE
-    )
-    sites = request.app[SITE_AREAS]
-    return {
-        "client": client,
-        "parts": await page_parts(request, [site.client_page for site in sites], client),
-        "can_edit": may_manage(viewer),
-        "timeline": timeline,
-        "more_events": len(timeline.events) + TIMELINE_PAGE,
-        "event_status": event_status(words(request)),
-    }
 
 
 def _fields_for(

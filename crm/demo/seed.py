@@ -1,6 +1,6 @@
 """A believable demo business for the sandbox, one part per area that is on: a repair and
-support centre (``crm.demo.tickets``), a language school in two branches (``crm.demo.school``)
-and a coaching practice (``crm.demo.coaching``), run by one owner.
+support centre (``crm.tickets.demo``), a language school in two branches (``crm.school.demo``)
+and a coaching practice (``crm.coaching.demo``), run by one owner.
 
 The people of each part come with it, so a business that runs only the school has no repair
 engineers; a Telegram id is a person's place among the people of every area, so it stays the
@@ -32,7 +32,7 @@ DEMO_STAFF_IDS = range(9_100_000_001, 9_100_000_100)
 DEMO_CLIENT_IDS = range(9_200_000_001, 9_200_001_000)
 
 # The owner runs every area; everyone else comes with the area they work in (``PEOPLE`` of
-# ``crm.demo.<area>``), in the areas' order.
+# ``crm/<area>/demo.py``), in the areas' order.
 _OWNER = ("Olga Smirnova", "olga_owner", Role.OWNER, "Owner", None, 15, None, "ru")
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.areas import DemoCast, DemoPeople
 from crm.demo.untold import Untold
-from crm.people.staff import StaffRef
+from crm.people.staff_search import StaffRef
 from crm.school.contracts import (
     ContractDraft,
     assign_teacher,
@@ -31,7 +31,7 @@ from db.enums import ClientStage, PaymentMethod, Role
 from db.models import Client, DiscountTier, Employee, Language
 
 # The school's branches, people and students. The Paris branch, its front desk and the first
-# students are the repair centre's too (``crm.demo.tickets``): made once when either is on, as
+# students are the repair centre's too (``crm.tickets.demo``): made once when either is on, as
 # the repair centre has them when it is (what brought them in first).
 PEOPLE = DemoPeople(
     departments=(
