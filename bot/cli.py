@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import gc
 import getpass
 import logging
@@ -17,7 +18,8 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.lazy_types import defer_telegram_types
-from crm.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, DemoLogin, seed_demo
+from crm.areas import areas_on
+from crm.demo.seed import DEMO_PASSWORD, DemoLogin, demo_logins_of, seed_demo
 from crm.errors import DomainError
 from crm.notify import Notifier
 from crm.people.staff import EmployeeDraft, add_from_command_line
@@ -120,7 +122,7 @@ async def _staff_add(settings: Settings, args: argparse.Namespace) -> str:
 async def _seed(settings: Settings) -> str:
     async def work(database: Database) -> str:
         async with database.writer() as session, session.begin():
-            made = await seed_demo(session, now=utcnow())
+            made = await seed_demo(session, now=utcnow(), areas=areas_on(settings.area_names))
         return "demo business added: " + ", ".join(f"{n} {kind}" for kind, n in made.items())
 
     return await _in_transaction(settings, work)
@@ -171,13 +173,15 @@ def _who(demo: DemoLogin) -> str:
     return f"{demo.role.value}, {position}"
 
 
-def _banner(running: Running) -> None:
+def _banner(running: Running, settings: Settings) -> None:
     lines = ["Frontdoor CRM is running.", f"  Admin site: {running.web_url}/"]
     if running.sandbox is not None:
         lines.append(f"  Sandbox:    {running.web_url}/sandbox/  (no CRM_BOT_TOKEN is set)")
         lines.append("  Open the sandbox in a browser to chat with the bot as a client or staff.")
         lines.append(f"  Demo staff sign in to the admin site, password {DEMO_PASSWORD}, as:")
-        logins = ", ".join(f"{each.login} ({_who(each)})" for each in DEMO_LOGINS)
+        logins = ", ".join(
+            f"{each.login} ({_who(each)})" for each in demo_logins_of(areas_on(settings.area_names))
+        )
         lines += textwrap.wrap(logins, 96, initial_indent="    ", subsequent_indent="    ")
     lines.append("Press Ctrl-C to stop.")
     print("\n".join(lines), flush=True)
@@ -195,7 +199,7 @@ async def _run(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    await serve(settings, stop, on_ready=_banner)
+    await serve(settings, stop, on_ready=functools.partial(_banner, settings=settings))
     print("Stopped.", flush=True)
 
 

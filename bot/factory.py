@@ -18,10 +18,13 @@ from aiogram.methods.base import Response
 from bot.answers import AnswersAfterCommit
 from bot.middlewares import ActorMiddleware, DatabaseMiddleware, LocaleMiddleware
 from bot.storage import create_storage
+from crm.areas import areas_on
 from crm.notify import Notifier
 from crm.settings import Settings
 from db.engine import Database
 from handlers import create_routers, reply_filers
+from handlers.areas import bot_areas
+from handlers.commands import Commands
 from handlers.i18n import CatalogI18n
 from handlers.menu import MenuButtons
 
@@ -66,7 +69,13 @@ def create_dispatcher(
     dispatcher["notifier"] = notifier or Notifier(
         settings.default_language, settings.currency, settings.zone
     )
-    dispatcher["reply_filers"] = reply_filers()
+    # The areas this business runs: what the bot offers is composed from theirs alone.
+    areas = areas_on(settings.area_names)
+    bots = bot_areas(areas)
+    dispatcher["areas"] = areas
+    dispatcher["bot_areas"] = bots
+    dispatcher["commands"] = Commands([bot.commands for bot in bots])
+    dispatcher["reply_filers"] = reply_filers(bots)
     # The site's own address; ``serve`` puts the one it is actually bound to here.
     dispatcher["web_url"] = f"http://{settings.web_host}:{settings.web_port}"
     # Order matters: the transaction first, then the dialog state (read inside it, on the
@@ -76,5 +85,5 @@ def create_dispatcher(
     dispatcher.update.outer_middleware(ActorMiddleware())
     dispatcher.update.outer_middleware(LocaleMiddleware(i18n))
     dispatcher.message.outer_middleware(MenuButtons())  # a main-menu button is its command
-    dispatcher.include_routers(*create_routers())
+    dispatcher.include_routers(*create_routers(bots))
     return dispatcher

@@ -23,6 +23,7 @@ from bot.sandbox import page as sandbox_page
 from bot.sandbox.telegram import FakeTelegram
 from bot.telegram_files import telegram_file_reader
 from bot.webhook import mount_webhook
+from crm.areas import areas_on
 from crm.demo.seed import is_empty, seed_demo
 from crm.health import ProcessRole
 from crm.notify import Notifier
@@ -33,7 +34,7 @@ from db.base import utcnow
 from db.engine import Database
 from db.migrate import upgrade
 from db.telegram_state import last_applied_update
-from handlers.commands import publish_chat_commands, publish_default_commands
+from handlers.commands import Commands
 from handlers.i18n import CatalogI18n
 from notifications.leader import LeaderLease, lead
 from notifications.ratelimit import Limiter, RedisRateLimiter
@@ -74,13 +75,15 @@ def _loopback(host: str) -> str:
     return "127.0.0.1" if host in {"0.0.0.0", ""} else host  # noqa: S104
 
 
-async def _publish_menus(bot: Bot, i18n: CatalogI18n, database: Database) -> None:
+async def _publish_menus(
+    bot: Bot, i18n: CatalogI18n, database: Database, commands: Commands
+) -> None:
     async with database.reader() as session:
         staff = await active_staff_with_telegram(session)
-    await publish_default_commands(bot, i18n)
+    await commands.publish_default(bot, i18n)
     for employee in staff:
         assert employee.telegram_id is not None
-        await publish_chat_commands(
+        await commands.publish_chat(
             bot,
             i18n,
             employee.telegram_id,
@@ -148,7 +151,7 @@ async def serve(
                 SANDBOX_TOKEN, after_update_id=await last_applied_update(session)
             )
             if await is_empty(session):
-                made = await seed_demo(session, now=utcnow())
+                made = await seed_demo(session, now=utcnow(), areas=areas_on(settings.area_names))
                 log.info("empty database: demo business added (%s)", made)
 
     sock = _bind(settings.web_host, settings.web_port)
@@ -239,7 +242,7 @@ async def serve(
             if not await until_telegram_answers(bot, first_call, stop):
                 return  # stopped before Telegram could be reached
         try:
-            await _publish_menus(bot, i18n, database)
+            await _publish_menus(bot, i18n, database, dispatcher["commands"])
         except Exception as error:
             log.warning("could not publish the command menus: %s", error)
         if webhook_path is None:

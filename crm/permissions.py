@@ -52,6 +52,11 @@ def audience_of(actor: Actor) -> Audience:
     return Audience.STRANGER
 
 
+def is_staff(actor: Actor) -> bool:
+    """Active employees, whatever their role."""
+    return isinstance(actor, Employee) and actor.active
+
+
 def is_manager(actor: Actor) -> bool:
     """Owners and administrators act on everything."""
     return isinstance(actor, Employee) and actor.active and actor.role in MANAGER_ROLES

@@ -18,6 +18,8 @@ from phonenumbers import SUPPORTED_REGIONS
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from crm.areas import UnknownArea, parse_area_names
+
 Language = Literal["en", "ru", "fr"]
 SANDBOX_TOKEN = "1000000000:sandbox-not-a-real-token"  # noqa: S105 - a placeholder
 SECRET_KEY_FILE = Path(".crm_secret_key")
@@ -122,6 +124,8 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     # Session cookies only over HTTPS; unset: on when the webhook URL is https.
     secure_cookies: bool | None = None
+    # The areas this business runs (comma-separated); empty: every area.
+    areas: str = ""
 
     @field_validator("timezone")
     @classmethod
@@ -151,6 +155,15 @@ class Settings(BaseSettings):
                 f"{value!r} is not an ISO 3166 country code with phone numbers (such as FR, GB, RU)"
             )
         return code
+
+    @field_validator("areas")
+    @classmethod
+    def _known_areas(cls, value: str) -> str:
+        try:
+            parse_area_names(value)
+        except UnknownArea as error:
+            raise ValueError(str(error)) from error
+        return value
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -223,6 +236,11 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         """The business time zone."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def area_names(self) -> tuple[str, ...] | None:
+        """The areas that are on, as named in CRM_AREAS; None: every area."""
+        return parse_area_names(self.areas)
 
     @property
     def proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:

@@ -7,12 +7,13 @@ from aiogram.types import Message
 
 from crm.permissions import Actor, audience_of
 from handlers import keyboards, texts
+from handlers.commands import Commands
 from handlers.dialogs import end_dialog
 
 
-async def cancel(message: Message, state: FSMContext, actor: Actor) -> None:
+async def cancel(message: Message, state: FSMContext, actor: Actor, commands: Commands) -> None:
     """Drop the dialog state (a stranger's chosen language is kept); back to the main menu."""
-    menu = keyboards.main_menu(audience_of(actor))
+    menu = keyboards.main_menu(commands, audience_of(actor))
     if await state.get_state() is None:
         await message.answer(texts.nothing_to_cancel(), reply_markup=menu)
         return

@@ -1,7 +1,9 @@
-"""The commands each audience has, for /help, greetings and the Telegram command menu."""
+"""The commands each audience has, for /help, greetings, main-menu buttons and the Telegram
+command menu."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from aiogram import Bot
@@ -25,156 +27,75 @@ _HELP = BotCommandEntry("help", N_("the commands you can use"), N_("❓ Help"))
 _LANGUAGE = BotCommandEntry("language", N_("choose the language of the bot"))
 _CANCEL = BotCommandEntry("cancel", N_("leave the current dialog"))
 
-_NEW = BotCommandEntry("new", N_("open a new request"), N_("🆕 New request"))
-_TICKETS = BotCommandEntry("tickets", N_("my requests and their history"), N_("📋 My requests"))
-_MY_STATUS = BotCommandEntry(
-    "status", N_("my open requests and contract balances on one screen"), N_("📊 Status")
-)
-_CONTRACT = BotCommandEntry("contract", N_("sign a contract for lessons"))
-_MY_CONTRACTS = BotCommandEntry("contracts", N_("my contracts, lessons left and balance"))
-_LANGUAGES = BotCommandEntry("languages", N_("the languages we teach and their prices"))
-_TEACHERS = BotCommandEntry("teachers", N_("our teachers"))
-
-_QUEUE = BotCommandEntry("queue", N_("open tickets nobody is assigned to"), N_("📥 Queue"))
-_MY = BotCommandEntry("my", N_("my open tickets"), N_("🗂 My tickets"))
-_TICKET = BotCommandEntry("ticket", N_("a ticket's card: /ticket 12"))
-_ASSIGN = BotCommandEntry("assign", N_("assign: /assign 12 @username"))
-_TAKE = BotCommandEntry("take", N_("take a ticket: /take 12"))
-_STATUS = BotCommandEntry("status", N_("move a ticket: /status 12 in_progress"))
-_REPLY = BotCommandEntry("reply", N_("answer the client: /reply 12 text"))
-_NOTE = BotCommandEntry("note", N_("internal note: /note 12 text"))
+_MY_STATUS = BotCommandEntry("status", N_("everything open for me on one screen"), N_("📊 Status"))
 _DIGEST = BotCommandEntry("digest", N_("my digest now"), N_("📰 Digest"))
-
-_TAUGHT = BotCommandEntry("contracts", N_("the contracts I teach; a card: /contracts 4"))
-_ALL_CONTRACTS = BotCommandEntry(
-    "contracts", N_("contracts, open ones first; a card: /contracts 4")
-)
-_HELPED_CONTRACTS = BotCommandEntry(
-    "contracts", N_("the contracts of the clients I help; a card: /contracts 4")
-)
-_PAID = BotCommandEntry("paid", N_("a payment on a contract: /paid 4 [amount]"))
-_TEACHER = BotCommandEntry("teacher", N_("a contract's teacher: /teacher 4 @username"))
-_LESSON = BotCommandEntry("lesson", N_("one lesson given: /lesson 4"))
-_TERMINATE = BotCommandEntry("terminate", N_("end a contract early: /terminate 4 reason"))
-
-_MY_SESSIONS = BotCommandEntry(
-    "sessions", N_("my upcoming sessions; a button gives my private calendar link")
-)
-_BOOK = BotCommandEntry("book", N_("ask a coach for a session"))
-_AGENDA = BotCommandEntry("agenda", N_("what is coming for me"))
-_PLAN = BotCommandEntry(
-    "plan", N_("plan a session: /plan 7 tomorrow 18:30 [60] [online]; a group: /plan 7,8 …")
-)
-_SESSION = BotCommandEntry("session", N_("a session's card: /session 5"))
-_SESSIONS = BotCommandEntry(
-    "sessions", N_("upcoming sessions; a button gives my private calendar link")
-)
-_REQUESTS = BotCommandEntry("requests", N_("coaching requests waiting for an answer"))
-
-_COMMON = [_HELP, _LANGUAGE, _CANCEL]
-_WORK = [_QUEUE, _MY, _TICKET, _TAKE, _STATUS, _REPLY, _NOTE, _DIGEST]
-_SCHOOL = [_ALL_CONTRACTS, _PAID, _TEACHER, _LESSON, _TERMINATE, _LANGUAGES, _TEACHERS]
-_REPORT = BotCommandEntry("report", N_("a session's meeting report: /report 5"))
-_COACH_REPORT = BotCommandEntry(
-    "coachreport", N_("my coach report on a session or a period: /coachreport [5]")
-)
-_COACHING = [_AGENDA, _PLAN, _SESSION, _SESSIONS, _REQUESTS, _REPORT, _COACH_REPORT]
-
-# Each feature adds its commands here, so help, greetings, menus and main-menu buttons stay
-# in step.
-COMMANDS: dict[Audience, list[BotCommandEntry]] = {
-    Audience.STRANGER: [_START, *_COMMON],
-    Audience.CLIENT: [
-        _START,
-        _NEW,
-        _TICKETS,
-        _MY_STATUS,
-        _CONTRACT,
-        _MY_CONTRACTS,
-        _LANGUAGES,
-        _TEACHERS,
-        _MY_SESSIONS,
-        _BOOK,
-        _AGENDA,
-        *_COMMON,
-    ],
-    Audience.OWNER: [_START, _ASSIGN, *_WORK, *_SCHOOL, *_COACHING, *_COMMON],
-    Audience.ADMIN: [_START, _ASSIGN, *_WORK, *_SCHOOL, *_COACHING, *_COMMON],
-    Audience.SPECIALIST: [
-        _START,
-        *_WORK,
-        _TAUGHT,
-        _LESSON,
-        _LANGUAGES,
-        _TEACHERS,
-        *_COACHING,
-        *_COMMON,
-    ],
-    # A helper follows their clients: their tickets (a note, no moves), contracts and sessions.
-    Audience.HELPER: [
-        _START,
-        _QUEUE,
-        _MY,
-        _TICKET,
-        _NOTE,
-        _DIGEST,
-        _HELPED_CONTRACTS,
-        _LANGUAGES,
-        _TEACHERS,
-        _AGENDA,
-        _SESSIONS,
-        _SESSION,
-        *_COMMON,
-    ],
-}
+_COMMON = (_HELP, _LANGUAGE, _CANCEL)
+_STAFF = (Audience.OWNER, Audience.ADMIN, Audience.SPECIALIST, Audience.HELPER)
 
 
-def command_menu(i18n: I18n, audience: Audience, language: str) -> list[BotCommand]:
-    """The command menu of ``audience`` in ``language``."""
-    return [
-        BotCommand(command=command, description=i18n.gettext(description, locale=language))
-        for command, description, _button in COMMANDS[audience]
-    ]
+class Commands:
+    """The commands each audience has in this business: ``/start``, then each area's that is on
+    (``handlers/<area>/area.py``), then the shared ones. One table drives help, greetings,
+    command menus and main-menu buttons, so they stay in step."""
 
+    def __init__(self, areas: Sequence[Mapping[Audience, Sequence[BotCommandEntry]]]) -> None:
+        self._of: dict[Audience, list[BotCommandEntry]] = {}
+        for audience in Audience:
+            entries = [_START]
+            for commands in areas:
+                entries += [entry for entry in commands.get(audience, ()) if entry not in entries]
+            if audience is Audience.CLIENT:
+                entries.append(_MY_STATUS)
+            elif audience in _STAFF:
+                entries.append(_DIGEST)
+            self._of[audience] = [*entries, *_COMMON]
 
-def menu_buttons(audience: Audience) -> list[tuple[str, str]]:
-    """The main-menu buttons of ``audience`` as (command, label msgid); strangers have none."""
-    if audience is Audience.STRANGER:
-        return []  # their only keyboard is the one that shares their phone number
-    return [
-        (entry.command, entry.button) for entry in COMMANDS[audience] if entry.button is not None
-    ]
+    def of(self, audience: Audience) -> list[BotCommandEntry]:
+        """The commands of ``audience``, in the order help lists them."""
+        return self._of[audience]
 
+    def menu(self, i18n: I18n, audience: Audience, language: str) -> list[BotCommand]:
+        """The command menu of ``audience`` in ``language``."""
+        return [
+            BotCommand(command=command, description=i18n.gettext(description, locale=language))
+            for command, description, _button in self._of[audience]
+        ]
 
-def command_of_button(i18n: I18n, audience: Audience, text: str) -> str | None:
-    """The command whose main-menu button of ``audience`` reads ``text`` in any shipped language.
+    def buttons(self, audience: Audience) -> list[tuple[str, str]]:
+        """The main-menu buttons of ``audience`` as (command, label msgid); strangers have none."""
+        if audience is Audience.STRANGER:
+            return []  # their only keyboard is the one that shares their phone number
+        return [
+            (entry.command, entry.button)
+            for entry in self._of[audience]
+            if entry.button is not None
+        ]
 
-    Any language, so a keyboard sent before a change of language still works.
-    """
-    for command, label in menu_buttons(audience):
-        if any(i18n.gettext(label, locale=language) == text for language in SHIPPED_LANGUAGES):
-            return command
-    return None
+    def of_button(self, i18n: I18n, audience: Audience, text: str) -> str | None:
+        """The command whose main-menu button of ``audience`` reads ``text`` in any shipped
+        language (a keyboard sent before a change of language still works)."""
+        for command, label in self.buttons(audience):
+            if any(i18n.gettext(label, locale=lang) == text for lang in SHIPPED_LANGUAGES):
+                return command
+        return None
 
-
-async def publish_default_commands(bot: Bot, i18n: I18n) -> None:
-    """The menu everyone sees before the bot knows them, in every shipped language."""
-    default = i18n.default_locale
-    await bot.set_my_commands(
-        command_menu(i18n, Audience.STRANGER, default), scope=BotCommandScopeDefault()
-    )
-    for language in SHIPPED_LANGUAGES:
+    async def publish_default(self, bot: Bot, i18n: I18n) -> None:
+        """The menu everyone sees before the bot knows them, in every shipped language."""
+        default = i18n.default_locale
         await bot.set_my_commands(
-            command_menu(i18n, Audience.STRANGER, language),
-            scope=BotCommandScopeDefault(),
-            language_code=language,
+            self.menu(i18n, Audience.STRANGER, default), scope=BotCommandScopeDefault()
         )
+        for language in SHIPPED_LANGUAGES:
+            await bot.set_my_commands(
+                self.menu(i18n, Audience.STRANGER, language),
+                scope=BotCommandScopeDefault(),
+                language_code=language,
+            )
 
-
-async def publish_chat_commands(
-    bot: Bot, i18n: I18n, chat_id: int, audience: Audience, language: str
-) -> None:
-    """The menu of one person's private chat, for their role and language."""
-    await bot.set_my_commands(
-        command_menu(i18n, audience, language), scope=BotCommandScopeChat(chat_id=chat_id)
-    )
+    async def publish_chat(
+        self, bot: Bot, i18n: I18n, chat_id: int, audience: Audience, language: str
+    ) -> None:
+        """The menu of one person's private chat, for their role and language."""
+        await bot.set_my_commands(
+            self.menu(i18n, audience, language), scope=BotCommandScopeChat(chat_id=chat_id)
+        )

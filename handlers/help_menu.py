@@ -6,15 +6,17 @@ from aiogram.types import Message
 
 from crm.permissions import Actor, Stranger, audience_of
 from handlers import keyboards, texts
+from handlers.commands import Commands
 
 
-async def show_help(message: Message, actor: Actor) -> None:
+async def show_help(message: Message, actor: Actor, commands: Commands) -> None:
     """The commands of the asker's role, and their main-menu keyboard (strangers keep theirs)."""
     audience = audience_of(actor)
+    text = texts.help_text(audience, commands.of(audience))
     if isinstance(actor, Stranger):
-        await message.answer(texts.help_text(audience))
+        await message.answer(text)
         return
-    await message.answer(texts.help_text(audience), reply_markup=keyboards.main_menu(audience))
+    await message.answer(text, reply_markup=keyboards.main_menu(commands, audience))
 
 
 def create_router() -> Router:

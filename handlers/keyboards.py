@@ -18,7 +18,7 @@ from crm.permissions import Audience
 from crm.school.notices import CONTRACT_CALLBACK_PREFIX, contract_button_data
 from crm.tickets.notices import TICKET_CALLBACK_PREFIX, ticket_button_data
 from handlers import texts
-from handlers.commands import menu_buttons
+from handlers.commands import Commands
 
 
 class LanguageChoice(CallbackData, prefix="lang"):
@@ -143,9 +143,9 @@ def share_phone() -> ReplyKeyboardMarkup:
     )
 
 
-def main_menu(audience: Audience) -> ReplyKeyboardMarkup | ReplyKeyboardRemove:
+def main_menu(commands: Commands, audience: Audience) -> ReplyKeyboardMarkup | ReplyKeyboardRemove:
     """The main commands of ``audience`` as buttons, two per row (none for strangers)."""
-    labels = [KeyboardButton(text=_(label)) for _command, label in menu_buttons(audience)]
+    labels = [KeyboardButton(text=_(label)) for _command, label in commands.buttons(audience)]
     if not labels:
         return ReplyKeyboardRemove()
     return ReplyKeyboardMarkup(

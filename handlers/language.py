@@ -11,7 +11,7 @@ from crm.i18n import SHIPPED_LANGUAGES
 from crm.people.identity import set_language
 from crm.permissions import Actor, Stranger, audience_of
 from handlers import keyboards, texts
-from handlers.commands import publish_chat_commands
+from handlers.commands import Commands
 from handlers.i18n import STRANGER_LANGUAGE_KEY
 
 
@@ -27,6 +27,7 @@ async def language_chosen(
     state: FSMContext,
     bot: Bot,
     i18n: I18n,
+    commands: Commands,
 ) -> None:
     """Keep the choice (on the card, or in the dialog data of a stranger) and answer in it."""
     code = callback_data.code
@@ -54,9 +55,11 @@ async def language_chosen(
                 chat_id=chat_id, message_id=query.message.message_id, reply_markup=None
             )
             await bot.send_message(
-                chat_id, texts.language_set(code), reply_markup=keyboards.main_menu(audience)
+                chat_id,
+                texts.language_set(code),
+                reply_markup=keyboards.main_menu(commands, audience),
             )
-        await publish_chat_commands(bot, i18n, chat_id, audience, code)
+        await commands.publish_chat(bot, i18n, chat_id, audience, code)
 
 
 def create_router() -> Router:

@@ -13,7 +13,7 @@ from crm.people.telegram_clients import TelegramContact, register_client
 from crm.permissions import Actor, Audience, Stranger, audience_of
 from db.models import Client, Employee
 from handlers import keyboards, texts
-from handlers.commands import publish_chat_commands
+from handlers.commands import Commands
 from handlers.dialogs import end_dialog
 from handlers.filters import Matches
 from handlers.i18n import STRANGER_LANGUAGE_KEY
@@ -23,7 +23,9 @@ class Registration(StatesGroup):
     phone = State()
 
 
-async def start(message: Message, actor: Actor, state: FSMContext, bot: Bot, i18n: I18n) -> None:
+async def start(
+    message: Message, actor: Actor, state: FSMContext, bot: Bot, i18n: I18n, commands: Commands
+) -> None:
     """Strangers are asked for their phone; clients and staff are greeted by name."""
     if isinstance(actor, Stranger):
         await state.set_state(Registration.phone)
@@ -32,11 +34,11 @@ async def start(message: Message, actor: Actor, state: FSMContext, bot: Bot, i18
     await end_dialog(state)
     audience = audience_of(actor)
     if isinstance(actor, Employee):
-        greeting = texts.greet_employee(actor, audience)
+        greeting = texts.greet_employee(actor, audience, commands.of(audience))
     else:
-        greeting = texts.greet_client(actor)
-    await message.answer(greeting, reply_markup=keyboards.main_menu(audience))
-    await publish_chat_commands(bot, i18n, message.chat.id, audience, i18n.current_locale)
+        greeting = texts.greet_client(actor, commands.of(audience))
+    await message.answer(greeting, reply_markup=keyboards.main_menu(commands, audience))
+    await commands.publish_chat(bot, i18n, message.chat.id, audience, i18n.current_locale)
 
 
 async def contact_shared(
@@ -46,16 +48,19 @@ async def contact_shared(
     state: FSMContext,
     bot: Bot,
     i18n: I18n,
+    commands: Commands,
 ) -> None:
     """A shared contact: the sender's own number creates (or links) their client card."""
     if isinstance(actor, Employee):
         await message.answer(
-            texts.staff_need_no_card(), reply_markup=keyboards.main_menu(audience_of(actor))
+            texts.staff_need_no_card(),
+            reply_markup=keyboards.main_menu(commands, audience_of(actor)),
         )
         return
     if isinstance(actor, Client):
         await message.answer(
-            texts.already_registered(), reply_markup=keyboards.main_menu(Audience.CLIENT)
+            texts.already_registered(),
+            reply_markup=keyboards.main_menu(commands, Audience.CLIENT),
         )
         return
     assert message.contact is not None and message.from_user is not None
@@ -77,9 +82,10 @@ async def contact_shared(
         return
     await state.clear()
     await message.answer(
-        texts.registered(client, created), reply_markup=keyboards.main_menu(Audience.CLIENT)
+        texts.registered(client, created, commands.of(Audience.CLIENT)),
+        reply_markup=keyboards.main_menu(commands, Audience.CLIENT),
     )
-    await publish_chat_commands(
+    await commands.publish_chat(
         bot, i18n, message.chat.id, Audience.CLIENT, client.language or i18n.current_locale
     )
 

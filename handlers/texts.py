@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aiogram import html
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
@@ -10,7 +12,7 @@ from crm.errors import DomainError
 from crm.i18n import N_, refusal_text
 from crm.permissions import Audience
 from db.models import Client, Employee
-from handlers.commands import COMMANDS
+from handlers.commands import BotCommandEntry
 
 AUDIENCE_NAMES = {
     Audience.STRANGER: N_("guest"),
@@ -27,11 +29,9 @@ def share_phone_button() -> str:
     return _("📱 Share my phone number")
 
 
-def command_list(audience: Audience) -> str:
+def command_list(commands: Sequence[BotCommandEntry]) -> str:
     """One line per command: ``/name — what it does``."""
-    return "\n".join(
-        f"/{command} — {_(description)}" for command, description, _button in COMMANDS[audience]
-    )
+    return "\n".join(f"/{command} — {_(description)}" for command, description, _button in commands)
 
 
 def ask_phone() -> str:
@@ -47,7 +47,7 @@ def remind_phone() -> str:
     )
 
 
-def registered(client: Client, created: bool) -> str:
+def registered(client: Client, created: bool, commands: Sequence[BotCommandEntry]) -> str:
     if created:
         intro = _("Thank you, {name}! Your client card is ready.")
     else:
@@ -57,7 +57,7 @@ def registered(client: Client, created: bool) -> str:
         + "\n\n"
         + _("What you can do:")
         + "\n"
-        + command_list(Audience.CLIENT)
+        + command_list(commands)
     )
 
 
@@ -69,15 +69,17 @@ def staff_need_no_card() -> str:
     return _("You are on the staff: you need no client card. /help lists your commands.")
 
 
-def greet_client(client: Client) -> str:
+def greet_client(client: Client, commands: Sequence[BotCommandEntry]) -> str:
     return (
         _("Hello, {name}!").format(name=html.quote(client.full_name))
         + "\n\n"
-        + command_list(Audience.CLIENT)
+        + command_list(commands)
     )
 
 
-def greet_employee(employee: Employee, audience: Audience) -> str:
+def greet_employee(
+    employee: Employee, audience: Audience, commands: Sequence[BotCommandEntry]
+) -> str:
     return (
         _("Hello, {name}! You are signed in as {role}.").format(
             name=html.quote(employee.full_name), role=_(AUDIENCE_NAMES[audience])
@@ -85,13 +87,13 @@ def greet_employee(employee: Employee, audience: Audience) -> str:
         + "\n\n"
         + _("Your commands:")
         + "\n"
-        + command_list(audience)
+        + command_list(commands)
     )
 
 
-def help_text(audience: Audience) -> str:
+def help_text(audience: Audience, commands: Sequence[BotCommandEntry]) -> str:
     return _("Commands for you ({role}):").format(role=_(AUDIENCE_NAMES[audience])) + (
-        "\n" + command_list(audience)
+        "\n" + command_list(commands)
     )
 
 

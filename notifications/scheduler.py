@@ -1,5 +1,6 @@
-"""APScheduler jobs: the daily digest at CRM_DIGEST_AT in CRM_TIMEZONE, the session reminders
-every minute, the clients' track progress questions every five minutes, and housekeeping."""
+"""APScheduler jobs: the daily digest at CRM_DIGEST_AT in CRM_TIMEZONE (a part per area that is
+on), each area's own jobs (the session reminders every minute, the clients' track progress
+questions every five minutes), and housekeeping."""
 
 from __future__ import annotations
 
@@ -11,8 +12,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from crm.coaching.reminders import enqueue_session_reminders
-from crm.coaching.track_reports import ask_for_track_reports
+from crm.areas import Job, areas_on, digest_parts
 from crm.notify import Notifier
 from crm.overview.digest import enqueue_digests
 from crm.settings import Settings
@@ -38,49 +38,33 @@ async def send_digests(
     the same day."""
     now = now or utcnow()
     today = now.astimezone(settings.zone).date()
+    parts = digest_parts(areas_on(settings.area_names))
     async with database.writer() as session, session.begin():
-        queued = await enqueue_digests(session, notifier, day=today, now=now)
+        queued = await enqueue_digests(session, notifier, parts, day=today, now=now)
     log.info("digests for %s: %d queued", today, queued)
     if wake is not None:
         wake()
     return queued
 
 
-async def send_reminders(
+async def run_job(
     database: Database,
     notifier: Notifier,
+    job: Job,
     wake: Callable[[], None] | None = None,
     *,
     now: datetime | None = None,
 ) -> int:
-    """Queue the session reminders due at ``now`` (default: the clock); each is sent once."""
+    """Run an area's job at ``now`` (default: the clock) in its own transaction; wakes the
+    sender when it queued something."""
     now = now or utcnow()
     async with database.writer() as session, session.begin():
-        queued = await enqueue_session_reminders(session, notifier, now=now)
+        queued = await job.run(session, notifier, now)
     if queued:
-        log.info("session reminders: %d queued", queued)
+        log.info("%s: %d queued", job.id, queued)
         if wake is not None:
             wake()
     return queued
-
-
-async def send_track_reports(
-    database: Database,
-    notifier: Notifier,
-    wake: Callable[[], None] | None = None,
-    *,
-    now: datetime | None = None,
-) -> int:
-    """Ask the clients whose track progress report is due at ``now`` (default: the clock);
-    each is asked once per period."""
-    now = now or utcnow()
-    async with database.writer() as session, session.begin():
-        asked = await ask_for_track_reports(session, notifier, now=now)
-    if asked:
-        log.info("track progress reports: %d asked", asked)
-        if wake is not None:
-            wake()
-    return asked
 
 
 async def prune(database: Database) -> None:
@@ -112,24 +96,17 @@ def create_scheduler(
         misfire_grace_time=3600,
         coalesce=True,
     )
-    scheduler.add_job(
-        send_reminders,
-        IntervalTrigger(minutes=1),
-        args=[database, notifier, wake],
-        id="reminders",
-        misfire_grace_time=60,
-        coalesce=True,
-        max_instances=1,
-    )
-    scheduler.add_job(
-        send_track_reports,
-        IntervalTrigger(minutes=5),
-        args=[database, notifier, wake],
-        id="track_reports",
-        misfire_grace_time=300,
-        coalesce=True,
-        max_instances=1,
-    )
+    for area in areas_on(settings.area_names):
+        for job in area.jobs:
+            scheduler.add_job(
+                run_job,
+                IntervalTrigger(seconds=job.every.total_seconds()),
+                args=[database, notifier, job, wake],
+                id=job.id,
+                misfire_grace_time=int(job.grace.total_seconds()),
+                coalesce=True,
+                max_instances=1,
+            )
     scheduler.add_job(
         prune, CronTrigger(hour=3, minute=30, timezone=settings.zone), args=[database], id="prune"
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import uuid
@@ -79,12 +80,14 @@ BASE_REDIS_URL = _service_url("CRM_TEST_REDIS_URL", LOCAL_REDIS_URL, _redis_answ
 # each get their own PostgreSQL database and Redis index instead of emptying each other's.
 RUN_ID = os.environ.get("PYTEST_XDIST_TESTRUNUID", uuid.uuid4().hex)[:8]
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "solo")
+# Who holds this worker's Redis index: the run, the worker, and its process on this machine.
+REDIS_OWNER = f"{RUN_ID}:{WORKER}@{socket.gethostname()}:{os.getpid()}"
 POSTGRES_URL = (
     str(make_url(BASE_POSTGRES_URL).set(database=f"crm_test_{RUN_ID}_{WORKER}"))
     if BASE_POSTGRES_URL
     else None
 )
-REDIS_URL = claim_redis_index(BASE_REDIS_URL, f"{RUN_ID}:{WORKER}") if BASE_REDIS_URL else None
+REDIS_URL = claim_redis_index(BASE_REDIS_URL, REDIS_OWNER) if BASE_REDIS_URL else None
 BOT_TOKEN = "4242424242:test-token-for-the-fake-server"
 # Strong enough for Settings (32 random bytes, url-safe), and only ever used by the tests.
 SECRET_KEY = "pyiLhVr3Bf9UnjV46S9FMRiKm_n3NvaDS449KJhvT_Y"
@@ -243,7 +246,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     # Every process claimed an index at import (pytest-xdist's controller too, which runs no
     # test): each gives its own back.
     if REDIS_URL:
-        release_redis_index(REDIS_URL, f"{RUN_ID}:{WORKER}")
+        release_redis_index(REDIS_URL, REDIS_OWNER)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

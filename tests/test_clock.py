@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from crm.notify import Notifier
-from crm.overview.dashboard import OVERDUE_AFTER, dashboard
 from crm.settings import Settings
+from crm.tickets.dashboard import OVERDUE_AFTER, ticket_figures
 from crm.tickets.tickets import open_ticket
 from db.engine import Database
 from db.enums import Role
@@ -40,7 +40,7 @@ async def test_the_dashboard_calls_a_ticket_overdue_once_it_is_open_over_three_d
         async with database.reader() as session:
             anna = await session.get(Employee, anna_id)
             assert anna is not None
-            numbers = await dashboard(session, actor=anna, zone=ZoneInfo("UTC"), now=now)
+            numbers = await ticket_figures(session, actor=anna, zone=ZoneInfo("UTC"), now=now)
         assert numbers.per_day[-1][0] == now.date()  # the chart ends on the day of ``now``
         return [ticket.id for ticket in numbers.overdue]
 

@@ -14,6 +14,7 @@ from aiogram import Bot
 from bot.factory import create_bot
 from bot.sandbox.chat import Fault
 from bot.sandbox.telegram import FakeTelegram
+from crm.areas import areas_on, digest_parts
 from crm.notify import Notifier
 from crm.overview.digest import enqueue_digests
 from crm.tickets.tickets import open_ticket
@@ -31,6 +32,8 @@ from tests.support.e2e import eventually_async
 QUICK = SenderConfig(
     per_chat_seconds=0.0, idle_seconds=0.05, backoff_base_seconds=0.05, lease_seconds=0.5
 )
+
+EVERY_PART = digest_parts(areas_on(None))
 
 
 @pytest.fixture
@@ -186,7 +189,7 @@ async def test_the_digest_goes_once_per_employee_per_day(
 
     async def run_once() -> int:
         async with database.writer() as session, session.begin():
-            return await enqueue_digests(session, notifier, day=day, now=utcnow())
+            return await enqueue_digests(session, notifier, EVERY_PART, day=day, now=utcnow())
 
     counts = await asyncio.gather(run_once(), run_once())  # two processes, or a double fire
     assert sorted(counts) == [0, 3]  # Ivan (his ticket), Pavel (his client's), Anna (the queue)
@@ -201,7 +204,12 @@ async def test_the_digest_goes_once_per_employee_per_day(
     assert len(fake.bot_messages(PAVEL)) == 1
     assert fake.bot_messages(TOM) == []  # nothing open: no digest
     async with database.writer() as session, session.begin():
-        assert await enqueue_digests(session, notifier, day=date(2026, 11, 24), now=utcnow()) == 3
+        assert (
+            await enqueue_digests(
+                session, notifier, EVERY_PART, day=date(2026, 11, 24), now=utcnow()
+            )
+            == 3
+        )
 
 
 async def queue_row(

@@ -1,6 +1,6 @@
-"""The demo's logins, listed once (crm.demo.seed.DEMO_LOGINS) and shown alike by the banner of
-`crm run`, README and the demo itself; and the demo's people have chosen no language, so the
-site speaks each browser's and the bot each Telegram app's."""
+"""The demo's logins, listed once (crm.demo.seed.demo_logins_of) and shown alike by the
+banner of `crm run`, README and the demo itself; and the demo's people have chosen no language,
+so the site speaks each browser's and the bot each Telegram app's."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from sqlalchemy import select
 
 from bot.cli import _banner
 from bot.runner import Running
-from crm.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, demo_logins, seed_demo
+from crm.areas import areas_on
+from crm.demo.seed import DEMO_PASSWORD, demo_logins, demo_logins_of, seed_demo
+from crm.settings import Settings
 from db.base import utcnow
 from db.engine import Database
 from db.models import Client, Employee
@@ -24,10 +26,12 @@ from tests.support.site import sign_in
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
+DEMO_LOGINS = demo_logins_of(areas_on(None))
+
 
 def test_the_banner_lists_every_demo_login(capsys: pytest.CaptureFixture[str]) -> None:
     running = SimpleNamespace(web_url="http://127.0.0.1:8080", sandbox=object())
-    _banner(cast(Running, running))
+    _banner(cast(Running, running), settings=Settings())
     banner = capsys.readouterr().out
     assert len(DEMO_LOGINS) == 13
     for demo in DEMO_LOGINS:

@@ -60,10 +60,12 @@ from sqlalchemy.orm import selectinload
 from bot.factory import create_bot
 from bot.sandbox.chat import BotAPIError, SandboxUser
 from bot.sandbox.telegram import FakeTelegram
+from crm.areas import areas_on
 from crm.settings import Settings
 from db.enums import RecordingKind, SessionStatus
 from db.models import CoachingSession, Recording
 from handlers import create_routers
+from handlers.areas import bot_areas
 from tests.conftest import BOT_TOKEN
 from tests.support.e2e import Product, bot_said, demo_in_sandbox, eventually_async, last_message_id
 
@@ -378,7 +380,7 @@ def test_every_method_the_bot_may_call_has_its_check() -> None:
 def test_the_bot_handles_only_updates_whose_shortcuts_are_scanned() -> None:
     handled = {
         name
-        for router in create_routers()
+        for router in create_routers(bot_areas(areas_on(None)))
         for name, observer in router.observers.items()
         if observer.handlers
     }

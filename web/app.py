@@ -13,19 +13,21 @@ from aiohttp import web
 from aiohttp_session import setup as setup_sessions
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
-from crm.coaching.report_listing import may_list_reports
-from crm.coaching.request_listing import may_list_requests
-from crm.coaching.session_listing import may_list_sessions
+from crm.areas import areas_on
 from crm.health import ProcessRole, database_answers
+from crm.i18n import N_
 from crm.notify import Notifier
+from crm.permissions import is_staff
 from crm.settings import Settings
-from crm.visibility import may_list_contracts, may_manage
+from crm.visibility import may_manage
 from db.engine import Database
+from db.models import Employee
 from web import middlewares
 from web.flash import take_flashes
 from web.i18n import words
 from web.keys import (
     AFTER_COMMIT,
+    AREAS,
     DATABASE,
     EMPLOYEE,
     NOTIFIER,
@@ -37,29 +39,11 @@ from web.keys import (
     VIEWER,
     ReadTelegramFile,
 )
-from web.middlewares import Handler
 from web.throttle import SignInThrottle, Throttle
 from web.views import auth, language
-from web.views.coaching import (
-    analytics,
-    calendar,
-    client_report,
-    domains,
-    my_calendar,
-    products,
-    programs,
-    reports,
-    requests,
-    session_page,
-    sessions,
-    tracks,
-)
+from web.views.areas import SITE_AREAS, MenuEntry, SiteArea, crud_routes, site_areas
 from web.views.overview import client_page, dashboard
-from web.views.overview import period as period_report
 from web.views.people import client_picker, clients, departments, employees
-from web.views.school import contract_page, contracts, languages
-from web.views.tickets import files as ticket_files
-from web.views.tickets import tickets
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -85,12 +69,8 @@ async def _page_context(request: web.Request) -> dict[str, Any]:
     signed_in = request.get(EMPLOYEE)
     context: dict[str, Any] = {
         "me": request.get(VIEWER),
-        # What the header links to: the services' answers for who is signed in.
-        "may_manage": signed_in is not None and may_manage(signed_in),
-        "may_list_contracts": signed_in is not None and may_list_contracts(signed_in),
-        "may_list_reports": signed_in is not None and may_list_reports(signed_in),
-        "may_list_sessions": signed_in is not None and may_list_sessions(signed_in),
-        "may_list_requests": signed_in is not None and may_list_requests(signed_in),
+        # What the header links to: each area's entries the services let the viewer open.
+        "menu": [] if signed_in is None else _menu(request.app[SITE_AREAS], signed_in),
         "here": request.path_qs,
         "sandbox": request.app[SANDBOX_ENABLED],
         **words(request).template_context(),
@@ -98,6 +78,19 @@ async def _page_context(request: web.Request) -> dict[str, Any]:
         "flashes": await take_flashes(request),
     }
     return context
+
+
+def _menu(sites: list[SiteArea], viewer: Employee) -> list[tuple[str, str]]:
+    """(path, label msgid) of the menu: the dashboard and clients, each area's entries, then
+    the people and departments for those who manage them."""
+    entries = [
+        MenuEntry("/", N_("Dashboard"), is_staff),
+        MenuEntry("/clients", N_("Clients"), is_staff),
+        *(entry for site in sites for entry in site.menu),
+        MenuEntry("/employees", N_("Employees"), may_manage),
+        MenuEntry("/departments", N_("Departments"), may_manage),
+    ]
+    return [(entry.path, entry.label) for entry in entries if entry.shown_to(viewer)]
 
 
 def _cookie_key(secret_key: str) -> bytes:
@@ -129,6 +122,9 @@ def create_app(
     app[THROTTLE] = Throttle() if throttle is None else throttle
     app[SANDBOX_ENABLED] = sandbox
     app[PROCESS_ROLE] = process_role or ProcessRole()
+    areas = areas_on(settings.area_names)
+    app[AREAS] = areas
+    app[SITE_AREAS] = site_areas(areas)
     if after_commit is not None:
         app[AFTER_COMMIT] = after_commit
     if read_telegram_file is not None:
@@ -170,7 +166,6 @@ def _routes(app: web.Application) -> None:
     health = web.Application()
     health.router.add_get("", healthz)
     app.add_subapp("/healthz", health)
-    app.add_subapp("/calendar", calendar.calendar_app())
     static = web.Application()
     static.router.add_static("/", STATIC)
     app.add_subapp("/static", static)
@@ -181,24 +176,6 @@ def _routes(app: web.Application) -> None:
     route.add_post("/sign-out", auth.sign_out, name="sign_out")
     route.add_post("/language", language.choose_language, name="language")
     route.add_get("/", dashboard.home, name="home")
-
-    route.add_get("/tickets", tickets.ticket_list, name="tickets")
-    route.add_get("/tickets.csv", tickets.ticket_csv, name="tickets_csv")
-    # Forms and deletions answer GET (and HEAD) with a page and change things on POST only:
-    # any other method is a 405, never a deletion.
-    _get_and_post(app, "/tickets/new", tickets.ticket_form)
-    route.add_get("/tickets/{ticket_id:\\d+}", tickets.ticket_page, name="ticket")
-    _get_and_post(app, "/tickets/{ticket_id:\\d+}/edit", tickets.ticket_form)
-    _get_and_post(app, "/tickets/{ticket_id:\\d+}/delete", tickets.ticket_delete)
-    route.add_post(
-        "/tickets/{ticket_id:\\d+}/{action:assign|take|status|reply|note}", tickets.ticket_action
-    )
-    route.add_get(
-        "/tickets/{ticket_id:\\d+}/files/{attachment_id:\\d+}",
-        ticket_files.ticket_file,
-        name="ticket_file",
-    )
-
     for path, listing, form, delete in (
         (
             "departments",
@@ -208,85 +185,12 @@ def _routes(app: web.Application) -> None:
         ),
         ("employees", employees.employee_list, employees.employee_form, employees.employee_delete),
         ("clients", clients.client_list, clients.client_form, clients.client_delete),
-        ("languages", languages.language_list, languages.language_form, languages.language_delete),
-        ("domains", domains.domain_list, domains.domain_form, domains.domain_delete),
     ):
-        route.add_get(f"/{path}", listing, name=path)
-        _get_and_post(app, f"/{path}/new", form)
-        _get_and_post(app, f"/{path}/{{id:\\d+}}/edit", form)
-        _get_and_post(app, f"/{path}/{{id:\\d+}}/delete", delete)
+        crud_routes(app, path, listing, form, delete)
     route.add_get("/clients.csv", clients.client_csv)
     route.add_get("/clients/{id:\\d+}", client_page.client_page, name="client")
     route.add_get("/employees/{id:\\d+}", employees.employee_page, name="employee")
-    _get_and_post(app, "/clients/{id:\\d+}/tracks/new", tracks.track_new)
-    route.add_get("/tracks/{id:\\d+}", tracks.track_page, name="track")
-    _get_and_post(app, "/tracks/{id:\\d+}/reports/new", tracks.progress_report_new)
-    route.add_post(
-        "/tracks/{id:\\d+}/{action:achieved|dropped|step|strategy|schedule}", tracks.track_action
-    )
-    route.add_post("/tracks/{id:\\d+}/steps/{step_id:\\d+}/done", tracks.step_done)
-
-    route.add_get("/contracts", contracts.contract_list, name="contracts")
-    route.add_get("/contracts.csv", contracts.contract_csv, name="contracts_csv")
-    _get_and_post(app, "/contracts/new", contract_page.contract_new)
-    route.add_get("/contracts/{id:\\d+}", contract_page.contract_card, name="contract")
-    _get_and_post(app, "/contracts/{id:\\d+}/edit", contract_page.contract_edit)
-    _get_and_post(app, "/contracts/{id:\\d+}/delete", contract_page.contract_delete)
-    route.add_post(
-        "/contracts/{id:\\d+}/{action:pay|assign|lesson|terminate}", contract_page.contract_action
-    )
-    _get_and_post(app, "/languages/tiers/new", languages.tier_form)
-    _get_and_post(app, "/languages/tiers/{id:\\d+}/delete", languages.tier_delete)
-    route.add_get("/reports", reports.report_list, name="reports")
-    route.add_get("/reports.csv", reports.report_csv, name="reports_csv")
-    route.add_get("/reports/meeting/{id:\\d+}", reports.meeting_report_page, name="meeting_report")
-    _get_and_post(app, "/reports/meeting/new", reports.meeting_report_form)
-    _get_and_post(app, "/reports/meeting/{id:\\d+}/edit", reports.meeting_report_form)
-    route.add_get("/reports/progress/{id:\\d+}", reports.client_report_page, name="client_report")
-    route.add_get("/reports/coach/{id:\\d+}", reports.coach_report_page, name="coach_report")
-    _get_and_post(app, "/reports/coach/new", reports.coach_report_form)
-
-    route.add_get("/programs", programs.program_list_page, name="programs")
-    _get_and_post(app, "/programs/new", programs.program_form)
-    route.add_get("/programs/{id:\\d+}", programs.program_page, name="program")
-    _get_and_post(app, "/programs/{id:\\d+}/edit", programs.program_form)
-    _get_and_post(app, "/programs/{id:\\d+}/delete", programs.program_delete)
-    route.add_post("/programs/{id:\\d+}/{action:enrol|move}", programs.program_action)
-
-    route.add_get("/products", products.product_list, name="products")
-    _get_and_post(app, "/products/new", products.product_form)
-    _get_and_post(app, "/products/{id:\\d+}/edit", products.product_form)
-    _get_and_post(app, "/products/{id:\\d+}/delete", products.product_delete)
-    _get_and_post(app, "/products/{id:\\d+}/sell", products.product_sell)
-    route.add_get("/sessions", sessions.session_list, name="sessions")
-    route.add_get("/sessions.csv", sessions.session_csv, name="sessions_csv")
-    _get_and_post(app, "/sessions/new", session_page.session_new)
-    route.add_get("/sessions/{id:\\d+}", session_page.session_page, name="session")
-    _get_and_post(app, "/sessions/{id:\\d+}/edit", session_page.session_edit)
-    _get_and_post(app, "/sessions/{id:\\d+}/delete", session_page.session_delete)
-    _get_and_post(app, "/sessions/{id:\\d+}/report", session_page.session_report)
-    route.add_post("/sessions/{id:\\d+}/{action:done|noshow|cancel}", session_page.session_action)
-    route.add_get("/requests", requests.request_list, name="requests")
-    route.add_get("/requests.csv", requests.request_csv, name="requests_csv")
-    route.add_get("/requests/{id:\\d+}", requests.request_page, name="request")
-    route.add_post("/requests/{id:\\d+}/{action:accept|refuse}", requests.request_action)
-    route.add_get("/my-calendar", my_calendar.calendar_page, name="my_calendar")
-    route.add_post("/my-calendar/{action:issue|revoke}", my_calendar.calendar_action)
     route.add_get(client_picker.SEARCH_URL, client_picker.client_search, name="client_search")
-
-    # Reports built from the coaching records (the listing of reports is /reports itself).
-    route.add_get("/reports/overview", analytics.overview, name="analytics")
-    route.add_get("/reports/coaches", analytics.coaches)
-    route.add_get("/reports/coaches.csv", analytics.coaches_csv)
-    route.add_get("/reports/programs", analytics.programs)
-    route.add_get("/reports/programs.csv", analytics.programs_csv)
-    route.add_get("/reports/period", period_report.period_report)
-    route.add_get("/reports/period.csv", period_report.period_csv)
-    route.add_get("/reports/clients", client_report.choose_client)
-    route.add_get("/reports/clients/{id:\\d+}", client_report.client_report)
-    route.add_get("/reports/clients/{id:\\d+}.csv", client_report.client_csv)
-
-
-def _get_and_post(app: web.Application, path: str, handler: Handler) -> None:
-    app.router.add_get(path, handler)
-    app.router.add_post(path, handler)
+    # Each area that is on adds its own pages; those of an area that is off are 404s.
+    for site in app[SITE_AREAS]:
+        site.routes(app)

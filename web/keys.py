@@ -7,6 +7,7 @@ from datetime import datetime
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm.areas import Area
 from crm.health import ProcessRole
 from crm.notify import Notifier
 from crm.settings import Settings
@@ -16,6 +17,8 @@ from db.models import Employee
 from web.throttle import SignInThrottle
 
 SETTINGS = web.AppKey("settings", Settings)
+# The areas this business runs (CRM_AREAS), in their order.
+AREAS: web.AppKey[list[Area]] = web.AppKey("areas")
 DATABASE = web.AppKey("database", Database)
 NOTIFIER = web.AppKey("notifier", Notifier)
 THROTTLE: web.AppKey[SignInThrottle] = web.AppKey("throttle")
@@ -68,3 +71,8 @@ def employee(request: web.Request) -> Employee:
 def request_now(request: web.Request) -> datetime:
     """The moment the request is handled at (UTC), read once: services take it, not the clock."""
     return request[NOW]
+
+
+def area_on(request: web.Request, name: str) -> bool:
+    """Whether this business runs the area ``name`` (CRM_AREAS)."""
+    return any(area.name == name for area in request.app[AREAS])

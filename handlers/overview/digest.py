@@ -1,7 +1,8 @@
-"""``/digest`` for staff: their digest now (open tickets, today's sessions, reports overdue)."""
+"""/digest: the asker's digest now, a part from each area that is on."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from aiogram import Bot, Router
@@ -9,6 +10,7 @@ from aiogram.filters import Command
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm.areas import Area, digest_parts
 from crm.notify import Notifier
 from crm.overview.digest import digest_now
 from crm.permissions import Actor
@@ -23,8 +25,9 @@ async def digest(
     notifier: Notifier,
     bot: Bot,
     now: datetime,
+    areas: Sequence[Area],
 ) -> None:
-    text = await digest_now(session, notifier, actor=actor, now=now)
+    text = await digest_now(session, notifier, digest_parts(areas), actor=actor, now=now)
     await send_long(bot, message.chat.id, text)
 
 

@@ -39,7 +39,7 @@ from db.models import (
     ExpertiseDomain,
     OutboxMessage,
 )
-from notifications.scheduler import send_reminders
+from tests.coaching.jobs import send_reminders
 from tests.support.desk import IVAN, MARIA, People, add_people, set_coach
 from tests.support.school import School, add_school
 

@@ -31,7 +31,7 @@ from db.models import (
     MeetingReport,
     Recording,
 )
-from notifications.scheduler import send_reminders
+from tests.coaching.jobs import send_reminders
 from tests.coaching.test_recordings_e2e import audio, send_media
 from tests.coaching.test_sessions_e2e import PARIS, shown, typed
 from tests.support.desk import FAST_SENDER, IVAN, MARIA, People, add_people, desk_settings, fake  # noqa: F401

@@ -17,7 +17,7 @@ from db.base import utcnow
 from db.engine import Database
 from db.enums import RecordingKind, SessionStatus, SubjectKind
 from db.models import CoachingSession, Recording
-from notifications.scheduler import send_reminders
+from tests.coaching.jobs import send_reminders
 from tests.coaching.test_sessions_e2e import PARIS, coached  # noqa: F401  (fixture)
 from tests.support.desk import IVAN, MARIA, TOM, People, fake  # noqa: F401  (fixture)
 from tests.support.e2e import bot_said, handled, last_message_id, notified

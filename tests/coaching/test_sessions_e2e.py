@@ -33,7 +33,7 @@ from db.models import (
     SessionParticipant,
     Ticket,
 )
-from notifications.scheduler import send_reminders
+from tests.coaching.jobs import send_reminders
 from tests.school.test_contracts_e2e import press
 from tests.support.desk import (  # noqa: F401  (fixtures)
     ANNA,

@@ -14,7 +14,7 @@ from db.base import utcnow
 from db.engine import Database
 from db.enums import TrackStatus
 from db.models import ClientReport, Track
-from notifications.scheduler import send_track_reports
+from tests.coaching.jobs import send_track_reports
 from tests.coaching.test_sessions_e2e import PARIS, coached  # noqa: F401  (fixture)
 from tests.support.desk import IVAN, MARIA, People, fake  # noqa: F401  (fixture)
 from tests.support.e2e import bot_said, last_message_id, notified

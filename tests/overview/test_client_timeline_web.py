@@ -16,7 +16,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import event
 
 from bot.sandbox.telegram import FakeTelegram
-from crm.overview.timeline import SOURCES, client_timeline
+from crm.areas import areas_on, timeline_sources
+from crm.overview.timeline import client_timeline
 from crm.settings import Settings
 from db.base import utcnow
 from db.engine import Database
@@ -47,6 +48,8 @@ from web.app import create_app
 
 SECRET = "test-secret-key"
 NOW = utcnow().replace(microsecond=0)
+
+SOURCES = timeline_sources(areas_on(None))
 
 
 def ago(days: float) -> datetime:
@@ -323,7 +326,7 @@ async def test_the_timeline_asks_one_query_per_source_however_many_events(
             assert anna is not None
             statements.clear()
             found = await client_timeline(
-                session, actor=anna, client_id=coaching.people.maria.id, limit=1000
+                session, SOURCES, actor=anna, client_id=coaching.people.maria.id, limit=1000
             )
         return len(statements), len(found.events)
 

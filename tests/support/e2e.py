@@ -149,9 +149,10 @@ class Product:
 
 
 @asynccontextmanager
-async def demo_in_sandbox(database_url: str) -> AsyncIterator[Running]:
-    """The product as ``crm run`` starts it with no bot token: the demo business, the sandbox."""
-    product = Product(Settings(_env_file=None, database_url=database_url, web_port=0))
+async def demo_in_sandbox(database_url: str, areas: str = "") -> AsyncIterator[Running]:
+    """The product as ``crm run`` starts it with no bot token: the demo business, the sandbox
+    (of the areas named, comma-separated, as in CRM_AREAS; default every area)."""
+    product = Product(Settings(_env_file=None, database_url=database_url, web_port=0, areas=areas))
     running = await product.start()
     try:
         yield running

@@ -8,6 +8,8 @@ with a key in index 0 so two runs on one machine never flush each other's.
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
 from functools import cache
 
 import asyncpg
@@ -101,8 +103,30 @@ def _claims(url: str) -> Redis:
     return Redis.from_url(make_url(url).set(database="0").render_as_string(hide_password=False))
 
 
+def _holder_gone(held: bytes | str | None) -> bool:
+    """Whether the claim ``held`` (``run:worker@host:pid``) was left by a process of this
+    machine that is no longer running: a run killed before it could give its index back."""
+    if held is None:
+        return True
+    _, _, place = (held.decode() if isinstance(held, bytes) else held).rpartition("@")
+    host, _, pid = place.partition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False  # another machine's, or an older form: left to expire
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 def claim_redis_index(base_url: str, owner: str) -> str:
-    """The URL of a Redis database index no other run or worker holds, claimed for ``owner``."""
+    """The URL of a Redis database index no other run or worker holds, claimed for ``owner``.
+
+    A claim names the process that made it, so one left by a killed run on this machine is
+    taken over at once rather than after ``CLAIM_SECONDS``.
+    """
     parsed = make_url(base_url)
     preferred = int(parsed.database or 0)
     candidates = [preferred] + [index for index in range(1, 16) if index != preferred]
@@ -110,6 +134,17 @@ def claim_redis_index(base_url: str, owner: str) -> str:
     try:
         for index in candidates:
             if index and client.set(CLAIM_KEY.format(index), owner, nx=True, ex=CLAIM_SECONDS):
+                return parsed.set(database=str(index)).render_as_string(hide_password=False)
+        for index in candidates:
+            key = CLAIM_KEY.format(index)
+            held = client.get(key)
+            # Taken over only if it still holds the dead claim read just now.
+            if (
+                index
+                and held
+                and _holder_gone(held)
+                and client.set(key, owner, ex=CLAIM_SECONDS, get=True) == held
+            ):
                 return parsed.set(database=str(index)).render_as_string(hide_password=False)
     finally:
         client.close()

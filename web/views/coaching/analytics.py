@@ -1,6 +1,6 @@
 """Reports built from the coaching records: the overview linking them (``/reports/overview``),
 per coach (``/reports/coaches``) and per programme (``/reports/programs``), each a page with an
-SVG chart and a CSV of the same figures; per period: web/views/overview/period.py; per client:
+SVG chart and a CSV of the same figures; per period: web/views/coaching/period.py; per client:
 web/views/coaching/client_report.py. The figures and who may see them are
 crm/coaching/*_figures.py's."""
 

@@ -1,4 +1,5 @@
-"""The first page: open work by status and by assignee, the last 30 days, what needs a look."""
+"""The first page: a part from each area that is on (open tickets, contracts, sessions), the
+clients who blocked the bot; and the bar chart the parts draw their days with."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from crm.overview.dashboard import dashboard
-from web.i18n import Words, words
-from web.keys import SANDBOX_ENABLED, SETTINGS, db_session, employee, request_now
+from crm.overview.dashboard import unreachable_clients
+from web.i18n import Words
+from web.keys import SANDBOX_ENABLED, db_session, employee
+from web.views.areas import SITE_AREAS, page_parts
 
 # The drawing's own units; the page scales it to the screen (a phone too).
 CHART_WIDTH, CHART_HEIGHT, BAR_GAP = 640, 220, 2
@@ -64,14 +66,11 @@ def chart(per_day: list[tuple[date, int]], said: Words) -> dict[str, Any]:
 
 @aiohttp_jinja2.template("dashboard.html")
 async def home(request: web.Request) -> dict[str, Any]:
-    numbers = await dashboard(
-        db_session(request),
-        actor=employee(request),
-        zone=request.app[SETTINGS].zone,
-        now=request_now(request),
-    )
+    """Each area's numbers the viewer may see, and the clients who cannot be reached."""
+    viewer = employee(request)
+    sites = request.app[SITE_AREAS]
     return {
-        "numbers": numbers,
-        "chart": chart(numbers.per_day, words(request)),
+        "parts": await page_parts(request, [site.dashboard for site in sites]),
+        "unreachable": await unreachable_clients(db_session(request), actor=viewer),
         "sandbox": request.app[SANDBOX_ENABLED],
     }

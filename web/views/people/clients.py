@@ -25,7 +25,7 @@ from db.enums import ClientStage
 from db.models import Client
 from web.forms import Field, Reader
 from web.i18n import Gettext, words
-from web.keys import SETTINGS, db_session, employee
+from web.keys import SETTINGS, area_on, db_session, employee
 from web.views.crud import FieldsFor, delete_page, edit_page, object_id
 from web.views.listing import filter_query, read_statuses, spreadsheet_cell, stream_csv
 from web.views.people.employees import LANGUAGES
@@ -114,7 +114,7 @@ async def client_csv(request: web.Request) -> web.StreamResponse:
 
 
 def _fields_for(
-    choices: CoachingChoices, _: Gettext, stage: Callable[[ClientStage], str]
+    choices: CoachingChoices, _: Gettext, stage: Callable[[ClientStage], str], coaching: bool
 ) -> FieldsFor:
     async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
         def field(name: str, label: str, kind: str = "text", **extra: Any) -> Field:
@@ -138,11 +138,17 @@ def _fields_for(
             field("method_of_work", _("Method of work"), "textarea"),
             field("notes", _("Notes"), "textarea"),
             field("source", _("Source"), help=_("how they found us")),
-            field(
-                "coach_id",
-                _("Coach"),
-                "select",
-                options=[("", "—")] + [(str(c.id), c.full_name) for c in choices.coaches],
+            *(
+                [
+                    field(
+                        "coach_id",
+                        _("Coach"),
+                        "select",
+                        options=[("", "—")] + [(str(c.id), c.full_name) for c in choices.coaches],
+                    )
+                ]
+                if coaching
+                else []
             ),
             field(
                 "helper_id",
@@ -170,6 +176,7 @@ async def client_form(request: web.Request) -> web.StreamResponse:
     _ = words(request).gettext
     client = await client_to_change(session, actor=actor, client_id=client_id)
     choices = await coaching_choices(session, actor=actor)
+    coaching = area_on(request, "coaching")
     initial: dict[str, Any] = {"stage": ClientStage.LEAD.value}
     if client is not None:
         initial = {
@@ -203,7 +210,12 @@ async def client_form(request: web.Request) -> web.StreamResponse:
             source=reader.text("source"),
             unreachable=reader.flag("unreachable"),
             helper_id=reader.identifier("helper_id", N_("Helper")),
-            coach_id=reader.identifier("coach_id", N_("Coach")),
+            # Without the coaching area the form has no coach: the card keeps the one it has.
+            coach_id=(
+                reader.identifier("coach_id", N_("Coach"))
+                if coaching
+                else (client.coach_id if client is not None else None)
+            ),
             became_employee_id=reader.identifier("became_employee_id", N_("Became employee")),
         )
         reader.done()
@@ -220,7 +232,7 @@ async def client_form(request: web.Request) -> web.StreamResponse:
         request,
         title=_("New client") if client_id is None else _("Edit {name}", name=initial["full_name"]),
         initial=initial,
-        fields_for=_fields_for(choices, _, words(request).stage),
+        fields_for=_fields_for(choices, _, words(request).stage, coaching),
         save=save,
         saved_message=_("Client card saved."),
         cancel="/clients" if client_id is None else f"/clients/{client_id}",

@@ -16,13 +16,17 @@ from crm.people.departments import (
 )
 from web.forms import Field, Reader
 from web.i18n import Gettext, words
-from web.keys import SETTINGS, db_session, employee
+from web.keys import SETTINGS, area_on, db_session, employee
 from web.views.crud import FieldsFor, delete_page, edit_page, object_id
 
 
 @aiohttp_jinja2.template("departments/list.html")
 async def department_list(request: web.Request) -> dict[str, Any]:
-    return {"rows": await list_departments(db_session(request), actor=employee(request))}
+    return {
+        "rows": await list_departments(db_session(request), actor=employee(request)),
+        # A business without the service desk has no tickets to count.
+        "tickets_on": area_on(request, "tickets"),
+    }
 
 
 def _fields_for(_: Gettext) -> FieldsFor:

@@ -28,7 +28,7 @@ from db.enums import Role
 from db.models import Department, ExpertiseDomain, Language
 from web.forms import Field, Reader
 from web.i18n import Gettext, words
-from web.keys import SETTINGS, db_session, employee
+from web.keys import AREAS, SETTINGS, area_on, db_session, employee
 from web.views.crud import FieldsFor, delete_page, edit_page, object_id
 
 # Telegram ids are 64-bit (a BIGINT column).
@@ -47,9 +47,13 @@ async def employee_page(request: web.Request) -> dict[str, Any]:
     employee_id = object_id(request)
     assert employee_id is not None
     person = await get_employee(session, employee_id, actor=actor)
+    coaching = area_on(request, "coaching")
     return {
         "person": person,
-        "profile": await coach_profile(session, actor=actor, employee_id=person.id),
+        "coaching": coaching,
+        "profile": (
+            await coach_profile(session, actor=actor, employee_id=person.id) if coaching else None
+        ),
         "former_client": await former_client_of(session, actor=actor, employee_id=person.id),
     }
 
@@ -66,6 +70,7 @@ def _fields_for(
     currency: str,
     editing: bool,
     _: Gettext,
+    areas: frozenset[str],
 ) -> FieldsFor:
     async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
         def field(name: str, label: str, kind: str = "text", **extra: Any) -> Field:
@@ -73,23 +78,7 @@ def _fields_for(
                 name, label, kind, values.get(name, ""), error=errors.get(name, ""), **extra
             )
 
-        return [
-            field("full_name", _("Full name"), required=True),
-            field(
-                "role",
-                _("Role"),
-                "select",
-                options=[(role.value, _(ROLE_NAMES[role])) for role in Role],
-            ),
-            field("position", _("Position")),
-            field(
-                "department_id",
-                _("Department"),
-                "select",
-                options=[("", "—")] + [(str(d.id), d.name) for d in departments],
-            ),
-            field("experience_years", _("Experience (years)"), "number"),
-            field("salary", _("Salary"), "number"),
+        teaching = [
             Field(
                 "language_ids",
                 _("Teaches (languages)"),
@@ -97,26 +86,9 @@ def _fields_for(
                 _chosen(values.get("language_ids")),
                 options=[(str(language.id), language.name) for language in languages],
                 error=errors.get("language_ids", ""),
-            ),
-            field(
-                "telegram_id",
-                _("Telegram id"),
-                "number",
-                help=_("the numeric id; the bot recognises them by it"),
-            ),
-            field("username", _("Telegram username")),
-            field("language", _("Bot language"), "select", options=LANGUAGES),
-            field("web_login", _("Web login"), help=_("leave empty for no access to this site")),
-            Field(
-                "password",
-                _("New password") if editing else _("Password"),
-                "password",
-                error=errors.get("password", ""),
-                help=_("at least 8 characters; leave empty to keep the current one")
-                if editing
-                else _("at least 8 characters"),
-            ),
-            Field("active", _("Active"), "checkbox", values.get("active", "on")),
+            )
+        ]
+        coaching = [
             field(
                 "bio",
                 _("Coach's bio"),
@@ -138,6 +110,45 @@ def _fields_for(
                 options=[(str(domain.id), domain.name) for domain in known_domains],
                 error=errors.get("domain_ids", ""),
             ),
+        ]
+        return [
+            field("full_name", _("Full name"), required=True),
+            field(
+                "role",
+                _("Role"),
+                "select",
+                options=[(role.value, _(ROLE_NAMES[role])) for role in Role],
+            ),
+            field("position", _("Position")),
+            field(
+                "department_id",
+                _("Department"),
+                "select",
+                options=[("", "—")] + [(str(d.id), d.name) for d in departments],
+            ),
+            field("experience_years", _("Experience (years)"), "number"),
+            field("salary", _("Salary"), "number"),
+            *(teaching if "school" in areas else []),
+            field(
+                "telegram_id",
+                _("Telegram id"),
+                "number",
+                help=_("the numeric id; the bot recognises them by it"),
+            ),
+            field("username", _("Telegram username")),
+            field("language", _("Bot language"), "select", options=LANGUAGES),
+            field("web_login", _("Web login"), help=_("leave empty for no access to this site")),
+            Field(
+                "password",
+                _("New password") if editing else _("Password"),
+                "password",
+                error=errors.get("password", ""),
+                help=_("at least 8 characters; leave empty to keep the current one")
+                if editing
+                else _("at least 8 characters"),
+            ),
+            Field("active", _("Active"), "checkbox", values.get("active", "on")),
+            *(coaching if "coaching" in areas else []),
         ]
 
     return fields
@@ -183,6 +194,7 @@ async def employee_form(request: web.Request) -> web.StreamResponse:
             }
 
     in_money = {"language": words(request).language, "currency": request.app[SETTINGS].currency}
+    areas = frozenset(area.name for area in request.app[AREAS])
 
     async def save(reader: Reader) -> str:
         form = EmployeeForm(
@@ -215,24 +227,27 @@ async def employee_form(request: web.Request) -> web.StreamResponse:
             password=reader.text("password") or None,
         )
         reader.done()
-        # The coach's profile first: refused, it leaves the taught languages untouched.
-        await save_coach_profile(
-            session,
-            actor=actor,
-            employee_id=saved.id,
-            form=CoachProfileForm(
-                bio=reader.text("bio"),
-                hourly_rate=hourly_rate,
-                availability=reader.text("availability"),
-                domain_ids=[each for each in domain_ids if each is not None],
-            ),
-        )
-        await set_teacher_languages(
-            session,
-            actor=actor,
-            employee=saved,
-            language_ids=[each for each in language_ids if each is not None],
-        )
+        # The coach's profile first: refused, it leaves the taught languages untouched. An area
+        # that is off has no fields on the form, and what it keeps is left as it is.
+        if "coaching" in areas:
+            await save_coach_profile(
+                session,
+                actor=actor,
+                employee_id=saved.id,
+                form=CoachProfileForm(
+                    bio=reader.text("bio"),
+                    hourly_rate=hourly_rate,
+                    availability=reader.text("availability"),
+                    domain_ids=[each for each in domain_ids if each is not None],
+                ),
+            )
+        if "school" in areas:
+            await set_teacher_languages(
+                session,
+                actor=actor,
+                employee=saved,
+                language_ids=[each for each in language_ids if each is not None],
+            )
         return "/employees"
 
     return await edit_page(
@@ -248,6 +263,7 @@ async def employee_form(request: web.Request) -> web.StreamResponse:
             get_currency_symbol(request.app[SETTINGS].currency, words(request).language),
             editing=employee_id is not None,
             _=_,
+            areas=areas,
         ),
         save=save,
         saved_message=_("Employee saved."),

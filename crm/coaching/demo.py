@@ -1,7 +1,7 @@
 """The demo business's coaching practice: two coaches with profiles and expertise domains, a
 programme with stages that a client moves through, products sold, tracks with the client's
 steps and the coach's strategy, sessions in every status with meeting reports, ratings and
-recordings (crm/demo/coaching_sessions.py), a coach's own reports, and requests still waiting
+recordings (crm/coaching/demo_sessions.py), a coach's own reports, and requests still waiting
 for an answer.
 
 Everything goes through the services (plans, endings, ratings, reports, stage moves), each at its
@@ -19,6 +19,8 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm.areas import DemoCast, DemoPeople
+from crm.coaching.demo_sessions import SESSIONS, live_session
 from crm.coaching.products import save_product, sell_product
 from crm.coaching.programs import create_program, move_stage
 from crm.coaching.reports import (
@@ -28,9 +30,8 @@ from crm.coaching.reports import (
 )
 from crm.coaching.requests import send_request
 from crm.coaching.tracks import add_step, add_strategy, finish_step, open_track
-from crm.demo.coaching_sessions import SESSIONS, live_session
-from crm.demo.school import Untold
-from db.enums import ProductKind
+from crm.demo.untold import Untold
+from db.enums import ClientStage, ProductKind, Role
 from db.models import (
     Client,
     CoachingSession,
@@ -39,6 +40,25 @@ from db.models import (
     Enrolment,
     ExpertiseDomain,
 )
+
+# The practice, its coaches and assistant (a former client), and its clients.
+PEOPLE = DemoPeople(
+    departments=(
+        ("Coaching practice", None, "+74959876543", "Career and leadership coaching, online and in person"),
+    ),
+    staff=(
+        ("Ekaterina Romanova", "ekaterina_coach", Role.SPECIALIST, "Career coach", "Coaching practice", 10, "95000", "ru"),
+        ("Julien Moreau", "julien_coach", Role.SPECIALIST, "Leadership coach", "Coaching practice", 12, "4200", "fr"),
+        ("Vera Zaitseva", "vera_helper", Role.HELPER, "Coaching assistant", "Coaching practice", 1, "40000", "ru"),
+    ),
+    clients=(
+        ("Alexandra Fedorova", "+79161230009", "alex_fedorova", "ru", ClientStage.ACTIVE, "From accounting to product analytics", "website", None),
+        ("Pierre Girard", "+33612340010", "pgirard", "fr", ClientStage.ACTIVE, "Leading a team for the first time", "referral", None),
+        ("Olesya Kim", "+79161230011", "olesya_kim", "ru", ClientStage.CONSULTATION, "Speaking at conferences", "ad", None),
+        ("Marc Petit", "+33612340012", "marcpetit", "fr", ClientStage.LEAD, None, "website", None),
+        ("Vera Zaitseva", "+79161230013", "vera_z", "ru", ClientStage.FINISHED, "Back to work after parental leave", "referral", None),
+    ),
+)  # fmt: skip
 
 DOMAINS = ["Career", "Leadership", "Public speaking", "Work-life balance"]
 
@@ -79,13 +99,11 @@ PRODUCTS = [
 ]
 
 
-async def seed_coaching(
-    session: AsyncSession, *, staff: list[Employee], clients: list[Client], now: datetime
-) -> dict[str, int]:
+async def seed_coaching(session: AsyncSession, cast: DemoCast, now: datetime) -> dict[str, int]:
     """The practice beside the demo's people (already flushed); returns how many were made."""
     told = Untold("en")
-    by_username = {employee.username: employee for employee in staff}
-    people = {client.full_name: client for client in clients}
+    by_username: dict[str, Employee] = cast.staff
+    people: dict[str, Client] = cast.clients
     owner = by_username["olga_owner"]
     domains = {name: ExpertiseDomain(name=name) for name in DOMAINS}
     session.add_all(domains.values())

@@ -1,6 +1,6 @@
 """The period's report (``/reports/period`` and its CSV): the coaching sessions held and their
 revenue by coach, branch and product, beside the business's revenue across its areas
-(crm/overview/revenue.py); for owners and administrators."""
+(crm/coaching/revenue.py); for owners and administrators."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from crm.coaching.period_figures import (
     check_period_viewer,
     period_figures,
 )
-from crm.overview.revenue import AREA_NAMES, business_revenue
+from crm.coaching.revenue import AREA_NAMES, business_revenue
 from web.i18n import Words, words
 from web.keys import db_session, employee
 from web.views.coaching.report_charts import Row, bar_chart

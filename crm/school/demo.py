@@ -16,7 +16,8 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.notify import Button, Notifier
+from crm.areas import DemoCast, DemoPeople
+from crm.demo.untold import Untold
 from crm.people.staff_search import StaffRef
 from crm.school.contracts import (
     ContractDraft,
@@ -26,9 +27,35 @@ from crm.school.contracts import (
     sign_contract,
     terminate_contract,
 )
-from crm.subjects import Subject
-from db.enums import PaymentMethod
-from db.models import Client, Department, DiscountTier, Employee, Language
+from db.enums import ClientStage, PaymentMethod, Role
+from db.models import Client, DiscountTier, Employee, Language
+
+# The school's branches, people and students. The Paris branch, its front desk and the first
+# students are the repair centre's too (``crm.tickets.demo``): made once when either is on, as
+# the repair centre has them when it is (what brought them in first).
+PEOPLE = DemoPeople(
+    departments=(
+        ("Branch Paris", "8 rue des Écoles, Paris", "+33142345678", "Repairs, language classes"),
+        ("Language school", "7 Tverskaya St., Moscow", "+74957654321", "English, German, Spanish"),
+    ),
+    staff=(
+        ("Anna Petrova", "anna_admin", Role.ADMIN, "Front desk administrator", "Repair workshop", 6, "65000", "ru"),
+        ("Irina Belova", "irina_admin", Role.ADMIN, "School administrator", "Language school", 8, "70000", "ru"),
+        ("Svetlana Morozova", "svetlana_teacher", Role.SPECIALIST, "Senior language teacher", "Language school", 11, "85000", "ru"),
+        ("Alexei Nikitin", "alexei_teacher", Role.SPECIALIST, "Language teacher", "Language school", 3, "60000", "ru"),
+        ("Claire Lefèvre", "claire_teacher", Role.SPECIALIST, "Language teacher", "Branch Paris", 7, "2900", "fr"),
+    ),
+    clients=(
+        ("Dmitry Volkov", "+79161230001", "dvolkov", "ru", ClientStage.ACTIVE, None, "website", None),
+        ("Elena Sokolova", "+79161230002", "lena_s", "ru", ClientStage.LEAD, None, "referral", None),
+        ("Camille Martin", "+33612340003", "camille_m", "fr", ClientStage.ACTIVE, None, None, None),
+        ("John Carter", "+447700900004", "jcarter", "en", ClientStage.THINKING, None, "ad", None),
+        ("Natalia Ivanova", "+79161230005", None, "ru", ClientStage.FINISHED, None, "walk-in", None),
+        ("Lucas Bernard", "+33612340006", "lucasb", "fr", ClientStage.PAUSED, None, "website", None),
+        ("Maria Kozlova", "+79161230007", "mkozlova", "ru", ClientStage.ACTIVE, "English", "website", None),
+        ("Sophie Laurent", "+33612340008", "sophie_l", "fr", ClientStage.ACTIVE, "French", "referral", None),
+    ),
+)  # fmt: skip
 
 # (name, price per lesson, taught now)
 LANGUAGES = [
@@ -113,31 +140,7 @@ CONTRACTS = [
 ]  # fmt: skip
 
 
-class Untold(Notifier):
-    """A notifier that queues nothing: the demo's past is nobody's news."""
-
-    async def enqueue(
-        self,
-        session: AsyncSession,
-        chat_id: int,
-        text: str,
-        *,
-        now: datetime,
-        buttons: Sequence[Sequence[Button]] = (),
-        subject: Subject | None = None,
-        dedupe_key: str | None = None,
-    ) -> bool:
-        return True
-
-
-async def seed_school(
-    session: AsyncSession,
-    *,
-    departments: list[Department],
-    staff: list[Employee],
-    clients: list[Client],
-    now: datetime,
-) -> dict[str, int]:
+async def seed_school(session: AsyncSession, cast: DemoCast, now: datetime) -> dict[str, int]:
     """The school beside the demo's people (already flushed): its catalog, what each teacher
     teaches, and ``CONTRACTS``; returns how many of each were made."""
     languages = {
@@ -149,14 +152,14 @@ async def seed_school(
         DiscountTier(min_lessons=lessons, percent=Decimal(percent))
         for lessons, percent in DISCOUNT_TIERS
     )
-    by_username = {employee.username: employee for employee in staff}
+    by_username = cast.staff
     for username, taught in TEACHES.items():
         teacher = by_username[username]
         await session.refresh(teacher, ["languages"])
         teacher.languages = [languages[name] for name in taught]
     await session.flush()
-    branches = {branch.name: branch.id for branch in departments if branch.address}
-    people = {client.full_name: client for client in clients}
+    branches = {name: branch.id for name, branch in cast.departments.items() if branch.address}
+    people: dict[str, Client] = cast.clients
     for story in CONTRACTS:
         await _live(session, story, people, languages, branches, by_username, now)
     for name, _, taught_now in LANGUAGES:
@@ -171,7 +174,7 @@ async def _live(
     people: dict[str, Client],
     languages: dict[str, Language],
     branches: dict[str, int],
-    staff: dict[str | None, Employee],
+    staff: dict[str, Employee],
     now: datetime,
 ) -> None:
     """``story`` as it happened: each step through its service at its own moment."""

@@ -1,6 +1,6 @@
 """The demo coaching practice's sessions: each one's story (who, when, how it ended, its report,
 ratings and recordings), lived through the services at its own moment before ``now``, as
-crm/demo/coaching.py says."""
+crm/coaching/demo.py says."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from crm.coaching.reports import (
     file_meeting_report,
 )
 from crm.coaching.sessions import SessionDraft, end_session, plan_session, rate_session
-from crm.demo.school import Untold
+from crm.demo.untold import Untold
 from db.enums import RecordingKind, SessionStatus
 from db.models import (
     Client,
@@ -117,7 +117,7 @@ async def live_session(
     session: AsyncSession,
     told: Untold,
     story: DemoSession,
-    staff: dict[str | None, Employee],
+    staff: dict[str, Employee],
     people: dict[str, Client],
     tracks: dict[str, int],
     products: dict[str, Product],

@@ -1,0 +1,176 @@
+"""The business areas a business may run, and what each area brings to the shared parts.
+
+An area is a sub-package of the same name in every layer (``crm/school/``,
+``handlers/school/``, ``web/views/school/``); it describes itself once, in an ``area`` module
+of each layer (here ``crm/<name>/area.py`` holding ``AREA``), and the bot, the site and the
+scheduler are composed from the areas that ``CRM_AREAS`` turns on. Areas are found on disk,
+so adding one edits no list elsewhere; ``position`` orders them in menus, help and digests.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import pkgutil
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Client, Department, Employee
+
+if TYPE_CHECKING:
+    from crm.notify import Notifier
+    from crm.overview.timeline import Source
+    from db.enums import Role
+
+# The module of each layer's area package that describes the area.
+AREA_MODULE = "area"
+
+# A scheduled job: queue what is due at ``now`` in the given transaction; returns how many.
+JobRun = Callable[[AsyncSession, "Notifier", datetime], Awaitable[int]]
+
+# One employee's part of a digest in their language; empty when the area has nothing for them.
+DigestText = Callable[[int, "Role", str | None], str]
+
+
+@dataclass(frozen=True)
+class DigestDay:
+    """What a digest part is asked for: the business day, the moment, and whom (None: all)."""
+
+    day: date
+    now: datetime
+    employee_id: int | None = None
+
+
+# An area's part of the morning digest: read once for everyone (or the one asker), then
+# written per employee by the returned function.
+DigestPart = Callable[[AsyncSession, "Notifier", DigestDay], Awaitable[DigestText]]
+
+
+@dataclass(frozen=True)
+class DemoPeople:
+    """The people of an area's part of the demo business, as rows (see ``crm.demo.seed``).
+
+    A row named by two areas (the front desk that also takes the school's payments) is made
+    once when either is on.
+    """
+
+    # (name, address or None, phone or None, description)
+    departments: tuple[tuple[str, str | None, str | None, str], ...] = ()
+    # (name, username, role, position, department name or None, years of experience, salary,
+    # the language their Telegram app is in)
+    staff: tuple[tuple[Any, ...], ...] = ()
+    # (name, phone, username, language, stage, topic, source, the helper's username or None)
+    clients: tuple[tuple[Any, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class DemoCast:
+    """The demo's people once made, by department name, employee username and client name."""
+
+    departments: dict[str, Department]
+    staff: dict[str, Employee]
+    clients: dict[str, Client]
+
+
+# Fills the area's part of the demo business at ``now`` beside the people already made (and
+# flushed); returns how many of each it made.
+DemoSeed = Callable[[AsyncSession, DemoCast, datetime], Awaitable[dict[str, int]]]
+
+
+@dataclass(frozen=True)
+class Job:
+    """A job the scheduler runs every ``every`` while the area is on."""
+
+    id: str
+    every: timedelta
+    run: JobRun
+    # Late runs are dropped after this long (a job that missed its minute runs at the next one).
+    grace: timedelta = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Area:
+    """What one area brings to the parts every business shares."""
+
+    name: str
+    position: int
+    # Areas whose modules this one imports (coaching counts lessons on school's contracts);
+    # the import contracts in pyproject.toml hold the code to this.
+    needs: tuple[str, ...] = ()
+    jobs: tuple[Job, ...] = ()
+    digest: DigestPart | None = None
+    timeline: tuple[Source, ...] = ()
+    demo: DemoSeed | None = None
+    demo_people: DemoPeople = field(default_factory=DemoPeople)
+
+
+class UnknownArea(ValueError):
+    """``CRM_AREAS`` names an area this build does not have."""
+
+
+def known_area_names() -> list[str]:
+    """The areas this build has: the packages of ``crm`` with an ``area`` module (unimported)."""
+    here = Path(__file__).parent
+    return sorted(
+        module.name
+        for module in pkgutil.iter_modules([str(here)])
+        if module.ispkg and (here / module.name / f"{AREA_MODULE}.py").is_file()
+    )
+
+
+def parse_area_names(value: str) -> tuple[str, ...] | None:
+    """The areas named in ``value`` (comma-separated), or None for all; refuses unknown names."""
+    names = [part.strip().lower() for part in value.split(",") if part.strip()]
+    if not names:
+        return None
+    known = known_area_names()
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise UnknownArea(
+            f"unknown area {', '.join(map(repr, unknown))}: choose among {', '.join(known)}"
+        )
+    return tuple(dict.fromkeys(names))
+
+
+def areas_on(names: Iterable[str] | None) -> list[Area]:
+    """The areas that are on (all when ``names`` is None), in their menu order."""
+    wanted = known_area_names() if names is None else list(names)
+    areas = [
+        importlib.import_module(f"crm.{name}.{AREA_MODULE}").AREA
+        for name in wanted
+        if name in known_area_names()
+    ]
+    return sorted(areas, key=lambda area: area.position)
+
+
+def parts_of(layer: str, areas: Iterable[Area], attribute: str) -> list[Any]:
+    """What each area that is on gives a layer: ``<layer>.<area>.area.<attribute>``, in order.
+
+    An area without that layer (no bot part, say) gives nothing to it.
+    """
+    parts = []
+    for area in areas:
+        name = f"{layer}.{area.name}.{AREA_MODULE}"
+        try:
+            found = importlib.util.find_spec(name)
+        except ModuleNotFoundError:  # the layer has no package for the area at all
+            found = None
+        if found is None:
+            continue
+        parts.append(getattr(importlib.import_module(name), attribute))
+    return parts
+
+
+def digest_parts(areas: Iterable[Area]) -> list[DigestPart]:
+    """The digest parts of ``areas``, in their order."""
+    return [area.digest for area in areas if area.digest is not None]
+
+
+def timeline_sources(areas: Iterable[Area]) -> list[Source]:
+    """The client timeline's sources of ``areas``."""
+    return [source for area in areas for source in area.timeline]

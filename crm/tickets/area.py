@@ -1,0 +1,17 @@
+"""The service desk: clients' requests (tickets) worked through a queue by the staff."""
+
+from __future__ import annotations
+
+from crm.areas import Area
+from crm.tickets.demo import PEOPLE, seed_tickets
+from crm.tickets.digest import ticket_digest
+from crm.tickets.timeline import ticket_events
+
+AREA = Area(
+    name="tickets",
+    position=10,
+    digest=ticket_digest,
+    timeline=(ticket_events,),
+    demo=seed_tickets,
+    demo_people=PEOPLE,
+)
