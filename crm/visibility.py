@@ -27,8 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.base import ExecutableOption
 
 from crm.ids import MAX_ID
-from crm.permissions import MANAGER_ROLES, Actor
-from db.enums import Role
+from crm.permissions import Actor, is_helper, is_manager, is_practitioner
 from db.models import (
     Client,
     CoachingRequest,
@@ -46,13 +45,6 @@ from db.models import (
 Record = TypeVar("Record", Ticket, Contract, CoachingSession, CoachingRequest, Track)
 
 
-def _staff_role(actor: Actor) -> Role | None:
-    """The role of an active employee; None for clients, strangers and former staff."""
-    if isinstance(actor, Employee) and actor.active:
-        return actor.role
-    return None
-
-
 Rule = Callable[[Any], ColumnElement[bool]]
 
 
@@ -60,12 +52,13 @@ def _by_role(actor: Actor, *, client: Rule, specialist: Rule, helper: Rule) -> C
     """Managers see all, strangers and former staff nothing; the rest by the rule for them."""
     if isinstance(actor, Client):
         return client(actor)
-    role = _staff_role(actor)
-    if role is None:
-        return false()
-    if role in MANAGER_ROLES:
+    if is_manager(actor):
         return true()
-    return specialist(actor) if role is Role.SPECIALIST else helper(actor)
+    if is_practitioner(actor):
+        return specialist(actor)
+    if is_helper(actor):
+        return helper(actor)
+    return false()
 
 
 def visible_tickets(actor: Actor) -> ColumnElement[bool]:
@@ -118,7 +111,7 @@ def followed_sessions(actor: Actor) -> ColumnElement[bool]:
     """The sessions on ``actor``'s own agenda: a client those they take part in; a helper those
     of the clients they help; anyone else on staff those they give (a manager sees every
     session, but runs their own)."""
-    if _staff_role(actor) is Role.HELPER:
+    if is_helper(actor):
         return visible_sessions(actor)
     if isinstance(actor, Employee):
         return visible_sessions(actor) & (CoachingSession.coach_id == actor.id)
@@ -185,25 +178,12 @@ def visible_tracks(actor: Actor) -> ColumnElement[bool]:
 
 def visible_employees(actor: Actor) -> ColumnElement[bool]:
     """The employee records ``actor`` may open: owners and administrators, all of them."""
-    return true() if _staff_role(actor) in MANAGER_ROLES else false()
+    return true() if is_manager(actor) else false()
 
 
 def visible_departments(actor: Actor) -> ColumnElement[bool]:
     """The departments ``actor`` may manage: owners and administrators, all of them."""
-    return true() if _staff_role(actor) in MANAGER_ROLES else false()
-
-
-def may_manage(actor: Actor) -> bool:
-    """Create, edit and delete clients, tickets, contracts, employees, departments and the
-    catalog, assign tickets and teachers, record payments: owners and administrators (who see
-    every row of each)."""
-    return _staff_role(actor) in MANAGER_ROLES
-
-
-def may_list_contracts(actor: Actor) -> bool:
-    """Whether ``actor`` has a contract listing at all: active staff (each sees the rows
-    ``visible_contracts`` gives them)."""
-    return _staff_role(actor) is not None
+    return true() if is_manager(actor) else false()
 
 
 _PREDICATES: dict[type[Any], Any] = {

@@ -13,13 +13,10 @@ from aiohttp import web
 from aiohttp_session import setup as setup_sessions
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
-from crm.coaching.report_listing import may_list_reports
-from crm.coaching.request_listing import may_list_requests
-from crm.coaching.session_listing import may_list_sessions
 from crm.health import ProcessRole, database_answers
 from crm.notify import Notifier
+from crm.permissions import is_manager, is_practitioner, is_staff
 from crm.settings import Settings
-from crm.visibility import may_list_contracts, may_manage
 from db.engine import Database
 from web import middlewares
 from web.flash import take_flashes
@@ -83,12 +80,14 @@ async def _page_context(request: web.Request) -> dict[str, Any]:
     signed_in = request.get(EMPLOYEE)
     context: dict[str, Any] = {
         "me": request.get(VIEWER),
-        # What the header links to: the services' answers for who is signed in.
-        "may_manage": signed_in is not None and may_manage(signed_in),
-        "may_list_contracts": signed_in is not None and may_list_contracts(signed_in),
-        "may_list_reports": signed_in is not None and may_list_reports(signed_in),
-        "may_list_sessions": signed_in is not None and may_list_sessions(signed_in),
-        "may_list_requests": signed_in is not None and may_list_requests(signed_in),
+        # What the header links to, by crm.permissions' answers for who is signed in: the
+        # listings for staff (each with the rows crm.visibility gives them), the requests for
+        # those who answer them, the catalog and the people for managers.
+        "may_manage": signed_in is not None and is_manager(signed_in),
+        "may_list_contracts": signed_in is not None and is_staff(signed_in),
+        "may_list_reports": signed_in is not None and is_staff(signed_in),
+        "may_list_sessions": signed_in is not None and is_staff(signed_in),
+        "may_list_requests": signed_in is not None and is_practitioner(signed_in),
         "here": request.path_qs,
         "sandbox": request.app[SANDBOX_ENABLED],
         **words(request).template_context(),

@@ -49,10 +49,10 @@ from crm.i18n import N_
 from crm.keyset import day_start
 from crm.money import cents
 from crm.people.clients import get_client
-from crm.permissions import Actor, is_manager, require_manager, require_staff
+from crm.permissions import Actor, is_manager, is_practitioner, require_manager, require_staff
 from crm.visibility import visible_clients, visible_coach_reports, visible_sessions, visible_tracks
 from db.base import UTCDateTime
-from db.enums import Role, SessionStatus, TrackStatus
+from db.enums import SessionStatus, TrackStatus
 from db.models import (
     Client,
     ClientProduct,
@@ -164,26 +164,13 @@ class CoachFigures:
     latest_supervision_request: str | None
 
 
-def may_see_coach_figures(actor: Actor) -> bool:
-    """Coaches (their own row) and managers (every row); helpers and clients none."""
-    return isinstance(actor, Employee) and actor.active and actor.role is not Role.HELPER
-
-
 def check_coach_viewer(actor: Actor) -> Employee:
-    """``actor`` as someone who may see coaches' figures, or PermissionDenied."""
+    """``actor`` as someone who may see coaches' figures (coaches their own row, managers every
+    row; helpers and clients none), or PermissionDenied."""
     viewer = require_staff(actor)
-    if not may_see_coach_figures(viewer):
+    if not is_practitioner(viewer):
         raise PermissionDenied(N_("The coaches' figures are for coaches and managers."))
     return viewer
-
-
-def may_see_period_figures(actor: Actor) -> bool:
-    return is_manager(actor)
-
-
-def check_period_viewer(actor: Actor) -> Employee:
-    """Sessions and revenue of a period are for owners and administrators."""
-    return require_manager(actor)
 
 
 async def coach_figures(
@@ -472,7 +459,7 @@ def session_value() -> ColumnElement[Any]:
 async def period_figures(session: AsyncSession, *, actor: Actor, within: Period) -> PeriodFigures:
     """Sessions held and revenue in ``within``, by coach, by branch (the coach's department) and
     by product; for owners and administrators."""
-    viewer = check_period_viewer(actor)
+    viewer = require_manager(actor)  # a period's sessions and revenue
     held = (
         select(
             CoachingSession.coach_id.label("employee_id"),

@@ -36,7 +36,7 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased, selectinload
 
 from crm import keyset
 from crm.coaching.rules import may_run
-from crm.errors import FieldChecks, InvalidInput, NotFound, PermissionDenied
+from crm.errors import FieldChecks, InvalidInput, NotFound
 from crm.i18n import N_
 from crm.ids import MAX_ID, looks_like_id, parse_id
 from crm.keyset import COUNT_CAP, PAGE_SIZE
@@ -114,16 +114,6 @@ class ReportPage:
     previous_cursor: str | None
     total: int  # capped at COUNT_CAP
     total_is_capped: bool
-
-
-def may_list_reports(actor: Actor) -> bool:
-    """Whether ``actor`` has the report listing at all (active staff; each sees the rows the
-    visibility rules give them). Programmes and products are read by the same people."""
-    try:
-        require_staff(actor)
-    except PermissionDenied:
-        return False
-    return True
 
 
 def _day(checks: FieldChecks, name: str, typed: str) -> date | None:

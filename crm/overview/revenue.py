@@ -21,10 +21,10 @@ from typing import Any
 from sqlalchemy import Float, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.coaching.analytics import Period, check_period_viewer, period_figures
+from crm.coaching.analytics import Period, period_figures
 from crm.i18n import N_
 from crm.money import cents
-from crm.permissions import Actor
+from crm.permissions import Actor, require_manager
 from crm.visibility import visible_clients, visible_contracts
 from db.models import Client, ClientProduct, Contract, Lesson, Payment
 
@@ -63,7 +63,7 @@ def _decimal(value: Any) -> Decimal:
 async def business_revenue(session: AsyncSession, *, actor: Actor, within: Period) -> Revenue:
     """Received and earned in ``within``, for the school and the coaching (owners and
     administrators)."""
-    viewer = check_period_viewer(actor)
+    viewer = require_manager(actor)
     paid = await session.scalar(
         select(func.sum(Payment.amount))
         .join(Contract, Contract.id == Payment.contract_id)

@@ -21,11 +21,8 @@ from crm.coaching.analytics import (
     PeriodFigures,
     ProgramFigures,
     check_coach_viewer,
-    check_period_viewer,
     client_figures,
     coach_figures,
-    may_see_coach_figures,
-    may_see_period_figures,
     period,
     period_figures,
     program_figures,
@@ -34,6 +31,7 @@ from crm.coaching.rules import SESSION_STATUS_NAMES
 from crm.errors import InvalidInput
 from crm.i18n import N_
 from crm.overview.revenue import AREA_NAMES, business_revenue
+from crm.permissions import is_manager, is_practitioner, require_manager
 from db.enums import SessionStatus, TrackStatus
 from web.forms import Reader
 from web.i18n import Words, words
@@ -115,8 +113,8 @@ async def overview(request: web.Request) -> web.Response:
         "analytics/overview.html",
         request,
         {
-            "coach_figures": may_see_coach_figures(viewer),
-            "period_figures": may_see_period_figures(viewer),
+            "coach_figures": is_practitioner(viewer),
+            "period_figures": is_manager(viewer),
         },
     )
 
@@ -302,7 +300,7 @@ def _revenue_chart(figures: PeriodFigures, said: Words, nobody: str) -> Any:
 
 async def period_report(request: web.Request) -> web.Response:
     """GET /reports/period: sessions and revenue by coach, branch and product (managers)."""
-    check_period_viewer(employee(request))
+    require_manager(employee(request))
     within, errors = _read_period(request)
     figures = None
     revenue = None
@@ -324,7 +322,7 @@ async def period_report(request: web.Request) -> web.Response:
 
 
 async def period_csv(request: web.Request) -> web.Response:
-    check_period_viewer(employee(request))
+    require_manager(employee(request))
     within, errors = _read_period(request)
     if within is None:
         raise _refuse_csv(errors)

@@ -18,10 +18,10 @@ from crm.coaching.session_listing import (
     SessionRow,
     export_sessions,
     list_sessions,
-    may_plan_sessions,
 )
 from crm.errors import InvalidInput
 from crm.i18n import N_
+from crm.permissions import is_practitioner
 from db.enums import SessionFormat, SessionStatus
 from web.forms import Reader
 from web.i18n import Words, words
@@ -95,7 +95,7 @@ async def session_list(request: web.Request) -> web.StreamResponse:
         ],
         "formats": [(kind.value, said.gettext(FORMAT_NAMES[kind])) for kind in SessionFormat],
         "coaches": await coaches_in(session, None),
-        "can_plan": may_plan_sessions(viewer),
+        "can_plan": is_practitioner(viewer),
         **names(request),
         **page_links(request, "/sessions", FILTER_KEYS, page),
     }

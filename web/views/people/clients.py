@@ -24,8 +24,8 @@ from crm.people.clients import (
     list_clients,
     save_client,
 )
+from crm.permissions import is_manager
 from crm.tickets.listing import TicketFilter, list_tickets
-from crm.visibility import may_manage
 from db.enums import ClientStage
 from db.models import Client
 from web.forms import Field, Reader
@@ -74,7 +74,7 @@ async def client_list(request: web.Request) -> web.StreamResponse:
         "search": search,
         "page": page,
         "more": more,
-        "can_edit": may_manage(employee(request)),
+        "can_edit": is_manager(employee(request)),
         "errors": errors,
         "query": request.query,
         "statuses": [(stage.value, said.stage(stage)) for stage in ClientStage],
@@ -138,7 +138,7 @@ async def client_page(request: web.Request) -> dict[str, Any]:
     return {
         "client": client,
         "tickets": tickets.tickets,
-        "can_edit": may_manage(viewer),
+        "can_edit": is_manager(viewer),
         "timeline": timeline,
         "more_events": len(timeline.events) + TIMELINE_PAGE,
         "event_status": event_status(words(request)),

@@ -7,10 +7,10 @@ from aiohttp import web
 
 from crm.errors import InvalidInput
 from crm.i18n import N_
+from crm.permissions import is_manager
 from crm.school.contracts import branches
 from crm.school.languages import all_languages, teachers
 from crm.school.listing import NO_TEACHER, ContractFilter, export_contracts, list_contracts
-from crm.visibility import may_manage
 from db.enums import ContractStatus
 from db.models import Contract
 from web.forms import Reader
@@ -71,7 +71,7 @@ async def contract_list(request: web.Request) -> web.StreamResponse:
         "language_choices": await all_languages(session),
         "teachers": await teachers(session),
         "branches": await branches(session),
-        "can_sign": may_manage(viewer),
+        "can_sign": is_manager(viewer),
         **page_links(request, "/contracts", FILTER_KEYS, page),
     }
     return aiohttp_jinja2.render_template(

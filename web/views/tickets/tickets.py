@@ -13,6 +13,7 @@ from crm.errors import DomainError, InvalidInput
 from crm.i18n import N_
 from crm.notify import Notifier
 from crm.people.staff import StaffRef, choosable_staff
+from crm.permissions import is_manager
 from crm.tickets.listing import UNASSIGNED, TicketFilter, export_tickets, list_tickets
 from crm.tickets.rules import next_actions, parse_status
 from crm.tickets.tickets import (
@@ -29,7 +30,6 @@ from crm.tickets.tickets import (
     ticket_for,
     ticket_to_change,
 )
-from crm.visibility import may_manage
 from db.enums import TicketStatus
 from db.models import Employee, Ticket
 from web.flash import flash
@@ -152,10 +152,10 @@ async def _page(request: web.Request, ticket: Ticket, errors: dict[str, str]) ->
             if action != "take"
         ],
         "can_take": "take" in next_actions(viewer, ticket),
-        "can_assign": may_manage(viewer),
+        "can_assign": is_manager(viewer),
         "assignees": (
             await ticket_assignees(db_session(request), actor=viewer, ticket=ticket)
-            if may_manage(viewer)
+            if is_manager(viewer)
             else []
         ),
         "errors": errors,
