@@ -22,7 +22,7 @@ from crm.keyset import PAGE_SIZE
 from crm.people.client_search import for_client
 from crm.permissions import Actor
 from crm.visibility import visible_sessions
-from db.enums import RecordingKind, SessionFormat, SessionStatus
+from db.enums import SessionFormat, SessionStatus
 from db.models import CoachingSession, MeetingReport, SessionParticipant
 
 NO_COACH = "none"
@@ -176,11 +176,5 @@ def export_sessions(
     return keyset.in_chunks(read)
 
 
-# How a session's format and a recording's kind are named where they are shown.
+# How a session's format is named where it is shown.
 FORMAT_NAMES = {SessionFormat.IN_PERSON: N_("in person"), SessionFormat.ONLINE: N_("online")}
-RECORDING_KIND_NAMES = {
-    RecordingKind.AUDIO: N_("audio"),
-    RecordingKind.VIDEO: N_("video"),
-    RecordingKind.VOICE: N_("voice message"),
-    RecordingKind.LINK: N_("link"),
-}

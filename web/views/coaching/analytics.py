@@ -28,23 +28,18 @@ from crm.coaching.analytics import (
     program_figures,
 )
 from crm.coaching.rules import SESSION_STATUS_NAMES
+from crm.coaching.tracks import TRACK_STATUS_NAMES
 from crm.errors import InvalidInput
 from crm.i18n import N_
 from crm.overview.revenue import AREA_NAMES, business_revenue
 from crm.permissions import is_manager, is_practitioner, require_manager
-from db.enums import SessionStatus, TrackStatus
+from db.enums import SessionStatus
 from web.forms import Reader
 from web.i18n import Words, words
 from web.keys import SETTINGS, db_session, employee, request_now
 from web.views.coaching.report_charts import Row, bar_chart
 from web.views.listing import spreadsheet_cell
 from web.views.people.client_picker import Picked, client_fields, pick_client
-
-TRACK_STATUS_NAMES = {
-    TrackStatus.OPEN: N_("open"),
-    TrackStatus.ACHIEVED: N_("achieved"),
-    TrackStatus.DROPPED: N_("dropped"),
-}
 
 
 def _read_period(request: web.Request) -> tuple[Period | None, dict[str, str]]:

@@ -8,12 +8,12 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
+from crm.coaching.recordings import RECORDING_KIND_NAMES
 from crm.coaching.requests import coaches_in
 from crm.coaching.rules import SESSION_STATUS_NAMES
 from crm.coaching.session_listing import (
     FORMAT_NAMES,
     NO_COACH,
-    RECORDING_KIND_NAMES,
     SessionFilter,
     SessionRow,
     export_sessions,
