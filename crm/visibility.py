@@ -11,7 +11,8 @@ The rules, by role:
   of those tickets;
 - a helper sees their clients (``Client.helper``) and those clients' tickets, and any ticket
   assigned to them with its client;
-- a client sees their own tickets, contracts and card;
+- a client sees their own tickets, contracts and card, and of a ticket's history everything
+  but the internal notes (``ticket_history``);
 - a teacher (a specialist) sees the contracts they teach and those contracts' clients; a helper
   sees the contracts of the clients they help;
 - employees and departments are for owners and administrators.
@@ -27,7 +28,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.base import ExecutableOption
 
 from crm.ids import MAX_ID
-from crm.permissions import Actor, is_helper, is_manager, is_practitioner
+from crm.permissions import Actor, is_helper, is_manager, is_practitioner, is_staff
+from db.enums import TicketEventKind
 from db.models import (
     Client,
     CoachingRequest,
@@ -38,6 +40,7 @@ from db.models import (
     Employee,
     SessionParticipant,
     Ticket,
+    TicketEvent,
     Track,
     coach_domains,
 )
@@ -72,6 +75,18 @@ def visible_tickets(actor: Actor) -> ColumnElement[bool]:
             Ticket.assignee_id == me.id,
         ),
     )
+
+
+# The entries of a ticket's history that are for staff only.
+INTERNAL_EVENTS = frozenset({TicketEventKind.NOTE})
+
+
+def ticket_history(actor: Actor, ticket: Ticket) -> list[TicketEvent]:
+    """The entries of ``ticket``'s history (loaded with it) that ``actor`` may read: staff all of
+    them; a client never an internal note. The bot's card and the site's page both show this."""
+    if is_staff(actor):
+        return list(ticket.events)
+    return [event for event in ticket.events if event.kind not in INTERNAL_EVENTS]
 
 
 def visible_contracts(actor: Actor) -> ColumnElement[bool]:

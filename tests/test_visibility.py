@@ -28,14 +28,15 @@ from crm.tickets.listing import TicketFilter, list_tickets
 from crm.tickets.tickets import my_tickets, queue, ticket_for
 from crm.visibility import (
     can_see,
+    ticket_history,
     visible_clients,
     visible_departments,
     visible_employees,
     visible_tickets,
 )
 from db.engine import Database
-from db.enums import Role, TicketStatus
-from db.models import Client, Department, Employee, Ticket
+from db.enums import Role, TicketEventKind, TicketStatus
+from db.models import Client, Department, Employee, Ticket, TicketEvent
 from tests.conftest import SECRET_KEY
 from tests.support.desk import add_people
 from tests.support.site import Client as SiteClient
@@ -160,6 +161,26 @@ async def test_the_rule_and_every_service_agree_on_each_ticket(
             assert _numbers(business, {t.id for t in await queue(session, actor=actor)}) <= expected
             mine = {t.id for t in await my_tickets(session, actor=actor)}
             assert _numbers(business, mine) <= expected
+
+
+@pytest.mark.parametrize("name", ["olga", "ivan", "pavel", "maria"])
+async def test_staff_read_a_tickets_internal_notes_and_its_client_never_does(
+    database: Database, business: Business, name: str
+) -> None:
+    ticket_id = business.tickets[1]  # Maria's, Ivan's; Pavel helps Maria
+    async with database.writer() as session, session.begin():
+        session.add_all(
+            [
+                TicketEvent(ticket_id=ticket_id, kind=TicketEventKind.NOTE, text="Supplier: Acme"),
+                TicketEvent(ticket_id=ticket_id, kind=TicketEventKind.REPLY, text="Part ordered"),
+            ]
+        )
+    actor = await _fresh(database, business.people[name])
+    async with database.reader() as session:
+        ticket = await ticket_for(session, actor=actor, ticket_id=ticket_id)
+    read = {event.text for event in ticket_history(actor, ticket)}
+    assert "Part ordered" in read
+    assert ("Supplier: Acme" in read) is (name != "maria")
 
 
 @pytest.mark.parametrize("name", [*STAFF, "maria"])

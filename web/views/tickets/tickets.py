@@ -30,6 +30,7 @@ from crm.tickets.tickets import (
     ticket_for,
     ticket_to_change,
 )
+from crm.visibility import ticket_history
 from db.enums import TicketStatus
 from db.models import Employee, Ticket
 from web.flash import flash
@@ -146,6 +147,7 @@ async def _page(request: web.Request, ticket: Ticket, errors: dict[str, str]) ->
     viewer = employee(request)
     return {
         "ticket": ticket,
+        "history": ticket_history(viewer, ticket),
         "actions": [
             (action, words(request).status(action))
             for action in next_actions(viewer, ticket)
