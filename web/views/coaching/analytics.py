@@ -4,9 +4,6 @@ the same figures. The figures and who may see them are crm/coaching/analytics.py
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -38,7 +35,7 @@ from web.forms import Reader
 from web.i18n import Words, words
 from web.keys import SETTINGS, db_session, employee, request_now
 from web.views.coaching.report_charts import Row, bar_chart
-from web.views.listing import spreadsheet_cell
+from web.views.listing import send_csv
 from web.views.people.client_picker import Picked, client_fields, pick_client
 
 
@@ -66,20 +63,6 @@ def _period_context(request: web.Request, within: Period | None) -> dict[str, An
         "max_days": MAX_PERIOD_DAYS,
         "csv_url": f"{request.path}.csv?{request.query_string}",
     }
-
-
-def _csv(filename: str, header: list[str], rows: Iterable[list[str]]) -> web.Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows([spreadsheet_cell(cell) for cell in row] for row in rows)
-    return web.Response(
-        body=buffer.getvalue().encode("utf-8"),
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{filename}"',
-        },
-    )
 
 
 def _refuse_csv(errors: dict[str, str]) -> web.HTTPBadRequest:
@@ -147,7 +130,7 @@ async def coaches(request: web.Request) -> web.Response:
     return _render(request, "analytics/coaches.html", context, errors)
 
 
-async def coaches_csv(request: web.Request) -> web.Response:
+async def coaches_csv(request: web.Request) -> web.StreamResponse:
     check_coach_viewer(employee(request))
     within, errors = _read_period(request)
     if within is None:
@@ -174,7 +157,8 @@ async def coaches_csv(request: web.Request) -> web.Response:
         "supervision_requests",
         "latest_supervision_request",
     ]
-    return _csv(
+    return await send_csv(
+        request,
         "coaches.csv",
         header,
         (
@@ -239,7 +223,7 @@ async def programs(request: web.Request) -> web.Response:
     )
 
 
-async def programs_csv(request: web.Request) -> web.Response:
+async def programs_csv(request: web.Request) -> web.StreamResponse:
     found = await program_figures(
         db_session(request), actor=employee(request), now=request_now(request)
     )
@@ -247,7 +231,8 @@ async def programs_csv(request: web.Request) -> web.Response:
     def days(value: Decimal | None) -> str:
         return "" if value is None else str(value)
 
-    return _csv(
+    return await send_csv(
+        request,
         "programs.csv",
         [
             "program_id",
@@ -316,7 +301,7 @@ async def period_report(request: web.Request) -> web.Response:
     return _render(request, "analytics/period.html", context, errors)
 
 
-async def period_csv(request: web.Request) -> web.Response:
+async def period_csv(request: web.Request) -> web.StreamResponse:
     require_manager(employee(request))
     within, errors = _read_period(request)
     if within is None:
@@ -339,7 +324,8 @@ async def period_csv(request: web.Request) -> web.Response:
         )
         for row in grouped
     ]
-    return _csv(
+    return await send_csv(
+        request,
         "period.csv",
         ["from", "to", "by", "id", "name", "sessions_held", "products_sold", "revenue"],
         rows,
@@ -414,7 +400,7 @@ async def client_report(request: web.Request) -> web.Response:
     return _render(request, "analytics/client.html", context, errors)
 
 
-async def client_csv(request: web.Request) -> web.Response:
+async def client_csv(request: web.Request) -> web.StreamResponse:
     client_id = _client_id(request)
     within, errors = _read_period(request)
     if within is None:
@@ -453,8 +439,11 @@ async def client_csv(request: web.Request) -> web.Response:
         ]
         for enrolled in figures.programs
     ]
-    return _csv(
-        f"client-{figures.client.id}.csv", ["from", "to", "part", "key", "text", "value"], rows
+    return await send_csv(
+        request,
+        f"client-{figures.client.id}.csv",
+        ["from", "to", "part", "key", "text", "value"],
+        rows,
     )
 
 

@@ -31,7 +31,6 @@ from web.views.listing import (
     read_client,
     read_employee,
     read_statuses,
-    spreadsheet_cell,
     stream_csv,
 )
 
@@ -119,15 +118,15 @@ CSV_HEADER = [
 
 def csv_row(said: Words) -> Callable[[SessionRow], list[str]]:
     def row(found: SessionRow) -> list[str]:
-        meeting, cell = found.session, spreadsheet_cell
+        meeting = found.session
         clients = [meeting.client.full_name] + [
             participant.client.full_name for participant in meeting.participants
         ]
         return [
             str(meeting.id),
             meeting.starts_at.astimezone(said.zone).isoformat(timespec="minutes"),
-            cell("; ".join(clients)),
-            cell(meeting.coach.full_name if meeting.coach else ""),
+            "; ".join(clients),
+            meeting.coach.full_name if meeting.coach else "",
             str(meeting.minutes),
             meeting.format.value,
             meeting.status.value,

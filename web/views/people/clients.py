@@ -32,7 +32,7 @@ from web.forms import Field, Reader
 from web.i18n import Gettext, words
 from web.keys import SETTINGS, db_session, employee
 from web.views.crud import FieldsFor, delete_page, edit_page, object_id
-from web.views.listing import filter_query, read_statuses, spreadsheet_cell, stream_csv
+from web.views.listing import filter_query, read_statuses, stream_csv
 from web.views.overview.timeline import event_status
 from web.views.people.employees import LANGUAGES
 
@@ -91,15 +91,14 @@ CSV_HEADER = ["id", "name", "phone", "email", "username", "stage", "helper", "te
 
 
 def csv_row(found: Client) -> list[str]:
-    cell = spreadsheet_cell
     return [
         str(found.id),
-        cell(found.full_name),
-        cell(found.phone or ""),
-        cell(found.email or ""),
-        cell(found.username or ""),
+        found.full_name,
+        found.phone or "",
+        found.email or "",
+        found.username or "",
         found.stage.value,
-        cell(found.helper.full_name if found.helper else ""),
+        found.helper.full_name if found.helper else "",
         "unreachable" if found.unreachable else ("yes" if found.telegram_id else ""),
     ]
 

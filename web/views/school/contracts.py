@@ -21,7 +21,6 @@ from web.views.listing import (
     read_client,
     read_employee,
     read_statuses,
-    spreadsheet_cell,
     stream_csv,
 )
 
@@ -80,20 +79,19 @@ async def contract_list(request: web.Request) -> web.StreamResponse:
 
 
 def _csv_row(contract: Contract) -> list[str]:
-    cell = spreadsheet_cell
     return [
         str(contract.id),
         contract.signed_at.isoformat(timespec="seconds"),
         contract.status.value,
-        cell(contract.client.full_name),
-        cell(contract.client.phone or ""),
-        cell(contract.language.name),
+        contract.client.full_name,
+        contract.client.phone or "",
+        contract.language.name,
         str(contract.lessons),
         str(contract.lessons_given),
         str(contract.total),
         str(contract.paid),
-        cell(contract.teacher.full_name if contract.teacher else ""),
-        cell(contract.branch.name if contract.branch else ""),
+        contract.teacher.full_name if contract.teacher else "",
+        contract.branch.name if contract.branch else "",
     ]
 
 

@@ -43,7 +43,6 @@ from web.views.listing import (
     read_client,
     read_employee,
     read_statuses,
-    spreadsheet_cell,
     stream_csv,
 )
 from web.views.people.client_picker import Picked, card_number, client_fields, pick_client
@@ -124,16 +123,15 @@ async def ticket_csv(request: web.Request) -> web.StreamResponse:
 
 
 def _csv_row(ticket: Ticket) -> list[str]:
-    cell = spreadsheet_cell
     return [
         str(ticket.id),
         ticket.created_at.isoformat(timespec="seconds"),
         ticket.status.value,
-        cell(ticket.client.full_name),
-        cell(ticket.client.phone or ""),
-        cell(ticket.assignee.full_name if ticket.assignee else ""),
-        cell(ticket.department.name if ticket.department else ""),
-        cell(ticket.title),
+        ticket.client.full_name,
+        ticket.client.phone or "",
+        ticket.assignee.full_name if ticket.assignee else "",
+        ticket.department.name if ticket.department else "",
+        ticket.title,
     ]
 
 
