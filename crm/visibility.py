@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.base import ExecutableOption
 
@@ -211,12 +211,6 @@ _PREDICATES: dict[type[Any], Any] = {
     Employee: (Employee.id, visible_employees),
     Department: (Department.id, visible_departments),
 }
-
-
-async def can_see(session: AsyncSession, actor: Actor, record: Any) -> bool:
-    """Whether ``actor`` may see ``record``: its entity's predicate asked of that one row."""
-    key, predicate = _PREDICATES[type(record)]
-    return bool(await session.scalar(select(exists().where(key == record.id, predicate(actor)))))
 
 
 async def load_visible(
