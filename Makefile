@@ -16,11 +16,12 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/crm run
 
-## Set up and run the whole test suite with the linters.
+## Set up and run the whole test suite with the linters and the import contracts (pyproject.toml).
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	CRM_CHECK_TREE=1 $(BIN)/pytest --numprocesses=auto --dist=loadfile --durations=25
 
 ## Take the guide's screenshots (docs/screenshots) again with the browser tests.
@@ -37,4 +38,4 @@ messages: $(STAMP)
 	$(BIN)/pybabel update --width 100 --no-fuzzy-matching -i crm/locales/messages.pot -d crm/locales -D messages
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .import_linter_cache

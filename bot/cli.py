@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.lazy_types import defer_telegram_types
-from crm.demo.business import DEMO_LOGINS, DEMO_PASSWORD, DemoLogin, seed_demo
+from crm.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, DemoLogin, seed_demo
 from crm.errors import DomainError
 from crm.notify import Notifier
 from crm.people.staff import EmployeeDraft, add_from_command_line

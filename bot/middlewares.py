@@ -15,8 +15,8 @@ from aiogram.utils.i18n import I18n, I18nMiddleware
 from bot.answers import deliver, keep_answers, stop_keeping
 from bot.storage import update_session
 from crm.i18n import pick_language
-from crm.people.clients import mark_reachable
-from crm.people.who import identify, note_telegram_language
+from crm.people.identity import identify, note_telegram_language
+from crm.people.telegram_clients import mark_reachable
 from crm.permissions import Stranger
 from db.base import utcnow
 from db.engine import Database

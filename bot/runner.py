@@ -23,7 +23,7 @@ from bot.sandbox import page as sandbox_page
 from bot.sandbox.telegram import FakeTelegram
 from bot.telegram_files import telegram_file_reader
 from bot.webhook import mount_webhook
-from crm.demo.business import is_empty, seed_demo
+from crm.demo.seed import is_empty, seed_demo
 from crm.health import ProcessRole
 from crm.notify import Notifier
 from crm.people.staff import active_staff_with_telegram

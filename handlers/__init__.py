@@ -18,6 +18,7 @@ from handlers.coaching import (
 )
 from handlers.coaching import requests as coaching_requests
 from handlers.filters import InPrivateChat
+from handlers.overview import digest, status
 from handlers.replies import ReplyFilers
 from handlers.school import cards as contract_cards
 from handlers.school import contracts, staff_contracts
@@ -33,6 +34,7 @@ def create_routers() -> list[Router]:
         help_menu.create_router(),
         language.create_router(),
         staff_tickets.create_router(),
+        digest.create_router(),
         staff_contracts.create_router(),
         sessions.create_staff_router(),
         sessions.create_router(),
@@ -48,6 +50,7 @@ def create_routers() -> list[Router]:
         recordings.create_router(),
         contract_cards.create_router(),
         contracts.create_router(),
+        status.create_router(),
         client_tickets.create_router(),
         fallback.create_router(),
     ]

@@ -8,7 +8,7 @@ from aiogram.filters import CommandObject
 from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
 from crm.ids import looks_like_id, parse_id
-from crm.people.staff import StaffRef
+from crm.people.staff_search import StaffRef
 
 
 def id_and_rest(command: CommandObject, usage: str, *, rest: bool | None) -> tuple[int, str]:

@@ -8,7 +8,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.i18n import SHIPPED_LANGUAGES
-from crm.people.who import set_language
+from crm.people.identity import set_language
 from crm.permissions import Actor, Stranger, audience_of
 from handlers import keyboards, texts
 from handlers.commands import publish_chat_commands

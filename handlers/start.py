@@ -9,7 +9,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.errors import DomainError
-from crm.people.clients import TelegramContact, register_client
+from crm.people.telegram_clients import TelegramContact, register_client
 from crm.permissions import Actor, Audience, Stranger, audience_of
 from db.models import Client, Employee
 from handlers import keyboards, texts

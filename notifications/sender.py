@@ -39,7 +39,7 @@ from aiogram.methods import (
 )
 from aiogram.types import Message
 
-from crm.people.clients import mark_unreachable
+from crm.people.telegram_clients import mark_unreachable
 from crm.subjects import Subject, remember_message
 from db.base import utcnow
 from db.engine import Database

@@ -16,7 +16,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import literal, select, update
 
-from crm.demo.business import DEMO_PASSWORD, seed_demo
+from crm.demo.seed import DEMO_PASSWORD, seed_demo
 from crm.settings import Settings
 from db.base import utcnow
 from db.engine import Database

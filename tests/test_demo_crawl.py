@@ -22,7 +22,7 @@ from aiohttp.test_utils import TestServer
 
 import db.models  # noqa: F401 - every mapped class, for the relationships test
 from bot.cli import _seed
-from crm.demo.business import DEMO_PASSWORD, demo_logins
+from crm.demo.seed import DEMO_PASSWORD, demo_logins
 from crm.settings import Settings
 from db.base import Base
 from db.engine import Database

@@ -1,4 +1,4 @@
-"""The demo's logins, listed once (crm.demo.business.DEMO_LOGINS) and shown alike by the banner of
+"""The demo's logins, listed once (crm.demo.seed.DEMO_LOGINS) and shown alike by the banner of
 `crm run`, README and the demo itself; and the demo's people have chosen no language, so the
 site speaks each browser's and the bot each Telegram app's."""
 
@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from bot.cli import _banner
 from bot.runner import Running
-from crm.demo.business import DEMO_LOGINS, DEMO_PASSWORD, demo_logins, seed_demo
+from crm.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, demo_logins, seed_demo
 from db.base import utcnow
 from db.engine import Database
 from db.models import Client, Employee

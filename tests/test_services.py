@@ -7,12 +7,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from crm.demo.business import is_empty, seed_demo
+from crm.demo.seed import is_empty, seed_demo
 from crm.errors import Conflict, InvalidInput, NotFound
-from crm.people.clients import TelegramContact, register_client
+from crm.people.identity import identify, set_language
 from crm.people.passwords import verify_password
 from crm.people.staff import EmployeeDraft, add_from_command_line
-from crm.people.who import identify, set_language
+from crm.people.telegram_clients import TelegramContact, register_client
 from crm.permissions import Stranger, require_staff
 from crm.tickets.tickets import ticket_for
 from db.base import utcnow

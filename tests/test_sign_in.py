@@ -17,7 +17,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
 
 import crm.people.passwords
-import crm.people.staff
+import crm.people.sign_in
 from bot.sandbox.telegram import FakeTelegram
 from crm.errors import InvalidInput
 from crm.people.staff import (
@@ -80,7 +80,7 @@ def password_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         checked.append(password)
         return await verify(password_hash, password)
 
-    monkeypatch.setattr(crm.people.staff, "verify_password_async", counted)
+    monkeypatch.setattr(crm.people.sign_in, "verify_password_async", counted)
     return checked
 
 

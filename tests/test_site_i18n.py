@@ -15,7 +15,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
-from crm.demo.business import DEMO_PASSWORD, seed_demo
+from crm.demo.seed import DEMO_PASSWORD, seed_demo
 from crm.i18n import LANGUAGE_NAMES
 from crm.people.clients import TELEGRAM_SOURCE
 from crm.settings import Settings

@@ -25,7 +25,8 @@ from crm.people.staff import list_employees
 from crm.permissions import Actor
 from crm.settings import Settings
 from crm.tickets.listing import TicketFilter, list_tickets
-from crm.tickets.tickets import my_tickets, queue, ticket_for
+from crm.tickets.queues import my_tickets, queue
+from crm.tickets.tickets import ticket_for
 from crm.visibility import (
     ticket_history,
     visible_clients,

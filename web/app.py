@@ -40,6 +40,7 @@ from web.views import auth, language
 from web.views.coaching import (
     analytics,
     calendar,
+    client_report,
     domains,
     my_calendar,
     products,
@@ -50,7 +51,8 @@ from web.views.coaching import (
     sessions,
     tracks,
 )
-from web.views.overview import dashboard
+from web.views.overview import client_page, dashboard
+from web.views.overview import period as period_report
 from web.views.people import client_picker, clients, departments, employees
 from web.views.school import contract_page, contracts, languages
 from web.views.tickets import files as ticket_files
@@ -213,7 +215,7 @@ def _routes(app: web.Application) -> None:
         _get_and_post(app, f"/{path}/{{id:\\d+}}/edit", form)
         _get_and_post(app, f"/{path}/{{id:\\d+}}/delete", delete)
     route.add_get("/clients.csv", clients.client_csv)
-    route.add_get("/clients/{id:\\d+}", clients.client_page, name="client")
+    route.add_get("/clients/{id:\\d+}", client_page.client_page, name="client")
     route.add_get("/employees/{id:\\d+}", employees.employee_page, name="employee")
     _get_and_post(app, "/clients/{id:\\d+}/tracks/new", tracks.track_new)
     route.add_get("/tracks/{id:\\d+}", tracks.track_page, name="track")
@@ -277,11 +279,11 @@ def _routes(app: web.Application) -> None:
     route.add_get("/reports/coaches.csv", analytics.coaches_csv)
     route.add_get("/reports/programs", analytics.programs)
     route.add_get("/reports/programs.csv", analytics.programs_csv)
-    route.add_get("/reports/period", analytics.period_report)
-    route.add_get("/reports/period.csv", analytics.period_csv)
-    route.add_get("/reports/clients", analytics.choose_client)
-    route.add_get("/reports/clients/{id:\\d+}", analytics.client_report)
-    route.add_get("/reports/clients/{id:\\d+}.csv", analytics.client_csv)
+    route.add_get("/reports/period", period_report.period_report)
+    route.add_get("/reports/period.csv", period_report.period_csv)
+    route.add_get("/reports/clients", client_report.choose_client)
+    route.add_get("/reports/clients/{id:\\d+}", client_report.client_report)
+    route.add_get("/reports/clients/{id:\\d+}.csv", client_report.client_csv)
 
 
 def _get_and_post(app: web.Application, path: str, handler: Handler) -> None:

@@ -21,7 +21,7 @@ from aiohttp_session import get_session
 
 from crm.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from crm.i18n import N_
-from crm.people.staff import get_signed_in_employee
+from crm.people.sign_in import get_signed_in_employee
 from db.base import utcnow
 from web.i18n import set_words, words
 from web.keys import (

@@ -16,10 +16,10 @@ from multidict import MultiDictProxy
 from bot.sandbox import server
 from bot.sandbox.chat import BotAPIError, ChatMessage, SandboxUser
 from bot.sandbox.telegram import FakeTelegram
-from crm.demo.business import demo_telegram_language
+from crm.demo.seed import demo_telegram_language
 from crm.errors import InvalidInput
+from crm.people.identity import identify, people_on_telegram
 from crm.people.phones import normalize_phone
-from crm.people.who import identify, people_on_telegram
 from crm.permissions import Stranger
 from db.engine import Database
 from db.models import Client, Employee

@@ -1,6 +1,6 @@
 """The listing of the three kinds of coaching reports (meeting, client and coach reports) in one
 list, newest written first: filters by kind, coach, client and the day written, keyset pages,
-the same rows for CSV export, and each report's own page.
+the same rows for CSV export (each report's own page: crm/coaching/report_cards.py).
 
 Who sees which report is crm/coaching/reports.py's rule, through crm/visibility.py: a meeting
 report, the staff who may see its session; a client's progress report, the staff who may open
@@ -32,13 +32,12 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute, aliased, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from crm import keyset
-from crm.coaching.rules import may_run
-from crm.errors import FieldChecks, InvalidInput, NotFound
+from crm.errors import FieldChecks, InvalidInput
 from crm.i18n import N_
-from crm.ids import MAX_ID, looks_like_id, parse_id
+from crm.ids import looks_like_id, parse_id
 from crm.keyset import COUNT_CAP, PAGE_SIZE
 from crm.people.client_search import for_client
 from crm.people.phones import phone_search_digits
@@ -404,93 +403,3 @@ def export_reports(
         return page.reports, page.next_cursor
 
     return keyset.in_chunks(read)
-
-
-@dataclass(frozen=True)
-class MeetingReportCard:
-    report: MeetingReport
-    may_edit: bool  # its session's coach and managers file it again
-
-
-async def meeting_report_card(
-    session: AsyncSession, *, actor: Actor, report_id: int
-) -> MeetingReportCard:
-    """A meeting report for staff who may see its session, with the session's people."""
-    require_staff(actor)
-    report = None
-    if 0 < report_id <= MAX_ID:  # a larger number names no record (and would overflow)
-        report = await session.scalar(
-            select(MeetingReport)
-            .join(CoachingSession, CoachingSession.id == MeetingReport.session_id)
-            .where(MeetingReport.id == report_id, visible_sessions(actor))
-            .options(
-                selectinload(MeetingReport.session).selectinload(CoachingSession.client),
-                selectinload(MeetingReport.session).selectinload(CoachingSession.coach),
-            )
-            .execution_options(populate_existing=True)
-        )
-    if report is None:
-        raise NotFound(N_("that report does not exist"))
-    return MeetingReportCard(report, may_run(actor, report.session))
-
-
-@dataclass(frozen=True)
-class ClientReportCard:
-    report: ClientReport
-    author: str | None  # the employee who wrote it; None when the client did
-
-
-async def client_report_card(
-    session: AsyncSession, *, actor: Actor, report_id: int
-) -> ClientReportCard:
-    """A client's progress report on a track, for staff who may open the client's card."""
-    require_staff(actor)
-    report = None
-    if 0 < report_id <= MAX_ID:  # a larger number names no record (and would overflow)
-        report = await session.scalar(
-            select(ClientReport)
-            .join(Track, Track.id == ClientReport.track_id)
-            .where(ClientReport.id == report_id, visible_tracks(actor))
-            .options(
-                selectinload(ClientReport.track).selectinload(Track.client),
-                selectinload(ClientReport.track).selectinload(Track.coach),
-            )
-        )
-    if report is None:
-        raise NotFound(N_("that report does not exist"))
-    author = None
-    if report.author_employee_id is not None:
-        author = await session.scalar(
-            select(Employee.full_name).where(Employee.id == report.author_employee_id)
-        )
-    return ClientReportCard(report, author)
-
-
-@dataclass(frozen=True)
-class CoachReportCard:
-    report: CoachReport
-    meeting: CoachingSession | None  # the session it is about, if one
-
-
-async def coach_report_card(
-    session: AsyncSession, *, actor: Actor, report_id: int
-) -> CoachReportCard:
-    """A coach's report on themselves: its coach's and the managers' only."""
-    require_staff(actor)
-    report = None
-    if 0 < report_id <= MAX_ID:  # a larger number names no record (and would overflow)
-        report = await session.scalar(
-            select(CoachReport)
-            .where(CoachReport.id == report_id, visible_coach_reports(actor))
-            .options(selectinload(CoachReport.coach))
-        )
-    if report is None:
-        raise NotFound(N_("that report does not exist"))
-    meeting = None
-    if report.session_id is not None:
-        meeting = await session.scalar(
-            select(CoachingSession)
-            .where(CoachingSession.id == report.session_id)
-            .options(selectinload(CoachingSession.client))
-        )
-    return CoachReportCard(report, meeting)

@@ -17,7 +17,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.notify import Button, Notifier
-from crm.people.staff import StaffRef
+from crm.people.staff_search import StaffRef
 from crm.school.contracts import (
     ContractDraft,
     assign_teacher,

@@ -19,8 +19,8 @@ from crm.notify import Notifier
 from crm.permissions import MANAGER_ROLES, Actor, is_manager, require_staff
 from crm.telegram_html import escape
 from crm.tickets.notices import DigestLine, digest_text
+from crm.tickets.queues import my_tickets, queue_size
 from crm.tickets.rules import OPEN_STATUSES
-from crm.tickets.tickets import my_tickets, queue_size
 from db.enums import SessionStatus
 from db.models import Client, CoachingSession, Employee, Ticket
 

@@ -6,7 +6,7 @@ on the page ("Sessions and revenue"):
   back counts less), and products sold (a product is paid when it is sold), at their price;
 - *earned*: the work done in the period: each lesson given is worth its contract's lesson
   price (the total, discount included, over its lessons); each coaching session held is worth
-  what ``crm.coaching.analytics`` says (a contract's lesson price, else the coach's hourly rate
+  what ``crm.coaching.period_figures`` says (a contract's lesson price, else the coach's hourly rate
   times its hours; one under a product nothing, for the product's sale counts when it is sold).
 
 Owners and administrators see it, over what they may see (``crm/visibility.py``).
@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import Float, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.coaching.analytics import Period, period_figures
+from crm.coaching.period_figures import period_figures
+from crm.coaching.periods import Period, as_decimal
 from crm.i18n import N_
 from crm.money import cents
 from crm.permissions import Actor, require_manager
@@ -55,11 +55,6 @@ class Revenue:
         return cents(sum((area.earned for area in self.areas), Decimal(0)))
 
 
-def _decimal(value: Any) -> Decimal:
-    """An aggregate as a Decimal: SQLite answers floats, PostgreSQL Decimals."""
-    return Decimal(0) if value is None else Decimal(str(value))
-
-
 async def business_revenue(session: AsyncSession, *, actor: Actor, within: Period) -> Revenue:
     """Received and earned in ``within``, for the school and the coaching (owners and
     administrators)."""
@@ -84,7 +79,7 @@ async def business_revenue(session: AsyncSession, *, actor: Actor, within: Perio
     coaching = await period_figures(session, actor=viewer, within=within)
     return Revenue(
         [
-            AreaRevenue("school", cents(_decimal(paid)), cents(_decimal(taught))),
-            AreaRevenue("coaching", cents(_decimal(sold)), coaching.revenue),
+            AreaRevenue("school", cents(as_decimal(paid)), cents(as_decimal(taught))),
+            AreaRevenue("coaching", cents(as_decimal(sold)), coaching.revenue),
         ]
     )

@@ -1,26 +1,24 @@
 """Staff: employees as the bot, the site and the ``crm`` command know them; one way to save one.
 
-Adding, changing and deleting employees, their web logins and sessions, and finding one by
-id or username (with the closest usernames when there is none).
+Adding, changing and deleting employees and their web logins (signing in:
+crm/people/sign_in.py; finding one by id or username: crm/people/staff_search.py).
 """
 
 from __future__ import annotations
 
-import asyncio
-import difflib
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, func, select, true, update
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from crm.errors import Conflict, FieldChecks, InvalidInput, NotFound, PermissionDenied
 from crm.i18n import N_
 from crm.people.names import clean_name, clean_username
-from crm.people.passwords import check_password_strength, hash_password, verify_password_async
+from crm.people.passwords import check_password_strength, hash_password
+from crm.people.sign_in import end_sessions_of
 from crm.permissions import Actor, require_manager, require_staff
 from crm.text_limits import require_fits
 from crm.visibility import visible_employees
@@ -321,111 +319,3 @@ async def delete_employee(session: AsyncSession, *, actor: Actor, employee_id: i
         )
     await session.delete(employee)
     await session.flush()
-
-
-async def authenticate(session: AsyncSession, login: str, password: str) -> Employee | None:
-    """The active employee with this web login and password, else None.
-
-    The hash is checked off the event loop, and as long for an unknown login as for a known one.
-    """
-    employee = await session.scalar(
-        select(Employee).where(
-            Employee.web_login == login.strip(),
-            Employee.active.is_(True),
-            Employee.password_hash.is_not(None),
-        )
-    )
-    if employee is not None and employee.password_hash:
-        password_hash = employee.password_hash
-    else:
-        password_hash = await asyncio.to_thread(_no_such_hash)
-    matches = await verify_password_async(password_hash, password)
-    return employee if matches and employee is not None else None
-
-
-@cache
-def _no_such_hash() -> str:
-    """Checked when a login does not exist, so a wrong login takes as long as a wrong password.
-
-    Made on first use, not at import: hashing is the costliest thing a sign-in does.
-    """
-    return hash_password("no such account, just burning the same time")
-
-
-async def get_signed_in_employee(
-    session: AsyncSession, employee_id: int, generation: object
-) -> Employee | None:
-    """The employee of an admin-site session begun in ``generation``, if it is still valid.
-
-    It is not once they are switched off or deleted, or once their sessions were ended since
-    (signing out, a new password, being switched off).
-    """
-    employee = await session.get(Employee, employee_id)
-    if employee is None or not employee.active or employee.session_generation != generation:
-        return None
-    return employee
-
-
-def end_sessions_of(employee: Employee) -> None:
-    """Every admin-site session of ``employee`` ends (in the caller's transaction)."""
-    employee.session_generation = (employee.session_generation or 0) + 1
-
-
-async def sign_out_everywhere(session: AsyncSession, employee_id: int) -> None:
-    """Signing out ends the employee's sessions on the server, not only the cookie in hand."""
-    await session.execute(
-        update(Employee)
-        .where(Employee.id == employee_id)
-        .values(session_generation=Employee.session_generation + 1)
-    )
-
-
-SUGGESTIONS = 3
-
-
-@dataclass(frozen=True)
-class StaffRef:
-    """Which employee is meant, as the edge read it: by id (a form's choice) or by username
-    (``@ivan`` typed in the bot, without the ``@``)."""
-
-    employee_id: int | None = None
-    username: str | None = None
-
-
-async def find_staff(session: AsyncSession, wanted: StaffRef) -> Employee:
-    """The employee with that username (any case, no ``@``) or that id.
-
-    When there is none, NotFound names the closest usernames of active staff (or, when nothing
-    is close, the first few of them), so a typo is one glance from being fixed.
-    """
-    employee: Employee | None = None
-    username, employee_id = wanted.username, wanted.employee_id
-    if employee_id is not None:
-        employee = await session.get(Employee, employee_id)
-        reference = str(employee_id)
-    else:
-        name = (username or "").lstrip("@").lower()
-        reference = f"@{name}"
-        if name:
-            employee = await session.scalar(
-                select(Employee).where(func.lower(Employee.username) == name)
-            )
-    if employee is not None:
-        return employee
-    usernames = list(
-        await session.scalars(
-            select(Employee.username)
-            .where(Employee.active.is_(True), Employee.username.is_not(None))
-            .order_by(Employee.id)
-        )
-    )
-    by_lower = {name.lower(): name for name in usernames if name}
-    close = difflib.get_close_matches(reference.lstrip("@").lower(), by_lower, n=SUGGESTIONS)
-    suggestions = [by_lower[name] for name in close] or list(by_lower.values())[:SUGGESTIONS]
-    if not suggestions:
-        raise NotFound(N_("no employee {reference}"), reference=reference)
-    raise NotFound(
-        N_("no employee {reference}; did you mean {suggestions}?"),
-        reference=reference,
-        suggestions=", ".join(f"@{name}" for name in suggestions),
-    )

@@ -20,7 +20,7 @@ from crm.i18n import N_
 from crm.money import MAX_AMOUNT, Money, cents
 from crm.notify import Notifier
 from crm.people.names import clean_text
-from crm.people.staff import StaffRef, find_staff
+from crm.people.staff_search import StaffRef, find_staff
 from crm.permissions import Actor, require_manager
 from crm.school import notices as contract_notices
 from crm.school.languages import active_languages, discount_tiers, get_language

@@ -1,4 +1,5 @@
-"""Ticket use-cases: open, file a client's message, assign, take, move, reply, note, read.
+"""Ticket use-cases: open, file a client's message, move, reply, note, read, and the site's
+edits (assigning and taking: crm/tickets/assignment.py; the bot's lists: crm/tickets/queues.py).
 
 Each checks permissions, enforces the rules of crm/tickets/rules.py, writes the audit event and
 enqueues the notifications in the caller's transaction.
@@ -9,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, case, exists, func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -17,29 +18,24 @@ from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
 from crm.notify import Notifier
 from crm.people.names import clean_text
-from crm.people.staff import StaffRef, find_staff
-from crm.permissions import MANAGER_ROLES, Actor, is_manager, require_manager, require_staff
+from crm.permissions import Actor, require_manager, require_staff
 from crm.subjects import forget_subject
 from crm.tickets import notices as ticket_notices
 from crm.tickets.rules import (
     FINAL_STATUSES,
-    OPEN_STATUSES,
-    can_take,
     can_work_on,
     check_move,
     require,
 )
-from crm.visibility import load_visible, visible_tickets
-from db.enums import AttachmentKind, Role, TicketEventKind, TicketStatus
+from crm.visibility import load_visible
+from db.enums import AttachmentKind, TicketEventKind, TicketStatus
 from db.models import (
     Client,
-    CoachProfile,
     Department,
     Employee,
     Ticket,
     TicketAttachment,
     TicketEvent,
-    teacher_languages,
 )
 
 TITLE_LENGTH = 80
@@ -153,7 +149,7 @@ def _attach(
     )
 
 
-def _move(ticket: Ticket, to: TicketStatus, author: Actor, now: datetime) -> None:
+def record_move(ticket: Ticket, to: TicketStatus, author: Actor, now: datetime) -> None:
     record_event(
         ticket,
         TicketEventKind.STATUS,
@@ -237,7 +233,7 @@ async def add_client_message(
     _attach(ticket, event, attachment, now)
     reopened = ticket.status is TicketStatus.RESOLVED
     if reopened:
-        _move(ticket, TicketStatus.IN_PROGRESS, client, now)
+        record_move(ticket, TicketStatus.IN_PROGRESS, client, now)
     await session.flush()
     await ticket_notices.client_wrote(
         session, notifier, ticket, message or (attachment.kind.value if attachment else ""), now=now
@@ -245,108 +241,6 @@ async def add_client_message(
     if reopened:
         await ticket_notices.status_changed(session, notifier, ticket, now=now)
     return ticket, reopened
-
-
-async def _assign(
-    session: AsyncSession,
-    notifier: Notifier,
-    ticket: Ticket,
-    assignee: Employee,
-    actor: Employee,
-    now: datetime,
-) -> Ticket:
-    if not assignee.active:
-        raise InvalidInput(
-            N_("{name} no longer works here and cannot be assigned"), name=assignee.full_name
-        )
-    if ticket.status not in OPEN_STATUSES:
-        raise InvalidInput(N_("ticket #{ticket_id} is no longer open"), ticket_id=ticket.id)
-    if ticket.assignee_id == assignee.id:
-        raise InvalidInput(
-            N_("ticket #{ticket_id} is already assigned to {name}"),
-            ticket_id=ticket.id,
-            name=assignee.full_name,
-        )
-    record_event(
-        ticket,
-        TicketEventKind.ASSIGNED,
-        author=actor,
-        now=now,
-        from_value=ticket.assignee.full_name if ticket.assignee else None,
-        to_value=assignee.full_name,
-    )
-    ticket.assignee = assignee
-    if ticket.status is TicketStatus.NEW:
-        _move(ticket, TicketStatus.ASSIGNED, actor, now)
-    await session.flush()
-    await ticket_notices.ticket_assigned(session, notifier, ticket, now=now)
-    return ticket
-
-
-async def assign_ticket(
-    session: AsyncSession,
-    notifier: Notifier,
-    *,
-    actor: Actor,
-    ticket_id: int,
-    assignee: StaffRef,
-    now: datetime,
-) -> Ticket:
-    """Give the ticket to an employee who takes tickets (``takes_tickets``; managers only); the
-    employee and the client are told."""
-    employee = require_staff(actor)
-    ticket = await ticket_for(session, actor=employee, ticket_id=ticket_id)
-    require(is_manager(employee))
-    chosen = await find_staff(session, assignee)
-    taker = await session.scalar(select(exists().where(Employee.id == chosen.id, takes_tickets())))
-    if chosen.active and not taker:
-        raise InvalidInput(
-            N_("{name} does not take tickets: choose someone who does"),
-            field="assignee",
-            name=chosen.full_name,
-        )
-    return await _assign(session, notifier, ticket, chosen, employee, now)
-
-
-def takes_tickets() -> ColumnElement[bool]:
-    """Who may be given a ticket: active owners, administrators and specialists, but not the
-    specialists whose work is teaching or coaching (a teacher's languages, a coach profile),
-    nor helpers."""
-    teaches = exists().where(teacher_languages.c.employee_id == Employee.id)
-    coaches = exists().where(CoachProfile.employee_id == Employee.id)
-    return Employee.active.is_(True) & (
-        Employee.role.in_(MANAGER_ROLES)
-        | ((Employee.role == Role.SPECIALIST) & ~teaches & ~coaches)
-    )
-
-
-async def ticket_assignees(
-    session: AsyncSession, *, actor: Actor, ticket: Ticket
-) -> list[Employee]:
-    """Whom a manager may assign ``ticket`` to (``takes_tickets``): the ticket's department's
-    people first, then by name."""
-    require(is_manager(require_staff(actor)))
-    elsewhere = case((Employee.department_id == ticket.department_id, 0), else_=1)
-    found = await session.scalars(
-        select(Employee).where(takes_tickets()).order_by(elsewhere, Employee.full_name, Employee.id)
-    )
-    return list(found)
-
-
-async def take_ticket(
-    session: AsyncSession, notifier: Notifier, *, actor: Actor, ticket_id: int, now: datetime
-) -> Ticket:
-    """Assign an unassigned ticket to oneself."""
-    employee = require_staff(actor)
-    ticket = await ticket_for(session, actor=employee, ticket_id=ticket_id)
-    if ticket.assignee_id is not None and ticket.status in OPEN_STATUSES:
-        raise InvalidInput(
-            N_("ticket #{ticket_id} is already assigned to {name}"),
-            ticket_id=ticket.id,
-            name=ticket.assignee.full_name if ticket.assignee else "",
-        )
-    require(can_take(employee, ticket))
-    return await _assign(session, notifier, ticket, employee, employee, now)
 
 
 async def change_status(
@@ -363,7 +257,7 @@ async def change_status(
     ticket = await ticket_for(session, actor=employee, ticket_id=ticket_id)
     check_move(ticket, status)  # first: "take it first" helps more than "you may not"
     require(can_work_on(employee, ticket))
-    _move(ticket, status, employee, now)
+    record_move(ticket, status, employee, now)
     await session.flush()
     await ticket_notices.status_changed(session, notifier, ticket, now=now)
     return ticket
@@ -401,59 +295,6 @@ async def add_note(
     record_event(ticket, TicketEventKind.NOTE, author=employee, now=now, text=message)
     await session.flush()
     return ticket
-
-
-async def client_tickets(
-    session: AsyncSession, client: Client, *, open_only: bool = False, limit: int = 30
-) -> list[Ticket]:
-    """The client's tickets, newest first."""
-    query = (
-        select(Ticket).where(Ticket.client_id == client.id).order_by(Ticket.id.desc()).limit(limit)
-    )
-    if open_only:
-        query = query.where(Ticket.status.not_in(FINAL_STATUSES))
-    return list(await session.scalars(query))
-
-
-async def queue(session: AsyncSession, *, actor: Actor, limit: int = 30) -> list[Ticket]:
-    """Open tickets nobody is assigned to, oldest first (helpers: their clients' only)."""
-    employee = require_staff(actor)
-    query = (
-        select(Ticket)
-        .options(selectinload(Ticket.client))
-        .where(Ticket.assignee_id.is_(None), Ticket.status.in_(OPEN_STATUSES))
-        .order_by(Ticket.id)
-        .limit(limit)
-    )
-    return list(await session.scalars(query.where(visible_tickets(employee))))
-
-
-async def my_tickets(session: AsyncSession, *, actor: Actor, limit: int = 50) -> list[Ticket]:
-    """The open tickets assigned to the asker (helpers: those of their clients)."""
-    employee = require_staff(actor)
-    query = (
-        select(Ticket)
-        .options(selectinload(Ticket.client))
-        .where(Ticket.status.in_(OPEN_STATUSES))
-        .order_by(Ticket.id)
-        .limit(limit)
-    )
-    # A helper works through their clients: all of their open tickets are theirs to follow.
-    mine = visible_tickets(employee) if employee.role is Role.HELPER else None
-    query = query.where(mine if mine is not None else Ticket.assignee_id == employee.id)
-    return list(await session.scalars(query))
-
-
-async def queue_size(session: AsyncSession) -> int:
-    """How many open tickets wait for someone."""
-    return int(
-        await session.scalar(
-            select(func.count())
-            .select_from(Ticket)
-            .where(Ticket.assignee_id.is_(None), Ticket.status.in_(OPEN_STATUSES))
-        )
-        or 0
-    )
 
 
 async def open_ticket_for(

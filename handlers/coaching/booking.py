@@ -32,8 +32,7 @@ from handlers.coaching import booking_texts
 from handlers.coaching.sessions import shown_in
 from handlers.dialogs import end_dialog
 from handlers.filters import IsClient, IsStaff, Matches
-from handlers.school.cards import money_in
-from handlers.school.texts import Money
+from handlers.written import Money, money_in
 
 DRAFT_KEY = "booking"
 

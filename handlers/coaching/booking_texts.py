@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 
 from db.models import CoachingRequest, CoachProfile, ExpertiseDomain
 from handlers.coaching.session_texts import When
-from handlers.school.texts import Money
+from handlers.written import Money
 
 # A bio longer than this is cut in the coach list (the admin site shows it whole).
 BIO_SHOWN = 400

@@ -5,7 +5,6 @@ authorised again by the service it calls."""
 from __future__ import annotations
 
 from datetime import datetime
-from functools import partial
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, Router
@@ -17,7 +16,7 @@ from crm.errors import DomainError, InvalidInput
 from crm.i18n import N_
 from crm.ids import parse_id
 from crm.notify import Notifier
-from crm.people.staff import StaffRef
+from crm.people.staff_search import StaffRef
 from crm.permissions import Actor, is_helper, is_manager
 from crm.school.contracts import (
     assign_teacher,
@@ -35,12 +34,7 @@ from handlers.cards import answer_press, send_long
 from handlers.filters import IsClient, IsStaff
 from handlers.replies import ReplyContext, about
 from handlers.school import texts as contract_texts
-from handlers.school.texts import Money
-
-
-def money_in(notifier: Notifier, locale: str) -> Money:
-    """Amounts in the business currency as ``locale`` writes them."""
-    return partial(notifier.money, locale)
+from handlers.written import Money, money_in
 
 
 def card_markup(contract: Contract, actor: Actor) -> InlineKeyboardMarkup | None:

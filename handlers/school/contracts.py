@@ -27,7 +27,7 @@ from handlers.dialogs import end_dialog
 from handlers.filters import IsClient, IsStaff, Matches
 from handlers.replies import about
 from handlers.school import texts as contract_texts
-from handlers.school.cards import money_in
+from handlers.written import Money, money_in
 
 DRAFT_KEY = "contract"
 # A whole number as people type it (ASCII digits: int() would also read "٣").
@@ -105,7 +105,7 @@ async def _lessons_given(
     state: FSMContext,
     draft: dict[str, Any],
     lessons: int,
-    money: contract_texts.Money,
+    money: Money,
 ) -> None:
     """A number of lessons: refused with the question again, or on to the branch or summary."""
     try:
@@ -136,7 +136,7 @@ async def _summarise(
     session: AsyncSession,
     state: FSMContext,
     draft: dict[str, Any],
-    money: contract_texts.Money,
+    money: Money,
 ) -> None:
     priced = await price_of(session, draft["language_id"], draft["lessons"])
     branch = next((b for b in await branches(session) if b.id == draft["branch_id"]), None)

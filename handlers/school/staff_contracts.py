@@ -29,7 +29,7 @@ from handlers.cards import answer_press
 from handlers.command_args import id_and_rest, staff_ref
 from handlers.filters import StaffOnly
 from handlers.school import texts as contract_texts
-from handlers.school.cards import money_in
+from handlers.written import money_in
 
 
 def _parse(command: CommandObject, name: str, *, rest: bool | None) -> tuple[int, str]:

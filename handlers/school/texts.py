@@ -4,7 +4,7 @@ the ``money`` function the handler passes (the business currency in the reader's
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -16,9 +16,7 @@ from crm.school.rules import MAX_LESSONS, PAYMENT_METHOD_NAMES, STATUS_NAMES, Qu
 from db.enums import ContractStatus, PaymentMethod
 from db.models import Contract, Department, DiscountTier, Employee, Language, Payment
 from handlers import written
-
-# An amount of money as the reader writes it in the business currency.
-Money = Callable[[Decimal], str]
+from handlers.written import Money
 
 
 def status_name(status: ContractStatus) -> str:

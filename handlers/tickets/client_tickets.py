@@ -1,5 +1,5 @@
-"""Clients and their requests: /new, /tickets, /status (with their contracts and next session),
-and messages that are never lost."""
+"""Clients and their requests: /new, /tickets, and messages that are never lost (a client's
+/status: handlers/overview/status.py)."""
 
 from __future__ import annotations
 
@@ -14,29 +14,17 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.coaching.sessions import upcoming_sessions
 from crm.errors import DomainError
 from crm.notify import Notifier
-from crm.school.contracts import contracts_of
-from crm.settings import Settings
 from crm.tickets.notices import ticket_subject
-from crm.tickets.tickets import (
-    AttachmentDraft,
-    add_client_message,
-    client_tickets,
-    departments,
-    open_ticket,
-)
+from crm.tickets.queues import client_tickets
+from crm.tickets.tickets import AttachmentDraft, add_client_message, departments, open_ticket
 from db.enums import AttachmentKind
 from db.models import Client, Ticket
 from handlers import keyboards
-from handlers.coaching import agenda_texts
-from handlers.coaching.sessions import shown_in
 from handlers.dialogs import end_dialog
 from handlers.filters import IsClient, Matches
 from handlers.replies import ReplyContext, ReplyFilers, about, file_reply
-from handlers.school import texts as contract_texts
-from handlers.school.cards import money_in
 from handlers.tickets import texts as ticket_texts
 
 CONTENT = Matches(F.text | F.photo | F.document)
@@ -193,28 +181,6 @@ async def list_tickets(message: Message, actor: Client, session: AsyncSession) -
     await message.answer(ticket_texts.client_tickets(tickets), reply_markup=markup)
 
 
-async def status_screen(
-    message: Message,
-    actor: Client,
-    session: AsyncSession,
-    notifier: Notifier,
-    settings: Settings,
-    locale: str,
-    now: datetime,
-) -> None:
-    """``/status`` for a client: their open requests, running contracts and next session on
-    one screen."""
-    coming = await upcoming_sessions(session, actor=actor, now=now, limit=1)
-    parts = [
-        ticket_texts.client_status(await client_tickets(session, actor, open_only=True)),
-        contract_texts.status_contracts(
-            await contracts_of(session, actor=actor, open_only=True), money_in(notifier, locale)
-        ),
-        agenda_texts.next_session(coming[0] if coming else None, shown_in(settings.zone)),
-    ]
-    await message.answer("\n\n".join(part for part in parts if part))
-
-
 async def _file_on(
     message: Message,
     session: AsyncSession,
@@ -319,7 +285,6 @@ def create_router() -> Router:
     router.callback_query.filter(IsClient())
     router.message.register(new_ticket, Command("new"))
     router.message.register(list_tickets, Command("tickets"))
-    router.message.register(status_screen, Command("status"))
     router.message.register(description_given, StateFilter(NewTicket.description), CONTENT)
     router.message.register(description_missing, StateFilter(NewTicket.description))
     router.callback_query.register(department_chosen, keyboards.DepartmentChoice.filter())

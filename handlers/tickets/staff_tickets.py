@@ -1,5 +1,6 @@
-"""Staff and tickets: /queue, /my, /ticket, /assign, /take, /status, /reply, /note, /digest,
-and the buttons under a ticket card. Clients and strangers get a polite refusal."""
+"""Staff and tickets: /queue, /my, /ticket, /assign, /take, /status, /reply, /note, and the
+buttons under a ticket card (/digest: handlers/overview/digest.py). Clients and strangers get
+a polite refusal."""
 
 from __future__ import annotations
 
@@ -13,24 +14,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm.errors import InvalidInput
 from crm.i18n import N_
 from crm.notify import Notifier
-from crm.overview.digest import digest_now
 from crm.permissions import Actor
+from crm.tickets.assignment import assign_ticket, take_ticket
 from crm.tickets.files import ticket_with_files
 from crm.tickets.notices import ticket_subject
+from crm.tickets.queues import my_tickets, queue
 from crm.tickets.rules import parse_status
-from crm.tickets.tickets import (
-    add_note,
-    assign_ticket,
-    change_status,
-    my_tickets,
-    queue,
-    reply_to_client,
-    take_ticket,
-    ticket_for,
-)
+from crm.tickets.tickets import add_note, change_status, reply_to_client, ticket_for
 from db.models import Ticket
 from handlers import keyboards
-from handlers.cards import answer_press, send_long
+from handlers.cards import answer_press
 from handlers.command_args import id_and_rest, staff_ref
 from handlers.filters import IsStaff, StaffOnly
 from handlers.replies import about
@@ -139,18 +132,6 @@ async def note(
     await message.answer(ticket_texts.noted(ticket))
 
 
-async def digest(
-    message: Message,
-    actor: Actor,
-    session: AsyncSession,
-    notifier: Notifier,
-    bot: Bot,
-    now: datetime,
-) -> None:
-    text = await digest_now(session, notifier, actor=actor, now=now)
-    await send_long(bot, message.chat.id, text)
-
-
 async def on_ticket_button(
     query: CallbackQuery,
     callback_data: keyboards.TicketAction,
@@ -207,6 +188,5 @@ def create_router() -> Router:
     router.message.register(move, Command("status"), IsStaff())
     router.message.register(reply, Command("reply"))
     router.message.register(note, Command("note"))
-    router.message.register(digest, Command("digest"))
     router.callback_query.register(on_ticket_button, keyboards.TicketAction.filter())
     return router

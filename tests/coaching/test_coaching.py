@@ -27,7 +27,7 @@ from crm.coaching.sessions import (
 )
 from crm.errors import InvalidInput, NotFound, PermissionDenied
 from crm.notify import Notifier
-from crm.people.staff import StaffRef
+from crm.people.staff_search import StaffRef
 from crm.school.contracts import ContractDraft, assign_teacher, record_payment, sign_contract
 from db.engine import Database
 from db.enums import SessionStatus

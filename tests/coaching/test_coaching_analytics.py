@@ -1,6 +1,6 @@
 """The reports built from the coaching records, through the admin site on a real database: each
 figure on the pages and in the CSVs is checked against an answer this test computes itself,
-in plain Python over the rows it inserted (never by asking crm/coaching/analytics.py); who sees
+in plain Python over the rows it inserted (never by asking crm/coaching/periods.py); who sees
 which figures; bad filters; and a session done, reported and rated showing on the next request.
 
 The business runs on Vladivostok time (UTC+10, no daylight saving), so a period's days are not

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bot.sandbox.page import register_people
 from bot.sandbox.telegram import FakeTelegram
-from crm.demo.business import seed_demo
+from crm.demo.seed import seed_demo
 from db.base import utcnow
 from db.engine import Database
 from db.enums import RecordingKind, SessionFormat, SessionStatus

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from crm.demo.business import seed_demo
+from crm.demo.seed import seed_demo
 from db.base import utcnow
 from db.engine import Database
 from db.enums import RequestStatus, SessionStatus

@@ -15,7 +15,7 @@ from bot.sandbox.telegram import FakeTelegram
 from crm.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from crm.money import format_money, parse_amount
 from crm.notify import Notifier
-from crm.people.staff import StaffRef
+from crm.people.staff_search import StaffRef
 from crm.school.contracts import (
     ContractDraft,
     assign_teacher,

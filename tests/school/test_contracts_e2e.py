@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from bot.sandbox.chat import ChatMessage, SandboxUser
 from bot.sandbox.telegram import FakeTelegram
 from crm.notify import Notifier
-from crm.people.staff import StaffRef
+from crm.people.staff_search import StaffRef
 from crm.school.contracts import ContractDraft, assign_teacher, record_payment, sign_contract
 from db.base import utcnow
 from db.engine import Database

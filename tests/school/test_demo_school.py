@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from crm.demo.business import DEMO_PASSWORD, demo_logins, seed_demo
+from crm.demo.seed import DEMO_PASSWORD, demo_logins, seed_demo
 from crm.people.passwords import verify_password
 from crm.school.contracts import branches, contracts_of
 from crm.school.languages import active_languages, all_languages, discount_tiers, teachers

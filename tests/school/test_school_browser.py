@@ -12,7 +12,7 @@ from playwright.async_api import Page, expect
 
 from bot.sandbox.page import register_people
 from bot.sandbox.telegram import FakeTelegram
-from crm.demo.business import seed_demo
+from crm.demo.seed import seed_demo
 from db.base import utcnow
 from tests.support.browser import browser_page, keep_screenshot
 from tests.support.desk import FAST_SENDER, desk_settings

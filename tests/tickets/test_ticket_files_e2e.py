@@ -13,7 +13,7 @@ import pytest
 
 from bot.sandbox.chat import Fault
 from bot.sandbox.telegram import FakeTelegram
-from crm.demo.business import DEMO_PASSWORD
+from crm.demo.seed import DEMO_PASSWORD
 from db.engine import Database
 from tests.support.desk import ANNA, MARIA, People, desk, fake  # noqa: F401  (fixtures)
 from tests.support.e2e import Product, bot_said, demo_in_sandbox, last_message_id

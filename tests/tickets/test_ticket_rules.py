@@ -10,17 +10,16 @@ from sqlalchemy import func, select
 from bot.sandbox.markup import html_to_plain, utf16_length
 from crm.errors import InvalidInput, NotFound, PermissionDenied
 from crm.notify import Notifier
-from crm.people.staff import StaffRef
+from crm.people.staff_search import StaffRef
 from crm.telegram_html import escape, split_html
+from crm.tickets.assignment import assign_ticket, take_ticket
 from crm.tickets.rules import MOVES, check_move, next_actions, parse_status
 from crm.tickets.tickets import (
     add_client_message,
     add_note,
-    assign_ticket,
     change_status,
     open_ticket,
     reply_to_client,
-    take_ticket,
     ticket_for,
 )
 from db.base import utcnow

@@ -10,8 +10,9 @@ import aiohttp_jinja2
 from aiohttp import web
 from aiohttp_session import get_session, new_session
 
-from crm.demo.business import DEMO_PASSWORD, demo_logins
-from crm.people.staff import MAX_LOGIN_LENGTH, authenticate, sign_out_everywhere
+from crm.demo.seed import DEMO_PASSWORD, demo_logins
+from crm.people.sign_in import authenticate, sign_out_everywhere
+from crm.people.staff import MAX_LOGIN_LENGTH
 from web.forms import Reader
 from web.i18n import words
 from web.keys import SANDBOX_ENABLED, THROTTLE, db_session

@@ -6,7 +6,7 @@ from aiohttp import web
 from aiohttp_session import get_session
 
 from crm.i18n import SHIPPED_LANGUAGES
-from crm.people.who import set_language
+from crm.people.identity import set_language
 from web.forms import Reader
 from web.i18n import SESSION_LANGUAGE
 from web.keys import EMPLOYEE, db_session

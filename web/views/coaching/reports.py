@@ -9,16 +9,14 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
+from crm.coaching.report_cards import client_report_card, coach_report_card, meeting_report_card
 from crm.coaching.report_listing import (
     REPORT_KIND_NAMES,
     ReportFilter,
     ReportKind,
     ReportRow,
-    client_report_card,
-    coach_report_card,
     export_reports,
     list_reports,
-    meeting_report_card,
     report_filter,
 )
 from crm.coaching.reports import (

@@ -1,4 +1,5 @@
-"""Clients: the full card, searchable; helpers see theirs."""
+"""Clients: the full card, searchable; helpers see theirs (a client's page with what every area
+holds for them: web/views/overview/client_page.py)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,7 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from crm.coaching.products import products_of
-from crm.coaching.programs import enrolments_of
-from crm.coaching.tracks import TRACK_STATUS_NAMES, tracks_of
 from crm.i18n import N_
-from crm.overview.timeline import MAX_EVENTS, TIMELINE_PAGE, client_timeline
 from crm.people.clients import (
     ClientForm,
     CoachingChoices,
@@ -20,12 +17,10 @@ from crm.people.clients import (
     coaching_choices,
     delete_client,
     export_clients,
-    get_client,
     list_clients,
     save_client,
 )
 from crm.permissions import is_manager
-from crm.tickets.listing import TicketFilter, list_tickets
 from db.enums import ClientStage
 from db.models import Client
 from web.forms import Field, Reader
@@ -33,7 +28,6 @@ from web.i18n import Gettext, words
 from web.keys import SETTINGS, db_session, employee
 from web.views.crud import FieldsFor, delete_page, edit_page, object_id
 from web.views.listing import filter_query, read_statuses, stream_csv
-from web.views.overview.timeline import event_status
 from web.views.people.employees import LANGUAGES
 
 # Far past the last page of any client list, and still an OFFSET every database takes.
@@ -116,36 +110,6 @@ async def client_csv(request: web.Request) -> web.StreamResponse:
         region=request.app[SETTINGS].default_region,
     )
     return await stream_csv(request, chunks, filename="clients.csv", header=CSV_HEADER, row=csv_row)
-
-
-@aiohttp_jinja2.template("clients/detail.html")
-async def client_page(request: web.Request) -> dict[str, Any]:
-    client_id = object_id(request)
-    assert client_id is not None
-    session, viewer = db_session(request), employee(request)
-    client = await get_client(session, actor=viewer, client_id=client_id)
-    tickets = await list_tickets(
-        session, viewer, TicketFilter(client_id=client.id, zone=request.app[SETTINGS].zone)
-    )
-    reader = Reader(request.query, words(request).gettext)  # type: ignore[arg-type]
-    shown = reader.integer("events", N_("Events"), minimum=1, maximum=MAX_EVENTS)
-    if reader.errors:
-        raise web.HTTPBadRequest(text="; ".join(reader.errors.values()))
-    timeline = await client_timeline(
-        session, actor=viewer, client_id=client.id, limit=shown or TIMELINE_PAGE
-    )
-    return {
-        "client": client,
-        "tickets": tickets.tickets,
-        "can_edit": is_manager(viewer),
-        "timeline": timeline,
-        "more_events": len(timeline.events) + TIMELINE_PAGE,
-        "event_status": event_status(words(request)),
-        "bought": await products_of(session, actor=viewer, client_id=client.id),
-        "enrolments": await enrolments_of(session, actor=viewer, client_id=client.id),
-        "tracks": await tracks_of(session, actor=viewer, client_id=client.id),
-        "track_status": lambda status: words(request).gettext(TRACK_STATUS_NAMES[status]),
-    }
 
 
 def _fields_for(

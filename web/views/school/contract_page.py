@@ -11,7 +11,7 @@ from aiohttp import web
 from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
 from crm.people.clients import get_client
-from crm.people.staff import StaffRef
+from crm.people.staff_search import StaffRef
 from crm.school.contracts import (
     ContractDraft,
     assign_teacher,

@@ -12,21 +12,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm.errors import DomainError, InvalidInput
 from crm.i18n import N_
 from crm.notify import Notifier
-from crm.people.staff import StaffRef, choosable_staff
+from crm.people.staff import choosable_staff
+from crm.people.staff_search import StaffRef
 from crm.permissions import is_manager
+from crm.tickets.assignment import assign_ticket, take_ticket, ticket_assignees
 from crm.tickets.listing import UNASSIGNED, TicketFilter, export_tickets, list_tickets
 from crm.tickets.rules import next_actions, parse_status
 from crm.tickets.tickets import (
     add_note,
-    assign_ticket,
     change_status,
     delete_ticket,
     departments,
     edit_ticket,
     open_ticket_for,
     reply_to_client,
-    take_ticket,
-    ticket_assignees,
     ticket_for,
     ticket_to_change,
 )
