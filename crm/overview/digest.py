@@ -16,7 +16,7 @@ from crm.coaching.rules import SESSION_STATUS_NAMES
 from crm.i18n import numbered
 from crm.moments import written_clock
 from crm.notify import Notifier
-from crm.permissions import MANAGER_ROLES, Actor, is_manager, require_staff
+from crm.permissions import Actor, is_manager, manager_rows, require_staff
 from crm.telegram_html import escape
 from crm.tickets.notices import DigestLine, digest_text
 from crm.tickets.queues import my_tickets, queue_size
@@ -156,7 +156,7 @@ async def enqueue_digests(
         select(
             Employee.id,
             Employee.telegram_id,
-            Employee.role,
+            manager_rows(),  # is_manager, read in the query: managers are told the queue
             func.coalesce(Employee.language, Employee.telegram_language),
         )
         .where(Employee.active.is_(True), Employee.telegram_id.is_not(None))
@@ -166,9 +166,9 @@ async def enqueue_digests(
     coaching = await _coaching_by_coach(session, day=day, now=now, zone=notifier.zone)
     waiting = await queue_size(session)
     digests: list[tuple[int, str, str]] = []
-    for employee_id, chat_id, role, language in staff:
+    for employee_id, chat_id, manager, language in staff:
         lines = by_employee.get(employee_id, [])
-        queue_for_them = waiting if role in MANAGER_ROLES else None
+        queue_for_them = waiting if manager else None
         their_sessions = coaching_text(
             notifier, language, coaching.get(employee_id, CoachingDigest())
         )
