@@ -25,7 +25,6 @@ from db.models import Client, Department, Employee
 if TYPE_CHECKING:
     from crm.notify import Notifier
     from crm.overview.timeline import Source
-    from db.enums import Role
 
 # The module of each layer's area package that describes the area.
 AREA_MODULE = "area"
@@ -33,8 +32,9 @@ AREA_MODULE = "area"
 # A scheduled job: queue what is due at ``now`` in the given transaction; returns how many.
 JobRun = Callable[[AsyncSession, "Notifier", datetime], Awaitable[int]]
 
-# One employee's part of a digest in their language; empty when the area has nothing for them.
-DigestText = Callable[[int, "Role", str | None], str]
+# One employee's part of a digest (their id, whether they manage, their language); empty when
+# the area has nothing for them.
+DigestText = Callable[[int, bool, str | None], str]
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,9 @@ from crm.errors import DomainError
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DOMAIN = "messages"
-SHIPPED_LANGUAGES = ("en", "ru", "fr")
+# Each shipped language, named in itself (the bot's and the site's language switch).
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "fr": "Français"}
+SHIPPED_LANGUAGES = tuple(LANGUAGE_NAMES)
 
 
 def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name

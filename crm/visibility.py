@@ -11,7 +11,8 @@ The rules, by role:
   of those tickets;
 - a helper sees their clients (``Client.helper``) and those clients' tickets, and any ticket
   assigned to them with its client;
-- a client sees their own tickets, contracts and card;
+- a client sees their own tickets, contracts and card, and of a ticket's history everything
+  but the internal notes (``ticket_history``);
 - a teacher (a specialist) sees the contracts they teach and those contracts' clients; a helper
   sees the contracts of the clients they help;
 - employees and departments are for owners and administrators.
@@ -22,13 +23,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.base import ExecutableOption
 
 from crm.ids import MAX_ID
-from crm.permissions import MANAGER_ROLES, Actor
-from db.enums import Role
+from crm.permissions import Actor, is_helper, is_manager, is_practitioner, is_staff
+from db.enums import TicketEventKind
 from db.models import (
     Client,
     CoachingRequest,
@@ -39,18 +40,12 @@ from db.models import (
     Employee,
     SessionParticipant,
     Ticket,
+    TicketEvent,
     Track,
     coach_domains,
 )
 
 Record = TypeVar("Record", Ticket, Contract, CoachingSession, CoachingRequest, Track)
-
-
-def _staff_role(actor: Actor) -> Role | None:
-    """The role of an active employee; None for clients, strangers and former staff."""
-    if isinstance(actor, Employee) and actor.active:
-        return actor.role
-    return None
 
 
 Rule = Callable[[Any], ColumnElement[bool]]
@@ -60,12 +55,13 @@ def _by_role(actor: Actor, *, client: Rule, specialist: Rule, helper: Rule) -> C
     """Managers see all, strangers and former staff nothing; the rest by the rule for them."""
     if isinstance(actor, Client):
         return client(actor)
-    role = _staff_role(actor)
-    if role is None:
-        return false()
-    if role in MANAGER_ROLES:
+    if is_manager(actor):
         return true()
-    return specialist(actor) if role is Role.SPECIALIST else helper(actor)
+    if is_practitioner(actor):
+        return specialist(actor)
+    if is_helper(actor):
+        return helper(actor)
+    return false()
 
 
 def visible_tickets(actor: Actor) -> ColumnElement[bool]:
@@ -79,6 +75,18 @@ def visible_tickets(actor: Actor) -> ColumnElement[bool]:
             Ticket.assignee_id == me.id,
         ),
     )
+
+
+# The entries of a ticket's history that are for staff only.
+INTERNAL_EVENTS = frozenset({TicketEventKind.NOTE})
+
+
+def ticket_history(actor: Actor, ticket: Ticket) -> list[TicketEvent]:
+    """The entries of ``ticket``'s history (loaded with it) that ``actor`` may read: staff all of
+    them; a client never an internal note. The bot's card and the site's page both show this."""
+    if is_staff(actor):
+        return list(ticket.events)
+    return [event for event in ticket.events if event.kind not in INTERNAL_EVENTS]
 
 
 def visible_contracts(actor: Actor) -> ColumnElement[bool]:
@@ -118,7 +126,7 @@ def followed_sessions(actor: Actor) -> ColumnElement[bool]:
     """The sessions on ``actor``'s own agenda: a client those they take part in; a helper those
     of the clients they help; anyone else on staff those they give (a manager sees every
     session, but runs their own)."""
-    if _staff_role(actor) is Role.HELPER:
+    if is_helper(actor):
         return visible_sessions(actor)
     if isinstance(actor, Employee):
         return visible_sessions(actor) & (CoachingSession.coach_id == actor.id)
@@ -185,25 +193,12 @@ def visible_tracks(actor: Actor) -> ColumnElement[bool]:
 
 def visible_employees(actor: Actor) -> ColumnElement[bool]:
     """The employee records ``actor`` may open: owners and administrators, all of them."""
-    return true() if _staff_role(actor) in MANAGER_ROLES else false()
+    return true() if is_manager(actor) else false()
 
 
 def visible_departments(actor: Actor) -> ColumnElement[bool]:
     """The departments ``actor`` may manage: owners and administrators, all of them."""
-    return true() if _staff_role(actor) in MANAGER_ROLES else false()
-
-
-def may_manage(actor: Actor) -> bool:
-    """Create, edit and delete clients, tickets, contracts, employees, departments and the
-    catalog, assign tickets and teachers, record payments: owners and administrators (who see
-    every row of each)."""
-    return _staff_role(actor) in MANAGER_ROLES
-
-
-def may_list_contracts(actor: Actor) -> bool:
-    """Whether ``actor`` has a contract listing at all: active staff (each sees the rows
-    ``visible_contracts`` gives them)."""
-    return _staff_role(actor) is not None
+    return true() if is_manager(actor) else false()
 
 
 _PREDICATES: dict[type[Any], Any] = {
@@ -216,12 +211,6 @@ _PREDICATES: dict[type[Any], Any] = {
     Employee: (Employee.id, visible_employees),
     Department: (Department.id, visible_departments),
 }
-
-
-async def can_see(session: AsyncSession, actor: Actor, record: Any) -> bool:
-    """Whether ``actor`` may see ``record``: its entity's predicate asked of that one row."""
-    key, predicate = _PREDICATES[type(record)]
-    return bool(await session.scalar(select(exists().where(key == record.id, predicate(actor)))))
 
 
 async def load_visible(

@@ -27,8 +27,3 @@ def upgrade(url: str, revision: str = "head") -> None:
     """Apply migrations up to ``revision``; blocking, so async callers use a thread."""
     create_private_sqlite_file(url)
     command.upgrade(alembic_config(url), revision)
-
-
-def make_revision(url: str, message: str) -> None:
-    """Autogenerate a new revision from the difference between the models and ``url``."""
-    command.revision(alembic_config(url), message=message, autogenerate=True)

@@ -14,6 +14,7 @@ from aiogram.utils.i18n import gettext as _
 
 from crm.coaching.notices import RATING_PREFIX
 from crm.coaching.track_reports import TRACK_CALLBACK_PREFIX
+from crm.i18n import LANGUAGE_NAMES
 from crm.permissions import Audience
 from crm.school.notices import CONTRACT_CALLBACK_PREFIX, contract_button_data
 from crm.tickets.notices import TICKET_CALLBACK_PREFIX, ticket_button_data
@@ -161,7 +162,7 @@ def languages() -> InlineKeyboardMarkup:
         inline_keyboard=[
             [
                 InlineKeyboardButton(text=name, callback_data=LanguageChoice(code=code).pack())
-                for code, name in texts.LANGUAGE_NAMES.items()
+                for code, name in LANGUAGE_NAMES.items()
             ]
         ]
     )

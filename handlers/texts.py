@@ -9,20 +9,16 @@ from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from crm.errors import DomainError
-from crm.i18n import N_, refusal_text
-from crm.permissions import Audience
+from crm.i18n import LANGUAGE_NAMES, N_, refusal_text
+from crm.permissions import ROLE_NAMES, Audience
 from db.models import Client, Employee
 from handlers.commands import BotCommandEntry
 
 AUDIENCE_NAMES = {
     Audience.STRANGER: N_("guest"),
     Audience.CLIENT: N_("client"),
-    Audience.OWNER: N_("owner"),
-    Audience.ADMIN: N_("administrator"),
-    Audience.SPECIALIST: N_("specialist"),
-    Audience.HELPER: N_("helper"),
+    **{Audience(role.value): name for role, name in ROLE_NAMES.items()},
 }
-LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "fr": "Français"}
 
 
 def share_phone_button() -> str:

@@ -16,6 +16,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from crm.demo.seed import DEMO_PASSWORD, seed_demo
+from crm.i18n import LANGUAGE_NAMES
 from crm.people.clients import TELEGRAM_SOURCE
 from crm.settings import Settings
 from db.base import utcnow
@@ -52,7 +53,6 @@ from tests.support.site import Client as SiteClient
 from tests.support.site import post_form, sign_in
 from tests.test_i18n import CYRILLIC, SAME_IN_FRENCH, template_ids
 from web.app import create_app
-from web.i18n import LANGUAGE_NAMES
 
 SECRET = "test-secret-key"
 LETTERS = re.compile(r"[^\W\d_]{2,}")

@@ -17,9 +17,8 @@ from crm.areas import areas_on
 from crm.health import ProcessRole, database_answers
 from crm.i18n import N_
 from crm.notify import Notifier
-from crm.permissions import is_staff
+from crm.permissions import is_manager, is_staff
 from crm.settings import Settings
-from crm.visibility import may_manage
 from db.engine import Database
 from db.models import Employee
 from web import middlewares
@@ -87,8 +86,8 @@ def _menu(sites: list[SiteArea], viewer: Employee) -> list[tuple[str, str]]:
         MenuEntry("/", N_("Dashboard"), is_staff),
         MenuEntry("/clients", N_("Clients"), is_staff),
         *(entry for site in sites for entry in site.menu),
-        MenuEntry("/employees", N_("Employees"), may_manage),
-        MenuEntry("/departments", N_("Departments"), may_manage),
+        MenuEntry("/employees", N_("Employees"), is_manager),
+        MenuEntry("/departments", N_("Departments"), is_manager),
     ]
     return [(entry.path, entry.label) for entry in entries if entry.shown_to(viewer)]
 

@@ -22,7 +22,7 @@ from babel.numbers import format_decimal
 from babel.units import format_unit
 
 from crm.errors import DomainError
-from crm.i18n import SHIPPED_LANGUAGES, Translator, refusal_text, translator
+from crm.i18n import LANGUAGE_NAMES, SHIPPED_LANGUAGES, Translator, refusal_text, translator
 from crm.moments import written_day, written_moment
 from crm.money import format_money, parse_amount
 from crm.people.clients import SOURCE_NAMES, STAGE_NAMES
@@ -38,7 +38,6 @@ Gettext = Callable[..., str]
 WORDS: web.RequestKey[Words] = web.RequestKey("words")
 # Where the sign-in page keeps the language chosen by someone not signed in yet.
 SESSION_LANGUAGE = "language"
-LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "fr": "Français"}
 
 
 @dataclass(frozen=True)

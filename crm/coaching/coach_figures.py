@@ -25,9 +25,9 @@ from crm.coaching.reminders import REPORT_AFTER
 from crm.errors import PermissionDenied
 from crm.i18n import N_
 from crm.money import cents
-from crm.permissions import Actor, is_manager, require_staff
+from crm.permissions import Actor, is_manager, is_practitioner, require_staff
 from crm.visibility import visible_coach_reports, visible_sessions
-from db.enums import Role, SessionStatus
+from db.enums import SessionStatus
 from db.models import (
     CoachingSession,
     CoachProfile,
@@ -63,15 +63,11 @@ class CoachFigures:
     latest_supervision_request: str | None
 
 
-def may_see_coach_figures(actor: Actor) -> bool:
-    """Coaches (their own row) and managers (every row); helpers and clients none."""
-    return isinstance(actor, Employee) and actor.active and actor.role is not Role.HELPER
-
-
 def check_coach_viewer(actor: Actor) -> Employee:
-    """``actor`` as someone who may see coaches' figures, or PermissionDenied."""
+    """``actor`` as someone who may see coaches' figures (coaches their own row, managers every
+    row; helpers and clients none), or PermissionDenied."""
     viewer = require_staff(actor)
-    if not may_see_coach_figures(viewer):
+    if not is_practitioner(viewer):
         raise PermissionDenied(N_("The coaches' figures are for coaches and managers."))
     return viewer
 

@@ -18,7 +18,7 @@ from crm.i18n import numbered
 from crm.moments import written_clock
 from crm.notify import Notifier
 from crm.telegram_html import escape
-from db.enums import Role, SessionStatus
+from db.enums import SessionStatus
 from db.models import Client, CoachingSession
 
 # At most this many overdue reports are listed one by one; the rest are counted.
@@ -113,7 +113,7 @@ async def coaching_digest(session: AsyncSession, notifier: Notifier, ask: Digest
         session, day=ask.day, now=ask.now, zone=notifier.zone, coach_id=ask.employee_id
     )
 
-    def text(employee_id: int, _role: Role, language: str | None) -> str:
+    def text(employee_id: int, _manager: bool, language: str | None) -> str:
         return coaching_text(notifier, language, by_coach.get(employee_id, CoachingDigest()))
 
     return text

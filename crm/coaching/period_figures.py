@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.coaching.periods import Period, as_decimal, as_real
 from crm.money import cents
-from crm.permissions import Actor, is_manager, require_manager
+from crm.permissions import Actor, require_manager
 from crm.visibility import visible_clients, visible_sessions
 from db.enums import SessionStatus
 from db.models import (
@@ -36,15 +36,6 @@ from db.models import (
 )
 
 S = SessionStatus
-
-
-def may_see_period_figures(actor: Actor) -> bool:
-    return is_manager(actor)
-
-
-def check_period_viewer(actor: Actor) -> Employee:
-    """Sessions and revenue of a period are for owners and administrators."""
-    return require_manager(actor)
 
 
 # Per period ---------------------------------------------------------------------------------
@@ -95,7 +86,7 @@ def session_value() -> ColumnElement[Any]:
 async def period_figures(session: AsyncSession, *, actor: Actor, within: Period) -> PeriodFigures:
     """Sessions held and revenue in ``within``, by coach, by branch (the coach's department) and
     by product; for owners and administrators."""
-    viewer = check_period_viewer(actor)
+    viewer = require_manager(actor)  # a period's sessions and revenue
     held = (
         select(
             CoachingSession.coach_id.label("employee_id"),

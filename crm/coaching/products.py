@@ -20,7 +20,7 @@ from crm.ids import MAX_ID
 from crm.money import MAX_AMOUNT, cents
 from crm.people.clients import visible_client
 from crm.people.names import clean_name, clean_text
-from crm.permissions import Actor, is_manager, require_manager, require_staff
+from crm.permissions import Actor, require_manager, require_staff
 from crm.visibility import visible_clients
 from db.enums import ProductKind
 from db.models import Client, ClientProduct, Enrolment, Product, Program
@@ -136,11 +136,6 @@ async def products_of(
         .order_by(ClientProduct.bought_at.desc(), ClientProduct.id.desc())
     )
     return found.all()
-
-
-def may_keep_products(actor: Actor) -> bool:
-    """Create, change, delete and sell products: owners and administrators."""
-    return is_manager(actor)
 
 
 async def product_to_change(session: AsyncSession, *, actor: Actor, product_id: int) -> Product:

@@ -12,12 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from crm.coaching.rules import may_coach
-from crm.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from crm.errors import Conflict, InvalidInput, NotFound
 from crm.i18n import N_, NP_
 from crm.ids import MAX_ID
 from crm.people.clients import visible_client
 from crm.people.names import clean_name, clean_text
-from crm.permissions import Actor, is_manager, require_manager, require_staff
+from crm.permissions import Actor, is_manager, is_practitioner, require_manager, require_staff
 from crm.visibility import visible_clients
 from db.models import Client, Employee, Enrolment, Product, Program, ProgramStage, StageMove
 
@@ -154,20 +154,6 @@ def _stage_names(stages: list[str]) -> list[str]:
     return names
 
 
-def may_keep_programs(actor: Actor) -> bool:
-    """Create, change and delete programmes: owners and administrators."""
-    return is_manager(actor)
-
-
-def may_move_clients(actor: Actor) -> bool:
-    """Enrol clients and move them between stages: coaches (of their clients) and managers."""
-    try:
-        may_coach(actor)
-    except PermissionDenied:
-        return False
-    return True
-
-
 @dataclass(frozen=True)
 class ProgramSummary:
     program: Program
@@ -296,8 +282,8 @@ async def program_board(
     return ProgramBoard(
         program,
         list(columns.values()),
-        may_move=may_move_clients(actor),
-        may_keep=may_keep_programs(actor),
+        may_move=is_practitioner(actor),
+        may_keep=is_manager(actor),
     )
 
 

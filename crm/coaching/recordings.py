@@ -25,6 +25,7 @@ from crm.text_limits import require_fits
 from db.enums import RecordingKind, SessionStatus
 from db.models import CoachingSession, Employee, Recording
 
+# How a recording's kind is named where it is shown (the session's card in the bot and the site).
 RECORDING_KIND_NAMES = {
     RecordingKind.AUDIO: N_("audio"),
     RecordingKind.VIDEO: N_("video"),

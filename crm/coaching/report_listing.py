@@ -35,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from crm import keyset
-from crm.errors import FieldChecks, InvalidInput, PermissionDenied
+from crm.errors import FieldChecks, InvalidInput
 from crm.i18n import N_
 from crm.ids import looks_like_id, parse_id
 from crm.keyset import COUNT_CAP, PAGE_SIZE
@@ -113,16 +113,6 @@ class ReportPage:
     previous_cursor: str | None
     total: int  # capped at COUNT_CAP
     total_is_capped: bool
-
-
-def may_list_reports(actor: Actor) -> bool:
-    """Whether ``actor`` has the report listing at all (active staff; each sees the rows the
-    visibility rules give them). Programmes and products are read by the same people."""
-    try:
-        require_staff(actor)
-    except PermissionDenied:
-        return False
-    return True
 
 
 def _day(checks: FieldChecks, name: str, typed: str) -> date | None:

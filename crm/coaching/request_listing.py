@@ -12,11 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from crm import keyset
-from crm.coaching.session_listing import may_plan_sessions
 from crm.ids import parse_id
 from crm.keyset import PAGE_SIZE
 from crm.people.client_search import for_client
-from crm.permissions import Actor
+from crm.permissions import Actor, is_practitioner
 from crm.visibility import visible_requests
 from db.enums import RequestStatus
 from db.models import CoachingRequest, ExpertiseDomain
@@ -43,15 +42,10 @@ class RequestPage:
     total_is_capped: bool
 
 
-def may_list_requests(actor: Actor) -> bool:
-    """Whether ``actor`` has the request listing: those who answer requests (``may_coach``)."""
-    return may_plan_sessions(actor)
-
-
 def request_actions(actor: Actor, request: CoachingRequest) -> frozenset[str]:
     """``accept`` and ``refuse`` while the request waits, for those who answer requests (who
     see it: the page is only shown to them). Each is checked again by its service."""
-    if request.status is RequestStatus.PENDING and may_plan_sessions(actor):
+    if request.status is RequestStatus.PENDING and is_practitioner(actor):
         return frozenset({"accept", "refuse"})
     return frozenset()
 

@@ -20,11 +20,11 @@ from decimal import Decimal
 from sqlalchemy import Float, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.coaching.period_figures import check_period_viewer, period_figures
+from crm.coaching.period_figures import period_figures
 from crm.coaching.periods import Period, as_decimal
 from crm.i18n import N_
 from crm.money import cents
-from crm.permissions import Actor
+from crm.permissions import Actor, require_manager
 from crm.visibility import visible_clients, visible_contracts
 from db.models import Client, ClientProduct, Contract, Lesson, Payment
 
@@ -58,7 +58,7 @@ class Revenue:
 async def business_revenue(session: AsyncSession, *, actor: Actor, within: Period) -> Revenue:
     """Received and earned in ``within``, for the school and the coaching (owners and
     administrators)."""
-    viewer = check_period_viewer(actor)
+    viewer = require_manager(actor)
     paid = await session.scalar(
         select(func.sum(Payment.amount))
         .join(Contract, Contract.id == Payment.contract_id)

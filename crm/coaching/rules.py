@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from crm.errors import InvalidInput, PermissionDenied
 from crm.i18n import N_
-from crm.permissions import MANAGER_ROLES, Actor, is_manager
-from db.enums import RequestStatus, Role, SessionStatus
+from crm.permissions import Actor, is_manager, is_practitioner, is_staff
+from db.enums import RequestStatus, SessionStatus
 from db.models import Client, CoachingSession, Employee
 
 S = SessionStatus
@@ -82,20 +82,14 @@ def check_rating(rating: int) -> int:
 
 def may_coach(actor: Actor) -> Employee:
     """Plan sessions and answer requests: active specialists (coaches, teachers) and managers."""
-    if (
-        isinstance(actor, Employee)
-        and actor.active
-        and actor.role in MANAGER_ROLES | {Role.SPECIALIST}
-    ):
+    if is_practitioner(actor):
         return actor
     raise PermissionDenied(N_("Only coaches, teachers and managers may do this."))
 
 
 def may_run(actor: Actor, meeting: CoachingSession) -> bool:
     """Mark a session done, no-show or cancelled: its coach and managers."""
-    return is_manager(actor) or (
-        isinstance(actor, Employee) and actor.active and meeting.coach_id == actor.id
-    )
+    return is_manager(actor) or (is_staff(actor) and meeting.coach_id == actor.id)
 
 
 def takes_part(actor: Actor, meeting: CoachingSession) -> bool:

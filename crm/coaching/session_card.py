@@ -28,10 +28,10 @@ from crm.errors import Conflict, InvalidInput, NotFound
 from crm.i18n import N_
 from crm.notify import Notifier
 from crm.people.clients import clients_named
-from crm.permissions import MANAGER_ROLES, Actor, is_manager, require_manager
+from crm.permissions import Actor, is_manager, practitioner_rows, require_manager
 from crm.subjects import forget_subject
 from crm.visibility import load_visible
-from db.enums import Role, SessionFormat, SessionStatus
+from db.enums import SessionFormat, SessionStatus
 from db.models import CoachingSession, Employee, MeetingReport, SessionParticipant
 
 _CARD = (
@@ -77,9 +77,7 @@ async def coaches_to_plan_for(session: AsyncSession, *, actor: Actor) -> list[Em
     if not is_manager(me):
         return [me]
     found = await session.scalars(
-        select(Employee)
-        .where(Employee.active.is_(True), Employee.role.in_(MANAGER_ROLES | {Role.SPECIALIST}))
-        .order_by(Employee.full_name, Employee.id)
+        select(Employee).where(practitioner_rows()).order_by(Employee.full_name, Employee.id)
     )
     return list(found)
 

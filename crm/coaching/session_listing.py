@@ -16,15 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm import keyset
-from crm.coaching.rules import may_coach
-from crm.errors import PermissionDenied
 from crm.i18n import N_
 from crm.ids import parse_id
 from crm.keyset import PAGE_SIZE
 from crm.people.client_search import for_client
-from crm.permissions import Actor, require_staff
+from crm.permissions import Actor
 from crm.visibility import visible_sessions
-from db.enums import RecordingKind, SessionFormat, SessionStatus
+from db.enums import SessionFormat, SessionStatus
 from db.models import CoachingSession, MeetingReport, SessionParticipant
 
 NO_COACH = "none"
@@ -178,30 +176,5 @@ def export_sessions(
     return keyset.in_chunks(read)
 
 
-# How a session's format and a recording's kind are named where they are shown.
+# How a session's format is named where it is shown.
 FORMAT_NAMES = {SessionFormat.IN_PERSON: N_("in person"), SessionFormat.ONLINE: N_("online")}
-RECORDING_KIND_NAMES = {
-    RecordingKind.AUDIO: N_("audio"),
-    RecordingKind.VIDEO: N_("video"),
-    RecordingKind.VOICE: N_("voice message"),
-    RecordingKind.LINK: N_("link"),
-}
-
-
-def may_list_sessions(actor: Actor) -> bool:
-    """Whether ``actor`` has a session listing at all: active staff (each sees the rows
-    ``visible_sessions`` gives them)."""
-    try:
-        require_staff(actor)
-    except PermissionDenied:
-        return False
-    return True
-
-
-def may_plan_sessions(actor: Actor) -> bool:
-    """Whether ``actor`` is offered to plan sessions and answer requests (``may_coach``)."""
-    try:
-        may_coach(actor)
-    except PermissionDenied:
-        return False
-    return True

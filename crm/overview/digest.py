@@ -12,13 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.areas import DigestDay, DigestPart, DigestText
 from crm.notify import Notifier
-from crm.permissions import Actor, require_staff
-from db.enums import Role
+from crm.permissions import Actor, is_manager, manager_rows, require_staff
 from db.models import Employee
 
 
-def _joined(texts: Sequence[DigestText], employee_id: int, role: Role, language: str | None) -> str:
-    parts = (text(employee_id, role, language) for text in texts)
+def _joined(
+    texts: Sequence[DigestText], employee_id: int, manager: bool, language: str | None
+) -> str:
+    parts = (text(employee_id, manager, language) for text in texts)
     return "\n\n".join(part for part in parts if part)
 
 
@@ -43,7 +44,7 @@ async def enqueue_digests(
         select(
             Employee.id,
             Employee.telegram_id,
-            Employee.role,
+            manager_rows(),  # is_manager, read in the query: managers are told the queue
             func.coalesce(Employee.language, Employee.telegram_language),
         )
         .where(Employee.active.is_(True), Employee.telegram_id.is_not(None))
@@ -52,8 +53,8 @@ async def enqueue_digests(
     ask = DigestDay(day=day, now=now)
     texts = [await part(session, notifier, ask) for part in parts]
     digests: list[tuple[int, str, str]] = []
-    for employee_id, chat_id, role, language in staff:
-        text = _joined(texts, employee_id, role, language)
+    for employee_id, chat_id, manager, language in staff:
+        text = _joined(texts, employee_id, bool(manager), language)
         if not text:
             continue  # an empty digest is noise
         assert chat_id is not None  # filtered above
@@ -74,5 +75,5 @@ async def digest_now(
     ask = DigestDay(day=now.astimezone(notifier.zone).date(), now=now, employee_id=employee.id)
     texts = [await part(session, notifier, ask) for part in parts]
     language = notifier.language_of(employee)
-    text = _joined(texts, employee.id, employee.role, language)
+    text = _joined(texts, employee.id, is_manager(employee), language)
     return text or notifier.translator(language).gettext("Nothing for you today.")

@@ -21,7 +21,7 @@ from crm.money import MAX_AMOUNT, Money, cents
 from crm.notify import Notifier
 from crm.people.names import clean_text
 from crm.people.staff_search import StaffRef, find_staff
-from crm.permissions import Actor, is_manager, require_manager
+from crm.permissions import Actor, require_manager
 from crm.school import notices as contract_notices
 from crm.school.languages import active_languages, discount_tiers, get_language
 from crm.school.rules import (
@@ -39,7 +39,7 @@ from crm.school.rules import (
 )
 from crm.subjects import forget_subject
 from crm.visibility import load_visible, visible_contracts
-from db.enums import ContractStatus, PaymentMethod, Role
+from db.enums import ContractStatus, PaymentMethod
 from db.models import Client, Contract, Department, Employee, Language, Lesson, Payment
 
 # What a contract's card shows, loaded with it.
@@ -387,14 +387,3 @@ async def delete_contract(session: AsyncSession, *, actor: Actor, contract_id: i
     await forget_subject(session, contract_notices.contract_subject(contract.id))
     await session.delete(contract)
     await session.flush()
-
-
-def may_manage_contracts(actor: Actor) -> bool:
-    """Pay, assign, terminate, change, delete: owners and administrators."""
-    return is_manager(actor)
-
-
-def follows_helped_contracts(actor: Actor) -> bool:
-    """Whether the contracts ``actor`` sees are those of the clients they help (a helper's),
-    rather than those they teach."""
-    return isinstance(actor, Employee) and actor.role is Role.HELPER

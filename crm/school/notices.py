@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.i18n import N_
 from crm.notify import Button, Notifier, button_data
-from crm.permissions import MANAGER_ROLES, Actor
+from crm.permissions import Actor, manager_rows
 from crm.school.rules import STATUS_NAMES
 from crm.subjects import Subject
 from crm.telegram_html import escape
@@ -96,8 +96,7 @@ async def contract_signed(
     client = contract.client
     managers = await session.scalars(
         select(Employee).where(
-            Employee.active.is_(True),
-            Employee.role.in_(MANAGER_ROLES),
+            manager_rows(),
             Employee.telegram_id.is_not(None),
         )
     )

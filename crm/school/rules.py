@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from crm.errors import InvalidInput, PermissionDenied
 from crm.i18n import N_
 from crm.money import MAX_AMOUNT, cents
-from crm.permissions import Actor, is_manager
+from crm.permissions import Actor, is_manager, is_staff
 from db.enums import ContractStatus, PaymentMethod
 from db.models import Client, Contract, DiscountTier, Employee, Language
 
@@ -126,9 +126,7 @@ def may_sign_for(actor: Actor, client: Client) -> bool:
 
 def may_give_lessons(actor: Actor, contract: Contract) -> bool:
     """Record a lesson: the contract's teacher, owners and administrators."""
-    return is_manager(actor) or (
-        isinstance(actor, Employee) and actor.active and contract.teacher_id == actor.id
-    )
+    return is_manager(actor) or (is_staff(actor) and contract.teacher_id == actor.id)
 
 
 def require(allowed: bool) -> None:

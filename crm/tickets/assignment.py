@@ -13,7 +13,7 @@ from crm.errors import InvalidInput
 from crm.i18n import N_
 from crm.notify import Notifier
 from crm.people.staff_search import StaffRef, find_staff
-from crm.permissions import MANAGER_ROLES, Actor, is_manager, require_staff
+from crm.permissions import Actor, is_manager, manager_rows, practitioner_rows, require_staff
 from crm.tickets import notices as ticket_notices
 from crm.tickets.rules import (
     OPEN_STATUSES,
@@ -21,7 +21,7 @@ from crm.tickets.rules import (
     require,
 )
 from crm.tickets.tickets import record_event, record_move, ticket_for
-from db.enums import Role, TicketEventKind, TicketStatus
+from db.enums import TicketEventKind, TicketStatus
 from db.models import (
     CoachProfile,
     Employee,
@@ -97,10 +97,7 @@ def takes_tickets() -> ColumnElement[bool]:
     nor helpers."""
     teaches = exists().where(teacher_languages.c.employee_id == Employee.id)
     coaches = exists().where(CoachProfile.employee_id == Employee.id)
-    return Employee.active.is_(True) & (
-        Employee.role.in_(MANAGER_ROLES)
-        | ((Employee.role == Role.SPECIALIST) & ~teaches & ~coaches)
-    )
+    return manager_rows() | (practitioner_rows() & ~teaches & ~coaches)
 
 
 async def ticket_assignees(

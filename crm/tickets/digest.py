@@ -10,11 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.areas import DigestDay, DigestText
 from crm.notify import Notifier
-from crm.permissions import MANAGER_ROLES
 from crm.tickets.notices import DigestLine, digest_text
 from crm.tickets.queues import my_tickets, queue_size
 from crm.tickets.rules import OPEN_STATUSES
-from db.enums import Role
 from db.models import Client, Employee, Ticket
 
 
@@ -57,9 +55,9 @@ async def ticket_digest(session: AsyncSession, notifier: Notifier, ask: DigestDa
         by_employee = {asker.id: [DigestLine.of(ticket) for ticket in mine]}
     waiting = await queue_size(session)
 
-    def text(employee_id: int, role: Role, language: str | None) -> str:
+    def text(employee_id: int, manager: bool, language: str | None) -> str:
         lines = by_employee.get(employee_id, [])
-        queue = waiting if role in MANAGER_ROLES else None
+        queue = waiting if manager else None
         if ask.employee_id is None and not lines and not queue:
             return ""
         return digest_text(notifier, language, lines, queue)

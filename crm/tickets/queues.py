@@ -7,13 +7,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from crm.permissions import Actor, require_staff
+from crm.permissions import Actor, is_helper, require_staff
 from crm.tickets.rules import (
     FINAL_STATUSES,
     OPEN_STATUSES,
 )
 from crm.visibility import visible_tickets
-from db.enums import Role
 from db.models import (
     Client,
     Ticket,
@@ -56,7 +55,7 @@ async def my_tickets(session: AsyncSession, *, actor: Actor, limit: int = 50) ->
         .limit(limit)
     )
     # A helper works through their clients: all of their open tickets are theirs to follow.
-    mine = visible_tickets(employee) if employee.role is Role.HELPER else None
+    mine = visible_tickets(employee) if is_helper(employee) else None
     query = query.where(mine if mine is not None else Ticket.assignee_id == employee.id)
     return list(await session.scalars(query))
 

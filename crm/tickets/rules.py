@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from crm.errors import InvalidInput, PermissionDenied
 from crm.i18n import N_
-from crm.permissions import MANAGER_ROLES, Actor, is_manager
-from db.enums import Role, TicketStatus
+from crm.permissions import Actor, is_manager, is_practitioner
+from db.enums import TicketStatus
 from db.models import Employee, Ticket
 
 S = TicketStatus
@@ -86,13 +86,7 @@ def can_work_on(actor: Actor, ticket: Ticket) -> bool:
 
 def can_take(actor: Actor, ticket: Ticket) -> bool:
     """Take an unassigned open ticket: managers and specialists."""
-    return (
-        isinstance(actor, Employee)
-        and actor.active
-        and actor.role in MANAGER_ROLES | {Role.SPECIALIST}
-        and ticket.assignee_id is None
-        and ticket.status in OPEN_STATUSES
-    )
+    return is_practitioner(actor) and ticket.assignee_id is None and ticket.status in OPEN_STATUSES
 
 
 def require(allowed: bool) -> None:

@@ -80,11 +80,6 @@ class TicketEvent(Base):
     author_employee: Mapped[Employee | None] = relationship(lazy="raise")
     author_client: Mapped[Client | None] = relationship(lazy="raise")
 
-    @property
-    def visible_to_client(self) -> bool:
-        """Internal notes never reach the client."""
-        return self.kind is not TicketEventKind.NOTE
-
 
 class TicketAttachment(Base):
     """A file a client sent with a ticket, kept as Telegram's file_id."""

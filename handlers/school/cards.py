@@ -17,14 +17,12 @@ from crm.i18n import N_
 from crm.ids import parse_id
 from crm.notify import Notifier
 from crm.people.staff_search import StaffRef
-from crm.permissions import Actor
+from crm.permissions import Actor, is_helper, is_manager
 from crm.school.contracts import (
     assign_teacher,
     contract_for,
     contract_to_change,
     contracts_of,
-    follows_helped_contracts,
-    may_manage_contracts,
     record_lesson,
 )
 from crm.school.languages import teachers
@@ -80,10 +78,10 @@ async def list_contracts(
     if isinstance(actor, Client):
         text = contract_texts.client_contracts(contracts, money)
         labels = [(contract.id, contract_texts.label(contract)) for contract in contracts]
-    elif may_manage_contracts(actor):
+    elif is_manager(actor):
         text = contract_texts.all_contracts(contracts)
         labels = [(contract.id, contract_texts.staff_label(contract)) for contract in contracts]
-    elif follows_helped_contracts(actor):
+    elif is_helper(actor):
         text = contract_texts.helped_contracts(contracts)
         labels = [(contract.id, contract_texts.staff_label(contract)) for contract in contracts]
     else:

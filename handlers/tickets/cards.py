@@ -10,6 +10,7 @@ from aiogram.types import InlineKeyboardMarkup
 
 from crm.permissions import Actor
 from crm.tickets.rules import next_actions
+from crm.visibility import ticket_history
 from db.enums import AttachmentKind
 from db.models import Employee, Ticket
 from handlers import keyboards
@@ -31,7 +32,8 @@ def card_markup(ticket: Ticket, actor: Actor) -> InlineKeyboardMarkup | None:
 
 async def send_card(bot: Bot, chat_id: int, ticket: Ticket, actor: Actor, zone: ZoneInfo) -> None:
     """The card as new messages in the chat, moments in the business time zone ``zone``."""
-    text = ticket_texts.card(ticket, for_staff=isinstance(actor, Employee), zone=zone)
+    history = ticket_history(actor, ticket)
+    text = ticket_texts.card(ticket, history, for_staff=isinstance(actor, Employee), zone=zone)
     await send_long(bot, chat_id, text, card_markup(ticket, actor))
 
 

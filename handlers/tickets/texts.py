@@ -188,8 +188,9 @@ def _event_line(
     return f"{_when(event.created_at, zone)} · {who}: {what}"
 
 
-def card(ticket: Ticket, *, for_staff: bool, zone: ZoneInfo) -> str:
-    """The ticket's card and history; clients never see internal notes."""
+def card(ticket: Ticket, history: Sequence[TicketEvent], *, for_staff: bool, zone: ZoneInfo) -> str:
+    """The ticket's card, with the ``history`` its reader may read
+    (``crm.visibility.ticket_history``)."""
     lines = [html.bold(f"#{ticket.id} · {status_name(ticket.status, for_client=not for_staff)}")]
     client = html.quote(ticket.client.full_name)
     if for_staff:
@@ -206,7 +207,6 @@ def card(ticket: Ticket, *, for_staff: bool, zone: ZoneInfo) -> str:
         lines.append(_("📎 Files: {count}").format(count=len(ticket.attachments)))
     lines += ["", html.quote(ticket.description) if ticket.description else "—", ""]
     lines.append(html.bold(_("History")))
-    events = [event for event in ticket.events if for_staff or event.visible_to_client]
     lines += [
         _event_line(
             event,
@@ -214,7 +214,7 @@ def card(ticket: Ticket, *, for_staff: bool, zone: ZoneInfo) -> str:
             files=[file for file in ticket.attachments if file.event_id == event.id],
             zone=zone,
         )
-        for event in events
+        for event in history
     ]
     return "\n".join(lines)
 

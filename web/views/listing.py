@@ -1,11 +1,14 @@
 """What the filtered listings (tickets, contracts) share: reading their filter from the URL, the
-links between pages, and the CSV of the same rows streamed in chunks."""
+links between pages, and the CSV of the same rows streamed in chunks.
+
+Every CSV download of the site is written by ``stream_csv`` (``send_csv`` for rows already at
+hand), which alone keeps a spreadsheet from running a cell as a formula."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncGenerator, Callable, Sequence
+from collections.abc import AsyncGenerator, Callable, Iterable, Sequence
 from enum import StrEnum
 from typing import Protocol, TypeVar
 from urllib.parse import urlencode
@@ -87,10 +90,14 @@ def page_links(
     }
 
 
-def spreadsheet_cell(value: str) -> str:
-    """``value`` as a CSV cell a spreadsheet shows as text."""
-    # A leading =, +, - or @ would make a spreadsheet run the cell as a formula.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+# A cell starting with one of these is run as a formula by a spreadsheet (a leading tab or
+# carriage return too: some skip it and read the formula behind it).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _spreadsheet_row(cells: Iterable[str]) -> list[str]:
+    """``cells`` as a spreadsheet shows them: as text, never a formula (a leading ``'``)."""
+    return ["'" + cell if cell.startswith(FORMULA_STARTS) else cell for cell in cells]
 
 
 async def stream_csv(
@@ -101,7 +108,8 @@ async def stream_csv(
     header: list[str],
     row: Callable[[R], list[str]],
 ) -> web.StreamResponse:
-    """The rows ``chunks`` yields as a CSV download, written chunk by chunk.
+    """The rows ``chunks`` yields as a CSV download, written chunk by chunk, every cell as text
+    (``_spreadsheet_row``): ``row`` gives a record's cells as they are.
 
     A refusal of the first chunk is still a whole 400 page, before the first byte.
     """
@@ -122,15 +130,27 @@ async def stream_csv(
     await response.prepare(request)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
+    writer.writerow(_spreadsheet_row(header))
     for each in first:
-        writer.writerow(row(each))
+        writer.writerow(_spreadsheet_row(row(each)))
     async for chunk in chunks:
         for each in chunk:
-            writer.writerow(row(each))
+            writer.writerow(_spreadsheet_row(row(each)))
         await response.write(buffer.getvalue().encode("utf-8"))
         buffer.seek(0)
         buffer.truncate()
     await response.write(buffer.getvalue().encode("utf-8"))
     await response.write_eof()
     return response
+
+
+async def send_csv(
+    request: web.Request, filename: str, header: list[str], rows: Iterable[list[str]]
+) -> web.StreamResponse:
+    """Rows already at hand (the figures of a report) as a CSV download, through
+    ``stream_csv``."""
+
+    async def at_once() -> AsyncGenerator[list[list[str]]]:
+        yield list(rows)
+
+    return await stream_csv(request, at_once(), filename=filename, header=header, row=list)

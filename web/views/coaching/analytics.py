@@ -12,22 +12,20 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from crm.coaching.coach_figures import check_coach_viewer, coach_figures, may_see_coach_figures
-from crm.coaching.period_figures import (
-    may_see_period_figures,
-)
+from crm.coaching.coach_figures import check_coach_viewer, coach_figures
 from crm.coaching.program_figures import ProgramFigures, program_figures
+from crm.permissions import is_manager, is_practitioner
 from web.i18n import Words, words
 from web.keys import db_session, employee, request_now
 from web.views.coaching.report_charts import Row, bar_chart
 from web.views.coaching.report_pages import (
-    csv_response,
     period_cells,
     period_context,
     read_period,
     refuse_csv,
     render_report,
 )
+from web.views.listing import send_csv
 
 # The overview -------------------------------------------------------------------------------
 
@@ -39,8 +37,8 @@ async def overview(request: web.Request) -> web.Response:
         "analytics/overview.html",
         request,
         {
-            "coach_figures": may_see_coach_figures(viewer),
-            "period_figures": may_see_period_figures(viewer),
+            "coach_figures": is_practitioner(viewer),
+            "period_figures": is_manager(viewer),
         },
     )
 
@@ -78,7 +76,7 @@ async def coaches(request: web.Request) -> web.Response:
     return render_report(request, "analytics/coaches.html", context, errors)
 
 
-async def coaches_csv(request: web.Request) -> web.Response:
+async def coaches_csv(request: web.Request) -> web.StreamResponse:
     check_coach_viewer(employee(request))
     within, errors = read_period(request)
     if within is None:
@@ -105,7 +103,8 @@ async def coaches_csv(request: web.Request) -> web.Response:
         "supervision_requests",
         "latest_supervision_request",
     ]
-    return csv_response(
+    return await send_csv(
+        request,
         "coaches.csv",
         header,
         (
@@ -170,7 +169,7 @@ async def programs(request: web.Request) -> web.Response:
     )
 
 
-async def programs_csv(request: web.Request) -> web.Response:
+async def programs_csv(request: web.Request) -> web.StreamResponse:
     found = await program_figures(
         db_session(request), actor=employee(request), now=request_now(request)
     )
@@ -178,7 +177,8 @@ async def programs_csv(request: web.Request) -> web.Response:
     def days(value: Decimal | None) -> str:
         return "" if value is None else str(value)
 
-    return csv_response(
+    return await send_csv(
+        request,
         "programs.csv",
         [
             "program_id",

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from crm.coaching.report_listing import may_list_reports
-from crm.coaching.request_listing import may_list_requests
-from crm.coaching.session_listing import may_list_sessions
 from crm.i18n import N_
-from crm.visibility import may_manage
+from crm.permissions import is_manager, is_practitioner, is_staff
 from web.views.areas import MenuEntry, PagePart, SiteArea, crud_routes, get_and_post
 from web.views.coaching import (
     analytics,
@@ -94,14 +91,14 @@ def _routes(app: web.Application) -> None:
 SITE = SiteArea(
     routes=_routes,
     menu=(
-        MenuEntry("/sessions", N_("Sessions"), may_list_sessions),
-        MenuEntry("/requests", N_("Requests"), may_list_requests),
-        MenuEntry("/reports", N_("Written reports"), may_list_reports),
-        MenuEntry("/reports/overview", N_("Figures"), may_list_reports),
-        MenuEntry("/programs", N_("Programmes"), may_list_reports),
-        MenuEntry("/products", N_("Products"), may_list_reports),
-        MenuEntry("/my-calendar", N_("My calendar"), may_list_sessions),
-        MenuEntry("/domains", N_("Domains"), may_manage),
+        MenuEntry("/sessions", N_("Sessions"), is_staff),
+        MenuEntry("/requests", N_("Requests"), is_practitioner),
+        MenuEntry("/reports", N_("Written reports"), is_staff),
+        MenuEntry("/reports/overview", N_("Figures"), is_staff),
+        MenuEntry("/programs", N_("Programmes"), is_staff),
+        MenuEntry("/products", N_("Products"), is_staff),
+        MenuEntry("/my-calendar", N_("My calendar"), is_staff),
+        MenuEntry("/domains", N_("Domains"), is_manager),
     ),
     dashboard=PagePart("sessions/dashboard_part.html", dashboard.coaching_part),
     client_page=PagePart("tracks/client_part.html", dashboard.client_coaching),

@@ -12,28 +12,22 @@ from aiohttp import web
 
 from crm.coaching.client_figures import ClientFigures, client_figures
 from crm.coaching.rules import SESSION_STATUS_NAMES
+from crm.coaching.tracks import TRACK_STATUS_NAMES
 from crm.i18n import N_
-from db.enums import SessionStatus, TrackStatus
+from db.enums import SessionStatus
 from web.forms import Reader
 from web.i18n import Words, words
 from web.keys import db_session, employee
 from web.views.coaching.report_charts import Row, bar_chart
 from web.views.coaching.report_pages import (
-    csv_response,
     period_cells,
     period_context,
     read_period,
     refuse_csv,
     render_report,
 )
+from web.views.listing import send_csv
 from web.views.people.client_picker import Picked, client_fields, pick_client
-
-TRACK_STATUS_NAMES = {
-    TrackStatus.OPEN: N_("open"),
-    TrackStatus.ACHIEVED: N_("achieved"),
-    TrackStatus.DROPPED: N_("dropped"),
-}
-
 
 # Per client ---------------------------------------------------------------------------------
 
@@ -103,7 +97,7 @@ async def client_report(request: web.Request) -> web.Response:
     return render_report(request, "analytics/client.html", context, errors)
 
 
-async def client_csv(request: web.Request) -> web.Response:
+async def client_csv(request: web.Request) -> web.StreamResponse:
     client_id = _client_id(request)
     within, errors = read_period(request)
     if within is None:
@@ -142,8 +136,11 @@ async def client_csv(request: web.Request) -> web.Response:
         ]
         for enrolled in figures.programs
     ]
-    return csv_response(
-        f"client-{figures.client.id}.csv", ["from", "to", "part", "key", "text", "value"], rows
+    return await send_csv(
+        request,
+        f"client-{figures.client.id}.csv",
+        ["from", "to", "part", "key", "text", "value"],
+        rows,
     )
 
 

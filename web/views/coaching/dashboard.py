@@ -8,9 +8,9 @@ from aiohttp import web
 
 from crm.coaching.products import products_of
 from crm.coaching.programs import enrolments_of
-from crm.coaching.session_listing import may_list_sessions
 from crm.coaching.sessions import upcoming_sessions
 from crm.coaching.tracks import TRACK_STATUS_NAMES, tracks_of
+from crm.permissions import is_staff
 from db.models import Client
 from web.i18n import words
 from web.keys import db_session, employee, request_now
@@ -22,7 +22,7 @@ COMING = 10
 async def coaching_part(request: web.Request, _subject: None) -> dict[str, Any] | None:
     """The next sessions the viewer may see (nothing for who has no session listing)."""
     viewer = employee(request)
-    if not may_list_sessions(viewer):
+    if not is_staff(viewer):
         return None
     coming = await upcoming_sessions(
         db_session(request), actor=viewer, now=request_now(request), limit=COMING

@@ -10,21 +10,21 @@ from aiohttp import web
 
 from crm.coaching.period_figures import (
     PeriodFigures,
-    check_period_viewer,
     period_figures,
 )
 from crm.coaching.revenue import AREA_NAMES, business_revenue
+from crm.permissions import require_manager
 from web.i18n import Words, words
 from web.keys import db_session, employee
 from web.views.coaching.report_charts import Row, bar_chart
 from web.views.coaching.report_pages import (
-    csv_response,
     period_cells,
     period_context,
     read_period,
     refuse_csv,
     render_report,
 )
+from web.views.listing import send_csv
 
 # Per period ---------------------------------------------------------------------------------
 
@@ -43,7 +43,7 @@ def _revenue_chart(figures: PeriodFigures, said: Words, nobody: str) -> Any:
 
 async def period_report(request: web.Request) -> web.Response:
     """GET /reports/period: sessions and revenue by coach, branch and product (managers)."""
-    check_period_viewer(employee(request))
+    require_manager(employee(request))
     within, errors = read_period(request)
     figures = None
     revenue = None
@@ -64,8 +64,8 @@ async def period_report(request: web.Request) -> web.Response:
     return render_report(request, "analytics/period.html", context, errors)
 
 
-async def period_csv(request: web.Request) -> web.Response:
-    check_period_viewer(employee(request))
+async def period_csv(request: web.Request) -> web.StreamResponse:
+    require_manager(employee(request))
     within, errors = read_period(request)
     if within is None:
         raise refuse_csv(errors)
@@ -87,7 +87,8 @@ async def period_csv(request: web.Request) -> web.Response:
         )
         for row in grouped
     ]
-    return csv_response(
+    return await send_csv(
+        request,
         "period.csv",
         ["from", "to", "by", "id", "name", "sessions_held", "products_sold", "revenue"],
         rows,

@@ -12,7 +12,6 @@ from aiohttp import web
 from crm.coaching.products import (
     PRODUCT_KIND_NAMES,
     delete_product,
-    may_keep_products,
     product_to_change,
     products,
     save_product,
@@ -22,7 +21,7 @@ from crm.coaching.programs import program_list
 from crm.errors import DomainError, InvalidInput
 from crm.i18n import N_
 from crm.people.clients import get_client
-from crm.permissions import require_manager
+from crm.permissions import is_manager, require_manager
 from db.enums import ProductKind
 from db.models import Program
 from web.flash import flash
@@ -46,7 +45,7 @@ async def product_list(request: web.Request) -> dict[str, Any]:
     return {
         "catalog": await products(db_session(request), actor=actor),
         "kind_names": {kind: _(name) for kind, name in PRODUCT_KIND_NAMES.items()},
-        "may_keep": may_keep_products(actor),
+        "may_keep": is_manager(actor),
     }
 
 

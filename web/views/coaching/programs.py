@@ -13,7 +13,6 @@ from crm.coaching.programs import (
     create_program,
     delete_program,
     enrol,
-    may_keep_programs,
     move_stage,
     program_board,
     program_list,
@@ -23,7 +22,7 @@ from crm.coaching.programs import (
 from crm.errors import DomainError, NotFound
 from crm.i18n import N_
 from crm.people.clients import get_client
-from crm.permissions import require_manager
+from crm.permissions import is_manager, require_manager
 from web.flash import flash
 from web.forms import Field, FormErrors, Reader
 from web.i18n import Gettext, words
@@ -51,7 +50,7 @@ async def program_list_page(request: web.Request) -> dict[str, Any]:
     actor = employee(request)
     return {
         "summaries": await program_list(db_session(request), actor=actor),
-        "may_keep": may_keep_programs(actor),
+        "may_keep": is_manager(actor),
     }
 
 

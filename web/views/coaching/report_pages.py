@@ -1,11 +1,8 @@
 """What the report pages (``/reports/...``) share: the period in the URL, its part of a page,
-and a report's page or CSV answer."""
+and a report's page (its CSV answer is web/views/listing.py's ``send_csv``)."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable
 from typing import Any
 
 import aiohttp_jinja2
@@ -17,7 +14,6 @@ from crm.i18n import N_
 from web.forms import Reader
 from web.i18n import words
 from web.keys import SETTINGS, request_now
-from web.views.listing import spreadsheet_cell
 
 
 def read_period(request: web.Request) -> tuple[Period | None, dict[str, str]]:
@@ -44,20 +40,6 @@ def period_context(request: web.Request, within: Period | None) -> dict[str, Any
         "max_days": MAX_PERIOD_DAYS,
         "csv_url": f"{request.path}.csv?{request.query_string}",
     }
-
-
-def csv_response(filename: str, header: list[str], rows: Iterable[list[str]]) -> web.Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows([spreadsheet_cell(cell) for cell in row] for row in rows)
-    return web.Response(
-        body=buffer.getvalue().encode("utf-8"),
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{filename}"',
-        },
-    )
 
 
 def refuse_csv(errors: dict[str, str]) -> web.HTTPBadRequest:

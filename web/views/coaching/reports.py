@@ -37,7 +37,7 @@ from web.forms import Field, Reader
 from web.i18n import Gettext, words
 from web.keys import SETTINGS, db_session, employee
 from web.views.crud import FieldsFor, edit_page, object_id, refusals_by_field
-from web.views.listing import page_links, spreadsheet_cell, stream_csv
+from web.views.listing import page_links, stream_csv
 
 FILTER_KEYS = ("kind", "coach", "client", "from", "to")
 # Where each kind of report has its page.
@@ -130,20 +130,19 @@ CSV_HEADER = [
 
 
 def _csv_row(row: ReportRow) -> list[str]:
-    cell = spreadsheet_cell
     return [
         row.kind.value,
         str(row.id),
         row.written_at.isoformat(timespec="seconds"),
         str(row.client_id or ""),
-        cell(row.client_name or ""),
+        row.client_name or "",
         str(row.coach_id or ""),
-        cell(row.coach_name or ""),
+        row.coach_name or "",
         str(row.session_id or ""),
         str(row.track_id or ""),
         row.period_start.isoformat() if row.period_start else "",
         row.period_end.isoformat() if row.period_end else "",
-        cell(row.excerpt),
+        row.excerpt,
     ]
 
 

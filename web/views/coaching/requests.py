@@ -35,7 +35,6 @@ from web.views.listing import (
     read_client,
     read_employee,
     read_statuses,
-    spreadsheet_cell,
     stream_csv,
 )
 
@@ -107,17 +106,16 @@ def csv_row(said: Words) -> Callable[[CoachingRequest], list[str]]:
         return value.astimezone(said.zone).isoformat(timespec="minutes") if value else ""
 
     def row(found: CoachingRequest) -> list[str]:
-        cell = spreadsheet_cell
         return [
             str(found.id),
             moment(found.created_at),
             found.status.value,
-            cell(found.client.full_name),
-            cell(found.coach.full_name if found.coach else ""),
-            cell(found.domain.name if found.domain else ""),
+            found.client.full_name,
+            found.coach.full_name if found.coach else "",
+            found.domain.name if found.domain else "",
             moment(found.preferred_at),
-            cell(found.message or ""),
-            cell(found.comment or ""),
+            found.message or "",
+            found.comment or "",
             str(found.session_id or ""),
         ]
 

@@ -8,20 +8,20 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
+from crm.coaching.recordings import RECORDING_KIND_NAMES
 from crm.coaching.requests import coaches_in
 from crm.coaching.rules import SESSION_STATUS_NAMES
 from crm.coaching.session_listing import (
     FORMAT_NAMES,
     NO_COACH,
-    RECORDING_KIND_NAMES,
     SessionFilter,
     SessionRow,
     export_sessions,
     list_sessions,
-    may_plan_sessions,
 )
 from crm.errors import InvalidInput
 from crm.i18n import N_
+from crm.permissions import is_practitioner
 from db.enums import SessionFormat, SessionStatus
 from web.forms import Reader
 from web.i18n import Words, words
@@ -31,7 +31,6 @@ from web.views.listing import (
     read_client,
     read_employee,
     read_statuses,
-    spreadsheet_cell,
     stream_csv,
 )
 
@@ -95,7 +94,7 @@ async def session_list(request: web.Request) -> web.StreamResponse:
         ],
         "formats": [(kind.value, said.gettext(FORMAT_NAMES[kind])) for kind in SessionFormat],
         "coaches": await coaches_in(session, None),
-        "can_plan": may_plan_sessions(viewer),
+        "can_plan": is_practitioner(viewer),
         **names(request),
         **page_links(request, "/sessions", FILTER_KEYS, page),
     }
@@ -119,15 +118,15 @@ CSV_HEADER = [
 
 def csv_row(said: Words) -> Callable[[SessionRow], list[str]]:
     def row(found: SessionRow) -> list[str]:
-        meeting, cell = found.session, spreadsheet_cell
+        meeting = found.session
         clients = [meeting.client.full_name] + [
             participant.client.full_name for participant in meeting.participants
         ]
         return [
             str(meeting.id),
             meeting.starts_at.astimezone(said.zone).isoformat(timespec="minutes"),
-            cell("; ".join(clients)),
-            cell(meeting.coach.full_name if meeting.coach else ""),
+            "; ".join(clients),
+            meeting.coach.full_name if meeting.coach else "",
             str(meeting.minutes),
             meeting.format.value,
             meeting.status.value,

@@ -14,7 +14,7 @@ from crm.areas import Area, timeline_sources
 from crm.i18n import N_
 from crm.overview.timeline import MAX_EVENTS, TIMELINE_PAGE, client_timeline
 from crm.people.clients import get_client
-from crm.visibility import may_manage
+from crm.permissions import is_manager
 from web.forms import Reader
 from web.i18n import words
 from web.keys import AREAS, db_session, employee
@@ -45,7 +45,7 @@ async def client_page(request: web.Request) -> dict[str, Any]:
     return {
         "client": client,
         "parts": await page_parts(request, [site.client_page for site in sites], client),
-        "can_edit": may_manage(viewer),
+        "can_edit": is_manager(viewer),
         "timeline": timeline,
         "more_events": len(timeline.events) + TIMELINE_PAGE,
         "event_status": event_status(words(request)),

@@ -20,14 +20,14 @@ from crm.people.clients import (
     list_clients,
     save_client,
 )
-from crm.visibility import may_manage
+from crm.permissions import is_manager
 from db.enums import ClientStage
 from db.models import Client
 from web.forms import Field, Reader
 from web.i18n import Gettext, words
 from web.keys import SETTINGS, area_on, db_session, employee
 from web.views.crud import FieldsFor, delete_page, edit_page, object_id
-from web.views.listing import filter_query, read_statuses, spreadsheet_cell, stream_csv
+from web.views.listing import filter_query, read_statuses, stream_csv
 from web.views.people.employees import LANGUAGES
 
 # Far past the last page of any client list, and still an OFFSET every database takes.
@@ -68,7 +68,7 @@ async def client_list(request: web.Request) -> web.StreamResponse:
         "search": search,
         "page": page,
         "more": more,
-        "can_edit": may_manage(employee(request)),
+        "can_edit": is_manager(employee(request)),
         "errors": errors,
         "query": request.query,
         "statuses": [(stage.value, said.stage(stage)) for stage in ClientStage],
@@ -85,15 +85,14 @@ CSV_HEADER = ["id", "name", "phone", "email", "username", "stage", "helper", "te
 
 
 def csv_row(found: Client) -> list[str]:
-    cell = spreadsheet_cell
     return [
         str(found.id),
-        cell(found.full_name),
-        cell(found.phone or ""),
-        cell(found.email or ""),
-        cell(found.username or ""),
+        found.full_name,
+        found.phone or "",
+        found.email or "",
+        found.username or "",
         found.stage.value,
-        cell(found.helper.full_name if found.helper else ""),
+        found.helper.full_name if found.helper else "",
         "unreachable" if found.unreachable else ("yes" if found.telegram_id else ""),
     ]
 

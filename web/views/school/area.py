@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from crm.i18n import N_
-from crm.visibility import may_list_contracts, may_manage
+from crm.permissions import is_manager, is_staff
 from web.views.areas import MenuEntry, PagePart, SiteArea, crud_routes, get_and_post
 from web.views.school import contract_page, contracts, dashboard, languages
 
@@ -35,8 +35,8 @@ def _routes(app: web.Application) -> None:
 SITE = SiteArea(
     routes=_routes,
     menu=(
-        MenuEntry("/contracts", N_("Contracts"), may_list_contracts),
-        MenuEntry("/languages", N_("Languages"), may_manage),
+        MenuEntry("/contracts", N_("Contracts"), is_staff),
+        MenuEntry("/languages", N_("Languages"), is_manager),
     ),
     dashboard=PagePart("contracts/dashboard_part.html", dashboard.school_part),
 )

@@ -7,10 +7,10 @@ from aiohttp import web
 
 from crm.errors import InvalidInput
 from crm.i18n import N_
+from crm.permissions import is_manager
 from crm.school.contracts import branches
 from crm.school.languages import all_languages, teachers
 from crm.school.listing import NO_TEACHER, ContractFilter, export_contracts, list_contracts
-from crm.visibility import may_manage
 from db.enums import ContractStatus
 from db.models import Contract
 from web.forms import Reader
@@ -21,7 +21,6 @@ from web.views.listing import (
     read_client,
     read_employee,
     read_statuses,
-    spreadsheet_cell,
     stream_csv,
 )
 
@@ -71,7 +70,7 @@ async def contract_list(request: web.Request) -> web.StreamResponse:
         "language_choices": await all_languages(session),
         "teachers": await teachers(session),
         "branches": await branches(session),
-        "can_sign": may_manage(viewer),
+        "can_sign": is_manager(viewer),
         **page_links(request, "/contracts", FILTER_KEYS, page),
     }
     return aiohttp_jinja2.render_template(
@@ -80,20 +79,19 @@ async def contract_list(request: web.Request) -> web.StreamResponse:
 
 
 def _csv_row(contract: Contract) -> list[str]:
-    cell = spreadsheet_cell
     return [
         str(contract.id),
         contract.signed_at.isoformat(timespec="seconds"),
         contract.status.value,
-        cell(contract.client.full_name),
-        cell(contract.client.phone or ""),
-        cell(contract.language.name),
+        contract.client.full_name,
+        contract.client.phone or "",
+        contract.language.name,
         str(contract.lessons),
         str(contract.lessons_given),
         str(contract.total),
         str(contract.paid),
-        cell(contract.teacher.full_name if contract.teacher else ""),
-        cell(contract.branch.name if contract.branch else ""),
+        contract.teacher.full_name if contract.teacher else "",
+        contract.branch.name if contract.branch else "",
     ]
 
 

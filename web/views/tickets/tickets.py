@@ -14,6 +14,7 @@ from crm.i18n import N_
 from crm.notify import Notifier
 from crm.people.staff import choosable_staff
 from crm.people.staff_search import StaffRef
+from crm.permissions import is_manager
 from crm.tickets.assignment import assign_ticket, take_ticket, ticket_assignees
 from crm.tickets.listing import UNASSIGNED, TicketFilter, export_tickets, list_tickets
 from crm.tickets.rules import next_actions, parse_status
@@ -28,7 +29,7 @@ from crm.tickets.tickets import (
     ticket_for,
     ticket_to_change,
 )
-from crm.visibility import may_manage
+from crm.visibility import ticket_history
 from db.enums import TicketStatus
 from db.models import Employee, Ticket
 from web.flash import flash
@@ -41,7 +42,6 @@ from web.views.listing import (
     read_client,
     read_employee,
     read_statuses,
-    spreadsheet_cell,
     stream_csv,
 )
 from web.views.people.client_picker import Picked, card_number, client_fields, pick_client
@@ -122,16 +122,15 @@ async def ticket_csv(request: web.Request) -> web.StreamResponse:
 
 
 def _csv_row(ticket: Ticket) -> list[str]:
-    cell = spreadsheet_cell
     return [
         str(ticket.id),
         ticket.created_at.isoformat(timespec="seconds"),
         ticket.status.value,
-        cell(ticket.client.full_name),
-        cell(ticket.client.phone or ""),
-        cell(ticket.assignee.full_name if ticket.assignee else ""),
-        cell(ticket.department.name if ticket.department else ""),
-        cell(ticket.title),
+        ticket.client.full_name,
+        ticket.client.phone or "",
+        ticket.assignee.full_name if ticket.assignee else "",
+        ticket.department.name if ticket.department else "",
+        ticket.title,
     ]
 
 
@@ -145,16 +144,17 @@ async def _page(request: web.Request, ticket: Ticket, errors: dict[str, str]) ->
     viewer = employee(request)
     return {
         "ticket": ticket,
+        "history": ticket_history(viewer, ticket),
         "actions": [
             (action, words(request).status(action))
             for action in next_actions(viewer, ticket)
             if action != "take"
         ],
         "can_take": "take" in next_actions(viewer, ticket),
-        "can_assign": may_manage(viewer),
+        "can_assign": is_manager(viewer),
         "assignees": (
             await ticket_assignees(db_session(request), actor=viewer, ticket=ticket)
-            if may_manage(viewer)
+            if is_manager(viewer)
             else []
         ),
         "errors": errors,
