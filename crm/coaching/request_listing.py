@@ -1,6 +1,5 @@
 """The coaching request listing: filters by status, coach, domain and client, newest first, with
-keyset pagination on ``(created_at, id)``, and the same rows for CSV export; and what a
-request's page offers its viewer."""
+keyset pagination on ``(created_at, id)``, and the same rows for CSV export."""
 
 from __future__ import annotations
 
@@ -46,14 +45,6 @@ class RequestPage:
 def may_list_requests(actor: Actor) -> bool:
     """Whether ``actor`` has the request listing: those who answer requests (``may_coach``)."""
     return may_plan_sessions(actor)
-
-
-def request_actions(actor: Actor, request: CoachingRequest) -> frozenset[str]:
-    """``accept`` and ``refuse`` while the request waits, for those who answer requests (who
-    see it: the page is only shown to them). Each is checked again by its service."""
-    if request.status is RequestStatus.PENDING and may_plan_sessions(actor):
-        return frozenset({"accept", "refuse"})
-    return frozenset()
 
 
 async def domains(session: AsyncSession) -> list[ExpertiseDomain]:

@@ -5,16 +5,30 @@ offer, by name, for comparing them status by status and role by role."""
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
+from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm.settings import Settings
 from db.base import Base
 from db.engine import Database
+from db.models import Client, Employee
 from tests.support.site import Client as SiteClient
-from tests.support.site import sign_in
+from tests.support.site import give_logins, sign_in
+from web.app import create_app
+
+
+async def stored(session: AsyncSession, someone: Client | Employee) -> Client | Employee:
+    """``someone`` as ``session`` holds them, to act as in a service."""
+    found = await session.get(type(someone), someone.id)
+    assert isinstance(found, Client | Employee)
+    return found
 
 
 async def database_state(database: Database, record: type[Base], record_id: int) -> Any:
@@ -44,6 +58,15 @@ def keyboard_actions(
             action = str(data.unpack(button.callback_data).model_dump()["action"])
             found.add(named.get(action, action))
     return found
+
+
+@asynccontextmanager
+async def site_for(database: Database, *staff: Employee) -> AsyncIterator[SiteClient]:
+    """The admin site on ``database``, ``staff`` each able to sign in with their username."""
+    await give_logins(database, *staff)
+    app = create_app(Settings(_env_file=None), database, secret_key="test-secret-key")
+    async with TestClient(TestServer(app)) as client:
+        yield client
 
 
 async def signed_in_as(site: SiteClient, login: str) -> None:
