@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from crm.coaching.rules import SESSION_STATUS_NAMES
-from crm.coaching.tracks import TRACK_STATUS_NAMES
+from crm.coaching.track_rules import TRACK_STATUS_NAMES
 from crm.overview.timeline import Event, EventKind
 from crm.school.rules import PAYMENT_METHOD_NAMES
 from crm.school.rules import STATUS_NAMES as CONTRACT_STATUS_NAMES

@@ -10,7 +10,8 @@ from aiohttp import web
 
 from crm.coaching.products import products_of
 from crm.coaching.programs import enrolments_of
-from crm.coaching.tracks import TRACK_STATUS_NAMES, tracks_of
+from crm.coaching.track_rules import TRACK_STATUS_NAMES
+from crm.coaching.tracks import tracks_of
 from crm.i18n import N_
 from crm.overview.timeline import MAX_EVENTS, TIMELINE_PAGE, client_timeline
 from crm.people.clients import (
