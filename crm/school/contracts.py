@@ -32,7 +32,8 @@ from crm.school.rules import (
     check_total,
     may_give_lessons,
     may_sign_for,
-    progress,
+    move,
+    move_on,
     quote,
     require,
     require_open,
@@ -220,7 +221,7 @@ async def record_payment(
     )
     session.add(payment)
     contract.paid = cents(contract.paid + amount)
-    _move_on(contract, actor=manager, now=now)
+    move_on(contract, actor=manager, now=now)
     await session.flush()
     await contract_notices.payment_recorded(session, notifier, contract, payment, now=now)
     return payment
@@ -312,7 +313,7 @@ async def record_lesson(
         Lesson(given_at=now, recorded_by=actor if isinstance(actor, Employee) else None)
     )
     contract.lessons_given += 1
-    _move_on(contract, actor=actor, now=now)
+    move_on(contract, actor=actor, now=now)
     await session.flush()
     await contract_notices.lesson_given(session, notifier, contract, now=now)
     return contract
@@ -335,7 +336,7 @@ async def terminate_contract(
     if not reason.strip():
         raise InvalidInput(N_("say why the contract ends"), field="reason")
     reason = clean_text(reason, required=True, field="reason")
-    _move(contract, ContractStatus.TERMINATED, actor=manager, now=now)
+    move(contract, ContractStatus.TERMINATED, actor=manager, now=now)
     contract.termination_reason = reason
     await session.flush()
     await contract_notices.contract_terminated(session, notifier, contract, now=now)
@@ -370,26 +371,9 @@ async def edit_contract(
             field="lessons",
         )
     contract.branch = await _branch(session, branch_id)
-    _move_on(contract, actor=actor, now=now)
+    move_on(contract, actor=actor, now=now)
     await session.flush()
     return contract
-
-
-def _move(contract: Contract, to: ContractStatus, *, actor: Actor, now: datetime) -> None:
-    """The one place a contract's status is written: a move ``MOVES`` holds for ``actor``
-    (``check_move``), and the end of a contract that is over."""
-    check_move(actor, contract, to)
-    contract.status = to
-    if to not in OPEN_STATUSES:
-        contract.ended_at = now
-
-
-def _move_on(contract: Contract, *, actor: Actor, now: datetime) -> None:
-    """The contract goes where its payments and lessons take it (``progress``): the one place
-    it becomes active or completed, whether a payment, a lesson or a change of its lessons
-    took it there."""
-    while (to := progress(contract)) is not contract.status:
-        _move(contract, to, actor=actor, now=now)
 
 
 async def delete_contract(session: AsyncSession, *, actor: Actor, contract_id: int) -> None:

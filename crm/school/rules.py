@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from crm.errors import InvalidInput, PermissionDenied
@@ -206,6 +207,23 @@ def progress(contract: Contract) -> ContractStatus:
     if contract.status is C.ACTIVE and contract.lessons_given >= contract.lessons:
         return C.COMPLETED
     return contract.status
+
+
+def move(contract: Contract, to: ContractStatus, *, actor: Actor, now: datetime) -> None:
+    """The one place a contract's status is written: a move ``MOVES`` holds for ``actor``
+    (``check_move``), and the end of a contract that is over."""
+    check_move(actor, contract, to)
+    contract.status = to
+    if to not in OPEN_STATUSES:
+        contract.ended_at = now
+
+
+def move_on(contract: Contract, *, actor: Actor, now: datetime) -> None:
+    """The contract goes where its payments and lessons take it (``progress``): the one place
+    it becomes active or completed, whether a payment, a lesson or a change of its lessons
+    took it there."""
+    while (to := progress(contract)) is not contract.status:
+        move(contract, to, actor=actor, now=now)
 
 
 def actions(actor: Actor, contract: Contract) -> frozenset[str]:
