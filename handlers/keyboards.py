@@ -319,25 +319,22 @@ def stage_choices(session_id: int, choices: list[tuple[int, str]]) -> InlineKeyb
     )
 
 
-def request_answers(requests: list[tuple[int, str, str]]) -> InlineKeyboardMarkup | None:
-    """An Accept and a Refuse button (request id, accept label, refuse label) per request."""
-    if not requests:
-        return None
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=accept,
-                    callback_data=RequestAnswer(action="accept", request_id=request_id).pack(),
-                ),
-                InlineKeyboardButton(
-                    text=refuse,
-                    callback_data=RequestAnswer(action="refuse", request_id=request_id).pack(),
-                ),
-            ]
-            for request_id, accept, refuse in requests
+def request_answers(
+    requests: list[tuple[int, list[tuple[str, str]]]],
+) -> InlineKeyboardMarkup | None:
+    """A row of answer buttons (label, action: "accept", "refuse") per request (its id)."""
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=label,
+                callback_data=RequestAnswer(action=action, request_id=request_id).pack(),
+            )
+            for label, action in buttons
         ]
-    )
+        for request_id, buttons in requests
+    ]
+    rows = [row for row in rows if row]
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
 class BookingStep(CallbackData, prefix="bk"):

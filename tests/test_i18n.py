@@ -261,7 +261,7 @@ def test_french_never_puts_an_elided_word_before_a_name() -> None:
 
 def test_russian_track_statuses_agree_with_the_masculine_track() -> None:
     """ "Трек #1 · открыта": трек is masculine, so are its statuses beside it."""
-    from crm.coaching.tracks import TRACK_STATUS_NAMES
+    from crm.coaching.track_rules import TRACK_STATUS_NAMES
 
     i18n = bot_i18n()
     track = i18n.gettext("Track #{id}", locale="ru")

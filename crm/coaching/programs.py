@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from crm.coaching.enrolment_rules import actions, check_move
 from crm.coaching.rules import may_coach
 from crm.errors import Conflict, InvalidInput, NotFound
 from crm.i18n import N_, NP_
@@ -96,23 +97,11 @@ async def move_stage(
     to_stage_id: int | None = None,
 ) -> Enrolment:
     """Move the client to another stage of the programme (the next one unless given), with a
-    note on their state; the move is kept in the history."""
+    note on their state (``crm.coaching.enrolment_rules``); the move is kept in the history."""
     coach = may_coach(actor)
     enrolment = await _enrolment(session, enrolment_id)
     await visible_client(session, coach, enrolment.client_id)
-    stages = enrolment.program.stages
-    if to_stage_id is None:
-        later = [stage for stage in stages if stage.position > enrolment.stage.position]
-        if not later:
-            raise InvalidInput(N_("the client is at the last stage already"))
-        target = later[0]
-    else:
-        found = [stage for stage in stages if stage.id == to_stage_id]
-        if not found:
-            raise NotFound(N_("that stage is not in the programme"), field="to_stage_id")
-        target = found[0]
-    if target.id == enrolment.stage_id:
-        raise InvalidInput(N_("the client is at that stage already"))
+    target = check_move(enrolment, to_stage_id)
     enrolment.moves.append(
         StageMove(
             from_stage_id=enrolment.stage_id,
@@ -213,13 +202,15 @@ class Move:
 
 @dataclass(frozen=True)
 class Place:
-    """A client at a stage: since when, and the moves that led there."""
+    """A client at a stage: since when, the moves that led there, and what the viewer may do
+    with the enrolment (``crm.coaching.enrolment_rules.actions``)."""
 
     enrolment: Enrolment
     client: Client
     since: datetime
     days: int
     history: list[Move]
+    actions: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -232,7 +223,7 @@ class StageColumn:
 class ProgramBoard:
     program: Program
     stages: list[StageColumn]
-    may_move: bool  # the viewer enrols clients and moves them
+    may_move: bool  # the viewer enrols clients
     may_keep: bool  # the viewer changes and deletes the programme
 
 
@@ -248,7 +239,11 @@ async def program_board(
             select(Enrolment)
             .join(Client, Client.id == Enrolment.client_id)
             .where(Enrolment.program_id == program.id, visible_clients(actor))
-            .options(selectinload(Enrolment.client), selectinload(Enrolment.moves))
+            .options(
+                selectinload(Enrolment.client),
+                selectinload(Enrolment.moves),
+                selectinload(Enrolment.program),  # the one above, with its stages
+            )
             .order_by(Client.full_name, Enrolment.id)
         )
     )
@@ -277,7 +272,14 @@ async def program_board(
         ]
         since = each.moves[-1].at if each.moves else each.started_at
         columns[each.stage_id].places.append(
-            Place(each, each.client, since, max((now - since).days, 0), history)
+            Place(
+                each,
+                each.client,
+                since,
+                max((now - since).days, 0),
+                history,
+                actions(actor, each),
+            )
         )
     return ProgramBoard(
         program,

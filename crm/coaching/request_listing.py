@@ -1,6 +1,5 @@
 """The coaching request listing: filters by status, coach, domain and client, newest first, with
-keyset pagination on ``(created_at, id)``, and the same rows for CSV export; and what a
-request's page offers its viewer."""
+keyset pagination on ``(created_at, id)``, and the same rows for CSV export."""
 
 from __future__ import annotations
 

@@ -10,7 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from crm.coaching import notices as coaching_notices
-from crm.coaching.rules import DEFAULT_MINUTES, check_start, may_coach
+from crm.coaching.rules import (
+    DEFAULT_MINUTES,
+    WAITING_STATUSES,
+    check_answer,
+    check_start,
+    may_coach,
+)
 from crm.coaching.sessions import SessionDraft, plan_session
 from crm.errors import InvalidInput, NotFound, PermissionDenied
 from crm.i18n import N_
@@ -103,9 +109,16 @@ async def request_for(session: AsyncSession, *, actor: Actor, request_id: int) -
     return found
 
 
-def _pending(request: CoachingRequest) -> None:
-    if request.status is not RequestStatus.PENDING:
-        raise InvalidInput(N_("request #{request_id} is already answered"), request_id=request.id)
+async def request_to_answer(
+    session: AsyncSession, *, actor: Actor, request_id: int, to: RequestStatus
+) -> CoachingRequest:
+    """The request ``actor`` answers with ``to`` (accepted or refused), once it is sure they
+    answer requests, see it, and ``REQUEST_MOVES`` leads there from its status: what the bot
+    asks before a refusal's reason, and what the answers check first."""
+    coach = may_coach(actor)
+    request = await request_for(session, actor=coach, request_id=request_id)
+    check_answer(coach, request, to)
+    return request
 
 
 async def accept_request(
@@ -122,8 +135,9 @@ async def accept_request(
     """The coach takes the request: a session is planned with them, at the preferred time
     unless another is given (one to come); the client is told."""
     coach = may_coach(actor)
-    request = await request_for(session, actor=coach, request_id=request_id)
-    _pending(request)
+    request = await request_to_answer(
+        session, actor=coach, request_id=request_id, to=RequestStatus.ACCEPTED
+    )
     moment = starts_at or request.preferred_at
     if moment is None:
         raise InvalidInput(N_("give the session's date and time"), field="starts_at")
@@ -154,8 +168,9 @@ async def refuse_request(
 ) -> CoachingRequest:
     """The coach declines, saying why; the client is told."""
     coach = may_coach(actor)
-    request = await request_for(session, actor=coach, request_id=request_id)
-    _pending(request)
+    request = await request_to_answer(
+        session, actor=coach, request_id=request_id, to=RequestStatus.REFUSED
+    )
     if not comment.strip():
         raise InvalidInput(N_("say why the request is refused"), field="comment")
     request.status, request.coach = RequestStatus.REFUSED, coach
@@ -171,7 +186,7 @@ async def pending_requests(session: AsyncSession, *, actor: Actor) -> list[Coach
     coach = may_coach(actor)
     found = await session.scalars(
         select(CoachingRequest)
-        .where(visible_requests(coach), CoachingRequest.status == RequestStatus.PENDING)
+        .where(visible_requests(coach), CoachingRequest.status.in_(WAITING_STATUSES))
         .options(*_CARD)
         .order_by(CoachingRequest.id)
     )

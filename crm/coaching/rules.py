@@ -3,13 +3,14 @@ make them, and what a session may be. The bot, the site and the demo go through 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from crm.errors import InvalidInput, PermissionDenied
 from crm.i18n import N_
 from crm.permissions import Actor, is_manager, is_practitioner, is_staff
 from db.enums import RequestStatus, SessionStatus
-from db.models import Client, CoachingSession, Employee
+from db.models import Client, CoachingRequest, CoachingSession, Employee
 
 S = SessionStatus
 
@@ -154,3 +155,61 @@ def actions(actor: Actor, meeting: CoachingSession, now: datetime) -> frozenset[
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied(N_("You may not do this with that session."))
+
+
+def answers_requests(actor: Actor, request: CoachingRequest) -> bool:
+    """Accept or refuse a request: those who coach (``is_practitioner``), of the requests they
+    see (the services load it through ``visible_requests``)."""
+    return is_practitioner(actor)
+
+
+# Who may answer a request: a question about the person and the request.
+Answerer = Callable[[Actor, CoachingRequest], bool]
+
+# The moves of a request's life and who may make each (the services, the bot's /requests and
+# the site's page read it): a pending request is answered once, accepted or refused.
+REQUEST_MOVES: dict[RequestStatus, dict[RequestStatus, Answerer]] = {
+    RequestStatus.PENDING: {
+        RequestStatus.ACCEPTED: answers_requests,
+        RequestStatus.REFUSED: answers_requests,
+    },
+    RequestStatus.ACCEPTED: {},
+    RequestStatus.REFUSED: {},
+}
+# The requests still waiting for an answer: those a move leads out of.
+WAITING_STATUSES = frozenset(status for status, moves in REQUEST_MOVES.items() if moves)
+# The answers, as the bot's buttons and the site's forms name them, and where each leads.
+REQUEST_ANSWERS = {"accept": RequestStatus.ACCEPTED, "refuse": RequestStatus.REFUSED}
+
+
+def may_answer(actor: Actor, request: CoachingRequest, to: RequestStatus) -> bool:
+    """Whether ``REQUEST_MOVES`` leads from the request's status to ``to`` for ``actor``."""
+    who = REQUEST_MOVES[request.status].get(to)
+    return who is not None and who(actor, request)
+
+
+def check_answer(actor: Actor, request: CoachingRequest, to: RequestStatus) -> None:
+    """Refuse an answer ``REQUEST_MOVES`` does not hold: a request already answered says so,
+    any other from where to where; PermissionDenied for someone who does not answer requests."""
+    if to not in REQUEST_MOVES[request.status]:
+        if not REQUEST_MOVES[request.status]:
+            raise InvalidInput(
+                N_("request #{request_id} is already answered"), request_id=request.id
+            )
+        raise InvalidInput(
+            N_("request #{request_id} cannot go from {old} to {new}"),
+            request_id=request.id,
+            old=REQUEST_STATUS_NAMES[request.status],
+            new=REQUEST_STATUS_NAMES[to],
+        )
+    if not may_answer(actor, request, to):
+        raise PermissionDenied(N_("Only coaches, teachers and managers may do this."))
+
+
+def request_actions(actor: Actor, request: CoachingRequest) -> frozenset[str]:
+    """What ``actor`` may answer to ``request``, as the bot's /requests and the site's page
+    both offer it: ``accept`` and ``refuse`` where ``REQUEST_MOVES`` leads for them (a pending
+    request, for those who coach). Each is checked again by the service that does it."""
+    return frozenset(
+        action for action, to in REQUEST_ANSWERS.items() if may_answer(actor, request, to)
+    )

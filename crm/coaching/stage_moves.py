@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from crm.coaching.enrolment_rules import actions
 from crm.coaching.programs import move_stage
 from crm.coaching.rules import may_coach, may_run, require
 from crm.coaching.sessions import session_for
@@ -28,15 +29,12 @@ _LOADED = (
 )
 
 
-def has_next_stage(enrolment: Enrolment) -> bool:
-    return any(stage.position > enrolment.stage.position for stage in enrolment.program.stages)
-
-
 async def movable_enrolments(
     session: AsyncSession, *, actor: Actor, meeting: CoachingSession
 ) -> list[Enrolment]:
-    """The programmes the session's client is in and may move on in, for whoever may run the
-    session (none for anyone else): the "Next stage" button shows when there are any."""
+    """The programmes the session's client is in where ``actor`` may move them on to the next
+    stage (``crm.coaching.enrolment_rules.actions``), for whoever may run the session (none for
+    anyone else): the "Next stage" button shows when there are any."""
     if not may_run(actor, meeting):
         return []
     found = await session.scalars(
@@ -45,7 +43,7 @@ async def movable_enrolments(
         .options(*_LOADED)
         .order_by(Enrolment.id)
     )
-    return [enrolment for enrolment in found if has_next_stage(enrolment)]
+    return [enrolment for enrolment in found if "next" in actions(actor, enrolment)]
 
 
 async def enrolments_to_move(

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from crm.coaching.rules import SESSION_STATUS_NAMES
-from crm.coaching.tracks import TRACK_STATUS_NAMES
+from crm.coaching.track_rules import TRACK_STATUS_NAMES
 from crm.overview.timeline import Event, EventKind, sessions_of, visible_client_ids
 from crm.permissions import Actor
 from crm.visibility import visible_sessions, visible_tracks

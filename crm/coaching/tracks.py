@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from crm.coaching.track_rules import check_move
 from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
 from crm.people.clients import coach_named, may_be_coach, visible_client
@@ -22,11 +23,6 @@ from crm.visibility import load_visible, visible_tracks
 from db.enums import TrackStatus
 from db.models import ClientReport, ClientStep, StrategyEntry, Track
 
-TRACK_STATUS_NAMES = {
-    TrackStatus.OPEN: N_("open"),
-    TrackStatus.ACHIEVED: N_("achieved"),
-    TrackStatus.DROPPED: N_("dropped"),
-}
 # How often a client may be asked for a progress report: from every day to every quarter.
 REPORT_EVERY_DAYS = range(1, 92)
 
@@ -121,15 +117,10 @@ async def open_track(
 async def set_track_status(
     session: AsyncSession, *, actor: Actor, track_id: int, status: TrackStatus
 ) -> Track:
-    """An open track becomes achieved or dropped, once."""
+    """An open track becomes achieved or dropped, once (``crm.coaching.track_rules.MOVES``)."""
     require_staff(actor)
     track = await track_for(session, actor=actor, track_id=track_id)
-    if track.status is not TrackStatus.OPEN or status is TrackStatus.OPEN:
-        raise InvalidInput(
-            N_("track #{track_id} is already {status}"),
-            track_id=track.id,
-            status=TRACK_STATUS_NAMES[track.status],
-        )
+    check_move(actor, track, status)
     track.status = status
     await session.flush()
     return track

@@ -28,13 +28,15 @@ from crm.school.rules import (
     OPEN_STATUSES,
     Quote,
     check_lessons,
+    check_move,
     check_total,
     may_give_lessons,
     may_sign_for,
+    move,
+    move_on,
     quote,
     require,
     require_open,
-    status_after_payment,
     teaches,
 )
 from crm.subjects import forget_subject
@@ -219,7 +221,7 @@ async def record_payment(
     )
     session.add(payment)
     contract.paid = cents(contract.paid + amount)
-    contract.status = status_after_payment(contract)
+    move_on(contract, actor=manager, now=now)
     await session.flush()
     await contract_notices.payment_recorded(session, notifier, contract, payment, now=now)
     return payment
@@ -305,18 +307,13 @@ async def record_lesson(
     last one completes it. The client is told."""
     contract = await contract_for(session, actor=actor, contract_id=contract_id)
     require(may_give_lessons(actor, contract))
-    require_open(contract)
-    if contract.status is ContractStatus.UNPAID:
-        raise InvalidInput(
-            N_("contract #{contract_id} is not paid yet: record the payment first"),
-            contract_id=contract.id,
-        )
+    # A lesson leads towards completion: given only where that move is open (a paid contract).
+    check_move(actor, contract, ContractStatus.COMPLETED)
     contract.lessons_log.append(
         Lesson(given_at=now, recorded_by=actor if isinstance(actor, Employee) else None)
     )
     contract.lessons_given += 1
-    if contract.lessons_given >= contract.lessons:
-        contract.status, contract.ended_at = ContractStatus.COMPLETED, now
+    move_on(contract, actor=actor, now=now)
     await session.flush()
     await contract_notices.lesson_given(session, notifier, contract, now=now)
     return contract
@@ -335,12 +332,12 @@ async def terminate_contract(
     and the teacher are told."""
     manager = require_manager(actor)
     contract = await contract_for(session, actor=manager, contract_id=contract_id)
-    require_open(contract)
+    check_move(manager, contract, ContractStatus.TERMINATED)
     if not reason.strip():
         raise InvalidInput(N_("say why the contract ends"), field="reason")
     reason = clean_text(reason, required=True, field="reason")
-    contract.status = ContractStatus.TERMINATED
-    contract.termination_reason, contract.ended_at = reason, now
+    move(contract, ContractStatus.TERMINATED, actor=manager, now=now)
+    contract.termination_reason = reason
     await session.flush()
     await contract_notices.contract_terminated(session, notifier, contract, now=now)
     return contract
@@ -374,9 +371,7 @@ async def edit_contract(
             field="lessons",
         )
     contract.branch = await _branch(session, branch_id)
-    contract.status = status_after_payment(contract)
-    if contract.lessons_given >= contract.lessons and contract.status is ContractStatus.ACTIVE:
-        contract.status, contract.ended_at = ContractStatus.COMPLETED, now
+    move_on(contract, actor=actor, now=now)
     await session.flush()
     return contract
 

@@ -7,8 +7,9 @@ lesson is given, and ``terminated`` when an administrator ends it early.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from crm.errors import InvalidInput, PermissionDenied
@@ -20,8 +21,6 @@ from db.models import Client, Contract, DiscountTier, Employee, Language
 
 C = ContractStatus
 
-# A contract still running: payments and lessons may be recorded, it may be ended early.
-OPEN_STATUSES = frozenset({C.UNPAID, C.ACTIVE})
 # The most lessons one contract may hold (a year of daily lessons and some).
 MAX_LESSONS = 500
 # The numbers of lessons offered as buttons; any other number may be typed.
@@ -129,6 +128,33 @@ def may_give_lessons(actor: Actor, contract: Contract) -> bool:
     return is_manager(actor) or (is_staff(actor) and contract.teacher_id == actor.id)
 
 
+def managers(actor: Actor, contract: Contract) -> bool:
+    """Owners and administrators, whatever the contract."""
+    return is_manager(actor)
+
+
+# Who may make a move: a question about the person and the contract.
+Who = Callable[[Actor, Contract], bool]
+
+# The moves of a contract's life and who may make each; the services, the bot's card and the
+# site's page all read it. Paid in full, an unpaid contract becomes active; its last lesson
+# given (or its lessons lowered to those given), an active one is completed; owners and
+# administrators end a running one early. Nothing leads out of completed or terminated, and
+# nothing back to unpaid, the status a contract is signed in.
+MOVES: dict[ContractStatus, dict[ContractStatus, Who]] = {
+    C.UNPAID: {C.ACTIVE: managers, C.TERMINATED: managers},
+    C.ACTIVE: {C.COMPLETED: may_give_lessons, C.TERMINATED: managers},
+    C.COMPLETED: {},
+    C.TERMINATED: {},
+}
+# A contract still running (a move leads out of it): payments and lessons may be recorded, its
+# teacher and lessons changed, and it may be ended early.
+OPEN_STATUSES = frozenset(status for status, moves in MOVES.items() if moves)
+# The actions that are moves, and where each leads: a lesson is given on the way to completion
+# (the last one completes the contract), so only where that move is open.
+MOVE_ACTIONS = {"lesson": C.COMPLETED, "terminate": C.TERMINATED}
+
+
 def require(allowed: bool) -> None:
     """PermissionDenied unless ``allowed``."""
     if not allowed:
@@ -145,33 +171,69 @@ def require_open(contract: Contract) -> None:
         )
 
 
-def status_after_payment(contract: Contract) -> ContractStatus:
-    """An unpaid contract paid in full is active; anything else keeps its status."""
+def may_move(actor: Actor, contract: Contract, to: ContractStatus) -> bool:
+    """Whether ``MOVES`` leads from the contract's status to ``to`` and lets ``actor`` take it."""
+    who = MOVES[contract.status].get(to)
+    return who is not None and who(actor, contract)
+
+
+def check_move(actor: Actor, contract: Contract, to: ContractStatus) -> None:
+    """Refuse a move ``MOVES`` does not hold, with the refusal people know: a contract over
+    takes nothing more; an unpaid one no lesson (the last lesson is what completes one); any
+    other, from where to where; and PermissionDenied for someone the move is not for."""
+    require_open(contract)
+    if to not in MOVES[contract.status]:
+        if contract.status is C.UNPAID and to is C.COMPLETED:
+            raise InvalidInput(
+                N_("contract #{contract_id} is not paid yet: record the payment first"),
+                contract_id=contract.id,
+            )
+        raise InvalidInput(
+            N_("contract #{contract_id} cannot go from {old} to {new}"),
+            contract_id=contract.id,
+            old=STATUS_NAMES[contract.status],
+            new=STATUS_NAMES[to],
+        )
+    require(may_move(actor, contract, to))
+
+
+def progress(contract: Contract) -> ContractStatus:
+    """Where its payments and lessons take ``contract`` now: paid in full, an unpaid contract
+    is active; with every lesson given, an active one is completed; otherwise it stays."""
     if contract.status is C.UNPAID and contract.paid >= contract.total:
         return C.ACTIVE
+    if contract.status is C.ACTIVE and contract.lessons_given >= contract.lessons:
+        return C.COMPLETED
     return contract.status
 
 
-def contract_actions(actor: Actor, contract: Contract) -> frozenset[str]:
-    """What ``actor`` may do with ``contract`` now, as the card offers it: ``pay``, ``assign``,
-    ``lesson``, ``terminate``, ``edit`` (while it runs) and ``delete``. Each is checked again
-    by the service it calls."""
-    manager = is_manager(actor)
-    actions = {"delete"} if manager else set()
-    if contract.status in OPEN_STATUSES:
-        if manager:
-            actions |= {"pay", "assign", "terminate", "edit"}
-        if may_give_lessons(actor, contract) and contract.status is C.ACTIVE:
-            actions.add("lesson")
-    return frozenset(actions)
+def move(contract: Contract, to: ContractStatus, *, actor: Actor, now: datetime) -> None:
+    """The one place a contract's status is written: a move ``MOVES`` holds for ``actor``
+    (``check_move``), and the end of a contract that is over."""
+    check_move(actor, contract, to)
+    contract.status = to
+    if to not in OPEN_STATUSES:
+        contract.ended_at = now
 
 
-# The bot card's buttons and the action each stands for.
-_BOT_BUTTONS = (("teacher", "assign"), ("lesson", "lesson"))
+def move_on(contract: Contract, *, actor: Actor, now: datetime) -> None:
+    """The contract goes where its payments and lessons take it (``progress``): the one place
+    it becomes active or completed, whether a payment, a lesson or a change of its lessons
+    took it there."""
+    while (to := progress(contract)) is not contract.status:
+        move(contract, to, actor=actor, now=now)
 
 
-def next_actions(actor: Actor, contract: Contract) -> list[str]:
-    """The buttons ``actor`` gets under the contract's card in the bot: "teacher" (choose one),
-    "lesson" (one given), as ``contract_actions`` allows."""
-    allowed = contract_actions(actor, contract)
-    return [button for button, action in _BOT_BUTTONS if action in allowed]
+def actions(actor: Actor, contract: Contract) -> frozenset[str]:
+    """What ``actor`` may do with ``contract`` now, as the bot's card and the site's page both
+    offer it. While it runs, owners and administrators ``pay``, ``assign`` the teacher and
+    ``edit`` it; ``lesson`` and ``terminate`` where ``MOVES`` leads to completed and terminated
+    for ``actor`` (a lesson: its teacher and managers, on an active contract); ``delete`` for
+    owners and administrators whatever its status. Each is checked again by the service that
+    does it."""
+    found = {action for action, to in MOVE_ACTIONS.items() if may_move(actor, contract, to)}
+    if is_manager(actor):
+        found.add("delete")
+        if contract.status in OPEN_STATUSES:
+            found |= {"pay", "assign", "edit"}
+    return frozenset(found)

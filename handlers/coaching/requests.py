@@ -13,14 +13,18 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.coaching.requests import accept_request, pending_requests, refuse_request, request_for
-from crm.coaching.rules import may_coach
+from crm.coaching.requests import (
+    accept_request,
+    pending_requests,
+    refuse_request,
+    request_to_answer,
+)
+from crm.coaching.rules import REQUEST_ANSWERS, request_actions
 from crm.errors import InvalidInput
 from crm.i18n import N_
 from crm.notify import Notifier
 from crm.permissions import Actor
 from crm.settings import Settings
-from db.enums import RequestStatus
 from db.models import CoachingRequest
 from handlers import keyboards
 from handlers.cards import answer_press
@@ -34,11 +38,20 @@ class RefuseRequest(StatesGroup):
     reason = State()
 
 
-def answers(requests: list[CoachingRequest]) -> InlineKeyboardMarkup | None:
+def answers(requests: list[CoachingRequest], actor: Actor) -> InlineKeyboardMarkup | None:
+    """Under each request, the answers ``crm.coaching.rules.request_actions`` lets ``actor``
+    give (the site's page reads the same), in the order of ``REQUEST_ANSWERS``."""
     return keyboards.request_answers(
         [
-            (r.id, session_texts.accept_button(r.id), session_texts.refuse_button(r.id))
-            for r in requests
+            (
+                request.id,
+                [
+                    (session_texts.answer_button(action, request.id), action)
+                    for action in REQUEST_ANSWERS
+                    if action in request_actions(actor, request)
+                ],
+            )
+            for request in requests
         ]
     )
 
@@ -49,16 +62,9 @@ async def list_requests(
     """``/requests``: what waits for the coach's answer, oldest first."""
     requests = await pending_requests(session, actor=actor)
     await message.answer(
-        session_texts.pending(requests, shown_in(settings.zone)), reply_markup=answers(requests)
+        session_texts.pending(requests, shown_in(settings.zone)),
+        reply_markup=answers(requests, actor),
     )
-
-
-async def waiting(session: AsyncSession, actor: Actor, request_id: int) -> CoachingRequest:
-    """The request, if ``actor`` may answer it and it is still waiting."""
-    request = await request_for(session, actor=may_coach(actor), request_id=request_id)
-    if request.status is not RequestStatus.PENDING:
-        raise InvalidInput(N_("request #{request_id} is already answered"), request_id=request.id)
-    return request
 
 
 async def on_answer(
@@ -73,17 +79,19 @@ async def on_answer(
     now: datetime,
 ) -> None:
     """Accept (at the preferred time) or Refuse (asks why) one request."""
-    request_id = callback_data.request_id
     chat_id = query.message.chat.id if query.message else query.from_user.id
-    request = await waiting(session, actor, request_id)
+    to = REQUEST_ANSWERS.get(callback_data.action)
+    if to is None:
+        raise InvalidInput(N_("That button is not valid any more."))
+    request = await request_to_answer(
+        session, actor=actor, request_id=callback_data.request_id, to=to
+    )
     if callback_data.action == "refuse":
         await state.set_state(RefuseRequest.reason)
         await state.update_data(request_id=request.id)
         await query.answer()
         await bot.send_message(chat_id, session_texts.ask_reason(request))
         return
-    if callback_data.action != "accept":
-        raise InvalidInput(N_("That button is not valid any more."))
     if request.preferred_at is None:
         await query.answer()
         await bot.send_message(chat_id, session_texts.no_preferred_time(request))
@@ -91,7 +99,7 @@ async def on_answer(
     request = await accept_request(session, notifier, actor=actor, request_id=request.id, now=now)
     left = await pending_requests(session, actor=actor)
     answer = session_texts.accepted(request, shown_in(settings.zone))
-    await answer_press(bot, query, chat_id, answer, answers(left))
+    await answer_press(bot, query, chat_id, answer, answers(left, actor))
 
 
 async def reason_given(

@@ -195,6 +195,11 @@ def refuse_button(request_id: int) -> str:
     return _("✖️ Refuse #{request_id}").format(request_id=request_id)
 
 
+def answer_button(action: str, request_id: int) -> str:
+    """The button of an answer (``accept``, ``refuse``) to a request."""
+    return {"accept": accept_button, "refuse": refuse_button}[action](request_id)
+
+
 def accepted(request: CoachingRequest, when: When) -> str:
     meeting = request.session
     assert meeting is not None

@@ -14,6 +14,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm.coaching.enrolment_rules import next_stage
 from crm.coaching.stage_moves import enrolments_to_move, move_from_session
 from crm.errors import InvalidInput
 from crm.i18n import N_
@@ -32,8 +33,9 @@ class StageDialog(StatesGroup):
 
 def stage_line(enrolment: Enrolment) -> str:
     """``Career Reboot: Diagnosis → Plan``."""
-    later = [s for s in enrolment.program.stages if s.position > enrolment.stage.position]
-    return f"{enrolment.program.name}: {enrolment.stage.name} → {later[0].name}"
+    ahead = next_stage(enrolment)
+    assert ahead is not None  # offered only with a stage ahead
+    return f"{enrolment.program.name}: {enrolment.stage.name} → {ahead.name}"
 
 
 async def _ask_note(

@@ -27,7 +27,7 @@ from crm.school.contracts import (
 )
 from crm.school.languages import teachers
 from crm.school.notices import client_wrote, contract_subject
-from crm.school.rules import next_actions
+from crm.school.rules import actions
 from db.models import Client, Contract, Employee
 from handlers import keyboards
 from handlers.cards import answer_press, send_long
@@ -36,12 +36,23 @@ from handlers.replies import ReplyContext, about
 from handlers.school import texts as contract_texts
 from handlers.written import Money, money_in
 
+# The card's buttons in their order, and the action of ``crm.school.rules.actions`` each stands
+# for: choose the teacher, a lesson given. The rest is done with commands (/paid, /terminate) or
+# on the site.
+BUTTONS = (("teacher", "assign"), ("lesson", "lesson"))
+
 
 def card_markup(contract: Contract, actor: Actor) -> InlineKeyboardMarkup | None:
-    """The buttons ``actor`` gets under the card."""
-    actions = next_actions(actor, contract)
+    """The buttons ``actor`` gets under the card: those of ``BUTTONS`` that
+    ``crm.school.rules.actions`` allows them (the site's page reads the same)."""
+    allowed = actions(actor, contract)
     return keyboards.contract_actions(
-        [(contract_texts.action_label(action), action) for action in actions], contract.id
+        [
+            (contract_texts.action_label(button), button)
+            for button, action in BUTTONS
+            if action in allowed
+        ],
+        contract.id,
     )
 
 

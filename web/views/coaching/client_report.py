@@ -12,7 +12,7 @@ from aiohttp import web
 
 from crm.coaching.client_figures import ClientFigures, client_figures
 from crm.coaching.rules import SESSION_STATUS_NAMES
-from crm.coaching.tracks import TRACK_STATUS_NAMES
+from crm.coaching.track_rules import TRACK_STATUS_NAMES
 from crm.i18n import N_
 from db.enums import SessionStatus
 from web.forms import Reader

@@ -9,7 +9,8 @@ from aiohttp import web
 from crm.coaching.products import products_of
 from crm.coaching.programs import enrolments_of
 from crm.coaching.sessions import upcoming_sessions
-from crm.coaching.tracks import TRACK_STATUS_NAMES, tracks_of
+from crm.coaching.track_rules import TRACK_STATUS_NAMES
+from crm.coaching.tracks import tracks_of
 from crm.permissions import is_staff
 from db.models import Client
 from web.i18n import words

@@ -15,10 +15,9 @@ from crm.coaching.request_listing import (
     domains,
     export_requests,
     list_requests,
-    request_actions,
 )
 from crm.coaching.requests import accept_request, coaches_in, refuse_request, request_for
-from crm.coaching.rules import DEFAULT_MINUTES, REQUEST_STATUS_NAMES
+from crm.coaching.rules import DEFAULT_MINUTES, REQUEST_STATUS_NAMES, request_actions
 from crm.coaching.session_listing import FORMAT_NAMES
 from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
@@ -149,7 +148,7 @@ async def _card(
     preferred = shown_start(request, found.preferred_at) if found.preferred_at else ""
     return {
         "coaching_request": found,
-        "actions": request_actions(employee(request), found),
+        "actions": request_actions(employee(request), found),  # the bot's /requests reads it too
         "request_status": _status_name(request),
         "formats": [(kind.value, _(FORMAT_NAMES[kind])) for kind in SessionFormat],
         "values": values

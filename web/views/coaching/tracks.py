@@ -11,9 +11,9 @@ from aiohttp import web
 
 from crm.coaching.reports import files_progress, track_to_report
 from crm.coaching.track_reports import file_track_report
+from crm.coaching.track_rules import TRACK_STATUS_NAMES, actions
 from crm.coaching.tracks import (
     REPORT_EVERY_DAYS,
-    TRACK_STATUS_NAMES,
     add_step,
     add_strategy,
     finish_step,
@@ -71,7 +71,7 @@ async def _page(
     return {
         "track": track,
         "status": words(request).gettext(TRACK_STATUS_NAMES[track.status]),
-        "is_open": track.status is TrackStatus.OPEN,
+        "actions": actions(actor, track),
         "reports": reports,
         "next_report": next_report_due(track),
         "may_report": files_progress(actor, track),

@@ -27,7 +27,7 @@ from crm.school.contracts import (
     terminate_contract,
 )
 from crm.school.languages import teachers
-from crm.school.rules import contract_actions, require_open
+from crm.school.rules import actions, require_open
 from db.enums import PaymentMethod
 from db.models import Contract, Department, Language
 from web.flash import flash
@@ -65,13 +65,13 @@ async def _card(
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    actions = contract_actions(employee(request), contract)
+    allowed = actions(employee(request), contract)  # the bot's card reads the same
     return {
         "contract": contract,
-        "actions": actions,
-        "forms": actions & set(ACTION_FIELDS),
+        "actions": allowed,
+        "forms": allowed & set(ACTION_FIELDS),
         "teachers": (
-            await teachers(db_session(request), contract.language_id) if "assign" in actions else []
+            await teachers(db_session(request), contract.language_id) if "assign" in allowed else []
         ),
         "methods": [
             (method.value, words(request).payment_method(method)) for method in PaymentMethod
