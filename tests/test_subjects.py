@@ -18,8 +18,8 @@ from db.engine import Database
 from db.enums import Role, SubjectKind, TicketStatus
 from db.models import Client, Employee
 from handlers.i18n import CatalogI18n
-from handlers.keyboards import TicketAction
 from handlers.replies import ReplyContext, file_reply
+from handlers.tickets.keyboards import TicketAction
 from web.i18n import Words
 
 CHAT = 7001

@@ -73,6 +73,12 @@ async def _page_context(request: web.Request) -> dict[str, Any]:
         "here": request.path_qs,
         "sandbox": request.app[SANDBOX_ENABLED],
         **words(request).template_context(),
+        # Each area's names of its statuses and kinds, for its own templates.
+        **{
+            helper: words(request).named(names)
+            for site in request.app[SITE_AREAS]
+            for helper, names in site.names.items()
+        },
         "csrf_token": await middlewares.csrf_token(request),
         "flashes": await take_flashes(request),
     }

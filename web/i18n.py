@@ -7,7 +7,7 @@ them (Babel), times in the business's time zone.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -27,11 +27,7 @@ from crm.moments import written_day, written_moment
 from crm.money import format_money, parse_amount
 from crm.people.clients import SOURCE_NAMES, STAGE_NAMES
 from crm.permissions import ROLE_NAMES
-from crm.school.rules import PAYMENT_METHOD_NAMES
-from crm.school.rules import STATUS_NAMES as CONTRACT_STATUS_NAMES
-from crm.tickets.files import ATTACHMENT_KIND_NAMES
-from crm.tickets.rules import STATUS_NAMES
-from db.enums import AttachmentKind, ClientStage, ContractStatus, PaymentMethod, Role, TicketStatus
+from db.enums import ClientStage, Role
 from web.keys import EMPLOYEE, SETTINGS
 
 Gettext = Callable[..., str]
@@ -62,14 +58,9 @@ class Words:
         """A refusal from the rules, in this language (the page template escapes it)."""
         return refusal_text(error, self.language)
 
-    def status(self, status: TicketStatus | str) -> str:
-        return self.translator.gettext(STATUS_NAMES[TicketStatus(status)])
-
-    def contract_status(self, status: ContractStatus) -> str:
-        return self.translator.gettext(CONTRACT_STATUS_NAMES[status])
-
-    def payment_method(self, method: PaymentMethod) -> str:
-        return self.translator.gettext(PAYMENT_METHOD_NAMES[method])
+    def named(self, names: Mapping[Any, str]) -> Callable[[Any], str]:
+        """A value's name from an area's table of names (a status, a kind), in this language."""
+        return lambda value: self.translator.gettext(names[value])
 
     def money(self, value: Decimal) -> str:
         """An amount in the business currency, as this locale writes it (1 200,00 €)."""
@@ -113,9 +104,6 @@ class Words:
         shown = "#,##0.#" if value < 10 else "#,##0"
         return format_unit(value, unit, length="short", format=shown, locale=self.language)
 
-    def attachment_kind(self, kind: AttachmentKind) -> str:
-        return self.translator.gettext(ATTACHMENT_KIND_NAMES[kind])
-
     def client_source(self, source: str) -> str:
         """Where a client came from: the words people typed, or the product's own, translated."""
         known = SOURCE_NAMES.get(source)
@@ -130,9 +118,6 @@ class Words:
             "_": self.gettext,
             "gettext": self.gettext,
             "ngettext": self.ngettext,
-            "status_name": self.status,
-            "contract_status": self.contract_status,
-            "payment_method": self.payment_method,
             "money": self.money,
             "role_name": self.role,
             "stage_name": self.stage,
@@ -141,7 +126,6 @@ class Words:
             "number": self.number,
             "amount": self.amount,
             "file_size": self.file_size,
-            "attachment_kind": self.attachment_kind,
             "client_source": self.client_source,
             "language": self.language,
             "languages": LANGUAGE_NAMES,

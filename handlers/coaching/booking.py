@@ -26,9 +26,10 @@ from crm.moments import button_day, example_moment, parse_moment, written_clock
 from crm.notify import Notifier
 from crm.settings import Settings
 from db.models import Client
-from handlers import keyboards, texts
+from handlers import texts
 from handlers.cards import send_long
 from handlers.coaching import booking_texts
+from handlers.coaching import keyboards as coaching_keyboards
 from handlers.coaching.sessions import shown_in
 from handlers.dialogs import end_dialog
 from handlers.filters import IsClient, IsStaff, Matches
@@ -63,7 +64,7 @@ async def start_booking(message: Message, session: AsyncSession, state: FSMConte
     await state.update_data({DRAFT_KEY: {}})
     await message.answer(
         booking_texts.ask_domain(),
-        reply_markup=keyboards.booking_choices(
+        reply_markup=coaching_keyboards.booking_choices(
             "domain", [(domain.id, domain.name[:60]) for domain in domains]
         ),
     )
@@ -97,13 +98,13 @@ async def _domain_chosen(
         bot,
         message.chat.id,
         booking_texts.coaches(domain, profiles, money),
-        keyboards.booking_choices("coach", choices),
+        coaching_keyboards.booking_choices("coach", choices),
     )
 
 
 async def step_chosen(
     query: CallbackQuery,
-    callback_data: keyboards.BookingStep,
+    callback_data: coaching_keyboards.BookingStep,
     session: AsyncSession,
     state: FSMContext,
     notifier: Notifier,
@@ -164,14 +165,14 @@ def _day_buttons(
     """The next days the coach works, a button each."""
     language = get_i18n().current_locale
     days = coach_days(availability, now, settings.zone)
-    return keyboards.booking_grid(
+    return coaching_keyboards.booking_grid(
         "day", [(day.toordinal(), button_day(day, language)) for day in days], per_row=3
     )
 
 
 async def _moment_pressed(
     query: CallbackQuery,
-    callback_data: keyboards.BookingStep,
+    callback_data: coaching_keyboards.BookingStep,
     message: Message,
     state: FSMContext,
     settings: Settings,
@@ -196,7 +197,7 @@ async def _moment_pressed(
         ]
         await message.edit_text(
             booking_texts.ask_time(button_day(day, language)),
-            reply_markup=keyboards.booking_grid("time", choices),
+            reply_markup=coaching_keyboards.booking_grid("time", choices),
         )
         return
     day = offered.get(int(draft.get("day", 0)), date.min)
@@ -305,5 +306,5 @@ def create_router() -> Router:
     )
     router.message.register(moment_typed, StateFilter(BookCoaching.moment), IsClient(), typed)
     router.message.register(message_typed, StateFilter(BookCoaching.message), IsClient(), typed)
-    router.callback_query.register(step_chosen, keyboards.BookingStep.filter(), IsClient())
+    router.callback_query.register(step_chosen, coaching_keyboards.BookingStep.filter(), IsClient())
     return router

@@ -16,8 +16,8 @@ from crm.errors import InvalidInput
 from crm.i18n import N_
 from crm.permissions import Actor
 from crm.settings import Settings
-from handlers import keyboards
 from handlers.coaching import calendar_texts
+from handlers.coaching import keyboards as coaching_keyboards
 
 
 def site_address(settings: Settings, web_url: str) -> str:
@@ -32,7 +32,7 @@ def site_address(settings: Settings, web_url: str) -> str:
 
 async def calendar_link(
     query: CallbackQuery,
-    callback_data: keyboards.CalendarLink,
+    callback_data: coaching_keyboards.CalendarLink,
     actor: Actor,
     session: AsyncSession,
     settings: Settings,
@@ -52,5 +52,5 @@ async def calendar_link(
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.callback_query.register(calendar_link, keyboards.CalendarLink.filter())
+    router.callback_query.register(calendar_link, coaching_keyboards.CalendarLink.filter())
     return router

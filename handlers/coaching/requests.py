@@ -26,8 +26,8 @@ from crm.notify import Notifier
 from crm.permissions import Actor
 from crm.settings import Settings
 from db.models import CoachingRequest
-from handlers import keyboards
 from handlers.cards import answer_press
+from handlers.coaching import keyboards as coaching_keyboards
 from handlers.coaching import session_texts
 from handlers.coaching.sessions import shown_in
 from handlers.dialogs import end_dialog
@@ -41,7 +41,7 @@ class RefuseRequest(StatesGroup):
 def answers(requests: list[CoachingRequest], actor: Actor) -> InlineKeyboardMarkup | None:
     """Under each request, the answers ``crm.coaching.rules.request_actions`` lets ``actor``
     give (the site's page reads the same), in the order of ``REQUEST_ANSWERS``."""
-    return keyboards.request_answers(
+    return coaching_keyboards.request_answers(
         [
             (
                 request.id,
@@ -69,7 +69,7 @@ async def list_requests(
 
 async def on_answer(
     query: CallbackQuery,
-    callback_data: keyboards.RequestAnswer,
+    callback_data: coaching_keyboards.RequestAnswer,
     actor: Actor,
     session: AsyncSession,
     notifier: Notifier,
@@ -128,7 +128,7 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.message.middleware(StaffOnly())
     router.message.register(list_requests, Command("requests"))
-    router.callback_query.register(on_answer, keyboards.RequestAnswer.filter())
+    router.callback_query.register(on_answer, coaching_keyboards.RequestAnswer.filter())
     router.message.register(
         reason_given,
         StateFilter(RefuseRequest.reason),

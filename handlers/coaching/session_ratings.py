@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.coaching.sessions import comment_on_rating, rate_session
 from crm.permissions import Actor
-from handlers import keyboards
 from handlers.coaching import booking_texts
+from handlers.coaching import keyboards as coaching_keyboards
 from handlers.dialogs import end_dialog
 from handlers.filters import IsClient, Matches
 
@@ -30,7 +30,7 @@ class RateSession(StatesGroup):
 
 async def rating_chosen(
     query: CallbackQuery,
-    callback_data: keyboards.SessionRating,
+    callback_data: coaching_keyboards.SessionRating,
     actor: Actor,
     session: AsyncSession,
     state: FSMContext,
@@ -74,7 +74,7 @@ async def comment_skipped(message: Message, state: FSMContext) -> None:
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.callback_query.register(rating_chosen, keyboards.SessionRating.filter())
+    router.callback_query.register(rating_chosen, coaching_keyboards.SessionRating.filter())
     router.message.register(
         comment_skipped, Command("skip"), StateFilter(RateSession.comment), IsClient()
     )

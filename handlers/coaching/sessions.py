@@ -36,9 +36,10 @@ from crm.permissions import Actor
 from crm.settings import Settings
 from crm.telegram_html import split_html
 from db.models import Client, CoachingSession
-from handlers import keyboards, written
+from handlers import written
 from handlers.cards import send_long
 from handlers.coaching import calendar_texts, session_texts
+from handlers.coaching import keyboards as coaching_keyboards
 from handlers.coaching.coach_reports import begin_coach_report
 from handlers.coaching.meeting_reports import begin_report
 from handlers.coaching.session_texts import When
@@ -140,7 +141,7 @@ async def card_markup(
     stages: list[tuple[str, str]] = []
     if await movable_enrolments(session, actor=actor, meeting=meeting):
         stages.append((session_texts.action_label("stage"), "stage"))
-    return keyboards.session_action_rows([endings, reports, stages], meeting.id)
+    return coaching_keyboards.session_action_rows([endings, reports, stages], meeting.id)
 
 
 async def _card(
@@ -229,15 +230,15 @@ async def list_sessions(
     labels = [(m.id, session_texts.session_label(m, when, for_client=for_client)) for m in meetings]
     await message.answer(
         session_texts.upcoming(meetings, for_client=for_client),
-        reply_markup=keyboards.with_calendar_link(
-            keyboards.session_list(labels), calendar_texts.button()
+        reply_markup=coaching_keyboards.with_calendar_link(
+            coaching_keyboards.session_list(labels), calendar_texts.button()
         ),
     )
 
 
 async def on_session_button(
     query: CallbackQuery,
-    callback_data: keyboards.SessionAction,
+    callback_data: coaching_keyboards.SessionAction,
     actor: Actor,
     session: AsyncSession,
     notifier: Notifier,
@@ -278,7 +279,7 @@ def create_router() -> Router:
     """/sessions and the buttons, for clients and staff."""
     router = Router(name=__name__)
     router.message.register(list_sessions, Command("sessions"), or_f(IsClient(), IsStaff()))
-    router.callback_query.register(on_session_button, keyboards.SessionAction.filter())
+    router.callback_query.register(on_session_button, coaching_keyboards.SessionAction.filter())
     return router
 
 

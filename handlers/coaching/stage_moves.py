@@ -21,10 +21,10 @@ from crm.i18n import N_
 from crm.notify import Notifier
 from crm.permissions import Actor
 from db.models import Enrolment
-from handlers import keyboards
+from handlers.coaching import keyboards as coaching_keyboards
+from handlers.coaching.keyboards import StageChoice
 from handlers.dialogs import end_dialog
 from handlers.filters import IsStaff, Matches
-from handlers.keyboards import StageChoice
 
 
 class StageDialog(StatesGroup):
@@ -65,7 +65,7 @@ async def begin_stage_move(
         return
     await message.answer(
         _("Which programme does the client move on in?"),
-        reply_markup=keyboards.stage_choices(
+        reply_markup=coaching_keyboards.stage_choices(
             session_id, [(enrolment.id, stage_line(enrolment)) for enrolment in enrolments]
         ),
     )

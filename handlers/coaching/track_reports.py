@@ -22,9 +22,9 @@ from crm.i18n import N_
 from crm.notify import Notifier
 from crm.permissions import Actor
 from db.models import Client
+from handlers.coaching.keyboards import TrackAction
 from handlers.dialogs import end_dialog
 from handlers.filters import IsClient, Matches
-from handlers.keyboards import TrackAction
 from handlers.replies import ReplyContext
 
 

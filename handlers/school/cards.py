@@ -29,10 +29,10 @@ from crm.school.languages import teachers
 from crm.school.notices import client_wrote, contract_subject
 from crm.school.rules import actions
 from db.models import Client, Contract, Employee
-from handlers import keyboards
 from handlers.cards import answer_press, send_long
 from handlers.filters import IsClient, IsStaff
 from handlers.replies import ReplyContext, about
+from handlers.school import keyboards as contract_keyboards
 from handlers.school import texts as contract_texts
 from handlers.written import Money, money_in
 
@@ -46,7 +46,7 @@ def card_markup(contract: Contract, actor: Actor) -> InlineKeyboardMarkup | None
     """The buttons ``actor`` gets under the card: those of ``BUTTONS`` that
     ``crm.school.rules.actions`` allows them (the site's page reads the same)."""
     allowed = actions(actor, contract)
-    return keyboards.contract_actions(
+    return contract_keyboards.contract_actions(
         [
             (contract_texts.action_label(button), button)
             for button, action in BUTTONS
@@ -98,12 +98,12 @@ async def list_contracts(
     else:
         text = contract_texts.teacher_contracts(contracts)
         labels = [(contract.id, contract_texts.staff_label(contract)) for contract in contracts]
-    await message.answer(text, reply_markup=keyboards.contract_list(labels))
+    await message.answer(text, reply_markup=contract_keyboards.contract_list(labels))
 
 
 async def on_contract_button(
     query: CallbackQuery,
-    callback_data: keyboards.ContractAction,
+    callback_data: contract_keyboards.ContractAction,
     actor: Actor,
     session: AsyncSession,
     notifier: Notifier,
@@ -130,7 +130,7 @@ async def on_contract_button(
         await bot.send_message(
             chat_id,
             contract_texts.choose_teacher(contract),
-            reply_markup=keyboards.teachers(
+            reply_markup=contract_keyboards.teachers(
                 contract.id, [(t.id, contract_texts.teacher_button(t)) for t in candidates]
             ),
         )
@@ -145,7 +145,7 @@ async def on_contract_button(
 
 async def on_teacher_chosen(
     query: CallbackQuery,
-    callback_data: keyboards.TeacherChoice,
+    callback_data: contract_keyboards.TeacherChoice,
     actor: Actor,
     session: AsyncSession,
     notifier: Notifier,
@@ -172,8 +172,8 @@ async def on_teacher_chosen(
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.register(list_contracts, Command("contracts"), or_f(IsClient(), IsStaff()))
-    router.callback_query.register(on_contract_button, keyboards.ContractAction.filter())
-    router.callback_query.register(on_teacher_chosen, keyboards.TeacherChoice.filter())
+    router.callback_query.register(on_contract_button, contract_keyboards.ContractAction.filter())
+    router.callback_query.register(on_teacher_chosen, contract_keyboards.TeacherChoice.filter())
     return router
 
 

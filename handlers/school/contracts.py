@@ -22,10 +22,11 @@ from crm.school.languages import active_languages, discount_tiers, get_language,
 from crm.school.notices import contract_subject
 from crm.school.rules import COMMON_LESSON_COUNTS, MAX_LESSONS
 from db.models import Client
-from handlers import keyboards, texts
+from handlers import texts
 from handlers.dialogs import end_dialog
 from handlers.filters import IsClient, IsStaff, Matches
 from handlers.replies import about
+from handlers.school import keyboards as contract_keyboards
 from handlers.school import texts as contract_texts
 from handlers.written import Money, money_in
 
@@ -74,7 +75,7 @@ async def start_contract(
     await state.set_state(SignContract.language)
     await message.answer(
         contract_texts.choose_language(languages),
-        reply_markup=keyboards.contract_choices(
+        reply_markup=contract_keyboards.contract_choices(
             "language",
             [(lang.id, contract_texts.language_button(lang, money)) for lang in languages],
         ),
@@ -93,7 +94,7 @@ async def _ask_lessons(message: Message, session: AsyncSession, language_id: int
     language = await get_language(session, language_id)
     await message.answer(
         contract_texts.choose_lessons(language),
-        reply_markup=keyboards.contract_choices(
+        reply_markup=contract_keyboards.contract_choices(
             "lessons", [(count, str(count)) for count in COMMON_LESSON_COUNTS], per_row=4
         ),
     )
@@ -121,7 +122,7 @@ async def _lessons_given(
         await state.set_state(SignContract.branch)
         await message.answer(
             contract_texts.choose_branch(),
-            reply_markup=keyboards.contract_choices(
+            reply_markup=contract_keyboards.contract_choices(
                 "branch", [(b.id, contract_texts.branch_button(b)) for b in known]
             ),
         )
@@ -144,7 +145,7 @@ async def _summarise(
     await state.set_state(SignContract.confirm)
     await message.answer(
         contract_texts.summary(priced, branch, money),
-        reply_markup=keyboards.contract_choices(
+        reply_markup=contract_keyboards.contract_choices(
             "confirm",
             [(1, contract_texts.confirm_button()), (0, contract_texts.drop_button())],
             per_row=2,
@@ -174,7 +175,7 @@ async def lessons_typed(
 
 async def step_chosen(
     query: CallbackQuery,
-    callback_data: keyboards.ContractStep,
+    callback_data: contract_keyboards.ContractStep,
     actor: Client,
     session: AsyncSession,
     state: FSMContext,
@@ -237,5 +238,7 @@ def create_router() -> Router:
         IsClient(),
         Matches(F.text & ~F.text.startswith("/")),
     )
-    router.callback_query.register(step_chosen, keyboards.ContractStep.filter(), IsClient())
+    router.callback_query.register(
+        step_chosen, contract_keyboards.ContractStep.filter(), IsClient()
+    )
     return router

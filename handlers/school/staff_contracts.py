@@ -24,10 +24,10 @@ from crm.school.contracts import (
     terminate_contract,
 )
 from db.enums import PaymentMethod
-from handlers import keyboards
 from handlers.cards import answer_press
 from handlers.command_args import id_and_rest, staff_ref
 from handlers.filters import StaffOnly
+from handlers.school import keyboards as contract_keyboards
 from handlers.school import texts as contract_texts
 from handlers.written import money_in
 
@@ -60,7 +60,7 @@ async def paid(
     methods = [(method.value, contract_texts.method_button(method)) for method in PaymentMethod]
     await message.answer(
         contract_texts.confirm_payment(contract, amount, money_in(notifier, locale)),
-        reply_markup=keyboards.payment_methods(
+        reply_markup=contract_keyboards.payment_methods(
             contract.id, _in_cents(amount), _in_cents(contract.paid), methods
         ),
     )
@@ -72,7 +72,7 @@ def _in_cents(amount: Decimal) -> int:
 
 async def payment_confirmed(
     query: CallbackQuery,
-    callback_data: keyboards.PaymentConfirm,
+    callback_data: contract_keyboards.PaymentConfirm,
     actor: Actor,
     session: AsyncSession,
     notifier: Notifier,
@@ -150,7 +150,7 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.message.middleware(StaffOnly())
     router.message.register(paid, Command("paid"))
-    router.callback_query.register(payment_confirmed, keyboards.PaymentConfirm.filter())
+    router.callback_query.register(payment_confirmed, contract_keyboards.PaymentConfirm.filter())
     router.message.register(teacher, Command("teacher"))
     router.message.register(lesson, Command("lesson"))
     router.message.register(terminate, Command("terminate"))

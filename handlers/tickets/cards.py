@@ -13,8 +13,8 @@ from crm.tickets.rules import next_actions
 from crm.visibility import ticket_history
 from db.enums import AttachmentKind
 from db.models import Employee, Ticket
-from handlers import keyboards
 from handlers.cards import send_long
+from handlers.tickets import keyboards as ticket_keyboards
 from handlers.tickets import texts as ticket_texts
 
 
@@ -25,7 +25,7 @@ def card_markup(ticket: Ticket, actor: Actor) -> InlineKeyboardMarkup | None:
     actions = next_actions(actor, ticket)
     if ticket.attachments:
         actions.append("files")
-    return keyboards.ticket_actions(
+    return ticket_keyboards.ticket_actions(
         [(ticket_texts.action_label(action), action) for action in actions], ticket.id
     )
 

@@ -21,10 +21,10 @@ from crm.tickets.queues import client_tickets
 from crm.tickets.tickets import AttachmentDraft, add_client_message, departments, open_ticket
 from db.enums import AttachmentKind
 from db.models import Client, Ticket
-from handlers import keyboards
 from handlers.dialogs import end_dialog
 from handlers.filters import IsClient, Matches
 from handlers.replies import ReplyContext, ReplyFilers, about, file_reply
+from handlers.tickets import keyboards as ticket_keyboards
 from handlers.tickets import texts as ticket_texts
 
 CONTENT = Matches(F.text | F.photo | F.document)
@@ -98,7 +98,7 @@ async def _open_or_ask_department(
         await state.update_data({PENDING_KEY: pending})
         await message.answer(
             ticket_texts.choose_department(),
-            reply_markup=keyboards.departments(
+            reply_markup=ticket_keyboards.departments(
                 [(department.id, department.name) for department in choices],
                 ticket_texts.unknown_department(),
             ),
@@ -147,7 +147,7 @@ async def description_missing(message: Message) -> None:
 
 async def department_chosen(
     query: CallbackQuery,
-    callback_data: keyboards.DepartmentChoice,
+    callback_data: ticket_keyboards.DepartmentChoice,
     actor: Client,
     session: AsyncSession,
     state: FSMContext,
@@ -177,7 +177,7 @@ async def department_chosen(
 async def list_tickets(message: Message, actor: Client, session: AsyncSession) -> None:
     """``/tickets``: my requests, a button each to open its card and history."""
     tickets = await client_tickets(session, actor)
-    markup = keyboards.ticket_list([(t.id, ticket_texts.label(t)) for t in tickets])
+    markup = ticket_keyboards.ticket_list([(t.id, ticket_texts.label(t)) for t in tickets])
     await message.answer(ticket_texts.client_tickets(tickets), reply_markup=markup)
 
 
@@ -245,13 +245,13 @@ async def loose_message(
     await state.update_data({PENDING_KEY: pending})
     await message.answer(
         ticket_texts.new_or_existing(bool(open_tickets)),
-        reply_markup=keyboards.file_message(choices),
+        reply_markup=ticket_keyboards.file_message(choices),
     )
 
 
 async def loose_message_filed(
     query: CallbackQuery,
-    callback_data: keyboards.FileMessage,
+    callback_data: ticket_keyboards.FileMessage,
     actor: Client,
     session: AsyncSession,
     state: FSMContext,
@@ -287,8 +287,8 @@ def create_router() -> Router:
     router.message.register(list_tickets, Command("tickets"))
     router.message.register(description_given, StateFilter(NewTicket.description), CONTENT)
     router.message.register(description_missing, StateFilter(NewTicket.description))
-    router.callback_query.register(department_chosen, keyboards.DepartmentChoice.filter())
-    router.callback_query.register(loose_message_filed, keyboards.FileMessage.filter())
+    router.callback_query.register(department_chosen, ticket_keyboards.DepartmentChoice.filter())
+    router.callback_query.register(loose_message_filed, ticket_keyboards.FileMessage.filter())
     # Anything else a client writes (not a command) is filed, never dropped.
     router.message.register(loose_message, CONTENT, Matches(~F.text.startswith("/")))
     return router

@@ -22,11 +22,11 @@ from crm.tickets.queues import my_tickets, queue
 from crm.tickets.rules import parse_status
 from crm.tickets.tickets import add_note, change_status, reply_to_client, ticket_for
 from db.models import Ticket
-from handlers import keyboards
 from handlers.cards import answer_press
 from handlers.command_args import id_and_rest, staff_ref
 from handlers.filters import IsStaff, StaffOnly
 from handlers.replies import about
+from handlers.tickets import keyboards as ticket_keyboards
 from handlers.tickets import texts as ticket_texts
 from handlers.tickets.cards import card_markup, send_card, send_files
 
@@ -40,7 +40,7 @@ def _open_buttons(tickets: list[Ticket]) -> InlineKeyboardMarkup | None:
     """A button per listed ticket that opens its card."""
     if not tickets:
         return None
-    return keyboards.ticket_list([(t.id, ticket_texts.staff_label(t)) for t in tickets])
+    return ticket_keyboards.ticket_list([(t.id, ticket_texts.staff_label(t)) for t in tickets])
 
 
 async def show_queue(message: Message, actor: Actor, session: AsyncSession) -> None:
@@ -134,7 +134,7 @@ async def note(
 
 async def on_ticket_button(
     query: CallbackQuery,
-    callback_data: keyboards.TicketAction,
+    callback_data: ticket_keyboards.TicketAction,
     actor: Actor,
     session: AsyncSession,
     notifier: Notifier,
@@ -188,5 +188,5 @@ def create_router() -> Router:
     router.message.register(move, Command("status"), IsStaff())
     router.message.register(reply, Command("reply"))
     router.message.register(note, Command("note"))
-    router.callback_query.register(on_ticket_button, keyboards.TicketAction.filter())
+    router.callback_query.register(on_ticket_button, ticket_keyboards.TicketAction.filter())
     return router

@@ -26,9 +26,9 @@ from db.base import utcnow
 from db.engine import Database
 from db.enums import SessionStatus
 from db.models import Enrolment, Program, ProgramStage
+from handlers.coaching.keyboards import SessionAction
 from handlers.coaching.sessions import card_markup
 from handlers.i18n import CatalogI18n
-from handlers.keyboards import SessionAction
 from tests.support.desk import People, add_people, marias_session_with_ivan, set_coach
 from tests.support.lifecycles import (
     database_state,

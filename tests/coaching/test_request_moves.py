@@ -25,9 +25,9 @@ from db.base import utcnow
 from db.engine import Database
 from db.enums import RequestStatus
 from db.models import CoachingRequest, CoachProfile, ExpertiseDomain
+from handlers.coaching.keyboards import RequestAnswer
 from handlers.coaching.requests import answers
 from handlers.i18n import CatalogI18n
-from handlers.keyboards import RequestAnswer
 from tests.support.desk import People, add_people, set_coach
 from tests.support.lifecycles import (
     database_state,

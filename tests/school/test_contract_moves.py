@@ -26,8 +26,8 @@ from db.engine import Database
 from db.enums import ContractStatus
 from db.models import Contract
 from handlers.i18n import CatalogI18n
-from handlers.keyboards import ContractAction
 from handlers.school.cards import BUTTONS, card_markup
+from handlers.school.keyboards import ContractAction
 from tests.support.desk import People, add_people
 from tests.support.lifecycles import (
     database_state,

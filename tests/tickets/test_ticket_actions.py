@@ -17,8 +17,8 @@ from db.engine import Database
 from db.enums import TicketStatus
 from db.models import Ticket
 from handlers.i18n import CatalogI18n
-from handlers.keyboards import TicketAction
 from handlers.tickets.cards import card_markup
+from handlers.tickets.keyboards import TicketAction
 from tests.support.desk import People, add_people
 from tests.support.lifecycles import keyboard_actions, signed_in_as, site_for, stored
 from tests.support.site import Client as SiteClient

@@ -6,8 +6,8 @@ and nothing links to them."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
@@ -70,6 +70,9 @@ class SiteArea:
     menu: tuple[MenuEntry, ...] = ()
     dashboard: PagePart | None = None
     client_page: PagePart | None = None
+    # The names its pages write values with: a template function each (``status_name(ticket.
+    # status)``), from the area's own tables of names.
+    names: Mapping[str, Mapping[Any, str]] = field(default_factory=dict)
 
 
 SITE_AREAS: web.AppKey[list[SiteArea]] = web.AppKey("site_areas")

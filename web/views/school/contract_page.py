@@ -27,7 +27,7 @@ from crm.school.contracts import (
     terminate_contract,
 )
 from crm.school.languages import teachers
-from crm.school.rules import actions, require_open
+from crm.school.rules import PAYMENT_METHOD_NAMES, actions, require_open
 from db.enums import PaymentMethod
 from db.models import Contract, Department, Language
 from web.flash import flash
@@ -74,7 +74,8 @@ async def _card(
             await teachers(db_session(request), contract.language_id) if "assign" in allowed else []
         ),
         "methods": [
-            (method.value, words(request).payment_method(method)) for method in PaymentMethod
+            (method.value, words(request).named(PAYMENT_METHOD_NAMES)(method))
+            for method in PaymentMethod
         ],
         "errors": errors or {},
         "values": values or {},

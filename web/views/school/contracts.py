@@ -11,6 +11,7 @@ from crm.permissions import is_manager
 from crm.school.contracts import branches
 from crm.school.languages import all_languages, teachers
 from crm.school.listing import NO_TEACHER, ContractFilter, export_contracts, list_contracts
+from crm.school.rules import STATUS_NAMES
 from db.enums import ContractStatus
 from db.models import Contract
 from web.forms import Reader
@@ -65,7 +66,7 @@ async def contract_list(request: web.Request) -> web.StreamResponse:
         "query": request.query,
         "selected_statuses": set(request.query.getall("status", [])),
         "statuses": [
-            (status.value, words(request).contract_status(status)) for status in ContractStatus
+            (status.value, words(request).named(STATUS_NAMES)(status)) for status in ContractStatus
         ],
         "language_choices": await all_languages(session),
         "teachers": await teachers(session),

@@ -17,7 +17,7 @@ from crm.people.staff_search import StaffRef
 from crm.permissions import is_manager
 from crm.tickets.assignment import assign_ticket, take_ticket, ticket_assignees
 from crm.tickets.listing import UNASSIGNED, TicketFilter, export_tickets, list_tickets
-from crm.tickets.rules import next_actions, parse_status
+from crm.tickets.rules import STATUS_NAMES, next_actions, parse_status
 from crm.tickets.tickets import (
     add_note,
     change_status,
@@ -75,7 +75,9 @@ def read_filter(request: web.Request) -> tuple[TicketFilter, dict[str, str]]:
 async def _choices(request: web.Request) -> dict[str, Any]:
     session = db_session(request)
     return {
-        "statuses": [(status.value, words(request).status(status)) for status in TicketStatus],
+        "statuses": [
+            (status.value, words(request).named(STATUS_NAMES)(status)) for status in TicketStatus
+        ],
         "employees": await choosable_staff(session, actor=employee(request)),
         # Names only: counting each department's tickets would cost more than the listing.
         "departments": await departments(session),
@@ -146,7 +148,7 @@ async def _page(request: web.Request, ticket: Ticket, errors: dict[str, str]) ->
         "ticket": ticket,
         "history": ticket_history(viewer, ticket),
         "actions": [
-            (action, words(request).status(action))
+            (action, words(request).named(STATUS_NAMES)(TicketStatus(action)))
             for action in next_actions(viewer, ticket)
             if action != "take"
         ],
