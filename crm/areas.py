@@ -59,8 +59,8 @@ class DemoPeople:
     once when either is on.
     """
 
-    # (name, address or None, phone or None, description)
-    departments: tuple[tuple[str, str | None, str | None, str], ...] = ()
+    # (name, address or None, phone or None, description, whether it takes clients' requests)
+    departments: tuple[tuple[str, str | None, str | None, str, bool], ...] = ()
     # (name, username, role, position, department name or None, years of experience, salary,
     # the language their Telegram app is in)
     staff: tuple[tuple[Any, ...], ...] = ()

@@ -44,7 +44,7 @@ from db.models import (
 # The practice, its coaches and assistant (a former client), and its clients.
 PEOPLE = DemoPeople(
     departments=(
-        ("Coaching practice", None, "+74959876543", "Career and leadership coaching, online and in person"),
+        ("Coaching practice", None, "+74959876543", "Career and leadership coaching, online and in person", False),
     ),
     staff=(
         ("Ekaterina Romanova", "ekaterina_coach", Role.SPECIALIST, "Career coach", "Coaching practice", 10, "95000", "ru"),

@@ -142,8 +142,14 @@ async def seed_demo(
 def _cast(areas: Sequence[Area]) -> DemoCast:
     """The departments, staff and clients of ``areas``, not yet added to the session."""
     departments = {
-        name: Department(name=name, address=address, phone=phone, description=description)
-        for name, address, phone, description in _rows(areas, "departments")
+        name: Department(
+            name=name,
+            address=address,
+            phone=phone,
+            description=description,
+            takes_tickets=takes_tickets,
+        )
+        for name, address, phone, description, takes_tickets in _rows(areas, "departments")
     }
     password_hash = hash_password(DEMO_PASSWORD)
     staff_ids = _telegram_ids("staff", DEMO_STAFF_IDS)

@@ -23,6 +23,7 @@ class DepartmentDraft:
     address: str = ""
     phone: str = ""
     description: str = ""
+    takes_tickets: bool = True
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ async def save_department(
     department.address = draft.address.strip() or None
     department.phone = phone
     department.description = draft.description.strip() or None
+    department.takes_tickets = draft.takes_tickets
     require_fits(department)
     session.add(department)
     await session.flush()

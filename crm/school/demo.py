@@ -35,8 +35,8 @@ from db.models import Client, DiscountTier, Employee, Language
 # the repair centre has them when it is (what brought them in first).
 PEOPLE = DemoPeople(
     departments=(
-        ("Branch Paris", "8 rue des Écoles, Paris", "+33142345678", "Repairs, language classes"),
-        ("Language school", "7 Tverskaya St., Moscow", "+74957654321", "English, German, Spanish"),
+        ("Branch Paris", "8 rue des Écoles, Paris", "+33142345678", "Repairs, language classes", True),
+        ("Language school", "7 Tverskaya St., Moscow", "+74957654321", "English, German, Spanish", False),
     ),
     staff=(
         ("Anna Petrova", "anna_admin", Role.ADMIN, "Front desk administrator", "Repair workshop", 6, "65000", "ru"),

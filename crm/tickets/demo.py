@@ -13,9 +13,9 @@ from db.models import Ticket, TicketEvent
 
 PEOPLE = DemoPeople(
     departments=(
-        ("Repair workshop", None, "+74951234567", "Phones, laptops, appliances"),
-        ("Support line", None, None, "Advice by phone and chat, remote set-up"),
-        ("Branch Paris", "8 rue des Écoles, Paris", "+33142345678", "Repairs, language classes"),
+        ("Repair workshop", None, "+74951234567", "Phones, laptops, appliances", True),
+        ("Support line", None, None, "Advice by phone and chat, remote set-up", True),
+        ("Branch Paris", "8 rue des Écoles, Paris", "+33142345678", "Repairs, language classes", True),
     ),
     staff=(
         ("Anna Petrova", "anna_admin", Role.ADMIN, "Front desk administrator", "Repair workshop", 6, "65000", "ru"),

@@ -53,13 +53,20 @@ class AttachmentDraft:
     file_size: int | None = None
 
 
-async def _department(session: AsyncSession, department_id: int | None) -> Department | None:
-    """The department a ticket is filed under, if one is given; refused when there is none."""
+async def _department(
+    session: AsyncSession, department_id: int | None, *, kept: int | None = None
+) -> Department | None:
+    """The department a ticket is filed under, if one is given; refused when there is none or
+    it takes no requests (unless it is the one the ticket already has, ``kept``)."""
     if department_id is None:
         return None
     department = await session.get(Department, department_id)
     if department is None:
         raise InvalidInput(N_("that department does not exist"), field="department_id")
+    if not department.takes_tickets and department.id != kept:
+        raise InvalidInput(
+            N_("{name} takes no requests"), field="department_id", name=department.name
+        )
     return department
 
 
@@ -162,9 +169,12 @@ def record_move(ticket: Ticket, to: TicketStatus, author: Actor, now: datetime) 
     ticket.closed_at = now if to in FINAL_STATUSES else None
 
 
-async def departments(session: AsyncSession) -> list[Department]:
-    """Every department, by name."""
-    return list(await session.scalars(select(Department).order_by(Department.name)))
+async def departments(session: AsyncSession, *, taking_tickets: bool = True) -> list[Department]:
+    """The departments that take requests (or every one), by name."""
+    query = select(Department).order_by(Department.name)
+    if taking_tickets:
+        query = query.where(Department.takes_tickets.is_(True))
+    return list(await session.scalars(query))
 
 
 async def open_ticket(
@@ -333,7 +343,7 @@ async def edit_ticket(
     manager = require_manager(actor)
     ticket = await load_ticket(session, ticket_id)
     text = clean_text(description, required=True, field="description")
-    await _department(session, department_id)
+    await _department(session, department_id, kept=ticket.department_id)
     if text != ticket.description:
         record_event(
             ticket,

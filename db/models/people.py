@@ -36,6 +36,9 @@ class Department(Timestamped, Base):
     address: Mapped[str | None] = mapped_column(String(500))
     phone: Mapped[str | None] = mapped_column(String(32))
     description: Mapped[str | None] = mapped_column(Text)
+    # Offered to clients opening a request (and on the ticket form): a workshop or a support
+    # line does, a language school or a coaching practice does not.
+    takes_tickets: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     employees: Mapped[list[Employee]] = relationship(lazy="raise", back_populates="department")
 

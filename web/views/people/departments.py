@@ -29,14 +29,23 @@ async def department_list(request: web.Request) -> dict[str, Any]:
     }
 
 
-def _fields_for(_: Gettext) -> FieldsFor:
+def _fields_for(_: Gettext, tickets_on: bool) -> FieldsFor:
     async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
-        return _fields(_, values, errors)
+        return _fields(_, values, errors, tickets_on)
 
     return fields
 
 
-def _fields(_: Gettext, values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
+def _fields(
+    _: Gettext, values: dict[str, Any], errors: dict[str, str], tickets_on: bool
+) -> list[Field]:
+    takes = Field(
+        "takes_tickets",
+        _("Takes requests"),
+        "checkbox",
+        values.get("takes_tickets", "on"),
+        help=_("offered to clients opening a request, and on the ticket form"),
+    )
     return [
         Field(
             "name",
@@ -60,6 +69,8 @@ def _fields(_: Gettext, values: dict[str, Any], errors: dict[str, str]) -> list[
             values.get("description", ""),
             error=errors.get("description", ""),
         ),
+        # A business without the service desk has no requests to take.
+        *([takes] if tickets_on else []),
     ]
 
 
@@ -77,7 +88,9 @@ async def department_form(request: web.Request) -> web.StreamResponse:
             "address": department.address or "",
             "phone": department.phone or "",
             "description": department.description or "",
+            "takes_tickets": "on" if department.takes_tickets else "",
         }
+    tickets_on = area_on(request, "tickets")
 
     async def save(reader: Reader) -> str:
         reader.done()
@@ -89,6 +102,10 @@ async def department_form(request: web.Request) -> web.StreamResponse:
                 reader.text("address"),
                 reader.text("phone"),
                 reader.text("description"),
+                # Without the field, the department keeps what it had (a new one: it takes them).
+                reader.flag("takes_tickets")
+                if tickets_on
+                else (department.takes_tickets if department is not None else True),
             ),
             department_id=department_id,
             region=request.app[SETTINGS].default_region,
@@ -101,7 +118,7 @@ async def department_form(request: web.Request) -> web.StreamResponse:
         if department_id is None
         else _("Edit {name}", name=initial["name"]),
         initial=initial,
-        fields_for=_fields_for(_),
+        fields_for=_fields_for(_, tickets_on),
         save=save,
         saved_message=_("Department saved."),
         cancel="/departments",

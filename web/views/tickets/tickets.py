@@ -80,7 +80,8 @@ async def _choices(request: web.Request) -> dict[str, Any]:
         ],
         "employees": await choosable_staff(session, actor=employee(request)),
         # Names only: counting each department's tickets would cost more than the listing.
-        "departments": await departments(session),
+        # The listing filters by any department, also one that no longer takes requests.
+        "departments": await departments(session, taking_tickets=False),
     }
 
 
@@ -286,6 +287,10 @@ async def ticket_form(request: web.Request) -> web.StreamResponse:
     session = db_session(request)
     ticket = await ticket_to_change(session, actor=employee(request), ticket_id=ticket_id)
     department_choices = await departments(session)
+    # A ticket keeps the department it has, even one that no longer takes requests.
+    kept = ticket.department if ticket is not None else None
+    if kept is not None and kept not in department_choices:
+        department_choices = sorted([*department_choices, kept], key=lambda each: each.name)
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
     if ticket is not None and request.method == "GET":
