@@ -13,7 +13,14 @@ from crm.errors import InvalidInput
 from crm.i18n import N_
 from crm.notify import Notifier
 from crm.people.staff_search import StaffRef, find_staff
-from crm.permissions import Actor, is_manager, manager_rows, practitioner_rows, require_staff
+from crm.permissions import (
+    Actor,
+    is_helper,
+    is_manager,
+    manager_rows,
+    practitioner_rows,
+    require_staff,
+)
 from crm.tickets import notices as ticket_notices
 from crm.tickets.rules import (
     OPEN_STATUSES,
@@ -98,6 +105,18 @@ def takes_tickets() -> ColumnElement[bool]:
     teaches = exists().where(teacher_languages.c.employee_id == Employee.id)
     coaches = exists().where(CoachProfile.employee_id == Employee.id)
     return manager_rows() | (practitioner_rows() & ~teaches & ~coaches)
+
+
+async def works_the_desk(session: AsyncSession, *, actor: Actor) -> bool:
+    """Whether the service desk is part of ``actor``'s work: those who take tickets
+    (``takes_tickets``), the helpers who follow their clients' tickets, and anyone with a ticket
+    of their own. A teacher or a coach is not shown the repair queue."""
+    employee = require_staff(actor)
+    if is_helper(employee):
+        return True
+    takes = select(Employee.id).where(Employee.id == employee.id, takes_tickets())
+    assigned = select(Ticket.id).where(Ticket.assignee_id == employee.id)
+    return bool(await session.scalar(select(exists(takes) | exists(assigned))))
 
 
 async def ticket_assignees(

@@ -1,5 +1,6 @@
 """Which departments take clients' requests: a workshop does, a language school or a coaching
-practice does not, so a client with a cracked laptop is never offered the coaches."""
+practice does not, so a client with a cracked laptop is never offered the coaches; and the desk
+is the work of those who take tickets, not of a teacher or a coach."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from sqlalchemy import select
 
 from crm.demo.seed import seed_demo
 from crm.errors import InvalidInput
+from crm.tickets.assignment import works_the_desk
 from crm.tickets.tickets import departments, edit_ticket, open_ticket
 from db.base import utcnow
 from db.engine import Database
@@ -68,3 +70,19 @@ async def test_only_the_departments_that_take_requests_are_offered_and_accepted(
                 department_id=coaching.id,
                 now=utcnow(),
             )
+
+
+async def test_the_desk_is_the_work_of_those_who_take_tickets_not_of_teachers_or_coaches(
+    database: Database,
+) -> None:
+    async with database.writer() as session, session.begin():
+        await seed_demo(session, now=utcnow())
+    async with database.reader() as session:
+        staff = {each.username: each for each in await session.scalars(select(Employee))}
+        working = {
+            username
+            for username, employee in staff.items()
+            if await works_the_desk(session, actor=employee)
+        }
+    assert {"olga_owner", "anna_admin", "ivan_repair", "tom_support", "pavel_helper"} <= working
+    assert not {"svetlana_teacher", "claire_teacher", "ekaterina_coach", "julien_coach"} & working

@@ -6,6 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
+from crm.tickets.assignment import works_the_desk
 from crm.tickets.dashboard import ticket_figures
 from crm.tickets.listing import TicketFilter, list_tickets
 from db.models import Client
@@ -14,8 +15,11 @@ from web.keys import SETTINGS, db_session, employee, request_now
 from web.views.overview.dashboard import chart
 
 
-async def ticket_part(request: web.Request, _subject: None) -> dict[str, Any]:
-    """Open tickets by status and by assignee, the last 30 days, what needs a look."""
+async def ticket_part(request: web.Request, _subject: None) -> dict[str, Any] | None:
+    """Open tickets by status and by assignee, the last 30 days, what needs a look; nothing for
+    those whose work is elsewhere (a teacher, a coach)."""
+    if not await works_the_desk(db_session(request), actor=employee(request)):
+        return None
     numbers = await ticket_figures(
         db_session(request),
         actor=employee(request),
