@@ -70,6 +70,8 @@ async def _page_context(request: web.Request) -> dict[str, Any]:
         "me": request.get(VIEWER),
         # What the header links to: each area's entries the services let the viewer open.
         "menu": [] if signed_in is None else _menu(request.app[SITE_AREAS], signed_in),
+        # Whether the pages offer their edit and delete links: crm.permissions' answer.
+        "may_manage": signed_in is not None and is_manager(signed_in),
         "here": request.path_qs,
         "sandbox": request.app[SANDBOX_ENABLED],
         **words(request).template_context(),
