@@ -529,8 +529,12 @@ class FakeTelegram:
                 remaining = deadline - asyncio.get_running_loop().time()
                 if remaining <= 0:
                     return []
+                # asyncio.timeout, not wait_for: wait_for (before Python 3.12) swallows the
+                # caller's cancellation when a notification lands at the same moment, and the
+                # poll then waits out its whole timeout after its client has gone.
                 try:
-                    await asyncio.wait_for(self._changed.wait(), remaining)
+                    async with asyncio.timeout(remaining):
+                        await self._changed.wait()
                 except TimeoutError:
                     return []
         batch = self._queue[:limit]
@@ -563,6 +567,7 @@ class FakeTelegram:
             return
         async with self._changed:
             try:
-                await asyncio.wait_for(self._changed.wait(), timeout)
+                async with asyncio.timeout(timeout):  # not wait_for: see get_updates
+                    await self._changed.wait()
             except TimeoutError:
                 return
