@@ -9,6 +9,7 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
@@ -44,8 +45,14 @@ def _response_types() -> list[Any]:
 
 def create_bot(token: str, api_url: str) -> Bot:
     """A Bot speaking HTML to the Bot API at ``api_url``: Telegram, a local server, the sandbox."""
+    return bot_on_session(
+        token, AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
+    )
+
+
+def bot_on_session(token: str, session: BaseSession) -> Bot:
+    """The product's Bot on any aiogram session (over HTTP above; the tests' in-process one)."""
     _response_types()
-    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
     session.middleware(AnswersAfterCommit())  # a handler's answers wait for its commit
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 

@@ -156,10 +156,22 @@ def sqlite_url(tmp_path: Path) -> str:
     return migrated_sqlite_copy(tmp_path / "test.db")
 
 
+@pytest.fixture
+def fake() -> Iterator[FakeTelegram]:
+    """The fake Bot API: served over HTTP by ``fake_telegram``, or answering an in-process bot
+    (``tests/support/in_process.py``)."""
+    telegram = FakeTelegram(BOT_TOKEN)
+    yield telegram
+    telegram.close()
+
+
 @asynccontextmanager
-async def fake_bot_api(port: int = 0) -> AsyncIterator[tuple[FakeTelegram, str]]:
-    """The fake Bot API served over HTTP on a loopback port (0: a free one); (fake, base URL)."""
-    fake = FakeTelegram(BOT_TOKEN)
+async def fake_bot_api(
+    port: int = 0, fake: FakeTelegram | None = None
+) -> AsyncIterator[tuple[FakeTelegram, str]]:
+    """The fake Bot API (``fake``, or a new one) served over HTTP on a loopback port (0: a free
+    one); (fake, base URL)."""
+    fake = fake or FakeTelegram(BOT_TOKEN)
     runner = web.AppRunner(create_app(fake), handler_cancellation=True)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", port)
@@ -173,9 +185,9 @@ async def fake_bot_api(port: int = 0) -> AsyncIterator[tuple[FakeTelegram, str]]
 
 
 @pytest.fixture
-async def fake_telegram() -> AsyncIterator[tuple[FakeTelegram, str]]:
-    """The fake Bot API served over HTTP on a free loopback port; yields (fake, base URL)."""
-    async with fake_bot_api() as served:
+async def fake_telegram(fake: FakeTelegram) -> AsyncIterator[tuple[FakeTelegram, str]]:
+    """``fake`` served over HTTP on a free loopback port; yields (fake, base URL)."""
+    async with fake_bot_api(fake=fake) as served:
         yield served
 
 

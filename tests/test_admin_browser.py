@@ -8,31 +8,36 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Page, ViewportSize, expect
+import pytest_asyncio
+from playwright.async_api import Browser, Page, ViewportSize, expect
 
 from bot.sandbox.page import register_people
 from bot.sandbox.telegram import FakeTelegram
 from crm.demo.seed import DEMO_PASSWORD, seed_demo
 from db.base import utcnow
-from tests.support.browser import browser_page, keep_screenshot
-from tests.support.desk import FAST_SENDER, desk_settings
-from tests.support.e2e import Product, bot_said
+from tests.support.browser import (  # noqa: F401  (fixture)
+    IN_CHROMIUMS_LOOP,
+    browser_page,
+    chromium,
+    keep_screenshot,
+    product_for_the_browser,
+)
+from tests.support.e2e import bot_said
+
+pytestmark = IN_CHROMIUMS_LOOP
 
 TOM = 9_100_000_005  # the demo's Tom Baker
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="session")
 async def site(
-    fake_telegram: tuple[FakeTelegram, str], sqlite_url: str, in_tmp_dir: Path
+    fake: FakeTelegram, sqlite_url: str, in_tmp_dir: Path
 ) -> AsyncIterator[tuple[str, FakeTelegram]]:
-    fake, url = fake_telegram
-    product = Product(desk_settings(url, sqlite_url), FAST_SENDER)
-    running = await product.start()
-    async with running.database.writer() as session, session.begin():
-        await seed_demo(session, now=utcnow())
-    await register_people(fake, running.database)
-    yield running.web_url, fake
-    await product.stop()
+    async with product_for_the_browser(fake, sqlite_url) as running:
+        async with running.database.writer() as session, session.begin():
+            await seed_demo(session, now=utcnow())
+        await register_people(fake, running.database)
+        yield running.web_url, fake
 
 
 async def sign_in(page: Page, login: str = "anna") -> None:
@@ -60,12 +65,12 @@ MAIN_PAGES = [
 
 @pytest.mark.parametrize(("screen", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
 async def test_the_main_pages_fit_the_screen_without_sideways_scrolling(
-    site: tuple[str, FakeTelegram], screen: str, viewport: ViewportSize
+    chromium: Browser, site: tuple[str, FakeTelegram], screen: str, viewport: ViewportSize
 ) -> None:
     """On a 390-px phone as on a desktop, no main page scrolls sideways; each page's picture
     is kept in docs/screenshots (so the guide's pictures are always today's site)."""
     web_url, _ = site
-    async with browser_page(f"{web_url}/sign-in", viewport=viewport) as page:
+    async with browser_page(chromium, f"{web_url}/sign-in", viewport=viewport) as page:
         await keep_screenshot(page, f"sign-in-{screen}.png")
         await sign_in(page, "olga")
         wider = {}
@@ -80,12 +85,13 @@ async def test_the_main_pages_fit_the_screen_without_sideways_scrolling(
 
 
 async def test_on_a_phone_the_menu_folds_behind_a_button_and_opens(
+    chromium: Browser,
     site: tuple[str, FakeTelegram],
 ) -> None:
     """15 links took half a 390-px screen; folded, the header is a line or two, and the button
     opens the menu (no script: a checkbox and its label). A wide screen shows it open."""
     web_url, _ = site
-    async with browser_page(f"{web_url}/sign-in", viewport=PHONE) as page:
+    async with browser_page(chromium, f"{web_url}/sign-in", viewport=PHONE) as page:
         await sign_in(page, "olga")
         header = page.locator("header")
         tickets = header.get_by_role("link", name="Tickets", exact=True)
@@ -108,9 +114,11 @@ async def test_on_a_phone_the_menu_folds_behind_a_button_and_opens(
         await expect(header.get_by_text("Menu", exact=True)).to_be_hidden()
 
 
-async def test_sign_in_and_filter_tickets(site: tuple[str, FakeTelegram]) -> None:
+async def test_sign_in_and_filter_tickets(
+    chromium: Browser, site: tuple[str, FakeTelegram]
+) -> None:
     web_url, _ = site
-    async with browser_page(f"{web_url}/tickets") as page:
+    async with browser_page(chromium, f"{web_url}/tickets") as page:
         await expect(page).to_have_url(f"{web_url}/sign-in?next=/tickets")
         await page.get_by_label("Login").fill("anna")
         await page.get_by_label("Password").fill("wrong password")
@@ -144,10 +152,11 @@ async def test_sign_in_and_filter_tickets(site: tuple[str, FakeTelegram]) -> Non
 
 
 async def test_assigning_in_the_browser_reaches_the_employee_in_telegram(
+    chromium: Browser,
     site: tuple[str, FakeTelegram],
 ) -> None:
     web_url, fake = site
-    async with browser_page(f"{web_url}/sign-in") as page:
+    async with browser_page(chromium, f"{web_url}/sign-in") as page:
         await sign_in(page)
         await page.goto(f"{web_url}/tickets/3")
         await expect(page.get_by_role("heading", name="Ticket #3 · new")).to_be_visible()
@@ -164,9 +173,11 @@ async def test_assigning_in_the_browser_reaches_the_employee_in_telegram(
         assert message.buttons() == ["Open the card", "Start work"]
 
 
-async def test_create_edit_delete_in_the_browser(site: tuple[str, FakeTelegram]) -> None:
+async def test_create_edit_delete_in_the_browser(
+    chromium: Browser, site: tuple[str, FakeTelegram]
+) -> None:
     web_url, _ = site
-    async with browser_page(f"{web_url}/sign-in") as page:
+    async with browser_page(chromium, f"{web_url}/sign-in") as page:
         await sign_in(page, "olga")
         # A department.
         await page.goto(f"{web_url}/departments/new")
@@ -253,10 +264,11 @@ async def test_create_edit_delete_in_the_browser(site: tuple[str, FakeTelegram])
 
 
 async def test_the_new_ticket_form_suggests_clients_as_a_name_or_phone_is_typed(
+    chromium: Browser,
     site: tuple[str, FakeTelegram],
 ) -> None:
     web_url, _ = site
-    async with browser_page(f"{web_url}/sign-in") as page:
+    async with browser_page(chromium, f"{web_url}/sign-in") as page:
         await sign_in(page)
         await page.goto(f"{web_url}/tickets/new")
         field = page.get_by_label("Client", exact=False)

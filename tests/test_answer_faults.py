@@ -22,7 +22,6 @@ from tests.support.desk import (  # noqa: F401  (fixtures)
     TOM,
     People,
     desk,
-    fake,
     open_request,
     ticket,
 )

@@ -1,4 +1,7 @@
-"""The real bot, started as ``crm run`` starts it, over real HTTP against the fake Bot API."""
+"""The real bot, started as ``crm run`` starts it, over real HTTP against the fake Bot API: a
+newcomer's registration, an update delivered twice, a dialog across a restart, an answer Telegram
+refuses, the webhook, the sandbox and dialog state in Redis. Greetings, /cancel and /language run
+with the bot in this process, in test_registration_bot.py."""
 
 from __future__ import annotations
 
@@ -10,24 +13,13 @@ import pytest
 from redis.asyncio import Redis
 from sqlalchemy import func, select
 
-from bot.sandbox.chat import Fault, SandboxUser
+from bot.sandbox.chat import Fault
 from bot.sandbox.telegram import FakeTelegram
-from crm.people.staff import EmployeeDraft, add_from_command_line
 from crm.settings import Settings
-from db.enums import Role
 from db.models import Client, ProcessedUpdate
 from tests.conftest import BOT_TOKEN, REDIS_URL, WEBHOOK_SECRET
 from tests.support.e2e import Product, bot_replies, eventually, handled
-
-NEWCOMER = SandboxUser(
-    id=7001,
-    first_name="Maria",
-    last_name="Lopez",
-    username="mlopez",
-    language_code="en",
-    phone="+34600123456",
-)
-SHARE = "📱 Share my phone number"
+from tests.support.newcomer import NEWCOMER, SHARE, newcomer_cards
 
 
 def make_settings(url: str, database_url: str, **overrides: object) -> Settings:
@@ -54,15 +46,9 @@ async def product(
     await running.stop()
 
 
-@pytest.fixture
-def fake(fake_telegram: tuple[FakeTelegram, str]) -> FakeTelegram:
-    return fake_telegram[0]
-
-
 async def clients(product: Product) -> list[Client]:
     assert product.running is not None
-    async with product.running.database.reader() as session:
-        return list(await session.scalars(select(Client).where(Client.telegram_id == NEWCOMER.id)))
+    return await newcomer_cards(product.running.database)
 
 
 async def test_a_newcomer_registers_by_sharing_their_phone(
@@ -115,73 +101,6 @@ async def test_a_newcomer_registers_by_sharing_their_phone(
     ]
 
 
-async def test_someone_elses_contact_is_refused(product: Product, fake: FakeTelegram) -> None:
-    friend = fake.add_user(SandboxUser(id=7002, first_name="Friend", phone="+34600999888"))
-    fake.send_text(NEWCOMER.id, "/start")
-    await bot_replies(fake, NEWCOMER.id, 1)
-    fake.share_contact(NEWCOMER.id, owner=friend)
-    replies = await bot_replies(fake, NEWCOMER.id, 2)
-    assert "share your own phone number" in replies[1].text
-    assert fake.reply_keyboard(NEWCOMER.id) is not None  # asked again, with the button
-    assert await clients(product) == []
-
-
-async def test_staff_are_greeted_with_the_commands_of_their_role(
-    product: Product, fake: FakeTelegram
-) -> None:
-    assert product.running is not None
-    async with product.running.database.writer() as session, session.begin():
-        await add_from_command_line(
-            session,
-            EmployeeDraft(telegram_id=8001, full_name="Ivan <Kuznetsov>", role=Role.SPECIALIST),
-        )
-    fake.add_user(SandboxUser(id=8001, first_name="Ivan", language_code="ru"))
-    fake.send_text(8001, "/start")
-    [greeting] = await bot_replies(fake, 8001, 1)
-    # Russian Telegram, Russian answer; the name, with its angle brackets, arrives as text.
-    assert "Здравствуйте, Ivan <Kuznetsov>! Ваша роль: специалист." in greeting.text
-    assert "/help" in greeting.text
-    assert greeting.html is not None and "&lt;Kuznetsov&gt;" in greeting.html
-    fake.send_text(8001, "/help")
-    replies = await bot_replies(fake, 8001, 2)
-    assert replies[1].text.startswith("Команды для вас (специалист):")
-    assert fake.commands_for(8001) == [
-        "start",
-        "queue",
-        "my",
-        "ticket",
-        "take",
-        "status",
-        "reply",
-        "note",
-        "contracts",
-        "lesson",
-        "languages",
-        "teachers",
-        "agenda",
-        "plan",
-        "session",
-        "sessions",
-        "requests",
-        "report",
-        "coachreport",
-        "digest",
-        "help",
-        "language",
-        "cancel",
-    ]
-
-
-async def test_a_known_client_is_greeted_by_name(product: Product, fake: FakeTelegram) -> None:
-    fake.send_text(NEWCOMER.id, "/start")
-    await bot_replies(fake, NEWCOMER.id, 1)
-    fake.press(NEWCOMER.id, SHARE)
-    await bot_replies(fake, NEWCOMER.id, 2)
-    fake.send_text(NEWCOMER.id, "/start")
-    replies = await bot_replies(fake, NEWCOMER.id, 3)
-    assert replies[2].text.startswith("Hello, Maria Lopez!")
-
-
 async def test_the_same_update_delivered_twice_is_applied_once(
     product: Product, fake: FakeTelegram
 ) -> None:
@@ -222,49 +141,6 @@ async def test_a_dialog_interrupted_by_a_restart_resumes(
     replies = await bot_replies(fake, NEWCOMER.id, 3)
     assert "Your client card is ready" in replies[2].text
     assert len(await clients(product)) == 1
-
-
-async def test_cancel_leaves_the_dialog(product: Product, fake: FakeTelegram) -> None:
-    fake.send_text(NEWCOMER.id, "/start")
-    await bot_replies(fake, NEWCOMER.id, 1)
-    fake.send_text(NEWCOMER.id, "/cancel")
-    replies = await bot_replies(fake, NEWCOMER.id, 2)
-    assert replies[1].text == "Cancelled."
-    assert fake.reply_keyboard(NEWCOMER.id) is None
-    fake.send_text(NEWCOMER.id, "hello?")
-    replies = await bot_replies(fake, NEWCOMER.id, 3)
-    assert replies[2].text == "We have not met yet. Send /start to register."
-    fake.send_text(NEWCOMER.id, "/cancel")
-    replies = await bot_replies(fake, NEWCOMER.id, 4)
-    assert replies[3].text == "There is nothing to cancel."
-
-
-async def test_a_chosen_language_is_used_from_then_on(product: Product, fake: FakeTelegram) -> None:
-    fake.send_text(NEWCOMER.id, "/language")
-    [choice] = await bot_replies(fake, NEWCOMER.id, 1)
-    assert choice.buttons() == ["English", "Русский", "Français"]
-    fake.press(NEWCOMER.id, "Français")
-    await eventually(lambda: fake.bot_messages(NEWCOMER.id)[0].edited, what="the edit")
-    assert fake.bot_messages(NEWCOMER.id)[0].text == "Langue : Français."
-    fake.send_text(NEWCOMER.id, "/start")
-    replies = await bot_replies(fake, NEWCOMER.id, 2)
-    assert replies[1].text.startswith("Bienvenue !")
-    fake.press(NEWCOMER.id, "📱 Partager mon numéro de téléphone")
-    replies = await bot_replies(fake, NEWCOMER.id, 3)
-    assert replies[2].text.startswith("Merci, Maria Lopez !")
-    [card] = await clients(product)
-    assert card.language == "fr"
-
-
-async def test_a_forged_language_callback_changes_nothing(
-    product: Product, fake: FakeTelegram
-) -> None:
-    fake.send_text(NEWCOMER.id, "/language")
-    [choice] = await bot_replies(fake, NEWCOMER.id, 1)
-    update = fake.press_callback(NEWCOMER.id, choice.message_id, "lang:xx")
-    callback_id = update["callback_query"]["id"]
-    await eventually(lambda: callback_id in fake.answered_callbacks, what="the callback answer")
-    assert not fake.bot_messages(NEWCOMER.id)[0].edited
 
 
 async def test_an_answer_telegram_refuses_does_not_undo_the_registration(

@@ -10,6 +10,7 @@ cannot be used without a check here.
 from __future__ import annotations
 
 import ast
+import asyncio
 import inspect
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -513,3 +514,21 @@ async def test_after_a_restart_on_the_same_database_the_sandbox_is_still_answere
         await bot_said(fake, owner, "/queue")
     finally:
         await product.stop()
+
+
+@pytest.mark.parametrize("wait", ["long poll", "a change"])
+async def test_a_wait_cancelled_as_a_change_lands_ends_at_once(wait: str) -> None:
+    """A long poll (or a wait for a change) whose client goes away just as something changes
+    ends then, not when its timeout runs out: the wait must not swallow the cancellation (as
+    asyncio.wait_for does before Python 3.12, when its inner wait finishes first), or a bot in
+    the test's process takes the whole getUpdates timeout to stop."""
+    fake = FakeTelegram(BOT_TOKEN)
+    waiting = asyncio.create_task(
+        fake.get_updates({"timeout": 30}) if wait == "long poll" else fake.wait_changed(30)
+    )
+    await asyncio.sleep(0.05)  # it waits now
+    fake.call("answerCallbackQuery", {"callback_query_id": "1"})  # a change: the waiters wake
+    await asyncio.sleep(0)  # the wake-up has notified them, and they have not run yet
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(waiting, 2)

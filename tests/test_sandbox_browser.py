@@ -6,24 +6,30 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from playwright.async_api import FilePayload, Page, ViewportSize, expect
+from playwright.async_api import Browser, FilePayload, Page, ViewportSize, expect
 from sqlalchemy import select
 
 from db.models import Client
-from tests.support.browser import browser_page
+from tests.support.browser import (  # noqa: F401  (fixture)
+    IN_CHROMIUMS_LOOP,
+    browser_page,
+    chromium,
+)
 from tests.support.e2e import demo_in_sandbox, eventually_async
+
+pytestmark = IN_CHROMIUMS_LOOP
 
 PHONE: ViewportSize = {"width": 375, "height": 667}
 
 
 @asynccontextmanager
 async def sandbox_page(
-    sqlite_url: str, viewport: ViewportSize | None = None
+    browser: Browser, sqlite_url: str, viewport: ViewportSize | None = None
 ) -> AsyncIterator[Page]:
     """The demo business running in sandbox mode, its /sandbox page open in Chromium."""
     async with (
         demo_in_sandbox(sqlite_url) as running,
-        browser_page(f"{running.web_url}/sandbox", viewport) as page,
+        browser_page(browser, f"{running.web_url}/sandbox", viewport) as page,
     ):
         await expect(page.get_by_role("button", name="Olga Smirnova owner")).to_be_visible()
         yield page
@@ -35,9 +41,11 @@ async def start_as_newcomer(page: Page, name: str, phone: str) -> None:
     await page.get_by_role("button", name="Start as a newcomer").click()
 
 
-async def test_a_newcomer_registers_in_the_sandbox_page(sqlite_url: str, in_tmp_dir: Path) -> None:
+async def test_a_newcomer_registers_in_the_sandbox_page(
+    chromium: Browser, sqlite_url: str, in_tmp_dir: Path
+) -> None:
     async with demo_in_sandbox(sqlite_url) as running:
-        async with browser_page(f"{running.web_url}/sandbox") as page:
+        async with browser_page(chromium, f"{running.web_url}/sandbox") as page:
             await expect(page.get_by_role("button", name="Olga Smirnova owner")).to_be_visible()
 
             await page.get_by_label("Name").fill("Zoé <Newman>")
@@ -68,9 +76,9 @@ async def test_a_newcomer_registers_in_the_sandbox_page(sqlite_url: str, in_tmp_
 
 
 async def test_the_sandbox_refuses_a_newcomer_without_a_real_phone_number(
-    sqlite_url: str, in_tmp_dir: Path
+    chromium: Browser, sqlite_url: str, in_tmp_dir: Path
 ) -> None:
-    async with sandbox_page(sqlite_url) as page:
+    async with sandbox_page(chromium, sqlite_url) as page:
         people = await page.locator("#people li").count()
         await start_as_newcomer(page, "Alex Newman", "")
         await expect(page.locator("#error")).to_contain_text("Enter a phone number")
@@ -81,9 +89,9 @@ async def test_the_sandbox_refuses_a_newcomer_without_a_real_phone_number(
 
 
 async def test_starting_twice_as_the_same_newcomer_is_one_person(
-    sqlite_url: str, in_tmp_dir: Path
+    chromium: Browser, sqlite_url: str, in_tmp_dir: Path
 ) -> None:
-    async with sandbox_page(sqlite_url) as page:
+    async with sandbox_page(chromium, sqlite_url) as page:
         await start_as_newcomer(page, "Alex Newman", "+44 7700 900123")
         await expect(page.locator("#chat-title")).to_have_text("You are Alex Newman (newcomer)")
         async with page.expect_response(
@@ -99,9 +107,9 @@ async def test_starting_twice_as_the_same_newcomer_is_one_person(
 
 
 async def test_the_title_names_the_person_and_their_role_after_registering(
-    sqlite_url: str, in_tmp_dir: Path
+    chromium: Browser, sqlite_url: str, in_tmp_dir: Path
 ) -> None:
-    async with sandbox_page(sqlite_url) as page:
+    async with sandbox_page(chromium, sqlite_url) as page:
         await start_as_newcomer(page, "Alex Newman", "+447700900123")
         await expect(page.locator("#chat-title")).to_have_text("You are Alex Newman (newcomer)")
         await page.get_by_label("Message").fill("/start")
@@ -112,8 +120,10 @@ async def test_the_title_names_the_person_and_their_role_after_registering(
         await expect(page.get_by_role("button", name="📋 My requests")).to_be_visible()
 
 
-async def test_the_sandbox_fits_a_phone_screen(sqlite_url: str, in_tmp_dir: Path) -> None:
-    async with sandbox_page(sqlite_url, PHONE) as page:
+async def test_the_sandbox_fits_a_phone_screen(
+    chromium: Browser, sqlite_url: str, in_tmp_dir: Path
+) -> None:
+    async with sandbox_page(chromium, sqlite_url, PHONE) as page:
         await page.get_by_role("button", name="Olga Smirnova owner").click()
         await page.get_by_label("Message").fill("/start")
         await page.get_by_role("button", name="Send").click()
@@ -131,9 +141,9 @@ async def test_the_sandbox_fits_a_phone_screen(sqlite_url: str, in_tmp_dir: Path
 
 
 async def test_a_file_sent_as_a_reply_on_the_page_keeps_the_reply(
-    sqlite_url: str, in_tmp_dir: Path
+    chromium: Browser, sqlite_url: str, in_tmp_dir: Path
 ) -> None:
-    async with sandbox_page(sqlite_url) as page:
+    async with sandbox_page(chromium, sqlite_url) as page:
         await page.get_by_role("button", name="John Carter client").click()
         await page.get_by_label("Message").fill("/new The printer jams")
         await page.get_by_role("button", name="Send").click()

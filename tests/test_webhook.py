@@ -143,8 +143,3 @@ async def test_a_malformed_webhook_request_is_a_400_and_the_bot_keeps_serving(
     status, _ = await post(running, aiohttp.JsonPayload(update), {SECRET_HEADER: WEBHOOK_SECRET})
     assert status == 200
     await answered(fake, BOB, "#1")
-
-
-@pytest.fixture
-def fake(fake_telegram: tuple[FakeTelegram, str]) -> FakeTelegram:
-    return fake_telegram[0]

@@ -3,11 +3,42 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from aiohttp import web
 
 from bot.sandbox.chat import BotAPIError, JSONDict, Upload
 from bot.sandbox.telegram import FakeTelegram
+
+
+def decode_field(value: str) -> Any:
+    """A form field's value as the Bot API reads it: JSON for objects and lists, else text."""
+    try:
+        return json.loads(value) if value[:1] in "{[" else value
+    except json.JSONDecodeError:
+        return value
+
+
+async def answer_call(
+    fake: FakeTelegram, token: str, method: str, params: JSONDict
+) -> tuple[int, JSONDict]:
+    """The Bot API's answer to ``method`` called with ``params``: the HTTP status and the body.
+
+    The one place a call is answered, whether it came over HTTP or from a session in the same
+    process (the tests' in-process bot).
+    """
+    if token != fake.token:
+        return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+    try:
+        if method.lower() == "getupdates":
+            fake.calls.append((method, params))
+            fake.check_fault(method, params)
+            result = await fake.get_updates(params)
+        else:
+            result = fake.call(method, params)
+    except BotAPIError as error:
+        return error.status, error.payload()
+    return 200, {"ok": True, "result": result}
 
 
 async def _read_params(request: web.Request) -> JSONDict:
@@ -21,12 +52,8 @@ async def _read_params(request: web.Request) -> JSONDict:
             size = len(value.file.read())
             params[key] = Upload(value.filename, value.content_type, size)
             continue
-        if not isinstance(value, str):
-            continue
-        try:
-            params[key] = json.loads(value) if value[:1] in "{[" else value
-        except json.JSONDecodeError:
-            params[key] = value
+        if isinstance(value, str):
+            params[key] = decode_field(value)
     return params
 
 
@@ -34,22 +61,10 @@ def create_app(fake: FakeTelegram) -> web.Application:
     """The Bot API over HTTP: ``/bot<token>/<method>``, answered from ``fake``."""
 
     async def handle(request: web.Request) -> web.Response:
-        if request.match_info["token"] != fake.token:
-            return web.json_response(
-                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
-            )
-        method = request.match_info["method"]
-        params = await _read_params(request)
-        try:
-            if method.lower() == "getupdates":
-                fake.calls.append((method, params))
-                fake.check_fault(method, params)
-                result = await fake.get_updates(params)
-            else:
-                result = fake.call(method, params)
-        except BotAPIError as error:
-            return web.json_response(error.payload(), status=error.status)
-        return web.json_response({"ok": True, "result": result})
+        token = request.match_info["token"]
+        params = await _read_params(request) if token == fake.token else {}
+        status, body = await answer_call(fake, token, request.match_info["method"], params)
+        return web.json_response(body, status=status)
 
     async def download(request: web.Request) -> web.Response:
         """A file by the path ``getFile`` gave, as Telegram serves it."""

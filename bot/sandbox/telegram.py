@@ -462,6 +462,7 @@ class FakeTelegram:
 
     def _answer_callback(self, params: JSONDict) -> bool:
         self.answered_callbacks[str(params["callback_query_id"])] = params
+        self._notify()
         return True
 
     @staticmethod
@@ -512,11 +513,14 @@ class FakeTelegram:
         offset = int(params.get("offset") or 0)
         limit = int(params.get("limit") or 100)
         timeout = float(params.get("timeout") or 0)
+        waiting = len(self._queue)
         self._queue = [
             queued
             for queued in self._queue
             if not (queued.delivered and queued.update["update_id"] < offset)
         ]
+        if len(self._queue) < waiting:
+            self._notify()  # whoever waits for the updates to be handled
         deadline = asyncio.get_running_loop().time() + timeout
         async with self._changed:
             while not self._queue:
@@ -525,8 +529,12 @@ class FakeTelegram:
                 remaining = deadline - asyncio.get_running_loop().time()
                 if remaining <= 0:
                     return []
+                # asyncio.timeout, not wait_for: wait_for (before Python 3.12) swallows the
+                # caller's cancellation when a notification lands at the same moment, and the
+                # poll then waits out its whole timeout after its client has gone.
                 try:
-                    await asyncio.wait_for(self._changed.wait(), remaining)
+                    async with asyncio.timeout(remaining):
+                        await self._changed.wait()
                 except TimeoutError:
                     return []
         batch = self._queue[:limit]
@@ -559,6 +567,7 @@ class FakeTelegram:
             return
         async with self._changed:
             try:
-                await asyncio.wait_for(self._changed.wait(), timeout)
+                async with asyncio.timeout(timeout):  # not wait_for: see get_updates
+                    await self._changed.wait()
             except TimeoutError:
                 return

@@ -10,38 +10,44 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Page, expect
+import pytest_asyncio
+from playwright.async_api import Browser, Page, expect
 
 from bot.sandbox.page import register_people
 from bot.sandbox.telegram import FakeTelegram
 from crm.demo.seed import seed_demo
 from db.base import utcnow
-from tests.support.browser import browser_page, keep_screenshot
-from tests.support.desk import FAST_SENDER, desk_settings
-from tests.support.e2e import Product
+from tests.support.browser import (  # noqa: F401  (fixture)
+    IN_CHROMIUMS_LOOP,
+    browser_page,
+    chromium,
+    keep_screenshot,
+    product_for_the_browser,
+)
 from tests.test_admin_browser import DESKTOP, PHONE, sign_in
 
+pytestmark = IN_CHROMIUMS_LOOP
 
-@pytest.fixture
+
+@pytest_asyncio.fixture(loop_scope="session")
 async def coaching_site(
-    fake_telegram: tuple[FakeTelegram, str], sqlite_url: str, in_tmp_dir: Path
+    fake: FakeTelegram, sqlite_url: str, in_tmp_dir: Path
 ) -> AsyncIterator[str]:
-    fake, url = fake_telegram
-    product = Product(desk_settings(url, sqlite_url), FAST_SENDER)
-    running = await product.start()
-    async with running.database.writer() as session, session.begin():
-        await seed_demo(session, now=utcnow())
-    await register_people(fake, running.database)
-    yield running.web_url
-    await product.stop()
+    async with product_for_the_browser(fake, sqlite_url) as running:
+        async with running.database.writer() as session, session.begin():
+            await seed_demo(session, now=utcnow())
+        await register_people(fake, running.database)
+        yield running.web_url
 
 
 async def wider_than_the_screen(page: Page) -> int:
     return int(await page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth"))
 
 
-async def test_the_coach_and_programme_reports_fit_a_phone(coaching_site: str) -> None:
-    async with browser_page(f"{coaching_site}/sign-in", viewport=PHONE) as page:
+async def test_the_coach_and_programme_reports_fit_a_phone(
+    chromium: Browser, coaching_site: str
+) -> None:
+    async with browser_page(chromium, f"{coaching_site}/sign-in", viewport=PHONE) as page:
         await sign_in(page, "anna")
         await page.goto(f"{coaching_site}/reports/overview")
         await page.get_by_role("link", name="Per coach").click()
@@ -71,8 +77,8 @@ async def test_the_coach_and_programme_reports_fit_a_phone(coaching_site: str) -
         await keep_screenshot(page, "coaching-report-programs.png", full_page=True)
 
 
-async def test_a_coach_sees_their_own_row_only(coaching_site: str) -> None:
-    async with browser_page(f"{coaching_site}/sign-in", viewport=PHONE) as page:
+async def test_a_coach_sees_their_own_row_only(chromium: Browser, coaching_site: str) -> None:
+    async with browser_page(chromium, f"{coaching_site}/sign-in", viewport=PHONE) as page:
         await sign_in(page, "julien")
         await page.goto(f"{coaching_site}/reports/coaches")
         await expect(page.locator("#coaches tbody tr")).to_have_count(1)
@@ -110,11 +116,11 @@ LABELS_TOUCHING = """(table) => [...table.querySelectorAll("td[data-label]")].fl
 
 @pytest.mark.parametrize("language", ["en", "ru"])
 async def test_the_coaches_table_keeps_words_whole_and_labels_apart_from_values(
-    coaching_site: str, language: str
+    chromium: Browser, coaching_site: str, language: str
 ) -> None:
     today = utcnow().date()
     figures = f"{coaching_site}/reports/coaches?from={today - timedelta(days=60)}&to={today}"
-    async with browser_page(f"{coaching_site}/sign-in", viewport=DESKTOP) as page:
+    async with browser_page(chromium, f"{coaching_site}/sign-in", viewport=DESKTOP) as page:
         await sign_in(page, "olga")
         await page.get_by_role("button", name=language, exact=True).click()
         for width in (DESKTOP["width"], 900, 700):

@@ -11,8 +11,12 @@ from icalendar import Calendar
 
 from bot.sandbox.telegram import FakeTelegram
 from db.engine import Database
-from tests.coaching.test_sessions_e2e import CALENDAR_LINK, coached, paris_in, typed  # noqa: F401
-from tests.support.desk import IVAN, MARIA, People, fake  # noqa: F401  (fixtures)
+from tests.support.coaching import CALENDAR_LINK, coached, paris_in, typed  # noqa: F401
+from tests.support.desk import (
+    IVAN,
+    MARIA,
+    People,
+)
 from tests.support.e2e import bot_said, last_message_id, notified
 
 FEED_URL = re.compile(r"http://127\.0\.0\.1:\d+/calendar/[A-Za-z0-9_-]{20,100}\.ics")

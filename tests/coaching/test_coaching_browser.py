@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
-from playwright.async_api import expect
+import pytest_asyncio
+from playwright.async_api import Browser, expect
 from sqlalchemy import select
 
 from bot.sandbox.page import register_people
@@ -27,10 +27,16 @@ from db.models import (
     SessionParticipant,
 )
 from tests.school.test_school_browser import wider_than_the_screen
-from tests.support.browser import browser_page, keep_screenshot
-from tests.support.desk import FAST_SENDER, desk_settings
-from tests.support.e2e import Product
+from tests.support.browser import (  # noqa: F401  (fixture)
+    IN_CHROMIUMS_LOOP,
+    browser_page,
+    chromium,
+    keep_screenshot,
+    product_for_the_browser,
+)
 from tests.test_admin_browser import PHONE, sign_in
+
+pytestmark = IN_CHROMIUMS_LOOP
 
 
 async def add_ivans_sessions(database: Database) -> dict[str, int]:
@@ -95,26 +101,24 @@ async def add_ivans_sessions(database: Database) -> dict[str, int]:
         return {"held": held.id, "planned": planned.id, "cancelled": cancelled.id}
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="session")
 async def coaching_site(
-    fake_telegram: tuple[FakeTelegram, str], sqlite_url: str, in_tmp_dir: Path
+    fake: FakeTelegram, sqlite_url: str, in_tmp_dir: Path
 ) -> AsyncIterator[tuple[str, dict[str, int], Database]]:
-    fake, url = fake_telegram
-    product = Product(desk_settings(url, sqlite_url), FAST_SENDER)
-    running = await product.start()
-    async with running.database.writer() as session, session.begin():
-        await seed_demo(session, now=utcnow())
-    sessions = await add_ivans_sessions(running.database)
-    await register_people(fake, running.database)
-    yield running.web_url, sessions, running.database
-    await product.stop()
+    async with product_for_the_browser(fake, sqlite_url) as running:
+        async with running.database.writer() as session, session.begin():
+            await seed_demo(session, now=utcnow())
+        sessions = await add_ivans_sessions(running.database)
+        await register_people(fake, running.database)
+        yield running.web_url, sessions, running.database
 
 
 async def test_the_session_pages_on_a_phone(
+    chromium: Browser,
     coaching_site: tuple[str, dict[str, int], Database],
 ) -> None:
     web_url, sessions, database = coaching_site
-    async with browser_page(f"{web_url}/sign-in", viewport=PHONE) as page:
+    async with browser_page(chromium, f"{web_url}/sign-in", viewport=PHONE) as page:
         await sign_in(page, "ivan")
         await page.get_by_text("Menu", exact=True).click()  # a phone's menu is folded
         await page.get_by_role("link", name="Sessions", exact=True).click()

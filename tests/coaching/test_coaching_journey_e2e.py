@@ -32,9 +32,15 @@ from db.models import (
     Recording,
 )
 from tests.coaching.jobs import send_reminders
-from tests.coaching.test_recordings_e2e import audio, send_media
-from tests.coaching.test_sessions_e2e import PARIS, shown, typed
-from tests.support.desk import FAST_SENDER, IVAN, MARIA, People, add_people, desk_settings, fake  # noqa: F401
+from tests.support.coaching import PARIS, audio, send_media, shown, typed
+from tests.support.desk import (
+    FAST_SENDER,
+    IVAN,
+    MARIA,
+    People,
+    add_people,
+    desk_settings,
+)
 from tests.support.e2e import Product, bot_said, handled, last_message_id, notified
 from tests.support.site import give_logins, sign_in
 

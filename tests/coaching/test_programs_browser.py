@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
-from playwright.async_api import expect
+import pytest_asyncio
+from playwright.async_api import Browser, expect
 from sqlalchemy import select
 
 from bot.sandbox.page import register_people
@@ -31,10 +31,16 @@ from db.models import (
     Track,
 )
 from tests.school.test_school_browser import wider_than_the_screen
-from tests.support.browser import browser_page, keep_screenshot
-from tests.support.desk import FAST_SENDER, desk_settings
-from tests.support.e2e import Product
+from tests.support.browser import (  # noqa: F401  (fixture)
+    IN_CHROMIUMS_LOOP,
+    browser_page,
+    chromium,
+    keep_screenshot,
+    product_for_the_browser,
+)
 from tests.test_admin_browser import PHONE, sign_in
+
+pytestmark = IN_CHROMIUMS_LOOP
 
 
 @dataclass
@@ -123,26 +129,24 @@ async def add_coaching(database: Database) -> tuple[int, str]:
         return program.id, clients[0].full_name
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="session")
 async def coaching(
-    fake_telegram: tuple[FakeTelegram, str], sqlite_url: str, in_tmp_dir: Path
+    fake: FakeTelegram, sqlite_url: str, in_tmp_dir: Path
 ) -> AsyncIterator[Coaching]:
-    fake, url = fake_telegram
-    product = Product(desk_settings(url, sqlite_url), FAST_SENDER)
-    running = await product.start()
-    async with running.database.writer() as session, session.begin():
-        await seed_demo(session, now=utcnow())
-    program_id, client = await add_coaching(running.database)
-    await register_people(fake, running.database)
-    yield Coaching(running.web_url, program_id, client)
-    await product.stop()
+    async with product_for_the_browser(fake, sqlite_url) as running:
+        async with running.database.writer() as session, session.begin():
+            await seed_demo(session, now=utcnow())
+        program_id, client = await add_coaching(running.database)
+        await register_people(fake, running.database)
+        yield Coaching(running.web_url, program_id, client)
 
 
 async def test_a_coach_reads_his_reports_and_moves_a_client_on_a_phone(
+    chromium: Browser,
     coaching: Coaching,
 ) -> None:
     web_url = coaching.web_url
-    async with browser_page(f"{web_url}/sign-in", viewport=PHONE) as page:
+    async with browser_page(chromium, f"{web_url}/sign-in", viewport=PHONE) as page:
         await sign_in(page, "ivan")
         wider = {}
         await page.get_by_text("Menu", exact=True).click()  # a phone's menu is folded

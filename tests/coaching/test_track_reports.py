@@ -15,8 +15,12 @@ from db.engine import Database
 from db.enums import TrackStatus
 from db.models import ClientReport, Track
 from tests.coaching.jobs import send_track_reports
-from tests.coaching.test_sessions_e2e import PARIS, coached  # noqa: F401  (fixture)
-from tests.support.desk import IVAN, MARIA, People, fake  # noqa: F401  (fixture)
+from tests.support.coaching import PARIS, bot_coached  # noqa: F401  (fixtures)
+from tests.support.desk import (
+    IVAN,
+    MARIA,
+    People,
+)
 from tests.support.e2e import bot_said, last_message_id, notified
 
 ASKED = "📈 How is it going with your goal “Find a job in UX”?"
@@ -36,9 +40,9 @@ async def kept(database: Database) -> list[tuple[int, int | None, str]]:
 
 
 async def test_the_progress_report_is_asked_once_per_period_and_answered(
-    coached: tuple[Database, People], fake: FakeTelegram
+    bot_coached: tuple[Database, People], fake: FakeTelegram
 ) -> None:
-    database, people = coached
+    database, people = bot_coached
     opened = utcnow() - timedelta(days=30)
     async with database.writer() as session, session.begin():
         track = Track(

@@ -7,28 +7,31 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
-from playwright.async_api import Page, expect
+import pytest_asyncio
+from playwright.async_api import Browser, Page, expect
 
 from bot.sandbox.telegram import FakeTelegram
 from tests.overview.test_client_timeline_web import Coaching, add_coaching
-from tests.support.browser import browser_page, keep_screenshot
-from tests.support.desk import FAST_SENDER, desk_settings
-from tests.support.e2e import Product
+from tests.support.browser import (  # noqa: F401  (fixture)
+    IN_CHROMIUMS_LOOP,
+    browser_page,
+    chromium,
+    keep_screenshot,
+    product_for_the_browser,
+)
 from tests.support.site import PASSWORD
 from tests.test_admin_browser import PHONE
 
+pytestmark = IN_CHROMIUMS_LOOP
 
-@pytest.fixture
+
+@pytest_asyncio.fixture(loop_scope="session")
 async def coaching_site(
-    fake_telegram: tuple[FakeTelegram, str], sqlite_url: str, in_tmp_dir: Path
+    fake: FakeTelegram, sqlite_url: str, in_tmp_dir: Path
 ) -> AsyncIterator[tuple[str, Coaching]]:
-    _, url = fake_telegram
-    product = Product(desk_settings(url, sqlite_url), FAST_SENDER)
-    running = await product.start()
-    coaching = await add_coaching(running.database)
-    yield running.web_url, coaching
-    await product.stop()
+    async with product_for_the_browser(fake, sqlite_url) as running:
+        coaching = await add_coaching(running.database)
+        yield running.web_url, coaching
 
 
 async def wider_than_the_screen(page: Page) -> int:
@@ -36,11 +39,12 @@ async def wider_than_the_screen(page: Page) -> int:
 
 
 async def test_the_timeline_and_a_track_on_a_phone(
+    chromium: Browser,
     coaching_site: tuple[str, Coaching],
 ) -> None:
     web_url, coaching = coaching_site
     maria = coaching.people.maria
-    async with browser_page(f"{web_url}/sign-in", viewport=PHONE) as page:
+    async with browser_page(chromium, f"{web_url}/sign-in", viewport=PHONE) as page:
         await page.get_by_label("Login").fill("anna")
         await page.get_by_label("Password").fill(PASSWORD)
         await page.get_by_role("button", name="Sign in").click()

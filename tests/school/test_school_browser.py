@@ -7,33 +7,36 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
-from playwright.async_api import Page, expect
+import pytest_asyncio
+from playwright.async_api import Browser, Page, expect
 
 from bot.sandbox.page import register_people
 from bot.sandbox.telegram import FakeTelegram
 from crm.demo.seed import seed_demo
 from db.base import utcnow
-from tests.support.browser import browser_page, keep_screenshot
-from tests.support.desk import FAST_SENDER, desk_settings
-from tests.support.e2e import Product
+from tests.support.browser import (  # noqa: F401  (fixture)
+    IN_CHROMIUMS_LOOP,
+    browser_page,
+    chromium,
+    keep_screenshot,
+    product_for_the_browser,
+)
 from tests.support.school import add_demo_school
 from tests.test_admin_browser import DESKTOP, PHONE, sign_in
 
+pytestmark = IN_CHROMIUMS_LOOP
 
-@pytest.fixture
+
+@pytest_asyncio.fixture(loop_scope="session")
 async def school_site(
-    fake_telegram: tuple[FakeTelegram, str], sqlite_url: str, in_tmp_dir: Path
+    fake: FakeTelegram, sqlite_url: str, in_tmp_dir: Path
 ) -> AsyncIterator[tuple[str, dict[str, int]]]:
-    fake, url = fake_telegram
-    product = Product(desk_settings(url, sqlite_url), FAST_SENDER)
-    running = await product.start()
-    async with running.database.writer() as session, session.begin():
-        await seed_demo(session, now=utcnow())
-    contracts = await add_demo_school(running.database)
-    await register_people(fake, running.database)
-    yield running.web_url, contracts
-    await product.stop()
+    async with product_for_the_browser(fake, sqlite_url) as running:
+        async with running.database.writer() as session, session.begin():
+            await seed_demo(session, now=utcnow())
+        contracts = await add_demo_school(running.database)
+        await register_people(fake, running.database)
+        yield running.web_url, contracts
 
 
 async def wider_than_the_screen(page: Page) -> int:
@@ -41,10 +44,11 @@ async def wider_than_the_screen(page: Page) -> int:
 
 
 async def test_a_teacher_sees_only_the_contracts_they_teach(
+    chromium: Browser,
     school_site: tuple[str, dict[str, int]],
 ) -> None:
     web_url, contracts = school_site
-    async with browser_page(f"{web_url}/sign-in", viewport=DESKTOP) as page:
+    async with browser_page(chromium, f"{web_url}/sign-in", viewport=DESKTOP) as page:
         await sign_in(page, "ivan")
         await page.get_by_role("link", name="Contracts").click()
         await expect(page.get_by_role("heading", name="Contracts")).to_be_visible()
@@ -66,10 +70,11 @@ async def test_a_teacher_sees_only_the_contracts_they_teach(
 
 
 async def test_an_administrator_records_a_payment(
+    chromium: Browser,
     school_site: tuple[str, dict[str, int]],
 ) -> None:
     web_url, contracts = school_site
-    async with browser_page(f"{web_url}/sign-in", viewport=DESKTOP) as page:
+    async with browser_page(chromium, f"{web_url}/sign-in", viewport=DESKTOP) as page:
         await sign_in(page, "anna")
         await page.goto(f"{web_url}/contracts?status=unpaid&teacher=")
         await page.get_by_role("link", name=f"#{contracts['tom_unpaid']}").click()
@@ -100,10 +105,11 @@ async def test_an_administrator_records_a_payment(
 
 
 async def test_the_contract_pages_fit_a_phone(
+    chromium: Browser,
     school_site: tuple[str, dict[str, int]],
 ) -> None:
     web_url, contracts = school_site
-    async with browser_page(f"{web_url}/sign-in", viewport=PHONE) as page:
+    async with browser_page(chromium, f"{web_url}/sign-in", viewport=PHONE) as page:
         await sign_in(page, "olga")
         wider = {}
         for path in (

@@ -9,14 +9,21 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from playwright.async_api import Locator, Page, expect
+from playwright.async_api import Browser, Locator, Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from db.enums import ContractStatus
 from db.models import Client, Contract, Language
-from tests.support.browser import browser_page, keep_screenshot
+from tests.support.browser import (  # noqa: F401  (fixture)
+    IN_CHROMIUMS_LOOP,
+    browser_page,
+    chromium,
+    keep_screenshot,
+)
 from tests.support.e2e import demo_in_sandbox, eventually_async
+
+pytestmark = IN_CHROMIUMS_LOOP
 
 JOHN = "John Carter"  # a demo client who reads English
 
@@ -31,13 +38,13 @@ def newest_bot_message(page: Page) -> Locator:
 
 
 async def test_a_demo_client_signs_a_contract_in_the_sandbox(
-    sqlite_url: str, in_tmp_dir: Path
+    chromium: Browser, sqlite_url: str, in_tmp_dir: Path
 ) -> None:
     async with demo_in_sandbox(sqlite_url) as running:
         async with running.database.reader() as session:
             john = await session.scalar(select(Client).where(Client.full_name == JOHN))
         assert john is not None
-        async with browser_page(f"{running.web_url}/sandbox") as page:
+        async with browser_page(chromium, f"{running.web_url}/sandbox") as page:
             await page.get_by_role("button", name=f"{JOHN} client").click()
             await expect(page.locator("#chat-title")).to_contain_text(JOHN)
             await send(page, "/contract")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,7 @@ from bot.sandbox.chat import SandboxUser
 from bot.sandbox.telegram import FakeTelegram
 from crm.settings import Settings
 from db.engine import Database
-from db.enums import Role, SessionStatus
+from db.enums import OutboxStatus, Role, SessionStatus
 from db.models import (
     Client,
     CoachingSession,
@@ -23,10 +23,12 @@ from db.models import (
     Employee,
     OutboxMessage,
     Ticket,
+    TicketEvent,
 )
 from notifications.sender import SenderConfig
 from tests.conftest import BOT_TOKEN
 from tests.support.e2e import Product, bot_said, last_message_id
+from tests.support.in_process import FAKE_API_BASE, BotInProcess, bot_in_process
 
 MARIA, BOB = 7001, 7002
 ANNA, IVAN, TOM, PAVEL = 8101, 8102, 8103, 8104
@@ -39,6 +41,9 @@ FAST_SENDER = SenderConfig(
     backoff_cap_seconds=0.2,
     lease_seconds=5,
 )
+# The bot in this process is not held to Telegram's pace: that is the sender's own tests' subject
+# (tests/test_delivery.py, the faults over HTTP), and a matrix would mostly wait on it.
+UNPACED_SENDER = replace(FAST_SENDER, rate_per_second=1000.0, per_chat_seconds=0.0)
 
 
 def desk_settings(url: str, database_url: str, **overrides: Any) -> Settings:
@@ -138,9 +143,18 @@ async def outbox(database: Database) -> list[OutboxMessage]:
         return list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
 
 
-@pytest.fixture
-def fake(fake_telegram: tuple[FakeTelegram, str]) -> FakeTelegram:
-    return fake_telegram[0]
+async def all_sent(database: Database) -> bool:
+    """Every notification in the outbox went out."""
+    return all(message.status is OutboxStatus.SENT for message in await outbox(database))
+
+
+async def events(database: Database, ticket_id: int) -> list[tuple[str, str | None, str | None]]:
+    """A ticket's history: each event's kind, and what it changed from and to."""
+    async with database.reader() as session:
+        rows = await session.scalars(
+            select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id)
+        )
+        return [(event.kind.value, event.from_value, event.to_value) for event in rows]
 
 
 @pytest.fixture
@@ -154,6 +168,17 @@ async def desk(
     people = await add_people(running.database, fake)
     yield product, running.database, people
     await product.stop()
+
+
+@pytest.fixture
+async def bot_desk(
+    fake: FakeTelegram, database_url: str
+) -> AsyncIterator[tuple[BotInProcess, Database, People]]:
+    """The bot alone, in this process (``tests/support/in_process.py``), with the desk's
+    people and the sender paced for tests."""
+    settings = desk_settings(FAKE_API_BASE, database_url)
+    async with bot_in_process(settings, fake, UNPACED_SENDER) as bot:
+        yield bot, bot.database, await add_people(bot.database, fake)
 
 
 async def open_request(

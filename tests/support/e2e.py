@@ -19,12 +19,27 @@ from db.models import OutboxMessage
 from notifications.sender import SenderConfig
 
 T = TypeVar("T")
+# What the bot answers anyone but staff for a staff command, in every area.
+STAFF_ONLY = "This command is for staff only."
+
+
+# How long a wait looks away before checking again, at most: a change in the fake Bot API's
+# chats (``watching``) cuts it short.
+RECHECK_SECONDS = 0.02
 
 
 async def eventually_async(
-    check: Callable[[], Awaitable[T | None]], timeout: float = 10.0, what: str = ""
+    check: Callable[[], Awaitable[T | None]],
+    timeout: float = 10.0,
+    what: str = "",
+    *,
+    watching: FakeTelegram | None = None,
 ) -> T:
-    """Wait until the awaited ``check()`` is truthy and return it; fail after ``timeout`` s."""
+    """Wait until the awaited ``check()`` is truthy and return it; fail after ``timeout`` s.
+
+    With ``watching``, it checks again as soon as anything changes in that fake Bot API (a
+    message, an edit, an update confirmed) rather than after a fixed pause.
+    """
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
         result = await check()
@@ -32,16 +47,25 @@ async def eventually_async(
             return result
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"timed out waiting for {what or check}")
-        await asyncio.sleep(0.02)
+        if watching is not None:
+            await watching.wait_changed(RECHECK_SECONDS)
+        else:
+            await asyncio.sleep(RECHECK_SECONDS)
 
 
-async def eventually(check: Callable[[], T | None], timeout: float = 10.0, what: str = "") -> T:
+async def eventually(
+    check: Callable[[], T | None],
+    timeout: float = 10.0,
+    what: str = "",
+    *,
+    watching: FakeTelegram | None = None,
+) -> T:
     """Wait until ``check()`` is truthy and return it; fail after ``timeout`` seconds."""
 
     async def checked() -> T | None:
         return check()
 
-    return await eventually_async(checked, timeout, what)
+    return await eventually_async(checked, timeout, what, watching=watching)
 
 
 async def outbox_drained(database: Database) -> bool:
@@ -59,7 +83,9 @@ async def handled(fake: FakeTelegram) -> None:
     The bot answers from inside a handler, before its transaction commits; a test that reads
     the database after seeing the answer waits for this first.
     """
-    await eventually(lambda: fake.pending_updates() == 0, what="every update handled")
+    await eventually(
+        lambda: fake.pending_updates() == 0, what="every update handled", watching=fake
+    )
 
 
 def last_message_id(fake: FakeTelegram, chat_id: int) -> int:
@@ -79,7 +105,7 @@ async def bot_said(
         ]
         return matching[-1] if matching else None
 
-    message = await eventually(found, what=f"{fragment!r} in chat {chat_id}")
+    message = await eventually(found, what=f"{fragment!r} in chat {chat_id}", watching=fake)
     await handled(fake)
     return message
 
@@ -104,7 +130,9 @@ async def bot_replies(fake: FakeTelegram, chat_id: int, count: int) -> list[Chat
         messages = fake.bot_messages(chat_id)
         return messages if len(messages) >= count else None
 
-    messages = await eventually(enough, what=f"{count} bot messages in chat {chat_id}")
+    messages = await eventually(
+        enough, what=f"{count} bot messages in chat {chat_id}", watching=fake
+    )
     await handled(fake)
     return messages
 
@@ -158,3 +186,20 @@ async def demo_in_sandbox(database_url: str, areas: str = "") -> AsyncIterator[R
         yield running
     finally:
         await product.stop()
+
+
+async def press(fake: FakeTelegram, user: int, message_id: int, data: str) -> str:
+    """``user`` sends a button's ``data`` (forged or not); the query's id, once answered."""
+    query = str(fake.press_callback(user, message_id, data)["callback_query"]["id"])
+    await eventually(
+        lambda: query in fake.answered_callbacks, what=f"{data} answered", watching=fake
+    )
+    await handled(fake)
+    return query
+
+
+async def press_and_read(fake: FakeTelegram, chat_id: int, button: str, fragment: str) -> str:
+    """Press ``button`` in the chat and return the text of the answer holding ``fragment``."""
+    mark = last_message_id(fake, chat_id)
+    fake.press(chat_id, button)
+    return (await bot_said(fake, chat_id, fragment, after=mark)).text

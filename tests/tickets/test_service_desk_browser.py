@@ -6,10 +6,16 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
-from playwright.async_api import Page, expect
+from playwright.async_api import Browser, Page, expect
 
-from tests.support.browser import browser_page
+from tests.support.browser import (  # noqa: F401  (fixture)
+    IN_CHROMIUMS_LOOP,
+    browser_page,
+    chromium,
+)
 from tests.support.e2e import demo_in_sandbox
+
+pytestmark = IN_CHROMIUMS_LOOP
 
 # A 1×1 PNG, enough for the page to treat the file as a photo.
 PIXEL = base64.b64decode(
@@ -28,13 +34,13 @@ async def say(page: Page, text: str) -> None:
 
 
 async def test_a_ticket_with_a_photo_goes_through_the_desk(
-    sqlite_url: str, in_tmp_dir: Path
+    chromium: Browser, sqlite_url: str, in_tmp_dir: Path
 ) -> None:
     photo = in_tmp_dir / "router.png"
     photo.write_bytes(PIXEL)
     async with (
         demo_in_sandbox(sqlite_url) as running,
-        browser_page(f"{running.web_url}/sandbox/") as page,
+        browser_page(chromium, f"{running.web_url}/sandbox/") as page,
     ):
         chat = page.locator("#messages")
 

@@ -15,7 +15,12 @@ from bot.sandbox.chat import Fault
 from bot.sandbox.telegram import FakeTelegram
 from crm.demo.seed import DEMO_PASSWORD
 from db.engine import Database
-from tests.support.desk import ANNA, MARIA, People, desk, fake  # noqa: F401  (fixtures)
+from tests.support.desk import (  # noqa: F401  (fixtures)
+    ANNA,
+    MARIA,
+    People,
+    desk,
+)
 from tests.support.e2e import Product, bot_said, demo_in_sandbox, last_message_id
 from tests.support.site import give_logins, sign_in
 

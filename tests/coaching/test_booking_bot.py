@@ -1,6 +1,7 @@
-"""The client's side of coaching through the real bot, over HTTP against the fake Bot API: the
-/book dialog (domain, coach, time, message) ending in a request the coach accepts, its
-/cancel and bad input, and the rating asked after a session held. Paris time, UTC kept."""
+"""The client's side of coaching in the chat, with the bot in this process
+(tests/support/in_process.py): the /book dialog (domain, coach, time, message) ending in a
+request the coach accepts, its /cancel and bad input, and the rating asked after a session held.
+Paris time, UTC kept."""
 
 from __future__ import annotations
 
@@ -21,19 +22,23 @@ from db.models import (
     CoachProfile,
     ExpertiseDomain,
 )
-from tests.coaching.test_sessions_e2e import PARIS, coached, paris_in, shown, typed  # noqa: F401
-from tests.school.test_contracts_e2e import press
-from tests.support.desk import IVAN, MARIA, TOM, People, fake  # noqa: F401  (fixtures)
-from tests.support.e2e import bot_said, handled, last_message_id, notified
+from tests.support.coaching import PARIS, bot_coached, paris_in, shown, typed  # noqa: F401  (fixtures)
+from tests.support.desk import (
+    IVAN,
+    MARIA,
+    TOM,
+    People,
+)
+from tests.support.e2e import bot_said, handled, last_message_id, notified, press
 
 NOT_OPEN = "That choice is no longer open: /book starts again."
 
 
 @pytest.fixture
-async def booking(coached: tuple[Database, People]) -> AsyncIterator[tuple[Database, People]]:
+async def booking(bot_coached: tuple[Database, People]) -> AsyncIterator[tuple[Database, People]]:
     """Ivan (60 an hour) and Tom (no rate given, no bio) coach Career; nobody coaches
     Leadership yet."""
-    database, people = coached
+    database, people = bot_coached
     async with database.writer() as session, session.begin():
         career = await session.scalar(
             select(ExpertiseDomain).where(ExpertiseDomain.name == "Career")
@@ -174,9 +179,9 @@ async def test_cancel_in_the_middle_keeps_nothing_and_stale_buttons_send_nothing
 
 
 async def test_book_is_for_clients_and_says_so_when_nobody_coaches(
-    coached: tuple[Database, People], fake: FakeTelegram
+    bot_coached: tuple[Database, People], fake: FakeTelegram
 ) -> None:
-    database, _people = coached
+    database, _people = bot_coached
     fake.send_text(IVAN, "/book")
     await bot_said(fake, IVAN, "/book is for clients")
     async with database.writer() as session, session.begin():

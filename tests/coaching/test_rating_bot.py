@@ -1,8 +1,9 @@
-"""The client's rating of a session held, through the real bot against the fake Bot API: the
-question the outbox sends when the coach marks the session done, the star pressed kept at once
-as the rating and an optional comment added to it, for that participant only, and every press
-checked again (a second rating, a forged button for someone else's session, a coach pressing).
-A client's card shows their own rating, never another participant's."""
+"""The client's rating of a session held, in the chat, with the bot in this process
+(tests/support/in_process.py): the question the outbox sends when the coach marks the session
+done, the star pressed kept at once as the rating and an optional comment added to it, for that
+participant only, and every press checked again (a second rating, a forged button for someone
+else's session, a coach pressing). A client's card shows their own rating, never another
+participant's."""
 
 from __future__ import annotations
 
@@ -16,10 +17,15 @@ from db.base import utcnow
 from db.engine import Database
 from db.enums import SessionStatus
 from db.models import CoachingSession, OutboxMessage, SessionParticipant
-from tests.coaching.test_sessions_e2e import coached  # noqa: F401  (fixture)
-from tests.school.test_contracts_e2e import press
-from tests.support.desk import BOB, IVAN, MARIA, People, fake, marias_session_with_ivan  # noqa: F401  (fixtures)
-from tests.support.e2e import bot_said, handled, last_message_id, notified
+from tests.support.coaching import bot_coached  # noqa: F401  (fixtures)
+from tests.support.desk import (
+    BOB,
+    IVAN,
+    MARIA,
+    People,
+    marias_session_with_ivan,
+)
+from tests.support.e2e import bot_said, handled, last_message_id, notified, press
 
 QUESTION = "⭐ How was session #1 with Ivan Kuznetsov"
 
@@ -43,9 +49,9 @@ async def ratings(database: Database, session_id: int) -> dict[str, tuple[int | 
 
 
 async def test_each_client_rates_a_session_held_once_and_only_their_own(
-    coached: tuple[Database, People], fake: FakeTelegram
+    bot_coached: tuple[Database, People], fake: FakeTelegram
 ) -> None:
-    database, people = coached
+    database, people = bot_coached
     async with database.writer() as session, session.begin():
         group = CoachingSession(
             client_id=people.maria.id,
@@ -130,9 +136,9 @@ async def test_each_client_rates_a_session_held_once_and_only_their_own(
 
 
 async def test_skip_ends_the_comment_and_keeps_the_rating(
-    coached: tuple[Database, People], fake: FakeTelegram
+    bot_coached: tuple[Database, People], fake: FakeTelegram
 ) -> None:
-    database, people = coached
+    database, people = bot_coached
     await marias_session_with_ivan(
         database, people, utcnow() - timedelta(hours=1), SessionStatus.PLANNED
     )

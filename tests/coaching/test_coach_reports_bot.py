@@ -1,6 +1,7 @@
-"""The coach's own report through the real bot: from the session card's button (on that session)
-and with /coachreport (on a period, this week unless named), five skippable parts filed once at
-the end; /cancel or every part skipped keeps nothing; who may not is refused."""
+"""The coach's own report in the chat, with the bot in this process (tests/support/in_process.py):
+from the session card's button (on that session) and with /coachreport (on a period, this week
+unless named), five skippable parts filed once at the end; /cancel or every part skipped keeps
+nothing; who may not is refused."""
 
 from __future__ import annotations
 
@@ -13,9 +14,15 @@ from db.base import utcnow
 from db.engine import Database
 from db.enums import SessionStatus
 from db.models import CoachingSession, CoachReport
-from tests.coaching.test_sessions_e2e import PARIS, STAFF_ONLY, coached  # noqa: F401  (fixture)
-from tests.support.desk import IVAN, MARIA, PAVEL, TOM, People, fake  # noqa: F401  (fixture)
-from tests.support.e2e import bot_said, handled, last_message_id
+from tests.support.coaching import PARIS, bot_coached  # noqa: F401  (fixtures)
+from tests.support.desk import (
+    IVAN,
+    MARIA,
+    PAVEL,
+    TOM,
+    People,
+)
+from tests.support.e2e import STAFF_ONLY, bot_said, handled, last_message_id
 
 Row = tuple[int | None, date | None, date | None, str | None, str | None, str | None, str | None]
 
@@ -47,9 +54,9 @@ async def answer_all(fake: FakeTelegram, answers: list[str], last: str) -> None:
 
 
 async def test_coach_reports_on_a_session_and_on_a_period(
-    coached: tuple[Database, People], fake: FakeTelegram
+    bot_coached: tuple[Database, People], fake: FakeTelegram
 ) -> None:
-    database, people = coached
+    database, people = bot_coached
     async with database.writer() as session, session.begin():
         held = CoachingSession(
             client_id=people.maria.id,

@@ -1,6 +1,7 @@
-"""A client moved through a programme's stages from a session's card: the programme chosen when
-there are several, a note on the client's state (or /skip), the client told, the history of
-moves kept; /cancel moves nobody; the button is the session's runner's only."""
+"""A client moved through a programme's stages from a session's card, in the chat with the bot in
+this process (tests/support/in_process.py): the programme chosen when there are several, a note
+on the client's state (or /skip), the client told, the history of moves kept; /cancel moves
+nobody; the button is the session's runner's only."""
 
 from __future__ import annotations
 
@@ -14,10 +15,14 @@ from db.base import utcnow
 from db.engine import Database
 from db.enums import SessionStatus
 from db.models import CoachingSession, Employee, Enrolment, Program, ProgramStage, StageMove
-from tests.coaching.test_sessions_e2e import NOT_YOURS, coached  # noqa: F401  (fixture)
-from tests.school.test_contracts_e2e import press
-from tests.support.desk import IVAN, MARIA, TOM, People, fake  # noqa: F401  (fixture)
-from tests.support.e2e import bot_said, handled, last_message_id, notified
+from tests.support.coaching import NOT_YOURS, bot_coached  # noqa: F401  (fixtures)
+from tests.support.desk import (
+    IVAN,
+    MARIA,
+    TOM,
+    People,
+)
+from tests.support.e2e import bot_said, handled, last_message_id, notified, press
 
 CAREER, LEAD = "Career Reboot: Diagnosis → Plan", "Leadership: Start → Practice"
 
@@ -44,9 +49,9 @@ async def history(database: Database, program: str) -> list[tuple[str | None, st
 
 
 async def test_a_client_moves_through_a_programme_from_the_session_card(
-    coached: tuple[Database, People], fake: FakeTelegram
+    bot_coached: tuple[Database, People], fake: FakeTelegram
 ) -> None:
-    database, people = coached
+    database, people = bot_coached
     async with database.writer() as session, session.begin():
         held = CoachingSession(
             client_id=people.maria.id,

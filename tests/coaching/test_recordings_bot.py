@@ -1,11 +1,11 @@
-"""Recordings of sessions through the real bot: the coach replies to a message about a session
-(its card) with an audio, a video file or a link and it is kept on the session; what is not a
-recording, a session still to come, a client, or another coach is refused and nothing is kept."""
+"""Recordings of sessions in the chat, with the bot in this process (tests/support/in_process.py):
+the coach replies to a message about a session (its card) with an audio, a video file or a link
+and it is kept on the session; what is not a recording, a session still to come, a client, or
+another coach is refused and nothing is kept."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import select
 
@@ -18,22 +18,16 @@ from db.engine import Database
 from db.enums import RecordingKind, SessionStatus, SubjectKind
 from db.models import CoachingSession, Recording
 from tests.coaching.jobs import send_reminders
-from tests.coaching.test_sessions_e2e import PARIS, coached  # noqa: F401  (fixture)
-from tests.support.desk import IVAN, MARIA, TOM, People, fake  # noqa: F401  (fixture)
+from tests.support.coaching import PARIS, audio, bot_coached, send_media  # noqa: F401  (fixtures)
+from tests.support.desk import (
+    IVAN,
+    MARIA,
+    TOM,
+    People,
+)
 from tests.support.e2e import bot_said, handled, last_message_id, notified
 
 NOT_STARTED = "has not started yet: attach its recording afterwards"
-
-
-def send_media(fake: FakeTelegram, user_id: int, reply_to: int, **media: Any) -> None:
-    """The user sends ``media`` (``audio={...}``, ``document={...}``) as a reply."""
-    _, payload = fake._message_from(user_id, reply_to=reply_to)
-    payload.update(media)
-    fake.push({"message": payload})
-
-
-def audio(file_id: str) -> dict[str, Any]:
-    return {"file_id": file_id, "file_unique_id": f"u-{file_id}", "duration": 3120}
 
 
 async def recordings(database: Database) -> list[tuple[int, RecordingKind, str | None, str | None]]:
@@ -55,9 +49,9 @@ async def linked(database: Database, chat_id: int, message_id: int, session_id: 
 
 
 async def test_a_coach_attaches_recordings_by_replying_and_others_are_refused(
-    coached: tuple[Database, People], fake: FakeTelegram
+    bot_coached: tuple[Database, People], fake: FakeTelegram
 ) -> None:
-    database, people = coached
+    database, people = bot_coached
     async with database.writer() as session, session.begin():
         held = CoachingSession(
             client_id=people.maria.id,
@@ -130,9 +124,9 @@ async def test_a_coach_attaches_recordings_by_replying_and_others_are_refused(
 
 
 async def test_a_voice_message_in_reply_to_the_report_reminder_is_kept(
-    coached: tuple[Database, People], fake: FakeTelegram
+    bot_coached: tuple[Database, People], fake: FakeTelegram
 ) -> None:
-    database, people = coached
+    database, people = bot_coached
     async with database.writer() as session, session.begin():
         held = CoachingSession(
             client_id=people.maria.id,

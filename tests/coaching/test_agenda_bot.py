@@ -1,5 +1,5 @@
-"""/agenda per role and the client's /status with their next session, through the real bot
-against the fake Bot API. The business runs on Paris time."""
+"""/agenda per role and the client's /status with their next session, in the chat with the bot
+in this process (tests/support/in_process.py). The business runs on Paris time."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from bot.sandbox.telegram import FakeTelegram
 from db.engine import Database
 from db.enums import RequestStatus, SessionStatus
 from db.models import CoachingRequest, CoachingSession, CoachProfile, MeetingReport
-from tests.coaching.test_sessions_e2e import PARIS, ask, coached, paris_in, shown, typed  # noqa: F401
-from tests.support.desk import (  # noqa: F401
+from tests.support.coaching import PARIS, ask, bot_coached, paris_in, shown  # noqa: F401  (fixtures)
+from tests.support.desk import (
     ANNA,
     BOB,
     IVAN,
@@ -18,7 +18,6 @@ from tests.support.desk import (  # noqa: F401
     PAVEL,
     TOM,
     People,
-    fake,
     marias_session_with_ivan,
     open_request,
 )
@@ -33,9 +32,9 @@ def earlier_today() -> datetime:
 
 
 async def test_agenda_per_role_and_the_next_session_on_status(
-    coached: tuple[Database, People], fake: FakeTelegram
+    bot_coached: tuple[Database, People], fake: FakeTelegram
 ) -> None:
-    database, people = coached
+    database, people = bot_coached
     maria, bob, ivan, tom = people.maria.id, people.bob.id, people.ivan.id, people.tom.id
     tomorrow, later, this_morning = paris_in(1, 10), paris_in(3, 15), earlier_today()
     held = datetime.now(UTC) - timedelta(days=2)
@@ -123,7 +122,7 @@ async def test_agenda_per_role_and_the_next_session_on_status(
 
 
 async def test_help_lists_book_and_agenda_for_clients_and_agenda_for_coaches(
-    coached: tuple[Database, People], fake: FakeTelegram
+    bot_coached: tuple[Database, People], fake: FakeTelegram
 ) -> None:
     fake.send_text(MARIA, "/help")
     marias = await bot_said(fake, MARIA, "Commands for you (client):")
@@ -158,9 +157,9 @@ REFUSED = ("staff only", "Only coaches", "Only owners", "You may not", "not unde
 
 
 async def test_a_helpers_help_lists_exactly_what_answers_them(
-    coached: tuple[Database, People], fake: FakeTelegram
+    bot_coached: tuple[Database, People], fake: FakeTelegram
 ) -> None:
-    database, people = coached
+    database, people = bot_coached
     await marias_session_with_ivan(database, people, paris_in(1, 10), SessionStatus.PLANNED)
     ticket_id = await open_request(fake, "The screen flickers")  # Maria's: Pavel helps her
     fake.send_text(PAVEL, "/help")
