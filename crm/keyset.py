@@ -130,7 +130,8 @@ async def read_page(
         query = query.order_by(moment_column.desc(), id_column.desc())
     if shortcut is not None:
         query = await shortcut.page(session, query, ascending, page_size + 1)
-    rows = list(await session.scalars(query.options(*options).limit(page_size + 1)))
+    # unique(): a collection joined into the page's query repeats its row once per member.
+    rows = list((await session.scalars(query.options(*options).limit(page_size + 1))).unique())
     has_more = len(rows) > page_size
     page = rows[:page_size]
     if backwards:
