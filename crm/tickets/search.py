@@ -53,7 +53,8 @@ SEPARATOR = "\x1f"
 TRIGRAM = 3
 # Unindexed: a text found in at most this many tickets is read by id, a commoner one row by row.
 IDS_INLINE = 500
-# SQLite: the newest matches by id a page looks through before it takes the exact condition.
+# SQLite: the matches by id a page looks through before it takes the exact condition; a text
+# with as many is counted with the other filters leading.
 PROBE = 2_000
 
 _SEARCH = table(SQLITE_SEARCH_TABLE, column("rowid", Integer), column("body", Text))
@@ -115,17 +116,33 @@ class _Condition:
         return ordered.where(self.condition)
 
 
+async def _edge(session: AsyncSession, text: str, *, ascending: bool) -> int | None:
+    """The PROBE-th ticket id matching ``text`` (SQLite), from the oldest or the newest; None
+    when fewer match."""
+    by_id = _SEARCH.c.rowid.asc() if ascending else _SEARCH.c.rowid.desc()
+    first = select(_SEARCH.c.rowid).where(_said_on_sqlite(text)).order_by(by_id)
+    found: int | None = await session.scalar(first.offset(PROBE - 1).limit(1))
+    return found
+
+
 @dataclass(frozen=True)
 class _InIndexOrder:
     """SQLite: the matches read from the trigram index by ticket id, in the page's direction."""
 
     text: str
     alone: bool  # nothing else narrows the listing: the index alone counts
+    newest_edge: int | None  # the PROBE-th match by id from the newest; None: fewer matches
 
     def counted(self, base: Select[Any]) -> Select[Any]:
+        matching = matching_on_sqlite(self.text)
         if self.alone:
-            return matching_on_sqlite(self.text)
-        return base.where(Ticket.id.in_(matching_on_sqlite(self.text)))
+            return matching
+        if self.newest_edge is not None:
+            # Looking up each of many matches by id costs more (56 ms for 50,000 at a million
+            # tickets) than reading the other filter's index and testing each entry against
+            # the matches, gathered once (21 ms); "+ 0" keeps SQLite off the first way.
+            return base.where((Ticket.id + 0).in_(matching))
+        return base.where(Ticket.id.in_(matching))
 
     async def page(
         self, session: AsyncSession, ordered: Select[Any], ascending: bool, limit: int
@@ -136,9 +153,7 @@ class _InIndexOrder:
         # Tickets in turn: the first matches by id that meet the other filters are the first in
         # the listing's order. Looked for among the first PROBE matches only, read from the
         # index in order; past them, the other filters lead.
-        edge = await session.scalar(
-            select(_SEARCH.c.rowid).where(said).order_by(by_id).offset(PROBE - 1).limit(1)
-        )
+        edge = await _edge(session, self.text, ascending=True) if ascending else self.newest_edge
         in_turn = select(_SEARCH.c.rowid).where(
             said,
             exists().where(
@@ -181,5 +196,5 @@ async def text_search(session: AsyncSession, text: str, *, alone: bool) -> Short
         if session.get_bind().dialect.name != "sqlite":
             return _Condition(saying_on_postgresql(text))
         if len(text) >= TRIGRAM:
-            return _InIndexOrder(text, alone)
+            return _InIndexOrder(text, alone, await _edge(session, text, ascending=False))
     return _Condition(await _unindexed(session, text))
