@@ -178,6 +178,9 @@ async def test_a_text_page_is_read_newest_first_on_postgresql_and_rare_texts_by_
         with statements(database) as run:
             async with database.reader() as session:
                 await list_tickets(session, anna, TicketFilter(text=word))
+                # Planned for this text every time, never by a prepared statement's generic plan.
+                mode = await session.scalar(text("SHOW plan_cache_mode"))
+        assert mode == "force_custom_plan"
         page = [(sql, params) for sql, params in run if "ORDER BY tickets.created_at DESC" in sql]
         (pages[word],) = await _plans(database, page[:1], "EXPLAIN")
     # A common word: the listing's own index, newest first, each row tested, no sort.
