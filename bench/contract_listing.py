@@ -1,35 +1,36 @@
-"""The school's contract listing on a large database: the ORM path against the raw SQL.
+"""The school's contract listing on a large database: the site's ``list_contracts`` against
+the same page and count in hand-written SQL, as an administrator and as a teacher (who sees only
+their own), for ``python -m bench.listing``.
 
-Run through ``python -m bench.listing --area contracts``. Fills the contracts (once; they are
-kept for the next run) inside the database itself: ``INSERT … SELECT`` over a recursive CTE on
-SQLite, over ``generate_series`` on PostgreSQL, so a million rows take seconds, not minutes.
-Then it times each filter as an administrator and as a teacher, two ways:
-
-- ``orm``: what a listing service does. ``crm/school/listing.py``'s ``list_contracts`` when
-  that module exists with the expected interface (see ``_service_page``); otherwise the plain
-  SQLAlchemy select: ``visible_contracts(actor)`` + the filters, newest first, 51 rows with
-  their client, language, teacher and branch (``selectinload``), and a count capped at 10,000,
-  as the ticket listing does;
-- ``raw``: the same page and capped count as hand-written SQL, one join, rows as tuples.
-
-The bars are those of the ticket listing: p95 under 50 ms, and at most 3x the raw query.
+The contracts are made inside the database: ``INSERT … SELECT`` over a recursive CTE on SQLite,
+over ``generate_series`` on PostgreSQL, with 8 languages, 48 teachers, 5 branches and 20,000
+clients, signed over two years (more lately), old ones mostly completed, this season's unpaid
+or active. The raw SQL joins the page's client, language, teacher and branch in one query and
+fetches tuples.
 """
 
 from __future__ import annotations
 
-import importlib
-import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, selectinload
 
-from bench.common import percentile
-from crm.visibility import visible_contracts
+from bench.common import (
+    CLIENTS,
+    DEPARTMENTS,
+    Area,
+    Case,
+    fill_in_chunks,
+    fill_people,
+    moment,
+    numbers,
+)
+from crm.school.listing import ContractFilter, list_contracts
 from db.base import UTCDateTime
 from db.engine import Database
 from db.enums import ContractStatus
@@ -37,7 +38,6 @@ from db.models import Contract, Employee, Language, teacher_languages
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
-CHUNK = 100_000
 # (name, price per lesson); contracts pick them with weights in _LANGUAGE_OF.
 LANGUAGES = [
     ("English", 22),
@@ -114,75 +114,57 @@ _VALUES = """
 """
 
 
-def _insert_sql(dialect: str, count: int, clients: int, branches: int) -> str:
+def _insert_sql(dialect: str, count: int) -> str:
     """The ``INSERT … SELECT`` of contracts ``:first`` to ``:last`` of ``count``."""
     if dialect == "sqlite":
-        seq = (
-            "WITH RECURSIVE seq(n) AS (SELECT :first UNION ALL SELECT n + 1 FROM seq "
-            "WHERE n < :last)"
-        )
-
-        def moment(seconds: str) -> str:
-            # As SQLAlchemy writes a datetime in SQLite: microseconds, no zone (UTC).
-            shifted = f"strftime('%Y-%m-%d %H:%M:%S', :start, '+' || ({seconds}) || ' seconds')"
-            return f"{shifted} || '.000000'"
-
         ended_seconds = f"MIN(offset_s + lessons * 302400, {TWO_YEARS - 3600})"
     else:
-        seq = "WITH seq(n) AS (SELECT generate_series(CAST(:first AS bigint), :last))"
-
-        def moment(seconds: str) -> str:
-            return f"CAST(:start AS timestamptz) + make_interval(secs => {seconds})"
-
         ended_seconds = f"LEAST(offset_s + lessons * 302400, {TWO_YEARS - 3600})"
     values = _VALUES.format(
-        clients=clients,
-        branches=branches,
-        signed=moment("offset_s"),
-        ended=moment(ended_seconds),
+        clients=CLIENTS,
+        branches=DEPARTMENTS,
+        signed=moment(dialect, "offset_s"),
+        ended=moment(dialect, ended_seconds),
     )
     # _HASHED's and _STATUS_OF's placeholders are left in the text by the f-strings around them.
     select_sql = _PRICED.format(span=TWO_YEARS, count=count)
-    return f"{seq} INSERT INTO contracts ({_COLUMNS}) SELECT {values} FROM ({select_sql}) AS priced"
+    return (
+        f"{numbers(dialect)} INSERT INTO contracts ({_COLUMNS}) SELECT {values}"
+        f" FROM ({select_sql}) AS priced"
+    )
 
 
-async def fill_contracts(
-    database: Database, contracts: int, *, clients: int, branches: int, progress: Any
-) -> None:
-    """The school's catalog and ``contracts`` contracts, unless they are there already; the
-    people (bench.listing's employees, clients and departments) must be there."""
+async def _contracts(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.count()).select_from(Contract)) or 0)
+
+
+async def fill(database: Database, count: int) -> None:
+    """The people, the school's catalog and ``count`` contracts, unless they are there."""
+    await fill_people(database)
     async with database.reader() as session:
-        have = int(await session.scalar(select(func.count()).select_from(Contract)) or 0)
-    if have >= contracts:
-        print(f"database already holds {have:,} contracts", file=sys.stderr)
-        return
-    if have:
-        raise SystemExit("the database holds a different number of contracts; use a new one")
-    async with database.writer() as session, session.begin():
-        await session.execute(
-            insert(Language),
-            [
-                {"name": name, "price_per_lesson": price, "active": True}
-                for name, price in LANGUAGES
-            ],
-        )
-        teachers = range(FIRST_TEACHER, FIRST_TEACHER + len(LANGUAGES) * TEACHERS_PER_LANGUAGE)
-        await session.execute(
-            insert(teacher_languages),
-            [
-                {"employee_id": teacher, "language_id": (teacher - FIRST_TEACHER) % 8 + 1}
-                for teacher in teachers
-            ],
-        )
-    dialect = "sqlite" if database.is_sqlite else "postgresql"
-    sql = text(_insert_sql(dialect, contracts, clients, branches))
-    start = datetime.now(UTC) - timedelta(seconds=TWO_YEARS)
-    start_param: Any = start.strftime("%Y-%m-%d %H:%M:%S") if dialect == "sqlite" else start
-    for first in range(1, contracts + 1, CHUNK):
-        last = min(first + CHUNK - 1, contracts)
+        catalog = await session.scalar(select(func.count()).select_from(Language))
+    if not catalog:
         async with database.writer() as session, session.begin():
-            await session.execute(sql, {"first": first, "last": last, "start": start_param})
-        progress("contracts", last, contracts)
+            await session.execute(
+                insert(Language),
+                [
+                    {"name": name, "price_per_lesson": price, "active": True}
+                    for name, price in LANGUAGES
+                ],
+            )
+            teachers = range(FIRST_TEACHER, FIRST_TEACHER + len(LANGUAGES) * TEACHERS_PER_LANGUAGE)
+            await session.execute(
+                insert(teacher_languages),
+                [
+                    {"employee_id": teacher, "language_id": (teacher - FIRST_TEACHER) % 8 + 1}
+                    for teacher in teachers
+                ],
+            )
+    dialect = "sqlite" if database.is_sqlite else "postgresql"
+    start = datetime.now(UTC) - timedelta(seconds=TWO_YEARS)
+    await fill_in_chunks(
+        database, "contracts", count, [_insert_sql(dialect, count)], start, _contracts
+    )
 
 
 # Each filter in the raw SQL.
@@ -254,77 +236,23 @@ def scenarios(today: datetime, teacher: Employee) -> list[tuple[str, bool, Wante
     ]
 
 
-def _orm_query(actor: Employee, wanted: Wanted) -> Any:
-    query = select(Contract).where(visible_contracts(actor))
-    for name, value in wanted.given().items():
-        if name == "signed_from":
-            query = query.where(Contract.signed_at >= value)
-        elif name == "signed_before":
-            query = query.where(Contract.signed_at < value)
-        else:
-            query = query.where(getattr(Contract, name) == value)
-    return query
-
-
-_SHOWN = (Contract.client, Contract.language, Contract.teacher, Contract.branch)
-
-
-async def selectin_page(session: AsyncSession, actor: Employee, wanted: Wanted) -> int:
-    """The plain SQLAlchemy listing as the ticket listing reads its rows: one page, then what
-    its rows show (``selectinload``: a query each), then the capped count."""
-    return await _orm_page(session, actor, wanted, [selectinload(shown) for shown in _SHOWN])
-
-
-async def joined_page(session: AsyncSession, actor: Employee, wanted: Wanted) -> int:
-    """The same with what the rows show joined into the page's query (``joinedload``)."""
-    return await _orm_page(session, actor, wanted, [joinedload(shown) for shown in _SHOWN])
-
-
-async def _orm_page(
-    session: AsyncSession, actor: Employee, wanted: Wanted, options: list[Any]
-) -> int:
-    base = _orm_query(actor, wanted)
-    page = list(
-        await session.scalars(
-            base.order_by(Contract.signed_at.desc(), Contract.id.desc())
-            .options(*options)
-            .limit(PAGE_SIZE + 1)
-        )
+async def service_page(session: AsyncSession, actor: Employee, wanted: Wanted) -> int:
+    """The site's listing: ``list_contracts`` with the same filters."""
+    last_day = wanted.signed_before - timedelta(days=1) if wanted.signed_before else None
+    found = await list_contracts(
+        session,
+        actor,
+        ContractFilter(
+            statuses=(wanted.status,) if wanted.status else (),
+            teacher=str(wanted.teacher_id or ""),
+            language_id=wanted.language_id,
+            branch_id=wanted.branch_id,
+            client=str(wanted.client_id or ""),
+            signed_from=wanted.signed_from.date() if wanted.signed_from else None,
+            signed_to=last_day.date() if last_day else None,
+        ),
     )
-    capped = base.with_only_columns(Contract.id).order_by(None).limit(COUNT_CAP + 1).subquery()
-    await session.scalar(select(func.count()).select_from(capped))
-    return len(page[:PAGE_SIZE])
-
-
-def _service_page() -> Callable[[AsyncSession, Employee, Wanted], Awaitable[int]] | None:
-    """``crm.school.listing.list_contracts`` when it exists, with a ``ContractFilter`` of the
-    expected fields (those of ``TicketFilter``'s shape: statuses, teacher, language_id,
-    branch_id, client, signed_from, signed_to as days); None when it does not."""
-    try:
-        module = importlib.import_module("crm.school.listing")
-    except ModuleNotFoundError:
-        return None
-    list_contracts = module.list_contracts
-    contract_filter = module.ContractFilter
-
-    async def page(session: AsyncSession, actor: Employee, wanted: Wanted) -> int:
-        last_day = wanted.signed_before - timedelta(days=1) if wanted.signed_before else None
-        found = await list_contracts(
-            session,
-            actor,
-            contract_filter(
-                statuses=(wanted.status,) if wanted.status else (),
-                teacher=str(wanted.teacher_id or ""),
-                language_id=wanted.language_id,
-                branch_id=wanted.branch_id,
-                client=str(wanted.client_id or ""),
-                signed_from=wanted.signed_from.date() if wanted.signed_from else None,
-                signed_to=last_day.date() if last_day else None,
-            ),
-        )
-        return len(found.contracts)
-
-    return page
+    return len(found.contracts)
 
 
 async def raw_page(session: AsyncSession, actor: Employee, wanted: Wanted) -> int:
@@ -356,66 +284,39 @@ async def raw_page(session: AsyncSession, actor: Employee, wanted: Wanted) -> in
     return len(rows[:PAGE_SIZE])
 
 
-async def measure_contracts(
-    database: Database,
-    rounds: int,
-    timed: Callable[[Callable[[], Awaitable[Any]], int], Awaitable[list[float]]],
-) -> None:
-    """Time each filter both ways and print the table and the worst figures."""
+@asynccontextmanager
+async def cases(database: Database, url: str) -> AsyncIterator[list[Case]]:
+    """Each filter as an administrator and as a teacher, both ways."""
     async with database.reader() as session:
         admin = await session.get(Employee, 1)
         teacher = await session.get(Employee, FIRST_TEACHER + 8)  # teaches English
     assert admin is not None and teacher is not None
-    service = _service_page()
-    if service is not None:
-        ways = [("service", service)]
-        print("contracts: measured crm.school.listing.list_contracts against the raw SQL")
-    else:
-        ways = [("selectin", selectin_page), ("joined", joined_page)]
-        print(
-            "contracts: crm/school/listing.py does not exist yet; measured the plain select"
-            " (visible_contracts + filters, newest first, 51 rows with their client, language,"
-            " teacher and branch, and a count capped at 10,000) with selectinload and with"
-            " joinedload, against the same in raw SQL"
-        )
-    rows = []
-    for name, as_teacher, wanted in scenarios(datetime.now(UTC), teacher):
-        actor = teacher if as_teacher else admin
 
-        async def raw(actor: Employee = actor, wanted: Wanted = wanted) -> int:
+    def case(name: str, actor: Employee, wanted: Wanted) -> Case:
+        async def service() -> int:
+            async with database.reader() as session:
+                return await service_page(session, actor, wanted)
+
+        async def raw() -> int:
             async with database.reader() as session:
                 return await raw_page(session, actor, wanted)
 
-        shown = await raw()
-        timings = []
-        for way, page in ways:
+        return Case(name, service, raw)
 
-            async def through_orm(
-                actor: Employee = actor, wanted: Wanted = wanted, page: Any = page
-            ) -> int:
-                async with database.reader() as session:
-                    return int(await page(session, actor, wanted))
-
-            assert await through_orm() == shown, f"{name}: {way} and raw SQL disagree"
-            timings.append(await timed(through_orm, rounds))
-        raw_ms = await timed(raw, rounds)
-        rows.append((f"{'teacher' if as_teacher else 'admin'}: {name}", shown, timings, raw_ms))
-    heads = [f"{way} {p}" for way, _ in ways for p in ("p50", "p95")] + ["raw p50", "raw p95"]
-    heads += [f"x {way}" for way, _ in ways]
-    print(f"{'filter':<30}{'rows':>5}" + "".join(f"{head:>13}" for head in heads))
-    worst = dict.fromkeys((way for way, _ in ways), (0.0, 0.0))
-    for name, shown, timings, raw_ms in rows:
-        raw_p95 = max(percentile(raw_ms, 0.95), 1e-9)
-        cells = [f"{percentile(ms, q):>11.1f}ms" for ms in timings for q in (0.5, 0.95)]
-        cells += [f"{percentile(raw_ms, q):>11.1f}ms" for q in (0.5, 0.95)]
-        ratios = [percentile(ms, 0.95) / raw_p95 for ms in timings]
-        cells += [f"{ratio:>12.2f}x" for ratio in ratios]
-        print(f"{name:<30}{shown:>5}" + "".join(cells))
-        for (way, _), ms, ratio in zip(ways, timings, ratios, strict=True):
-            p95, most = worst[way]
-            worst[way] = (max(p95, percentile(ms, 0.95)), max(most, ratio))
-    for way, (p95, ratio) in worst.items():
-        print(
-            f"contracts, {way}: worst p95 {p95:.1f} ms (target < 50 ms); worst ratio to raw SQL "
-            f"{ratio:.2f}x (target <= 3x)"
+    yield [
+        case(
+            f"{'teacher' if as_teacher else 'admin'}: {name}",
+            teacher if as_teacher else admin,
+            wanted,
         )
+        for name, as_teacher, wanted in scenarios(datetime.now(UTC), teacher)
+    ]
+
+
+AREA = Area(
+    name="contracts",
+    measured="crm.school.listing.list_contracts",
+    baseline="the same page and count in raw SQL",
+    fill=fill,
+    cases=cases,
+)

@@ -1,22 +1,36 @@
-"""The migration history matches the models: autogenerate finds nothing to add."""
+"""The migration history matches the models: autogenerate finds nothing to add; and the
+migrations that move data, up and down."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import JSON, BigInteger, Integer, String, column, insert, inspect, select, table
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Integer,
+    String,
+    column,
+    insert,
+    inspect,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.engine import Connection
 
 from crm.subjects import Subject, subject_of_message
+from crm.tickets.listing import TicketFilter, list_tickets
 from db.base import UTCDateTime, include_name, utcnow
 from db.engine import Database
-from db.enums import SubjectKind
-from db.migrate import upgrade
-from db.models import Base, Client, OutboxMessage, Ticket
+from db.enums import Role, SubjectKind, TicketEventKind
+from db.migrate import alembic_config, upgrade
+from db.models import Base, Client, Employee, OutboxMessage, Ticket, TicketEvent
 
 
 def _differences(connection: Connection) -> list[Any]:
@@ -114,3 +128,71 @@ def _old_outbox_row(now: datetime, *, ticket_id: int | None, text: str) -> dict[
         "next_attempt_at": now,
         "created_at": now,
     }
+
+
+BEFORE_NEWEST_FIRST_SEARCH = "7d2c1f0a9b31"  # the revision before the search read in order
+
+
+async def _found(database: Database, viewer_id: int, said: str) -> list[int]:
+    """The tickets the listing shows for ``said``, a ticket a page."""
+    shown: list[int] = []
+    cursor = None
+    async with database.reader() as session:
+        viewer = await session.get(Employee, viewer_id)
+        assert viewer is not None
+        while True:
+            page = await list_tickets(
+                session, viewer, TicketFilter(text=said), cursor=cursor, page_size=1
+            )
+            shown += [ticket.id for ticket in page.tickets]
+            if (cursor := page.next_cursor) is None:
+                return shown
+
+
+async def test_the_ticket_search_is_filled_on_the_way_up_and_put_back_on_the_way_down(
+    unmigrated_database_url: str,
+) -> None:
+    url = unmigrated_database_url
+    await asyncio.to_thread(upgrade, url, BEFORE_NEWEST_FIRST_SEARCH)
+    now = utcnow()
+    database = Database(url)
+    try:
+        async with database.writer() as session, session.begin():
+            anna = Employee(full_name="Anna Petrova", role=Role.ADMIN)
+            maria = Client(full_name="Maria Lopez")
+            session.add_all([anna, maria])
+            # #1 is written first but is the newest: #2 and #3 come out of turn.
+            for days, title in [(1, "Printer"), (9, "Boiler"), (3, "Kettle")]:
+                moment = now - timedelta(days=days)
+                ticket = Ticket(
+                    client=maria, title=title, description="x", created_at=moment, updated_at=moment
+                )
+                ticket.events.append(
+                    TicketEvent(kind=TicketEventKind.NOTE, text=f"{title}: capacitor ordered")
+                )
+                session.add(ticket)
+        await database.dispose()
+        await asyncio.to_thread(upgrade, url)
+        # Filled from the rows already there, the out-of-turn tickets in their places.
+        assert await _found(database, anna.id, "capacitor") == [1, 3, 2]
+        assert await _found(database, anna.id, "kettle: cap") == [3]
+        await database.dispose()
+        await asyncio.to_thread(command.downgrade, alembic_config(url), BEFORE_NEWEST_FIRST_SEARCH)
+        async with database.reader() as session:
+            if database.is_sqlite:
+                # Revision 4d8a1c7e9b52's table again: a row per title, description and note.
+                rows = await session.scalar(text("SELECT count(*) FROM ticket_search"))
+                assert rows == 9
+            else:
+                columns = await session.scalars(
+                    text(
+                        "SELECT column_name FROM information_schema.columns"
+                        " WHERE table_name = 'tickets'"
+                    )
+                )
+                assert "search_text" not in set(columns)
+        await database.dispose()
+        await asyncio.to_thread(upgrade, url)
+        assert await _found(database, anna.id, "capacitor") == [1, 3, 2]
+    finally:
+        await database.dispose()

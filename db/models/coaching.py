@@ -20,7 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 from sqlalchemy.sql.expression import true
 
 from db.base import Base, Timestamped, enum_column, utcnow
@@ -178,6 +178,9 @@ class CoachingSession(Timestamped, Base):
     # their own row.
     rating: Mapped[int | None] = mapped_column(SmallInteger)
     comment: Mapped[str | None] = mapped_column(Text)
+    # Whether a meeting report is filed, when a query asks for it (with_expression): the session
+    # listing reads it in the page's own query. None otherwise.
+    report_filed: Mapped[bool | None] = query_expression()
 
     client: Mapped[Client] = relationship(lazy="raise")
     coach: Mapped[Employee | None] = relationship(lazy="raise")
