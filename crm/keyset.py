@@ -25,6 +25,9 @@ Row = TypeVar("Row")
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
+# A text search's matches are counted up to here: the exact count of a common word costs more
+# than its page, and "more than 1,000 tickets" tells a reader to narrow the search as well.
+SEARCH_COUNT_CAP = 1_000
 
 
 class Shortcut(Protocol):
@@ -145,14 +148,15 @@ async def read_page(
     counted = base.with_only_columns(id_column).order_by(None)
     if shortcut is not None:
         counted = shortcut.counted(counted)
-    capped = counted.limit(COUNT_CAP + 1).subquery()
+    cap = COUNT_CAP if shortcut is None else SEARCH_COUNT_CAP
+    capped = counted.limit(cap + 1).subquery()
     total = int(await session.scalar(select(func.count()).select_from(capped)) or 0)
     return KeysetPage(
         rows=page,
         next_cursor=following,
         previous_cursor=previous,
-        total=min(total, COUNT_CAP),
-        total_is_capped=total > COUNT_CAP,
+        total=min(total, cap),
+        total_is_capped=total > cap,
     )
 
 

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import event, select, text, update
 
 from bot.sandbox.telegram import FakeTelegram
+from crm import keyset
 from crm.tickets import search
 from crm.tickets.listing import TicketFilter, list_tickets
 from db.base import utcnow
@@ -188,3 +189,19 @@ async def test_a_text_page_is_read_newest_first_on_postgresql_and_rare_texts_by_
     assert "Sort" not in pages["warranty"], pages
     # A rare one: the trigram index of the searched texts.
     assert "ix_tickets_search_trgm" in pages["zebra"], pages
+
+
+async def test_a_text_search_counts_its_matches_up_to_a_thousand_the_rest_to_ten_thousand(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Eight tickets say "capacitor", ten were written: with the caps at 5, the search says
+    # "more than 5" and the listing without a text still counts all ten.
+    monkeypatch.setattr(keyset, "SEARCH_COUNT_CAP", 5)
+    anna = await _write(database)
+    async with database.reader() as session:
+        searched = await list_tickets(session, anna, TicketFilter(text="capacitor"))
+        everything = await list_tickets(session, anna, TicketFilter())
+    assert (searched.total, searched.total_is_capped) == (5, True)
+    assert (everything.total, everything.total_is_capped) == (len(WRITTEN), False)
+    assert len(searched.tickets) == sum(says for _, says, _ in WRITTEN)  # the page is whole
+    assert keyset.SEARCH_COUNT_CAP < keyset.COUNT_CAP
