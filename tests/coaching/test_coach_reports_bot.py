@@ -10,11 +10,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from bot.sandbox.telegram import FakeTelegram
-from db.base import utcnow
 from db.engine import Database
-from db.enums import SessionStatus
-from db.models import CoachingSession, CoachReport
-from tests.support.coaching import PARIS, bot_coached  # noqa: F401  (fixtures)
+from db.models import CoachReport
+from tests.support.coaching import PARIS, bot_coached, ivan_with_maria  # noqa: F401  (fixtures)
 from tests.support.desk import (
     IVAN,
     MARIA,
@@ -57,15 +55,7 @@ async def test_coach_reports_on_a_session_and_on_a_period(
     bot_coached: tuple[Database, People], fake: FakeTelegram
 ) -> None:
     database, people = bot_coached
-    async with database.writer() as session, session.begin():
-        held = CoachingSession(
-            client_id=people.maria.id,
-            coach_id=people.ivan.id,
-            starts_at=utcnow() - timedelta(hours=3),
-            minutes=60,
-            status=SessionStatus.DONE,
-        )
-        session.add(held)
+    held, _ = await ivan_with_maria(database, people, held_ago=timedelta(hours=3))
     today = datetime.now(PARIS).date()
     monday = today - timedelta(days=today.weekday())
     week = (monday, monday + timedelta(days=6))

@@ -15,10 +15,10 @@ from crm.notify import Notifier
 from crm.subjects import Subject, remember_message
 from db.base import utcnow
 from db.engine import Database
-from db.enums import RecordingKind, SessionStatus, SubjectKind
-from db.models import CoachingSession, Recording
+from db.enums import RecordingKind, SubjectKind
+from db.models import Recording
 from tests.coaching.jobs import send_reminders
-from tests.support.coaching import PARIS, audio, bot_coached, send_media  # noqa: F401  (fixtures)
+from tests.support.coaching import PARIS, audio, bot_coached, ivan_with_maria, send_media  # noqa: F401  (fixtures)
 from tests.support.desk import (
     IVAN,
     MARIA,
@@ -52,21 +52,10 @@ async def test_a_coach_attaches_recordings_by_replying_and_others_are_refused(
     bot_coached: tuple[Database, People], fake: FakeTelegram
 ) -> None:
     database, people = bot_coached
-    async with database.writer() as session, session.begin():
-        held = CoachingSession(
-            client_id=people.maria.id,
-            coach_id=people.ivan.id,
-            starts_at=utcnow() - timedelta(hours=2),
-            minutes=60,
-            status=SessionStatus.DONE,
-        )
-        later = CoachingSession(
-            client_id=people.maria.id,
-            coach_id=people.ivan.id,
-            starts_at=utcnow() + timedelta(days=2),
-            minutes=60,
-        )
-        session.add_all([held, later])
+    held, later = await ivan_with_maria(
+        database, people, held_ago=timedelta(hours=2), planned_in=timedelta(days=2)
+    )
+    assert later is not None
 
     fake.send_text(IVAN, f"/session {held.id}")
     card = await bot_said(fake, IVAN, f"#{held.id} · done")
@@ -127,15 +116,7 @@ async def test_a_voice_message_in_reply_to_the_report_reminder_is_kept(
     bot_coached: tuple[Database, People], fake: FakeTelegram
 ) -> None:
     database, people = bot_coached
-    async with database.writer() as session, session.begin():
-        held = CoachingSession(
-            client_id=people.maria.id,
-            coach_id=people.ivan.id,
-            starts_at=utcnow() - timedelta(hours=25),
-            minutes=60,
-            status=SessionStatus.DONE,
-        )
-        session.add(held)
+    held, _ = await ivan_with_maria(database, people, held_ago=timedelta(hours=25))
     assert await send_reminders(database, Notifier("en", "EUR", PARIS), now=utcnow()) == 1
     nudge = await notified(fake, database, IVAN, f"Session #{held.id} with Maria Lopez")
     send_media(fake, IVAN, nudge.message_id, voice=audio("voice-after"))

@@ -17,7 +17,7 @@ from crm.people.clients import get_client
 from db.base import utcnow
 from db.engine import Database
 from db.enums import RequestStatus, SessionFormat, SessionStatus
-from db.models import CoachingSession, MeetingReport, OutboxMessage
+from db.models import MeetingReport, OutboxMessage
 from tests.coaching.jobs import send_reminders
 from tests.support.coaching import (  # noqa: F401  (fixtures)
     CALENDAR_LINK,
@@ -25,6 +25,7 @@ from tests.support.coaching import (  # noqa: F401  (fixtures)
     PARIS,
     ask,
     bot_coached,
+    ivan_with_maria,
     meeting,
     paris_in,
     participants,
@@ -324,21 +325,10 @@ async def test_the_meeting_report_is_filed_in_a_short_dialog_with_skippable_step
     bot_coached: tuple[Database, People], fake: FakeTelegram
 ) -> None:
     database, people = bot_coached
-    async with database.writer() as session, session.begin():
-        held = CoachingSession(
-            client_id=people.maria.id,
-            coach_id=people.ivan.id,
-            starts_at=utcnow() - timedelta(hours=3),
-            minutes=60,
-            status=SessionStatus.DONE,
-        )
-        planned = CoachingSession(
-            client_id=people.maria.id,
-            coach_id=people.ivan.id,
-            starts_at=utcnow() + timedelta(days=1),
-            minutes=60,
-        )
-        session.add_all([held, planned])
+    held, planned = await ivan_with_maria(
+        database, people, held_ago=timedelta(hours=3), planned_in=timedelta(days=1)
+    )
+    assert planned is not None
     # A session that has not taken place has no report yet; a client may not start one.
     fake.send_text(IVAN, f"/report {planned.id}")
     await bot_said(fake, IVAN, "has not taken place")

@@ -13,9 +13,8 @@ from bot.sandbox.telegram import FakeTelegram
 from crm.coaching.programs import create_program, enrol
 from db.base import utcnow
 from db.engine import Database
-from db.enums import SessionStatus
-from db.models import CoachingSession, Employee, Enrolment, Program, ProgramStage, StageMove
-from tests.support.coaching import NOT_YOURS, bot_coached  # noqa: F401  (fixtures)
+from db.models import Employee, Enrolment, Program, ProgramStage, StageMove
+from tests.support.coaching import NOT_YOURS, bot_coached, ivan_with_maria  # noqa: F401  (fixtures)
 from tests.support.desk import (
     IVAN,
     MARIA,
@@ -52,15 +51,7 @@ async def test_a_client_moves_through_a_programme_from_the_session_card(
     bot_coached: tuple[Database, People], fake: FakeTelegram
 ) -> None:
     database, people = bot_coached
-    async with database.writer() as session, session.begin():
-        held = CoachingSession(
-            client_id=people.maria.id,
-            coach_id=people.ivan.id,
-            starts_at=utcnow() - timedelta(hours=2),
-            minutes=60,
-            status=SessionStatus.DONE,
-        )
-        session.add(held)
+    held, _ = await ivan_with_maria(database, people, held_ago=timedelta(hours=2))
     fake.send_text(IVAN, f"/session {held.id}")
     card = await bot_said(fake, IVAN, f"#{held.id} · done")
     assert "🪜 Next stage" not in card.buttons()  # in no programme yet

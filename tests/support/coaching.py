@@ -175,3 +175,28 @@ def send_media(fake: FakeTelegram, user_id: int, reply_to: int, **media: Any) ->
 def audio(file_id: str) -> dict[str, Any]:
     """An audio file as Telegram describes it in a message."""
     return {"file_id": file_id, "file_unique_id": f"u-{file_id}", "duration": 3120}
+
+
+async def ivan_with_maria(
+    database: Database, people: People, *, held_ago: timedelta, planned_in: timedelta | None = None
+) -> tuple[CoachingSession, CoachingSession | None]:
+    """Ivan's session with Maria held ``held_ago`` (done), and one planned in ``planned_in``."""
+    async with database.writer() as session, session.begin():
+        held = CoachingSession(
+            client_id=people.maria.id,
+            coach_id=people.ivan.id,
+            starts_at=utcnow() - held_ago,
+            minutes=60,
+            status=SessionStatus.DONE,
+        )
+        session.add(held)
+        planned = None
+        if planned_in is not None:
+            planned = CoachingSession(
+                client_id=people.maria.id,
+                coach_id=people.ivan.id,
+                starts_at=utcnow() + planned_in,
+                minutes=60,
+            )
+            session.add(planned)
+    return held, planned
