@@ -61,11 +61,11 @@ async def test_the_text_filter_finds_words_in_replies_notes_and_client_messages(
     assert await listed(client, q="capacitor", client="Maria") == [1, 3]
 
 
+# The searched texts' trigram index exists on PostgreSQL only.
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 async def test_the_text_filter_uses_the_trigram_index_on_postgresql(
     database: Database, database_url: str
 ) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("the searched texts' trigram index exists on PostgreSQL only")
     query = select(Ticket.id).where(search.saying_on_postgresql("capacitor 50%"))
     async with database.reader() as session:
         await session.execute(text("SET enable_seqscan = off"))  # the table is tiny here

@@ -126,11 +126,11 @@ async def _plans(database: Database, run: list[tuple[str, Any]], explain: str) -
         ]
 
 
+# SQLite's plans; PostgreSQL's are checked in the next test.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_a_text_page_is_read_from_sqlites_index_newest_first_and_stops(
     database: Database, database_url: str
 ) -> None:
-    if not database_url.startswith("sqlite"):
-        pytest.skip("PostgreSQL's plans are checked in the next test")
     anna = await _write(database)
     with statements(database) as run:
         async with database.reader() as session:
@@ -153,11 +153,11 @@ async def test_a_text_page_is_read_from_sqlites_index_newest_first_and_stops(
     assert all("count(*)" in sql for sql in every_match), every_match
 
 
+# PostgreSQL's plans; SQLite's are checked in the test before.
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 async def test_a_text_page_is_read_newest_first_on_postgresql_and_rare_texts_by_trigrams(
     database: Database, database_url: str
 ) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("SQLite's plans are checked in the test before")
     anna = await _write(database)
     async with database.writer() as session, session.begin():
         # Enough tickets for the planner to choose as it would on a real desk: a common word in
