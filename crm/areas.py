@@ -15,6 +15,7 @@ import pkgutil
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -115,11 +116,20 @@ class UnknownArea(ValueError):
 
 def known_area_names() -> list[str]:
     """The areas this build has: the packages of ``crm`` with an ``area`` module (unimported)."""
+    return list(_found_on_disk())
+
+
+@cache
+def _found_on_disk() -> tuple[str, ...]:
+    # Read once a process: the build's packages do not change while it runs, and the sandbox
+    # asks for every demo person's language.
     here = Path(__file__).parent
-    return sorted(
-        module.name
-        for module in pkgutil.iter_modules([str(here)])
-        if module.ispkg and (here / module.name / f"{AREA_MODULE}.py").is_file()
+    return tuple(
+        sorted(
+            module.name
+            for module in pkgutil.iter_modules([str(here)])
+            if module.ispkg and (here / module.name / f"{AREA_MODULE}.py").is_file()
+        )
     )
 
 
@@ -139,11 +149,12 @@ def parse_area_names(value: str) -> tuple[str, ...] | None:
 
 def areas_on(names: Iterable[str] | None) -> list[Area]:
     """The areas that are on (all when ``names`` is None), in their menu order."""
-    wanted = known_area_names() if names is None else list(names)
+    known = known_area_names()
+    wanted = known if names is None else list(names)
     areas = [
         importlib.import_module(f"crm.{name}.{AREA_MODULE}").AREA
         for name in wanted
-        if name in known_area_names()
+        if name in known
     ]
     return sorted(areas, key=lambda area: area.position)
 
