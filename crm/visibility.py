@@ -15,6 +15,10 @@ The rules, by role:
   but the internal notes (``ticket_history``);
 - a teacher (a specialist) sees the contracts they teach and those contracts' clients; a helper
   sees the contracts of the clients they help;
+- sales: a specialist sees the deals they own, the tasks assigned to them or on those deals,
+  and those deals' clients; a helper the deals and tasks of the clients they help; staff see
+  every company and the interactions with the clients they see; everyone sees the events, and
+  the organiser and managers who takes part;
 - employees and departments are for owners and administrators.
 """
 
@@ -35,17 +39,34 @@ from db.models import (
     CoachingRequest,
     CoachingSession,
     CoachReport,
+    Company,
     Contract,
+    Deal,
     Department,
     Employee,
+    Event,
+    Interaction,
     SessionParticipant,
+    Task,
     Ticket,
     TicketEvent,
     Track,
     coach_domains,
 )
 
-Record = TypeVar("Record", Ticket, Contract, CoachingSession, CoachingRequest, Track)
+Record = TypeVar(
+    "Record",
+    Ticket,
+    Contract,
+    CoachingSession,
+    CoachingRequest,
+    Track,
+    Deal,
+    Task,
+    Company,
+    Event,
+    Interaction,
+)
 
 
 Rule = Callable[[Any], ColumnElement[bool]]
@@ -173,6 +194,7 @@ def visible_clients(actor: Actor) -> ColumnElement[bool]:
             Client.id.in_(select(Contract.client_id).where(visible_contracts(me))),
             Client.id.in_(select(CoachingSession.client_id).where(visible_sessions(me))),
             Client.coach_id == me.id,
+            Client.id.in_(select(Deal.client_id).where(Deal.owner_id == me.id)),
         )
 
     return _by_role(
@@ -189,6 +211,58 @@ def visible_tracks(actor: Actor) -> ColumnElement[bool]:
     if isinstance(actor, Client):
         return Track.client_id == actor.id
     return Track.client_id.in_(select(Client.id).where(visible_clients(actor)))
+
+
+def visible_deals(actor: Actor) -> ColumnElement[bool]:
+    """The deals ``actor`` may see: a specialist those they own, a helper those of the clients
+    they help; never a client's to read."""
+    return _by_role(
+        actor,
+        client=lambda client: false(),
+        specialist=lambda me: Deal.owner_id == me.id,
+        helper=lambda me: Deal.client_id.in_(select(Client.id).where(Client.helper_id == me.id)),
+    )
+
+
+def visible_tasks(actor: Actor) -> ColumnElement[bool]:
+    """The tasks ``actor`` may see: those assigned to them, and those on the deals and clients
+    they see (a client never)."""
+
+    def of_their_work(me: Employee) -> ColumnElement[bool]:
+        return or_(
+            Task.assignee_id == me.id,
+            Task.deal_id.in_(select(Deal.id).where(visible_deals(me))),
+            Task.client_id.in_(select(Client.id).where(visible_clients(me))),
+        )
+
+    return _by_role(
+        actor, client=lambda client: false(), specialist=of_their_work, helper=of_their_work
+    )
+
+
+def visible_companies(actor: Actor) -> ColumnElement[bool]:
+    """Companies are for staff to see, every one of them (what each shows of its contacts and
+    deals is filtered by their own predicates)."""
+    return true() if is_staff(actor) else false()
+
+
+def visible_events(actor: Actor) -> ColumnElement[bool]:
+    """Events are for everyone who talks to the business: staff and clients."""
+    return true() if isinstance(actor, Client) or is_staff(actor) else false()
+
+
+def sees_participants(actor: Actor, event: Event) -> bool:
+    """Who takes part in an event: for its organiser, owners and administrators."""
+    return is_manager(actor) or (is_staff(actor) and event.organiser_id == actor.id)
+
+
+def visible_interactions(actor: Actor) -> ColumnElement[bool]:
+    """The interactions logged with the clients ``actor`` may open (staff only)."""
+    if not is_staff(actor):
+        return false()
+    if is_manager(actor):
+        return true()
+    return Interaction.client_id.in_(select(Client.id).where(visible_clients(actor)))
 
 
 def visible_employees(actor: Actor) -> ColumnElement[bool]:
@@ -210,6 +284,11 @@ _PREDICATES: dict[type[Any], Any] = {
     Client: (Client.id, visible_clients),
     Employee: (Employee.id, visible_employees),
     Department: (Department.id, visible_departments),
+    Deal: (Deal.id, visible_deals),
+    Task: (Task.id, visible_tasks),
+    Company: (Company.id, visible_companies),
+    Event: (Event.id, visible_events),
+    Interaction: (Interaction.id, visible_interactions),
 }
 
 

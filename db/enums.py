@@ -135,3 +135,39 @@ class ProductKind(StrEnum):
     PROGRAM = "program"
     COURSE = "course"
     PACKAGE = "package"
+
+
+class DealStage(StrEnum):
+    """Where a deal stands in the sales pipeline; see crm/sales/rules.py for the moves."""
+
+    NEW = "new"
+    QUALIFIED = "qualified"
+    PROPOSAL = "proposal"
+    NEGOTIATION = "negotiation"
+    WON = "won"
+    LOST = "lost"
+
+
+class InteractionKind(StrEnum):
+    """How the business and a client were in touch."""
+
+    EMAIL = "email"
+    CALL = "call"
+    MEETING = "meeting"
+    CHAT = "chat"
+    NOTE = "note"
+
+
+class InnovationKind(StrEnum):
+    """What a company's innovation is."""
+
+    PRODUCT = "product"
+    SERVICE = "service"
+    PROCESS = "process"
+
+
+class ParticipantStatus(StrEnum):
+    """A client's place at an event."""
+
+    GOING = "going"
+    LEFT = "left"

@@ -24,6 +24,18 @@ from db.models.coaching import (
     coach_domains,
 )
 from db.models.people import Client, Department, Employee
+from db.models.sales import (
+    Company,
+    Deal,
+    DealMove,
+    DealTotal,
+    Event,
+    EventParticipant,
+    Founder,
+    Innovation,
+    Interaction,
+    Task,
+)
 from db.models.school import Contract, DiscountTier, Language, Lesson, Payment, teacher_languages
 from db.models.telegram import FsmRecord, MessageLink, OutboxMessage, ProcessedUpdate
 from db.models.tickets import Ticket, TicketAttachment, TicketEvent
@@ -39,13 +51,22 @@ __all__ = [
     "CoachReport",
     "CoachingRequest",
     "CoachingSession",
+    "Company",
     "Contract",
+    "Deal",
+    "DealMove",
+    "DealTotal",
     "Department",
     "DiscountTier",
     "Employee",
     "Enrolment",
+    "Event",
+    "EventParticipant",
     "ExpertiseDomain",
+    "Founder",
     "FsmRecord",
+    "Innovation",
+    "Interaction",
     "Language",
     "Lesson",
     "MeetingReport",
@@ -60,6 +81,7 @@ __all__ = [
     "SessionParticipant",
     "StageMove",
     "StrategyEntry",
+    "Task",
     "Ticket",
     "TicketAttachment",
     "TicketEvent",

@@ -23,6 +23,7 @@ from db.base import Base, Timestamped, enum_column
 from db.enums import ClientStage, Role
 
 if TYPE_CHECKING:
+    from db.models.sales import Company
     from db.models.school import Language
 
 
@@ -102,8 +103,16 @@ class Client(Timestamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(String(200))
+    # Sales (seed 004) keeps the parts of the name too; ``full_name`` stays what people see.
+    first_name: Mapped[str | None] = mapped_column(String(100))
+    last_name: Mapped[str | None] = mapped_column(String(100))
     phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    # Kept in lower case (crm.people.clients.save_client), so unique whatever the case typed.
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    # The company the client works for (sales).
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("companies.id", ondelete="RESTRICT"), index=True
+    )
     telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     username: Mapped[str | None] = mapped_column(String(64), index=True)
     language: Mapped[str | None] = mapped_column(String(8))
@@ -134,3 +143,4 @@ class Client(Timestamped, Base):
     became_employee: Mapped[Employee | None] = relationship(
         lazy="raise", foreign_keys=[became_employee_id]
     )
+    company: Mapped[Company | None] = relationship(lazy="raise")

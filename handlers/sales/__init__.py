@@ -1,0 +1,1 @@
+"""Sales in the bot: staff's deals and tasks, clients' events."""
