@@ -17,9 +17,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.coaching.periods import Period
 from crm.keyset import day_start
 from crm.people.clients import get_client
+from crm.periods import Period
 from crm.permissions import Actor, require_staff
 from crm.visibility import visible_sessions, visible_tracks
 from db.enums import SessionStatus, TrackStatus

@@ -20,11 +20,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.coaching.periods import Period, as_decimal, as_real, count_if
 from crm.coaching.reminders import REPORT_AFTER
 from crm.errors import PermissionDenied
 from crm.i18n import N_
 from crm.money import cents
+from crm.periods import Period, as_decimal, as_real, count_if
 from crm.permissions import Actor, is_manager, is_practitioner, require_staff
 from crm.visibility import visible_coach_reports, visible_sessions
 from db.enums import SessionStatus

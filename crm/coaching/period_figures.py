@@ -19,8 +19,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.coaching.periods import Period, as_decimal, as_real
 from crm.money import cents
+from crm.periods import Period, as_decimal, as_real
 from crm.permissions import Actor, require_manager
 from crm.visibility import visible_clients, visible_sessions
 from db.enums import SessionStatus

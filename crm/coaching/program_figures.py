@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.coaching.periods import SECONDS_PER_DAY, as_decimal, count_if, seconds_between
+from crm.periods import SECONDS_PER_DAY, as_decimal, count_if, seconds_between
 from crm.permissions import Actor, require_staff
 from crm.visibility import visible_clients
 from db.base import UTCDateTime

@@ -21,9 +21,9 @@ from sqlalchemy import Float, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.coaching.period_figures import period_figures
-from crm.coaching.periods import Period, as_decimal
 from crm.i18n import N_
 from crm.money import cents
+from crm.periods import Period, as_decimal
 from crm.permissions import Actor, require_manager
 from crm.visibility import visible_clients, visible_contracts
 from db.models import Client, ClientProduct, Contract, Lesson, Payment

@@ -874,7 +874,7 @@ async def test_the_reports_speak_the_viewers_language(
 
 
 def test_a_chart_keeps_its_bars_and_labels_inside_the_drawing() -> None:
-    from web.views.coaching.report_charts import VALUE_ROOM, WIDTH, Row, bar_chart
+    from web.views.report_charts import VALUE_ROOM, WIDTH, Row, bar_chart
 
     rows = [
         Row("Short", [(3.0, "3"), (1.0, "1")], "4"),

@@ -17,15 +17,15 @@ from crm.coaching.program_figures import ProgramFigures, program_figures
 from crm.permissions import is_manager, is_practitioner
 from web.i18n import Words, words
 from web.keys import db_session, employee, request_now
-from web.views.coaching.report_charts import Row, bar_chart
-from web.views.coaching.report_pages import (
+from web.views.listing import send_csv
+from web.views.report_charts import Row, bar_chart
+from web.views.report_pages import (
     period_cells,
     period_context,
     read_period,
     refuse_csv,
     render_report,
 )
-from web.views.listing import send_csv
 
 # The overview -------------------------------------------------------------------------------
 

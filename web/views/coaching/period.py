@@ -16,15 +16,15 @@ from crm.coaching.revenue import AREA_NAMES, business_revenue
 from crm.permissions import require_manager
 from web.i18n import Words, words
 from web.keys import db_session, employee
-from web.views.coaching.report_charts import Row, bar_chart
-from web.views.coaching.report_pages import (
+from web.views.listing import send_csv
+from web.views.report_charts import Row, bar_chart
+from web.views.report_pages import (
     period_cells,
     period_context,
     read_period,
     refuse_csv,
     render_report,
 )
-from web.views.listing import send_csv
 
 # Per period ---------------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
-"""What the report pages (``/reports/...``) share: the period in the URL, its part of a page,
-and a report's page (its CSV answer is web/views/listing.py's ``send_csv``)."""
+"""What the report pages of every area (``/reports/...``) share: the period in the URL, its part
+of a page, and a report's page (its CSV answer is web/views/listing.py's ``send_csv``; its
+chart web/views/report_charts.py's; its template's pieces web/templates/report_macros.html)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from crm.coaching.periods import MAX_PERIOD_DAYS, Period, period
 from crm.errors import InvalidInput
 from crm.i18n import N_
+from crm.periods import MAX_PERIOD_DAYS, Period, period
 from web.forms import Reader
 from web.i18n import words
 from web.keys import SETTINGS, request_now
@@ -28,6 +29,12 @@ def read_period(request: web.Request) -> tuple[Period | None, dict[str, str]]:
     except InvalidInput as error:
         return None, {error.field or "from": said.error(error)}
     return within, {}
+
+
+def asked_period(request: web.Request) -> bool:
+    """Whether the URL names a period at all (a report whose period is optional covers
+    everything without one)."""
+    return bool(request.query.get("from", "").strip() or request.query.get("to", "").strip())
 
 
 def period_context(request: web.Request, within: Period | None) -> dict[str, Any]:
