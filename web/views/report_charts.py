@@ -61,8 +61,12 @@ class Row:
     names: list[str] | None = None  # each part's own name, where the legend's is too general
 
 
-def bar_chart(rows: list[Row], series: list[str] | None = None) -> Chart:
-    """Bars scaled to the largest total; ``series`` names the stacked parts for the legend."""
+def bar_chart(
+    rows: list[Row], series: list[str] | None = None, *, values_inside: bool = True
+) -> Chart:
+    """Bars scaled to the largest total; ``series`` names the stacked parts for the legend.
+    Without ``values_inside``, a part's value is in its tooltip only (amounts of money are
+    too long to fit inside a part)."""
     peak = max((sum(value for value, _ in row.values) for row in rows), default=0) or 1
     room = WIDTH - LEFT - VALUE_ROOM
     bars = []
@@ -75,7 +79,8 @@ def bar_chart(rows: list[Row], series: list[str] | None = None) -> Chart:
             name = series[part] if series else row.label
             if row.names:
                 name = row.names[part]
-            inside = said if series and value and width >= ROOM_FOR_A_VALUE else ""
+            roomy = values_inside and width >= ROOM_FOR_A_VALUE
+            inside = said if series and value and roomy else ""
             colour = COLOURS[part % len(COLOURS)]
             segments.append(Segment(round(x, 1), width, colour, f"{name}: {said}", inside))
             x += width
