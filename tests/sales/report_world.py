@@ -91,7 +91,7 @@ async def build_world(database: Database) -> World:
     eve = first - timedelta(days=1)
     maria = people.maria.id
     plans: list[Plan] = [
-        ("ivan", "EUR", "1000.00", None, [(N, ago(30)), (Q, ago(12)), (P, ago(5))]),
+        ("ivan", "EUR", "1000.00", None, [(N, ago(30)), (Q, ago(22)), (P, ago(5))]),
         ("ivan", "EUR", "250.50", None, [(N, ago(10))]),
         ("tom", "EUR", "3000.00", None, [(N, ago(15)), (G, ago(9)), (W, ago(3))]),
         ("tom", "EUR", "499.99", None, [(N, ago(8)), (Q, ago(6.5)), (L, ago(2))]),

@@ -132,7 +132,7 @@ async def test_won_lost_and_the_time_at_each_stage_over_the_period(
     # What the world is there to show: the edge of the period counts on its own side, a deal
     # won before the period does not, and a stage a deal came back to counts each stay.
     assert (total.won, total.lost) == (2, 2)
-    assert len(total.stays[D.NEW]) == 8
+    assert len(total.stays[D.NEW]) == 7
 
 
 async def test_an_empty_database(database: Database) -> None:
