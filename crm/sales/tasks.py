@@ -133,3 +133,15 @@ async def delete_task(session: AsyncSession, *, actor: Actor, task_id: int) -> N
     require(may_finish_task(actor, task))
     await session.delete(task)
     await session.flush()
+
+
+async def assignee_choices(session: AsyncSession, *, actor: Actor) -> list[Employee]:
+    """Whom ``actor`` may give a task to: managers anyone active on staff, the others
+    themselves (``add_task`` and ``edit_task`` hold to the same)."""
+    me = require_staff(actor)
+    if not is_manager(me):
+        return [me]
+    found = await session.scalars(
+        select(Employee).where(Employee.active.is_(True)).order_by(Employee.full_name, Employee.id)
+    )
+    return list(found)
