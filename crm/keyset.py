@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Generic, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, literal, select, tuple_
+from sqlalchemy import ColumnElement, Select, func, literal, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.base import ExecutableOption
@@ -71,7 +71,7 @@ def day_start(day: date, zone: ZoneInfo) -> datetime:
 
 def within_days(
     query: Select[Row],
-    column: InstrumentedAttribute[datetime],
+    column: InstrumentedAttribute[datetime] | InstrumentedAttribute[datetime | None],
     start: date | None,
     end: date | None,
     zone: ZoneInfo,
@@ -113,7 +113,9 @@ async def read_page(
     session: AsyncSession,
     base: Select[Row],
     *,
-    key: tuple[InstrumentedAttribute[datetime], InstrumentedAttribute[int]],
+    key: tuple[
+        InstrumentedAttribute[datetime] | ColumnElement[datetime], InstrumentedAttribute[int]
+    ],
     cursor_of: Callable[[Row], str],
     oldest_first: bool,
     cursor: str | None,
@@ -122,7 +124,8 @@ async def read_page(
     options: Sequence[ExecutableOption] = (),
     shortcut: Shortcut | None = None,
 ) -> KeysetPage[Row]:
-    """One page of ``base`` ordered by ``key`` (``(moment, id)``): the one after ``cursor``, or
+    """One page of ``base`` ordered by ``key`` (``(moment, id)``; the moment may be an expression
+    that is never NULL, such as a task's due time or "someday"): the one after ``cursor``, or
     with ``before`` the one that ends just before that position; and the capped count. A
     ``shortcut`` narrows both further, each its own way."""
     moment_column, id_column = key
