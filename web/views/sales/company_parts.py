@@ -42,7 +42,9 @@ def _founder_fields(_: Gettext) -> FieldsFor:
         return [
             field("name", _("Name"), required=True),
             field("email", _("E-mail"), "email"),
-            field("linkedin", _("LinkedIn"), "url", help=_("the profile's address, https://…")),
+            field(
+                "linkedin", _("LinkedIn profile"), "url", help=_("the profile's address, https://…")
+            ),
         ]
 
     return fields
