@@ -55,7 +55,7 @@ async def enqueue_event_reminders(
         .order_by(Event.starts_at, Event.id, Client.id)
     )
     messages: list[tuple[int, str, str]] = []
-    for event, client in rows.tuples():
+    for event, client in rows:
         assert client.telegram_id is not None
         key = f"event:{event.id}:{event.starts_at:%Y%m%d%H%M}:{client.id}"
         messages.append((client.telegram_id, reminder_text(notifier, client, event), key))

@@ -165,7 +165,7 @@ async def going_counts(session: AsyncSession, event_ids: Sequence[int]) -> dict[
         )
         .group_by(EventParticipant.event_id)
     )
-    return {event_id: int(count) for event_id, count in rows.tuples()}
+    return {event_id: int(count) for event_id, count in rows}
 
 
 @dataclass(frozen=True)
