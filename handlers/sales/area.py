@@ -8,23 +8,28 @@ from crm.i18n import N_
 from crm.permissions import Audience
 from handlers.areas import BotArea
 from handlers.commands import BotCommandEntry
-from handlers.sales import client_chats, tasks
+from handlers.sales import client_chats, events, tasks
 
 _TASKS = BotCommandEntry("tasks", N_("my open tasks, overdue first; a button marks one done"))
-_STAFF_TASKS = (_TASKS,)
+_EVENTS = BotCommandEntry("events", N_("upcoming events; a button joins or leaves"))
+_STAFF_EVENTS = BotCommandEntry(
+    "events", N_("upcoming events and how many go; who takes part: /events 3")
+)
+_STAFF = (_TASKS, _STAFF_EVENTS)
 
 
 def _routers() -> list[Router]:
     # The client chat logger sees every message no router before it took; it handles none.
-    return [tasks.create_router(), client_chats.create_router()]
+    return [tasks.create_router(), events.create_router(), client_chats.create_router()]
 
 
 BOT = BotArea(
     routers=_routers,
     commands={
-        Audience.OWNER: _STAFF_TASKS,
-        Audience.ADMIN: _STAFF_TASKS,
-        Audience.SPECIALIST: _STAFF_TASKS,
-        Audience.HELPER: _STAFF_TASKS,
+        Audience.CLIENT: (_EVENTS,),
+        Audience.OWNER: _STAFF,
+        Audience.ADMIN: _STAFF,
+        Audience.SPECIALIST: _STAFF,
+        Audience.HELPER: _STAFF,
     },
 )
