@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Client, Department, Employee
 
 if TYPE_CHECKING:
+    from crm.chats import ChatSource
     from crm.notify import Notifier
     from crm.overview.timeline import Source
 
@@ -106,6 +107,9 @@ class Area:
     jobs: tuple[Job, ...] = ()
     digest: DigestPart | None = None
     timeline: tuple[Source, ...] = ()
+    # Where the area keeps what clients wrote to the business (crm/chats.py): the moments
+    # shown as chats in a client's interaction log.
+    chats: tuple[ChatSource, ...] = ()
     demo: DemoSeed | None = None
     demo_people: DemoPeople = field(default_factory=DemoPeople)
 

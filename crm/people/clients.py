@@ -16,6 +16,7 @@ from sqlalchemy.sql.base import ExecutableOption
 from crm.errors import Conflict, InvalidInput, NotFound
 from crm.i18n import N_, NP_, SHIPPED_LANGUAGES
 from crm.ids import MAX_ID
+from crm.people.client_company import company_named
 from crm.people.names import clean_name, clean_username
 from crm.people.phones import optional_phone, phone_search_digits
 from crm.permissions import Actor, require_manager, require_staff
@@ -23,7 +24,7 @@ from crm.text_limits import require_fits
 from crm.text_search import contains
 from crm.visibility import visible_clients
 from db.enums import ClientStage, Role
-from db.models import Client, CoachProfile, Employee, Ticket
+from db.models import Client, CoachProfile, Company, Employee, Ticket
 
 # Each stage of the coaching funnel as people call it (translated where it is shown).
 STAGE_NAMES = {
@@ -46,6 +47,11 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 @dataclass(frozen=True)
 class ClientForm:
     full_name: str
+    # The parts of the name (a contact's, in sales); the full name is made of them when empty.
+    first_name: str = ""
+    last_name: str = ""
+    # The company the client works for: its id, or its exact name (crm.people.client_company).
+    company: int | str | None = None
     phone: str = ""
     email: str = ""
     username: str = ""
@@ -208,19 +214,25 @@ async def save_client(
     """Create or change a client card (owners and administrators); a phone typed without its
     country code is of ``region`` (``CRM_DEFAULT_REGION``)."""
     require_manager(actor)
-    name = clean_name(form.full_name, "full_name")
+    first_name, last_name = form.first_name.strip() or None, form.last_name.strip() or None
+    # The full name stays what people see; left empty, it is made of its parts.
+    parts = " ".join(part for part in (first_name, last_name) if part)
+    name = clean_name(form.full_name.strip() or parts, "full_name")
     phone = optional_phone(form.phone, region=region)
     email = form.email.strip().lower() or None
     if email is not None and not _EMAIL.match(email):
         raise InvalidInput(N_("{email} is not an e-mail address"), field="email", email=email)
     for column, value, field, message in (
         (Client.phone, phone, "phone", N_("another client has the phone number {value}")),
+        # Every card keeps its e-mail in lower case (this function, the migration that added
+        # the rule): the same address typed in another case is found by the unique index.
         (Client.email, email, "email", N_("another client has the e-mail address {value}")),
     ):
         if value is not None:
-            holder = await session.scalar(select(Client).where(column == value))
+            holder = await session.scalar(select(Client).where(column == value).limit(1))
             if holder is not None and holder.id != client_id:
                 raise InvalidInput(message, field=field, value=value)
+    company = await company_named(session, form.company)
     if form.language and form.language not in SHIPPED_LANGUAGES:
         raise InvalidInput(N_("unknown language"), field="language")
     await _check_coaching_people(session, form, client_id)
@@ -230,6 +242,8 @@ async def save_client(
         else await get_client(session, actor=actor, client_id=client_id)
     )
     client.full_name = name
+    client.first_name, client.last_name = first_name, last_name
+    client.company_id = None if company is None else company.id
     client.phone = phone
     client.email = email
     client.username = clean_username(form.username)
@@ -247,6 +261,11 @@ async def save_client(
     session.add(client)
     await session.flush()
     return client
+
+
+async def company_of(session: AsyncSession, client: Client) -> Company | None:
+    """The company a client card names, if any."""
+    return None if client.company_id is None else await session.get(Company, client.company_id)
 
 
 def _is_coach(person: Employee, has_profile: bool) -> bool:

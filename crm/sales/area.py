@@ -2,6 +2,31 @@
 
 from __future__ import annotations
 
-from crm.areas import Area
+from datetime import datetime, timedelta
 
-AREA = Area(name="sales", position=40)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm.areas import Area, Job
+from crm.notify import Notifier
+from crm.sales.digest import task_digest
+from crm.sales.event_reminders import enqueue_event_reminders
+from crm.sales.reminders import enqueue_task_reminders
+
+
+async def _task_reminders(session: AsyncSession, notifier: Notifier, now: datetime) -> int:
+    return await enqueue_task_reminders(session, notifier, now=now)
+
+
+async def _event_reminders(session: AsyncSession, notifier: Notifier, now: datetime) -> int:
+    return await enqueue_event_reminders(session, notifier, now=now)
+
+
+AREA = Area(
+    name="sales",
+    position=40,
+    jobs=(
+        Job("task_reminders", timedelta(minutes=1), _task_reminders),
+        Job("event_reminders", timedelta(minutes=5), _event_reminders, grace=timedelta(minutes=5)),
+    ),
+    digest=task_digest,
+)

@@ -40,6 +40,10 @@ async def log_interaction(
     if deal_id is not None:
         deal = await load_deal(session, deal_id, visible_to=actor)
         require("log" in actions(actor, deal))
+        if client_id is not None and deal.client_id != client_id:
+            raise InvalidInput(
+                N_("deal #{deal_id} is not this client's"), field="deal_id", deal_id=deal_id
+            )
         client_id = deal.client_id
         if client_id is None:
             raise InvalidInput(

@@ -27,6 +27,14 @@ SHOWN = (selectinload(Task.deal), selectinload(Task.client), selectinload(Task.a
 MAX_TITLE = 300
 
 
+async def _assignee(session: AsyncSession, assignee_id: int) -> int:
+    """``assignee_id`` once it is someone active on staff."""
+    assignee = await session.get(Employee, assignee_id)
+    if assignee is None or not assignee.active:
+        raise NotFound(N_("that employee does not exist"), field="assignee_id")
+    return assignee.id
+
+
 async def add_task(
     session: AsyncSession,
     *,
@@ -57,9 +65,7 @@ async def add_task(
     assignee_id = me.id if assignee_id is None else assignee_id
     if assignee_id != me.id:
         require(is_manager(actor))
-        assignee = await session.get(Employee, assignee_id)
-        if assignee is None or not assignee.active:
-            raise NotFound(N_("that employee does not exist"), field="assignee_id")
+        assignee_id = await _assignee(session, assignee_id)
     task = Task(
         title=title,
         due_at=due_at,
@@ -85,12 +91,57 @@ async def load_task(session: AsyncSession, task_id: int, *, visible_to: Actor | 
 
 
 async def finish_task(session: AsyncSession, *, actor: Actor, task_id: int, now: datetime) -> Task:
-    """Mark a task done (its assignee, whoever set it, managers); done once, a second press
-    changes nothing."""
+    """Mark a task done (its assignee, whoever set it, managers), once: a second or stale press
+    changes nothing and is told so (InvalidInput)."""
     task = await load_task(session, task_id, visible_to=actor)
     require(may_finish_task(actor, task))
-    if task.done_at is None:
-        task.done_at = now
-        task.updated_at = now
-        await session.flush()
+    if task.done_at is not None:
+        raise InvalidInput(N_("task #{task_id} is already done"), task_id=task.id)
+    task.done_at = now
+    task.updated_at = now
+    await session.flush()
     return task
+
+
+async def edit_task(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    task_id: int,
+    title: str,
+    due_at: datetime | None,
+    assignee_id: int,
+    now: datetime,
+) -> Task:
+    """Change a task's title, due time or assignee (those who may mark it done); only managers
+    give it to someone else."""
+    task = await load_task(session, task_id, visible_to=actor)
+    require(may_finish_task(actor, task))
+    task.title = clean_name(title, "title", longest=MAX_TITLE)
+    if assignee_id != task.assignee_id:
+        require(is_manager(actor))
+        task.assignee_id = await _assignee(session, assignee_id)
+    task.due_at = due_at
+    task.updated_at = now
+    await session.flush()
+    return task
+
+
+async def delete_task(session: AsyncSession, *, actor: Actor, task_id: int) -> None:
+    """Delete a task (those who may mark it done)."""
+    task = await load_task(session, task_id, visible_to=actor)
+    require(may_finish_task(actor, task))
+    await session.delete(task)
+    await session.flush()
+
+
+async def assignee_choices(session: AsyncSession, *, actor: Actor) -> list[Employee]:
+    """Whom ``actor`` may give a task to: managers anyone active on staff, the others
+    themselves (``add_task`` and ``edit_task`` hold to the same)."""
+    me = require_staff(actor)
+    if not is_manager(me):
+        return [me]
+    found = await session.scalars(
+        select(Employee).where(Employee.active.is_(True)).order_by(Employee.full_name, Employee.id)
+    )
+    return list(found)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from crm import keyset
 from crm.ids import parse_id
@@ -21,9 +21,34 @@ from crm.people.client_search import for_client
 from crm.permissions import Actor
 from crm.visibility import visible_contracts
 from db.enums import ContractStatus
-from db.models import Contract
+from db.models import Client, Contract, Department, Employee, Language
 
 NO_TEACHER = "none"
+
+# What a row of the listing and of its CSV shows, and no more: each row has one of each related
+# record, joined into the page's own query rather than four more round trips (bench: 3.77x the
+# raw query with separate loads, 2.55-3.27x joined), and only the columns shown are read, since
+# turning each column of 250 records into Python is most of what the page costs beyond the SQL.
+SHOWN = (
+    load_only(
+        Contract.id,
+        Contract.signed_at,
+        Contract.status,
+        Contract.lessons,
+        Contract.lessons_given,
+        Contract.total,
+        Contract.paid,
+        Contract.client_id,
+        Contract.language_id,
+        Contract.teacher_id,
+        Contract.branch_id,
+        raiseload=True,
+    ),
+    joinedload(Contract.client).load_only(Client.full_name, Client.phone, raiseload=True),
+    joinedload(Contract.language).load_only(Language.name, raiseload=True),
+    joinedload(Contract.teacher).load_only(Employee.full_name, raiseload=True),
+    joinedload(Contract.branch).load_only(Department.name, raiseload=True),
+)
 
 
 @dataclass(frozen=True)
@@ -98,14 +123,7 @@ async def list_contracts(
         cursor=cursor,
         before=before,
         page_size=page_size,
-        # Each row has one of each: joined into the page's own query, not four more round trips
-        # (bench: 3.77x the raw query with separate loads, 2.55-3.27x joined).
-        options=(
-            joinedload(Contract.client),
-            joinedload(Contract.language),
-            joinedload(Contract.teacher),
-            joinedload(Contract.branch),
-        ),
+        options=SHOWN,
     )
     return ContractPage(
         contracts=page.rows,

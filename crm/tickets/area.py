@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crm.areas import Area
+from crm.tickets.chats import client_messages
 from crm.tickets.demo import PEOPLE, seed_tickets
 from crm.tickets.digest import ticket_digest
 from crm.tickets.timeline import ticket_events
@@ -12,6 +13,7 @@ AREA = Area(
     position=10,
     digest=ticket_digest,
     timeline=(ticket_events,),
+    chats=(client_messages,),
     demo=seed_tickets,
     demo_people=PEOPLE,
 )

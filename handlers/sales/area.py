@@ -4,11 +4,32 @@ from __future__ import annotations
 
 from aiogram import Router
 
+from crm.i18n import N_
+from crm.permissions import Audience
 from handlers.areas import BotArea
+from handlers.commands import BotCommandEntry
+from handlers.sales import client_chats, events, tasks
+
+_TASKS = BotCommandEntry("tasks", N_("my open tasks, overdue first; a button marks one done"))
+_EVENTS = BotCommandEntry("events", N_("upcoming events; a button joins or leaves"))
+_STAFF_EVENTS = BotCommandEntry(
+    "events", N_("upcoming events and how many go; who takes part: /events 3")
+)
+_STAFF = (_TASKS, _STAFF_EVENTS)
 
 
 def _routers() -> list[Router]:
-    return []
+    # The client chat logger sees every message no router before it took; it handles none.
+    return [tasks.create_router(), events.create_router(), client_chats.create_router()]
 
 
-BOT = BotArea(routers=_routers)
+BOT = BotArea(
+    routers=_routers,
+    commands={
+        Audience.CLIENT: (_EVENTS,),
+        Audience.OWNER: _STAFF,
+        Audience.ADMIN: _STAFF,
+        Audience.SPECIALIST: _STAFF,
+        Audience.HELPER: _STAFF,
+    },
+)

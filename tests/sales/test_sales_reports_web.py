@@ -231,7 +231,12 @@ async def test_the_reports_speak_the_viewers_language(
     await sign_in(site, "anna")
     for path in ("/reports/pipeline", f"/reports/win-rate?{world.query()}"):
         page = await (await site.get(path)).text()
-        for english in ("How these figures are counted", "Weighted forecast", "Win rate", "Deal owner"):
+        for english in (
+            "How these figures are counted",
+            "Weighted forecast",
+            "Win rate",
+            "Deal owner",
+        ):
             assert english not in page, (path, english)
     page = await (await site.get("/reports/pipeline")).text()
     assert "\u00a0€" in page or "\u202f€" in page  # 1 234,56 € as the locale writes it

@@ -191,7 +191,7 @@ async def test_a_text_page_is_read_newest_first_on_postgresql_and_rare_texts_by_
     assert "ix_tickets_search_trgm" in pages["zebra"], pages
 
 
-async def test_a_text_search_counts_its_matches_up_to_a_thousand_the_rest_to_ten_thousand(
+async def test_a_text_search_counts_its_matches_up_to_two_hundred_the_rest_to_ten_thousand(
     database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Eight tickets say "capacitor", ten were written: with the caps at 5, the search says
@@ -205,3 +205,22 @@ async def test_a_text_search_counts_its_matches_up_to_a_thousand_the_rest_to_ten
     assert (everything.total, everything.total_is_capped) == (len(WRITTEN), False)
     assert len(searched.tickets) == sum(says for _, says, _ in WRITTEN)  # the page is whole
     assert keyset.SEARCH_COUNT_CAP < keyset.COUNT_CAP
+
+
+@pytest.mark.parametrize("walk", [search.WALK, 2], ids=["newest matches", "filter leads"])
+@pytest.mark.parametrize("cap", [3, 10])
+async def test_a_common_text_with_a_status_counts_every_match_up_to_the_cap(
+    database: Database, walk: int, cap: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Four tickets say "capacitor" and are in progress (#3, #4, #6, #10). On SQLite the text
+    # counts as common (PROBE 1): its newest matches are joined with the status first, and when
+    # they do not pass the cap (with WALK 2, only #10 of #10 and #9), the status leads.
+    monkeypatch.setattr(search, "PROBE", 1)
+    monkeypatch.setattr(search, "WALK", walk)
+    monkeypatch.setattr(keyset, "SEARCH_COUNT_CAP", cap)
+    anna = await _write(database)
+    wanted = TicketFilter(text="capacitor", statuses=(TicketStatus.IN_PROGRESS,))
+    async with database.reader() as session:
+        page = await list_tickets(session, anna, wanted)
+    assert (page.total, page.total_is_capped) == (min(4, cap), cap < 4)
+    assert [ticket.id for ticket in page.tickets] == [10, 6, 3, 4]

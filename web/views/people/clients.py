@@ -10,11 +10,13 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from crm.i18n import N_
+from crm.people.client_company import company_label
 from crm.people.clients import (
     ClientForm,
     CoachingChoices,
     client_to_change,
     coaching_choices,
+    company_of,
     delete_client,
     export_clients,
     list_clients,
@@ -28,6 +30,7 @@ from web.i18n import Gettext, words
 from web.keys import SETTINGS, area_on, db_session, employee
 from web.views.crud import FieldsFor, delete_page, edit_page, object_id
 from web.views.listing import filter_query, read_statuses, stream_csv
+from web.views.people.company_field import COMPANY_SUGGESTIONS, company_typed
 from web.views.people.employees import LANGUAGES
 
 # Far past the last page of any client list, and still an OFFSET every database takes.
@@ -113,7 +116,11 @@ async def client_csv(request: web.Request) -> web.StreamResponse:
 
 
 def _fields_for(
-    choices: CoachingChoices, _: Gettext, stage: Callable[[ClientStage], str], coaching: bool
+    choices: CoachingChoices,
+    _: Gettext,
+    stage: Callable[[ClientStage], str],
+    coaching: bool,
+    sales: bool,
 ) -> FieldsFor:
     async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
         def field(name: str, label: str, kind: str = "text", **extra: Any) -> Field:
@@ -122,7 +129,28 @@ def _fields_for(
             )
 
         return [
-            field("full_name", _("Full name"), required=True),
+            field(
+                "full_name",
+                _("Full name"),
+                required=not sales,
+                help=_("as people see it; left empty, made of the first and last name")
+                if sales
+                else "",
+            ),
+            *(
+                [
+                    field("first_name", _("First name")),
+                    field("last_name", _("Last name")),
+                    field(
+                        "company",
+                        _("Company"),
+                        help=_("the company's name or number (#12)"),
+                        suggest=COMPANY_SUGGESTIONS,
+                    ),
+                ]
+                if sales
+                else []
+            ),
             field("phone", _("Phone"), help=_("any format; kept as +country number")),
             field("email", _("E-mail"), "email"),
             field("username", _("Telegram username")),
@@ -175,11 +203,15 @@ async def client_form(request: web.Request) -> web.StreamResponse:
     _ = words(request).gettext
     client = await client_to_change(session, actor=actor, client_id=client_id)
     choices = await coaching_choices(session, actor=actor)
-    coaching = area_on(request, "coaching")
+    coaching, sales = area_on(request, "coaching"), area_on(request, "sales")
     initial: dict[str, Any] = {"stage": ClientStage.LEAD.value}
     if client is not None:
+        company = await company_of(session, client)
         initial = {
             "full_name": client.full_name,
+            "first_name": client.first_name or "",
+            "last_name": client.last_name or "",
+            "company": company_label(company) if company is not None else "",
             "phone": client.phone or "",
             "email": client.email or "",
             "username": client.username or "",
@@ -198,6 +230,14 @@ async def client_form(request: web.Request) -> web.StreamResponse:
     async def save(reader: Reader) -> str:
         form = ClientForm(
             full_name=reader.text("full_name"),
+            first_name=reader.text("first_name"),
+            last_name=reader.text("last_name"),
+            # Without the sales area the form has no company: the card keeps the one it has.
+            company=(
+                company_typed(reader.text("company"))
+                if sales
+                else (client.company_id if client is not None else None)
+            ),
             phone=reader.text("phone"),
             email=reader.text("email"),
             username=reader.text("username"),
@@ -231,7 +271,7 @@ async def client_form(request: web.Request) -> web.StreamResponse:
         request,
         title=_("New client") if client_id is None else _("Edit {name}", name=initial["full_name"]),
         initial=initial,
-        fields_for=_fields_for(choices, _, words(request).stage, coaching),
+        fields_for=_fields_for(choices, _, words(request).stage, coaching, sales),
         save=save,
         saved_message=_("Client card saved."),
         cancel="/clients" if client_id is None else f"/clients/{client_id}",
