@@ -28,6 +28,7 @@ from crm.sales.rules import (
     D,
     actions,
     check_move,
+    check_seen,
     may_create_deal,
     require,
 )
@@ -163,11 +164,14 @@ async def move_deal(
     to: DealStage,
     now: datetime,
     reason: str | None = None,
+    seen_at: DealStage | None = None,
 ) -> Deal:
     """The one place a deal's stage is written: a move ``MOVES`` holds for ``actor``, kept in
-    the deal's history, with the reason when lost."""
+    the deal's history, with the reason when lost. ``seen_at`` is the stage the card or form
+    pressed showed: a deal that moved meanwhile is not moved again from a stale view."""
     me = require_staff(actor)
     deal = await load_deal(session, deal_id, visible_to=actor)
+    check_seen(deal, seen_at)
     kept = check_move(actor, deal, to, reason)
     await _tally(session, deal, -1)
     session.add(

@@ -143,6 +143,18 @@ def check_move(actor: Actor, deal: Deal, to: DealStage, reason: str | None) -> s
     return check_reason(to, reason)
 
 
+def check_seen(deal: Deal, seen_at: DealStage | None) -> None:
+    """Refuse a move pressed on a view of the deal at another stage than it is now (someone
+    moved it meanwhile): the person looks again before moving it."""
+    if seen_at is not None and seen_at is not deal.stage:
+        raise InvalidInput(
+            N_("deal #{deal_id} has moved to {stage} meanwhile; look at it again"),
+            field="stage",
+            deal_id=deal.id,
+            stage=STAGE_NAMES[deal.stage],
+        )
+
+
 def moves_for(actor: Actor, deal: Deal) -> list[DealStage]:
     """The stages ``actor`` may move ``deal`` to, in the pipeline's order."""
     return [to for to in PIPELINE if may_move(actor, deal, to)]
@@ -162,6 +174,12 @@ def actions(actor: Actor, deal: Deal) -> frozenset[str]:
     if is_manager(actor):
         found.add("delete")
     return frozenset(found)
+
+
+def sees_deals(actor: Actor) -> bool:
+    """Whether the deals (the board, the list, /deals) are for ``actor`` at all: everyone on
+    staff, each seeing those ``crm.visibility.visible_deals`` gives them; never a client."""
+    return is_staff(actor)
 
 
 def may_create_deal(actor: Actor, owner_id: int | None) -> bool:
