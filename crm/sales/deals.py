@@ -28,6 +28,7 @@ from crm.sales.rules import (
     D,
     actions,
     check_move,
+    check_path,
     check_seen,
     may_create_deal,
     require,
@@ -153,6 +154,27 @@ async def load_deal(session: AsyncSession, deal_id: int, *, visible_to: Actor | 
     deal = await load_visible(session, Deal, deal_id, visible_to=visible_to, options=CARD)
     if deal is None:
         raise NotFound(N_("deal #{deal_id} does not exist"), deal_id=deal_id)
+    return deal
+
+
+async def deal_to_work_on(
+    session: AsyncSession, *, actor: Actor, deal_id: int, action: str
+) -> Deal:
+    """The deal, once ``actions`` lets ``actor`` do ``action`` with it (``log``, ``task``):
+    what a dialog checks before its first question."""
+    deal = await load_deal(session, deal_id, visible_to=actor)
+    require(action in actions(actor, deal))
+    return deal
+
+
+async def deal_to_move(
+    session: AsyncSession, *, actor: Actor, deal_id: int, to: DealStage, seen_at: DealStage
+) -> Deal:
+    """The deal, once ``actor`` may move it from ``seen_at`` (where it still is) to ``to``: what
+    the bot checks before it asks why a deal was lost."""
+    deal = await load_deal(session, deal_id, visible_to=actor)
+    check_seen(deal, seen_at)
+    check_path(actor, deal, to)
     return deal
 
 

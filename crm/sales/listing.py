@@ -52,14 +52,14 @@ class DealPage:
     total_is_capped: bool
 
 
-def _filtered(viewer: Actor, wanted: DealFilter) -> Select[tuple[Deal]]:
+def _filtered(viewer: Actor, wanted: DealFilter) -> Select[Deal]:
     require_staff(viewer)
     for bound in (wanted.value_from, wanted.value_to):
         if bound is not None and bound < 0:
             raise InvalidInput(N_("a value is never below zero"), field="value_from")
-    if wanted.value_from is not None and wanted.value_to is not None:
-        if wanted.value_from > wanted.value_to:
-            raise InvalidInput(N_("the lowest value is above the highest"), field="value_from")
+    low, high = wanted.value_from, wanted.value_to
+    if low is not None and high is not None and low > high:
+        raise InvalidInput(N_("the lowest value is above the highest"), field="value_from")
     if wanted.close_from and wanted.close_to and wanted.close_from > wanted.close_to:
         raise InvalidInput(N_("the start date is after the end date"), field="close_from")
     query = select(Deal).where(visible_deals(viewer))

@@ -96,9 +96,7 @@ async def columns(
                 .where(visible_deals(actor), Deal.stage == stage)
                 .order_by(Deal.created_at.desc(), Deal.id.desc())
                 .limit(per_stage)
-                .options(
-                    joinedload(Deal.client), joinedload(Deal.company), joinedload(Deal.owner)
-                )
+                .options(joinedload(Deal.client), joinedload(Deal.company), joinedload(Deal.owner))
             )
             if owner_id is not None:
                 query = query.where(Deal.owner_id == owner_id)

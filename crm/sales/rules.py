@@ -129,6 +129,13 @@ def check_move(actor: Actor, deal: Deal, to: DealStage, reason: str | None) -> s
     """Refuse a move ``MOVES`` does not hold (a deal already there, one that is over), or a
     lost without its reason; PermissionDenied for someone the move is not for. Returns the
     reason to keep."""
+    check_path(actor, deal, to)
+    return check_reason(to, reason)
+
+
+def check_path(actor: Actor, deal: Deal, to: DealStage) -> None:
+    """Refuse a move ``MOVES`` does not hold or not for ``actor`` (the reason aside: what the
+    bot checks before it asks why a deal was lost)."""
     if to is deal.stage:
         raise InvalidInput(
             N_("deal #{deal_id} is already {stage}"), deal_id=deal.id, stage=STAGE_NAMES[to]
@@ -140,7 +147,6 @@ def check_move(actor: Actor, deal: Deal, to: DealStage, reason: str | None) -> s
             stage=STAGE_NAMES[deal.stage],
         )
     require(may_move(actor, deal, to))
-    return check_reason(to, reason)
 
 
 def check_seen(deal: Deal, seen_at: DealStage | None) -> None:
