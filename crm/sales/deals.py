@@ -84,7 +84,8 @@ async def _tally(session: AsyncSession, deal: Deal, sign: int) -> None:
     await session.execute(statement)
 
 
-def _check_value(value: Decimal) -> Decimal:
+def check_value(value: Decimal) -> Decimal:
+    """A deal's value in cents; InvalidInput when below zero or past what the column holds."""
     if not value.is_finite() or value < 0 or value > MAX_AMOUNT:
         raise InvalidInput(N_("the value must be from 0 to {most}"), field="value", most=MAX_AMOUNT)
     return cents(value)
@@ -92,16 +93,23 @@ def _check_value(value: Decimal) -> Decimal:
 
 async def _checked(session: AsyncSession, actor: Actor, draft: DealDraft) -> DealDraft:
     """``draft`` with its name and value cleaned, once its client, company and owner exist (the
-    client among those ``actor`` may see)."""
+    client among those ``actor`` may see); with no company named, the client's."""
     name = clean_name(draft.name, "name")
-    value = _check_value(draft.value)
+    value = check_value(draft.value)
+    company_id = draft.company_id
     if draft.client_id is not None:
-        seen = await session.scalar(
-            select(Client.id).where(Client.id == draft.client_id, visible_clients(actor))
-        )
+        seen = (
+            await session.execute(
+                select(Client.id, Client.company_id).where(
+                    Client.id == draft.client_id, visible_clients(actor)
+                )
+            )
+        ).first()
         if seen is None:
             raise NotFound(N_("that client does not exist"), field="client_id")
-    if draft.company_id is not None and await session.get(Company, draft.company_id) is None:
+        # No company named: the client's own.
+        company_id = seen.company_id if company_id is None else company_id
+    if company_id is not None and await session.get(Company, company_id) is None:
         raise NotFound(N_("that company does not exist"), field="company_id")
     if draft.owner_id is not None:
         owner = await session.get(Employee, draft.owner_id)
@@ -112,7 +120,7 @@ async def _checked(session: AsyncSession, actor: Actor, draft: DealDraft) -> Dea
         value=value,
         currency=draft.currency.upper(),
         client_id=draft.client_id,
-        company_id=draft.company_id,
+        company_id=company_id,
         owner_id=draft.owner_id,
         expected_close=draft.expected_close,
     )

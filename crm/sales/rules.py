@@ -138,11 +138,15 @@ def check_path(actor: Actor, deal: Deal, to: DealStage) -> None:
     bot checks before it asks why a deal was lost)."""
     if to is deal.stage:
         raise InvalidInput(
-            N_("deal #{deal_id} is already {stage}"), deal_id=deal.id, stage=STAGE_NAMES[to]
+            N_("deal #{deal_id} is already {stage}"),
+            field="stage",
+            deal_id=deal.id,
+            stage=STAGE_NAMES[to],
         )
     if to not in MOVES[deal.stage]:
         raise InvalidInput(
             N_("deal #{deal_id} is {stage}: it is over and moves no more"),
+            field="stage",
             deal_id=deal.id,
             stage=STAGE_NAMES[deal.stage],
         )
