@@ -79,11 +79,7 @@ def overview(columns: Sequence[Column], money: DealMoney, *, everyone: bool) -> 
         ]
         lines += [deal_line(deal, money) for deal in column.deals]
         if column.more:
-            lines.append(
-                ngettext("… and {count} more", "… and {count} more", column.more).format(
-                    count=column.more
-                )
-            )
+            lines.append(_("… and {count} more").format(count=column.more))
     lines += ["", _("A button opens a deal's card; all of them are on the site's board.")]
     return "\n".join(lines)
 
