@@ -129,7 +129,7 @@ async def test_a_manager_looks_at_one_owners_board(site: SiteClient, setting: Se
     assert numbers(setting, listed(page)) == {1, 4}
     assert '<span class="count">1</span> · <span class="total">€12,000.00</span>' in page
     bad = await site.get("/deals?owner=xyz")
-    assert bad.status == 400 and "Owner must be a whole number" in await bad.text()
+    assert bad.status == 400 and "Deal owner must be a whole number" in await bad.text()
 
 
 @pytest.mark.parametrize(

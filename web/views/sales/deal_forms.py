@@ -78,7 +78,7 @@ async def _form(request: web.Request, deal: Deal | None) -> web.StreamResponse:
             ),
             Field(
                 "owner_id",
-                _("Owner"),
+                _("Deal owner"),
                 "select",
                 values.get("owner_id", ""),
                 options=([("", _("nobody yet"))] if is_manager(viewer) else [])
@@ -102,7 +102,7 @@ async def _form(request: web.Request, deal: Deal | None) -> web.StreamResponse:
             picked = await pick_client(session, viewer, reader)
             client_id = picked.client_id
         company_id = reader.identifier("company_id", N_("Company"))
-        owner_id = reader.identifier("owner_id", N_("Owner"))
+        owner_id = reader.identifier("owner_id", N_("Deal owner"))
         value = reader.money("value", language=words(request).language, currency=currency)
         if value is None and "value" not in reader.errors:
             reader.errors["value"] = _("Say the deal's value")

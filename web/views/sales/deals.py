@@ -76,7 +76,7 @@ async def _board(request: web.Request) -> web.StreamResponse:
     """The columns of the viewer's pipeline (a manager's: everyone's, or one owner's)."""
     session, viewer = db_session(request), employee(request)
     reader = Reader(request.query, words(request).gettext)  # type: ignore[arg-type]
-    owner_id = reader.identifier("owner", N_("Owner")) if is_manager(viewer) else None
+    owner_id = reader.identifier("owner", N_("Deal owner")) if is_manager(viewer) else None
     board = await columns(session, viewer, owner_id=owner_id)
     context = {
         "columns": board,
