@@ -65,10 +65,29 @@ SIGNS = {
         ),
         r"sessions?|coach\w*|programmes?|tracks?",
     ),
+    "sales": Sign(
+        frozenset({"deals", "tasks", "events"}),
+        (
+            "/deals",
+            "/deals/new",
+            "/deals.csv",
+            "/companies",
+            "/tasks",
+            "/tasks.csv",
+            "/events",
+            "/reports/pipeline",
+        ),
+        r"deals?|pipeline|compan(?:y|ies)",
+    ),
 }
 
 # A client of each area's part of the demo, and the owner, who runs them all.
-CLIENT_OF = {"tickets": "Dmitry Volkov", "school": "Maria Kozlova", "coaching": "Pierre Girard"}
+CLIENT_OF = {
+    "tickets": "Dmitry Volkov",
+    "school": "Maria Kozlova",
+    "coaching": "Pierre Girard",
+    "sales": "Sergei Popov",
+}
 
 
 def test_every_area_is_found_and_on_by_default() -> None:
@@ -77,12 +96,14 @@ def test_every_area_is_found_and_on_by_default() -> None:
         "tickets",
         "school",
         "coaching",
+        "sales",
     ]
     assert Settings(_env_file=None, areas=" School , tickets").area_names == ("school", "tickets")
 
 
 def test_an_area_the_build_does_not_have_is_refused_by_name() -> None:
-    with pytest.raises(ValueError, match=r"unknown area 'hotel': choose among coaching, school"):
+    refused = r"unknown area 'hotel': choose among coaching, sales, school"
+    with pytest.raises(ValueError, match=refused):
         Settings(_env_file=None, areas="tickets,hotel")
 
 
@@ -164,6 +185,7 @@ async def test_a_business_running_one_area_shows_nothing_of_the_others(
             "tickets": {"ivan_repair", "tom_support"},
             "school": {"svetlana_teacher", "irina_admin"},
             "coaching": {"ekaterina_coach", "julien_coach"},
+            "sales": {"nina_sales", "oleg_sales"},
         }
         for other in _others(area):
             assert not everyone_else[other] & set(staff), (area, other)

@@ -37,7 +37,7 @@ SECRET = "demo-crawl-secret"
 # Query keys that page through a listing: only its first page is crawled.
 PAGING = {"after", "before", "page"}
 # Every detail page of the demo's kinds, as the owner's crawl must reach them.
-KINDS = ("tickets", "clients", "contracts", "sessions", "requests", "tracks", "programs")
+KINDS = ("tickets", "clients", "contracts", "sessions", "requests", "tracks", "programs", "deals")
 
 
 class Links(HTMLParser):
@@ -155,7 +155,7 @@ async def demo_site(
         await database.dispose()
 
 
-DEMO_LOGINS = 13
+DEMO_LOGINS = 15
 
 
 @pytest.mark.asyncio(loop_scope="module")

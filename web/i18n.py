@@ -62,9 +62,10 @@ class Words:
         """A value's name from an area's table of names (a status, a kind), in this language."""
         return lambda value: self.translator.gettext(names[value])
 
-    def money(self, value: Decimal) -> str:
-        """An amount in the business currency, as this locale writes it (1 200,00 €)."""
-        return format_money(value, self.currency, self.language)
+    def money(self, value: Decimal, currency: str | None = None) -> str:
+        """An amount in the business currency (or ``currency``: a deal's own), as this locale
+        writes it (1 200,00 €)."""
+        return format_money(value, currency or self.currency, self.language)
 
     def typed_amount(self, typed: str, field: str) -> Decimal:
         """Money typed in a form, as this locale writes it, with or without the currency."""

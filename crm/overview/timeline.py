@@ -46,6 +46,7 @@ class EventKind(StrEnum):
     TRACK = "track"
     CLIENT_REPORT = "client_report"
     STAGE_MOVE = "stage_move"
+    DEAL_MOVE = "deal_move"
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.areas import Area, Job
 from crm.notify import Notifier
+from crm.sales.demo import PEOPLE, seed_sales
 from crm.sales.digest import task_digest
 from crm.sales.event_reminders import enqueue_event_reminders
 from crm.sales.reminders import enqueue_task_reminders
+from crm.sales.timeline import deal_moves
 
 
 async def _task_reminders(session: AsyncSession, notifier: Notifier, now: datetime) -> int:
@@ -29,4 +31,7 @@ AREA = Area(
         Job("event_reminders", timedelta(minutes=5), _event_reminders, grace=timedelta(minutes=5)),
     ),
     digest=task_digest,
+    timeline=(deal_moves,),
+    demo=seed_sales,
+    demo_people=PEOPLE,
 )

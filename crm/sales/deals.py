@@ -28,6 +28,8 @@ from crm.sales.rules import (
     D,
     actions,
     check_move,
+    check_path,
+    check_seen,
     may_create_deal,
     require,
 )
@@ -82,7 +84,8 @@ async def _tally(session: AsyncSession, deal: Deal, sign: int) -> None:
     await session.execute(statement)
 
 
-def _check_value(value: Decimal) -> Decimal:
+def check_value(value: Decimal) -> Decimal:
+    """A deal's value in cents; InvalidInput when below zero or past what the column holds."""
     if not value.is_finite() or value < 0 or value > MAX_AMOUNT:
         raise InvalidInput(N_("the value must be from 0 to {most}"), field="value", most=MAX_AMOUNT)
     return cents(value)
@@ -90,16 +93,23 @@ def _check_value(value: Decimal) -> Decimal:
 
 async def _checked(session: AsyncSession, actor: Actor, draft: DealDraft) -> DealDraft:
     """``draft`` with its name and value cleaned, once its client, company and owner exist (the
-    client among those ``actor`` may see)."""
+    client among those ``actor`` may see); with no company named, the client's."""
     name = clean_name(draft.name, "name")
-    value = _check_value(draft.value)
+    value = check_value(draft.value)
+    company_id = draft.company_id
     if draft.client_id is not None:
-        seen = await session.scalar(
-            select(Client.id).where(Client.id == draft.client_id, visible_clients(actor))
-        )
+        seen = (
+            await session.execute(
+                select(Client.id, Client.company_id).where(
+                    Client.id == draft.client_id, visible_clients(actor)
+                )
+            )
+        ).first()
         if seen is None:
             raise NotFound(N_("that client does not exist"), field="client_id")
-    if draft.company_id is not None and await session.get(Company, draft.company_id) is None:
+        # No company named: the client's own.
+        company_id = seen.company_id if company_id is None else company_id
+    if company_id is not None and await session.get(Company, company_id) is None:
         raise NotFound(N_("that company does not exist"), field="company_id")
     if draft.owner_id is not None:
         owner = await session.get(Employee, draft.owner_id)
@@ -110,7 +120,7 @@ async def _checked(session: AsyncSession, actor: Actor, draft: DealDraft) -> Dea
         value=value,
         currency=draft.currency.upper(),
         client_id=draft.client_id,
-        company_id=draft.company_id,
+        company_id=company_id,
         owner_id=draft.owner_id,
         expected_close=draft.expected_close,
     )
@@ -155,6 +165,27 @@ async def load_deal(session: AsyncSession, deal_id: int, *, visible_to: Actor | 
     return deal
 
 
+async def deal_to_work_on(
+    session: AsyncSession, *, actor: Actor, deal_id: int, action: str
+) -> Deal:
+    """The deal, once ``actions`` lets ``actor`` do ``action`` with it (``log``, ``task``):
+    what a dialog checks before its first question."""
+    deal = await load_deal(session, deal_id, visible_to=actor)
+    require(action in actions(actor, deal))
+    return deal
+
+
+async def deal_to_move(
+    session: AsyncSession, *, actor: Actor, deal_id: int, to: DealStage, seen_at: DealStage
+) -> Deal:
+    """The deal, once ``actor`` may move it from ``seen_at`` (where it still is) to ``to``: what
+    the bot checks before it asks why a deal was lost."""
+    deal = await load_deal(session, deal_id, visible_to=actor)
+    check_seen(deal, seen_at)
+    check_path(actor, deal, to)
+    return deal
+
+
 async def move_deal(
     session: AsyncSession,
     *,
@@ -163,11 +194,14 @@ async def move_deal(
     to: DealStage,
     now: datetime,
     reason: str | None = None,
+    seen_at: DealStage | None = None,
 ) -> Deal:
     """The one place a deal's stage is written: a move ``MOVES`` holds for ``actor``, kept in
-    the deal's history, with the reason when lost."""
+    the deal's history, with the reason when lost. ``seen_at`` is the stage the card or form
+    pressed showed: a deal that moved meanwhile is not moved again from a stale view."""
     me = require_staff(actor)
     deal = await load_deal(session, deal_id, visible_to=actor)
+    check_seen(deal, seen_at)
     kept = check_move(actor, deal, to, reason)
     await _tally(session, deal, -1)
     session.add(

@@ -129,18 +129,40 @@ def check_move(actor: Actor, deal: Deal, to: DealStage, reason: str | None) -> s
     """Refuse a move ``MOVES`` does not hold (a deal already there, one that is over), or a
     lost without its reason; PermissionDenied for someone the move is not for. Returns the
     reason to keep."""
+    check_path(actor, deal, to)
+    return check_reason(to, reason)
+
+
+def check_path(actor: Actor, deal: Deal, to: DealStage) -> None:
+    """Refuse a move ``MOVES`` does not hold or not for ``actor`` (the reason aside: what the
+    bot checks before it asks why a deal was lost)."""
     if to is deal.stage:
         raise InvalidInput(
-            N_("deal #{deal_id} is already {stage}"), deal_id=deal.id, stage=STAGE_NAMES[to]
+            N_("deal #{deal_id} is already {stage}"),
+            field="stage",
+            deal_id=deal.id,
+            stage=STAGE_NAMES[to],
         )
     if to not in MOVES[deal.stage]:
         raise InvalidInput(
             N_("deal #{deal_id} is {stage}: it is over and moves no more"),
+            field="stage",
             deal_id=deal.id,
             stage=STAGE_NAMES[deal.stage],
         )
     require(may_move(actor, deal, to))
-    return check_reason(to, reason)
+
+
+def check_seen(deal: Deal, seen_at: DealStage | None) -> None:
+    """Refuse a move pressed on a view of the deal at another stage than it is now (someone
+    moved it meanwhile): the person looks again before moving it."""
+    if seen_at is not None and seen_at is not deal.stage:
+        raise InvalidInput(
+            N_("deal #{deal_id} has moved to {stage} meanwhile; look at it again"),
+            field="stage",
+            deal_id=deal.id,
+            stage=STAGE_NAMES[deal.stage],
+        )
 
 
 def moves_for(actor: Actor, deal: Deal) -> list[DealStage]:
@@ -162,6 +184,12 @@ def actions(actor: Actor, deal: Deal) -> frozenset[str]:
     if is_manager(actor):
         found.add("delete")
     return frozenset(found)
+
+
+def sees_deals(actor: Actor) -> bool:
+    """Whether the deals (the board, the list, /deals) are for ``actor`` at all: everyone on
+    staff, each seeing those ``crm.visibility.visible_deals`` gives them; never a client."""
+    return is_staff(actor)
 
 
 def may_create_deal(actor: Actor, owner_id: int | None) -> bool:

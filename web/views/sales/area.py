@@ -7,9 +7,31 @@ from aiohttp import web
 from crm.i18n import N_
 from crm.permissions import is_staff
 from crm.sales.founders import INNOVATION_KIND_NAMES
-from crm.sales.rules import INTERACTION_KIND_NAMES, STAGE_NAMES
+from crm.sales.rules import INTERACTION_KIND_NAMES, STAGE_NAMES, sees_deals
 from web.views.areas import MenuEntry, PagePart, SiteArea, get_and_post
-from web.views.sales import client_part, companies, company_parts, events, reports, tasks
+from web.views.sales import (
+    client_part,
+    companies,
+    company_parts,
+    dashboard,
+    deal_forms,
+    deal_page,
+    deals,
+    events,
+    reports,
+    tasks,
+)
+
+
+def _deal_routes(app: web.Application) -> None:
+    route = app.router
+    route.add_get("/deals", deals.deal_list, name="deals")
+    route.add_get("/deals.csv", deals.deal_csv, name="deals_csv")
+    get_and_post(app, "/deals/new", deal_forms.deal_new)
+    route.add_get("/deals/{id:\\d+}", deal_page.deal_card, name="deal")
+    get_and_post(app, "/deals/{id:\\d+}/edit", deal_forms.deal_edit)
+    get_and_post(app, "/deals/{id:\\d+}/delete", deal_forms.deal_delete)
+    route.add_post("/deals/{id:\\d+}/{action:move|log|task}", deal_page.deal_action)
 
 
 def _company_routes(app: web.Application) -> None:
@@ -61,6 +83,7 @@ def _report_routes(app: web.Application) -> None:
 
 
 def _routes(app: web.Application) -> None:
+    _deal_routes(app)
     _company_routes(app)
     _event_routes(app)
     _task_routes(app)
@@ -70,11 +93,13 @@ def _routes(app: web.Application) -> None:
 SITE = SiteArea(
     routes=_routes,
     menu=(
+        MenuEntry("/deals", N_("Deals"), sees_deals),
         MenuEntry("/companies", N_("Companies"), is_staff),
         MenuEntry("/tasks", N_("Tasks"), is_staff),
         MenuEntry("/events", N_("Events"), is_staff),
         MenuEntry("/reports/pipeline", N_("Sales reports"), is_staff),
     ),
+    dashboard=PagePart("deals/dashboard_part.html", dashboard.sales_part),
     client_page=PagePart("tasks/interactions_part.html", client_part.interactions_part),
     names={
         "interaction_kind": INTERACTION_KIND_NAMES,
