@@ -10,15 +10,27 @@ The board's column heads are the kept totals (``deal_totals``), rebuilt once aft
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import BindParameter, Date, Numeric, bindparam, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bench.common import CLIENTS, fill_in_chunks, fill_people, moment, numbers
+from bench.common import CLIENTS, Area, Case, fill_in_chunks, fill_people, moment, numbers
 from crm.sales.deals import recount_totals
+from crm.sales.listing import DealFilter, list_deals
+from crm.sales.pipeline import BOARD_CARDS, columns
+from crm.sales.rules import PIPELINE
 from db.engine import Database
-from db.models import Company, Deal
+from db.enums import DealStage, Role
+from db.models import Company, Deal, Employee
+
+PAGE_SIZE = 50
+COUNT_CAP = 10_000
 
 # Employees 2..50 of bench.listing's 50 sell (employee 1 is the administrator).
 FIRST_OWNER, OWNERS = 2, 49
@@ -71,9 +83,7 @@ def _deals_sql(dialect: str, count: int, companies: int) -> str:
         f"SELECT n, h1, h2, h3, offset_s, {_STAGE_OF.format(span=TWO_YEARS)} AS stage"
         f" FROM ({_HASHED.format(span=TWO_YEARS, count=count)}) AS hashed"
     )
-    return (
-        f"{numbers(dialect)} INSERT INTO deals ({_COLUMNS}) SELECT {values} FROM ({shaped}) AS d"
-    )
+    return f"{numbers(dialect)} INSERT INTO deals ({_COLUMNS}) SELECT {values} FROM ({shaped}) AS d"
 
 
 async def _count(session: AsyncSession, entity: type[Company] | type[Deal]) -> int:
@@ -118,6 +128,15 @@ _RAW_CONDITIONS = {
     "value_to": "d.value <= :value_to",
     "close_from": "d.expected_close >= :close_from",
     "close_to": "d.expected_close <= :close_to",
+}
+
+
+# The filters bound as the database keeps them (money as NUMERIC, days as DATE).
+_TYPES: dict[str, Numeric[Decimal] | Date] = {
+    "value_from": Numeric(12, 2),
+    "value_to": Numeric(12, 2),
+    "close_from": Date(),
+    "close_to": Date(),
 }
 
 
@@ -212,8 +231,11 @@ async def raw_page(session: AsyncSession, actor: Employee, wanted: Wanted) -> in
     count = text(
         f"SELECT count(*) FROM (SELECT d.id FROM deals d {where} LIMIT {COUNT_CAP + 1}) AS n"
     )
-    rows = (await session.execute(page, params)).all()
-    await session.execute(count, params)
+    typed: list[BindParameter[Any]] = [
+        bindparam(name, type_=_TYPES[name]) for name in params if name in _TYPES
+    ]
+    rows = (await session.execute(page.bindparams(*typed), params)).all()
+    await session.execute(count.bindparams(*typed), params)
     return len(rows[:PAGE_SIZE])
 
 

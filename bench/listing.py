@@ -4,13 +4,14 @@ baseline, and the worst of each across all areas.
     python -m bench.listing [--area NAME ...] [--rows 1000000] [--rounds 40]
                             [--database-url URL ...]
 
-Each area (``AREAS``: tickets, contracts, sessions) fills the database with a realistic business
-of ``--rows`` rows, once (they are kept for the next run), and offers its cases: the page as a
-person gets it, held against a baseline (bench/ticket_listing.py, bench/contract_listing.py,
-bench/session_listing.py say which). Each case is timed ``--rounds`` times, the two ways in
-alternation. Without ``--database-url`` the database is a SQLite file in bench/out; give it
-more than once (say a SQLite file and a PostgreSQL database) to measure each and print them side
-by side. The bars: every p95 under 50 ms, every ratio at most 3x.
+Each area (``AREAS``: tickets, contracts, sessions, deals) fills the database with a realistic
+business of ``--rows`` rows, once (they are kept for the next run), and offers its cases: the
+page as a person gets it, held against a baseline (bench/ticket_listing.py,
+bench/contract_listing.py, bench/session_listing.py, bench/deal_listing.py say which). Each case
+is timed ``--rounds`` times, the two ways in alternation. Without ``--database-url`` the
+database is a SQLite file in bench/out; give it more than once (say a SQLite file and a
+PostgreSQL database) to measure each and print them side by side. The bars: every p95 under
+50 ms, every ratio at most 3x.
 
 A new area adds its module with an ``AREA`` (``bench.common.Area``) and its name here.
 """
@@ -28,7 +29,7 @@ from bench.common import Area, Timing, alternate, percentile
 from db.engine import Database
 from db.migrate import upgrade
 
-AREAS = ["tickets", "contracts", "sessions"]
+AREAS = ["tickets", "contracts", "sessions", "deals"]
 P95_BAR_MS, RATIO_BAR = 50.0, 3.0
 
 

@@ -224,11 +224,11 @@ async def test_create_edit_delete_in_the_browser(
         await page.get_by_label("Topic").fill("Wants a maintenance contract")
         await page.get_by_role("button", name="Save").click()
         await expect(page.get_by_role("heading", name="Hugo Petit")).to_be_visible()
-        await expect(page.locator("table")).to_contain_text("+33611223344")
+        await expect(page.locator("table.card-table")).to_contain_text("+33611223344")
         await page.get_by_role("link", name="Edit").click()
         await page.get_by_label("Notes").fill("Prefers calls after 6 pm")
         await page.get_by_role("button", name="Save").click()
-        await expect(page.locator("table")).to_contain_text("Prefers calls after 6 pm")
+        await expect(page.locator("table.card-table")).to_contain_text("Prefers calls after 6 pm")
         client_url = page.url
         client_id = client_url.rstrip("/").rsplit("/", 1)[1]
         # A ticket for that client, edited, whose text is a script shown as text.

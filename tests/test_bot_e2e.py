@@ -94,6 +94,7 @@ async def test_a_newcomer_registers_by_sharing_their_phone(
         "sessions",
         "book",
         "agenda",
+        "events",
         "status",
         "help",
         "language",

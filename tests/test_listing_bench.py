@@ -16,4 +16,6 @@ async def test_the_listing_bench_measures_every_area_and_its_pages_agree_with_th
     assert 0 < shown[("tickets", "text: 5% of history")] < 50  # "warranty" in about 5% of 400
     assert shown[("contracts", "admin: all")] == 50
     assert shown[("sessions", "admin: all")] == 50
+    assert shown[("deals", "admin: all")] == 50
+    assert 0 < shown[("deals", "salesperson: the board")] < shown[("deals", "admin: the board")]
     assert "worst p95" in summary(timings) and "worst ratio" in summary(timings)

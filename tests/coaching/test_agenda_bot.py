@@ -148,6 +148,9 @@ HELPER_COMMANDS = [
     "agenda",
     "sessions",
     "session",
+    "deals",
+    "tasks",
+    "events",
     "digest",
     "help",
     "language",
@@ -171,7 +174,8 @@ async def test_a_helpers_help_lists_exactly_what_answers_them(
     ]
     assert commands == HELPER_COMMANDS
     # Each command the helper is shown answers them (not a refusal, not "not understood").
-    for command in ["queue", "my", "contracts", "languages", "teachers", "sessions", "digest"]:
+    answered = ["queue", "my", "contracts", "languages", "teachers", "sessions", "digest"]
+    for command in [*answered, "deals", "tasks", "events"]:
         mark = last_message_id(fake, PAVEL)
         fake.send_text(PAVEL, f"/{command}")
         answer = await bot_said(fake, PAVEL, "", after=mark)
