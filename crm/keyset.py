@@ -40,7 +40,13 @@ async def count_up_to(session: AsyncSession, query: Select[Any], cap: int) -> in
 
 class Shortcut(Protocol):
     """A filter with a cheaper way to a page than testing its condition row by row: the ticket
-    text search, read newest first from its index (crm/tickets/search.py)."""
+    text search, read newest first from its index (crm/tickets/search.py); a deal's expected
+    close, whose index serves the count but not the newest-first page (crm/sales/listing.py)."""
+
+    @property
+    def count_cap(self) -> int:
+        """The count goes no further than this."""
+        ...
 
     async def count(self, session: AsyncSession, base: Select[Any], cap: int) -> int:
         """How many rows of ``base`` (ids, the other filters) the filter keeps, counted no
@@ -162,7 +168,7 @@ async def read_page(
         cap = COUNT_CAP
         total = await count_up_to(session, counted, cap)
     else:
-        cap = SEARCH_COUNT_CAP
+        cap = shortcut.count_cap
         total = await shortcut.count(session, counted, cap)
     return KeysetPage(
         rows=page,

@@ -8,10 +8,11 @@ from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import InstrumentedAttribute, joinedload
 
 from crm import keyset
 from crm.errors import InvalidInput
@@ -77,11 +78,41 @@ def _filtered(viewer: Actor, wanted: DealFilter) -> Select[Deal]:
         query = query.where(Deal.value >= wanted.value_from)
     if wanted.value_to is not None:
         query = query.where(Deal.value <= wanted.value_to)
-    if wanted.close_from is not None:
-        query = query.where(Deal.expected_close >= wanted.close_from)
-    if wanted.close_to is not None:
-        query = query.where(Deal.expected_close <= wanted.close_to)
     return query
+
+
+def _closing_between(
+    column: ColumnElement[Any] | InstrumentedAttribute[Any], wanted: DealFilter
+) -> list[Any]:
+    bounds: list[Any] = []
+    if wanted.close_from is not None:
+        bounds.append(column >= wanted.close_from)
+    if wanted.close_to is not None:
+        bounds.append(column <= wanted.close_to)
+    return bounds
+
+
+@dataclass(frozen=True)
+class _ClosingBetween:
+    """The expected-close filter. Its index (``ix_deals_close``) counts the deals of a range in
+    a few ms, but a page read from it must first sort every deal of the range (a quarter at a
+    million deals: 700 ms on SQLite); read newest first from ``ix_deals_created`` and tested
+    one by one, the page of deals closing soon is found at once, as deals are opened weeks or
+    months before they close. ``coalesce(x, x)`` is the column, out of any index's reach."""
+
+    wanted: DealFilter
+    count_cap: int = keyset.COUNT_CAP
+
+    async def count(self, session: AsyncSession, base: Select[Any], cap: int) -> int:
+        return await keyset.count_up_to(
+            session, base.where(*_closing_between(Deal.expected_close, self.wanted)), cap
+        )
+
+    async def page(
+        self, session: AsyncSession, ordered: Select[Any], ascending: bool, limit: int
+    ) -> Select[Any]:
+        unindexed = func.coalesce(Deal.expected_close, Deal.expected_close)
+        return ordered.where(*_closing_between(unindexed, self.wanted))
 
 
 def encode_cursor(deal: Deal) -> str:
@@ -111,6 +142,7 @@ async def list_deals(
         before=before,
         page_size=page_size,
         options=(joinedload(Deal.client), joinedload(Deal.company), joinedload(Deal.owner)),
+        shortcut=_ClosingBetween(wanted) if wanted.close_from or wanted.close_to else None,
     )
     return DealPage(
         page.rows, page.next_cursor, page.previous_cursor, page.total, page.total_is_capped

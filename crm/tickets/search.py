@@ -38,6 +38,7 @@ from sqlalchemy import (
 from sqlalchemy import text as sql_text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm import keyset
 from crm.keyset import Shortcut, count_up_to
 from crm.text_search import ESCAPE, containing, contains
 from db.base import SQLITE_SEARCH_TABLE, TICKET_SEARCH_COLUMN
@@ -111,6 +112,10 @@ class _Condition:
 
     condition: ColumnElement[bool]
 
+    @property
+    def count_cap(self) -> int:
+        return keyset.SEARCH_COUNT_CAP
+
     async def count(self, session: AsyncSession, base: Select[Any], cap: int) -> int:
         return await count_up_to(session, base.where(self.condition), cap)
 
@@ -138,6 +143,10 @@ class _InIndexOrder:
     alone: bool  # nothing else narrows the listing: the index alone counts
     newest_edge: int | None  # the PROBE-th match by id from the newest; None: fewer matches
     narrow: bool = False  # the other filters kept too few of the newest matches for a page
+
+    @property
+    def count_cap(self) -> int:
+        return keyset.SEARCH_COUNT_CAP
 
     async def count(self, session: AsyncSession, base: Select[Any], cap: int) -> int:
         matching = matching_on_sqlite(self.text)
