@@ -21,7 +21,7 @@ from crm.sales.company_listing import (
     suggest_companies,
 )
 from db.models import Company
-from web.forms import Field, Reader
+from web.forms import Field, Reader, fields_from
 from web.i18n import Gettext, words
 from web.keys import db_session, employee, request_now
 from web.views.crud import FieldsFor, delete_page, edit_page, object_id
@@ -104,10 +104,7 @@ async def company_page(request: web.Request) -> dict[str, Any]:
 
 def _fields(_: Gettext) -> FieldsFor:
     async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
-        def field(name: str, label: str, kind: str = "text", **extra: Any) -> Field:
-            return Field(
-                name, label, kind, values.get(name, ""), error=errors.get(name, ""), **extra
-            )
+        field = fields_from(values, errors)
 
         return [
             field("name", _("Name"), required=True),

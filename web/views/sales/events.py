@@ -30,7 +30,7 @@ from crm.sales.events import (
 )
 from crm.visibility import sees_participants
 from db.models import Employee
-from web.forms import Field, Reader
+from web.forms import Field, Reader, fields_from
 from web.i18n import Gettext, words
 from web.keys import SETTINGS, db_session, employee, request_now
 from web.views.crud import FieldsFor, delete_page, edit_page, object_id
@@ -86,10 +86,7 @@ async def event_page(request: web.Request) -> dict[str, Any]:
 
 def _fields(_: Gettext, staff: list[Employee]) -> FieldsFor:
     async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
-        def field(name: str, label: str, kind: str = "text", **extra: Any) -> Field:
-            return Field(
-                name, label, kind, values.get(name, ""), error=errors.get(name, ""), **extra
-            )
+        field = fields_from(values, errors)
 
         return [
             field("title", _("Title"), required=True),

@@ -32,7 +32,7 @@ from crm.sales.tasks import (
 )
 from db.models import Task
 from web.flash import flash
-from web.forms import Field, Reader
+from web.forms import Field, Reader, fields_from
 from web.i18n import Gettext, words
 from web.keys import SETTINGS, db_session, employee, request_now
 from web.views.crud import FieldsFor, delete_page, edit_page, object_id
@@ -159,10 +159,7 @@ async def task_done(request: web.Request) -> web.StreamResponse:
 
 def _fields(_: Gettext, assignees: list[tuple[str, str]], *, new: bool) -> FieldsFor:
     async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
-        def field(name: str, label: str, kind: str = "text", **more: Any) -> Field:
-            return Field(
-                name, label, kind, values.get(name, ""), error=errors.get(name, ""), **more
-            )
+        field = fields_from(values, errors)
 
         about = [
             field("deal_id", _("Deal number"), "number", help=_("the deal, or the client below")),
