@@ -34,7 +34,7 @@ from web.forms import Field, Reader, fields_from
 from web.i18n import Gettext, words
 from web.keys import SETTINGS, db_session, employee, request_now
 from web.views.crud import FieldsFor, delete_page, edit_page, object_id
-from web.views.listing import page_links
+from web.views.listing import listing_page
 from web.views.people.company_field import COMPANY_SUGGESTIONS, company_typed
 
 FILTER_KEYS = ("when",)
@@ -43,29 +43,23 @@ PAST = "past"
 
 async def event_list(request: web.Request) -> web.StreamResponse:
     """Upcoming events soonest first, or (``when=past``) those that began, latest first."""
-    wanted = EventFilter(past=request.query.get("when") == PAST)
-    errors: dict[str, str] = {}
-    page = None
-    try:
-        page = await list_events(
+    wanted, viewer = EventFilter(past=request.query.get("when") == PAST), employee(request)
+    return await listing_page(
+        request,
+        "events/list.html",
+        path="/events",
+        keys=FILTER_KEYS,
+        errors={},
+        fetch=lambda after, before: list_events(
             db_session(request),
-            employee(request),
+            viewer,
             wanted,
             now=request_now(request),
-            cursor=request.query.get("after"),
-            before=request.query.get("before"),
-        )
-    except InvalidInput as error:
-        errors[error.field or "after"] = words(request).error(error)
-    context = {
-        "page": page,
-        "past": wanted.past,
-        "errors": errors,
-        "can_create": is_manager(employee(request)),
-        **page_links(request, "/events", FILTER_KEYS, page),
-    }
-    return aiohttp_jinja2.render_template(
-        "events/list.html", request, context, status=400 if errors else 200
+            cursor=after,
+            before=before,
+        ),
+        refused_field="after",
+        context={"past": wanted.past, "can_create": is_manager(viewer)},
     )
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, TypeVar
 
-import aiohttp_jinja2
 from aiohttp import web
 
 from crm.errors import InvalidInput
@@ -36,7 +35,7 @@ from web.forms import Field, Reader, fields_from
 from web.i18n import Gettext, words
 from web.keys import SETTINGS, db_session, employee, request_now
 from web.views.crud import FieldsFor, delete_page, edit_page, object_id
-from web.views.listing import page_links, stream_csv
+from web.views.listing import listing_page, stream_csv
 from web.views.people.client_picker import card_number
 
 FILTER_KEYS = ("assignee", "state", "due", "from", "to")
@@ -76,32 +75,24 @@ async def task_list(request: web.Request) -> web.StreamResponse:
     """The filtered listing; a filter it cannot read is shown next to its field, with a 400."""
     wanted, errors = read_filter(request)
     session, viewer = db_session(request), employee(request)
-    page = None
-    if not errors:
-        try:
-            page = await list_tasks(
-                session,
-                viewer,
-                wanted,
-                cursor=request.query.get("after"),
-                before=request.query.get("before"),
-            )
-        except InvalidInput as error:
-            errors[error.field or "from"] = words(request).error(error)
     named_state, named_due = words(request).named(STATE_NAMES), words(request).named(DUE_NAMES)
-    context = {
-        "page": page,
-        "errors": errors,
-        "query": request.query,
-        "now": request_now(request),
-        "assignees": await assignee_choices(session, actor=viewer),
-        "states": [(state.value, named_state(state)) for state in TaskState],
-        "dues": [(due.value, named_due(due)) for due in DueRange],
-        "back": request.path_qs,
-        **page_links(request, "/tasks", FILTER_KEYS, page),
-    }
-    return aiohttp_jinja2.render_template(
-        "tasks/list.html", request, context, status=400 if errors else 200
+    return await listing_page(
+        request,
+        "tasks/list.html",
+        path="/tasks",
+        keys=FILTER_KEYS,
+        errors=errors,
+        fetch=lambda after, before: list_tasks(
+            session, viewer, wanted, cursor=after, before=before
+        ),
+        refused_field="from",
+        context={
+            "now": request_now(request),
+            "assignees": await assignee_choices(session, actor=viewer),
+            "states": [(state.value, named_state(state)) for state in TaskState],
+            "dues": [(due.value, named_due(due)) for due in DueRange],
+            "back": request.path_qs,
+        },
     )
 
 
