@@ -4,15 +4,12 @@ deletion."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
 
-from crm.errors import InvalidInput
 from crm.i18n import N_
-from crm.moments import parse_moment
 from crm.people.client_company import company_label
 from crm.permissions import is_manager
 from crm.sales.event_participants import participants
@@ -33,7 +30,7 @@ from db.models import Employee
 from web.forms import Field, Reader, fields_from
 from web.i18n import Gettext, words
 from web.keys import SETTINGS, db_session, employee, request_now
-from web.views.crud import FieldsFor, delete_page, edit_page, object_id
+from web.views.crud import FieldsFor, delete_page, edit_page, object_id, read_moment
 from web.views.listing import listing_page
 from web.views.people.company_field import COMPANY_SUGGESTIONS, company_typed
 
@@ -113,17 +110,6 @@ def _fields(_: Gettext, staff: list[Employee]) -> FieldsFor:
     return fields
 
 
-def _read_start(request: web.Request, reader: Reader) -> datetime | None:
-    typed = reader.text("starts_at").strip()
-    if not typed:
-        return None  # the service says it is needed, next to the field
-    try:
-        return parse_moment(typed, request.app[SETTINGS].zone, request_now(request), "starts_at")
-    except InvalidInput as error:
-        reader.errors["starts_at"] = words(request).error(error)
-        return None
-
-
 async def event_form(request: web.Request) -> web.StreamResponse:
     session, actor = db_session(request), employee(request)
     event_id = object_id(request)
@@ -146,7 +132,7 @@ async def event_form(request: web.Request) -> web.StreamResponse:
     async def save(reader: Reader) -> str:
         draft = EventDraft(
             title=reader.text("title"),
-            starts_at=_read_start(request, reader),
+            starts_at=read_moment(request, reader, "starts_at"),  # empty: the service asks for it
             description=reader.text("description"),
             place=reader.text("place"),
             image=reader.text("image"),

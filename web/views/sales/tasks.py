@@ -11,7 +11,7 @@ from aiohttp import web
 
 from crm.errors import InvalidInput
 from crm.i18n import N_
-from crm.moments import local, parse_moment
+from crm.moments import local
 from crm.sales.task_listing import (
     DUE_NAMES,
     STATE_NAMES,
@@ -34,7 +34,7 @@ from web.flash import flash
 from web.forms import Field, Reader, fields_from
 from web.i18n import Gettext, words
 from web.keys import SETTINGS, db_session, employee, request_now
-from web.views.crud import FieldsFor, delete_page, edit_page, object_id
+from web.views.crud import FieldsFor, delete_page, edit_page, object_id, read_moment
 from web.views.listing import listing_page, stream_csv
 from web.views.people.client_picker import card_number
 
@@ -166,17 +166,6 @@ def _fields(_: Gettext, assignees: list[tuple[str, str]], *, new: bool) -> Field
     return fields
 
 
-def _due(request: web.Request, reader: Reader) -> Any:
-    typed = reader.text("due_at").strip()
-    if not typed:
-        return None
-    try:
-        return parse_moment(typed, request.app[SETTINGS].zone, request_now(request), "due_at")
-    except InvalidInput as error:
-        reader.errors["due_at"] = words(request).error(error)
-        return None
-
-
 async def task_form(request: web.Request) -> web.StreamResponse:
     """``/tasks/new`` and ``/tasks/<id>/edit``."""
     session, actor, now = db_session(request), employee(request), request_now(request)
@@ -198,7 +187,7 @@ async def task_form(request: web.Request) -> web.StreamResponse:
         }
 
     async def save(reader: Reader) -> str:
-        due_at = _due(request, reader)
+        due_at = read_moment(request, reader, "due_at")
         assignee_id = reader.identifier("assignee_id", N_("Assignee")) or actor.id
         if task is not None:
             reader.done()
