@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from multidict import MultiDictProxy
 
@@ -39,6 +39,22 @@ class Field:
     error: str = ""
     help: str = ""
     suggest: str = ""  # a URL answering ?q= with JSON suggestions (a text input's datalist)
+
+
+class FilledField(Protocol):
+    """Builds one field of a form, its value and error filled in (``fields_from``)."""
+
+    def __call__(self, name: str, label: str, kind: str = "text", **extra: Any) -> Field: ...
+
+
+def fields_from(values: dict[str, Any], errors: dict[str, str]) -> FilledField:
+    """A builder of a form's fields, each with its value in ``values`` and its error in
+    ``errors`` (both by the field's name); ``extra`` are the other ``Field`` attributes."""
+
+    def field(name: str, label: str, kind: str = "text", **extra: Any) -> Field:
+        return Field(name, label, kind, values.get(name, ""), error=errors.get(name, ""), **extra)
+
+    return field
 
 
 class FormErrors(Exception):

@@ -142,15 +142,19 @@ async def export_clients(
 
 
 async def visible_client(
-    session: AsyncSession, actor: Actor, client_id: int, *options: ExecutableOption
+    session: AsyncSession,
+    actor: Actor,
+    client_id: int,
+    *options: ExecutableOption,
+    field: str | None = None,
 ) -> Client:
     """The client card ``actor`` may see, with ``options`` loaded; NotFound for any other (as
-    far as the asker knows, it does not exist)."""
+    far as the asker knows, it does not exist), said next to ``field`` when a form named it."""
     client = await session.scalar(
         select(Client).where(Client.id == client_id, visible_clients(actor)).options(*options)
     )
     if client is None:
-        raise NotFound(N_("that client does not exist"))
+        raise NotFound(N_("that client does not exist"), field=field)
     return client
 
 

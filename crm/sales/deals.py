@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
 from crm.money import MAX_AMOUNT, cents
+from crm.people.clients import visible_client
 from crm.people.names import clean_name
 from crm.permissions import Actor, require_manager, require_staff
 from crm.sales.rules import (
@@ -33,10 +34,10 @@ from crm.sales.rules import (
     may_create_deal,
     require,
 )
-from crm.visibility import load_visible, visible_clients
+from crm.visibility import load_visible
 from db.base import Base
 from db.enums import DealStage
-from db.models import Client, Company, Deal, DealMove, DealTotal, Employee
+from db.models import Company, Deal, DealMove, DealTotal, Employee
 
 # What a deal's card shows, loaded with it.
 CARD = (
@@ -98,17 +99,9 @@ async def _checked(session: AsyncSession, actor: Actor, draft: DealDraft) -> Dea
     value = check_value(draft.value)
     company_id = draft.company_id
     if draft.client_id is not None:
-        seen = (
-            await session.execute(
-                select(Client.id, Client.company_id).where(
-                    Client.id == draft.client_id, visible_clients(actor)
-                )
-            )
-        ).first()
-        if seen is None:
-            raise NotFound(N_("that client does not exist"), field="client_id")
+        client = await visible_client(session, actor, draft.client_id, field="client_id")
         # No company named: the client's own.
-        company_id = seen.company_id if company_id is None else company_id
+        company_id = client.company_id if company_id is None else company_id
     if company_id is not None and await session.get(Company, company_id) is None:
         raise NotFound(N_("that company does not exist"), field="company_id")
     if draft.owner_id is not None:

@@ -57,14 +57,21 @@ async def _row(session: AsyncSession, event_id: int, client_id: int) -> EventPar
     )
 
 
+async def _pressed(
+    session: AsyncSession, actor: Actor, event_id: int, now: datetime
+) -> tuple[Client, Event, EventParticipant | None]:
+    """Who pressed (a client), the event (visible to them, still to come) and their row, locked."""
+    client = _client(actor)
+    event = await _event_for(session, client, event_id)
+    check_not_begun(event, now)
+    return client, event, await _row(session, event.id, client.id)
+
+
 async def join_event(
     session: AsyncSession, notifier: Notifier, *, actor: Actor, event_id: int, now: datetime
 ) -> Answer:
     """``actor`` (a client) goes to an event still to come; again after leaving it too."""
-    client = _client(actor)
-    event = await _event_for(session, client, event_id)
-    check_not_begun(event, now)
-    row = await _row(session, event.id, client.id)
+    client, event, row = await _pressed(session, actor, event_id, now)
     if row is None:
         values = {
             "event_id": event.id,
@@ -90,10 +97,7 @@ async def leave_event(
     session: AsyncSession, notifier: Notifier, *, actor: Actor, event_id: int, now: datetime
 ) -> Answer:
     """``actor`` (a client) no longer goes to an event still to come."""
-    client = _client(actor)
-    event = await _event_for(session, client, event_id)
-    check_not_begun(event, now)
-    row = await _row(session, event.id, client.id)
+    client, event, row = await _pressed(session, actor, event_id, now)
     if row is None or row.status is LEFT:
         return Answer(event, False)
     row.status = LEFT

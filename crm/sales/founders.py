@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +24,8 @@ INNOVATION_KIND_NAMES = {
     InnovationKind.SERVICE: N_("service"),
     InnovationKind.PROCESS: N_("process"),
 }
+# A company's part that is changed and removed on its page.
+Part = TypeVar("Part", Founder, Innovation)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -48,18 +51,33 @@ def _email(typed: str) -> str | None:
     return email
 
 
+async def _part_to_change(
+    session: AsyncSession,
+    actor: Actor,
+    company_id: int,
+    kind: type[Part],
+    part_id: int | None,
+    missing: str,
+) -> Part | None:
+    """The company's founder or innovation to change or remove (None for a new one), once
+    ``actor`` may; ``missing`` (a msgid) when the company has no such one."""
+    require_manager(actor)
+    await get_company(session, actor=actor, company_id=company_id)
+    if part_id is None:
+        return None
+    part = await session.get(kind, part_id)
+    if part is None or part.company_id != company_id:
+        raise NotFound(missing)
+    return part
+
+
 async def founder_to_change(
     session: AsyncSession, *, actor: Actor, company_id: int, founder_id: int | None
 ) -> Founder | None:
     """The company's founder to change or remove (None for a new one), once ``actor`` may."""
-    require_manager(actor)
-    await get_company(session, actor=actor, company_id=company_id)
-    if founder_id is None:
-        return None
-    founder = await session.get(Founder, founder_id)
-    if founder is None or founder.company_id != company_id:
-        raise NotFound(N_("that founder does not exist"))
-    return founder
+    return await _part_to_change(
+        session, actor, company_id, Founder, founder_id, N_("that founder does not exist")
+    )
 
 
 async def save_founder(
@@ -106,14 +124,9 @@ async def innovation_to_change(
     session: AsyncSession, *, actor: Actor, company_id: int, innovation_id: int | None
 ) -> Innovation | None:
     """The company's innovation to change or remove (None for a new one), once ``actor`` may."""
-    require_manager(actor)
-    await get_company(session, actor=actor, company_id=company_id)
-    if innovation_id is None:
-        return None
-    innovation = await session.get(Innovation, innovation_id)
-    if innovation is None or innovation.company_id != company_id:
-        raise NotFound(N_("that innovation does not exist"))
-    return innovation
+    return await _part_to_change(
+        session, actor, company_id, Innovation, innovation_id, N_("that innovation does not exist")
+    )
 
 
 async def save_innovation(

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.errors import InvalidInput, NotFound
+from crm.errors import InvalidInput
 from crm.i18n import N_
+from crm.people.clients import visible_client
 from crm.people.names import clean_text
 from crm.permissions import Actor, require_staff
 from crm.sales.deals import load_deal
 from crm.sales.rules import LOGGED_KINDS, actions, require
-from crm.visibility import visible_clients
 from db.enums import InteractionKind
-from db.models import Client, Interaction
+from db.models import Interaction
 
 # How far back a moment may be logged (a call last year), and ahead (none: it happened).
 FURTHEST_BACK = timedelta(days=366)
@@ -52,11 +51,7 @@ async def log_interaction(
     elif client_id is None:
         raise InvalidInput(N_("choose the client"), field="client_id")
     else:
-        seen = await session.scalar(
-            select(Client.id).where(Client.id == client_id, visible_clients(actor))
-        )
-        if seen is None:
-            raise NotFound(N_("that client does not exist"), field="client_id")
+        await visible_client(session, actor, client_id, field="client_id")
     happened_at = happened_at or now
     if happened_at > now or happened_at < now - FURTHEST_BACK:
         raise InvalidInput(

@@ -14,12 +14,13 @@ from sqlalchemy.orm import selectinload
 
 from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
+from crm.people.clients import visible_client
 from crm.people.names import clean_name
 from crm.permissions import Actor, is_manager, require_staff
 from crm.sales.deals import load_deal
 from crm.sales.rules import actions, may_finish_task, require
-from crm.visibility import load_visible, visible_clients
-from db.models import Client, Employee, Task
+from crm.visibility import load_visible
+from db.models import Employee, Task
 
 # What a task's line shows, loaded with it.
 SHOWN = (selectinload(Task.deal), selectinload(Task.client), selectinload(Task.assignee))
@@ -57,11 +58,7 @@ async def add_task(
         require("task" in actions(actor, deal))
         client_id = client_id or deal.client_id
     if client_id is not None and deal_id is None:
-        seen = await session.scalar(
-            select(Client.id).where(Client.id == client_id, visible_clients(actor))
-        )
-        if seen is None:
-            raise NotFound(N_("that client does not exist"), field="client_id")
+        await visible_client(session, actor, client_id, field="client_id")
     assignee_id = me.id if assignee_id is None else assignee_id
     if assignee_id != me.id:
         require(is_manager(actor))

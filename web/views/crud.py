@@ -4,17 +4,19 @@ refusal next to its field, redirect with a message on success; deletion after a 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
 
-from crm.errors import Conflict, DomainError, InvalidFields
+from crm.errors import Conflict, DomainError, InvalidFields, InvalidInput
 from crm.ids import parse_id
+from crm.moments import parse_moment
 from web.flash import flash
 from web.forms import Field, FormErrors, Reader
 from web.i18n import Words, words
-from web.keys import db_session
+from web.keys import SETTINGS, db_session, request_now
 
 FieldsFor = Callable[[dict[str, Any], dict[str, str]], Awaitable[list[Field]]]
 Save = Callable[[Reader], Awaitable[str]]  # returns where to go next
@@ -29,6 +31,19 @@ def object_id(request: web.Request, key: str = "id") -> int | None:
     if found is None:
         raise web.HTTPNotFound()
     return found
+
+
+def read_moment(request: web.Request, reader: Reader, name: str) -> datetime | None:
+    """The date and time typed in ``name`` in the business time zone, None when left empty; one
+    it cannot read is refused next to the field."""
+    typed = reader.text(name).strip()
+    if not typed:
+        return None
+    try:
+        return parse_moment(typed, request.app[SETTINGS].zone, request_now(request), name)
+    except InvalidInput as error:
+        reader.errors[name] = words(request).error(error)
+        return None
 
 
 def refusals_by_field(words: Words, error: DomainError) -> dict[str, str]:

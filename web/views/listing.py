@@ -1,5 +1,5 @@
 """What the filtered listings (tickets, contracts) share: reading their filter from the URL, the
-links between pages, and the CSV of the same rows streamed in chunks.
+page itself with the links between pages, and the CSV of the same rows streamed in chunks.
 
 Every CSV download of the site is written by ``stream_csv`` (``send_csv`` for rows already at
 hand), which alone keeps a spreadsheet from running a cell as a formula."""
@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncGenerator, Callable, Iterable, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Sequence
 from enum import StrEnum
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlencode
 
+import aiohttp_jinja2
 from aiohttp import web
 
 from crm.errors import InvalidInput
@@ -88,6 +89,36 @@ def page_links(
         ),
         "first_url": link() if paged else None,
     }
+
+
+async def listing_page(
+    request: web.Request,
+    template: str,
+    *,
+    path: str,
+    keys: Sequence[str],
+    errors: dict[str, str],
+    fetch: Callable[[str | None, str | None], Awaitable[Paged]],
+    refused_field: str,
+    context: dict[str, Any],
+) -> web.StreamResponse:
+    """A filtered listing's page: ``fetch(after, before)`` gives its rows unless the filter was
+    refused (``errors``); a refused page link is said next to its field (``refused_field`` when
+    it names none), and any refusal makes the page a 400. ``context`` is the page's own."""
+    page = None
+    if not errors:
+        try:
+            page = await fetch(request.query.get("after"), request.query.get("before"))
+        except InvalidInput as error:
+            errors[error.field or refused_field] = words(request).error(error)
+    shown = {
+        "page": page,
+        "errors": errors,
+        "query": request.query,
+        **context,
+        **page_links(request, path, keys, page),
+    }
+    return aiohttp_jinja2.render_template(template, request, shown, status=400 if errors else 200)
 
 
 # A cell starting with one of these is run as a formula by a spreadsheet (a leading tab or

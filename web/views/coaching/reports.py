@@ -29,7 +29,7 @@ from crm.coaching.reports import (
     session_to_report,
 )
 from crm.coaching.rules import may_coach
-from crm.errors import DomainError, InvalidInput
+from crm.errors import DomainError
 from crm.i18n import N_
 from crm.people.staff import choosable_staff
 from db.models import MeetingReport
@@ -37,7 +37,7 @@ from web.forms import Field, Reader
 from web.i18n import Gettext, words
 from web.keys import SETTINGS, db_session, employee
 from web.views.crud import FieldsFor, edit_page, object_id, refusals_by_field
-from web.views.listing import page_links, stream_csv
+from web.views.listing import listing_page, stream_csv
 
 FILTER_KEYS = ("kind", "coach", "client", "from", "to")
 # Where each kind of report has its page.
@@ -89,27 +89,24 @@ async def report_list(request: web.Request) -> web.StreamResponse:
     wanted, errors = read_filter(request)
     session, viewer = db_session(request), employee(request)
     _ = words(request).gettext
-    page = None
-    cursor, before = request.query.get("after"), request.query.get("before")
-    if not errors:
-        try:
-            page = await list_reports(session, viewer, wanted, cursor=cursor, before=before)
-        except InvalidInput as error:
-            errors[error.field or "from"] = words(request).error(error)
-    context = {
-        "page": page,
-        "errors": errors,
-        "query": request.query,
-        "selected_kinds": set(request.query.getall("kind", [])),
-        "kinds": [(kind.value, _(REPORT_KIND_NAMES[kind])) for kind in ReportKind],
-        "kind_names": {kind: _(name) for kind, name in REPORT_KIND_NAMES.items()},
-        "coaches": await choosable_staff(session, actor=viewer),
-        "report_path": report_path,
-        "may_file_coach_report": files_coach_reports(viewer),
-        **page_links(request, "/reports", FILTER_KEYS, page),
-    }
-    return aiohttp_jinja2.render_template(
-        "reports/list.html", request, context, status=400 if errors else 200
+    return await listing_page(
+        request,
+        "reports/list.html",
+        path="/reports",
+        keys=FILTER_KEYS,
+        errors=errors,
+        fetch=lambda after, before: list_reports(
+            session, viewer, wanted, cursor=after, before=before
+        ),
+        refused_field="from",
+        context={
+            "selected_kinds": set(request.query.getall("kind", [])),
+            "kinds": [(kind.value, _(REPORT_KIND_NAMES[kind])) for kind in ReportKind],
+            "kind_names": {kind: _(name) for kind, name in REPORT_KIND_NAMES.items()},
+            "coaches": await choosable_staff(session, actor=viewer),
+            "report_path": report_path,
+            "may_file_coach_report": files_coach_reports(viewer),
+        },
     )
 
 

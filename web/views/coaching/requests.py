@@ -30,7 +30,7 @@ from web.keys import NOTIFIER, db_session, employee, request_now
 from web.views.coaching.session_page import read_when, shown_start
 from web.views.crud import object_id
 from web.views.listing import (
-    page_links,
+    listing_page,
     read_client,
     read_employee,
     read_statuses,
@@ -61,28 +61,26 @@ async def request_list(request: web.Request) -> web.StreamResponse:
     wanted, errors = read_filter(request)
     session, viewer = db_session(request), employee(request)
     said = words(request)
-    page = None
-    cursor, before = request.query.get("after"), request.query.get("before")
-    if not errors:
-        try:
-            page = await list_requests(session, viewer, wanted, cursor=cursor, before=before)
-        except InvalidInput as error:
-            errors[error.field or "after"] = said.error(error)
-    context = {
-        "page": page,
-        "errors": errors,
-        "query": request.query,
-        "selected_statuses": set(request.query.getall("status", [])),
-        "statuses": [
-            (status.value, said.gettext(REQUEST_STATUS_NAMES[status])) for status in RequestStatus
-        ],
-        "coaches": await coaches_in(session, None),
-        "domains": await domains(session),
-        "request_status": _status_name(request),
-        **page_links(request, "/requests", FILTER_KEYS, page),
-    }
-    return aiohttp_jinja2.render_template(
-        "requests/list.html", request, context, status=400 if errors else 200
+    return await listing_page(
+        request,
+        "requests/list.html",
+        path="/requests",
+        keys=FILTER_KEYS,
+        errors=errors,
+        fetch=lambda after, before: list_requests(
+            session, viewer, wanted, cursor=after, before=before
+        ),
+        refused_field="after",
+        context={
+            "selected_statuses": set(request.query.getall("status", [])),
+            "statuses": [
+                (status.value, said.gettext(REQUEST_STATUS_NAMES[status]))
+                for status in RequestStatus
+            ],
+            "coaches": await coaches_in(session, None),
+            "domains": await domains(session),
+            "request_status": _status_name(request),
+        },
     )
 
 

@@ -23,7 +23,6 @@ from crm.coaching.session_listing import FORMAT_NAMES
 from crm.coaching.sessions import SessionDraft, end_session, plan_session
 from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
-from crm.moments import parse_moment
 from crm.people.clients import clients_named
 from db.enums import SessionFormat
 from db.models import Employee
@@ -33,7 +32,7 @@ from web.i18n import Gettext, words
 from web.keys import NOTIFIER, SETTINGS, db_session, employee, request_now
 from web.views.coaching.reports import MEETING_PARTS, meeting_report_editor
 from web.views.coaching.sessions import names
-from web.views.crud import delete_page, edit_page, object_id
+from web.views.crud import delete_page, edit_page, object_id, read_moment
 from web.views.people.client_picker import (
     Picked,
     card_number,
@@ -132,16 +131,11 @@ async def session_report(request: web.Request) -> web.StreamResponse:
 def _read_start(request: web.Request, reader: Reader) -> datetime | None:
     """The start typed in the business's time zone, in UTC; a bad one is refused by its field."""
     _ = reader.gettext
-    typed = reader.text("starts_at").strip()
-    if not typed:
+    if not reader.text("starts_at").strip():
         reader.errors["starts_at"] = _("Say when the session starts")
         return None
     # The one reading of a typed moment, as /plan and /book read it.
-    try:
-        return parse_moment(typed, request.app[SETTINGS].zone, request_now(request))
-    except InvalidInput as error:
-        reader.errors["starts_at"] = words(request).error(error)
-        return None
+    return read_moment(request, reader, "starts_at")
 
 
 def shown_start(request: web.Request, moment: datetime) -> str:

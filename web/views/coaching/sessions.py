@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import aiohttp_jinja2
 from aiohttp import web
 
 from crm.coaching.recordings import RECORDING_KIND_NAMES
@@ -19,7 +18,6 @@ from crm.coaching.session_listing import (
     export_sessions,
     list_sessions,
 )
-from crm.errors import InvalidInput
 from crm.i18n import N_
 from crm.permissions import is_practitioner
 from db.enums import SessionFormat, SessionStatus
@@ -27,7 +25,7 @@ from web.forms import Reader
 from web.i18n import Words, words
 from web.keys import SETTINGS, db_session, employee
 from web.views.listing import (
-    page_links,
+    listing_page,
     read_client,
     read_employee,
     read_statuses,
@@ -77,29 +75,27 @@ async def session_list(request: web.Request) -> web.StreamResponse:
     wanted, errors = read_filter(request)
     session, viewer = db_session(request), employee(request)
     said = words(request)
-    page = None
-    cursor, before = request.query.get("after"), request.query.get("before")
-    if not errors:
-        try:
-            page = await list_sessions(session, viewer, wanted, cursor=cursor, before=before)
-        except InvalidInput as error:
-            errors[error.field or "from"] = said.error(error)
-    context = {
-        "page": page,
-        "errors": errors,
-        "query": request.query,
-        "selected_statuses": set(request.query.getall("status", [])),
-        "statuses": [
-            (status.value, said.gettext(SESSION_STATUS_NAMES[status])) for status in SessionStatus
-        ],
-        "formats": [(kind.value, said.gettext(FORMAT_NAMES[kind])) for kind in SessionFormat],
-        "coaches": await coaches_in(session, None),
-        "can_plan": is_practitioner(viewer),
-        **names(request),
-        **page_links(request, "/sessions", FILTER_KEYS, page),
-    }
-    return aiohttp_jinja2.render_template(
-        "sessions/list.html", request, context, status=400 if errors else 200
+    return await listing_page(
+        request,
+        "sessions/list.html",
+        path="/sessions",
+        keys=FILTER_KEYS,
+        errors=errors,
+        fetch=lambda after, before: list_sessions(
+            session, viewer, wanted, cursor=after, before=before
+        ),
+        refused_field="from",
+        context={
+            "selected_statuses": set(request.query.getall("status", [])),
+            "statuses": [
+                (status.value, said.gettext(SESSION_STATUS_NAMES[status]))
+                for status in SessionStatus
+            ],
+            "formats": [(kind.value, said.gettext(FORMAT_NAMES[kind])) for kind in SessionFormat],
+            "coaches": await coaches_in(session, None),
+            "can_plan": is_practitioner(viewer),
+            **names(request),
+        },
     )
 
 

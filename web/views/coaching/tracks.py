@@ -29,7 +29,7 @@ from crm.i18n import N_
 from crm.people.clients import coaching_choices, get_client
 from db.enums import TrackStatus
 from web.flash import flash
-from web.forms import Field, FormErrors, Reader
+from web.forms import Field, FormErrors, Reader, fields_from
 from web.i18n import words
 from web.keys import NOTIFIER, db_session, employee, request_now
 from web.views.crud import edit_page, object_id
@@ -161,10 +161,7 @@ async def track_new(request: web.Request) -> web.StreamResponse:
     initial = {"coach_id": str(client.coach_id or "")}
 
     async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
-        def field(name: str, label: str, kind: str = "text", **extra: Any) -> Field:
-            return Field(
-                name, label, kind, values.get(name, ""), error=errors.get(name, ""), **extra
-            )
+        field = fields_from(values, errors)
 
         return [
             field("goal", _("Goal"), "textarea", required=True),

@@ -25,7 +25,7 @@ from crm.people.clients import (
 from crm.permissions import is_manager
 from db.enums import ClientStage
 from db.models import Client
-from web.forms import Field, Reader
+from web.forms import Field, Reader, fields_from
 from web.i18n import Gettext, words
 from web.keys import SETTINGS, area_on, db_session, employee
 from web.views.crud import FieldsFor, delete_page, edit_page, object_id
@@ -123,10 +123,7 @@ def _fields_for(
     sales: bool,
 ) -> FieldsFor:
     async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
-        def field(name: str, label: str, kind: str = "text", **extra: Any) -> Field:
-            return Field(
-                name, label, kind, values.get(name, ""), error=errors.get(name, ""), **extra
-            )
+        field = fields_from(values, errors)
 
         return [
             field(

@@ -26,7 +26,7 @@ from crm.permissions import ROLE_NAMES
 from crm.school.languages import all_languages, languages_taught, set_teacher_languages
 from db.enums import Role
 from db.models import Department, ExpertiseDomain, Language
-from web.forms import Field, Reader
+from web.forms import Field, Reader, fields_from
 from web.i18n import Gettext, words
 from web.keys import AREAS, SETTINGS, area_on, db_session, employee
 from web.views.crud import FieldsFor, delete_page, edit_page, object_id
@@ -73,10 +73,7 @@ def _fields_for(
     areas: frozenset[str],
 ) -> FieldsFor:
     async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
-        def field(name: str, label: str, kind: str = "text", **extra: Any) -> Field:
-            return Field(
-                name, label, kind, values.get(name, ""), error=errors.get(name, ""), **extra
-            )
+        field = fields_from(values, errors)
 
         teaching = [
             Field(

@@ -12,7 +12,6 @@ from crm.areas import Area
 from crm.chats import chat_sources
 from crm.errors import DomainError
 from crm.i18n import N_
-from crm.moments import parse_moment
 from crm.sales.interaction_log import interaction_log
 from crm.sales.interactions import log_interaction
 from crm.sales.rules import INTERACTION_KIND_NAMES, LOGGED_KINDS
@@ -21,8 +20,8 @@ from db.models import Client
 from web.flash import flash
 from web.forms import FormErrors, Reader
 from web.i18n import words
-from web.keys import AREAS, SETTINGS, db_session, employee, request_now
-from web.views.crud import object_id, refusals_by_field
+from web.keys import AREAS, db_session, employee, request_now
+from web.views.crud import object_id, read_moment, refusals_by_field
 from web.views.overview.client_page import client_page
 
 # A refused form's errors and values, for the client's page drawn again with them.
@@ -56,12 +55,9 @@ async def log_from_client_page(request: web.Request) -> web.StreamResponse:
     reader = Reader(await request.post(), words(request).gettext)
     kind = reader.choice("kind", InteractionKind, N_("Kind"), InteractionKind.CALL)
     deal_id = reader.identifier("deal_id", N_("Deal number"))
-    typed = reader.text("happened_at").strip()
+    happened_at = read_moment(request, reader, "happened_at")
     errors: dict[str, str] = {}
     try:
-        happened_at = (
-            parse_moment(typed, request.app[SETTINGS].zone, now, "happened_at") if typed else None
-        )
         reader.done()
         async with session.begin_nested():
             await log_interaction(

@@ -9,7 +9,6 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from crm.errors import InvalidInput
 from crm.people.client_company import company_label
 from crm.permissions import is_manager
 from crm.sales.companies import CompanyDraft, company_to_change, delete_company, save_company
@@ -21,11 +20,11 @@ from crm.sales.company_listing import (
     suggest_companies,
 )
 from db.models import Company
-from web.forms import Field, Reader
+from web.forms import Field, Reader, fields_from
 from web.i18n import Gettext, words
 from web.keys import db_session, employee, request_now
 from web.views.crud import FieldsFor, delete_page, edit_page, object_id
-from web.views.listing import page_links, stream_csv
+from web.views.listing import listing_page, stream_csv
 
 FILTER_KEYS = ("q", "industry")
 
@@ -37,28 +36,18 @@ def read_filter(request: web.Request) -> CompanyFilter:
 
 async def company_list(request: web.Request) -> web.StreamResponse:
     """The listing by name; a broken page link is said above the table, with a 400."""
-    wanted = read_filter(request)
-    errors: dict[str, str] = {}
-    page = None
-    try:
-        page = await list_companies(
-            db_session(request),
-            employee(request),
-            wanted,
-            cursor=request.query.get("after"),
-            before=request.query.get("before"),
-        )
-    except InvalidInput as error:
-        errors[error.field or "after"] = words(request).error(error)
-    context = {
-        "page": page,
-        "errors": errors,
-        "query": request.query,
-        "can_edit": is_manager(employee(request)),
-        **page_links(request, "/companies", FILTER_KEYS, page),
-    }
-    return aiohttp_jinja2.render_template(
-        "companies/list.html", request, context, status=400 if errors else 200
+    wanted, viewer = read_filter(request), employee(request)
+    return await listing_page(
+        request,
+        "companies/list.html",
+        path="/companies",
+        keys=FILTER_KEYS,
+        errors={},
+        fetch=lambda after, before: list_companies(
+            db_session(request), viewer, wanted, cursor=after, before=before
+        ),
+        refused_field="after",
+        context={"can_edit": is_manager(viewer)},
     )
 
 
@@ -104,10 +93,7 @@ async def company_page(request: web.Request) -> dict[str, Any]:
 
 def _fields(_: Gettext) -> FieldsFor:
     async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
-        def field(name: str, label: str, kind: str = "text", **extra: Any) -> Field:
-            return Field(
-                name, label, kind, values.get(name, ""), error=errors.get(name, ""), **extra
-            )
+        field = fields_from(values, errors)
 
         return [
             field("name", _("Name"), required=True),

@@ -20,7 +20,7 @@ from crm.sales.founders import (
     save_innovation,
 )
 from db.enums import InnovationKind
-from web.forms import Field, Reader
+from web.forms import Field, Reader, fields_from
 from web.i18n import Gettext, words
 from web.keys import db_session, employee
 from web.views.crud import FieldsFor, delete_page, edit_page, object_id
@@ -34,10 +34,7 @@ def _ids(request: web.Request, part: str) -> tuple[int, int | None]:
 
 def _founder_fields(_: Gettext) -> FieldsFor:
     async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
-        def field(name: str, label: str, kind: str = "text", **extra: Any) -> Field:
-            return Field(
-                name, label, kind, values.get(name, ""), error=errors.get(name, ""), **extra
-            )
+        field = fields_from(values, errors)
 
         return [
             field("name", _("Name"), required=True),
@@ -106,10 +103,7 @@ async def founder_delete(request: web.Request) -> web.StreamResponse:
 
 def _innovation_fields(_: Gettext) -> FieldsFor:
     async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
-        def field(name: str, label: str, kind: str = "text", **extra: Any) -> Field:
-            return Field(
-                name, label, kind, values.get(name, ""), error=errors.get(name, ""), **extra
-            )
+        field = fields_from(values, errors)
 
         return [
             field("title", _("Title"), required=True),

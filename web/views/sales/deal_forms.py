@@ -15,7 +15,7 @@ from crm.sales.deals import DealDraft, check_value, delete_deal, edit_deal, load
 from crm.sales.listing import company_choices, owner_choices
 from crm.sales.rules import actions, may_create_deal
 from db.models import Deal
-from web.forms import Field, FormErrors, Reader
+from web.forms import Field, FormErrors, Reader, fields_from
 from web.i18n import Gettext, words
 from web.keys import SETTINGS, db_session, employee, request_now
 from web.views.crud import delete_page, edit_page
@@ -45,55 +45,30 @@ async def _form(request: web.Request, deal: Deal | None) -> web.StreamResponse:
     picked = Picked()
 
     async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
-        found = [
-            Field(
-                "name",
-                _("Name"),
-                value=values.get("name", ""),
-                required=True,
-                error=errors.get("name", ""),
-            )
-        ]
+        field = fields_from(values, errors)
         client = client_fields(values, errors, picked, _)
         client[0].required = False
         client[0].help = _("a name, a phone number or the card's number; may stay empty")
-        found += client
-        found += [
-            Field(
+        return [
+            field("name", _("Name"), required=True),
+            *client,
+            field(
                 "company_id",
                 _("Company"),
                 "select",
-                values.get("company_id", ""),
                 options=[("", "—")] + [(str(key), name) for key, name in companies],
-                error=errors.get("company_id", ""),
                 help=_("left empty, the client's company"),
             ),
-            Field(
-                "value",
-                _("Value ({currency})", currency=currency),
-                "number",
-                values.get("value", ""),
-                required=True,
-                error=errors.get("value", ""),
-            ),
-            Field(
+            field("value", _("Value ({currency})", currency=currency), "number", required=True),
+            field(
                 "owner_id",
                 _("Deal owner"),
                 "select",
-                values.get("owner_id", ""),
                 options=([("", _("nobody yet"))] if is_manager(viewer) else [])
                 + [(str(key), name) for key, name in owners],
-                error=errors.get("owner_id", ""),
             ),
-            Field(
-                "expected_close",
-                _("Expected close"),
-                "date",
-                values.get("expected_close", ""),
-                error=errors.get("expected_close", ""),
-            ),
+            field("expected_close", _("Expected close"), "date"),
         ]
-        return found
 
     async def save(reader: Reader) -> str:
         nonlocal picked

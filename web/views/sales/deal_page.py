@@ -3,7 +3,6 @@ interaction, add a task; each refusal is shown next to its field with nothing ch
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import aiohttp_jinja2
@@ -11,7 +10,6 @@ from aiohttp import web
 
 from crm.errors import DomainError, NotFound
 from crm.i18n import N_
-from crm.moments import parse_moment
 from crm.sales.deal_card import deal_work
 from crm.sales.deals import load_deal, move_deal
 from crm.sales.interactions import log_interaction
@@ -22,8 +20,8 @@ from db.models import Deal
 from web.flash import flash
 from web.forms import FormErrors, Reader
 from web.i18n import words
-from web.keys import SETTINGS, db_session, employee, request_now
-from web.views.crud import object_id
+from web.keys import db_session, employee, request_now
+from web.views.crud import object_id, read_moment
 
 # Each form of the page and the fields a refusal may be shown next to; any other refusal is
 # shown above the form's button.
@@ -100,18 +98,6 @@ async def deal_action(request: web.Request) -> web.StreamResponse:
     raise web.HTTPFound("/deals" if reader.text("back") == "board" else f"/deals/{deal_id}")
 
 
-def _moment(request: web.Request, reader: Reader, name: str) -> datetime | None:
-    """A date and time typed in the business time zone, or None when left empty."""
-    typed = reader.text(name).strip()
-    if not typed:
-        return None
-    try:
-        return parse_moment(typed, request.app[SETTINGS].zone, request_now(request), name)
-    except DomainError as error:
-        reader.errors[name] = words(request).error(error)
-        return None
-
-
 async def _apply(request: web.Request, action: str, reader: Reader, deal_id: int) -> None:
     session, viewer, now = db_session(request), employee(request), request_now(request)
     _ = words(request).gettext
@@ -132,7 +118,7 @@ async def _apply(request: web.Request, action: str, reader: Reader, deal_id: int
         )
     elif action == "log":
         kind = reader.choice("kind", InteractionKind, N_("Kind"), InteractionKind.CALL)
-        happened_at = _moment(request, reader, "happened_at")
+        happened_at = read_moment(request, reader, "happened_at")
         reader.done()
         await log_interaction(
             session,
@@ -144,7 +130,7 @@ async def _apply(request: web.Request, action: str, reader: Reader, deal_id: int
             notes=reader.text("notes"),
         )
     else:
-        due_at = _moment(request, reader, "due_at")
+        due_at = read_moment(request, reader, "due_at")
         reader.done()
         await add_task(
             session,

@@ -8,7 +8,6 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from crm.errors import InvalidInput
 from crm.i18n import N_
 from crm.permissions import is_manager
 from crm.sales.listing import NO_OWNER, DealFilter, company_choices, export_deals, list_deals
@@ -20,7 +19,7 @@ from db.models import Deal
 from web.forms import Reader
 from web.i18n import words
 from web.keys import SETTINGS, db_session, employee
-from web.views.listing import page_links, read_employee, read_statuses, stream_csv
+from web.views.listing import listing_page, read_employee, read_statuses, stream_csv
 
 FILTER_KEYS = (
     "view",
@@ -92,28 +91,20 @@ async def _board(request: web.Request) -> web.StreamResponse:
 
 async def _list(request: web.Request) -> web.StreamResponse:
     wanted, errors = read_filter(request)
-    page = None
-    if not errors:
-        try:
-            page = await list_deals(
-                db_session(request),
-                employee(request),
-                wanted,
-                cursor=request.query.get("after"),
-                before=request.query.get("before"),
-            )
-        except InvalidInput as error:
-            errors[error.field or "value_from"] = words(request).error(error)
-    context = {
-        "page": page,
-        "errors": errors,
-        "query": request.query,
-        "selected_statuses": set(request.query.getall("stage", [])),
-        **await _choices(request),
-        **page_links(request, "/deals", FILTER_KEYS, page),
-    }
-    return aiohttp_jinja2.render_template(
-        "deals/list.html", request, context, status=400 if errors else 200
+    return await listing_page(
+        request,
+        "deals/list.html",
+        path="/deals",
+        keys=FILTER_KEYS,
+        errors=errors,
+        fetch=lambda after, before: list_deals(
+            db_session(request), employee(request), wanted, cursor=after, before=before
+        ),
+        refused_field="value_from",
+        context={
+            "selected_statuses": set(request.query.getall("stage", [])),
+            **await _choices(request),
+        },
     )
 
 

@@ -4,15 +4,12 @@ deletion."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
 
-from crm.errors import InvalidInput
 from crm.i18n import N_
-from crm.moments import parse_moment
 from crm.people.client_company import company_label
 from crm.permissions import is_manager
 from crm.sales.event_participants import participants
@@ -30,11 +27,11 @@ from crm.sales.events import (
 )
 from crm.visibility import sees_participants
 from db.models import Employee
-from web.forms import Field, Reader
+from web.forms import Field, Reader, fields_from
 from web.i18n import Gettext, words
 from web.keys import SETTINGS, db_session, employee, request_now
-from web.views.crud import FieldsFor, delete_page, edit_page, object_id
-from web.views.listing import page_links
+from web.views.crud import FieldsFor, delete_page, edit_page, object_id, read_moment
+from web.views.listing import listing_page
 from web.views.people.company_field import COMPANY_SUGGESTIONS, company_typed
 
 FILTER_KEYS = ("when",)
@@ -43,29 +40,23 @@ PAST = "past"
 
 async def event_list(request: web.Request) -> web.StreamResponse:
     """Upcoming events soonest first, or (``when=past``) those that began, latest first."""
-    wanted = EventFilter(past=request.query.get("when") == PAST)
-    errors: dict[str, str] = {}
-    page = None
-    try:
-        page = await list_events(
+    wanted, viewer = EventFilter(past=request.query.get("when") == PAST), employee(request)
+    return await listing_page(
+        request,
+        "events/list.html",
+        path="/events",
+        keys=FILTER_KEYS,
+        errors={},
+        fetch=lambda after, before: list_events(
             db_session(request),
-            employee(request),
+            viewer,
             wanted,
             now=request_now(request),
-            cursor=request.query.get("after"),
-            before=request.query.get("before"),
-        )
-    except InvalidInput as error:
-        errors[error.field or "after"] = words(request).error(error)
-    context = {
-        "page": page,
-        "past": wanted.past,
-        "errors": errors,
-        "can_create": is_manager(employee(request)),
-        **page_links(request, "/events", FILTER_KEYS, page),
-    }
-    return aiohttp_jinja2.render_template(
-        "events/list.html", request, context, status=400 if errors else 200
+            cursor=after,
+            before=before,
+        ),
+        refused_field="after",
+        context={"past": wanted.past, "can_create": is_manager(viewer)},
     )
 
 
@@ -86,10 +77,7 @@ async def event_page(request: web.Request) -> dict[str, Any]:
 
 def _fields(_: Gettext, staff: list[Employee]) -> FieldsFor:
     async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
-        def field(name: str, label: str, kind: str = "text", **extra: Any) -> Field:
-            return Field(
-                name, label, kind, values.get(name, ""), error=errors.get(name, ""), **extra
-            )
+        field = fields_from(values, errors)
 
         return [
             field("title", _("Title"), required=True),
@@ -122,17 +110,6 @@ def _fields(_: Gettext, staff: list[Employee]) -> FieldsFor:
     return fields
 
 
-def _read_start(request: web.Request, reader: Reader) -> datetime | None:
-    typed = reader.text("starts_at").strip()
-    if not typed:
-        return None  # the service says it is needed, next to the field
-    try:
-        return parse_moment(typed, request.app[SETTINGS].zone, request_now(request), "starts_at")
-    except InvalidInput as error:
-        reader.errors["starts_at"] = words(request).error(error)
-        return None
-
-
 async def event_form(request: web.Request) -> web.StreamResponse:
     session, actor = db_session(request), employee(request)
     event_id = object_id(request)
@@ -155,7 +132,7 @@ async def event_form(request: web.Request) -> web.StreamResponse:
     async def save(reader: Reader) -> str:
         draft = EventDraft(
             title=reader.text("title"),
-            starts_at=_read_start(request, reader),
+            starts_at=read_moment(request, reader, "starts_at"),  # empty: the service asks for it
             description=reader.text("description"),
             place=reader.text("place"),
             image=reader.text("image"),

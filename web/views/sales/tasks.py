@@ -7,12 +7,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, TypeVar
 
-import aiohttp_jinja2
 from aiohttp import web
 
 from crm.errors import InvalidInput
 from crm.i18n import N_
-from crm.moments import local, parse_moment
+from crm.moments import local
 from crm.sales.task_listing import (
     DUE_NAMES,
     STATE_NAMES,
@@ -32,11 +31,11 @@ from crm.sales.tasks import (
 )
 from db.models import Task
 from web.flash import flash
-from web.forms import Field, Reader
+from web.forms import Field, Reader, fields_from
 from web.i18n import Gettext, words
 from web.keys import SETTINGS, db_session, employee, request_now
-from web.views.crud import FieldsFor, delete_page, edit_page, object_id
-from web.views.listing import page_links, stream_csv
+from web.views.crud import FieldsFor, delete_page, edit_page, object_id, read_moment
+from web.views.listing import listing_page, stream_csv
 from web.views.people.client_picker import card_number
 
 FILTER_KEYS = ("assignee", "state", "due", "from", "to")
@@ -76,32 +75,24 @@ async def task_list(request: web.Request) -> web.StreamResponse:
     """The filtered listing; a filter it cannot read is shown next to its field, with a 400."""
     wanted, errors = read_filter(request)
     session, viewer = db_session(request), employee(request)
-    page = None
-    if not errors:
-        try:
-            page = await list_tasks(
-                session,
-                viewer,
-                wanted,
-                cursor=request.query.get("after"),
-                before=request.query.get("before"),
-            )
-        except InvalidInput as error:
-            errors[error.field or "from"] = words(request).error(error)
     named_state, named_due = words(request).named(STATE_NAMES), words(request).named(DUE_NAMES)
-    context = {
-        "page": page,
-        "errors": errors,
-        "query": request.query,
-        "now": request_now(request),
-        "assignees": await assignee_choices(session, actor=viewer),
-        "states": [(state.value, named_state(state)) for state in TaskState],
-        "dues": [(due.value, named_due(due)) for due in DueRange],
-        "back": request.path_qs,
-        **page_links(request, "/tasks", FILTER_KEYS, page),
-    }
-    return aiohttp_jinja2.render_template(
-        "tasks/list.html", request, context, status=400 if errors else 200
+    return await listing_page(
+        request,
+        "tasks/list.html",
+        path="/tasks",
+        keys=FILTER_KEYS,
+        errors=errors,
+        fetch=lambda after, before: list_tasks(
+            session, viewer, wanted, cursor=after, before=before
+        ),
+        refused_field="from",
+        context={
+            "now": request_now(request),
+            "assignees": await assignee_choices(session, actor=viewer),
+            "states": [(state.value, named_state(state)) for state in TaskState],
+            "dues": [(due.value, named_due(due)) for due in DueRange],
+            "back": request.path_qs,
+        },
     )
 
 
@@ -159,10 +150,7 @@ async def task_done(request: web.Request) -> web.StreamResponse:
 
 def _fields(_: Gettext, assignees: list[tuple[str, str]], *, new: bool) -> FieldsFor:
     async def fields(values: dict[str, Any], errors: dict[str, str]) -> list[Field]:
-        def field(name: str, label: str, kind: str = "text", **more: Any) -> Field:
-            return Field(
-                name, label, kind, values.get(name, ""), error=errors.get(name, ""), **more
-            )
+        field = fields_from(values, errors)
 
         about = [
             field("deal_id", _("Deal number"), "number", help=_("the deal, or the client below")),
@@ -176,17 +164,6 @@ def _fields(_: Gettext, assignees: list[tuple[str, str]], *, new: bool) -> Field
         ]
 
     return fields
-
-
-def _due(request: web.Request, reader: Reader) -> Any:
-    typed = reader.text("due_at").strip()
-    if not typed:
-        return None
-    try:
-        return parse_moment(typed, request.app[SETTINGS].zone, request_now(request), "due_at")
-    except InvalidInput as error:
-        reader.errors["due_at"] = words(request).error(error)
-        return None
 
 
 async def task_form(request: web.Request) -> web.StreamResponse:
@@ -210,7 +187,7 @@ async def task_form(request: web.Request) -> web.StreamResponse:
         }
 
     async def save(reader: Reader) -> str:
-        due_at = _due(request, reader)
+        due_at = read_moment(request, reader, "due_at")
         assignee_id = reader.identifier("assignee_id", N_("Assignee")) or actor.id
         if task is not None:
             reader.done()

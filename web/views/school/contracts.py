@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import aiohttp_jinja2
 from aiohttp import web
 
-from crm.errors import InvalidInput
 from crm.i18n import N_
 from crm.permissions import is_manager
 from crm.school.contracts import branches
@@ -18,7 +16,7 @@ from web.forms import Reader
 from web.i18n import words
 from web.keys import SETTINGS, db_session, employee
 from web.views.listing import (
-    page_links,
+    listing_page,
     read_client,
     read_employee,
     read_statuses,
@@ -53,29 +51,27 @@ async def contract_list(request: web.Request) -> web.StreamResponse:
     """The filtered listing; a filter it cannot read is shown next to its field, with a 400."""
     wanted, errors = read_filter(request)
     session, viewer = db_session(request), employee(request)
-    page = None
-    cursor, before = request.query.get("after"), request.query.get("before")
-    if not errors:
-        try:
-            page = await list_contracts(session, viewer, wanted, cursor=cursor, before=before)
-        except InvalidInput as error:
-            errors[error.field or "from"] = words(request).error(error)
-    context = {
-        "page": page,
-        "errors": errors,
-        "query": request.query,
-        "selected_statuses": set(request.query.getall("status", [])),
-        "statuses": [
-            (status.value, words(request).named(STATUS_NAMES)(status)) for status in ContractStatus
-        ],
-        "language_choices": await all_languages(session),
-        "teachers": await teachers(session),
-        "branches": await branches(session),
-        "can_sign": is_manager(viewer),
-        **page_links(request, "/contracts", FILTER_KEYS, page),
-    }
-    return aiohttp_jinja2.render_template(
-        "contracts/list.html", request, context, status=400 if errors else 200
+    return await listing_page(
+        request,
+        "contracts/list.html",
+        path="/contracts",
+        keys=FILTER_KEYS,
+        errors=errors,
+        fetch=lambda after, before: list_contracts(
+            session, viewer, wanted, cursor=after, before=before
+        ),
+        refused_field="from",
+        context={
+            "selected_statuses": set(request.query.getall("status", [])),
+            "statuses": [
+                (status.value, words(request).named(STATUS_NAMES)(status))
+                for status in ContractStatus
+            ],
+            "language_choices": await all_languages(session),
+            "teachers": await teachers(session),
+            "branches": await branches(session),
+            "can_sign": is_manager(viewer),
+        },
     )
 
 
