@@ -1,6 +1,8 @@
 """A client who writes to the bot while a deal of theirs is open is in touch about it: the
-message is logged as a ``chat`` interaction on that deal, with no question asked of the client
-and nothing of the message copied (its text stays where the area that files it keeps it).
+message goes to the deal's owner (the managers when nobody owns it) in Telegram, the client is
+told who has it, with no question asked of them, and it is logged as a ``chat`` interaction on
+that deal without its text (the log says when the client and the business were in touch; the
+words are in the owner's chat).
 
 One chat interaction per client and deal per ``QUIET`` is enough: a conversation of twenty
 messages is one moment of contact in the deal's log, not twenty rows hiding the calls and
@@ -9,30 +11,82 @@ meetings around it, and a client who pastes a long text in parts does not flood 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm.i18n import N_
+from crm.notify import Notifier
+from crm.permissions import manager_rows
 from crm.sales.rules import OPEN_STAGES
+from crm.telegram_html import escape
 from db.enums import InteractionKind
-from db.models import Client, Deal, Interaction
+from db.models import Client, Deal, Employee, Interaction
 
 QUIET = timedelta(minutes=30)
 
 
-async def note_client_wrote(session: AsyncSession, client: Client, *, now: datetime) -> bool:
-    """Log that ``client`` wrote at ``now`` on their newest open deal, unless a chat was logged
-    there in the last ``QUIET``; True if logged. Two indexed reads: the client's deals
-    (``ix_deals_client_created``) and their interactions (``ix_interactions_client_at``)."""
-    deal_id = await session.scalar(
-        select(Deal.id)
+async def _open_deal_of(session: AsyncSession, client: Client) -> Deal | None:
+    """The client's newest open deal (``ix_deals_client_created``)."""
+    found: Deal | None = await session.scalar(
+        select(Deal)
         .where(Deal.client_id == client.id, Deal.stage.in_(OPEN_STAGES))
         .order_by(Deal.created_at.desc(), Deal.id.desc())
         .limit(1)
     )
-    if deal_id is None:
-        return False
+    return found
+
+
+@dataclass(frozen=True)
+class Relayed:
+    """Where a client's message went: their open deal, and who was told."""
+
+    deal: Deal
+    told: list[str]
+
+
+async def relay_client_message(
+    session: AsyncSession, notifier: Notifier, client: Client, text: str, *, now: datetime
+) -> Relayed | None:
+    """``client``'s message about their newest open deal, sent to its owner (the managers when
+    nobody owns it) through the outbox, and logged as a chat on the deal; None when they have
+    no open deal (the message is for another area to file)."""
+    deal = await _open_deal_of(session, client)
+    if deal is None:
+        return None
+    if deal.owner_id is not None:
+        told = select(Employee).where(Employee.id == deal.owner_id, Employee.active.is_(True))
+    else:
+        told = select(Employee).where(manager_rows())
+    names = []
+    for person in await session.scalars(told.order_by(Employee.id)):
+        if person.telegram_id is None:
+            continue
+        tr = notifier.translator(notifier.language_of(person))
+        said = tr.gettext(
+            N_("💬 {name} wrote about deal #{deal_id} “{deal}”:"),
+            name=escape(client.full_name),
+            deal_id=deal.id,
+            deal=escape(deal.name),
+        )
+        await notifier.enqueue(session, person.telegram_id, f"{said}\n{escape(text)}", now=now)
+        names.append(person.full_name)
+    await _log_chat(session, client, deal.id, now=now)
+    return Relayed(deal, names)
+
+
+async def note_client_wrote(session: AsyncSession, client: Client, *, now: datetime) -> bool:
+    """Log that ``client`` wrote at ``now`` on their newest open deal, unless a chat was logged
+    there in the last ``QUIET``; True if logged."""
+    deal = await _open_deal_of(session, client)
+    return deal is not None and await _log_chat(session, client, deal.id, now=now)
+
+
+async def _log_chat(session: AsyncSession, client: Client, deal_id: int, *, now: datetime) -> bool:
+    """A chat on ``deal_id`` at ``now``, unless one was logged there in the last ``QUIET``
+    (``ix_interactions_client_at``); True if logged."""
     recent = await session.scalar(
         select(Interaction.id).where(
             Interaction.client_id == client.id,

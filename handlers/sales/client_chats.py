@@ -1,6 +1,8 @@
-"""A client's message while a deal of theirs is open is logged on that deal
-(``crm.sales.client_chats``), and then handled exactly as before: the tickets area still asks
-whether it is a new request, a dialog still takes its answer.
+"""A client's message while a deal of theirs is open. A text written outside any dialog goes to
+the deal's owner and the client is told who has it, with no question asked
+(``crm.sales.client_chats.relay_client_message``); a client with no open deal is left to the
+areas after sales (the tickets area asks whether it is a new request). Any other message of
+theirs (an answer in a dialog, a photo) is logged on the deal and handled exactly as before.
 
 It is an outer middleware on a router with no handlers of its own. aiogram runs a router's
 outer middlewares when an update reaches that router (``Router.propagate_event`` wraps the
@@ -15,15 +17,21 @@ client writing to the business; ticket messages and loose texts are handled afte
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from aiogram import BaseMiddleware, Router
+from aiogram import BaseMiddleware, F, Router, html
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.enums import ChatType
+from aiogram.filters import StateFilter
 from aiogram.types import Message, TelegramObject
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.sales.client_chats import note_client_wrote
+from crm.notify import Notifier
+from crm.sales.client_chats import note_client_wrote, relay_client_message
 from db.models import Client
-from handlers.filters import Handler
+from handlers.filters import Handler, IsClient, Matches
 
 
 def _written_by_client(event: TelegramObject, actor: object) -> bool:
@@ -45,7 +53,29 @@ class LogClientChats(BaseMiddleware):
         return await handler(event, data)
 
 
+async def client_writes(
+    message: Message, actor: Client, session: AsyncSession, notifier: Notifier, now: datetime
+) -> None:
+    """The client's text goes to whoever works on their open deal; without one, on to the
+    next area."""
+    relayed = await relay_client_message(session, notifier, actor, message.text or "", now=now)
+    if relayed is None or not relayed.told:
+        raise SkipHandler  # no open deal, or nobody on it to read the text: another area files it
+    await message.answer(
+        _("✉️ Passed on to {names}, who works on “{deal}” with you.").format(
+            names=", ".join(html.quote(name) for name in relayed.told),
+            deal=html.quote(relayed.deal.name),
+        )
+    )
+
+
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.outer_middleware(LogClientChats())
+    router.message.register(
+        client_writes,
+        IsClient(),
+        StateFilter(None),
+        Matches((F.chat.type == ChatType.PRIVATE) & F.text & ~F.text.startswith("/")),
+    )
     return router

@@ -138,18 +138,20 @@ async def test_a_task_due_reminds_its_assignee_once_and_done_ends_it(
     assert len(reminders) == 1
 
 
-async def test_a_client_writing_while_a_deal_is_open_is_logged_and_still_asked(
+async def test_a_client_writing_while_a_deal_is_open_reaches_its_owner_and_is_logged(
     bot_sales: tuple[Database, People, Sales], fake: FakeTelegram
 ) -> None:
     database, people, sales = bot_sales
-    fake.send_text(MARIA, "Any news about my website?")
-    # Handled exactly as before: the desk asks what the message is for.
-    asked = await bot_said(fake, MARIA, "new request")
-    assert asked.buttons()
+    fake.send_text(MARIA, "Any news about my <website>?")
+    # No question: the owner of her open deal has it, and she is told who.
+    await bot_said(fake, MARIA, "✉️ Passed on to Ivan Kuznetsov, who works on “Website” with you.")
+    relayed = await notified(fake, database, IVAN, "💬 Maria Lopez wrote about deal #")
+    assert "Any news about my <website>?" in relayed.text  # escaped on the way, read as typed
     await handled(fake)
     assert await chats_logged(database) == [(people.maria.id, sales.website)]
-    # A second message in the same conversation is the same moment of contact.
+    # A second message in the same conversation is the same moment of contact in the log.
     fake.send_text(MARIA, "Hello?")
+    await notified(fake, database, IVAN, "Hello?")
     await handled(fake)
     assert await chats_logged(database) == [(people.maria.id, sales.website)]
     # A command is not the client writing to the business; Bob's deal is open too.
@@ -157,6 +159,6 @@ async def test_a_client_writing_while_a_deal_is_open_is_logged_and_still_asked(
     await handled(fake)
     assert await chats_logged(database) == [(people.maria.id, sales.website)]
     fake.send_text(BOB, "About the laptops")
-    await bot_said(fake, BOB, "new request")
+    await notified(fake, database, TOM, "About the laptops")
     await handled(fake)
     assert (people.bob.id, sales.laptops) in await chats_logged(database)
