@@ -162,6 +162,16 @@ async def test_the_list_filters_are_kept_in_the_url(
     assert numbers(setting, csv_rows) == expected
 
 
+async def test_the_list_filters_offer_owners_and_companies_by_name(
+    site: SiteClient, setting: Setting
+) -> None:
+    await sign_in(site, "anna")
+    ivan, company = setting.sales.people.ivan.id, setting.sales.company.id
+    page = await (await site.get(f"/deals?view=list&owner={ivan}")).text()
+    assert f'<option value="{ivan}" selected>Ivan Kuznetsov</option>' in page
+    assert f'<option value="{company}">Nordlight Systems</option>' in page
+
+
 @pytest.mark.parametrize(
     ("query", "refusal"),
     [
