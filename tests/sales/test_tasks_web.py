@@ -128,6 +128,34 @@ async def test_done_once_then_said_so(
     assert (await task_row(database, sales.tasks[1])).done_at is None
 
 
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("ru", ["открыта", "выполнена", "просрочена", "Отметить выполненной"]),
+        ("fr", ["ouverte", "faite", "en retard", "Marquer faite"]),
+    ],
+)
+async def test_task_states_and_the_done_button_speak_of_a_task(
+    site: SiteClient, language: str, words: list[str]
+) -> None:
+    # A task (задача, tâche) is feminine: not a session's "проведена"/"tenue", nor "открыт".
+    await sign_in(site, "anna")
+    chosen = await post_form(site, "/language", {"language": language}, page="/tasks")
+    assert chosen.status == 302
+    page = await (await site.get("/tasks")).text()
+    states = re.search(r'<select id="state".*?</select>', page, re.S)
+    assert states is not None
+    shown = {re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(
+        r'data-label="[^"]*">(.*?)</td>', page, re.S
+    )}
+    for word in words[:3]:
+        assert f">{word}</option>" in states.group(0), word
+        assert word in shown, word
+    assert f'<button type="submit">{words[3]}</button>' in page
+    for wrong in ("проведена", "открыт<", "Выполнен<", "tenue", "ouvert<"):
+        assert wrong not in page, wrong
+
+
 async def test_new_task_forms_refuse_next_to_the_field_and_save(
     site: SiteClient, database: Database, setting: tuple[People, Sales]
 ) -> None:
