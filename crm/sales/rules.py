@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from crm.errors import InvalidInput, PermissionDenied
-from crm.i18n import N_
+from crm.i18n import N_, Word
 from crm.permissions import Actor, is_manager, is_practitioner, is_staff
 from db.enums import DealStage, InteractionKind
 from db.models import Deal, Task
@@ -141,14 +141,14 @@ def check_path(actor: Actor, deal: Deal, to: DealStage) -> None:
             N_("deal #{deal_id} is already {stage}"),
             field="stage",
             deal_id=deal.id,
-            stage=STAGE_NAMES[to],
+            stage=Word(STAGE_NAMES[to]),
         )
     if to not in MOVES[deal.stage]:
         raise InvalidInput(
             N_("deal #{deal_id} is {stage}: it is over and moves no more"),
             field="stage",
             deal_id=deal.id,
-            stage=STAGE_NAMES[deal.stage],
+            stage=Word(STAGE_NAMES[deal.stage]),
         )
     require(may_move(actor, deal, to))
 
@@ -161,7 +161,7 @@ def check_seen(deal: Deal, seen_at: DealStage | None) -> None:
             N_("deal #{deal_id} has moved to {stage} meanwhile; look at it again"),
             field="stage",
             deal_id=deal.id,
-            stage=STAGE_NAMES[deal.stage],
+            stage=Word(STAGE_NAMES[deal.stage]),
         )
 
 
