@@ -264,6 +264,27 @@ async def test_moves_from_the_page_and_the_board_with_bad_input_refused_in_place
     assert kept == counted
 
 
+async def test_moving_a_deal_that_is_over_is_refused_where_one_sees_it(
+    site: SiteClient, setting: Setting, database: Database
+) -> None:
+    ivans = setting.deals[1]
+    # Ivan's board tab shows the deal new; meanwhile Anna wins it.
+    async with database.writer() as session, session.begin():
+        anna = await session.get(Employee, setting.sales.people.anna.id)
+        assert anna is not None
+        await move_deal(session, actor=anna, deal_id=ivans, to=DealStage.WON, now=utcnow())
+    await sign_in(site, "ivan")
+    for data, refusal in [
+        ({"stage": "proposal", "seen": "new", "back": "board"}, "has moved to won meanwhile"),
+        ({"stage": "proposal"}, f"Deal #{ivans} is won: it is over and moves no more"),
+    ]:
+        response = await post_form(site, f"/deals/{ivans}/move", data, page="/deals")
+        assert response.status == 400, data
+        text = await response.text()
+        assert re.search(rf'role="alert">[^<]*{re.escape(refusal)}', text), data
+    assert (await deal(database, ivans)).stage is DealStage.WON
+
+
 async def test_interactions_and_tasks_from_the_deal_page(
     site: SiteClient, setting: Setting, database: Database
 ) -> None:

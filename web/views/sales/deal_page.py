@@ -48,16 +48,24 @@ async def _page(
     deal: Deal,
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
+    action: str | None = None,
 ) -> dict[str, Any]:
     viewer = employee(request)
     named = words(request).named(INTERACTION_KIND_NAMES)
+    allowed, moves = actions(viewer, deal), moves_for(viewer, deal)  # the bot's card reads the same
+    errors = errors or {}
+    # A form the page no longer shows (a deal won meanwhile has no move form) cannot hold its
+    # refusal: it is said above the page instead.
+    shown = {"move": bool(moves), "log": "log" in allowed, "task": "task" in allowed}
+    refusals = [] if action is None or shown[action] else list(errors.values())
     return {
         "deal": deal,
-        "actions": actions(viewer, deal),  # the bot's card reads the same
-        "moves": moves_for(viewer, deal),
+        "actions": allowed,
+        "moves": moves,
         "work": await deal_work(db_session(request), actor=viewer, deal=deal),
         "kinds": [(kind.value, named(kind)) for kind in LOGGED_KINDS],
-        "errors": errors or {},
+        "errors": {} if refusals else errors,
+        "refusals": refusals,
         "values": values or {},
     }
 
@@ -92,7 +100,7 @@ async def deal_action(request: web.Request) -> web.StreamResponse:
         errors = {field or action: words(request).error(error)}
     if errors:
         deal = await load_deal(session, deal_id, visible_to=viewer)
-        context = await _page(request, deal, errors, values)
+        context = await _page(request, deal, errors, values, action)
         return aiohttp_jinja2.render_template("deals/detail.html", request, context, status=400)
     await flash(request, words(request).gettext(DONE[action]))
     raise web.HTTPFound("/deals" if reader.text("back") == "board" else f"/deals/{deal_id}")
