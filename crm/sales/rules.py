@@ -197,6 +197,22 @@ def may_create_deal(actor: Actor, owner_id: int | None) -> bool:
     return is_manager(actor) or (is_practitioner(actor) and owner_id == actor.id)
 
 
+def check_owner(actor: Actor, owner_id: int | None) -> None:
+    """Refuse a deal given to ``owner_id`` unless ``may_create_deal``: a specialist hears, next to
+    the owner field, that their deals are their own."""
+    if may_create_deal(actor, owner_id):
+        return
+    if is_practitioner(actor):
+        raise PermissionDenied(N_("you may only give deals to yourself"), field="owner_id")
+    require(False)
+
+
+def check_assignee(actor: Actor, assignee_id: int) -> None:
+    """Refuse a task given to someone else than ``actor`` unless they are a manager."""
+    if assignee_id != actor.id and not is_manager(actor):
+        raise PermissionDenied(N_("you may only give tasks to yourself"), field="assignee_id")
+
+
 def is_overdue(task: Task, now: datetime) -> bool:
     """Past due while open."""
     return task.is_overdue(now)

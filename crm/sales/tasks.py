@@ -18,7 +18,7 @@ from crm.people.clients import visible_client
 from crm.people.names import clean_name
 from crm.permissions import Actor, is_manager, require_staff
 from crm.sales.deals import load_deal
-from crm.sales.rules import actions, may_finish_task, require
+from crm.sales.rules import actions, check_assignee, may_finish_task, require
 from crm.visibility import load_visible
 from db.models import Employee, Task
 
@@ -61,7 +61,7 @@ async def add_task(
         await visible_client(session, actor, client_id, field="client_id")
     assignee_id = me.id if assignee_id is None else assignee_id
     if assignee_id != me.id:
-        require(is_manager(actor))
+        check_assignee(actor, assignee_id)
         assignee_id = await _assignee(session, assignee_id)
     task = Task(
         title=title,
@@ -116,6 +116,7 @@ async def edit_task(
     require(may_finish_task(actor, task))
     task.title = clean_name(title, "title", longest=MAX_TITLE)
     if assignee_id != task.assignee_id:
+        check_assignee(actor, assignee_id)
         require(is_manager(actor))
         task.assignee_id = await _assignee(session, assignee_id)
     task.due_at = due_at

@@ -145,9 +145,10 @@ async def test_task_states_and_the_done_button_speak_of_a_task(
     page = await (await site.get("/tasks")).text()
     states = re.search(r'<select id="state".*?</select>', page, re.S)
     assert states is not None
-    shown = {re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(
-        r'data-label="[^"]*">(.*?)</td>', page, re.S
-    )}
+    shown = {
+        re.sub(r"<[^>]+>", "", cell).strip()
+        for cell in re.findall(r'data-label="[^"]*">(.*?)</td>', page, re.S)
+    }
     for word in words[:3]:
         assert f">{word}</option>" in states.group(0), word
         assert word in shown, word
@@ -201,6 +202,12 @@ async def test_new_task_forms_refuse_next_to_the_field_and_save(
         {"title": "Send the offer", "due_at": "", "assignee_id": str(people.tom.id)},
     )
     assert edited.status == 400  # not his to give away
+    forged = r'id="assignee_id-error">[^<]*You may only give tasks to yourself'
+    assert re.search(forged, await edited.text())
+    assert (await task_row(database, task.id)).assignee_id == people.ivan.id
+    to_tom = {"title": "X", "deal_id": str(sales.website), "assignee_id": str(people.tom.id)}
+    given = await post_form(site, "/tasks/new", to_tom)
+    assert given.status == 400 and re.search(forged, await given.text())
     edited = await post_form(
         site,
         f"/tasks/{task.id}/edit",
