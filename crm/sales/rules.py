@@ -63,6 +63,9 @@ WIN_CHANCE = {
 
 # The longest reason a lost deal keeps.
 MAX_REASON = 2000
+# The longest notes an interaction keeps: more than a Telegram message holds, far less than a
+# document (the deal page and the client's log show them whole).
+MAX_NOTES = 5000
 
 
 def may_work_on(actor: Actor, deal: Deal) -> bool:
@@ -123,6 +126,15 @@ def check_reason(to: DealStage, reason: str | None) -> str | None:
             most=MAX_REASON,
         )
     return reason
+
+
+def check_notes(notes: str | None) -> None:
+    """Refuse an interaction's notes longer than ``MAX_NOTES`` (stripped, as they are kept)."""
+    length = len((notes or "").strip())
+    if length > MAX_NOTES:
+        raise InvalidInput(
+            N_("the text is longer than {length} characters"), field="notes", length=MAX_NOTES
+        )
 
 
 def check_move(actor: Actor, deal: Deal, to: DealStage, reason: str | None) -> str | None:

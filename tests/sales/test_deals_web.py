@@ -321,6 +321,24 @@ async def test_interactions_and_tasks_from_the_deal_page(
     assert task is not None and task.due_at == datetime.fromisoformat("2031-01-02T09:30+00:00")
 
 
+async def test_huge_input_is_refused_without_being_echoed_whole(
+    site: SiteClient, setting: Setting, database: Database
+) -> None:
+    await sign_in(site, "ivan")
+    page = f"/deals/{setting.deals[1]}"
+    response = await post_form(site, f"{page}/log", {"kind": "note", "notes": "n" * 100_000})
+    assert response.status == 400
+    text = await response.text()
+    assert re.search(r'id="notes-error">[^<]*longer than 5000 characters', text), text[-2000:]
+    async with database.reader() as session:
+        assert await session.scalar(select(func.count()).select_from(Interaction)) == 0
+    typed = "Zork" + "z" * 5000
+    refused = await post_form(site, "/deals/new", {"name": "X", "value": "5", "client": typed})
+    found = re.search(r'id="client-error">([^<]*)<', await refused.text())
+    assert found is not None and found.group(1).startswith("No client matches “Zorkzz")
+    assert len(found.group(1)) < 80 and "…" in found.group(1)
+
+
 async def test_new_edit_and_delete_with_errors_next_to_fields(
     site: SiteClient, setting: Setting, database: Database
 ) -> None:

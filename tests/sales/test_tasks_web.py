@@ -221,6 +221,25 @@ async def test_new_task_forms_refuse_next_to_the_field_and_save(
         assert await session.get(Task, task.id) is None
 
 
+async def test_the_client_page_refuses_notes_too_long(
+    site: SiteClient, database: Database, setting: tuple[People, Sales]
+) -> None:
+    people, _ = setting
+    await sign_in(site, "ivan")
+    page = f"/clients/{people.maria.id}"
+    before = await logged(database)
+    too_long = {"kind": "note", "notes": "n" * 5001}
+    refused = await post_form(site, f"{page}/interactions", too_long, page=page)
+    assert refused.status == 400
+    assert re.search(r'id="notes-error">[^<]*longer than 5000', await refused.text())
+    assert await logged(database) == before
+
+
+async def logged(database: Database) -> int:
+    async with database.reader() as session:
+        return len(list(await session.scalars(select(Interaction))))
+
+
 async def test_the_client_page_shows_chats_without_their_text_and_logs_a_call(
     site: SiteClient, database: Database, setting: tuple[People, Sales]
 ) -> None:

@@ -13,7 +13,13 @@ from crm.i18n import N_
 from crm.sales.deal_card import deal_work
 from crm.sales.deals import load_deal, move_deal
 from crm.sales.interactions import log_interaction
-from crm.sales.rules import INTERACTION_KIND_NAMES, LOGGED_KINDS, actions, moves_for
+from crm.sales.rules import (
+    INTERACTION_KIND_NAMES,
+    LOGGED_KINDS,
+    actions,
+    check_notes,
+    moves_for,
+)
 from crm.sales.tasks import add_task
 from db.enums import DealStage, InteractionKind
 from db.models import Deal
@@ -128,6 +134,7 @@ async def _apply(request: web.Request, action: str, reader: Reader, deal_id: int
         kind = reader.choice("kind", InteractionKind, N_("Kind"), InteractionKind.CALL)
         happened_at = read_moment(request, reader, "happened_at")
         reader.done()
+        check_notes(reader.text("notes"))
         await log_interaction(
             session,
             actor=viewer,
