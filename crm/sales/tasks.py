@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
 from crm.people.clients import visible_client
-from crm.people.names import clean_name
+from crm.people.names import clean_title
 from crm.permissions import Actor, is_manager, require_staff
 from crm.sales.deals import load_deal
 from crm.sales.rules import actions, check_assignee, may_finish_task, require
@@ -50,7 +50,7 @@ async def add_task(
     """A new open task on a deal (``actor`` may work on it) or a client (``actor`` may see
     them), for ``assignee_id`` (``actor`` when not given)."""
     me = require_staff(actor)
-    title = clean_name(title, "title", longest=MAX_TITLE)
+    title = clean_title(title, longest=MAX_TITLE)
     if deal_id is None and client_id is None:
         raise InvalidInput(N_("a task is about a deal or a client"), field="deal_id")
     if deal_id is not None:
@@ -114,7 +114,7 @@ async def edit_task(
     give it to someone else."""
     task = await load_task(session, task_id, visible_to=actor)
     require(may_finish_task(actor, task))
-    task.title = clean_name(title, "title", longest=MAX_TITLE)
+    task.title = clean_title(title, longest=MAX_TITLE)
     if assignee_id != task.assignee_id:
         check_assignee(actor, assignee_id)
         require(is_manager(actor))

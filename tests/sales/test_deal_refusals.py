@@ -3,10 +3,13 @@ the reader's language inside the sentence, not left as the English value."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from crm.errors import DomainError
 from crm.i18n import refusal_text
+from crm.people.names import clean_title
 from crm.sales.rules import check_path, check_seen
 from db.enums import DealStage, Role
 from db.models import Deal, Employee
@@ -54,3 +57,20 @@ def test_stage_refusals_name_the_stage_in_the_readers_language(
         refusal_text(refused(check_seen, at_proposal, DealStage.NEW), language),
     ]
     assert said == [already, over, moved]
+
+
+@pytest.mark.parametrize(
+    ("language", "empty", "long"),
+    [
+        ("en", "The title must not be empty", "The title is longer than 5 characters"),
+        ("ru", "Название не должно быть пустым", "Название длиннее 5 символов"),
+        ("fr", "Le titre ne doit pas être vide", "Le titre dépasse 5 caractères"),
+    ],
+)
+def test_a_title_is_called_a_title(language: str, empty: str, long: str) -> None:
+    said = [
+        refusal_text(refused(partial(clean_title, longest=5), " "), language),
+        refusal_text(refused(partial(clean_title, longest=5), "Call them back"), language),
+    ]
+    assert said == [empty, long]
+    assert clean_title("  Call  ", longest=5) == "Call"

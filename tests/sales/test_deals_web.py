@@ -295,7 +295,7 @@ async def test_interactions_and_tasks_from_the_deal_page(
         (f"{page}/log", {"kind": "note", "notes": ""}, "notes", ""),
         (f"{page}/log", {"kind": "call", "happened_at": "2999-01-01T10:00"}, "happened_at", ""),
         (f"{page}/log", {"kind": "call", "happened_at": "soon"}, "happened_at", "is not a date"),
-        (f"{page}/task", {"title": ""}, "title", "must not be empty"),
+        (f"{page}/task", {"title": ""}, "title", "The title must not be empty"),
         (f"{page}/task", {"title": "Call", "due_at": "whenever"}, "due_at", "is not a date"),
     ]
     for path, data, field, refusal in refused:
