@@ -264,6 +264,23 @@ async def test_moves_from_the_page_and_the_board_with_bad_input_refused_in_place
     assert kept == counted
 
 
+async def test_the_move_selects_start_on_no_stage(
+    site: SiteClient, setting: Setting, database: Database
+) -> None:
+    await sign_in(site, "ivan")
+    ivans = setting.deals[1]
+    for path, select_id in [(f"/deals/{ivans}", "stage"), ("/deals", f"stage-{ivans}")]:
+        page = await (await site.get(path)).text()
+        found = re.search(rf'<select id="{select_id}" name="stage"[^>]*>\s*<option([^>]*)>', page)
+        assert found is not None and found.group(1) == ' value=""', path
+    # Pressing Move on the board without choosing moves nothing and says so by the field.
+    data = {"stage": "", "seen": "new", "back": "board"}
+    response = await post_form(site, f"/deals/{ivans}/move", data, page="/deals")
+    assert response.status == 400
+    assert re.search(r'id="stage-error">[^<]*Choose the stage', await response.text())
+    assert (await deal(database, ivans)).stage is DealStage.NEW
+
+
 async def test_moving_a_deal_that_is_over_is_refused_where_one_sees_it(
     site: SiteClient, setting: Setting, database: Database
 ) -> None:
