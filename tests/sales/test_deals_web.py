@@ -338,6 +338,19 @@ async def test_interactions_and_tasks_from_the_deal_page(
     assert task is not None and task.due_at == datetime.fromisoformat("2031-01-02T09:30+00:00")
 
 
+async def test_a_client_search_with_one_match_takes_that_client(
+    site: SiteClient, setting: Setting, database: Database
+) -> None:
+    await sign_in(site, "ivan")
+    ivan, maria = setting.sales.people.ivan.id, setting.sales.people.maria.id
+    opened = await post_form(
+        site, "/deals/new", {"name": "Pilot", "value": "5", "client": "lopez", "owner_id": ivan}
+    )
+    assert opened.status == 302
+    new = await deal(database, int(opened.headers["Location"].rsplit("/", 1)[1]))
+    assert new.client_id == maria
+
+
 async def test_huge_input_is_refused_without_being_echoed_whole(
     site: SiteClient, setting: Setting, database: Database
 ) -> None:
