@@ -338,6 +338,29 @@ async def test_interactions_and_tasks_from_the_deal_page(
     assert task is not None and task.due_at == datetime.fromisoformat("2031-01-02T09:30+00:00")
 
 
+@pytest.mark.parametrize(
+    ("language", "value", "moved"),
+    [
+        ("en", "€12,000.00", "Support plan moved to qualified"),
+        ("fr", "12\u202f000,00\xa0€", "« Support plan » est passée à l’étape « qualifiée »"),
+        ("ru", "12\xa0000,00\xa0€", "«Support plan» перешла на этап «квалифицирована»"),
+    ],
+)
+async def test_company_deal_values_and_the_client_timeline_read_naturally(
+    site: SiteClient, setting: Setting, language: str, value: str, moved: str
+) -> None:
+    await sign_in(site, "anna")
+    if language != "en":
+        chosen = await post_form(site, "/language", {"language": language}, page="/deals")
+        assert chosen.status == 302
+    company = await (await site.get(f"/companies/{setting.sales.company.id}")).text()
+    assert re.search(rf'Warehouse &lt;pilot&gt;</a> · [^·]+ · {re.escape(value)}( ·|</li>)', company)
+    plan = setting.deals[3]
+    client = await (await site.get(f"/clients/{setting.sales.people.bob.id}")).text()
+    line = re.search(rf'<a href="/deals/{plan}">([^<]*)</a> ([^<]*)</li>', client)
+    assert line is not None and line.group(2).strip() == moved, line and line.group(0)
+
+
 async def test_a_client_search_with_one_match_takes_that_client(
     site: SiteClient, setting: Setting, database: Database
 ) -> None:
