@@ -354,7 +354,9 @@ async def test_company_deal_values_and_the_client_timeline_read_naturally(
         chosen = await post_form(site, "/language", {"language": language}, page="/deals")
         assert chosen.status == 302
     company = await (await site.get(f"/companies/{setting.sales.company.id}")).text()
-    assert re.search(rf'Warehouse &lt;pilot&gt;</a> · [^·]+ · {re.escape(value)}( ·|</li>)', company)
+    assert re.search(
+        rf"Warehouse &lt;pilot&gt;</a> · [^·]+ · {re.escape(value)}( ·|</li>)", company
+    )
     plan = setting.deals[3]
     client = await (await site.get(f"/clients/{setting.sales.people.bob.id}")).text()
     line = re.search(rf'<a href="/deals/{plan}">([^<]*)</a> ([^<]*)</li>', client)
