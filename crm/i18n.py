@@ -34,6 +34,16 @@ def NP_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - N_ for a
     return singular, plural
 
 
+class Word(str):
+    """A word from a table of names (a stage, a status: an ``N_`` msgid) given to a refusal as a
+    parameter: ``refusal_text`` says it in the reader's language, as it does an amount."""
+
+    __slots__ = ()
+
+    def written_in(self, language: str) -> str:
+        return translator(language).gettext(str(self))
+
+
 def load_catalogs(path: Path = LOCALES_DIR) -> dict[str, gettext.GNUTranslations]:
     """Compile every ``.po`` catalog under ``path`` into a gettext translations object."""
     catalogs: dict[str, gettext.GNUTranslations] = {}

@@ -23,6 +23,19 @@ def clean_name(name: str, field: str | None = None, *, longest: int = MAX_NAME_L
     return cleaned
 
 
+def clean_title(title: str, field: str | None = "title", *, longest: int = MAX_NAME_LENGTH) -> str:
+    """A thing's title (a task's, an event's, an innovation's), stripped; refused, as a title,
+    when empty or longer than ``longest``."""
+    cleaned = title.strip()
+    if not cleaned:
+        raise InvalidInput(N_("the title must not be empty"), field=field)
+    if len(cleaned) > longest:
+        raise InvalidInput(
+            N_("the title is longer than {length} characters"), field=field, length=longest
+        )
+    return cleaned
+
+
 def clean_username(username: str | None) -> str | None:
     """A Telegram username without the leading ``@``, or None when blank."""
     if username is None:

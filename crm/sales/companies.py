@@ -4,6 +4,7 @@ name is not deleted: the refusal says what holds it, with the counts."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -21,16 +22,25 @@ from db.models import Client, Company, Deal, Event
 
 # The longest address a website, a LinkedIn profile or an event's picture keeps.
 MAX_URL = 500
+# What people type for a website without its scheme: a host with a dot in it ("acme.example",
+# "www.acme.example/about"), not "mailto:…" nor a word.
+_BARE_HOST = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?(/\S*)?$", re.IGNORECASE)
 
 
 def check_url(typed: str, field: str) -> str | None:
-    """A web address (``http`` or ``https``, with a host), or None when blank."""
-    text = typed.strip()
-    if not text:
+    """A web address (``http`` or ``https``, with a host), or None when blank; a host typed
+    without its scheme (``acme.example``) is taken as ``https://acme.example``."""
+    typed = typed.strip()
+    if not typed:
         return None
+    text = typed
+    if "://" not in typed and _BARE_HOST.match(typed):
+        text = f"https://{typed}"
     parts = urlsplit(text)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in text:
-        raise InvalidInput(N_("{url} is not a web address (https://…)"), field=field, url=text[:80])
+        raise InvalidInput(
+            N_("{url} is not a web address (https://…)"), field=field, url=typed[:80]
+        )
     if len(text) > MAX_URL:
         raise InvalidInput(
             N_("the text is longer than {length} characters"), field=field, length=MAX_URL

@@ -29,9 +29,9 @@ from crm.sales.rules import (
     D,
     actions,
     check_move,
+    check_owner,
     check_path,
     check_seen,
-    may_create_deal,
     require,
 )
 from crm.visibility import load_visible
@@ -125,7 +125,7 @@ async def open_deal(
     """A ``new`` deal: owners and administrators open one for anyone (or nobody), a specialist
     their own. Its first move (from nothing to new) starts its history."""
     me = require_staff(actor)
-    require(may_create_deal(actor, draft.owner_id))
+    check_owner(actor, draft.owner_id)
     draft = await _checked(session, actor, draft)
     deal = Deal(
         name=draft.name,
@@ -223,7 +223,7 @@ async def edit_deal(
     open, owners and administrators). A specialist cannot give their deal away."""
     deal = await load_deal(session, deal_id, visible_to=actor)
     require("edit" in actions(actor, deal))
-    require(may_create_deal(actor, draft.owner_id))
+    check_owner(actor, draft.owner_id)
     draft = await _checked(session, actor, draft)
     await _tally(session, deal, -1)
     deal.name, deal.value, deal.currency = draft.name, draft.value, draft.currency

@@ -18,7 +18,7 @@ from crm.errors import FieldChecks, InvalidInput, NotFound, PermissionDenied
 from crm.i18n import N_
 from crm.keyset import PAGE_SIZE, KeysetPage
 from crm.people.client_company import company_named
-from crm.people.names import clean_name, clean_text
+from crm.people.names import clean_text, clean_title
 from crm.permissions import Actor, is_manager, is_staff, require_manager, require_staff
 from crm.sales.companies import check_url
 from crm.text_limits import require_fits
@@ -88,7 +88,7 @@ async def _checked(
     title = image = None
     description = ""
     with checks.field("title"):
-        title = clean_name(draft.title, "title")
+        title = clean_title(draft.title)
     with checks.field("description"):
         description = clean_text(draft.description, required=False, field="description")
     with checks.field("image"):

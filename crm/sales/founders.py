@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.errors import FieldChecks, InvalidInput, NotFound
 from crm.i18n import N_
-from crm.people.names import clean_name, clean_text
+from crm.people.names import clean_name, clean_text, clean_title
 from crm.permissions import Actor, require_manager
 from crm.sales.companies import check_url, get_company
 from crm.text_limits import require_fits
@@ -145,7 +145,7 @@ async def save_innovation(
     title = None
     description = ""
     with checks.field("title"):
-        title = clean_name(draft.title, "title")
+        title = clean_title(draft.title)
     with checks.field("description"):
         description = clean_text(draft.description, required=False, field="description")
     checks.done()

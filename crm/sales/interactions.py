@@ -12,7 +12,7 @@ from crm.people.clients import visible_client
 from crm.people.names import clean_text
 from crm.permissions import Actor, require_staff
 from crm.sales.deals import load_deal
-from crm.sales.rules import LOGGED_KINDS, actions, require
+from crm.sales.rules import LOGGED_KINDS, actions, check_notes, require
 from db.enums import InteractionKind
 from db.models import Interaction
 
@@ -57,6 +57,7 @@ async def log_interaction(
         raise InvalidInput(
             N_("the time must be within the last year, and not to come"), field="happened_at"
         )
+    check_notes(notes)
     interaction = Interaction(
         client_id=client_id,
         deal_id=deal_id,

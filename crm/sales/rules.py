@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from crm.errors import InvalidInput, PermissionDenied
-from crm.i18n import N_
+from crm.i18n import N_, Word
 from crm.permissions import Actor, is_manager, is_practitioner, is_staff
 from db.enums import DealStage, InteractionKind
 from db.models import Deal, Task
@@ -63,6 +63,9 @@ WIN_CHANCE = {
 
 # The longest reason a lost deal keeps.
 MAX_REASON = 2000
+# The longest notes an interaction keeps: more than a Telegram message holds, far less than a
+# document (the deal page and the client's log show them whole).
+MAX_NOTES = 5000
 
 
 def may_work_on(actor: Actor, deal: Deal) -> bool:
@@ -125,6 +128,15 @@ def check_reason(to: DealStage, reason: str | None) -> str | None:
     return reason
 
 
+def check_notes(notes: str | None) -> None:
+    """Refuse an interaction's notes longer than ``MAX_NOTES`` (stripped, as they are kept)."""
+    length = len((notes or "").strip())
+    if length > MAX_NOTES:
+        raise InvalidInput(
+            N_("the text is longer than {length} characters"), field="notes", length=MAX_NOTES
+        )
+
+
 def check_move(actor: Actor, deal: Deal, to: DealStage, reason: str | None) -> str | None:
     """Refuse a move ``MOVES`` does not hold (a deal already there, one that is over), or a
     lost without its reason; PermissionDenied for someone the move is not for. Returns the
@@ -141,14 +153,14 @@ def check_path(actor: Actor, deal: Deal, to: DealStage) -> None:
             N_("deal #{deal_id} is already {stage}"),
             field="stage",
             deal_id=deal.id,
-            stage=STAGE_NAMES[to],
+            stage=Word(STAGE_NAMES[to]),
         )
     if to not in MOVES[deal.stage]:
         raise InvalidInput(
             N_("deal #{deal_id} is {stage}: it is over and moves no more"),
             field="stage",
             deal_id=deal.id,
-            stage=STAGE_NAMES[deal.stage],
+            stage=Word(STAGE_NAMES[deal.stage]),
         )
     require(may_move(actor, deal, to))
 
@@ -161,7 +173,7 @@ def check_seen(deal: Deal, seen_at: DealStage | None) -> None:
             N_("deal #{deal_id} has moved to {stage} meanwhile; look at it again"),
             field="stage",
             deal_id=deal.id,
-            stage=STAGE_NAMES[deal.stage],
+            stage=Word(STAGE_NAMES[deal.stage]),
         )
 
 
@@ -195,6 +207,24 @@ def sees_deals(actor: Actor) -> bool:
 def may_create_deal(actor: Actor, owner_id: int | None) -> bool:
     """Owners and administrators open a deal for anyone; a specialist their own."""
     return is_manager(actor) or (is_practitioner(actor) and owner_id == actor.id)
+
+
+def check_owner(actor: Actor, owner_id: int | None) -> None:
+    """Refuse a deal given to ``owner_id`` unless ``may_create_deal``: a specialist hears, next to
+    the owner field, that their deals are their own."""
+    if may_create_deal(actor, owner_id):
+        return
+    if is_practitioner(actor):
+        raise PermissionDenied(N_("you may only give deals to yourself"), field="owner_id")
+    require(False)
+
+
+def check_assignee(actor: Actor, assignee_id: int) -> None:
+    """Refuse a task given to someone else than ``actor`` unless they are a manager."""
+    if is_manager(actor):
+        return
+    if not is_staff(actor) or assignee_id != actor.id:
+        raise PermissionDenied(N_("you may only give tasks to yourself"), field="assignee_id")
 
 
 def is_overdue(task: Task, now: datetime) -> bool:

@@ -51,8 +51,9 @@ class DueRange(StrEnum):
 
 
 STATE_NAMES = {
-    TaskState.OPEN: N_("open"),
-    TaskState.DONE: N_("done"),
+    # A task's own words, not a session's "open"/"done": a task is feminine in ru and fr.
+    TaskState.OPEN: N_("to do"),
+    TaskState.DONE: N_("marked done"),
     TaskState.OVERDUE: N_("overdue"),
 }
 DUE_NAMES = {

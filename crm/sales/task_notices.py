@@ -52,7 +52,7 @@ def task_line(
     elif task.is_overdue(now):
         parts.append(tr.gettext("⚠️ overdue"))
     elif task.done_at is not None:
-        parts.append(tr.gettext("done"))
+        parts.append(tr.gettext("marked done"))
     return " · ".join(parts)
 
 

@@ -15,10 +15,10 @@ from sqlalchemy.orm import selectinload
 from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
 from crm.people.clients import visible_client
-from crm.people.names import clean_name
+from crm.people.names import clean_title
 from crm.permissions import Actor, is_manager, require_staff
 from crm.sales.deals import load_deal
-from crm.sales.rules import actions, may_finish_task, require
+from crm.sales.rules import actions, check_assignee, may_finish_task, require
 from crm.visibility import load_visible
 from db.models import Employee, Task
 
@@ -50,7 +50,7 @@ async def add_task(
     """A new open task on a deal (``actor`` may work on it) or a client (``actor`` may see
     them), for ``assignee_id`` (``actor`` when not given)."""
     me = require_staff(actor)
-    title = clean_name(title, "title", longest=MAX_TITLE)
+    title = clean_title(title, longest=MAX_TITLE)
     if deal_id is None and client_id is None:
         raise InvalidInput(N_("a task is about a deal or a client"), field="deal_id")
     if deal_id is not None:
@@ -61,7 +61,7 @@ async def add_task(
         await visible_client(session, actor, client_id, field="client_id")
     assignee_id = me.id if assignee_id is None else assignee_id
     if assignee_id != me.id:
-        require(is_manager(actor))
+        check_assignee(actor, assignee_id)
         assignee_id = await _assignee(session, assignee_id)
     task = Task(
         title=title,
@@ -114,8 +114,9 @@ async def edit_task(
     give it to someone else."""
     task = await load_task(session, task_id, visible_to=actor)
     require(may_finish_task(actor, task))
-    task.title = clean_name(title, "title", longest=MAX_TITLE)
+    task.title = clean_title(title, longest=MAX_TITLE)
     if assignee_id != task.assignee_id:
+        check_assignee(actor, assignee_id)
         require(is_manager(actor))
         task.assignee_id = await _assignee(session, assignee_id)
     task.due_at = due_at

@@ -20,7 +20,7 @@ from crm.sales.event_participants import events_joined, join_event, leave_event,
 from crm.sales.events import get_event, going_counts, upcoming_events
 from crm.settings import Settings
 from db.models import Event
-from handlers.cards import answer_press, send_long
+from handlers.cards import send_long
 from handlers.command_args import id_and_rest
 from handlers.filters import IsClient, IsStaff
 from handlers.sales import event_texts
@@ -60,10 +60,12 @@ async def on_press(
     actor: Actor,
     session: AsyncSession,
     notifier: Notifier,
+    settings: Settings,
     bot: Bot,
     now: datetime,
 ) -> None:
-    """Join or leave; the buttons then show what the next press would do."""
+    """Join or leave; the list is redrawn in place (which events one goes to, and the buttons
+    saying what the next press would do), and the answer is said in the chat."""
     if callback_data.action == "join":
         done = await join_event(
             session, notifier, actor=actor, event_id=callback_data.event_id, now=now
@@ -77,8 +79,16 @@ async def on_press(
     else:
         raise InvalidInput(N_("That button is not valid any more."))
     chat_id = query.message.chat.id if query.message else query.from_user.id
-    _events, _going, markup = await _client_list(session, actor, now)
-    await answer_press(bot, query, chat_id, answer, markup)
+    events, going, markup = await _client_list(session, actor, now)
+    await query.answer(answer)
+    if query.message is not None:
+        # An edit Telegram refuses (nothing changed on a stale list, a message too old) is
+        # dropped by bot.answers.deliver; the answer below is said all the same.
+        text = event_texts.upcoming(events, going, partial(moment, zone=settings.zone))
+        await bot.edit_message_text(
+            text=text, chat_id=chat_id, message_id=query.message.message_id, reply_markup=markup
+        )
+    await bot.send_message(chat_id, answer)
 
 
 async def staff_events(

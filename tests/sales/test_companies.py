@@ -15,7 +15,7 @@ from bot.sandbox.telegram import FakeTelegram
 from crm.errors import Conflict, InvalidFields, InvalidInput, PermissionDenied
 from crm.i18n import refusal_text
 from crm.people.clients import ClientForm, save_client
-from crm.sales.companies import CompanyDraft, delete_company, save_company
+from crm.sales.companies import CompanyDraft, check_url, delete_company, save_company
 from crm.sales.company_listing import CompanyFilter, company_card, list_companies
 from crm.sales.founders import (
     FounderDraft,
@@ -231,3 +231,26 @@ async def test_a_client_card_builds_its_full_name_and_names_its_company(
                     client_id=client.id,
                 )
             assert refused.value.field == "company"
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("acme.example", "https://acme.example"),
+        ("  www.acme.example/about ", "https://www.acme.example/about"),
+        ("http://acme.example", "http://acme.example"),
+        ("https://localhost:8080", "https://localhost:8080"),
+        ("", None),
+    ],
+)
+def test_a_website_typed_without_https_gets_it(typed: str, kept: str | None) -> None:
+    assert check_url(typed, "website") == kept
+
+
+@pytest.mark.parametrize(
+    "typed", ["not a link", "acme", "ftp://acme.example", "mailto:a@b.example"]
+)
+def test_what_is_no_web_address_is_still_refused_as_typed(typed: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        check_url(typed, "website")
+    assert refusal_text(refused.value, "en") == f"{typed} is not a web address (https://…)"

@@ -203,6 +203,8 @@ async def test_events_pages_show_participants_to_the_organiser_and_managers_only
     page = await (await site.get("/events/1")).text()
     assert "Who takes part" in page and "Maria Lopez" in page
 
+    untitled = await post_form(site, "/events/new", {"title": " ", "starts_at": "2031-01-01T10:00"})
+    assert _error(await untitled.text(), "title") == "The title must not be empty"
     bad = await post_form(site, "/events/new", {"title": "Fair", "starts_at": "someday"})
     assert bad.status == 400
     assert "is not a date and time" in _error(await bad.text(), "starts_at")

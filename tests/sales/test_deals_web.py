@@ -162,6 +162,16 @@ async def test_the_list_filters_are_kept_in_the_url(
     assert numbers(setting, csv_rows) == expected
 
 
+async def test_the_list_filters_offer_owners_and_companies_by_name(
+    site: SiteClient, setting: Setting
+) -> None:
+    await sign_in(site, "anna")
+    ivan, company = setting.sales.people.ivan.id, setting.sales.company.id
+    page = await (await site.get(f"/deals?view=list&owner={ivan}")).text()
+    assert f'<option value="{ivan}" selected>Ivan Kuznetsov</option>' in page
+    assert f'<option value="{company}">Nordlight Systems</option>' in page
+
+
 @pytest.mark.parametrize(
     ("query", "refusal"),
     [
@@ -254,6 +264,44 @@ async def test_moves_from_the_page_and_the_board_with_bad_input_refused_in_place
     assert kept == counted
 
 
+async def test_the_move_selects_start_on_no_stage(
+    site: SiteClient, setting: Setting, database: Database
+) -> None:
+    await sign_in(site, "ivan")
+    ivans = setting.deals[1]
+    for path, select_id in [(f"/deals/{ivans}", "stage"), ("/deals", f"stage-{ivans}")]:
+        page = await (await site.get(path)).text()
+        found = re.search(rf'<select id="{select_id}" name="stage"[^>]*>\s*<option([^>]*)>', page)
+        assert found is not None and found.group(1) == ' value=""', path
+    # Pressing Move on the board without choosing moves nothing and says so by the field.
+    data = {"stage": "", "seen": "new", "back": "board"}
+    response = await post_form(site, f"/deals/{ivans}/move", data, page="/deals")
+    assert response.status == 400
+    assert re.search(r'id="stage-error">[^<]*Choose the stage', await response.text())
+    assert (await deal(database, ivans)).stage is DealStage.NEW
+
+
+async def test_moving_a_deal_that_is_over_is_refused_where_one_sees_it(
+    site: SiteClient, setting: Setting, database: Database
+) -> None:
+    ivans = setting.deals[1]
+    # Ivan's board tab shows the deal new; meanwhile Anna wins it.
+    async with database.writer() as session, session.begin():
+        anna = await session.get(Employee, setting.sales.people.anna.id)
+        assert anna is not None
+        await move_deal(session, actor=anna, deal_id=ivans, to=DealStage.WON, now=utcnow())
+    await sign_in(site, "ivan")
+    for data, refusal in [
+        ({"stage": "proposal", "seen": "new", "back": "board"}, "has moved to won meanwhile"),
+        ({"stage": "proposal"}, f"Deal #{ivans} is won: it is over and moves no more"),
+    ]:
+        response = await post_form(site, f"/deals/{ivans}/move", data, page="/deals")
+        assert response.status == 400, data
+        text = await response.text()
+        assert re.search(rf'role="alert">[^<]*{re.escape(refusal)}', text), data
+    assert (await deal(database, ivans)).stage is DealStage.WON
+
+
 async def test_interactions_and_tasks_from_the_deal_page(
     site: SiteClient, setting: Setting, database: Database
 ) -> None:
@@ -264,7 +312,7 @@ async def test_interactions_and_tasks_from_the_deal_page(
         (f"{page}/log", {"kind": "note", "notes": ""}, "notes", ""),
         (f"{page}/log", {"kind": "call", "happened_at": "2999-01-01T10:00"}, "happened_at", ""),
         (f"{page}/log", {"kind": "call", "happened_at": "soon"}, "happened_at", "is not a date"),
-        (f"{page}/task", {"title": ""}, "title", "must not be empty"),
+        (f"{page}/task", {"title": ""}, "title", "The title must not be empty"),
         (f"{page}/task", {"title": "Call", "due_at": "whenever"}, "due_at", "is not a date"),
     ]
     for path, data, field, refusal in refused:
@@ -290,6 +338,62 @@ async def test_interactions_and_tasks_from_the_deal_page(
     assert task is not None and task.due_at == datetime.fromisoformat("2031-01-02T09:30+00:00")
 
 
+@pytest.mark.parametrize(
+    ("language", "value", "moved"),
+    [
+        ("en", "€12,000.00", "Support plan moved to qualified"),
+        ("fr", "12\u202f000,00\xa0€", "« Support plan » est passée à l’étape « qualifiée »"),
+        ("ru", "12\xa0000,00\xa0€", "«Support plan» перешла на этап «квалифицирована»"),
+    ],
+)
+async def test_company_deal_values_and_the_client_timeline_read_naturally(
+    site: SiteClient, setting: Setting, language: str, value: str, moved: str
+) -> None:
+    await sign_in(site, "anna")
+    if language != "en":
+        chosen = await post_form(site, "/language", {"language": language}, page="/deals")
+        assert chosen.status == 302
+    company = await (await site.get(f"/companies/{setting.sales.company.id}")).text()
+    assert re.search(
+        rf"Warehouse &lt;pilot&gt;</a> · [^·]+ · {re.escape(value)}( ·|</li>)", company
+    )
+    plan = setting.deals[3]
+    client = await (await site.get(f"/clients/{setting.sales.people.bob.id}")).text()
+    line = re.search(rf'<a href="/deals/{plan}">([^<]*)</a> ([^<]*)</li>', client)
+    assert line is not None and line.group(2).strip() == moved, line and line.group(0)
+
+
+async def test_a_client_search_with_one_match_takes_that_client(
+    site: SiteClient, setting: Setting, database: Database
+) -> None:
+    await sign_in(site, "ivan")
+    ivan, maria = setting.sales.people.ivan.id, setting.sales.people.maria.id
+    opened = await post_form(
+        site, "/deals/new", {"name": "Pilot", "value": "5", "client": "lopez", "owner_id": ivan}
+    )
+    assert opened.status == 302
+    new = await deal(database, int(opened.headers["Location"].rsplit("/", 1)[1]))
+    assert new.client_id == maria
+
+
+async def test_huge_input_is_refused_without_being_echoed_whole(
+    site: SiteClient, setting: Setting, database: Database
+) -> None:
+    await sign_in(site, "ivan")
+    page = f"/deals/{setting.deals[1]}"
+    response = await post_form(site, f"{page}/log", {"kind": "note", "notes": "n" * 100_000})
+    assert response.status == 400
+    text = await response.text()
+    assert re.search(r'id="notes-error">[^<]*longer than 5000 characters', text), text[-2000:]
+    async with database.reader() as session:
+        assert await session.scalar(select(func.count()).select_from(Interaction)) == 0
+    typed = "Zork" + "z" * 5000
+    refused = await post_form(site, "/deals/new", {"name": "X", "value": "5", "client": typed})
+    found = re.search(r'id="client-error">([^<]*)<', await refused.text())
+    assert found is not None and found.group(1).startswith("No client matches “Zorkzz")
+    assert len(found.group(1)) < 80 and "…" in found.group(1)
+
+
 async def test_new_edit_and_delete_with_errors_next_to_fields(
     site: SiteClient, setting: Setting, database: Database
 ) -> None:
@@ -311,7 +415,9 @@ async def test_new_edit_and_delete_with_errors_next_to_fields(
     # A specialist's deal is their own: giving it to Tom is refused.
     tom = setting.sales.people.tom.id
     response = await post_form(site, "/deals/new", {"name": "X", "value": "5", "owner_id": tom})
-    assert response.status == 400 and "You may not do this with that deal." in await response.text()
+    assert response.status == 400
+    text = await response.text()
+    assert re.search(r'id="owner_id-error">[^<]*You may only give deals to yourself', text), text
     assert len(await all_deals(database)) == len(before)
 
     opened = await post_form(

@@ -68,6 +68,10 @@ async def test_clients_join_and_leave_events_and_are_reminded_once_the_day_befor
     await bot_said(fake, MARIA, "You are going to event #1 “Demo day”. We will remind you")
     now_shown = fake.bot_messages(MARIA)
     assert any(m.buttons() == ["🚪 Leave: Demo day", "✅ Join: Launch"] for m in now_shown)
+    # The list itself now says so under the event, as /events would.
+    (redrawn,) = [m for m in now_shown if m.message_id == listed.message_id]
+    assert "Demo day" in redrawn.text and "✅ You are going." in redrawn.text
+    assert redrawn.text.index("✅ You are going.") < redrawn.text.index("Launch")
     await notified(fake, database, IVAN, "🎟 Maria Lopez joined event #1 “Demo day” (1 going).")
 
     # The old button pressed again (a second tap, a stale message): nothing changes, nobody

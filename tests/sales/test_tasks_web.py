@@ -128,6 +128,35 @@ async def test_done_once_then_said_so(
     assert (await task_row(database, sales.tasks[1])).done_at is None
 
 
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("ru", ["открыта", "выполнена", "просрочена", "Отметить выполненной"]),
+        ("fr", ["ouverte", "faite", "en retard", "Marquer faite"]),
+    ],
+)
+async def test_task_states_and_the_done_button_speak_of_a_task(
+    site: SiteClient, language: str, words: list[str]
+) -> None:
+    # A task (задача, tâche) is feminine: not a session's "проведена"/"tenue", nor "открыт".
+    await sign_in(site, "anna")
+    chosen = await post_form(site, "/language", {"language": language}, page="/tasks")
+    assert chosen.status == 302
+    page = await (await site.get("/tasks")).text()
+    states = re.search(r'<select id="state".*?</select>', page, re.S)
+    assert states is not None
+    shown = {
+        re.sub(r"<[^>]+>", "", cell).strip()
+        for cell in re.findall(r'data-label="[^"]*">(.*?)</td>', page, re.S)
+    }
+    for word in words[:3]:
+        assert f">{word}</option>" in states.group(0), word
+        assert word in shown, word
+    assert f'<button type="submit">{words[3]}</button>' in page
+    for wrong in ("проведена", "открыт<", "Выполнен<", "tenue", "ouvert<"):
+        assert wrong not in page, wrong
+
+
 async def test_new_task_forms_refuse_next_to_the_field_and_save(
     site: SiteClient, database: Database, setting: tuple[People, Sales]
 ) -> None:
@@ -173,6 +202,12 @@ async def test_new_task_forms_refuse_next_to_the_field_and_save(
         {"title": "Send the offer", "due_at": "", "assignee_id": str(people.tom.id)},
     )
     assert edited.status == 400  # not his to give away
+    forged = r'id="assignee_id-error">[^<]*You may only give tasks to yourself'
+    assert re.search(forged, await edited.text())
+    assert (await task_row(database, task.id)).assignee_id == people.ivan.id
+    to_tom = {"title": "X", "deal_id": str(sales.website), "assignee_id": str(people.tom.id)}
+    given = await post_form(site, "/tasks/new", to_tom)
+    assert given.status == 400 and re.search(forged, await given.text())
     edited = await post_form(
         site,
         f"/tasks/{task.id}/edit",
@@ -184,6 +219,25 @@ async def test_new_task_forms_refuse_next_to_the_field_and_save(
     assert gone.status == 302
     async with database.reader() as session:
         assert await session.get(Task, task.id) is None
+
+
+async def test_the_client_page_refuses_notes_too_long(
+    site: SiteClient, database: Database, setting: tuple[People, Sales]
+) -> None:
+    people, _ = setting
+    await sign_in(site, "ivan")
+    page = f"/clients/{people.maria.id}"
+    before = await logged(database)
+    too_long = {"kind": "note", "notes": "n" * 5001}
+    refused = await post_form(site, f"{page}/interactions", too_long, page=page)
+    assert refused.status == 400
+    assert re.search(r'id="notes-error">[^<]*longer than 5000', await refused.text())
+    assert await logged(database) == before
+
+
+async def logged(database: Database) -> int:
+    async with database.reader() as session:
+        return len(list(await session.scalars(select(Interaction))))
 
 
 async def test_the_client_page_shows_chats_without_their_text_and_logs_a_call(

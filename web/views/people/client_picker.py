@@ -21,6 +21,8 @@ from web.keys import db_session, employee
 SUGGESTIONS = 10
 CHOICES = 20
 SEARCH_URL = "/clients/search"
+# The most of a typed value a refusal repeats: enough to recognise it, never a page of it.
+ECHOED = 40
 # A suggestion as the input holds it once chosen: "#12 Maria Lopez (+34600123456)".
 _CARD_NUMBER = re.compile(r"#(\d{1,12})(?:\s.*)?", re.DOTALL)
 # Several clients in one input: "#6, #7 @olesya" (card numbers and usernames).
@@ -89,7 +91,8 @@ async def pick_client(session: AsyncSession, viewer: Employee, reader: Reader) -
         return Picked()
     matches, _more = await list_clients(session, actor=viewer, search=typed)
     if not matches:
-        reader.errors["client"] = _("No client matches “{text}”", text=typed)
+        shown = typed if len(typed) <= ECHOED else typed[: ECHOED - 1] + "…"
+        reader.errors["client"] = _("No client matches “{text}”", text=shown)
     return Picked(matches=matches[:CHOICES])
 
 

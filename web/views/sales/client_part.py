@@ -14,7 +14,7 @@ from crm.errors import DomainError
 from crm.i18n import N_
 from crm.sales.interaction_log import interaction_log
 from crm.sales.interactions import log_interaction
-from crm.sales.rules import INTERACTION_KIND_NAMES, LOGGED_KINDS
+from crm.sales.rules import INTERACTION_KIND_NAMES, LOGGED_KINDS, check_notes
 from db.enums import InteractionKind
 from db.models import Client
 from web.flash import flash
@@ -59,6 +59,7 @@ async def log_from_client_page(request: web.Request) -> web.StreamResponse:
     errors: dict[str, str] = {}
     try:
         reader.done()
+        check_notes(reader.text("notes"))
         async with session.begin_nested():
             await log_interaction(
                 session,

@@ -75,6 +75,8 @@ async def _form(request: web.Request, deal: Deal | None) -> web.StreamResponse:
         client_id = None
         if reader.text("client").strip() or reader.text("client_id").strip():
             picked = await pick_client(session, viewer, reader)
+            if len(picked.matches) == 1:  # a search that found one client means that client
+                picked = Picked(picked.matches[0].id)
             client_id = picked.client_id
         company_id = reader.identifier("company_id", N_("Company"))
         owner_id = reader.identifier("owner_id", N_("Deal owner"))

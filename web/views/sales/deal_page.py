@@ -13,7 +13,13 @@ from crm.i18n import N_
 from crm.sales.deal_card import deal_work
 from crm.sales.deals import load_deal, move_deal
 from crm.sales.interactions import log_interaction
-from crm.sales.rules import INTERACTION_KIND_NAMES, LOGGED_KINDS, actions, moves_for
+from crm.sales.rules import (
+    INTERACTION_KIND_NAMES,
+    LOGGED_KINDS,
+    actions,
+    check_notes,
+    moves_for,
+)
 from crm.sales.tasks import add_task
 from db.enums import DealStage, InteractionKind
 from db.models import Deal
@@ -48,16 +54,24 @@ async def _page(
     deal: Deal,
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
+    action: str | None = None,
 ) -> dict[str, Any]:
     viewer = employee(request)
     named = words(request).named(INTERACTION_KIND_NAMES)
+    allowed, moves = actions(viewer, deal), moves_for(viewer, deal)  # the bot's card reads the same
+    errors = errors or {}
+    # A form the page no longer shows (a deal won meanwhile has no move form) cannot hold its
+    # refusal: it is said above the page instead.
+    shown = {"move": bool(moves), "log": "log" in allowed, "task": "task" in allowed}
+    refusals = [] if action is None or shown[action] else list(errors.values())
     return {
         "deal": deal,
-        "actions": actions(viewer, deal),  # the bot's card reads the same
-        "moves": moves_for(viewer, deal),
+        "actions": allowed,
+        "moves": moves,
         "work": await deal_work(db_session(request), actor=viewer, deal=deal),
         "kinds": [(kind.value, named(kind)) for kind in LOGGED_KINDS],
-        "errors": errors or {},
+        "errors": {} if refusals else errors,
+        "refusals": refusals,
         "values": values or {},
     }
 
@@ -92,7 +106,7 @@ async def deal_action(request: web.Request) -> web.StreamResponse:
         errors = {field or action: words(request).error(error)}
     if errors:
         deal = await load_deal(session, deal_id, visible_to=viewer)
-        context = await _page(request, deal, errors, values)
+        context = await _page(request, deal, errors, values, action)
         return aiohttp_jinja2.render_template("deals/detail.html", request, context, status=400)
     await flash(request, words(request).gettext(DONE[action]))
     raise web.HTTPFound("/deals" if reader.text("back") == "board" else f"/deals/{deal_id}")
@@ -120,6 +134,7 @@ async def _apply(request: web.Request, action: str, reader: Reader, deal_id: int
         kind = reader.choice("kind", InteractionKind, N_("Kind"), InteractionKind.CALL)
         happened_at = read_moment(request, reader, "happened_at")
         reader.done()
+        check_notes(reader.text("notes"))
         await log_interaction(
             session,
             actor=viewer,

@@ -3,7 +3,7 @@ moved by a small form) and, with ``?view=list``, the filtered list and its CSV e
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -33,6 +33,20 @@ FILTER_KEYS = (
 )
 
 
+class OwnerChoice(NamedTuple):
+    """An owner the filter offers, shaped as the ``select_filter`` macro reads it."""
+
+    id: int
+    full_name: str
+
+
+class CompanyChoice(NamedTuple):
+    """A company the filter offers, shaped as the ``select_filter`` macro reads it."""
+
+    id: int
+    name: str
+
+
 def read_filter(request: web.Request) -> tuple[DealFilter, dict[str, str]]:
     """The list's filter from the URL; bad values are reported next to their field."""
     reader = Reader(request.query, words(request).gettext)  # type: ignore[arg-type]
@@ -53,13 +67,10 @@ async def _choices(request: web.Request) -> dict[str, Any]:
     session, viewer = db_session(request), employee(request)
     return {
         "stages": [(stage.value, words(request).named(STAGE_NAMES)(stage)) for stage in PIPELINE],
-        "owners": [
-            {"id": owner_id, "full_name": name}
-            for owner_id, name in await deal_owners(session, viewer)
-        ]
+        "owners": [OwnerChoice(*each) for each in await deal_owners(session, viewer)]
         if is_manager(viewer)
         else [],
-        "companies": [{"id": key, "name": name} for key, name in await company_choices(session)],
+        "companies": [CompanyChoice(*each) for each in await company_choices(session)],
         "can_open": may_create_deal(viewer, viewer.id),
     }
 
