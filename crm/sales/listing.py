@@ -95,10 +95,11 @@ def _closing_between(
 @dataclass(frozen=True)
 class _ClosingBetween:
     """The expected-close filter. Its index (``ix_deals_close``) counts the deals of a range in
-    a few ms, but a page read from it must first sort every deal of the range (a quarter at a
-    million deals: 700 ms on SQLite); read newest first from ``ix_deals_created`` and tested
-    one by one, the page of deals closing soon is found at once, as deals are opened weeks or
-    months before they close. ``coalesce(x, x)`` is the column, out of any index's reach."""
+        a few ms, but a page read from it must first sort every deal of the range (a quarter at a
+        million deals: 700 ms on SQLite); read newest first from ``ix_deals_created`` and tested
+        one by one, the page of deals closing soon is found at once, as deals are opened weeks or
+        months before they close. On SQLite, ``coalesce(x, x)`` is the column out of any index's
+    reach."""
 
     wanted: DealFilter
     count_cap: int = keyset.COUNT_CAP
@@ -111,8 +112,12 @@ class _ClosingBetween:
     async def page(
         self, session: AsyncSession, ordered: Select[Any], ascending: bool, limit: int
     ) -> Select[Any]:
-        unindexed = func.coalesce(Deal.expected_close, Deal.expected_close)
-        return ordered.where(*_closing_between(unindexed, self.wanted))
+        column: ColumnElement[Any] | InstrumentedAttribute[Any] = Deal.expected_close
+        if session.get_bind().dialect.name == "sqlite":
+            # PostgreSQL weighs the range and walks the newest first itself; hidden from it,
+            # the range is guessed narrow and every deal of the owner is sorted (28 ms).
+            column = func.coalesce(Deal.expected_close, Deal.expected_close)
+        return ordered.where(*_closing_between(column, self.wanted))
 
 
 def encode_cursor(deal: Deal) -> str:

@@ -138,6 +138,8 @@ class Deal(Timestamped, Base):
         Index("ix_deals_company_created", "company_id", "created_at", "id"),
         Index("ix_deals_client_created", "client_id", "created_at", "id"),
         Index("ix_deals_close", "expected_close", "id"),
+        # A salesperson's deals closing in a range, counted within the index.
+        Index("ix_deals_owner_close", "owner_id", "expected_close", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
