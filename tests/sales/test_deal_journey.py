@@ -1,19 +1,25 @@
 """A deal's life across the site and the chat, on one database: opened on the site, moved through
-the stages from the bot and the site, won; another lost with its reason from the bot. The
-board's totals stay right and Maria's timeline tells both stories."""
+the stages from the bot and the site, a task on it reminded once in Telegram, won; another lost
+with its reason from the bot. The board's totals stay right and Maria's timeline tells both
+stories."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.sandbox.telegram import FakeTelegram
+from crm.notify import Notifier
+from crm.sales.area import AREA
 from crm.settings import Settings
+from db.base import utcnow
 from db.enums import DealStage
+from notifications.scheduler import run_job
 from tests.support.desk import ANNA, IVAN, People
-from tests.support.e2e import bot_said, handled, last_message_id
+from tests.support.e2e import bot_said, handled, last_message_id, notified
 from tests.support.in_process import BotInProcess
 from tests.support.sales import (  # noqa: F401  (fixtures)
     Sales,
@@ -94,6 +100,20 @@ async def test_a_deal_opened_on_the_site_is_moved_from_the_bot_and_the_site_and_
     await handled(fake)
     assert await stage_of(database, won_id) is DealStage.NEGOTIATION
     assert fresh.message_id != card.message_id
+    # A task on the deal's page, due five minutes ago: the reminder job, run at a moment the
+    # test sets, reminds Ivan once in Telegram.
+    zone = Settings(_env_file=None).zone
+    due = (utcnow().astimezone(zone) - timedelta(minutes=5)).strftime("%Y-%m-%d %H:%M")
+    tasked = await post_form(
+        site, f"/deals/{won_id}/task", {"title": "Send the contract", "due_at": due}, page="/deals"
+    )
+    assert tasked.status == 302, await tasked.text()
+    reminders = next(job for job in AREA.jobs if job.id == "task_reminders")
+    notifier = Notifier("en", "EUR")
+    assert await run_job(database, notifier, reminders, now=utcnow()) == 1
+    assert await run_job(database, notifier, reminders, now=utcnow() + timedelta(minutes=1)) == 0
+    reminded = await notified(fake, database, IVAN, "⏰ A task is due now:")
+    assert "Send the contract" in reminded.text
     won = await post_form(
         site, f"/deals/{won_id}/move", {"stage": "won", "seen": "negotiation"}, page="/deals"
     )
