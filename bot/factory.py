@@ -81,7 +81,10 @@ def create_dispatcher(
     bots = bot_areas(areas)
     dispatcher["areas"] = areas
     dispatcher["bot_areas"] = bots
-    dispatcher["commands"] = Commands([bot.commands for bot in bots])
+    dispatcher["commands"] = Commands(
+        [bot.commands for bot in bots],
+        agenda_for=frozenset(audience for bot in bots for audience in bot.agenda_for),
+    )
     dispatcher["reply_filers"] = reply_filers(bots)
     # The site's own address; ``serve`` puts the one it is actually bound to here.
     dispatcher["web_url"] = f"http://{settings.web_host}:{settings.web_port}"

@@ -24,9 +24,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import Client, Department, Employee
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from crm.chats import ChatSource
     from crm.notify import Notifier
     from crm.overview.timeline import Source
+    from crm.permissions import Actor
 
 # The module of each layer's area package that describes the area.
 AREA_MODULE = "area"
@@ -51,6 +54,35 @@ class DigestDay:
 # An area's part of the morning digest: read once for everyone (or the one asker), then
 # written per employee by the returned function.
 DigestPart = Callable[[AsyncSession, "Notifier", DigestDay], Awaitable[DigestText]]
+
+
+@dataclass(frozen=True)
+class AgendaAsk:
+    """Whose agenda (``/agenda``), and when: from ``now`` to ``horizon``; ``zone`` is the
+    business time zone a day is read in."""
+
+    actor: Actor
+    now: datetime
+    zone: ZoneInfo
+    horizon: datetime
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """One thing on someone's agenda: its ``kind`` (``"<area>.<what>"``, which the bot knows
+    how to write) and its record; ``at`` is when it happens, None for what waits undated (a
+    request not yet answered), shown after the dated ones."""
+
+    kind: str
+    subject: Any
+    at: datetime | None = None
+
+
+# An area's part of someone's agenda: its items, dated ones between now and the horizon.
+AgendaSource = Callable[[AsyncSession, AgendaAsk], Awaitable[list[AgendaItem]]]
+
+# How far ahead /agenda looks.
+AGENDA_HORIZON = timedelta(days=60)
 
 
 @dataclass(frozen=True)
@@ -111,6 +143,7 @@ class Area:
     # shown as chats in a client's interaction log.
     chats: tuple[ChatSource, ...] = ()
     demo: DemoSeed | None = None
+    agenda: AgendaSource | None = None
     demo_people: DemoPeople = field(default_factory=DemoPeople)
 
 
@@ -189,3 +222,8 @@ def digest_parts(areas: Iterable[Area]) -> list[DigestPart]:
 def timeline_sources(areas: Iterable[Area]) -> list[Source]:
     """The client timeline's sources of ``areas``."""
     return [source for area in areas for source in area.timeline]
+
+
+def agenda_sources(areas: Iterable[Area]) -> list[AgendaSource]:
+    """The agenda sources of ``areas``, in their order."""
+    return [area.agenda for area in areas if area.agenda is not None]

@@ -7,7 +7,7 @@ from aiogram import Router
 from handlers import cancel, errors, fallback, help_menu, language, start
 from handlers.areas import BotArea
 from handlers.filters import InPrivateChat
-from handlers.overview import digest, status
+from handlers.overview import agenda, digest, status
 from handlers.replies import ReplyFilers
 
 
@@ -21,6 +21,7 @@ def create_routers(areas: Sequence[BotArea]) -> list[Router]:
         language.create_router(),
         status.create_router(),
         digest.create_router(),
+        *([agenda.create_router()] if any(area.agenda_for for area in areas) else []),
         *(router for area in areas for router in area.routers()),
         *(router for area in areas for router in area.late_routers()),
         fallback.create_router(),

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiogram import Router
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,6 +41,23 @@ StatusPart = Callable[[StatusAsk], Awaitable[str]]
 
 
 @dataclass(frozen=True)
+class AgendaShown:
+    """How /agenda is written for its reader: moments by ``when`` (the business time zone),
+    words in ``locale``."""
+
+    when: Callable[[datetime], str]
+    locale: str
+    zone: ZoneInfo
+    now: datetime
+    for_client: bool
+
+
+# One dated item of /agenda as a line; a group of undated items of one kind, with its head.
+AgendaLine = Callable[[AgendaShown, Any], str]
+AgendaGroup = Callable[[AgendaShown, Sequence[Any]], str]
+
+
+@dataclass(frozen=True)
 class BotArea:
     """One area's part of the bot."""
 
@@ -50,6 +69,11 @@ class BotArea:
     commands: Mapping[Audience, Sequence[BotCommandEntry]] = field(default_factory=dict)
     reply_filers: Mapping[SubjectKind, ReplyFiler] = field(default_factory=dict)
     status: StatusPart | None = None
+    # How the area's /agenda items are written, by kind (``crm.areas.AgendaItem.kind``), and
+    # the audiences it gives something to (they get /agenda).
+    agenda_lines: Mapping[str, AgendaLine] = field(default_factory=dict)
+    agenda_groups: Mapping[str, AgendaGroup] = field(default_factory=dict)
+    agenda_for: frozenset[Audience] = frozenset()
 
 
 def bot_areas(areas: Sequence[Area]) -> list[BotArea]:

@@ -28,6 +28,7 @@ _LANGUAGE = BotCommandEntry("language", N_("choose the language of the bot"))
 _CANCEL = BotCommandEntry("cancel", N_("leave the current dialog"))
 
 _MY_STATUS = BotCommandEntry("status", N_("everything open for me on one screen"), N_("📊 Status"))
+_AGENDA = BotCommandEntry("agenda", N_("what is coming for me"))
 _DIGEST = BotCommandEntry("digest", N_("my digest now"), N_("📰 Digest"))
 _COMMON = (_HELP, _LANGUAGE, _CANCEL)
 _STAFF = (Audience.OWNER, Audience.ADMIN, Audience.SPECIALIST, Audience.HELPER)
@@ -38,12 +39,18 @@ class Commands:
     (``handlers/<area>/area.py``), then the shared ones. One table drives help, greetings,
     command menus and main-menu buttons, so they stay in step."""
 
-    def __init__(self, areas: Sequence[Mapping[Audience, Sequence[BotCommandEntry]]]) -> None:
+    def __init__(
+        self,
+        areas: Sequence[Mapping[Audience, Sequence[BotCommandEntry]]],
+        agenda_for: frozenset[Audience] = frozenset(),
+    ) -> None:
         self._of: dict[Audience, list[BotCommandEntry]] = {}
         for audience in Audience:
             entries = [_START]
             for commands in areas:
                 entries += [entry for entry in commands.get(audience, ()) if entry not in entries]
+            if audience in agenda_for:  # /agenda: handlers/overview/agenda.py
+                entries.append(_AGENDA)
             if audience is Audience.CLIENT:
                 entries.append(_MY_STATUS)
             elif audience in _STAFF:

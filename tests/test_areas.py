@@ -54,7 +54,7 @@ SIGNS = {
         r"contracts?|lessons?|teach\w*",
     ),
     "coaching": Sign(
-        frozenset({"sessions", "book", "agenda", "plan", "session", "requests", "report"}),
+        frozenset({"sessions", "book", "plan", "session", "requests", "report"}),
         (
             "/sessions",
             "/requests",
@@ -171,6 +171,9 @@ async def test_a_business_running_one_area_shows_nothing_of_the_others(
         buttons = _buttons(fake, owner.telegram_id) + _buttons(fake, client.telegram_id)
         bot_text = "\n".join(said + buttons)
         assert SIGNS[area].commands & menus, "the area's own commands are offered"
+        # The agenda is made of what the areas on have coming (sessions, events, tasks): a
+        # repair shop or a school alone has nothing to put on it.
+        assert ("agenda" in menus) is (area in {"coaching", "sales"}), (area, menus)
         assert _shown(bot_text, area), "the area's own words are in the bot"
         for other in _others(area):
             offered = {command for command in SIGNS[other].commands if command in menus}

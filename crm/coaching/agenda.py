@@ -2,8 +2,8 @@
 client's upcoming sessions and requests still waiting for a coach; a coach's sessions from
 today on (a helper's: those of the clients they help), the requests waiting for their answer
 and the meeting reports overdue. Each source says nothing to whom it does not concern. A later
-area (events joined, planned items with their reminders) adds its own source to ``SOURCES``
-and its own way of showing it."""
+area (events joined, tasks due) gives its own ``crm.areas.Area.agenda``; ``/agenda`` merges
+them (handlers/overview/agenda.py)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from crm.areas import AgendaAsk, AgendaItem
 from crm.coaching.reminders import REPORT_AFTER
 from crm.coaching.requests import pending_requests
 from crm.errors import PermissionDenied
@@ -52,6 +53,7 @@ class AgendaQuery:
     actor: Actor
     now: datetime
     zone: ZoneInfo
+    horizon: datetime
 
     @property
     def today_starts(self) -> datetime:
@@ -79,6 +81,7 @@ async def _sessions(session: AsyncSession, query: AgendaQuery) -> AgendaPart | N
         select(CoachingSession)
         .where(followed_sessions(actor), CoachingSession.status == SessionStatus.PLANNED)
         .where(CoachingSession.starts_at >= since)
+        .where(CoachingSession.starts_at < query.horizon)
         .options(selectinload(CoachingSession.client), selectinload(CoachingSession.coach))
         .order_by(CoachingSession.starts_at, CoachingSession.id)
         .limit(SHOWN)
@@ -136,9 +139,24 @@ SOURCES: tuple[Source, ...] = (_sessions, _requests_sent, _requests_to_answer, _
 
 
 async def agenda(
-    session: AsyncSession, *, actor: Actor, now: datetime, zone: ZoneInfo
+    session: AsyncSession, *, actor: Actor, now: datetime, zone: ZoneInfo, horizon: datetime
 ) -> list[AgendaPart]:
     """What is coming for ``actor``: the non-empty parts, in ``SOURCES`` order."""
-    query = AgendaQuery(actor, now, zone)
+    query = AgendaQuery(actor, now, zone, horizon)
     parts = [await source(session, query) for source in SOURCES]
     return [part for part in parts if part is not None]
+
+
+async def agenda_items(session: AsyncSession, ask: AgendaAsk) -> list[AgendaItem]:
+    """Coaching's part of ``/agenda`` (``crm.areas.Area.agenda``): the sessions, dated; the
+    requests and the reports overdue, undated, in ``SOURCES`` order."""
+    parts = await agenda(session, actor=ask.actor, now=ask.now, zone=ask.zone, horizon=ask.horizon)
+    return [
+        AgendaItem(
+            f"coaching.{part.kind}",
+            item,
+            item.starts_at if part.kind is AgendaKind.SESSIONS else None,
+        )
+        for part in parts
+        for item in part.items
+    ]

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.areas import Area, Job
+from crm.coaching.agenda import agenda_items
 from crm.coaching.demo import PEOPLE, seed_coaching
 from crm.coaching.digest import coaching_digest
 from crm.coaching.reminders import enqueue_session_reminders
@@ -41,6 +42,7 @@ AREA = Area(
         Job("track_reports", timedelta(minutes=5), _track_reports, grace=timedelta(minutes=5)),
     ),
     digest=coaching_digest,
+    agenda=agenda_items,
     timeline=(
         purchase_events,
         session_events,

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.areas import Area, Job
 from crm.notify import Notifier
+from crm.sales.agenda import agenda_items
 from crm.sales.demo import PEOPLE, seed_sales
 from crm.sales.digest import task_digest
 from crm.sales.event_reminders import enqueue_event_reminders
@@ -33,5 +34,6 @@ AREA = Area(
     digest=task_digest,
     timeline=(deal_moves,),
     demo=seed_sales,
+    agenda=agenda_items,
     demo_people=PEOPLE,
 )

@@ -10,9 +10,10 @@ from typing import Any
 from aiogram import html
 from aiogram.utils.i18n import gettext as _
 
-from crm.coaching.agenda import AgendaKind, AgendaPart
+from crm.coaching.agenda import AgendaKind
 from db.models import CoachingRequest, CoachingSession
 from handlers import written
+from handlers.areas import AgendaGroup, AgendaShown
 from handlers.coaching.session_texts import When, request_line, session_label
 
 
@@ -20,11 +21,6 @@ def session_line(meeting: CoachingSession, when: When, *, for_client: bool) -> s
     """``#5 · 2026-12-04 18:30 · Ivan Kuznetsov, 60 min``."""
     label = html.quote(session_label(meeting, when, for_client=for_client))
     return _("{session}, {minutes} min.").format(session=label, minutes=meeting.minutes)
-
-
-def _sessions(items: Sequence[Any], when: When, for_client: bool) -> str:
-    head = _("📅 Your upcoming sessions:") if for_client else _("📅 Your sessions from today on:")
-    return "\n".join([head, *(session_line(m, when, for_client=for_client) for m in items)])
 
 
 def _sent_line(request: CoachingRequest, when: When) -> str:
@@ -60,20 +56,21 @@ def _reports_overdue(items: Sequence[Any], when: When, for_client: bool) -> str:
     return "\n".join([head, *(_overdue_line(meeting, when) for meeting in items)])
 
 
-SHOWN_AS: dict[AgendaKind, Callable[[Sequence[Any], When, bool], str]] = {
-    AgendaKind.SESSIONS: _sessions,
-    AgendaKind.REQUESTS_SENT: _requests_sent,
-    AgendaKind.REQUESTS_TO_ANSWER: _requests_to_answer,
-    AgendaKind.REPORTS_OVERDUE: _reports_overdue,
+def session_item(shown: AgendaShown, meeting: CoachingSession) -> str:
+    """A session's line of /agenda (handlers/overview/agenda.py)."""
+    return session_line(meeting, shown.when, for_client=shown.for_client)
+
+
+def _group(write: Callable[[Sequence[Any], When, bool], str]) -> AgendaGroup:
+    return lambda shown, items: write(items, shown.when, shown.for_client)
+
+
+# The undated groups of /agenda, by kind.
+GROUPS: dict[AgendaKind, AgendaGroup] = {
+    AgendaKind.REQUESTS_SENT: _group(_requests_sent),
+    AgendaKind.REQUESTS_TO_ANSWER: _group(_requests_to_answer),
+    AgendaKind.REPORTS_OVERDUE: _group(_reports_overdue),
 }
-
-
-def agenda(parts: Sequence[AgendaPart], when: When, *, for_client: bool) -> str:
-    if not parts:
-        if for_client:
-            return _("Nothing is coming for you yet. /book asks a coach for a session.")
-        return _("Nothing is on your agenda.")
-    return "\n\n".join(SHOWN_AS[part.kind](part.items, when, for_client) for part in parts)
 
 
 def next_session(meeting: CoachingSession | None, when: When) -> str:

@@ -11,7 +11,6 @@ from crm.permissions import Audience
 from db.enums import SubjectKind
 from handlers.areas import BotArea, StatusAsk
 from handlers.coaching import (
-    agenda,
     agenda_texts,
     booking,
     calendar_link,
@@ -30,7 +29,6 @@ _MY_SESSIONS = BotCommandEntry(
     "sessions", N_("my upcoming sessions; a button gives my private calendar link")
 )
 _BOOK = BotCommandEntry("book", N_("ask a coach for a session"))
-_AGENDA = BotCommandEntry("agenda", N_("what is coming for me"))
 _PLAN = BotCommandEntry(
     "plan", N_("plan a session: /plan 7 tomorrow 18:30 [60] [online]; a group: /plan 7,8 …")
 )
@@ -43,7 +41,7 @@ _REPORT = BotCommandEntry("report", N_("a session's meeting report: /report 5"))
 _COACH_REPORT = BotCommandEntry(
     "coachreport", N_("my coach report on a session or a period: /coachreport [5]")
 )
-_COACHING = (_AGENDA, _PLAN, _SESSION, _SESSIONS, _REQUESTS, _REPORT, _COACH_REPORT)
+_COACHING = (_PLAN, _SESSION, _SESSIONS, _REQUESTS, _REPORT, _COACH_REPORT)
 
 
 async def _status(ask: StatusAsk) -> str:
@@ -60,7 +58,6 @@ def _routers() -> list[Router]:
         requests.create_router(),
         meeting_reports.create_router(),
         booking.create_router(),
-        agenda.create_router(),
         calendar_link.create_router(),
         session_ratings.create_router(),
         coach_reports.create_router(),
@@ -73,15 +70,20 @@ def _routers() -> list[Router]:
 BOT = BotArea(
     routers=_routers,
     commands={
-        Audience.CLIENT: (_MY_SESSIONS, _BOOK, _AGENDA),
+        Audience.CLIENT: (_MY_SESSIONS, _BOOK),
         Audience.OWNER: _COACHING,
         Audience.ADMIN: _COACHING,
         Audience.SPECIALIST: _COACHING,
-        Audience.HELPER: (_AGENDA, _SESSIONS, _SESSION),
+        Audience.HELPER: (_SESSIONS, _SESSION),
     },
     reply_filers={
         SubjectKind.SESSION: recordings.file_reply_on_session,
         SubjectKind.TRACK: track_reports.file_reply_on_track,
     },
     status=_status,
+    agenda_lines={"coaching.sessions": agenda_texts.session_item},
+    agenda_groups={f"coaching.{kind}": group for kind, group in agenda_texts.GROUPS.items()},
+    agenda_for=frozenset(
+        {Audience.CLIENT, Audience.OWNER, Audience.ADMIN, Audience.SPECIALIST, Audience.HELPER}
+    ),
 )

@@ -8,7 +8,7 @@ from crm.i18n import N_
 from crm.permissions import Audience
 from handlers.areas import BotArea
 from handlers.commands import BotCommandEntry
-from handlers.sales import client_chats, deal_dialogs, deals, events, tasks
+from handlers.sales import client_chats, deal_dialogs, deals, event_texts, events, tasks
 
 _ALL_DEALS = BotCommandEntry("deals", N_("open deals by stage; a card: /deals 5"))
 _MY_DEALS = BotCommandEntry("deals", N_("my open deals by stage; a card: /deals 5"))
@@ -44,4 +44,6 @@ BOT = BotArea(
         Audience.SPECIALIST: (_MY_DEALS, *_STAFF),
         Audience.HELPER: (_HELPED_DEALS, *_STAFF),
     },
+    agenda_lines={"sales.event": event_texts.agenda_event, "sales.task": tasks.agenda_task},
+    agenda_for=frozenset(Audience),
 )

@@ -11,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from crm.sales.event_participants import Participant
 from db.enums import ParticipantStatus
 from db.models import Event
+from handlers.areas import AgendaShown
 
 When = Callable[[datetime], str]
 # The longest title a button shows before it is cut.
@@ -92,3 +93,8 @@ def event_card(event: Event, people: list[Participant], when: When) -> str:
 
 def usage() -> str:
     return _("Write /events for the upcoming events, or /events 3 for who takes part in one.")
+
+
+def agenda_event(shown: AgendaShown, event: Event) -> str:
+    """An event the client joined, as a line of /agenda (handlers/overview/agenda.py)."""
+    return _line(event, shown.when)

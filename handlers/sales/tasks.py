@@ -17,6 +17,8 @@ from crm.sales.task_listing import my_open_tasks
 from crm.sales.task_notices import task_line
 from crm.sales.tasks import finish_task
 from crm.settings import Settings
+from db.models import Task
+from handlers.areas import AgendaShown
 from handlers.filters import StaffOnly
 from handlers.sales.task_keyboards import TaskAction, done_buttons
 
@@ -81,3 +83,8 @@ def create_router() -> Router:
     router.message.register(list_tasks, Command("tasks"))
     router.callback_query.register(on_done, TaskAction.filter())
     return router
+
+
+def agenda_task(shown: AgendaShown, task: Task) -> str:
+    """A task due, as a line of /agenda (handlers/overview/agenda.py)."""
+    return task_line(translator(shown.locale), shown.zone, task, shown.now)

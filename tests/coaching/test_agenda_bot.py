@@ -68,7 +68,7 @@ async def test_agenda_per_role_and_the_next_session_on_status(
         request.status = RequestStatus.REFUSED
 
     fake.send_text(MARIA, "/agenda")
-    marias = await bot_said(fake, MARIA, "📅 Your upcoming sessions:")
+    marias = await bot_said(fake, MARIA, "📅 Coming for you:")
     assert f"Session #1 · {shown(tomorrow)} · Ivan Kuznetsov, 60 min." in marias.text
     assert f"Session #2 · {shown(later)} · Tom Baker, 60 min." in marias.text
     assert "#5" not in marias.text and "#6" not in marias.text
@@ -79,7 +79,7 @@ async def test_agenda_per_role_and_the_next_session_on_status(
     assert f"#{answered} ·" not in marias.text
 
     fake.send_text(IVAN, "/agenda")
-    ivans = await bot_said(fake, IVAN, "📅 Your sessions from today on:")
+    ivans = await bot_said(fake, IVAN, "📅 Your agenda from today on:")
     sessions, requests, reports = ivans.text.split("\n\n")
     assert sessions.splitlines()[1:] == [
         f"Session #6 · {shown(this_morning)} · Bob Stone, 60 min.",
@@ -96,13 +96,13 @@ async def test_agenda_per_role_and_the_next_session_on_status(
     ]
 
     fake.send_text(TOM, "/agenda")
-    toms = await bot_said(fake, TOM, "📅 Your sessions from today on:")
+    toms = await bot_said(fake, TOM, "📅 Your agenda from today on:")
     assert f"Session #2 · {shown(later)} · Maria Lopez" in toms.text
     assert f"Coaching request #{to_tom} · Bob Stone · no preferred time" in toms.text
     assert "Maria Lopez · preferred" not in toms.text and "report" not in toms.text
 
     fake.send_text(PAVEL, "/agenda")  # a helper follows the sessions of the clients they help
-    pavels = await bot_said(fake, PAVEL, "📅 Your sessions from today on:")
+    pavels = await bot_said(fake, PAVEL, "📅 Your agenda from today on:")
     assert pavels.text.splitlines()[1:] == [
         f"Session #1 · {shown(tomorrow)} · Maria Lopez, 60 min.",
         f"Session #2 · {shown(later)} · Maria Lopez, 60 min.",
@@ -145,12 +145,12 @@ HELPER_COMMANDS = [
     "contracts",
     "languages",
     "teachers",
-    "agenda",
     "sessions",
     "session",
     "deals",
     "tasks",
     "events",
+    "agenda",
     "digest",
     "help",
     "language",

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from bot.sandbox.telegram import FakeTelegram
 from crm.notify import Notifier
 from crm.sales.events import delete_event
+from crm.sales.tasks import add_task
 from db.base import utcnow
 from db.engine import Database
 from db.enums import ParticipantStatus
@@ -171,3 +172,34 @@ async def test_staff_see_how_many_go_and_only_the_organiser_and_managers_see_who
     fake.send_text(MARIA, "/events 1")
     mine = await bot_said(fake, MARIA, "📅 Upcoming events (a button joins or leaves):")
     assert "Bob Stone" not in mine.text and "✅ You are going." in mine.text
+
+
+async def test_the_agenda_lists_the_events_a_client_joined_and_the_tasks_due_to_staff(
+    bot_desk: tuple[BotInProcess, Database, People], fake: FakeTelegram
+) -> None:
+    _bot, database, people = bot_desk
+    await _events(database, people)
+    fake.send_text(MARIA, "/agenda")
+    await bot_said(fake, MARIA, "Nothing is on your agenda.")
+    fake.send_text(MARIA, "/events")
+    await bot_said(fake, MARIA, "📅 Upcoming events")
+    fake.press(MARIA, "✅ Join: Launch")
+    await bot_said(fake, MARIA, "You are going to event #3 “Launch”.")
+    mark = last_message_id(fake, MARIA)
+    fake.send_text(MARIA, "/agenda")
+    agenda = await bot_said(fake, MARIA, "📅 Coming for you:", after=mark)
+    assert "Launch" in agenda.text and "Demo day" not in agenda.text
+    # A task given to Ivan, due in three hours, is on his agenda.
+    async with database.writer() as session, session.begin():
+        await add_task(
+            session,
+            actor=people.anna,
+            title="Call Maria back",
+            assignee_id=people.ivan.id,
+            client_id=people.maria.id,
+            due_at=utcnow() + timedelta(hours=3),
+            now=utcnow(),
+        )
+    fake.send_text(IVAN, "/agenda")
+    staff = await bot_said(fake, IVAN, "📅 Your agenda from today on:")
+    assert "Call Maria back" in staff.text
