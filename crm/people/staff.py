@@ -19,7 +19,7 @@ from crm.i18n import N_
 from crm.people.names import clean_name, clean_username
 from crm.people.passwords import check_password_strength, hash_password
 from crm.people.sign_in import end_sessions_of
-from crm.permissions import Actor, require_manager, require_staff
+from crm.permissions import Actor, manager_rows, require_manager, require_staff
 from crm.text_limits import require_fits
 from crm.visibility import visible_employees
 from db.enums import Role
@@ -127,6 +127,20 @@ async def active_staff_with_telegram(session: AsyncSession) -> list[Employee]:
         .order_by(Employee.id)
     )
     return list(result)
+
+
+async def in_charge_or_managers(session: AsyncSession, employee_id: int | None) -> list[Employee]:
+    """Who hears of something ``employee_id`` is in charge of (a deal's owner, an event's
+    organiser): that employee while active, the owners and administrators when nobody is; only
+    those Telegram can reach."""
+    if employee_id is not None:
+        told: ColumnElement[bool] = Employee.active.is_(True) & (Employee.id == employee_id)
+    else:
+        told = manager_rows()
+    found = await session.scalars(
+        select(Employee).where(told, Employee.telegram_id.is_not(None)).order_by(Employee.id)
+    )
+    return list(found)
 
 
 async def save_employee(

@@ -19,11 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.i18n import N_
 from crm.notify import Notifier
-from crm.permissions import manager_rows
+from crm.people.staff import in_charge_or_managers
 from crm.sales.rules import OPEN_STAGES
 from crm.telegram_html import escape
 from db.enums import InteractionKind
-from db.models import Client, Deal, Employee, Interaction
+from db.models import Client, Deal, Interaction
 
 QUIET = timedelta(minutes=30)
 
@@ -56,14 +56,9 @@ async def relay_client_message(
     deal = await _open_deal_of(session, client)
     if deal is None:
         return None
-    if deal.owner_id is not None:
-        told = select(Employee).where(Employee.id == deal.owner_id, Employee.active.is_(True))
-    else:
-        told = select(Employee).where(manager_rows())
     names = []
-    for person in await session.scalars(told.order_by(Employee.id)):
-        if person.telegram_id is None:
-            continue
+    for person in await in_charge_or_managers(session, deal.owner_id):
+        assert person.telegram_id is not None
         tr = notifier.translator(notifier.language_of(person))
         said = tr.gettext(
             N_("💬 {name} wrote about deal #{deal_id} “{deal}”:"),

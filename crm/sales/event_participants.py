@@ -16,12 +16,13 @@ from sqlalchemy.orm import selectinload
 from crm.errors import NotFound, PermissionDenied
 from crm.i18n import N_
 from crm.notify import Notifier
-from crm.permissions import Actor, manager_rows
+from crm.people.staff import in_charge_or_managers
+from crm.permissions import Actor
 from crm.sales.events import check_not_begun, going_counts
 from crm.telegram_html import escape
 from crm.visibility import load_visible, sees_participants
 from db.enums import ParticipantStatus
-from db.models import Client, Employee, Event, EventParticipant
+from db.models import Client, Event, EventParticipant
 from db.upsert import insert_if_absent
 
 GOING, LEFT = ParticipantStatus.GOING, ParticipantStatus.LEFT
@@ -130,14 +131,9 @@ async def _tell_organiser(
     now: datetime,
 ) -> None:
     """The organiser hears who joined or left (the managers when nobody organises it)."""
-    if event.organiser_id is not None:
-        told = select(Employee).where(Employee.id == event.organiser_id, Employee.active.is_(True))
-    else:
-        told = select(Employee).where(manager_rows())
     going = (await going_counts(session, [event.id])).get(event.id, 0)
-    for person in await session.scalars(told.order_by(Employee.id)):
-        if person.telegram_id is None:
-            continue
+    for person in await in_charge_or_managers(session, event.organiser_id):
+        assert person.telegram_id is not None
         tr = notifier.translator(notifier.language_of(person))
         said = (
             N_("🎟 {name} joined event #{event_id} “{title}” ({going} going).")
