@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -264,6 +264,14 @@ async def stage_totals(
     ).group_by(DealTotal.stage, DealTotal.currency)
     if owner_id is not None:
         query = query.where(DealTotal.owner_id == owner_id)
+    return await heads_of(session, query)
+
+
+async def heads_of(
+    session: AsyncSession, query: Select[DealStage, str, int, Decimal]
+) -> dict[DealStage, StageTotal]:
+    """Every stage's head from ``query``'s rows of (stage, currency, count, value); a stage
+    with no deal counts none (a kept total may have come back to 0)."""
     counts: dict[DealStage, int] = {stage: 0 for stage in DealStage}
     values: dict[DealStage, dict[str, Decimal]] = {stage: {} for stage in DealStage}
     for stage, currency, count, value in await session.execute(query):

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, load_only
 
 from crm.permissions import Actor, is_manager, is_practitioner, require_staff
-from crm.sales.deals import StageTotal, stage_totals
+from crm.sales.deals import StageTotal, heads_of, stage_totals
 from crm.sales.rules import OPEN_STAGES, PIPELINE
 from crm.visibility import visible_deals
 from db.enums import DealStage
@@ -86,12 +86,7 @@ async def column_heads(
     )
     if owner_id is not None:
         query = query.where(Deal.owner_id == owner_id)
-    counts: dict[DealStage, int] = {stage: 0 for stage in DealStage}
-    values: dict[DealStage, dict[str, Decimal]] = {stage: {} for stage in DealStage}
-    for stage, currency, count, value in await session.execute(query):
-        counts[stage] += int(count)
-        values[stage][currency] = Decimal(value)
-    return {stage: StageTotal(stage, counts[stage], values[stage]) for stage in DealStage}
+    return await heads_of(session, query)
 
 
 async def columns(
