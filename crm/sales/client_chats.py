@@ -11,7 +11,6 @@ meetings around it, and a client who pastes a long text in parts does not flood 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -39,23 +38,17 @@ async def _open_deal_of(session: AsyncSession, client: Client) -> Deal | None:
     return found
 
 
-@dataclass(frozen=True)
-class Relayed:
-    """Where a client's message went: their open deal, and who was told."""
-
-    deal: Deal
-    told: list[str]
-
-
 async def relay_client_message(
-    session: AsyncSession, notifier: Notifier, client: Client, text: str, *, now: datetime
-) -> Relayed | None:
-    """``client``'s message about their newest open deal, sent to its owner (the managers when
-    nobody owns it) through the outbox, and logged as a chat on the deal; None when they have
-    no open deal (the message is for another area to file)."""
-    deal = await _open_deal_of(session, client)
-    if deal is None:
-        return None
+    session: AsyncSession,
+    notifier: Notifier,
+    client: Client,
+    deal: Deal,
+    text: str,
+    *,
+    now: datetime,
+) -> list[str]:
+    """``client``'s message about their open ``deal``, sent to its owner (the managers when
+    nobody owns it) through the outbox; the names of those told (none: nobody to read it)."""
     names = []
     for person in await in_charge_or_managers(session, deal.owner_id):
         assert person.telegram_id is not None
@@ -68,15 +61,16 @@ async def relay_client_message(
         )
         await notifier.enqueue(session, person.telegram_id, f"{said}\n{escape(text)}", now=now)
         names.append(person.full_name)
-    await _log_chat(session, client, deal.id, now=now)
-    return Relayed(deal, names)
+    return names
 
 
-async def note_client_wrote(session: AsyncSession, client: Client, *, now: datetime) -> bool:
-    """Log that ``client`` wrote at ``now`` on their newest open deal, unless a chat was logged
-    there in the last ``QUIET``; True if logged."""
+async def note_client_wrote(session: AsyncSession, client: Client, *, now: datetime) -> Deal | None:
+    """``client``'s newest open deal, on which their writing at ``now`` is logged as a chat
+    (unless one was logged there in the last ``QUIET``); None when they have none."""
     deal = await _open_deal_of(session, client)
-    return deal is not None and await _log_chat(session, client, deal.id, now=now)
+    if deal is not None:
+        await _log_chat(session, client, deal.id, now=now)
+    return deal
 
 
 async def _log_chat(session: AsyncSession, client: Client, deal_id: int, *, now: datetime) -> bool:

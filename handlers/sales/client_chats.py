@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.notify import Notifier
 from crm.sales.client_chats import note_client_wrote, relay_client_message
-from db.models import Client
+from db.models import Client, Deal
 from handlers.filters import Handler, IsClient, Matches
 
 
@@ -45,26 +45,37 @@ def _written_by_client(event: TelegramObject, actor: object) -> bool:
 
 
 class LogClientChats(BaseMiddleware):
+    """Logs the chat on the client's open deal and hands that deal to the handlers after it
+    (``open_deal``), so that the relay does not look it up again."""
+
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         actor = data.get("actor")
         if _written_by_client(event, actor):
             assert isinstance(actor, Client)
-            await note_client_wrote(data["session"], actor, now=data["now"])
+            data["open_deal"] = await note_client_wrote(data["session"], actor, now=data["now"])
         return await handler(event, data)
 
 
 async def client_writes(
-    message: Message, actor: Client, session: AsyncSession, notifier: Notifier, now: datetime
+    message: Message,
+    actor: Client,
+    session: AsyncSession,
+    notifier: Notifier,
+    now: datetime,
+    open_deal: Deal | None = None,
 ) -> None:
     """The client's text goes to whoever works on their open deal; without one, on to the
     next area."""
-    relayed = await relay_client_message(session, notifier, actor, message.text or "", now=now)
-    if relayed is None or not relayed.told:
-        raise SkipHandler  # no open deal, or nobody on it to read the text: another area files it
+    if open_deal is None:
+        raise SkipHandler
+    text = message.text or ""
+    told = await relay_client_message(session, notifier, actor, open_deal, text, now=now)
+    if not told:
+        raise SkipHandler  # nobody on the deal to read the text: another area files it
     await message.answer(
         _("✉️ Passed on to {names}, who works on “{deal}” with you.").format(
-            names=", ".join(html.quote(name) for name in relayed.told),
-            deal=html.quote(relayed.deal.name),
+            names=", ".join(html.quote(name) for name in told),
+            deal=html.quote(open_deal.name),
         )
     )
 
