@@ -86,6 +86,7 @@ def create_dispatcher(
         agenda_for=frozenset(audience for bot in bots for audience in bot.agenda_for),
     )
     dispatcher["reply_filers"] = reply_filers(bots)
+    dispatcher["loose_offers"] = [offer for bot in bots if (offer := bot.loose_offer) is not None]
     # The site's own address; ``serve`` puts the one it is actually bound to here.
     dispatcher["web_url"] = f"http://{settings.web_host}:{settings.web_port}"
     # Order matters: the transaction first, then the dialog state (read inside it, on the
@@ -96,4 +97,7 @@ def create_dispatcher(
     dispatcher.update.outer_middleware(LocaleMiddleware(i18n))
     dispatcher.message.outer_middleware(MenuButtons())  # a main-menu button is its command
     dispatcher.include_routers(*create_routers(bots))
+    for bot in bots:
+        if bot.on_dispatcher is not None:
+            bot.on_dispatcher(dispatcher)
     return dispatcher

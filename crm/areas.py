@@ -81,6 +81,10 @@ class AgendaItem:
 # An area's part of someone's agenda: its items, dated ones between now and the horizon.
 AgendaSource = Callable[[AsyncSession, AgendaAsk], Awaitable[list[AgendaItem]]]
 
+# The employees (ids) an area says a client works with: their open tickets' assignees, the
+# teachers of their contracts... whom the client may write to through the bot.
+ClientStaff = Callable[[AsyncSession, Client], Awaitable[set[int]]]
+
 # How far ahead /agenda looks.
 AGENDA_HORIZON = timedelta(days=60)
 
@@ -144,6 +148,7 @@ class Area:
     chats: tuple[ChatSource, ...] = ()
     demo: DemoSeed | None = None
     agenda: AgendaSource | None = None
+    client_staff: ClientStaff | None = None
     demo_people: DemoPeople = field(default_factory=DemoPeople)
 
 
@@ -227,3 +232,8 @@ def timeline_sources(areas: Iterable[Area]) -> list[Source]:
 def agenda_sources(areas: Iterable[Area]) -> list[AgendaSource]:
     """The agenda sources of ``areas``, in their order."""
     return [area.agenda for area in areas if area.agenda is not None]
+
+
+def client_staff_sources(areas: Iterable[Area]) -> list[ClientStaff]:
+    """Who a client works with, by each area of ``areas`` that says."""
+    return [area.client_staff for area in areas if area.client_staff is not None]

@@ -64,3 +64,11 @@ def split_html(text: str, limit: int = MAX_MESSAGE_LENGTH) -> list[str]:
     if any(not piece.startswith("<") for piece in current) or not parts:
         parts.append("".join(current))
     return [part for part in parts if part.strip()]
+
+
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*[^>]*>")
+
+
+def plain_text(text: str) -> str:
+    """What a reader sees of a Telegram HTML text (the bot's own): tags dropped, entities read."""
+    return html.unescape(_TAG.sub("", text))

@@ -39,6 +39,7 @@ class SubjectKind(StrEnum):
     SESSION = "session"
     REQUEST = "request"
     TRACK = "track"
+    MESSAGE = "message"
 
 
 class ContractStatus(StrEnum):

@@ -99,11 +99,20 @@ async def claim_due(
     ]
 
 
-async def mark_sent(session: AsyncSession, message_id: int, *, at: datetime) -> None:
+async def mark_sent(
+    session: AsyncSession, message_id: int, *, at: datetime, chat_message_id: int | None = None
+) -> None:
+    """The message went; ``chat_message_id`` is the chat message Telegram made of it."""
     await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id)
-        .values(status=OutboxStatus.SENT, sent_at=at, lease_until=None, last_error=None)
+        .values(
+            status=OutboxStatus.SENT,
+            sent_at=at,
+            lease_until=None,
+            last_error=None,
+            message_id=chat_message_id,
+        )
     )
 
 

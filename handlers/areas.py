@@ -11,16 +11,18 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiogram import Router
+from aiogram import Dispatcher, Router
+from aiogram.types import InlineKeyboardButton
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.areas import Area, parts_of
+from crm.areas import AgendaItem, Area, parts_of
 from crm.notify import Notifier
 from crm.permissions import Audience
 from crm.settings import Settings
 from db.enums import SubjectKind
 from db.models import Client
 from handlers.commands import BotCommandEntry
+from handlers.loose import LooseOffer
 from handlers.replies import ReplyFiler
 
 
@@ -55,6 +57,8 @@ class AgendaShown:
 # One dated item of /agenda as a line; a group of undated items of one kind, with its head.
 AgendaLine = Callable[[AgendaShown, Any], str]
 AgendaGroup = Callable[[AgendaShown, Sequence[Any]], str]
+# The rows of buttons under /agenda for an area's items (``crm.areas.AgendaItem``).
+AgendaButtons = Callable[[AgendaShown, Sequence[AgendaItem]], list[list[InlineKeyboardButton]]]
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,12 @@ class BotArea:
     agenda_lines: Mapping[str, AgendaLine] = field(default_factory=dict)
     agenda_groups: Mapping[str, AgendaGroup] = field(default_factory=dict)
     agenda_for: frozenset[Audience] = frozenset()
+    # Buttons under /agenda for the area's items (a planned item's *delete*).
+    agenda_buttons: AgendaButtons | None = None
+    # What the area offers beside the others for a loose message the bot asks about.
+    loose_offer: LooseOffer | None = None
+    # What the area hangs on the dispatcher itself: a middleware every update of a kind passes.
+    on_dispatcher: Callable[[Dispatcher], None] | None = None
 
 
 def bot_areas(areas: Sequence[Area]) -> list[BotArea]:

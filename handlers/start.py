@@ -1,6 +1,7 @@
 """/start and registration: a stranger shares their phone number and becomes a client."""
 
 from aiogram import Bot, F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -50,7 +51,13 @@ async def contact_shared(
     i18n: I18n,
     commands: Commands,
 ) -> None:
-    """A shared contact: the sender's own number creates (or links) their client card."""
+    """A shared contact: the sender's own number creates (or links) their client card.
+    Someone else's card from a client or staff goes on down the routers (the workspace offers
+    to save it)."""
+    assert message.contact is not None and message.from_user is not None
+    own = message.contact.user_id in (None, message.from_user.id)
+    if isinstance(actor, Employee | Client) and not own:
+        raise SkipHandler
     if isinstance(actor, Employee):
         await message.answer(
             texts.staff_need_no_card(),

@@ -197,7 +197,8 @@ class OutboxSender:
             return None
         async with self.database.writer() as session, session.begin():
             now = self.clock()
-            await mark_sent(session, message.id, at=now)
+            chat_message_id = sent.message_id if isinstance(sent, Message) else None
+            await mark_sent(session, message.id, at=now, chat_message_id=chat_message_id)
             kind, subject_id = message.subject_kind, message.subject_id
             if kind is not None and subject_id is not None and isinstance(sent, Message):
                 await remember_message(

@@ -79,6 +79,11 @@ SIGNS = {
         ),
         r"deals?|pipeline|compan(?:y|ies)",
     ),
+    "workspace": Sign(
+        frozenset({"remind", "contacts", "documents", "write"}),
+        ("/agenda", "/contacts", "/documents", "/conversations", "/notifications"),
+        r"my agenda|my contacts|my documents|conversations?|unseen",
+    ),
 }
 
 # A client of each area's part of the demo, and the owner, who runs them all.
@@ -87,6 +92,7 @@ CLIENT_OF = {
     "school": "Maria Kozlova",
     "coaching": "Pierre Girard",
     "sales": "Sergei Popov",
+    "workspace": "Antoine Moreau",
 }
 
 
@@ -96,13 +102,14 @@ def test_every_area_is_found_and_on_by_default() -> None:
         "tickets",
         "school",
         "coaching",
+        "workspace",
         "sales",
     ]
     assert Settings(_env_file=None, areas=" School , tickets").area_names == ("school", "tickets")
 
 
 def test_an_area_the_build_does_not_have_is_refused_by_name() -> None:
-    refused = r"unknown area 'hotel': choose among coaching, sales, school"
+    refused = r"unknown area 'hotel': choose among coaching, sales, school, tickets, workspace"
     with pytest.raises(ValueError, match=refused):
         Settings(_env_file=None, areas="tickets,hotel")
 
@@ -173,7 +180,7 @@ async def test_a_business_running_one_area_shows_nothing_of_the_others(
         assert SIGNS[area].commands & menus, "the area's own commands are offered"
         # The agenda is made of what the areas on have coming (sessions, events, tasks): a
         # repair shop or a school alone has nothing to put on it.
-        assert ("agenda" in menus) is (area in {"coaching", "sales"}), (area, menus)
+        assert ("agenda" in menus) is (area in {"coaching", "sales", "workspace"}), (area, menus)
         assert _shown(bot_text, area), "the area's own words are in the bot"
         for other in _others(area):
             offered = {command for command in SIGNS[other].commands if command in menus}
@@ -189,6 +196,7 @@ async def test_a_business_running_one_area_shows_nothing_of_the_others(
             "school": {"svetlana_teacher", "irina_admin"},
             "coaching": {"ekaterina_coach", "julien_coach"},
             "sales": {"nina_sales", "oleg_sales"},
+            "workspace": {"claire_assist"},
         }
         for other in _others(area):
             assert not everyone_else[other] & set(staff), (area, other)

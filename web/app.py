@@ -40,7 +40,14 @@ from web.keys import (
 )
 from web.throttle import SignInThrottle, Throttle
 from web.views import auth, language
-from web.views.areas import SITE_AREAS, MenuEntry, SiteArea, crud_routes, site_areas
+from web.views.areas import (
+    SITE_AREAS,
+    MenuEntry,
+    SiteArea,
+    crud_routes,
+    page_parts,
+    site_areas,
+)
 from web.views.overview import client_page, dashboard
 from web.views.people import client_picker, clients, departments, employees
 
@@ -70,6 +77,10 @@ async def _page_context(request: web.Request) -> dict[str, Any]:
         "me": request.get(VIEWER),
         # What the header links to: each area's entries the services let the viewer open.
         "menu": [] if signed_in is None else _menu(request.app[SITE_AREAS], signed_in),
+        # What areas put in the header (the notification bell), for the signed-in.
+        "header_parts": []
+        if signed_in is None
+        else await page_parts(request, [site.header for site in request.app[SITE_AREAS]]),
         # Whether the pages offer their edit and delete links: crm.permissions' answer.
         "may_manage": signed_in is not None and is_manager(signed_in),
         "here": request.path_qs,

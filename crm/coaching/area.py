@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.areas import Area, Job
 from crm.coaching.agenda import agenda_items
+from crm.coaching.client_staff import session_coaches
 from crm.coaching.demo import PEOPLE, seed_coaching
 from crm.coaching.digest import coaching_digest
 from crm.coaching.reminders import enqueue_session_reminders
@@ -34,6 +35,7 @@ async def _track_reports(session: AsyncSession, notifier: Notifier, now: datetim
 
 AREA = Area(
     name="coaching",
+    client_staff=session_coaches,
     position=30,
     # A session may be given under a school contract: its lessons are counted there.
     needs=("school",),

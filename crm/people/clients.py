@@ -4,7 +4,6 @@ reach a client: crm/people/telegram_clients.py."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncGenerator, Collection, Sequence
 from dataclasses import dataclass
 
@@ -17,7 +16,7 @@ from crm.errors import Conflict, InvalidInput, NotFound
 from crm.i18n import N_, NP_, SHIPPED_LANGUAGES
 from crm.ids import MAX_ID
 from crm.people.client_company import company_named
-from crm.people.names import clean_name, clean_username
+from crm.people.names import clean_email, clean_name, clean_username
 from crm.people.phones import optional_phone, phone_search_digits
 from crm.permissions import Actor, require_manager, require_staff
 from crm.text_limits import require_fits
@@ -41,7 +40,6 @@ TELEGRAM_SOURCE = "telegram"
 SOURCE_NAMES = {TELEGRAM_SOURCE: N_("the Telegram bot")}
 
 CLIENTS_PAGE = 50
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True)
@@ -223,9 +221,7 @@ async def save_client(
     parts = " ".join(part for part in (first_name, last_name) if part)
     name = clean_name(form.full_name.strip() or parts, "full_name")
     phone = optional_phone(form.phone, region=region)
-    email = form.email.strip().lower() or None
-    if email is not None and not _EMAIL.match(email):
-        raise InvalidInput(N_("{email} is not an e-mail address"), field="email", email=email)
+    email = clean_email(form.email)
     for column, value, field, message in (
         (Client.phone, phone, "phone", N_("another client has the phone number {value}")),
         # Every card keeps its e-mail in lower case (this function, the migration that added

@@ -3,11 +3,14 @@ languages, and one for longer texts (descriptions, replies, notes, reasons)."""
 
 from __future__ import annotations
 
+import re
+
 from crm.errors import InvalidInput
 from crm.i18n import N_
 
 MAX_NAME_LENGTH = 200
 MAX_TEXT_LENGTH = 100_000
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def clean_name(name: str, field: str | None = None, *, longest: int = MAX_NAME_LENGTH) -> str:
@@ -55,3 +58,12 @@ def clean_text(text: str | None, *, required: bool, field: str | None = None) ->
             N_("the text is longer than {length} characters"), field=field, length=MAX_TEXT_LENGTH
         )
     return cleaned
+
+
+def clean_email(typed: str, field: str | None = "email") -> str | None:
+    """An e-mail address as typed, in lower case (one person, one address, whatever the case);
+    None when blank; refused when it is not one."""
+    email = typed.strip().lower() or None
+    if email is not None and (len(email) > 254 or not _EMAIL.match(email)):
+        raise InvalidInput(N_("{email} is not an e-mail address"), field=field, email=email[:80])
+    return email

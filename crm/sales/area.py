@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from crm.areas import Area, Job
 from crm.notify import Notifier
 from crm.sales.agenda import agenda_items
+from crm.sales.client_staff import deal_owners
 from crm.sales.demo import PEOPLE, seed_sales
 from crm.sales.digest import task_digest
 from crm.sales.event_reminders import enqueue_event_reminders
@@ -26,6 +27,7 @@ async def _event_reminders(session: AsyncSession, notifier: Notifier, now: datet
 
 AREA = Area(
     name="sales",
+    client_staff=deal_owners,
     position=40,
     jobs=(
         Job("task_reminders", timedelta(minutes=1), _task_reminders),

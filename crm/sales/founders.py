@@ -3,16 +3,15 @@ it brought out): added, changed and removed by owners and administrators on the 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.errors import FieldChecks, InvalidInput, NotFound
+from crm.errors import FieldChecks, NotFound
 from crm.i18n import N_
-from crm.people.names import clean_name, clean_text, clean_title
+from crm.people.names import clean_email, clean_name, clean_text, clean_title
 from crm.permissions import Actor, require_manager
 from crm.sales.companies import check_url, get_company
 from crm.text_limits import require_fits
@@ -26,7 +25,6 @@ INNOVATION_KIND_NAMES = {
 }
 # A company's part that is changed and removed on its page.
 Part = TypeVar("Part", Founder, Innovation)
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True)
@@ -42,13 +40,6 @@ class InnovationDraft:
     kind: InnovationKind
     description: str = ""
     published_on: date | None = None
-
-
-def _email(typed: str) -> str | None:
-    email = typed.strip().lower() or None
-    if email is not None and not _EMAIL.match(email):
-        raise InvalidInput(N_("{email} is not an e-mail address"), field="email", email=email[:80])
-    return email
 
 
 async def _part_to_change(
@@ -97,7 +88,7 @@ async def save_founder(
     with checks.field("name"):
         name = clean_name(draft.name, "name")
     with checks.field("email"):
-        email = _email(draft.email)
+        email = clean_email(draft.email)
     with checks.field("linkedin"):
         linkedin = check_url(draft.linkedin, "linkedin")
     checks.done()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from crm.areas import Area
 from crm.tickets.chats import client_messages
+from crm.tickets.client_staff import ticket_assignees
 from crm.tickets.demo import PEOPLE, seed_tickets
 from crm.tickets.digest import ticket_digest
 from crm.tickets.timeline import ticket_events
 
 AREA = Area(
     name="tickets",
+    client_staff=ticket_assignees,
     position=10,
     digest=ticket_digest,
     timeline=(ticket_events,),

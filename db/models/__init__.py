@@ -39,6 +39,7 @@ from db.models.sales import (
 from db.models.school import Contract, DiscountTier, Language, Lesson, Payment, teacher_languages
 from db.models.telegram import FsmRecord, MessageLink, OutboxMessage, ProcessedUpdate
 from db.models.tickets import Ticket, TicketAttachment, TicketEvent
+from db.models.workspace import PersonalContact, PersonalDocument, PersonMessage, PlannedItem
 
 __all__ = [
     "Base",
@@ -73,6 +74,10 @@ __all__ = [
     "MessageLink",
     "OutboxMessage",
     "Payment",
+    "PersonMessage",
+    "PersonalContact",
+    "PersonalDocument",
+    "PlannedItem",
     "ProcessedUpdate",
     "Product",
     "Program",

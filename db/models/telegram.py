@@ -36,7 +36,11 @@ class OutboxMessage(Base):
     """A notification written with the change that causes it, delivered later by the sender."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        # A person's unseen notifications (the site's notification centre and its count).
+        Index("ix_outbox_chat_seen", "chat_id", "seen_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
@@ -57,6 +61,10 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column()
+    # The chat message Telegram made of it, so a button pressed on it finds it.
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # When its reader saw it: opened on the site, or a button on it pressed in Telegram.
+    seen_at: Mapped[datetime | None] = mapped_column()
 
 
 class MessageLink(Base):

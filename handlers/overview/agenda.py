@@ -8,7 +8,7 @@ from datetime import datetime
 
 from aiogram import Router
 from aiogram.filters import Command, or_f
-from aiogram.types import Message
+from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -61,7 +61,14 @@ async def show_agenda(
         now,
         isinstance(actor, Client),
     )
-    await message.answer(agenda_text(items, bot_areas, shown))
+    rows = [
+        row
+        for area in bot_areas
+        if area.agenda_buttons is not None
+        for row in area.agenda_buttons(shown, items)
+    ]
+    markup = InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+    await message.answer(agenda_text(items, bot_areas, shown), reply_markup=markup)
 
 
 def create_router() -> Router:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -23,54 +23,17 @@ from db.enums import AttachmentKind
 from db.models import Client, Ticket
 from handlers.dialogs import end_dialog
 from handlers.filters import IsClient, Matches
+from handlers.loose import PENDING_KEY, LooseMessage, LooseOffer, offers_for, pending_of
 from handlers.replies import ReplyContext, ReplyFilers, about, file_reply
 from handlers.tickets import keyboards as ticket_keyboards
 from handlers.tickets import texts as ticket_texts
 
 CONTENT = Matches(F.text | F.photo | F.document)
-PENDING_KEY = "pending"
 
 
 class NewTicket(StatesGroup):
     description = State()
     department = State()
-
-
-class LooseMessage(StatesGroup):
-    choose = State()
-
-
-def attachment_of(message: Message) -> AttachmentDraft | None:
-    """The photo (largest size) or document of ``message``."""
-    if message.photo:
-        photo = message.photo[-1]
-        return AttachmentDraft(
-            AttachmentKind.PHOTO,
-            photo.file_id,
-            photo.file_unique_id,
-            None,
-            "image/jpeg",
-            photo.file_size,
-        )
-    if message.document:
-        document = message.document
-        return AttachmentDraft(
-            AttachmentKind.DOCUMENT,
-            document.file_id,
-            document.file_unique_id,
-            document.file_name,
-            document.mime_type,
-            document.file_size,
-        )
-    return None
-
-
-def _pending(message: Message) -> dict[str, Any]:
-    attachment = attachment_of(message)
-    return {
-        "text": message.text or message.caption or "",
-        "attachment": None if attachment is None else asdict(attachment),
-    }
 
 
 def _draft(data: dict[str, Any] | None) -> AttachmentDraft | None:
@@ -138,7 +101,7 @@ async def new_ticket(
 async def description_given(
     message: Message, actor: Client, session: AsyncSession, state: FSMContext, now: datetime
 ) -> None:
-    await _open_or_ask_department(message, session, state, actor, _pending(message), now)
+    await _open_or_ask_department(message, session, state, actor, pending_of(message), now)
 
 
 async def description_missing(message: Message) -> None:
@@ -215,7 +178,7 @@ async def file_reply_on_ticket(message: Message, ticket_id: int, context: ReplyC
             context.notifier,
             context.actor,
             ticket_id,
-            _pending(message),
+            pending_of(message),
             context.now,
         )
     except DomainError:
@@ -231,21 +194,24 @@ async def loose_message(
     notifier: Notifier,
     now: datetime,
     reply_filers: ReplyFilers,
+    loose_offers: Sequence[LooseOffer] = (),
 ) -> None:
-    """A message outside any dialog: a reply goes to its subject; otherwise ask where it goes."""
+    """A message outside any dialog: a reply goes to its subject; otherwise ask where it goes
+    (a new request, one of the open ones, or what the other areas offer)."""
     context = ReplyContext(actor=actor, session=session, notifier=notifier, now=now)
     if await file_reply(message, reply_filers, context):
         return
-    pending = _pending(message)
+    pending = pending_of(message)
     open_tickets = await client_tickets(session, actor, open_only=True)
     choices = [(0, ticket_texts.new_request_button())]
     choices += [(ticket.id, ticket_texts.label(ticket)) for ticket in open_tickets[:8]]
-    choices.append((-1, ticket_texts.drop_button()))
     await state.set_state(LooseMessage.choose)
     await state.update_data({PENDING_KEY: pending})
     await message.answer(
         ticket_texts.new_or_existing(bool(open_tickets)),
-        reply_markup=ticket_keyboards.file_message(choices),
+        reply_markup=ticket_keyboards.file_message(
+            choices, offers_for(loose_offers, pending), (-1, ticket_texts.drop_button())
+        ),
     )
 
 

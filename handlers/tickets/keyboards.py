@@ -58,14 +58,23 @@ def departments(choices: list[tuple[int, str]], unknown: str) -> InlineKeyboardM
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def file_message(choices: list[tuple[int, str]]) -> InlineKeyboardMarkup:
-    """The "new request, or about #12?" picker: (target, label) pairs, one per row."""
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [InlineKeyboardButton(text=label, callback_data=FileMessage(target=target).pack())]
-            for target, label in choices
-        ]
-    )
+def file_message(
+    choices: list[tuple[int, str]],
+    offered: list[list[InlineKeyboardButton]],
+    last: tuple[int, str],
+) -> InlineKeyboardMarkup:
+    """The "new request, or about #12?" picker: (target, label) pairs, one per row, then what
+    the other areas offer, then ``last`` (drop it)."""
+    rows = [
+        [InlineKeyboardButton(text=label, callback_data=FileMessage(target=target).pack())]
+        for target, label in [*choices]
+    ]
+    target, label = last
+    rows += [
+        *offered,
+        [InlineKeyboardButton(text=label, callback_data=FileMessage(target=target).pack())],
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def ticket_actions(buttons: list[tuple[str, str]], ticket_id: int) -> InlineKeyboardMarkup | None:

@@ -14,6 +14,7 @@ from aiohttp import web
 
 from crm.areas import Area, parts_of
 from db.models import Client, Employee
+from web.i18n import Words
 from web.middlewares import Handler
 
 
@@ -62,6 +63,11 @@ class ShownPart:
     data: dict[str, Any]
 
 
+# One dated item of someone's agenda (``crm.areas.AgendaItem.subject``) as the week shows it:
+# its words, in the viewer's language, and the page it links to.
+AgendaEntry = Callable[[Words, Any], tuple[str, str | None]]
+
+
 @dataclass(frozen=True)
 class SiteArea:
     """One area's part of the admin site."""
@@ -70,6 +76,10 @@ class SiteArea:
     menu: tuple[MenuEntry, ...] = ()
     dashboard: PagePart | None = None
     client_page: PagePart | None = None
+    # A part of every page's header (the notification bell).
+    header: PagePart | None = None
+    # How the week of /agenda writes the area's items, by kind.
+    agenda: Mapping[str, AgendaEntry] = field(default_factory=dict)
     # The names its pages write values with: a template function each (``status_name(ticket.
     # status)``), from the area's own tables of names.
     names: Mapping[str, Mapping[Any, str]] = field(default_factory=dict)

@@ -7,6 +7,8 @@ from aiohttp import web
 
 from crm.i18n import N_
 from crm.permissions import is_manager, is_practitioner, is_staff
+from db.models import CoachingSession
+from web.i18n import Words
 from web.views.areas import MenuEntry, PagePart, SiteArea, crud_routes, get_and_post
 from web.views.coaching import (
     analytics,
@@ -88,6 +90,14 @@ def _routes(app: web.Application) -> None:
     route.add_get("/reports/clients/{id:\\d+}.csv", client_report.client_csv)
 
 
+def _session_entry(word: Words, meeting: CoachingSession) -> tuple[str, str | None]:
+    """A planned session on the week of /agenda."""
+    who = meeting.client.full_name if meeting.client is not None else ""
+    return word.gettext("Session #{number} · {client}", number=meeting.id, client=who), (
+        f"/sessions/{meeting.id}"
+    )
+
+
 SITE = SiteArea(
     routes=_routes,
     menu=(
@@ -102,4 +112,5 @@ SITE = SiteArea(
     ),
     dashboard=PagePart("sessions/dashboard_part.html", dashboard.coaching_part),
     client_page=PagePart("tracks/client_part.html", dashboard.client_coaching),
+    agenda={"coaching.sessions": _session_entry},
 )

@@ -8,6 +8,8 @@ from crm.i18n import N_
 from crm.permissions import is_staff
 from crm.sales.founders import INNOVATION_KIND_NAMES
 from crm.sales.rules import INTERACTION_KIND_NAMES, STAGE_NAMES, sees_deals
+from db.models import Event, Task
+from web.i18n import Words
 from web.views.areas import MenuEntry, PagePart, SiteArea, get_and_post
 from web.views.sales import (
     client_part,
@@ -90,6 +92,18 @@ def _routes(app: web.Application) -> None:
     _report_routes(app)
 
 
+def _event_entry(word: Words, event: Event) -> tuple[str, str | None]:
+    """An event on the week of /agenda."""
+    return word.gettext("Event: {title}", title=event.title), f"/events/{event.id}"
+
+
+def _task_entry(word: Words, task: Task) -> tuple[str, str | None]:
+    """A task due on the week of /agenda."""
+    return word.gettext("Task #{number} · {title}", number=task.id, title=task.title), (
+        f"/tasks/{task.id}/edit"
+    )
+
+
 SITE = SiteArea(
     routes=_routes,
     menu=(
@@ -106,4 +120,5 @@ SITE = SiteArea(
         "innovation_kind": INNOVATION_KIND_NAMES,
         "deal_stage": STAGE_NAMES,
     },
+    agenda={"sales.event": _event_entry, "sales.task": _task_entry},
 )

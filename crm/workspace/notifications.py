@@ -1,0 +1,217 @@
+"""The notification centre: every notification a person got in Telegram (seed 003's
+``Notifications``), listed for them on the site, unseen until they open it there or press a
+button on it in Telegram.
+
+The outbox already holds each one, written with the change that caused it; the centre reads a
+person's rows there (by their Telegram chat) and marks them seen (``seen_at``). Only messages
+count, not the bot's edits of earlier ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, false, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from crm.errors import InvalidInput, NotFound
+from crm.i18n import N_
+from crm.permissions import Actor, is_staff
+from crm.telegram_html import plain_text
+from db.enums import SubjectKind
+from db.models import OutboxMessage
+
+# The Bot API calls that are notifications (the rest edit messages already sent).
+NOTIFYING_METHODS = ("sendMessage", "sendPhoto", "sendDocument")
+PAGE = 50
+# The header's count stops here ("99+").
+COUNT_CAP = 100
+
+
+def _about(kind: SubjectKind) -> ColumnElement[bool]:
+    return OutboxMessage.subject_kind == kind
+
+
+def _keyed(prefix: str) -> ColumnElement[bool]:
+    return OutboxMessage.dedupe_key.like(f"{prefix}:%")
+
+
+# The kinds a person filters by: what each is called, and which rows are of it. A row of none
+# of these is *other* (an answer the bot sent later, say).
+KINDS: Mapping[str, tuple[str, ColumnElement[bool]]] = {
+    "ticket": (N_("Tickets"), _about(SubjectKind.TICKET)),
+    "contract": (N_("Contracts"), _about(SubjectKind.CONTRACT)),
+    "session": (N_("Sessions"), _about(SubjectKind.SESSION) | _keyed("session")),
+    "request": (N_("Coaching requests"), _about(SubjectKind.REQUEST)),
+    "track": (N_("Goals"), _about(SubjectKind.TRACK) | _keyed("track")),
+    "message": (N_("Messages"), _about(SubjectKind.MESSAGE)),
+    "task": (N_("Tasks"), _keyed("task-due")),
+    "event": (N_("Events"), _keyed("event")),
+    "reminder": (N_("Reminders"), _keyed("plan")),
+    "digest": (N_("Digests"), _keyed("digest")),
+}
+
+
+@dataclass(frozen=True)
+class NotificationFilter:
+    kind: str | None = None
+    since: date | None = None
+    until: date | None = None
+    unseen: bool = False
+
+
+def _kind_of(row: OutboxMessage) -> str | None:
+    subject, key = row.subject_kind, row.dedupe_key or ""
+    prefix = key.split(":", 1)[0] if ":" in key else ""
+    by_prefix = {"task-due": "task", "plan": "reminder", "session": "session", "track": "track"}
+    if subject is not None:
+        return subject.value if subject.value in KINDS else None
+    return by_prefix.get(prefix) or (prefix if prefix in KINDS else None)
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One notification as the centre shows it."""
+
+    id: int
+    kind: str | None
+    text: str
+    created_at: datetime
+    seen_at: datetime | None
+    subject_kind: SubjectKind | None
+    subject_id: int | None
+
+
+def _shown(row: OutboxMessage) -> Notification:
+    payload = row.payload or {}
+    text = str(payload.get("text") or payload.get("caption") or "")
+    return Notification(
+        row.id,
+        _kind_of(row),
+        plain_text(text) if payload.get("parse_mode") == "HTML" else text,
+        row.created_at,
+        row.seen_at,
+        row.subject_kind,
+        row.subject_id,
+    )
+
+
+def _mine(actor: Actor) -> ColumnElement[bool]:
+    """The notifications ``actor`` (staff with a chat) got."""
+    if not is_staff(actor) or actor.telegram_id is None:
+        return false()
+    return (OutboxMessage.chat_id == actor.telegram_id) & OutboxMessage.method.in_(
+        NOTIFYING_METHODS
+    )
+
+
+def read_filter(
+    kind: str, since: str, until: str, unseen: str
+) -> tuple[NotificationFilter, dict[str, str]]:
+    """The centre's filters as typed in the address; the refusals by field."""
+    errors: dict[str, str] = {}
+    days: dict[str, date | None] = {}
+    for name, typed in (("since", since), ("until", until)):
+        try:
+            days[name] = date.fromisoformat(typed) if typed.strip() else None
+        except ValueError:
+            errors[name] = N_("a date such as 2026-12-24")
+            days[name] = None
+    if kind and kind not in KINDS:
+        errors["kind"] = N_("choose a kind from the list")
+    wanted = NotificationFilter(
+        kind if kind in KINDS else None, days["since"], days["until"], unseen == "1"
+    )
+    return wanted, errors
+
+
+async def list_notifications(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    wanted: NotificationFilter,
+    zone: ZoneInfo,
+    before: int | None = None,
+) -> tuple[list[Notification], int | None]:
+    """A page of ``actor``'s notifications, the newest first, and the id to continue before
+    (None on the last page)."""
+    where = [_mine(actor)]
+    if wanted.kind is not None:
+        where.append(KINDS[wanted.kind][1])
+    if wanted.since is not None:
+        where.append(OutboxMessage.created_at >= datetime.combine(wanted.since, time(), zone))
+    if wanted.until is not None:
+        end = datetime.combine(wanted.until + timedelta(days=1), time(), zone)
+        where.append(OutboxMessage.created_at < end)
+    if wanted.unseen:
+        where.append(OutboxMessage.seen_at.is_(None))
+    if before is not None:
+        where.append(OutboxMessage.id < before)
+    rows = list(
+        await session.scalars(
+            select(OutboxMessage).where(*where).order_by(OutboxMessage.id.desc()).limit(PAGE + 1)
+        )
+    )
+    more = len(rows) > PAGE
+    rows = rows[:PAGE]
+    return [_shown(row) for row in rows], rows[-1].id if more and rows else None
+
+
+async def unseen_count(session: AsyncSession, *, actor: Actor) -> int:
+    """How many of ``actor``'s notifications are unseen, up to ``COUNT_CAP``."""
+    if not is_staff(actor) or actor.telegram_id is None:
+        return 0
+    unseen = (
+        select(OutboxMessage.id)
+        .where(_mine(actor), OutboxMessage.seen_at.is_(None))
+        .limit(COUNT_CAP)
+        .subquery()
+    )
+    return int(await session.scalar(select(func.count()).select_from(unseen)) or 0)
+
+
+async def open_notification(
+    session: AsyncSession, *, actor: Actor, notification_id: int, now: datetime
+) -> Notification:
+    """One of ``actor``'s notifications, now seen."""
+    row = await session.scalar(
+        select(OutboxMessage).where(OutboxMessage.id == notification_id, _mine(actor))
+    )
+    if row is None:
+        raise NotFound(N_("notification #{number} does not exist"), number=notification_id)
+    if row.seen_at is None:
+        row.seen_at = now
+        await session.flush()
+    return _shown(row)
+
+
+async def mark_all_seen(session: AsyncSession, *, actor: Actor, now: datetime) -> int:
+    """Every notification of ``actor``'s is seen; how many were not."""
+    if not is_staff(actor) or actor.telegram_id is None:
+        raise InvalidInput(N_("you have no notifications"))
+    done = await session.execute(
+        update(OutboxMessage)
+        .where(_mine(actor), OutboxMessage.seen_at.is_(None))
+        .values(seen_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(done, "rowcount", 0) or 0)
+
+
+async def seen_in_chat(
+    session: AsyncSession, *, chat_id: int, message_id: int, now: datetime
+) -> None:
+    """A button was pressed on a chat message: the notification it was is seen."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.chat_id == chat_id,
+            OutboxMessage.seen_at.is_(None),
+            OutboxMessage.message_id == message_id,
+        )
+        .values(seen_at=now)
+        .execution_options(synchronize_session=False)
+    )
