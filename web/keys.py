@@ -76,3 +76,10 @@ def request_now(request: web.Request) -> datetime:
 def area_on(request: web.Request, name: str) -> bool:
     """Whether this business runs the area ``name`` (CRM_AREAS)."""
     return any(area.name == name for area in request.app[AREAS])
+
+
+async def noted(request: web.Request, note: Callable[[AsyncSession], Awaitable[object]]) -> None:
+    """What a page that only shows (a GET, on a reader) notes as it shows: that a notification
+    was seen, a message read. ``note`` runs in a short transaction of its own."""
+    async with request.app[DATABASE].writer() as session, session.begin():
+        await note(session)

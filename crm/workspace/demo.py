@@ -13,7 +13,7 @@ from crm.areas import DemoCast, DemoPeople
 from crm.workspace.contacts import ContactDraft, save_contact
 from crm.workspace.plans import PlanDraft, save_plan
 from db.enums import ClientStage, Role
-from db.models import PersonMessage
+from db.models import Client, Employee, PersonMessage
 
 PEOPLE = DemoPeople(
     staff=(
@@ -32,7 +32,7 @@ def _day_at(now: datetime, days: int, hour: int) -> datetime:
 async def seed_workspace(session: AsyncSession, cast: DemoCast, now: datetime) -> dict[str, int]:
     claire, antoine = cast.staff["claire_assist"], cast.clients["Antoine Moreau"]
     owner = cast.staff["olga_owner"]
-    plans = [
+    plans: list[tuple[Client | Employee, PlanDraft]] = [
         (antoine, PlanDraft("Call the bank about the loan", now + timedelta(hours=2), "", 15, 0)),
         (antoine, PlanDraft("Dentist", _day_at(now, 3, 9), "Bring the X-rays", 45, 60)),
         (claire, PlanDraft("Prepare Antoine's file", _day_at(now, 1, 10), "", 60, 15)),
@@ -40,7 +40,7 @@ async def seed_workspace(session: AsyncSession, cast: DemoCast, now: datetime) -
     ]
     for person, draft in plans:
         await save_plan(session, actor=person, draft=draft, now=now)
-    contacts = [
+    contacts: list[tuple[Client | Employee, ContactDraft]] = [
         (antoine, ContactDraft("Sophie Bernard", "sophie.bernard@example.com", "+33612345001", "Crédit Lyonnais", "my banker")),
         (antoine, ContactDraft("Dr Lucas Petit", "", "+33478123456", "Cabinet dentaire", "")),
         (claire, ContactDraft("Marc Lefèvre", "marc@lefevre.example", "", "Lefèvre Conseil", "accountant")),

@@ -307,10 +307,10 @@ def _between(me: Person, other: Person) -> ColumnElement[bool]:
 
 
 async def conversation(
-    session: AsyncSession, *, actor: Actor, other: Person, now: datetime
+    session: AsyncSession, *, actor: Actor, other: Person
 ) -> list[PersonMessage]:
     """The messages between ``actor`` and ``other``, oldest first (the latest
-    ``CONVERSATION_SHOWN``); those to ``actor`` count as read from now."""
+    ``CONVERSATION_SHOWN``)."""
     me = person_of(actor)
     latest = list(
         await session.scalars(
@@ -321,12 +321,18 @@ async def conversation(
             .options(*_PEOPLE)
         )
     )
+    return latest[::-1]
+
+
+async def mark_read(session: AsyncSession, *, actor: Actor, other: Person, now: datetime) -> None:
+    """``actor`` has read what ``other`` wrote to them."""
+    me = person_of(actor)
     await session.execute(
         update(PersonMessage)
         .where(_from(other), _to(me), PersonMessage.read_at.is_(None))
         .values(read_at=now)
+        .execution_options(synchronize_session=False)
     )
-    return latest[::-1]
 
 
 async def deliveries(

@@ -173,19 +173,28 @@ async def unseen_count(session: AsyncSession, *, actor: Actor) -> int:
     return int(await session.scalar(select(func.count()).select_from(unseen)) or 0)
 
 
-async def open_notification(
-    session: AsyncSession, *, actor: Actor, notification_id: int, now: datetime
+async def get_notification(
+    session: AsyncSession, *, actor: Actor, notification_id: int
 ) -> Notification:
-    """One of ``actor``'s notifications, now seen."""
+    """One of ``actor``'s notifications."""
     row = await session.scalar(
         select(OutboxMessage).where(OutboxMessage.id == notification_id, _mine(actor))
     )
     if row is None:
         raise NotFound(N_("notification #{number} does not exist"), number=notification_id)
-    if row.seen_at is None:
-        row.seen_at = now
-        await session.flush()
     return _shown(row)
+
+
+async def mark_seen(
+    session: AsyncSession, *, actor: Actor, notification_id: int, now: datetime
+) -> None:
+    """``actor`` opened one of their notifications: it is seen (from its first opening)."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == notification_id, _mine(actor), OutboxMessage.seen_at.is_(None))
+        .values(seen_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def mark_all_seen(session: AsyncSession, *, actor: Actor, now: datetime) -> int:

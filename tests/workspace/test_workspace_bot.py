@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -60,10 +61,9 @@ async def bot_desk(fake: FakeTelegram, database_url: str) -> AsyncIterator[tuple
         yield bot.database, await add_people(bot.database, fake)
 
 
-async def _rows(database: Database, model: type, **where: object) -> list:  # type: ignore[type-arg]
+async def _rows(database: Database, model: Any, **where: object) -> list[Any]:
     async with database.reader() as session:
-        query = select(model).filter_by(**where).order_by(model.id)  # type: ignore[attr-defined]
-        return list(await session.scalars(query))
+        return list(await session.scalars(select(model).filter_by(**where).order_by(model.id)))
 
 
 async def test_planned_in_one_line_or_a_dialog_reminded_once_and_deleted_from_the_agenda(

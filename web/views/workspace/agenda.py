@@ -51,15 +51,16 @@ async def week_page(request: web.Request) -> dict[str, Any]:
         kind: entry for site in request.app[SITE_AREAS] for kind, entry in site.agenda.items()
     }
     word = words(request)
-    days: list[tuple[date, list[tuple[str, str, str | None]]]] = [
-        (monday + timedelta(days=offset), []) for offset in range(7)
+    days: list[tuple[date, str, list[tuple[str, str, str | None]]]] = [
+        (day, word.short_day(day), [])
+        for day in (monday + timedelta(days=offset) for offset in range(7))
     ]
     for item in sorted(items, key=lambda item: item.at or start):
         if item.kind not in entries or item.at is None:
             continue
         text, link = entries[item.kind](word, item.subject)
         offset = (local(item.at, zone).date() - monday).days
-        days[offset][1].append((written_clock(item.at, word.language, zone), text, link))
+        days[offset][2].append((written_clock(item.at, word.language, zone), text, link))
     return {
         "days": days,
         "today": local(request_now(request), zone).date(),

@@ -16,13 +16,14 @@ from crm.workspace.messages import (
     conversations,
     counterpart,
     deliveries,
+    mark_read,
     party_key,
     send_message,
 )
 from db.models import Client
 from web.flash import flash
 from web.i18n import words
-from web.keys import AREAS, NOTIFIER, db_session, employee, request_now
+from web.keys import AREAS, NOTIFIER, db_session, employee, noted, request_now
 
 
 @aiohttp_jinja2.template("workspace/conversations.html")
@@ -58,7 +59,11 @@ async def conversation_page(request: web.Request) -> web.StreamResponse:
         else:
             await flash(request, words(request).gettext("Sent."))
             raise web.HTTPFound(f"/conversations/{party_key(other)}")
-    messages = await conversation(session, actor=viewer, other=other, now=now)
+    messages = await conversation(session, actor=viewer, other=other)
+    if any(
+        message.read_at is None and message.sender_employee_id != viewer.id for message in messages
+    ):
+        await noted(request, lambda writer: mark_read(writer, actor=viewer, other=other, now=now))
     context = {
         "other": other,
         "other_is_client": isinstance(other, Client),

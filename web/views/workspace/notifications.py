@@ -11,16 +11,17 @@ from aiohttp import web
 from crm.workspace.notifications import (
     KINDS,
     Notification,
+    get_notification,
     list_notifications,
     mark_all_seen,
-    open_notification,
+    mark_seen,
     read_filter,
     unseen_count,
 )
 from db.enums import SubjectKind
 from web.flash import flash
 from web.i18n import words
-from web.keys import SETTINGS, db_session, employee, request_now
+from web.keys import SETTINGS, db_session, employee, noted, request_now
 from web.views.crud import object_id
 
 # Where a notification about a record links to, by the record's kind.
@@ -80,12 +81,17 @@ async def notification_list(request: web.Request) -> web.StreamResponse:
 async def notification_page(request: web.Request) -> dict[str, Any]:
     notification_id = object_id(request)
     assert notification_id is not None
-    shown = await open_notification(
-        db_session(request),
-        actor=employee(request),
-        notification_id=notification_id,
-        now=request_now(request),
+    viewer, now = employee(request), request_now(request)
+    shown = await get_notification(
+        db_session(request), actor=viewer, notification_id=notification_id
     )
+    if shown.seen_at is None:
+        await noted(
+            request,
+            lambda session: mark_seen(
+                session, actor=viewer, notification_id=notification_id, now=now
+            ),
+        )
     return {
         "notification": shown,
         "record": record_page(shown.subject_kind, shown.subject_id),
