@@ -82,7 +82,7 @@ SIGNS = {
     "workspace": Sign(
         frozenset({"remind", "contacts", "documents", "write"}),
         ("/agenda", "/contacts", "/documents", "/conversations", "/notifications"),
-        r"my agenda|my contacts|my documents|conversations?|unseen",
+        r"my agenda|my (?:own )?contacts|my (?:kept )?documents|conversations?|unseen",
     ),
 }
 
@@ -196,7 +196,7 @@ async def test_a_business_running_one_area_shows_nothing_of_the_others(
             "school": {"svetlana_teacher", "irina_admin"},
             "coaching": {"ekaterina_coach", "julien_coach"},
             "sales": {"nina_sales", "oleg_sales"},
-            "workspace": {"claire_assist"},
+            "workspace": {"camille_assist"},
         }
         for other in _others(area):
             assert not everyone_else[other] & set(staff), (area, other)

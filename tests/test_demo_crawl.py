@@ -34,8 +34,8 @@ from web.app import create_app
 
 LANGUAGES = ("en", "ru", "fr")
 SECRET = "demo-crawl-secret"
-# Query keys that page through a listing: only its first page is crawled.
-PAGING = {"after", "before", "page"}
+# Query keys that page through a listing (or the agenda's weeks): only its first page is crawled.
+PAGING = {"after", "before", "page", "week"}
 # Every detail page of the demo's kinds, as the owner's crawl must reach them.
 KINDS = ("tickets", "clients", "contracts", "sessions", "requests", "tracks", "programs", "deals")
 
@@ -155,7 +155,7 @@ async def demo_site(
         await database.dispose()
 
 
-DEMO_LOGINS = 15
+DEMO_LOGINS = 16
 
 
 @pytest.mark.asyncio(loop_scope="module")

@@ -33,7 +33,7 @@ def test_the_banner_lists_every_demo_login(capsys: pytest.CaptureFixture[str]) -
     running = SimpleNamespace(web_url="http://127.0.0.1:8080", sandbox=object())
     _banner(cast(Running, running), settings=Settings())
     banner = capsys.readouterr().out
-    assert len(DEMO_LOGINS) == 15
+    assert len(DEMO_LOGINS) == 16
     for demo in DEMO_LOGINS:
         assert re.search(rf"\b{demo.login}\s+\(", banner), demo.login
     assert DEMO_PASSWORD in banner

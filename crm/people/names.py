@@ -64,6 +64,6 @@ def clean_email(typed: str, field: str | None = "email") -> str | None:
     """An e-mail address as typed, in lower case (one person, one address, whatever the case);
     None when blank; refused when it is not one."""
     email = typed.strip().lower() or None
-    if email is not None and (len(email) > 254 or not _EMAIL.match(email)):
+    if email is not None and not _EMAIL.match(email):
         raise InvalidInput(N_("{email} is not an e-mail address"), field=field, email=email[:80])
     return email

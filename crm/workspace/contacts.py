@@ -14,6 +14,7 @@ from crm.i18n import N_
 from crm.people.names import clean_email, clean_name, clean_text
 from crm.people.phones import optional_phone
 from crm.permissions import Actor
+from crm.text_limits import require_fits
 from crm.text_search import contains
 from crm.workspace.owners import owned_by, owner_values, person_of
 from db.models import PersonalContact
@@ -82,6 +83,7 @@ async def save_contact(
     contact.note = note or None
     if draft.telegram_user_id is not None:
         contact.telegram_user_id = draft.telegram_user_id
+    require_fits(contact)
     await session.flush()
     return contact
 

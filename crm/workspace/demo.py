@@ -17,10 +17,10 @@ from db.models import Client, Employee, PersonMessage
 
 PEOPLE = DemoPeople(
     staff=(
-        ("Claire Dubois", "claire_assist", Role.HELPER, "Personal assistant", None, 4, "42000", "fr"),
+        ("Camille Dubois", "camille_assist", Role.HELPER, "Personal assistant", None, 4, "42000", "fr"),
     ),
     clients=(
-        ("Antoine Moreau", "+33612340021", "amoreau", "fr", ClientStage.ACTIVE, None, "website", "claire_assist"),
+        ("Antoine Moreau", "+33612340021", "amoreau", "fr", ClientStage.ACTIVE, None, "website", "camille_assist"),
     ),
 )  # fmt: skip
 
@@ -30,12 +30,12 @@ def _day_at(now: datetime, days: int, hour: int) -> datetime:
 
 
 async def seed_workspace(session: AsyncSession, cast: DemoCast, now: datetime) -> dict[str, int]:
-    claire, antoine = cast.staff["claire_assist"], cast.clients["Antoine Moreau"]
+    camille, antoine = cast.staff["camille_assist"], cast.clients["Antoine Moreau"]
     owner = cast.staff["olga_owner"]
     plans: list[tuple[Client | Employee, PlanDraft]] = [
         (antoine, PlanDraft("Call the bank about the loan", now + timedelta(hours=2), "", 15, 0)),
         (antoine, PlanDraft("Dentist", _day_at(now, 3, 9), "Bring the X-rays", 45, 60)),
-        (claire, PlanDraft("Prepare Antoine's file", _day_at(now, 1, 10), "", 60, 15)),
+        (camille, PlanDraft("Prepare Antoine's file", _day_at(now, 1, 10), "", 60, 15)),
         (owner, PlanDraft("Quarterly accounts", _day_at(now, 2, 14), "", 120, 24 * 60)),
     ]
     for person, draft in plans:
@@ -43,21 +43,21 @@ async def seed_workspace(session: AsyncSession, cast: DemoCast, now: datetime) -
     contacts: list[tuple[Client | Employee, ContactDraft]] = [
         (antoine, ContactDraft("Sophie Bernard", "sophie.bernard@example.com", "+33612345001", "Crédit Lyonnais", "my banker")),
         (antoine, ContactDraft("Dr Lucas Petit", "", "+33478123456", "Cabinet dentaire", "")),
-        (claire, ContactDraft("Marc Lefèvre", "marc@lefevre.example", "", "Lefèvre Conseil", "accountant")),
+        (camille, ContactDraft("Marc Lefèvre", "marc@lefevre.example", "", "Lefèvre Conseil", "accountant")),
     ]  # fmt: skip
     for person, contact in contacts:
         await save_contact(session, actor=person, draft=contact)
     said = [
-        (antoine, claire, "Bonjour Claire, could you check my file before Friday?", 26),
-        (claire, antoine, "Of course, I will look at it tomorrow morning.", 25),
+        (antoine, camille, "Bonjour Camille, could you check my file before Friday?", 26),
+        (camille, antoine, "Of course, I will look at it tomorrow morning.", 25),
     ]
     for writer, reader, text, hours_ago in said:
         session.add(
             PersonMessage(
                 sender_client_id=writer.id if writer is antoine else None,
-                sender_employee_id=writer.id if writer is claire else None,
+                sender_employee_id=writer.id if writer is camille else None,
                 recipient_client_id=reader.id if reader is antoine else None,
-                recipient_employee_id=reader.id if reader is claire else None,
+                recipient_employee_id=reader.id if reader is camille else None,
                 text=text,
                 sent_at=now - timedelta(hours=hours_ago),
             )

@@ -18,6 +18,7 @@ from crm.notify import queue_raw
 from crm.people.clients import visible_client
 from crm.people.names import clean_title
 from crm.permissions import Actor, is_staff
+from crm.text_limits import require_fits
 from crm.visibility import visible_clients
 from crm.workspace.owners import Person, chat_of, owned_by, owner_values, person_of
 from db.models import Client, PersonalDocument
@@ -76,6 +77,7 @@ async def keep_document(
         size=draft.size,
         uploaded_at=now,
     )
+    require_fits(document)
     session.add(document)
     await session.flush()
     return document
