@@ -17,9 +17,7 @@ _REMIND = BotCommandEntry(
 )
 _CONTACTS = BotCommandEntry("contacts", N_("my own contacts; search: /contacts anna"))
 _DOCUMENTS = BotCommandEntry("documents", N_("my kept documents; a button sends one back"))
-_CLIENT_WRITE = BotCommandEntry(
-    "write", N_("write to the people I work with here")
-)
+_CLIENT_WRITE = BotCommandEntry("write", N_("write to the people I work with here"))
 _STAFF_WRITE = BotCommandEntry(
     "write", N_("write to a colleague or a client: /write @username text")
 )
