@@ -7,12 +7,13 @@ this module only translates, splits and enqueues.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.i18n import Translator, translator
@@ -75,6 +76,16 @@ async def queue_raw(
         session.add(OutboxMessage(**outbox_row(chat_id, method, payload, now=now, subject=subject)))
     await session.flush()
     note_written(session)
+
+
+async def already_queued(session: AsyncSession, keys: Iterable[str]) -> set[str]:
+    """Which of the dedupe ``keys`` (a message's first part: ``<key>#0``) are queued already:
+    a job that is due again asks before it renders what it would only drop."""
+    wanted = [f"{key}#0" for key in keys]
+    found = await session.scalars(
+        select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(wanted))
+    )
+    return {key.removesuffix("#0") for key in found if key is not None}
 
 
 UTC_ZONE = ZoneInfo("UTC")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -333,3 +333,10 @@ async def delete_employee(session: AsyncSession, *, actor: Actor, employee_id: i
         )
     await session.delete(employee)
     await session.flush()
+
+
+async def employee_ids(session: AsyncSession, column: Any, *where: Any) -> set[int]:
+    """The employees ``column`` names (an ``assignee_id``, a ``teacher_id``...) on the rows
+    ``where`` picks, without the rows that name nobody."""
+    found = await session.scalars(select(column).where(*where, column.is_not(None)))
+    return {employee_id for employee_id in found if employee_id is not None}

@@ -16,9 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from crm.notify import Notifier
+from crm.notify import Notifier, already_queued
 from crm.sales.task_notices import reminder_text, task_button
-from db.models import Employee, OutboxMessage, Task
+from db.models import Employee, Task
 
 LOOKBACK = timedelta(days=1)
 # At most this many reminders a run; the rest follow a minute later.
@@ -59,16 +59,10 @@ async def enqueue_task_reminders(
     )
     if not due:
         return 0
-    # The notifier keys each part of a message "<key>#<n>"; a reminder is one part.
-    keys = {f"{reminder_key(task)}#0" for task in due}
-    queued = set(
-        await session.scalars(
-            select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys))
-        )
-    )
+    queued = await already_queued(session, [reminder_key(task) for task in due])
     count = 0
     for task in due:
-        if f"{reminder_key(task)}#0" in queued:
+        if reminder_key(task) in queued:
             continue
         assignee = task.assignee
         assert assignee is not None and assignee.telegram_id is not None  # joined above

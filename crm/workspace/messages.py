@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -101,11 +101,13 @@ async def find_recipient(
         username = clean_username(typed)
         if username:
             found = await session.scalar(
-                select(Employee).where(Employee.username.ilike(username), Employee.active.is_(True))
+                select(Employee).where(
+                    func.lower(Employee.username) == username.lower(), Employee.active.is_(True)
+                )
             )
             if found is None and isinstance(writer, Employee):
                 found = await session.scalar(
-                    select(Client).where(Client.username.ilike(username)).limit(1)
+                    select(Client).where(func.lower(Client.username) == username.lower()).limit(1)
                 )
     elif typed.lstrip("#").isdigit() and len(typed) < 12:
         number = int(typed.lstrip("#"))

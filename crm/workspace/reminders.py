@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from crm.notify import Notifier
+from crm.notify import Notifier, already_queued
 from crm.workspace.plan_notices import plan_button, reminder_text
-from db.models import OutboxMessage, PlannedItem
+from db.models import PlannedItem
 
 LOOKBACK = timedelta(hours=6)
 # At most this many reminders a run; the rest follow a minute later.
@@ -49,17 +49,11 @@ async def enqueue_plan_reminders(
     )
     if not due:
         return 0
-    # The notifier keys each part of a message "<key>#<n>"; the first part tells.
-    keys = {f"{reminder_key(item)}#0" for item in due}
-    queued = set(
-        await session.scalars(
-            select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys))
-        )
-    )
+    queued = await already_queued(session, [reminder_key(item) for item in due])
     count = 0
     for item in due:
         person = item.client or item.employee
-        if f"{reminder_key(item)}#0" in queued or person is None or person.telegram_id is None:
+        if reminder_key(item) in queued or person is None or person.telegram_id is None:
             continue
         if item.employee is not None and not item.employee.active:
             continue

@@ -147,6 +147,10 @@ HELPER_COMMANDS = [
     "teachers",
     "sessions",
     "session",
+    "remind",
+    "contacts",
+    "documents",
+    "write",
     "deals",
     "tasks",
     "events",
@@ -175,7 +179,7 @@ async def test_a_helpers_help_lists_exactly_what_answers_them(
     assert commands == HELPER_COMMANDS
     # Each command the helper is shown answers them (not a refusal, not "not understood").
     answered = ["queue", "my", "contracts", "languages", "teachers", "sessions", "digest"]
-    for command in [*answered, "deals", "tasks", "events"]:
+    for command in [*answered, "deals", "tasks", "events", "contacts", "documents", "write"]:
         mark = last_message_id(fake, PAVEL)
         fake.send_text(PAVEL, f"/{command}")
         answer = await bot_said(fake, PAVEL, "", after=mark)

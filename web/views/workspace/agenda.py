@@ -11,7 +11,7 @@ from aiohttp import web
 
 from crm.areas import AgendaAsk, agenda_sources
 from crm.i18n import N_
-from crm.moments import local, written_clock
+from crm.moments import button_day, local, written_clock
 from crm.workspace.plan_notices import reminder_words
 from crm.workspace.plans import REMINDER_CHOICES, PlanDraft, delete_plan, get_plan, save_plan
 from db.models import PlannedItem
@@ -52,7 +52,7 @@ async def week_page(request: web.Request) -> dict[str, Any]:
     }
     word = words(request)
     days: list[tuple[date, str, list[tuple[str, str, str | None]]]] = [
-        (day, word.short_day(day), [])
+        (day, button_day(day, word.language), [])
         for day in (monday + timedelta(days=offset) for offset in range(7))
     ]
     for item in sorted(items, key=lambda item: item.at or start):

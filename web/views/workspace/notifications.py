@@ -79,6 +79,8 @@ async def notification_list(request: web.Request) -> web.StreamResponse:
 
 @aiohttp_jinja2.template("workspace/notification.html")
 async def notification_page(request: web.Request) -> dict[str, Any]:
+    """One notification; opened while unseen, it is marked seen and the page asked for again,
+    so that it and the header's count are read after the change."""
     notification_id = object_id(request)
     assert notification_id is not None
     viewer, now = employee(request), request_now(request)
@@ -92,6 +94,7 @@ async def notification_page(request: web.Request) -> dict[str, Any]:
                 session, actor=viewer, notification_id=notification_id, now=now
             ),
         )
+        raise web.HTTPFound(request.path)
     return {
         "notification": shown,
         "record": record_page(shown.subject_kind, shown.subject_id),
