@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.enums import SubjectKind
 from db.models import Client, Department, Employee
 
 if TYPE_CHECKING:
@@ -121,6 +122,18 @@ DemoSeed = Callable[[AsyncSession, DemoCast, datetime], Awaitable[dict[str, int]
 
 
 @dataclass(frozen=True)
+class NoticeKind:
+    """A kind of notification an area sends, as the notification centre files it: its name in
+    the address (``?kind=``), what people call it (a msgid), the records its messages are about
+    and the dedupe-key prefixes of those it queues (``task-due`` for ``task-due:5:...``)."""
+
+    name: str
+    label: str
+    subjects: tuple[SubjectKind, ...] = ()
+    keys: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Job:
     """A job the scheduler runs every ``every`` while the area is on."""
 
@@ -149,6 +162,8 @@ class Area:
     demo: DemoSeed | None = None
     agenda: AgendaSource | None = None
     client_staff: ClientStaff | None = None
+    # The kinds of notification the area sends (the notification centre's filter).
+    notices: tuple[NoticeKind, ...] = ()
     demo_people: DemoPeople = field(default_factory=DemoPeople)
 
 
@@ -237,3 +252,8 @@ def agenda_sources(areas: Iterable[Area]) -> list[AgendaSource]:
 def client_staff_sources(areas: Iterable[Area]) -> list[ClientStaff]:
     """Who a client works with, by each area of ``areas`` that says."""
     return [area.client_staff for area in areas if area.client_staff is not None]
+
+
+def notice_kinds(areas: Iterable[Area]) -> list[NoticeKind]:
+    """The kinds of notification ``areas`` send, in their order."""
+    return [kind for area in areas for kind in area.notices]

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.i18n import Translator, translator
@@ -81,11 +81,30 @@ async def queue_raw(
 async def already_queued(session: AsyncSession, keys: Iterable[str]) -> set[str]:
     """Which of the dedupe ``keys`` (a message's first part: ``<key>#0``) are queued already:
     a job that is due again asks before it renders what it would only drop."""
-    wanted = [f"{key}#0" for key in keys]
+    wanted = [first_part(key) for key in keys]
     found = await session.scalars(
         select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(wanted))
     )
     return {key.removesuffix("#0") for key in found if key is not None}
+
+
+async def drop_pending(session: AsyncSession, key_prefix: str) -> None:
+    """Take back the messages queued under dedupe keys starting with ``key_prefix`` that have
+    not been tried yet (a reminder of something deleted or moved since)."""
+    await session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.dedupe_key.startswith(key_prefix, autoescape=True),
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.attempts == 0,
+            OutboxMessage.lease_until.is_(None),
+        )
+    )
+
+
+def first_part(key: str) -> str:
+    """The dedupe key of the first part of a message queued under ``key`` (``<key>#0``): the
+    part that is there whatever the length of the text."""
+    return f"{key}#0"
 
 
 UTC_ZONE = ZoneInfo("UTC")

@@ -55,9 +55,8 @@ async def contact_shared(
     Someone else's card from a client or staff goes on down the routers (the workspace offers
     to save it)."""
     assert message.contact is not None and message.from_user is not None
-    own = message.contact.user_id in (None, message.from_user.id)
-    if isinstance(actor, Employee | Client) and not own:
-        raise SkipHandler
+    if isinstance(actor, Employee | Client) and message.contact.user_id != message.from_user.id:
+        raise SkipHandler  # someone else's card, or one of a person not on Telegram
     if isinstance(actor, Employee):
         await message.answer(
             texts.staff_need_no_card(),

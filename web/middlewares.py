@@ -138,8 +138,16 @@ async def error_pages(request: web.Request, handler: Handler) -> web.StreamRespo
 @web.middleware
 async def database_session(request: web.Request, handler: Handler) -> web.StreamResponse:
     """One session per request: a reader for safe methods, a writer (one transaction,
-    committed at the edge, also when the answer is a redirect) for the rest."""
+    committed at the edge, also when the answer is a redirect) for the rest. Once it ends the
+    request holds it no more, so a page drawn after (an error page) reads nothing through it."""
     request[NOW] = utcnow()
+    try:
+        return await _in_a_session(request, handler)
+    finally:
+        request.pop(DB_SESSION, None)
+
+
+async def _in_a_session(request: web.Request, handler: Handler) -> web.StreamResponse:
     database = request.app[DATABASE]
     # Signing in only reads: no write lock is held while the password hash is checked.
     if request.method in SAFE_METHODS or request.path == "/sign-in":

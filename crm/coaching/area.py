@@ -7,11 +7,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.areas import Area, Job
+from crm.areas import Area, Job, NoticeKind
 from crm.coaching.agenda import agenda_items
 from crm.coaching.client_staff import session_coaches
 from crm.coaching.demo import PEOPLE, seed_coaching
 from crm.coaching.digest import coaching_digest
+from crm.coaching.reminders import KEY_PREFIX as SESSION_KEYS
 from crm.coaching.reminders import enqueue_session_reminders
 from crm.coaching.timeline import (
     client_report_events,
@@ -21,8 +22,11 @@ from crm.coaching.timeline import (
     stage_move_events,
     track_events,
 )
+from crm.coaching.track_reports import KEY_PREFIX as TRACK_KEYS
 from crm.coaching.track_reports import ask_for_track_reports
+from crm.i18n import N_
 from crm.notify import Notifier
+from db.enums import SubjectKind
 
 
 async def _reminders(session: AsyncSession, notifier: Notifier, now: datetime) -> int:
@@ -55,4 +59,9 @@ AREA = Area(
     ),
     demo=seed_coaching,
     demo_people=PEOPLE,
+    notices=(
+        NoticeKind("session", N_("Sessions"), (SubjectKind.SESSION,), (SESSION_KEYS,)),
+        NoticeKind("request", N_("Coaching requests"), (SubjectKind.REQUEST,)),
+        NoticeKind("track", N_("Goals"), (SubjectKind.TRACK,), (TRACK_KEYS,)),
+    ),
 )

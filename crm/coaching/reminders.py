@@ -20,6 +20,8 @@ from db.models import Client, CoachingSession, Employee, MeetingReport, SessionP
 
 # (name, how long before the start): the nearer one is sent alone when both are due.
 BEFORE = (("1h", timedelta(hours=1)), ("24h", timedelta(hours=24)))
+# The dedupe keys of session reminders start so (the notification centre files them by it).
+KEY_PREFIX = "session"
 # A report is asked for the day after a session, and not for sessions older than a week.
 REPORT_AFTER, REPORT_LOOKBACK = timedelta(days=1), timedelta(days=7)
 
@@ -66,7 +68,7 @@ async def enqueue_session_reminders(
         stamp = f"{meeting.starts_at:%Y%m%d%H%M}"
         for person in _people(meeting):
             assert person.telegram_id is not None
-            key = f"session:{meeting.id}:{stamp}:{which}:{person.telegram_id}"
+            key = f"{KEY_PREFIX}:{meeting.id}:{stamp}:{which}:{person.telegram_id}"
             messages.append((person.telegram_id, reminder_text(notifier, person, meeting), key))
             subjects[key] = session_subject(meeting.id)
     held = await session.scalars(
@@ -78,7 +80,7 @@ async def enqueue_session_reminders(
         coach = meeting.coach
         if coach is None or coach.telegram_id is None or not coach.active:
             continue
-        key = f"session:{meeting.id}:report"
+        key = f"{KEY_PREFIX}:{meeting.id}:report"
         messages.append((coach.telegram_id, report_overdue_text(notifier, coach, meeting), key))
         subjects[key] = session_subject(meeting.id)
     if not messages:

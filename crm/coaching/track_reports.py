@@ -23,6 +23,8 @@ from db.enums import SubjectKind, TrackStatus
 from db.models import Client, ClientReport, Track
 
 TRACK_CALLBACK_PREFIX = "tr"
+# The dedupe keys of the questions for progress reports start so.
+KEY_PREFIX = "track"
 
 
 def track_subject(track_id: int) -> Subject:
@@ -72,7 +74,7 @@ async def ask_for_track_reports(session: AsyncSession, notifier: Notifier, *, no
             now=now,
             buttons=[[button]],
             subject=track_subject(track.id),
-            dedupe_key=f"track:{track.id}:report:{due:%Y-%m-%d}",
+            dedupe_key=f"{KEY_PREFIX}:{track.id}:report:{due:%Y-%m-%d}",
         ):
             asked += 1
         track.report_asked_at = now

@@ -10,10 +10,15 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.areas import DigestDay, DigestPart, DigestText
+from crm.areas import DigestDay, DigestPart, DigestText, NoticeKind
+from crm.i18n import N_
 from crm.notify import Notifier
 from crm.permissions import Actor, is_manager, manager_rows, require_staff
 from db.models import Employee
+
+# The dedupe keys of the digests start so; the notification centre files them as digests.
+KEY_PREFIX = "digest"
+DIGESTS = NoticeKind("digest", N_("Digests"), keys=(KEY_PREFIX,))
 
 
 def _joined(
@@ -58,7 +63,7 @@ async def enqueue_digests(
         if not text:
             continue  # an empty digest is noise
         assert chat_id is not None  # filtered above
-        digests.append((chat_id, text, f"digest:{employee_id}:{day.isoformat()}"))
+        digests.append((chat_id, text, f"{KEY_PREFIX}:{employee_id}:{day.isoformat()}"))
     return await notifier.enqueue_once(session, digests, now=now)
 
 

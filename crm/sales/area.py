@@ -6,13 +6,16 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.areas import Area, Job
+from crm.areas import Area, Job, NoticeKind
+from crm.i18n import N_
 from crm.notify import Notifier
 from crm.sales.agenda import agenda_items
 from crm.sales.client_staff import deal_owners
 from crm.sales.demo import PEOPLE, seed_sales
 from crm.sales.digest import task_digest
+from crm.sales.event_reminders import KEY_PREFIX as EVENT_KEYS
 from crm.sales.event_reminders import enqueue_event_reminders
+from crm.sales.reminders import KEY_PREFIX as TASK_KEYS
 from crm.sales.reminders import enqueue_task_reminders
 from crm.sales.timeline import deal_moves
 
@@ -38,4 +41,8 @@ AREA = Area(
     demo=seed_sales,
     agenda=agenda_items,
     demo_people=PEOPLE,
+    notices=(
+        NoticeKind("task", N_("Tasks"), keys=(TASK_KEYS,)),
+        NoticeKind("event", N_("Events"), keys=(EVENT_KEYS,)),
+    ),
 )

@@ -18,6 +18,8 @@ from db.enums import ParticipantStatus
 from db.models import Client, Event, EventParticipant
 
 AHEAD = timedelta(hours=24)
+# The dedupe keys of event reminders start so (the notification centre files them by it).
+KEY_PREFIX = "event"
 
 
 def reminder_text(notifier: Notifier, client: Client, event: Event) -> str:
@@ -57,7 +59,7 @@ async def enqueue_event_reminders(
     messages: list[tuple[int, str, str]] = []
     for event, client in rows:
         assert client.telegram_id is not None
-        key = f"event:{event.id}:{event.starts_at:%Y%m%d%H%M}:{client.id}"
+        key = f"{KEY_PREFIX}:{event.id}:{event.starts_at:%Y%m%d%H%M}:{client.id}"
         messages.append((client.telegram_id, reminder_text(notifier, client, event), key))
     if not messages:
         return 0

@@ -25,10 +25,13 @@ LOOKBACK = timedelta(days=1)
 BATCH = 200
 
 
+KEY_PREFIX = "task-due"
+
+
 def reminder_key(task: Task) -> str:
     """The dedupe key of ``task``'s reminder for its current due time."""
     assert task.due_at is not None
-    return f"task-due:{task.id}:{task.due_at:%Y%m%d%H%M}"
+    return f"{KEY_PREFIX}:{task.id}:{task.due_at:%Y%m%d%H%M}"
 
 
 async def enqueue_task_reminders(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from crm.areas import Area
+from crm.areas import Area, NoticeKind
+from crm.i18n import N_
 from crm.school.client_staff import contract_teachers
 from crm.school.demo import PEOPLE, seed_school
 from crm.school.timeline import contract_events, payment_events
+from db.enums import SubjectKind
 
 AREA = Area(
     name="school",
@@ -14,4 +16,5 @@ AREA = Area(
     timeline=(contract_events, payment_events),
     demo=seed_school,
     demo_people=PEOPLE,
+    notices=(NoticeKind("contract", N_("Contracts"), (SubjectKind.CONTRACT,)),),
 )

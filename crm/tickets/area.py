@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from crm.areas import Area
+from crm.areas import Area, NoticeKind
+from crm.i18n import N_
 from crm.tickets.chats import client_messages
 from crm.tickets.client_staff import ticket_assignees
 from crm.tickets.demo import PEOPLE, seed_tickets
 from crm.tickets.digest import ticket_digest
 from crm.tickets.timeline import ticket_events
+from db.enums import SubjectKind
 
 AREA = Area(
     name="tickets",
@@ -18,4 +20,5 @@ AREA = Area(
     chats=(client_messages,),
     demo=seed_tickets,
     demo_people=PEOPLE,
+    notices=(NoticeKind("ticket", N_("Tickets"), (SubjectKind.TICKET,)),),
 )

@@ -13,6 +13,7 @@ SHOWN = 30
 
 
 async def agenda_items(session: AsyncSession, ask: AgendaAsk) -> list[AgendaItem]:
+    """The asker's planned items between now and the horizon, dated."""
     items = await plans_between(
         session, actor=ask.actor, start=ask.now, end=ask.horizon, limit=SHOWN
     )

@@ -7,11 +7,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from crm.areas import Area, Job
+from crm.areas import Area, Job, NoticeKind
+from crm.i18n import N_
 from crm.notify import Notifier
 from crm.workspace.agenda import agenda_items
 from crm.workspace.demo import PEOPLE, seed_workspace
+from crm.workspace.reminders import KEY_PREFIX as PLAN_KEYS
 from crm.workspace.reminders import enqueue_plan_reminders
+from db.enums import SubjectKind
 
 
 async def _plan_reminders(session: AsyncSession, notifier: Notifier, now: datetime) -> int:
@@ -27,4 +30,8 @@ AREA = Area(
     agenda=agenda_items,
     demo=seed_workspace,
     demo_people=PEOPLE,
+    notices=(
+        NoticeKind("message", N_("Messages"), (SubjectKind.MESSAGE,)),
+        NoticeKind("reminder", N_("Reminders"), keys=(PLAN_KEYS,)),
+    ),
 )

@@ -89,6 +89,7 @@ async def save_contact(
 
 
 async def get_contact(session: AsyncSession, *, actor: Actor, contact_id: int) -> PersonalContact:
+    """One of ``actor``'s contacts; NotFound for anyone else's."""
     contact = await session.scalar(
         select(PersonalContact).where(
             PersonalContact.id == contact_id, owned_by(PersonalContact, actor)
@@ -100,6 +101,7 @@ async def get_contact(session: AsyncSession, *, actor: Actor, contact_id: int) -
 
 
 async def delete_contact(session: AsyncSession, *, actor: Actor, contact_id: int) -> None:
+    """Delete one of ``actor``'s contacts."""
     await session.delete(await get_contact(session, actor=actor, contact_id=contact_id))
     await session.flush()
 

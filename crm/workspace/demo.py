@@ -1,7 +1,8 @@
 """The demo business's workspace: a personal assistant and the client she helps, each with a
 planned item or two (one reminded soon), a few contacts of their own, and a conversation
-between them; the owner plans the week too. Made through the services of ``crm.workspace``,
-so the demo obeys the bot's and the site's rules."""
+between them; the owner plans the week too. The planned items and contacts go through the
+services of ``crm.workspace``, so they obey the bot's and the site's rules; the conversation is
+rows, dated a day ago (relaying it now would send it to the demo's Telegram chats)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ def _day_at(now: datetime, days: int, hour: int) -> datetime:
 
 
 async def seed_workspace(session: AsyncSession, cast: DemoCast, now: datetime) -> dict[str, int]:
+    """The workspace's part of the demo beside its people; how many of each were made."""
     camille, antoine = cast.staff["camille_assist"], cast.clients["Antoine Moreau"]
     owner = cast.staff["olga_owner"]
     plans: list[tuple[Client | Employee, PlanDraft]] = [

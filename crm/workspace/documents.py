@@ -98,6 +98,7 @@ async def get_document(
 
 
 async def delete_document(session: AsyncSession, *, actor: Actor, document_id: int) -> None:
+    """Forget one of ``actor``'s kept documents (the file stays in their chat)."""
     await session.delete(await get_document(session, actor=actor, document_id=document_id))
     await session.flush()
 

@@ -24,8 +24,8 @@ from sqlalchemy.orm import selectinload
 from crm.areas import ClientStaff
 from crm.errors import NotFound, PermissionDenied
 from crm.i18n import N_, Translator
-from crm.notify import Notifier
-from crm.people.names import clean_text, clean_username
+from crm.notify import Notifier, first_part
+from crm.people.names import clean_text
 from crm.permissions import Actor
 from crm.subjects import Subject
 from crm.telegram_html import escape
@@ -42,7 +42,13 @@ _RECENT = 1000
 
 
 def message_subject(message_id: int) -> Subject:
+    """What the relayed copy of a message is about: a reply to it answers the message."""
     return Subject(SubjectKind.MESSAGE, message_id)
+
+
+def message_key(message_id: int) -> str:
+    """The dedupe key a message is relayed under (its delivery is read back by it)."""
+    return f"message:{message_id}"
 
 
 def party_key(person: Person) -> str:
@@ -82,50 +88,56 @@ async def _may_write(
     return recipient in await staff_of_client(session, writer, sources)
 
 
-def _unknown(address: str) -> NotFound:
+def nobody_called(address: str) -> NotFound:
+    """The refusal of a recipient one may not write to: as if there were nobody so called."""
     return NotFound(
         N_("you cannot write to {address}: nobody you work with is called so"), address=address
     )
 
 
+@dataclass(frozen=True)
+class Address:
+    """Whom a message is for, as the edge read it: a username (without the ``@``) or a number
+    (for staff a client's, #12 on the site; for a client an employee's, as ``/write`` lists
+    them)."""
+
+    username: str | None = None
+    number: int | None = None
+
+
 async def find_recipient(
-    session: AsyncSession, *, actor: Actor, address: str, sources: Sequence[ClientStaff]
+    session: AsyncSession, *, actor: Actor, address: Address, sources: Sequence[ClientStaff]
 ) -> Person:
-    """Whom ``address`` names for ``actor``: ``@username`` (staff, or for staff a client too),
-    or a number (for staff a client's number, #12 on the site; for a client one of the numbers
-    ``/write`` lists). NotFound for anyone ``actor`` may not write to, as for nobody at all."""
+    """Whom ``address`` names for ``actor``: staff by username, for staff a client too (one
+    whose card they may open); NotFound for anyone ``actor`` may not write to, as for nobody
+    at all."""
     writer = person_of(actor)
-    typed = address.strip()
     found: Person | None = None
-    if typed.startswith("@"):
-        username = clean_username(typed)
-        if username:
+    if address.username:
+        name = address.username.lower()
+        found = await session.scalar(
+            select(Employee).where(func.lower(Employee.username) == name, Employee.active.is_(True))
+        )
+        if found is None and isinstance(writer, Employee):
             found = await session.scalar(
-                select(Employee).where(
-                    func.lower(Employee.username) == username.lower(), Employee.active.is_(True)
-                )
+                select(Client)
+                .where(func.lower(Client.username) == name, visible_clients(writer))
+                .order_by(Client.id)
+                .limit(1)
             )
-            if found is None and isinstance(writer, Employee):
-                found = await session.scalar(
-                    select(Client).where(func.lower(Client.username) == username.lower()).limit(1)
-                )
-    elif typed.lstrip("#").isdigit() and len(typed) < 12:
-        number = int(typed.lstrip("#"))
+    elif address.number is not None:
         wanted = Client if isinstance(writer, Employee) else Employee
-        found = await session.get(wanted, number)
+        found = await session.get(wanted, address.number)
     if found is None or not await _may_write(session, writer, found, sources):
-        raise _unknown(typed)
+        shown = f"@{address.username}" if address.username else f"#{address.number}"
+        raise nobody_called(shown)
     return found
-
-
-def _name(person: Person) -> str:
-    return person.full_name
 
 
 def relayed_text(tr: Translator, writer: Person, text: str) -> str:
     """What the recipient reads: the writer's name (and, for staff, their position), the text,
     and how to answer; no id, username or phone."""
-    name = escape(_name(writer))
+    name = escape(writer.full_name)
     if isinstance(writer, Employee) and writer.position:
         name = f"{name} ({escape(writer.position)})"
     return "\n".join(
@@ -169,7 +181,7 @@ async def _relay(
             relayed_text(tr, writer, body),
             now=now,
             subject=message_subject(message.id),
-            dedupe_key=f"message:{message.id}",
+            dedupe_key=message_key(message.id),
         )
     return message
 
@@ -187,7 +199,7 @@ async def send_message(
     """``actor`` writes ``text`` to ``recipient``: kept, and relayed by the bot."""
     writer = person_of(actor)
     if not await _may_write(session, writer, recipient, sources):
-        raise _unknown(_name(recipient))
+        raise nobody_called(recipient.full_name)
     return await _relay(session, notifier, writer, recipient, text, now)
 
 
@@ -342,7 +354,9 @@ async def deliveries(
 ) -> dict[int, OutboxStatus | None]:
     """How far each message got: its notification's state (pending, sent, failed), None for one
     the bot had no chat to send to."""
-    keys: dict[str | None, int] = {f"message:{message.id}#0": message.id for message in messages}
+    keys: dict[str | None, int] = {
+        first_part(message_key(message.id)): message.id for message in messages
+    }
     found = await session.execute(
         select(OutboxMessage.dedupe_key, OutboxMessage.status).where(
             OutboxMessage.dedupe_key.in_(list(keys))

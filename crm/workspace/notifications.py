@@ -9,16 +9,18 @@ count, not the bot's edits of earlier ones.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, false, func, select, update
+from sqlalchemy import ColumnElement, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from crm.areas import Area, NoticeKind, notice_kinds
 from crm.errors import InvalidInput, NotFound
 from crm.i18n import N_
+from crm.overview.digest import DIGESTS
 from crm.permissions import Actor, is_staff
 from crm.telegram_html import plain_text
 from db.enums import SubjectKind
@@ -31,45 +33,35 @@ PAGE = 50
 COUNT_CAP = 100
 
 
-def _about(kind: SubjectKind) -> ColumnElement[bool]:
-    return OutboxMessage.subject_kind == kind
+def centre_kinds(areas: Iterable[Area]) -> list[NoticeKind]:
+    """The kinds the centre files notifications by: those of the areas that are on, and the
+    digests every business has."""
+    return [*notice_kinds(areas), DIGESTS]
 
 
-def _keyed(prefix: str) -> ColumnElement[bool]:
-    return OutboxMessage.dedupe_key.like(f"{prefix}:%")
-
-
-# The kinds a person filters by: what each is called, and which rows are of it. A row of none
-# of these is *other* (an answer the bot sent later, say).
-KINDS: Mapping[str, tuple[str, ColumnElement[bool]]] = {
-    "ticket": (N_("Tickets"), _about(SubjectKind.TICKET)),
-    "contract": (N_("Contracts"), _about(SubjectKind.CONTRACT)),
-    "session": (N_("Sessions"), _about(SubjectKind.SESSION) | _keyed("session")),
-    "request": (N_("Coaching requests"), _about(SubjectKind.REQUEST)),
-    "track": (N_("Goals"), _about(SubjectKind.TRACK) | _keyed("track")),
-    "message": (N_("Messages"), _about(SubjectKind.MESSAGE)),
-    "task": (N_("Tasks"), _keyed("task-due")),
-    "event": (N_("Events"), _keyed("event")),
-    "reminder": (N_("Reminders"), _keyed("plan")),
-    "digest": (N_("Digests"), _keyed("digest")),
-}
+def _of_kind(kind: NoticeKind) -> ColumnElement[bool]:
+    """The rows of one kind: about one of its records, or queued under one of its keys."""
+    about = [OutboxMessage.subject_kind.in_(kind.subjects)] if kind.subjects else []
+    keyed = [OutboxMessage.dedupe_key.startswith(f"{key}:", autoescape=True) for key in kind.keys]
+    return or_(*about, *keyed) if about or keyed else false()
 
 
 @dataclass(frozen=True)
 class NotificationFilter:
-    kind: str | None = None
+    """The centre's filters: a kind (by name), the first and last day, unseen only."""
+
+    kind: NoticeKind | None = None
     since: date | None = None
     until: date | None = None
     unseen: bool = False
 
 
-def _kind_of(row: OutboxMessage) -> str | None:
-    subject, key = row.subject_kind, row.dedupe_key or ""
-    prefix = key.split(":", 1)[0] if ":" in key else ""
-    by_prefix = {"task-due": "task", "plan": "reminder", "session": "session", "track": "track"}
-    if subject is not None:
-        return subject.value if subject.value in KINDS else None
-    return by_prefix.get(prefix) or (prefix if prefix in KINDS else None)
+def _kind_of(row: OutboxMessage, kinds: Sequence[NoticeKind]) -> NoticeKind | None:
+    key = (row.dedupe_key or "").split(":", 1)[0]
+    for kind in kinds:
+        if row.subject_kind in kind.subjects or (row.dedupe_key and key in kind.keys):
+            return kind
+    return None
 
 
 @dataclass(frozen=True)
@@ -77,6 +69,7 @@ class Notification:
     """One notification as the centre shows it."""
 
     id: int
+    # What its kind is called (a msgid), None for what is of none (a late answer, say).
     kind: str | None
     text: str
     created_at: datetime
@@ -85,12 +78,13 @@ class Notification:
     subject_id: int | None
 
 
-def _shown(row: OutboxMessage) -> Notification:
+def _shown(row: OutboxMessage, kinds: Sequence[NoticeKind]) -> Notification:
     payload = row.payload or {}
     text = str(payload.get("text") or payload.get("caption") or "")
+    kind = _kind_of(row, kinds)
     return Notification(
         row.id,
-        _kind_of(row),
+        None if kind is None else kind.label,
         plain_text(text) if payload.get("parse_mode") == "HTML" else text,
         row.created_at,
         row.seen_at,
@@ -108,31 +102,12 @@ def _mine(actor: Actor) -> ColumnElement[bool]:
     )
 
 
-def read_filter(
-    kind: str, since: str, until: str, unseen: str
-) -> tuple[NotificationFilter, dict[str, str]]:
-    """The centre's filters as typed in the address; the refusals by field."""
-    errors: dict[str, str] = {}
-    days: dict[str, date | None] = {}
-    for name, typed in (("since", since), ("until", until)):
-        try:
-            days[name] = date.fromisoformat(typed) if typed.strip() else None
-        except ValueError:
-            errors[name] = N_("a date such as 2026-12-24")
-            days[name] = None
-    if kind and kind not in KINDS:
-        errors["kind"] = N_("choose a kind from the list")
-    wanted = NotificationFilter(
-        kind if kind in KINDS else None, days["since"], days["until"], unseen == "1"
-    )
-    return wanted, errors
-
-
 async def list_notifications(
     session: AsyncSession,
     *,
     actor: Actor,
     wanted: NotificationFilter,
+    kinds: Sequence[NoticeKind],
     zone: ZoneInfo,
     before: int | None = None,
 ) -> tuple[list[Notification], int | None]:
@@ -140,7 +115,7 @@ async def list_notifications(
     (None on the last page)."""
     where = [_mine(actor)]
     if wanted.kind is not None:
-        where.append(KINDS[wanted.kind][1])
+        where.append(_of_kind(wanted.kind))
     if wanted.since is not None:
         where.append(OutboxMessage.created_at >= datetime.combine(wanted.since, time(), zone))
     if wanted.until is not None:
@@ -157,7 +132,7 @@ async def list_notifications(
     )
     more = len(rows) > PAGE
     rows = rows[:PAGE]
-    return [_shown(row) for row in rows], rows[-1].id if more and rows else None
+    return [_shown(row, kinds) for row in rows], rows[-1].id if more and rows else None
 
 
 async def unseen_count(session: AsyncSession, *, actor: Actor) -> int:
@@ -174,7 +149,7 @@ async def unseen_count(session: AsyncSession, *, actor: Actor) -> int:
 
 
 async def get_notification(
-    session: AsyncSession, *, actor: Actor, notification_id: int
+    session: AsyncSession, *, actor: Actor, notification_id: int, kinds: Sequence[NoticeKind]
 ) -> Notification:
     """One of ``actor``'s notifications."""
     row = await session.scalar(
@@ -182,7 +157,7 @@ async def get_notification(
     )
     if row is None:
         raise NotFound(N_("notification #{number} does not exist"), number=notification_id)
-    return _shown(row)
+    return _shown(row, kinds)
 
 
 async def mark_seen(

@@ -21,6 +21,7 @@ from crm.moments import parse_moment
 from crm.people.names import clean_text, clean_title
 from crm.permissions import Actor
 from crm.workspace.owners import owned_by, owner_values, person_of
+from crm.workspace.reminders import take_back_reminder
 from db.models import PlannedItem
 
 # The reminder choices the bot offers, in minutes before the item (0: at its time).
@@ -56,6 +57,13 @@ def read_remind_line(text: str, zone: ZoneInfo, now: datetime) -> PlanDraft:
     return PlanDraft(title=" ".join(words[2:]), starts_at=starts_at, remind_before=0)
 
 
+def check_when(starts_at: datetime, now: datetime) -> datetime:
+    """A new or moved item's moment: one to come."""
+    if starts_at < now:
+        raise InvalidInput(N_("that moment has already passed"), field="starts_at")
+    return starts_at
+
+
 def _checked(draft: PlanDraft, now: datetime, *, moved: bool) -> tuple[str, str]:
     """The title and description to keep; every refusal at once."""
     checks = FieldChecks()
@@ -66,8 +74,9 @@ def _checked(draft: PlanDraft, now: datetime, *, moved: bool) -> tuple[str, str]
         description = clean_text(draft.description, required=False, field="description")
     if draft.starts_at is None:
         checks.refuse(N_("give the date and time"), field="starts_at")
-    elif moved and draft.starts_at < now:
-        checks.refuse(N_("that moment has already passed"), field="starts_at")
+    elif moved:
+        with checks.field("starts_at"):
+            check_when(draft.starts_at, now)
     if draft.minutes is not None and not 1 <= draft.minutes <= LONGEST_MINUTES:
         checks.refuse(
             N_("the length is between 1 and {most} minutes"), field="minutes", most=LONGEST_MINUTES
@@ -103,6 +112,8 @@ async def save_plan(
     moved = item is None or item.starts_at != draft.starts_at
     title, description = _checked(draft, now, moved=moved)
     assert draft.starts_at is not None  # checked
+    if item is not None and _remind_at(draft.starts_at, draft.remind_before) != item.remind_at:
+        await take_back_reminder(session, item)
     if item is None:
         item = PlannedItem(**owner_values(person), created_at=now)
         session.add(item)
@@ -129,6 +140,7 @@ async def get_plan(session: AsyncSession, *, actor: Actor, plan_id: int) -> Plan
 async def delete_plan(session: AsyncSession, *, actor: Actor, plan_id: int) -> PlannedItem:
     """Delete ``actor``'s planned item: its reminder, not yet sent, never comes."""
     item = await get_plan(session, actor=actor, plan_id=plan_id)
+    await take_back_reminder(session, item)
     await session.delete(item)
     await session.flush()
     return item

@@ -104,6 +104,8 @@ class PlannedItem(OwnedByPerson, Base):
     remind_before: Mapped[int | None] = mapped_column(Integer)
     # starts_at less remind_before, kept for the job's index.
     remind_at: Mapped[datetime | None] = mapped_column()
+    # The reminder time a reminder was queued for: the job passes over it after.
+    reminded_for: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

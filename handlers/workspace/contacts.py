@@ -30,6 +30,7 @@ class SharedCard(StatesGroup):
 
 
 def contact_line(contact: PersonalContact) -> str:
+    """``<b>Name</b> · phone · e-mail · company · <i>note</i>``, escaped."""
     parts = [f"<b>{escape(contact.name)}</b>"]
     parts += [escape(value) for value in (contact.phone, contact.email, contact.company) if value]
     if contact.note:
@@ -93,6 +94,7 @@ async def card_choice(
     state: FSMContext,
     settings: Settings,
 ) -> None:
+    """*Save to my contacts* (or *leave it*) pressed for the card the bot asked about."""
     card = await state.get_value(CARD_KEY)
     await query.answer()
     if not isinstance(query.message, Message):

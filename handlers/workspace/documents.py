@@ -99,6 +99,7 @@ async def file_choice(
 
 
 def document_label(document: PersonalDocument, locale: str, settings: Settings) -> str:
+    """A document's button: ``📄 title · PDF · 6 Dec 2026``, cut to fit."""
     day = written_day(document.uploaded_at, locale, settings.zone)
     return f"📄 {document.title} · {document.kind} · {day}"[:60]
 
@@ -126,6 +127,7 @@ async def send_back(
     actor: Actor,
     session: AsyncSession,
 ) -> None:
+    """A document's button: the file comes back into the chat."""
     document = await get_document(session, actor=actor, document_id=callback_data.document_id)
     await query.answer()
     if not isinstance(query.message, Message):

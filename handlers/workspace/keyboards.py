@@ -43,11 +43,23 @@ class WriteTo(CallbackData, prefix="wsw"):
 
 
 def button(text: str, data: CallbackData) -> InlineKeyboardButton:
+    """An inline button carrying ``data``."""
     return InlineKeyboardButton(text=text, callback_data=data.pack())
 
 
 def markup(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup | None:
+    """The rows as a keyboard; none when there are no rows."""
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+def without_button(keyboard: InlineKeyboardMarkup | None, data: str) -> InlineKeyboardMarkup | None:
+    """``keyboard`` less the button that carries ``data`` (and any row left empty)."""
+    if keyboard is None:
+        return None
+    rows = [
+        [each for each in row if each.callback_data != data] for row in keyboard.inline_keyboard
+    ]
+    return markup([row for row in rows if row])
 
 
 def delete_buttons(tr: Translator, item_ids: list[int]) -> list[list[InlineKeyboardButton]]:

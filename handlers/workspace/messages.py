@@ -17,13 +17,16 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.areas import Area, client_staff_sources
+from crm.ids import looks_like_id, parse_id
 from crm.notify import Notifier
 from crm.permissions import Actor
 from crm.subjects import subject_of_message
 from crm.telegram_html import escape
 from crm.workspace.messages import (
+    Address,
     answer_message,
     find_recipient,
+    nobody_called,
     send_message,
     staff_of_client,
 )
@@ -40,6 +43,17 @@ RECIPIENT_KEY = "write_to"
 
 class Writing(StatesGroup):
     text = State()
+
+
+def address_of(typed: str) -> Address:
+    """``@anna`` (or ``anna``) as a username, ``12`` or ``#12`` as a number."""
+    typed = typed.strip()
+    if looks_like_id(typed.lstrip("#")):
+        number = parse_id(typed.lstrip("#"))
+        if number is None:
+            raise nobody_called(typed)
+        return Address(number=number)
+    return Address(username=typed.lstrip("@"))
 
 
 def _sent(recipient: Person) -> str:
@@ -61,7 +75,9 @@ async def write(
     sources = client_staff_sources(areas)
     address, _space, text = (command.args or "").strip().partition(" ")
     if address and text.strip():
-        recipient = await find_recipient(session, actor=actor, address=address, sources=sources)
+        recipient = await find_recipient(
+            session, actor=actor, address=address_of(address), sources=sources
+        )
         await send_message(
             session, notifier, actor=actor, recipient=recipient, text=text, now=now, sources=sources
         )
@@ -97,10 +113,11 @@ async def recipient_chosen(
     state: FSMContext,
     areas: Sequence[Area],
 ) -> None:
+    """A person pressed in the client's /write list: what to tell them?"""
     recipient = await find_recipient(
         session,
         actor=actor,
-        address=str(callback_data.employee_id),
+        address=Address(number=callback_data.employee_id),
         sources=client_staff_sources(areas),
     )
     await query.answer()
@@ -121,10 +138,11 @@ async def text_given(
     areas: Sequence[Area],
     now: datetime,
 ) -> None:
+    """The message to the person chosen: relayed, and the dialog ends."""
     employee_id = await state.get_value(RECIPIENT_KEY)
     sources = client_staff_sources(areas)
     recipient = await find_recipient(
-        session, actor=actor, address=str(employee_id), sources=sources
+        session, actor=actor, address=Address(number=int(employee_id or 0)), sources=sources
     )
     await send_message(
         session,

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.filters import Command, CommandObject, StateFilter, or_f
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
@@ -27,6 +27,7 @@ from crm.workspace.plans import (
     REMINDER_CHOICES,
     TITLE_LENGTH,
     PlanDraft,
+    check_when,
     delete_plan,
     read_remind_line,
     save_plan,
@@ -34,8 +35,15 @@ from crm.workspace.plans import (
 from db.models import PlannedItem
 from handlers.areas import AgendaShown
 from handlers.dialogs import end_dialog
-from handlers.filters import Matches
-from handlers.workspace.keyboards import PlanAction, ReminderChoice, button, delete_buttons, markup
+from handlers.filters import IsClient, IsStaff, Matches
+from handlers.workspace.keyboards import (
+    PlanAction,
+    ReminderChoice,
+    button,
+    delete_buttons,
+    markup,
+    without_button,
+)
 
 
 class Planning(StatesGroup):
@@ -75,6 +83,7 @@ async def remind(
 async def title_given(
     message: Message, state: FSMContext, settings: Settings, locale: str, now: datetime
 ) -> None:
+    """What it is: then when."""
     title = clean_title(message.text or "", longest=TITLE_LENGTH)
     await state.update_data({"title": title})
     await state.set_state(Planning.when)
@@ -88,10 +97,8 @@ async def title_given(
 async def when_given(
     message: Message, state: FSMContext, settings: Settings, locale: str, now: datetime
 ) -> None:
-    starts_at = parse_moment(message.text or "", settings.zone, now)
-    if starts_at < now:
-        await message.answer(_("That moment has already passed; give one to come."))
-        return
+    """When it is: a moment to come, then which reminder."""
+    starts_at = check_when(parse_moment(message.text or "", settings.zone, now), now)
     await state.update_data({"starts_at": starts_at.isoformat()})
     await state.set_state(Planning.reminder)
     tr = translator(locale)
@@ -113,6 +120,7 @@ async def reminder_chosen(
     locale: str,
     now: datetime,
 ) -> None:
+    """Which reminder: the item is planned."""
     data = await state.get_data()
     await query.answer()
     if await state.get_state() != Planning.reminder.state or "starts_at" not in data:
@@ -136,16 +144,22 @@ async def delete_pressed(
     session: AsyncSession,
     bot: Bot,
 ) -> None:
-    """*Delete* pressed on a planned item: gone, with its reminder if not yet sent."""
+    """*Delete* pressed on a planned item: gone, with its reminder if not yet sent; its button
+    leaves the message it was pressed on (the others under /agenda stay)."""
     item = await delete_plan(session, actor=actor, plan_id=callback_data.item_id)
     await query.answer(_("Deleted: {title}").format(title=item.title)[:200])
     if isinstance(query.message, Message):
         chat_id, message_id = query.message.chat.id, query.message.message_id
-        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
+        await bot.edit_message_reply_markup(
+            chat_id=chat_id,
+            message_id=message_id,
+            reply_markup=without_button(query.message.reply_markup, query.data or ""),
+        )
 
 
 def create_router() -> Router:
     router = Router(name=__name__)
+    router.message.filter(or_f(IsClient(), IsStaff()))
     router.message.register(remind, Command("remind"))
     router.message.register(title_given, StateFilter(Planning.title), Matches(F.text))
     router.message.register(when_given, StateFilter(Planning.when), Matches(F.text))

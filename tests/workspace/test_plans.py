@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiogram import Bot
 from redis.asyncio import Redis
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.factory import create_bot
 from bot.sandbox.telegram import FakeTelegram
@@ -22,6 +22,7 @@ from crm.notify import Notifier
 from crm.workspace.area import AREA
 from crm.workspace.plans import PlanDraft, delete_plan, read_remind_line, save_plan
 from db.engine import Database
+from db.enums import OutboxStatus
 from db.models import OutboxMessage
 from notifications.ratelimit import RedisRateLimiter
 from notifications.scheduler import run_job
@@ -77,9 +78,24 @@ async def test_a_planned_item_is_reminded_once_at_its_time_never_once_deleted_an
         await delete_plan(session, actor=people.maria, plan_id=dentist)
     assert await run_job(database, NOTIFIER, JOB, now=NOW + timedelta(hours=2)) == 0
     assert await run_job(database, NOTIFIER, JOB, now=NOW + timedelta(hours=3)) == 0
+    # A reminder queued and not yet sent is taken back when its item is deleted.
+    pending = await plan(
+        database, people.maria, PlanDraft("Gym", NOW + timedelta(hours=4), "", None, 0)
+    )
+    assert await run_job(database, NOTIFIER, JOB, now=NOW + timedelta(hours=4)) == 1
+    async with database.writer() as session, session.begin():
+        await delete_plan(session, actor=people.maria, plan_id=pending)
+    assert [text for text in await reminders(database, MARIA) if "Gym" in text] == []
     # Ivan's review wants no reminder: none.
     assert await reminders(database, IVAN) == []
-    # The bank call moved to the afternoon is reminded again, at its new time only.
+    # The bank call's reminder went out (as the sender sends it); moved to the afternoon, the
+    # call is reminded again, at its new time only.
+    async with database.writer() as session, session.begin():
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.dedupe_key.like(f"plan:{bank}:%"))
+            .values(status=OutboxStatus.SENT)
+        )
     async with database.writer() as session, session.begin():
         await save_plan(
             session,

@@ -132,6 +132,14 @@ async def test_a_contact_card_is_saved_to_my_contacts_and_listed(
     assert "Sophie <Bernard>" in (await bot_said(fake, MARIA, "Your contacts:")).text
     fake.send_text(MARIA, "/contacts nobody")
     await bot_said(fake, MARIA, "No contact matches “nobody”.")
+    # A card of someone not on Telegram (no user id) is someone else's too.
+    _, payload = fake._message_from(
+        MARIA, contact={"phone_number": "+33478123456", "first_name": "Dr Petit"}
+    )
+    fake.push({"message": payload})
+    await bot_said(fake, MARIA, "A contact card of Dr Petit.")
+    fake.press(MARIA, "💾 Save to my contacts")
+    await bot_said(fake, MARIA, "Saved to your contacts: Dr Petit · +33478123456")
     # Her own card is her client card, as always; left alone, a card is not kept.
     fake.share_contact(MARIA)
     await bot_said(fake, MARIA, "already")
@@ -141,7 +149,7 @@ async def test_a_contact_card_is_saved_to_my_contacts_and_listed(
     await bot_said(fake, IVAN, "Left as it was.")
     fake.send_text(IVAN, "/contacts")
     await bot_said(fake, IVAN, "You have no contacts yet.")
-    assert len(await _rows(database, PersonalContact)) == 1
+    assert len(await _rows(database, PersonalContact)) == 2
 
 
 async def test_a_file_is_kept_in_my_documents_and_sent_back(

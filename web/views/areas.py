@@ -13,6 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from crm.areas import Area, parts_of
+from db.enums import SubjectKind
 from db.models import Client, Employee
 from web.i18n import Words
 from web.middlewares import Handler
@@ -80,6 +81,8 @@ class SiteArea:
     header: PagePart | None = None
     # How the week of /agenda writes the area's items, by kind.
     agenda: Mapping[str, AgendaEntry] = field(default_factory=dict)
+    # The page of each kind of record the area's notifications are about (``/tickets/{id}``).
+    record_pages: Mapping[SubjectKind, str] = field(default_factory=dict)
     # The names its pages write values with: a template function each (``status_name(ticket.
     # status)``), from the area's own tables of names.
     names: Mapping[str, Mapping[Any, str]] = field(default_factory=dict)

@@ -169,6 +169,7 @@ def upgrade() -> None:
         sa.Column("minutes", sa.Integer(), nullable=True),
         sa.Column("remind_before", sa.Integer(), nullable=True),
         sa.Column("remind_at", db.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("reminded_for", db.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", db.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("client_id", sa.Integer(), nullable=True),
         sa.Column("employee_id", sa.Integer(), nullable=True),

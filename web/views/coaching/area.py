@@ -7,6 +7,7 @@ from aiohttp import web
 
 from crm.i18n import N_
 from crm.permissions import is_manager, is_practitioner, is_staff
+from db.enums import SubjectKind
 from db.models import CoachingSession
 from web.i18n import Words
 from web.views.areas import MenuEntry, PagePart, SiteArea, crud_routes, get_and_post
@@ -113,4 +114,9 @@ SITE = SiteArea(
     dashboard=PagePart("sessions/dashboard_part.html", dashboard.coaching_part),
     client_page=PagePart("tracks/client_part.html", dashboard.client_coaching),
     agenda={"coaching.sessions": _session_entry},
+    record_pages={
+        SubjectKind.SESSION: "/sessions/{id}",
+        SubjectKind.REQUEST: "/requests/{id}",
+        SubjectKind.TRACK: "/tracks/{id}",
+    },
 )

@@ -7,6 +7,7 @@ from aiohttp import web
 from crm.i18n import N_
 from crm.permissions import is_manager, is_staff
 from crm.school.rules import PAYMENT_METHOD_NAMES, STATUS_NAMES
+from db.enums import SubjectKind
 from web.views.areas import MenuEntry, PagePart, SiteArea, crud_routes, get_and_post
 from web.views.school import contract_page, contracts, dashboard, languages
 
@@ -41,4 +42,5 @@ SITE = SiteArea(
     ),
     dashboard=PagePart("contracts/dashboard_part.html", dashboard.school_part),
     names={"contract_status": STATUS_NAMES, "payment_method": PAYMENT_METHOD_NAMES},
+    record_pages={SubjectKind.CONTRACT: "/contracts/{id}"},
 )

@@ -8,6 +8,7 @@ from crm.i18n import N_
 from crm.permissions import is_staff
 from crm.tickets.files import ATTACHMENT_KIND_NAMES
 from crm.tickets.rules import STATUS_NAMES
+from db.enums import SubjectKind
 from web.views.areas import MenuEntry, PagePart, SiteArea, get_and_post
 from web.views.tickets import dashboard, files, tickets
 
@@ -36,4 +37,5 @@ SITE = SiteArea(
     dashboard=PagePart("tickets/dashboard_part.html", dashboard.ticket_part),
     client_page=PagePart("tickets/client_part.html", dashboard.client_tickets_part),
     names={"status_name": STATUS_NAMES, "attachment_kind": ATTACHMENT_KIND_NAMES},
+    record_pages={SubjectKind.TICKET: "/tickets/{id}"},
 )

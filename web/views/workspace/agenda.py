@@ -13,9 +13,16 @@ from crm.areas import AgendaAsk, agenda_sources
 from crm.i18n import N_
 from crm.moments import button_day, local, written_clock
 from crm.workspace.plan_notices import reminder_words
-from crm.workspace.plans import REMINDER_CHOICES, PlanDraft, delete_plan, get_plan, save_plan
+from crm.workspace.plans import (
+    LONGEST_MINUTES,
+    REMINDER_CHOICES,
+    PlanDraft,
+    delete_plan,
+    get_plan,
+    save_plan,
+)
 from db.models import PlannedItem
-from web.forms import Field, Reader, fields_from
+from web.forms import FIRST_DAY, LAST_DAY, Field, Reader, fields_from
 from web.i18n import Gettext, words
 from web.keys import AREAS, SETTINGS, db_session, employee, request_now
 from web.views.areas import SITE_AREAS
@@ -23,12 +30,15 @@ from web.views.crud import FieldsFor, delete_page, edit_page, object_id, read_mo
 
 
 def _week_start(request: web.Request) -> date:
-    zone = request.app[SETTINGS].zone
-    typed = request.query.get("week", "")
+    """The Monday of the week asked for (``?week=`` any day of it); this week when the address
+    names no day the site can show (1900 to 2999)."""
+    today = local(request_now(request), request.app[SETTINGS].zone).date()
     try:
-        day = date.fromisoformat(typed) if typed else local(request_now(request), zone).date()
+        day = date.fromisoformat(request.query.get("week", ""))
     except ValueError:
-        day = local(request_now(request), zone).date()
+        day = today
+    if not FIRST_DAY + timedelta(days=7) <= day <= LAST_DAY - timedelta(days=14):
+        day = today
     return day - timedelta(days=day.weekday())
 
 
@@ -104,6 +114,7 @@ def _fields(_: Gettext, request: web.Request) -> FieldsFor:
 
 
 async def plan_form(request: web.Request) -> web.StreamResponse:
+    """A planned item of mine, new or to change (moved, it is reminded at its new time)."""
     session, actor = db_session(request), employee(request)
     plan_id = object_id(request)
     _ = words(request).gettext
@@ -125,10 +136,12 @@ async def plan_form(request: web.Request) -> web.StreamResponse:
             title=reader.text("title"),
             starts_at=read_moment(request, reader, "starts_at"),
             description=reader.text("description"),
-            minutes=reader.integer("minutes", N_("Minutes"), minimum=1, maximum=7 * 24 * 60),
+            minutes=reader.integer("minutes", N_("Minutes"), minimum=1, maximum=LONGEST_MINUTES),
             remind_before=None
             if remind == "none"
-            else reader.integer("remind_before", N_("Reminder"), minimum=0, maximum=7 * 24 * 60),
+            else reader.integer(
+                "remind_before", N_("Reminder"), minimum=0, maximum=LONGEST_MINUTES
+            ),
         )
         reader.done()
         saved = await save_plan(
@@ -148,6 +161,7 @@ async def plan_form(request: web.Request) -> web.StreamResponse:
 
 
 async def plan_delete(request: web.Request) -> web.StreamResponse:
+    """Delete a planned item of mine, its reminder with it."""
     session, actor = db_session(request), employee(request)
     plan_id = object_id(request)
     assert plan_id is not None

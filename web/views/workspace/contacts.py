@@ -22,6 +22,7 @@ from web.views.crud import FieldsFor, delete_page, edit_page, object_id
 
 @aiohttp_jinja2.template("workspace/contacts.html")
 async def contact_list(request: web.Request) -> dict[str, Any]:
+    """My contacts by name; ``?q=`` searches every field."""
     search = request.query.get("q", "")
     contacts, total = await list_contacts(
         db_session(request), actor=employee(request), search=search
@@ -44,6 +45,7 @@ def _fields(_: Gettext) -> FieldsFor:
 
 
 async def contact_form(request: web.Request) -> web.StreamResponse:
+    """A contact of mine, new or to change."""
     session, actor = db_session(request), employee(request)
     contact_id = object_id(request)
     _ = words(request).gettext
@@ -92,6 +94,7 @@ async def contact_form(request: web.Request) -> web.StreamResponse:
 
 
 async def contact_delete(request: web.Request) -> web.StreamResponse:
+    """Delete a contact of mine."""
     session, actor = db_session(request), employee(request)
     contact_id = object_id(request)
     assert contact_id is not None

@@ -21,11 +21,13 @@ from db.models import Client
 from web.flash import flash
 from web.i18n import words
 from web.keys import db_session, employee, request_now
+from web.views.auth import safe_next
 from web.views.crud import delete_page, object_id
 
 
 @aiohttp_jinja2.template("workspace/documents.html")
 async def document_list(request: web.Request) -> dict[str, Any]:
+    """My kept documents, the newest first."""
     return {"documents": await list_documents(db_session(request), actor=employee(request))}
 
 
@@ -45,12 +47,11 @@ async def send_document(request: web.Request) -> web.StreamResponse:
         if sent
         else _("The bot has no chat with you: start it in Telegram first."),
     )
-    back = str((await request.post()).get("back") or "")
-    safe = back.startswith("/") and not back.startswith("//")
-    raise web.HTTPFound(back if safe else "/documents")
+    raise web.HTTPFound(safe_next(str((await request.post()).get("back") or "/documents")))
 
 
 async def document_delete(request: web.Request) -> web.StreamResponse:
+    """Delete one of my kept documents (Telegram keeps the file in the chat it came from)."""
     session, actor = db_session(request), employee(request)
     document_id = object_id(request)
     assert document_id is not None

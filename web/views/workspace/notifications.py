@@ -8,48 +8,63 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
+from crm.areas import NoticeKind
+from crm.i18n import N_
 from crm.workspace.notifications import (
-    KINDS,
     Notification,
+    NotificationFilter,
+    centre_kinds,
     get_notification,
     list_notifications,
     mark_all_seen,
     mark_seen,
-    read_filter,
     unseen_count,
 )
-from db.enums import SubjectKind
 from web.flash import flash
+from web.forms import Reader
 from web.i18n import words
-from web.keys import SETTINGS, db_session, employee, noted, request_now
+from web.keys import AREAS, DB_SESSION, SETTINGS, db_session, employee, noted, request_now
+from web.views.areas import SITE_AREAS
 from web.views.crud import object_id
+from web.views.listing import filter_query
 
-# Where a notification about a record links to, by the record's kind.
-_RECORD_PAGES = {
-    SubjectKind.TICKET: "/tickets/{id}",
-    SubjectKind.CONTRACT: "/contracts/{id}",
-    SubjectKind.SESSION: "/sessions/{id}",
-    SubjectKind.REQUEST: "/requests/{id}",
-    SubjectKind.TRACK: "/tracks/{id}",
-}
+FILTER_KEYS = ("kind", "since", "until", "unseen")
 
 
-def record_page(kind: SubjectKind | None, record_id: int | None) -> str | None:
-    page = None if kind is None else _RECORD_PAGES.get(kind)
-    return None if page is None or record_id is None else page.format(id=record_id)
+def _kinds(request: web.Request) -> list[NoticeKind]:
+    areas = request.app[AREAS]
+    return centre_kinds(areas)
+
+
+def _record_page(request: web.Request, shown: Notification) -> str | None:
+    """The page of the record a notification is about, in the area that shows it."""
+    if shown.subject_kind is None or shown.subject_id is None:
+        return None
+    for site in request.app[SITE_AREAS]:
+        page = site.record_pages.get(shown.subject_kind)
+        if page is not None:
+            return page.format(id=shown.subject_id)
+    return None
+
+
+def _read_filter(
+    request: web.Request, kinds: list[NoticeKind]
+) -> tuple[NotificationFilter, dict[str, str]]:
+    """The filters typed in the address, and the refusal of each that cannot be read."""
+    reader = Reader(request.query, words(request).gettext)  # type: ignore[arg-type]
+    since, until = reader.day("since", N_("From")), reader.day("until", N_("To"))
+    name = reader.text("kind")
+    kind = next((kind for kind in kinds if kind.name == name), None)
+    if name and kind is None:
+        reader.errors["kind"] = words(request).gettext("choose a kind from the list")
+    return NotificationFilter(kind, since, until, reader.flag("unseen")), reader.errors
 
 
 async def notification_list(request: web.Request) -> web.StreamResponse:
-    query = request.query
-    wanted, refused = read_filter(
-        query.get("kind", ""),
-        query.get("since", ""),
-        query.get("until", ""),
-        query.get("unseen", ""),
-    )
-    gettext = words(request).gettext
-    errors = {field: gettext(message) for field, message in refused.items()}
-    before = query.get("before", "")
+    """My notifications, the newest first, as filtered; *Older* pages back."""
+    kinds = _kinds(request)
+    wanted, errors = _read_filter(request, kinds)
+    before = request.query.get("before", "")
     rows: list[Notification] = []
     more: int | None = None
     if not errors:
@@ -57,20 +72,18 @@ async def notification_list(request: web.Request) -> web.StreamResponse:
             db_session(request),
             actor=employee(request),
             wanted=wanted,
+            kinds=kinds,
             zone=request.app[SETTINGS].zone,
             before=int(before) if before.isdigit() and len(before) < 12 else None,
         )
-    kept = {key: query[key] for key in ("kind", "since", "until", "unseen") if query.get(key)}
     context: dict[str, Any] = {
         "notifications": rows,
-        "kinds": [(key, label) for key, (label, _rule) in KINDS.items()],
-        "kind_names": {key: label for key, (label, _rule) in KINDS.items()},
-        "query": query,
+        "kinds": [(kind.name, kind.label) for kind in kinds],
+        "query": request.query,
         "errors": errors,
         "next_url": None
         if more is None
-        else "/notifications?"
-        + "&".join([f"{key}={value}" for key, value in kept.items()] + [f"before={more}"]),
+        else f"/notifications?{filter_query(request, FILTER_KEYS, before=str(more))}",
     }
     return aiohttp_jinja2.render_template(
         "workspace/notifications.html", request, context, status=400 if errors else 200
@@ -85,7 +98,7 @@ async def notification_page(request: web.Request) -> dict[str, Any]:
     assert notification_id is not None
     viewer, now = employee(request), request_now(request)
     shown = await get_notification(
-        db_session(request), actor=viewer, notification_id=notification_id
+        db_session(request), actor=viewer, notification_id=notification_id, kinds=_kinds(request)
     )
     if shown.seen_at is None:
         await noted(
@@ -95,14 +108,11 @@ async def notification_page(request: web.Request) -> dict[str, Any]:
             ),
         )
         raise web.HTTPFound(request.path)
-    return {
-        "notification": shown,
-        "record": record_page(shown.subject_kind, shown.subject_id),
-        "kind_names": {key: label for key, (label, _rule) in KINDS.items()},
-    }
+    return {"notification": shown, "record": _record_page(request, shown)}
 
 
 async def all_seen(request: web.Request) -> web.StreamResponse:
+    """*Mark all seen*: every one of mine, and back to the list."""
     count = await mark_all_seen(
         db_session(request), actor=employee(request), now=request_now(request)
     )
@@ -116,5 +126,8 @@ async def all_seen(request: web.Request) -> web.StreamResponse:
 
 
 async def header_part(request: web.Request, _subject: object) -> dict[str, Any] | None:
-    """The header's bell: how many notifications are unseen."""
+    """The header's bell: how many notifications are unseen; none on a page drawn after the
+    request's database session ended (an error page)."""
+    if DB_SESSION not in request:
+        return None
     return {"unseen": await unseen_count(db_session(request), actor=employee(request))}
