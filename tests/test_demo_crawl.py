@@ -171,7 +171,11 @@ async def test_every_page_linked_from_the_dashboard_opens_for_each_demo_login(
         signed = await sign_in(browser, login, DEMO_PASSWORD)
         assert signed.status == 302, login
         crawls = []
-        for language in LANGUAGES:
+        # The owner opens every page, in each language (a page that fails in one language fails
+        # for them); the others, whose pages are the owner's seen through their rights, each in
+        # one language, in turn.
+        languages = LANGUAGES if role is Role.OWNER else [LANGUAGES[index % len(LANGUAGES)]]
+        for language in languages:
             await choose(browser, language)
             found = Crawl(login, language)
             await crawl(browser, found)

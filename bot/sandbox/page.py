@@ -240,6 +240,19 @@ async def send_file(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
+async def share_card(request: web.Request) -> web.Response:
+    """The person shares a contact card from their phone book (a name and a phone)."""
+    user_id = _user_id(request)
+    form = await request.post()
+    name, phone = str(form.get("name") or "").strip(), str(form.get("phone") or "").strip()
+    if not name or not phone:
+        raise web.HTTPBadRequest(text="give the card a name and a phone number")
+    if len(name) > 128 or len(phone) > 32:
+        raise web.HTTPBadRequest(text="the name or the phone number is too long")
+    request.app[FAKE].share_card(user_id, name, phone)
+    return web.json_response({"ok": True})
+
+
 async def press(request: web.Request) -> web.Response:
     """The person presses a button, found by its text (inline or reply keyboard)."""
     user_id = _user_id(request)
@@ -265,6 +278,7 @@ def mount(app: web.Application, fake: FakeTelegram, database: Database) -> None:
     sandbox.router.add_post("/chats/{user_id}/messages", send)
     sandbox.router.add_post("/chats/{user_id}/press", press)
     sandbox.router.add_post("/chats/{user_id}/files", send_file)
+    sandbox.router.add_post("/chats/{user_id}/cards", share_card)
     sandbox.add_subapp("/telegram", server.create_app(fake))
 
     app.add_subapp("/sandbox", sandbox)

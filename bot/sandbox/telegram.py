@@ -241,6 +241,16 @@ class FakeTelegram:
         _, payload = self._message_from(user_id, contact=contact)
         return self.push({"message": payload})
 
+    def share_card(self, user_id: int, name: str, phone: str) -> JSONDict:
+        """The user shares a card from their phone book: a name and a phone, of someone Telegram
+        may not know (no user id)."""
+        first, _, last = name.strip().partition(" ")
+        contact: JSONDict = {"phone_number": phone.strip(), "first_name": first or name}
+        if last:
+            contact["last_name"] = last
+        _, payload = self._message_from(user_id, contact=contact)
+        return self.push({"message": payload})
+
     def press(self, user_id: int, button_text: str) -> JSONDict:
         """The user presses a button by its text: the newest inline one, else the reply keyboard."""
         for message in reversed(self.bot_messages(user_id)):

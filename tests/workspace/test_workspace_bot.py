@@ -133,10 +133,7 @@ async def test_a_contact_card_is_saved_to_my_contacts_and_listed(
     fake.send_text(MARIA, "/contacts nobody")
     await bot_said(fake, MARIA, "No contact matches “nobody”.")
     # A card of someone not on Telegram (no user id) is someone else's too.
-    _, payload = fake._message_from(
-        MARIA, contact={"phone_number": "+33478123456", "first_name": "Dr Petit"}
-    )
-    fake.push({"message": payload})
+    fake.share_card(MARIA, "Dr Petit", "+33478123456")
     await bot_said(fake, MARIA, "A contact card of Dr Petit.")
     fake.press(MARIA, "💾 Save to my contacts")
     await bot_said(fake, MARIA, "Saved to your contacts: Dr Petit · +33478123456")

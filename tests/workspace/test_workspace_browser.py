@@ -1,9 +1,9 @@
 """The workspace in headless Chromium, on the product as ``crm run`` starts it in sandbox mode
-with the demo business: a client plans an item with a reminder and gets it once, keeps a
-document and writes to his assistant in the sandbox page; on the site the assistant sees the
-unseen notification (seen once opened), reads the message, answers it, and the answer reaches
-the client's chat; her week shows what she planned. The pictures are the workspace guides'
-(docs/guide/workspace-*.md), kept when screenshots are asked for."""
+with the demo business: a client plans an item with a reminder and gets it once, saves a
+contact card, keeps a document and writes to his assistant in the sandbox page; on the site
+the assistant sees the unseen notification (seen once opened), reads the message, answers it,
+and the answer reaches the client's chat; her week shows what she planned. The pictures are
+the workspace guides' (docs/guide/workspace-*.md), kept when screenshots are asked for."""
 
 from __future__ import annotations
 
@@ -66,6 +66,21 @@ async def test_a_client_plans_keeps_and_writes_and_his_assistant_answers_from_th
             await send(chat, "/agenda")
             await expect(newest_bot_message(chat)).to_contain_text("Call the notary")
             await keep_screenshot(chat, "workspace-sandbox-agenda.png", full_page=True)
+
+            # A card from his phone book, saved to his contacts.
+            await chat.get_by_text("Share a contact card").click()
+            await chat.get_by_label("Who", exact=True).fill("Sophie Bernard")
+            await chat.get_by_label("Their phone").fill("+33 6 12 34 50 02")
+            await chat.get_by_role("button", name="Share the card").click()
+            await expect(newest_bot_message(chat)).to_contain_text("A contact card of Sophie")
+            await (
+                newest_bot_message(chat)
+                .get_by_role("button", name="💾 Save to my contacts")
+                .click()
+            )
+            await expect(newest_bot_message(chat)).to_contain_text(
+                "Saved to your contacts: Sophie Bernard · +33612345002"
+            )
 
             # A file kept in his documents, beside the desk's own choices.
             await chat.locator("#file").set_input_files(scan)

@@ -61,6 +61,7 @@ function choose(person) {
   polling += 1;
   showPerson(person);
   $("composer").hidden = false;
+  $("card-sharing").hidden = false;
   $("messages").replaceChildren();
   $("keyboard").replaceChildren();
   for (const button of document.querySelectorAll("#people button")) {
@@ -176,6 +177,13 @@ $("text").addEventListener("keydown", (event) => {
 });
 
 $("reply-cancel").addEventListener("click", () => setReply(null));
+
+$("card").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (current === null) return;
+  const shared = await post(`/sandbox/chats/${current}/cards`, new FormData(event.target));
+  if (shared) event.target.reset();
+});
 
 $("newcomer").addEventListener("submit", async (event) => {
   event.preventDefault();
