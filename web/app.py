@@ -49,7 +49,7 @@ from web.views.areas import (
     site_areas,
 )
 from web.views.overview import client_page, dashboard
-from web.views.people import client_picker, clients, departments, employees
+from web.views.people import api_tokens, client_picker, clients, departments, employees
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -107,6 +107,7 @@ def _menu(sites: list[SiteArea], viewer: Employee) -> list[tuple[str, str]]:
         *(entry for site in sites for entry in site.menu),
         MenuEntry("/employees", N_("Employees"), is_manager),
         MenuEntry("/departments", N_("Departments"), is_manager),
+        MenuEntry("/api-tokens", N_("API tokens"), is_staff),
     ]
     return [(entry.path, entry.label) for entry in entries if entry.shown_to(viewer)]
 
@@ -208,6 +209,9 @@ def _routes(app: web.Application) -> None:
     route.add_get("/clients.csv", clients.client_csv)
     route.add_get("/clients/{id:\\d+}", client_page.client_page, name="client")
     route.add_get("/employees/{id:\\d+}", employees.employee_page, name="employee")
+    route.add_get("/api-tokens", api_tokens.token_page, name="api_tokens")
+    route.add_post("/api-tokens/new", api_tokens.token_new)
+    route.add_post("/api-tokens/{id:\\d+}/revoke", api_tokens.token_revoke)
     route.add_get(client_picker.SEARCH_URL, client_picker.client_search, name="client_search")
     # Each area that is on adds its own pages; those of an area that is off are 404s.
     for site in app[SITE_AREAS]:

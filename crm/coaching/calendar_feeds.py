@@ -5,8 +5,6 @@ revoking it ends the old URL at once."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime, timedelta
 
 from icalendar import Calendar, Event
@@ -17,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from crm.errors import PermissionDenied
 from crm.i18n import N_
 from crm.permissions import Actor
+from crm.tokens import new_token, token_hash
 from crm.visibility import visible_sessions
 from db.enums import SessionFormat, SessionStatus
 from db.models import CalendarFeed, Client, CoachingSession, Employee
@@ -24,10 +23,6 @@ from db.models import CalendarFeed, Client, CoachingSession, Employee
 # How far back and ahead a feed reaches.
 PAST, AHEAD = timedelta(days=90), timedelta(days=366)
 PRODUCT_ID = "-//Frontdoor CRM//sessions//EN"
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _owner(actor: Actor) -> dict[str, int | None]:
@@ -56,8 +51,8 @@ async def issue_feed(session: AsyncSession, *, actor: Actor, now: datetime) -> s
     """A new secret token for ``actor``'s calendar URL; the old URL stops working."""
     owner = _owner(actor)
     await revoke_feeds(session, actor=actor, now=now)
-    token = secrets.token_urlsafe(32)
-    session.add(CalendarFeed(token_hash=_hash(token), created_at=now, **owner))
+    token = new_token()
+    session.add(CalendarFeed(token_hash=token_hash(token), created_at=now, **owner))
     await session.flush()
     return token
 
@@ -67,7 +62,7 @@ async def feed_ics(session: AsyncSession, token: str, *, now: datetime) -> bytes
     token is unknown or revoked."""
     feed = await session.scalar(
         select(CalendarFeed).where(
-            CalendarFeed.token_hash == _hash(token), CalendarFeed.revoked_at.is_(None)
+            CalendarFeed.token_hash == token_hash(token), CalendarFeed.revoked_at.is_(None)
         )
     )
     if feed is None:

@@ -23,7 +23,7 @@ from db.models.coaching import (
     Track,
     coach_domains,
 )
-from db.models.people import Client, Department, Employee
+from db.models.people import ApiToken, Client, Department, Employee
 from db.models.sales import (
     Company,
     Deal,
@@ -42,6 +42,7 @@ from db.models.tickets import Ticket, TicketAttachment, TicketEvent
 from db.models.workspace import PersonalContact, PersonalDocument, PersonMessage, PlannedItem
 
 __all__ = [
+    "ApiToken",
     "Base",
     "CalendarFeed",
     "Client",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -19,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.base import Base, Timestamped, enum_column
+from db.base import Base, Timestamped, enum_column, utcnow
 from db.enums import ClientStage, Role
 
 if TYPE_CHECKING:
@@ -144,3 +146,24 @@ class Client(Timestamped, Base):
         lazy="raise", foreign_keys=[became_employee_id]
     )
     company: Mapped[Company | None] = relationship(lazy="raise")
+
+
+class ApiToken(Base):
+    """A key an integration uses to act as an employee through the API: only its SHA-256 is
+    kept, with a name to recognise it by, when it was last used and when it stops working."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (Index("ix_api_tokens_employee", "employee_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The first characters of the token, shown to tell tokens apart.
+    hint: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column()
+    last_used_at: Mapped[datetime | None] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()
+
+    employee: Mapped[Employee] = relationship(lazy="raise")
