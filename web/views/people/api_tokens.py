@@ -67,9 +67,7 @@ async def token_new(request: web.Request) -> web.StreamResponse:
                 session, actor=actor, name=name, expires_at=ends, now=now
             )
     except DomainError as refused:
-        return await _page(
-            request, errors=refusals_by_field(words(request), refused), typed=typed
-        )
+        return await _page(request, errors=refusals_by_field(words(request), refused), typed=typed)
     return await _page(request, made=token)
 
 
