@@ -20,7 +20,7 @@ from crm.people.names import clean_title
 from crm.permissions import Actor, is_staff
 from crm.text_limits import require_fits
 from crm.visibility import visible_clients
-from crm.workspace.owners import Person, chat_of, owned_by, owner_values, person_of
+from crm.workspace.owners import Person, owned_by, owner_values, person_of
 from db.models import Client, PersonalDocument
 
 # How many documents one list shows.
@@ -165,7 +165,7 @@ async def send_to_chat(
 ) -> bool:
     """Queue ``document`` for ``person``'s Telegram chat; False when the bot cannot reach
     them there."""
-    chat_id = chat_of(person)
+    chat_id = person.telegram_id
     if chat_id is None:
         return False
     method, payload = send_call(document, caption)

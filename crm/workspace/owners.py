@@ -35,8 +35,3 @@ def owned_by(model: Any, actor: Actor) -> ColumnElement[bool]:
     if is_staff(actor):
         return model.employee_id == actor.id  # type: ignore[no-any-return]
     return false()
-
-
-def chat_of(person: Person) -> int | None:
-    """Where the bot reaches ``person``: their Telegram chat, if they have one."""
-    return person.telegram_id

@@ -85,7 +85,7 @@ def plan_entry(word: Any, item: PlannedItem) -> tuple[str, str | None]:
     return f"📝 {item.title}", f"/agenda/{item.id}/edit"
 
 
-def _reminder_options(_: Gettext, tr: Any) -> list[tuple[str, str]]:
+def _reminder_options(tr: Any) -> list[tuple[str, str]]:
     return [(str(minutes), reminder_words(tr, minutes)) for minutes in REMINDER_CHOICES] + [
         ("none", reminder_words(tr, None))
     ]
@@ -106,7 +106,7 @@ def _fields(_: Gettext, request: web.Request) -> FieldsFor:
                 help=_("a date and a time, e.g. 2026-12-24 10:00"),
             ),
             field("minutes", _("Minutes"), "number", help=_("how long it lasts; may stay empty")),
-            field("remind_before", _("Reminder"), "select", options=_reminder_options(_, tr)),
+            field("remind_before", _("Reminder"), "select", options=_reminder_options(tr)),
             field("description", _("Description"), "textarea"),
         ]
 
