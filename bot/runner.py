@@ -40,6 +40,7 @@ from notifications.leader import LeaderLease, lead
 from notifications.ratelimit import Limiter, RedisRateLimiter
 from notifications.scheduler import create_scheduler
 from notifications.sender import OutboxSender, SenderConfig
+from web.api.limits import RedisMinuteLimit
 from web.app import create_app
 from web.throttle import RedisThrottle
 
@@ -169,7 +170,9 @@ async def serve(
     limiter: Limiter | None = None
     storage = None
     throttle = None
+    api_limit = None
     if redis is not None:
+        api_limit = RedisMinuteLimit(redis, settings.api_requests_per_minute)
         limiter = RedisRateLimiter(redis, config.rate_per_second, config.per_chat_seconds)
         throttle = RedisThrottle(redis)
         storage = RedisStorage(redis, key_builder=DefaultKeyBuilder(with_destiny=True))
@@ -185,6 +188,7 @@ async def serve(
         process_role=role,
         throttle=throttle,
         read_telegram_file=telegram_file_reader(bot),
+        api_limit=api_limit,
     )
     if sandbox is not None:
         sandbox_page.mount(app, sandbox, database)

@@ -126,6 +126,8 @@ class Settings(BaseSettings):
     secure_cookies: bool | None = None
     # The areas this business runs (comma-separated); empty: every area.
     areas: str = ""
+    # Requests each API token may make in a minute (429 past it); shared through Redis if set.
+    api_requests_per_minute: int = Field(default=600, ge=1, le=1_000_000)
 
     @field_validator("timezone")
     @classmethod

@@ -22,6 +22,8 @@ from crm.settings import Settings
 from db.engine import Database
 from db.models import Employee
 from web import middlewares
+from web.api.app import API_PATH, create_api
+from web.api.limits import MinuteLimit, RequestLimit
 from web.flash import take_flashes
 from web.i18n import words
 from web.keys import (
@@ -128,6 +130,7 @@ def create_app(
     process_role: ProcessRole | None = None,
     throttle: SignInThrottle | None = None,
     read_telegram_file: ReadTelegramFile | None = None,
+    api_limit: RequestLimit | None = None,
 ) -> web.Application:
     """The admin site, with the health probe and the static files beside it as sub-applications;
     the composition root mounts more (the webhook, the sandbox) with ``add_subapp``."""
@@ -178,6 +181,8 @@ def create_app(
         context_processors=[_page_context],
     )
     _routes(app)
+    limit = api_limit or MinuteLimit(settings.api_requests_per_minute)
+    app.add_subapp(API_PATH, create_api(app, limit))
     return app
 
 

@@ -179,3 +179,12 @@ async def set_words(request: web.Request) -> Words:
     chosen = Words(translator(await site_language(request)), settings.zone, settings.currency)
     request[WORDS] = chosen
     return chosen
+
+
+def set_browser_words(request: web.Request, default: str) -> Words:
+    """The words of a request that no person's choice speaks for (the API): the language the
+    client asks for (``Accept-Language``), else ``default``."""
+    settings = request.app[SETTINGS]
+    chosen = Words(translator(browser_language(request, default)), settings.zone, settings.currency)
+    request[WORDS] = chosen
+    return chosen

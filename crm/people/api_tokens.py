@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -104,9 +104,8 @@ async def revoke_api_token(
     return token
 
 
-async def employee_of_token(session: AsyncSession, token: str, *, now: datetime) -> Employee | None:
-    """Whom ``token`` acts as: its employee while the token is live and they are active; None
-    otherwise. The last use is written down at most once a minute."""
+async def live_token(session: AsyncSession, token: str, *, now: datetime) -> ApiToken | None:
+    """The token ``token`` with its employee, while it is live and they are active; else None."""
     if not token.startswith(PREFIX) or len(token) > 200:
         return None
     found = await session.scalar(
@@ -116,7 +115,25 @@ async def employee_of_token(session: AsyncSession, token: str, *, now: datetime)
     )
     if found is None or not found.employee.active:
         return None
-    if found.last_used_at is None or now - found.last_used_at >= USE_NOTED_EVERY:
-        found.last_used_at = now
-        await session.flush()
+    return found
+
+
+def use_to_note(token: ApiToken, now: datetime) -> bool:
+    """Whether the use of ``token`` at ``now`` is to be written down (at most once a minute)."""
+    return token.last_used_at is None or now - token.last_used_at >= USE_NOTED_EVERY
+
+
+async def note_use(session: AsyncSession, token_id: int, now: datetime) -> None:
+    """Write down that token ``token_id`` was used at ``now``."""
+    await session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+
+
+async def employee_of_token(session: AsyncSession, token: str, *, now: datetime) -> Employee | None:
+    """Whom ``token`` acts as: its employee while the token is live and they are active; None
+    otherwise. The last use is written down at most once a minute."""
+    found = await live_token(session, token, now=now)
+    if found is None:
+        return None
+    if use_to_note(found, now):
+        await note_use(session, found.id, now)
     return found.employee

@@ -119,6 +119,23 @@ async def list_clients(
     return rows[:CLIENTS_PAGE], len(rows) > CLIENTS_PAGE
 
 
+async def clients_by_id(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    search: str = "",
+    stages: Collection[ClientStage] = (),
+    region: str | None = None,
+    after: int = 0,
+    limit: int = CLIENTS_PAGE,
+) -> tuple[list[Client], bool]:
+    """The clients the listing with this filter shows, by id, the ``limit`` after ``after``
+    (the API's pages); returns them and whether more follow."""
+    query = _clients_query(actor, search, stages, region).order_by(Client.id)
+    rows = list(await session.scalars(query.where(Client.id > after).limit(limit + 1)))
+    return rows[:limit], len(rows) > limit
+
+
 async def export_clients(
     session: AsyncSession,
     *,
@@ -181,8 +198,11 @@ async def clients_named(
     return list(found.values())
 
 
-async def get_client(session: AsyncSession, *, actor: Actor, client_id: int) -> Client:
-    """A client card the asker may see (others do not exist, as far as they know)."""
+async def get_client(
+    session: AsyncSession, *, actor: Actor, client_id: int, field: str | None = None
+) -> Client:
+    """A client card the asker may see (others do not exist, as far as they know); ``field``:
+    the form field that named it."""
     viewer = require_staff(actor)
     return await visible_client(
         session,
@@ -191,6 +211,7 @@ async def get_client(session: AsyncSession, *, actor: Actor, client_id: int) -> 
         selectinload(Client.helper),
         selectinload(Client.coach),
         selectinload(Client.became_employee),
+        field=field,
     )
 
 

@@ -26,6 +26,13 @@ TICKET_CALLBACK_PREFIX = "tk"
 PREVIEW_LENGTH = 600
 
 
+# What a client hears when their ticket is open: in the bot's answer, or told when staff open it.
+TICKET_OPENED = N_(
+    "✅ Request #{ticket_id} is open. We will write to you here; reply to this message "
+    "to add something."
+)
+
+
 def ticket_button_data(action: str, ticket_id: int) -> str:
     """The callback data of a button acting on a ticket, for the bot's keyboards and notices."""
     return button_data(TICKET_CALLBACK_PREFIX, action, ticket_id)
@@ -62,6 +69,15 @@ async def _to_client(
     await notifier.enqueue(
         session, client.telegram_id, text, now=now, subject=ticket_subject(ticket.id)
     )
+
+
+async def opened_for_client(
+    session: AsyncSession, notifier: Notifier, ticket: Ticket, *, now: datetime
+) -> None:
+    """A ticket staff opened for the client: they hear it is open, and a reply to that message
+    is filed on it."""
+    text = notifier.translate(notifier.language_of(ticket.client), TICKET_OPENED)
+    await _to_client(session, notifier, ticket, text.format(ticket_id=ticket.id), now)
 
 
 async def ticket_assigned(

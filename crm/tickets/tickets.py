@@ -309,6 +309,7 @@ async def add_note(
 
 async def open_ticket_for(
     session: AsyncSession,
+    notifier: Notifier,
     *,
     actor: Actor,
     client_id: int,
@@ -316,11 +317,12 @@ async def open_ticket_for(
     department_id: int | None,
     now: datetime,
 ) -> Ticket:
-    """A ticket staff write down for the client with ``client_id`` (the site's form)."""
+    """A ticket staff write down for the client with ``client_id`` (the site's form, the API);
+    the client is told it is open, as when they open one in the bot."""
     client = await session.get(Client, client_id)
     if client is None:
         raise InvalidInput(N_("that client does not exist"), field="client_id")
-    return await open_ticket(
+    ticket = await open_ticket(
         session,
         actor=actor,
         client=client,
@@ -328,6 +330,8 @@ async def open_ticket_for(
         department_id=department_id,
         now=now,
     )
+    await ticket_notices.opened_for_client(session, notifier, ticket, now=now)
+    return ticket
 
 
 async def edit_ticket(

@@ -1,6 +1,7 @@
 """All mapped classes; importing this module registers every table on ``Base.metadata``."""
 
 from db.base import Base
+from db.models.api import IdempotentRequest
 from db.models.coaching import (
     CalendarFeed,
     ClientProduct,
@@ -67,6 +68,7 @@ __all__ = [
     "ExpertiseDomain",
     "Founder",
     "FsmRecord",
+    "IdempotentRequest",
     "Innovation",
     "Interaction",
     "Language",

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from aiogram import html
 from aiogram.utils.i18n import gettext as _
 
+from crm.tickets.notices import TICKET_OPENED
 from crm.tickets.rules import CLIENT_STATUS_NAMES, STATUS_NAMES
 from db.enums import AttachmentKind, TicketEventKind, TicketStatus
 from db.models import Ticket, TicketAttachment, TicketEvent
@@ -71,10 +72,7 @@ def unknown_department() -> str:
 
 def ticket_opened(ticket: Ticket) -> str:
     """The confirmation, naming the department the client chose (if any)."""
-    opened = _(
-        "✅ Request #{ticket_id} is open. We will write to you here; reply to this message "
-        "to add something."
-    ).format(ticket_id=ticket.id)
+    opened = _(TICKET_OPENED).format(ticket_id=ticket.id)
     if ticket.department is None:
         return opened
     department = _("Department: {name}").format(name=html.quote(ticket.department.name))

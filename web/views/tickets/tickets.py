@@ -342,6 +342,7 @@ async def _save_ticket(
             raise InvalidInput(N_("choose the client"), field="client_id")
         return await open_ticket_for(
             session,
+            request.app[NOTIFIER],
             actor=actor,
             client_id=client_id,
             description=reader.text("description"),

@@ -1,0 +1,1 @@
+"""The coaching practice through the API."""

@@ -1,0 +1,1 @@
+"""The kernel's endpoints: clients, employees and departments."""

@@ -1,0 +1,1 @@
+"""The sales team through the API."""

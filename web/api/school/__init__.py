@@ -1,0 +1,1 @@
+"""The language school through the API."""

@@ -1,0 +1,1 @@
+"""The service desk through the API."""
