@@ -12,6 +12,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from crm import idempotency
 from crm.areas import Job, areas_on, digest_parts
 from crm.notify import Notifier
 from crm.overview.digest import enqueue_digests
@@ -67,11 +68,12 @@ async def run_job(
     return queued
 
 
-async def prune(database: Database) -> None:
-    """Forget the oldest processed update ids."""
+async def prune(database: Database, *, now: datetime | None = None) -> None:
+    """Forget the oldest processed update ids, and the API's idempotency keys past their day."""
     async with database.writer() as session, session.begin():
         removed = await forget_processed_updates(session, KEEP_PROCESSED_UPDATES)
-    log.info("forgot %d old processed update ids", removed)
+        keys = await idempotency.forget_old(session, now or utcnow())
+    log.info("forgot %d old processed update ids and %d idempotency keys", removed, keys)
     await database.refresh_statistics()
 
 

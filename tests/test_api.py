@@ -14,15 +14,18 @@ from aiohttp.test_utils import TestClient
 from redis.asyncio import Redis
 from sqlalchemy import func, insert, select
 
+from crm import idempotency
+from crm.demo.seed import seed_demo
 from crm.people.api_tokens import create_api_token, revoke_api_token
 from crm.settings import Settings
 from crm.visibility import visible_clients, visible_tickets
 from db.base import utcnow
 from db.engine import Database
 from db.enums import Role, TicketStatus
-from db.models import ApiToken, Client, Employee, OutboxMessage, Ticket
+from db.models import ApiToken, Client, Employee, IdempotentRequest, OutboxMessage, Ticket
+from notifications import scheduler
 from tests.conftest import REDIS_URL, needs_redis
-from tests.support.api import bearer, demo_client, site_client
+from tests.support.api import bearer, demo_client, site_client, tokens_by_role
 from web.api.limits import MinuteLimit, RedisMinuteLimit
 
 Api = TestClient[web.Request, web.Application]
@@ -331,3 +334,28 @@ async def test_processes_sharing_redis_share_one_allowance(database: Database) -
         await first.close()
         await second.close()
         await redis.aclose()
+
+
+async def test_an_idempotency_key_is_kept_a_day_then_forgotten(database: Database) -> None:
+    async with database.writer() as session, session.begin():
+        await seed_demo(session, now=utcnow())
+    tokens = await tokens_by_role(database)
+    now = utcnow()
+    async with database.writer() as session, session.begin():
+        token_id = await session.scalar(select(ApiToken.id).limit(1))
+        assert token_id is not None and tokens
+        held = await idempotency.begin(
+            session, token_id=token_id, key="k", fingerprint="f", now=now
+        )
+        assert held is None
+        await idempotency.finish(
+            session, token_id=token_id, key="k", answer=idempotency.Answer(201, "{}")
+        )
+    async with database.writer() as session, session.begin():
+        again = await idempotency.begin(
+            session, token_id=token_id, key="k", fingerprint="f", now=now + timedelta(hours=23)
+        )
+        assert again == idempotency.Answer(201, "{}")
+    await scheduler.prune(database, now=now + timedelta(hours=25))
+    async with database.reader() as session:
+        assert await session.scalar(select(func.count()).select_from(IdempotentRequest)) == 0
