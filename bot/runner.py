@@ -40,6 +40,7 @@ from notifications.leader import LeaderLease, lead
 from notifications.ratelimit import Limiter, RedisRateLimiter
 from notifications.scheduler import create_scheduler
 from notifications.sender import OutboxSender, SenderConfig
+from notifications.webhooks import WebhookSender
 from web.api.limits import RedisMinuteLimit
 from web.app import create_app
 from web.throttle import RedisThrottle
@@ -177,13 +178,20 @@ async def serve(
         throttle = RedisThrottle(redis)
         storage = RedisStorage(redis, key_builder=DefaultKeyBuilder(with_destiny=True))
     sender = OutboxSender(database, bot, config, limiter=limiter)
+    hooks = WebhookSender(database)
+
+    def wake() -> None:
+        """A commit queued messages or webhook deliveries: both senders look now."""
+        sender.wake()
+        hooks.wake()
+
     role = ProcessRole()
     app = create_app(
         settings,
         database,
         secret_key=secret_key,
         notifier=notifier,
-        after_commit=sender.wake,
+        after_commit=wake,
         sandbox=sandbox is not None,
         process_role=role,
         throttle=throttle,
@@ -195,10 +203,10 @@ async def serve(
         # Known before the sender starts, so what is queued for them reaches their chats.
         await sandbox_page.register_people(sandbox, database)
     dispatcher = create_dispatcher(
-        settings, database, storage=storage, i18n=i18n, notifier=notifier, after_commit=sender.wake
+        settings, database, storage=storage, i18n=i18n, notifier=notifier, after_commit=wake
     )
     dispatcher["web_url"] = web_url  # where the site listens (calendar links without a webhook)
-    scheduler = create_scheduler(settings, database, notifier, wake=sender.wake)
+    scheduler = create_scheduler(settings, database, notifier, wake=wake)
     webhook_path = None
     if settings.webhook_url and sandbox is None:
         assert settings.webhook_secret is not None  # Settings refuses a webhook without one
@@ -213,6 +221,7 @@ async def serve(
     await web.SockSite(runner, sock).start()
     polling: asyncio.Task[None] | None = None
     sending = asyncio.create_task(sender.run(stop))
+    hooking = asyncio.create_task(hooks.run(stop))
     leading: asyncio.Task[None] | None = None
     if redis is None:
         scheduler.start()  # one process: it is the leader
@@ -263,6 +272,8 @@ async def serve(
             await leading
         scheduler.shutdown(wait=False)
         await sending
+        await hooking
+        await hooks.close()
         await dispatcher.emit_shutdown(bot=bot)
         if sandbox is not None:
             sandbox.close()

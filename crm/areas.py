@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from crm.notify import Notifier
     from crm.overview.timeline import Source
     from crm.permissions import Actor
+    from crm.webhooks import WebhookEvent
 
 # The module of each layer's area package that describes the area.
 AREA_MODULE = "area"
@@ -164,6 +165,8 @@ class Area:
     client_staff: ClientStaff | None = None
     # The kinds of notification the area sends (the notification centre's filter).
     notices: tuple[NoticeKind, ...] = ()
+    # The events other systems may be sent about the area's records (crm/webhooks.py).
+    webhooks: tuple[WebhookEvent, ...] = ()
     demo_people: DemoPeople = field(default_factory=DemoPeople)
 
 
@@ -232,6 +235,11 @@ def parts_of(layer: str, areas: Iterable[Area], attribute: str) -> list[Any]:
             continue
         parts.append(getattr(importlib.import_module(name), attribute))
     return parts
+
+
+def webhook_events(areas: Iterable[Area]) -> list[WebhookEvent]:
+    """The webhook events of ``areas``, in their order."""
+    return [event for area in areas for event in area.webhooks]
 
 
 def digest_parts(areas: Iterable[Area]) -> list[DigestPart]:

@@ -102,6 +102,18 @@ def is_helper(actor: Actor) -> TypeGuard[Employee]:
     return is_staff(actor) and actor.role is Role.HELPER
 
 
+def is_owner(actor: Actor) -> TypeGuard[Employee]:
+    """Owners decide what leaves the business: the webhooks other systems are sent."""
+    return is_staff(actor) and actor.role is Role.OWNER
+
+
+def require_owner(actor: Actor) -> Employee:
+    """``actor`` as an owner, or PermissionDenied."""
+    if is_owner(actor):
+        return actor
+    raise PermissionDenied(N_("Only owners may do this."))
+
+
 def require_staff(actor: Actor) -> Employee:
     """``actor`` as an employee, or PermissionDenied for clients and strangers."""
     if is_staff(actor):

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -51,6 +50,7 @@ from db.outbox import (
     mark_sent,
     retry_later,
 )
+from notifications.loop import DeliveryLoop, backoff
 from notifications.ratelimit import Limiter, RateLimiter
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ class SenderConfig:
     max_age_seconds: float = 24 * 3600.0
 
 
-class OutboxSender:
+class OutboxSender(DeliveryLoop):
     """Claims due outbox messages and sends them through ``bot``."""
 
     def __init__(
@@ -97,6 +97,7 @@ class OutboxSender:
 
         ``clock`` tells the time (UTC) for leases, retries and the sent time.
         """
+        super().__init__()
         self.clock = clock
         self.database = database
         self.bot = bot
@@ -104,34 +105,9 @@ class OutboxSender:
         self.limiter: Limiter = limiter or RateLimiter(
             self.config.rate_per_second, self.config.per_chat_seconds
         )
-        self._wakeup = asyncio.Event()
+        self.idle_seconds = self.config.idle_seconds
         # Between claim and send: a test hook that can stand for a crash at that moment.
         self.before_send: Callable[[Claimed], Awaitable[None]] | None = None
-
-    def wake(self) -> None:
-        """Something was just committed to the outbox: look now rather than at the next tick."""
-        self._wakeup.set()
-
-    async def run(self, stop: asyncio.Event) -> None:
-        """Deliver until ``stop`` is set."""
-        while not stop.is_set():
-            try:
-                delivered = await self.deliver_due()
-            except Exception:
-                log.exception("outbox pass failed; trying again shortly")
-                delivered = 0
-            if delivered:
-                continue
-            self._wakeup.clear()
-            waiters = {
-                asyncio.ensure_future(stop.wait()),
-                asyncio.ensure_future(self._wakeup.wait()),
-            }
-            _, pending = await asyncio.wait(
-                waiters, timeout=self.config.idle_seconds, return_when=asyncio.FIRST_COMPLETED
-            )
-            for waiter in pending:
-                waiter.cancel()
 
     async def deliver_due(self) -> int:
         """Claim one batch of due messages and deliver it; returns how many were claimed."""
@@ -162,9 +138,7 @@ class OutboxSender:
                 return
 
     def _backoff(self, attempts: int) -> float:
-        delay = self.config.backoff_base_seconds * 2 ** min(attempts - 1, 20)
-        jitter = random.uniform(0.5, 1.5)  # noqa: S311
-        return float(min(self.config.backoff_cap_seconds, delay) * jitter)
+        return backoff(attempts, self.config.backoff_base_seconds, self.config.backoff_cap_seconds)
 
     async def _deliver(self, message: Claimed) -> datetime | None:
         """Send one message and record the outcome; returns when to retry, if it must wait."""

@@ -17,7 +17,7 @@ from crm.areas import areas_on
 from crm.health import ProcessRole, database_answers
 from crm.i18n import N_
 from crm.notify import Notifier
-from crm.permissions import is_manager, is_staff
+from crm.permissions import is_manager, is_owner, is_staff
 from crm.settings import Settings
 from db.engine import Database
 from db.models import Employee
@@ -51,7 +51,14 @@ from web.views.areas import (
     site_areas,
 )
 from web.views.overview import client_page, dashboard
-from web.views.people import api_tokens, client_picker, clients, departments, employees
+from web.views.people import (
+    api_tokens,
+    client_picker,
+    clients,
+    departments,
+    employees,
+    webhooks,
+)
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -110,6 +117,7 @@ def _menu(sites: list[SiteArea], viewer: Employee) -> list[tuple[str, str]]:
         MenuEntry("/employees", N_("Employees"), is_manager),
         MenuEntry("/departments", N_("Departments"), is_manager),
         MenuEntry("/api-tokens", N_("API tokens"), is_staff),
+        MenuEntry("/webhooks", N_("Webhooks"), is_owner),
     ]
     return [(entry.path, entry.label) for entry in entries if entry.shown_to(viewer)]
 
@@ -217,6 +225,9 @@ def _routes(app: web.Application) -> None:
     route.add_get("/api-tokens", api_tokens.token_page, name="api_tokens")
     route.add_post("/api-tokens/new", api_tokens.token_new)
     route.add_post("/api-tokens/{id:\\d+}/revoke", api_tokens.token_revoke)
+    route.add_get("/webhooks", webhooks.webhook_page, name="webhooks")
+    route.add_post("/webhooks/new", webhooks.webhook_new)
+    route.add_post("/webhooks/{id:\\d+}/delete", webhooks.webhook_delete)
     route.add_get(client_picker.SEARCH_URL, client_picker.client_search, name="client_search")
     # Each area that is on adds its own pages; those of an area that is off are 404s.
     for site in app[SITE_AREAS]:

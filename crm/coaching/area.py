@@ -12,6 +12,7 @@ from crm.coaching.agenda import agenda_items
 from crm.coaching.client_staff import session_coaches
 from crm.coaching.demo import PEOPLE, seed_coaching
 from crm.coaching.digest import coaching_digest
+from crm.coaching.hooks import SESSION_DONE
 from crm.coaching.reminders import KEY_PREFIX as SESSION_KEYS
 from crm.coaching.reminders import enqueue_session_reminders
 from crm.coaching.timeline import (
@@ -64,4 +65,5 @@ AREA = Area(
         NoticeKind("request", N_("Coaching requests"), (SubjectKind.REQUEST,)),
         NoticeKind("track", N_("Goals"), (SubjectKind.TRACK,), (TRACK_KEYS,)),
     ),
+    webhooks=(SESSION_DONE,),
 )

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from crm.coaching import hooks as coaching_hooks
 from crm.coaching import notices as coaching_notices
 from crm.coaching.rules import (
     DEFAULT_MINUTES,
@@ -178,6 +179,8 @@ async def end_session(
             session, notifier, actor=actor, contract_id=meeting.contract_id, now=now
         )
     await coaching_notices.session_ended(session, notifier, meeting, now=now)
+    if to is SessionStatus.DONE:
+        await coaching_hooks.session_done(session, meeting, now=now)
     return meeting
 
 

@@ -15,6 +15,7 @@ from crm.sales.demo import PEOPLE, seed_sales
 from crm.sales.digest import task_digest
 from crm.sales.event_reminders import KEY_PREFIX as EVENT_KEYS
 from crm.sales.event_reminders import enqueue_event_reminders
+from crm.sales.hooks import DEAL_STAGE_CHANGED
 from crm.sales.reminders import KEY_PREFIX as TASK_KEYS
 from crm.sales.reminders import enqueue_task_reminders
 from crm.sales.timeline import deal_moves
@@ -45,4 +46,5 @@ AREA = Area(
         NoticeKind("task", N_("Tasks"), keys=(TASK_KEYS,)),
         NoticeKind("event", N_("Events"), keys=(EVENT_KEYS,)),
     ),
+    webhooks=(DEAL_STAGE_CHANGED,),
 )

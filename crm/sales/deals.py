@@ -25,6 +25,7 @@ from crm.money import MAX_AMOUNT, cents
 from crm.people.clients import visible_client
 from crm.people.names import clean_name
 from crm.permissions import Actor, require_manager, require_staff
+from crm.sales import hooks as deal_hooks
 from crm.sales.rules import (
     D,
     actions,
@@ -196,6 +197,7 @@ async def move_deal(
     deal = await load_deal(session, deal_id, visible_to=actor)
     check_seen(deal, seen_at)
     kept = check_move(actor, deal, to, reason)
+    previous = deal.stage
     await _tally(session, deal, -1)
     session.add(
         DealMove(
@@ -213,6 +215,7 @@ async def move_deal(
     deal.updated_at = now
     await _tally(session, deal, 1)
     await session.flush()
+    await deal_hooks.deal_moved(session, deal, previous, now=now)
     return deal
 
 

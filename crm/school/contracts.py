@@ -22,6 +22,7 @@ from crm.notify import Notifier
 from crm.people.names import clean_text
 from crm.people.staff_search import StaffRef, find_staff
 from crm.permissions import Actor, require_manager
+from crm.school import hooks as contract_hooks
 from crm.school import notices as contract_notices
 from crm.school.languages import active_languages, discount_tiers, get_language
 from crm.school.rules import (
@@ -139,6 +140,7 @@ async def sign_contract(
     session.add(contract)
     await session.flush()
     await contract_notices.contract_signed(session, notifier, contract, signed_by=actor, now=now)
+    await contract_hooks.contract_signed(session, contract, now=now)
     return contract
 
 
@@ -224,6 +226,7 @@ async def record_payment(
     move_on(contract, actor=manager, now=now)
     await session.flush()
     await contract_notices.payment_recorded(session, notifier, contract, payment, now=now)
+    await contract_hooks.contract_paid(session, contract, payment, now=now)
     return payment
 
 

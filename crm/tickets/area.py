@@ -8,6 +8,7 @@ from crm.tickets.chats import client_messages
 from crm.tickets.client_staff import ticket_assignees
 from crm.tickets.demo import PEOPLE, seed_tickets
 from crm.tickets.digest import ticket_digest
+from crm.tickets.hooks import TICKET_CREATED, TICKET_STATUS_CHANGED
 from crm.tickets.timeline import ticket_events
 from db.enums import SubjectKind
 
@@ -21,4 +22,5 @@ AREA = Area(
     demo=seed_tickets,
     demo_people=PEOPLE,
     notices=(NoticeKind("ticket", N_("Tickets"), (SubjectKind.TICKET,)),),
+    webhooks=(TICKET_CREATED, TICKET_STATUS_CHANGED),
 )

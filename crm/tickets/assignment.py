@@ -21,6 +21,7 @@ from crm.permissions import (
     practitioner_rows,
     require_staff,
 )
+from crm.tickets import hooks as ticket_hooks
 from crm.tickets import notices as ticket_notices
 from crm.tickets.rules import (
     OPEN_STATUSES,
@@ -66,10 +67,13 @@ async def _assign(
         to_value=assignee.full_name,
     )
     ticket.assignee = assignee
-    if ticket.status is TicketStatus.NEW:
+    moved = ticket.status is TicketStatus.NEW
+    if moved:
         record_move(ticket, TicketStatus.ASSIGNED, actor, now)
     await session.flush()
     await ticket_notices.ticket_assigned(session, notifier, ticket, now=now)
+    if moved:
+        await ticket_hooks.ticket_moved(session, ticket, TicketStatus.NEW, now=now)
     return ticket
 
 

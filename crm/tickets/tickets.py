@@ -20,6 +20,7 @@ from crm.notify import Notifier
 from crm.people.names import clean_text
 from crm.permissions import Actor, require_manager, require_staff
 from crm.subjects import forget_subject
+from crm.tickets import hooks as ticket_hooks
 from crm.tickets import notices as ticket_notices
 from crm.tickets.rules import (
     FINAL_STATUSES,
@@ -214,6 +215,7 @@ async def open_ticket(
     )
     _attach(ticket, event, attachment, now)
     await session.flush()
+    await ticket_hooks.ticket_created(session, ticket, now=now)
     return ticket
 
 
@@ -250,6 +252,7 @@ async def add_client_message(
     )
     if reopened:
         await ticket_notices.status_changed(session, notifier, ticket, now=now)
+        await ticket_hooks.ticket_moved(session, ticket, TicketStatus.RESOLVED, now=now)
     return ticket, reopened
 
 
@@ -267,9 +270,11 @@ async def change_status(
     ticket = await ticket_for(session, actor=employee, ticket_id=ticket_id)
     check_move(ticket, status)  # first: "take it first" helps more than "you may not"
     require(can_work_on(employee, ticket))
+    previous = ticket.status
     record_move(ticket, status, employee, now)
     await session.flush()
     await ticket_notices.status_changed(session, notifier, ticket, now=now)
+    await ticket_hooks.ticket_moved(session, ticket, previous, now=now)
     return ticket
 
 

@@ -1,7 +1,7 @@
 """All mapped classes; importing this module registers every table on ``Base.metadata``."""
 
 from db.base import Base
-from db.models.api import IdempotentRequest
+from db.models.api import IdempotentRequest, WebhookDelivery, WebhookEndpoint
 from db.models.coaching import (
     CalendarFeed,
     ClientProduct,
@@ -94,6 +94,8 @@ __all__ = [
     "TicketAttachment",
     "TicketEvent",
     "Track",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "coach_domains",
     "teacher_languages",
 ]
