@@ -4,6 +4,7 @@ pagination through 10,000 rows; rate limits, also shared through Redis."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
@@ -18,11 +19,31 @@ from crm import idempotency
 from crm.demo.seed import seed_demo
 from crm.people.api_tokens import create_api_token, revoke_api_token
 from crm.settings import Settings
-from crm.visibility import visible_clients, visible_tickets
+from crm.visibility import (
+    visible_clients,
+    visible_companies,
+    visible_contracts,
+    visible_deals,
+    visible_requests,
+    visible_sessions,
+    visible_tickets,
+)
 from db.base import utcnow
 from db.engine import Database
 from db.enums import Role, TicketStatus
-from db.models import ApiToken, Client, Employee, IdempotentRequest, OutboxMessage, Ticket
+from db.models import (
+    ApiToken,
+    Client,
+    CoachingRequest,
+    CoachingSession,
+    Company,
+    Contract,
+    Deal,
+    Employee,
+    IdempotentRequest,
+    OutboxMessage,
+    Ticket,
+)
 from notifications import scheduler
 from tests.conftest import REDIS_URL, needs_redis
 from tests.support.api import bearer, demo_client, site_client, tokens_by_role
@@ -124,9 +145,15 @@ async def test_no_token_a_wrong_one_a_revoked_or_expired_one_or_a_switched_off_e
     assert (await client.get("/api/v1/tickets", headers=bearer(tokens[Role.OWNER]))).status == 401
 
 
-LISTINGS = {
-    "/api/v1/tickets": Ticket,
-    "/api/v1/clients": Client,
+# Each listing with one-record reads, its table and the site's visibility rule for it.
+LISTINGS: dict[str, tuple[Any, Any]] = {
+    "/api/v1/tickets": (Ticket, visible_tickets),
+    "/api/v1/clients": (Client, visible_clients),
+    "/api/v1/contracts": (Contract, visible_contracts),
+    "/api/v1/sessions": (CoachingSession, visible_sessions),
+    "/api/v1/requests": (CoachingRequest, visible_requests),
+    "/api/v1/deals": (Deal, visible_deals),
+    "/api/v1/companies": (Company, visible_companies),
 }
 
 
@@ -134,8 +161,6 @@ async def test_each_role_reads_through_the_api_exactly_what_the_site_shows_it(
     api: tuple[Api, dict[Role, str]], database: Database
 ) -> None:
     client, tokens = api
-
-    rules: dict[Any, Any] = {Ticket: visible_tickets, Client: visible_clients}
     async with database.reader() as session:
         people = {
             role: await session.scalar(
@@ -143,26 +168,45 @@ async def test_each_role_reads_through_the_api_exactly_what_the_site_shows_it(
             )
             for role in tokens
         }
-        every = {model: set(await session.scalars(select(model.id))) for model in rules}
+        every = {
+            path: set(await session.scalars(select(model.id)))
+            for path, (model, _) in LISTINGS.items()
+        }
         shown = {
-            (role, model): set(await session.scalars(select(model.id).where(rule(people[role]))))
+            (role, path): set(await session.scalars(select(model.id).where(rule(people[role]))))
             for role in tokens
-            for model, rule in rules.items()
+            for path, (model, rule) in LISTINGS.items()
         }
     narrower = 0
     for role, token in tokens.items():
-        for path, model in LISTINGS.items():
+        for path in LISTINGS:
             listed = {row["id"] for row in await _all(client, path, token)}
-            assert listed == shown[(role, model)], (role, path)
-            narrower += listed < every[model]
-            for record_id in sorted(every[model]):
+            assert listed == shown[(role, path)], (role, path)
+            narrower += listed < every[path]
+            for record_id in sorted(every[path]):
                 one = await client.get(f"{path}/{record_id}", headers=bearer(token))
                 assert one.status == (200 if record_id in listed else 404), (role, path, record_id)
     assert narrower > 0  # some role is shown less than everything
     # Staff and departments are for owners and administrators.
     for role, token in tokens.items():
-        answer = await client.get("/api/v1/employees", headers=bearer(token))
-        assert answer.status == (200 if role in (Role.OWNER, Role.ADMIN) else 403)
+        for path in ("/api/v1/employees", "/api/v1/departments"):
+            answer = await client.get(path, headers=bearer(token))
+            assert answer.status == (200 if role in (Role.OWNER, Role.ADMIN) else 403)
+
+
+async def test_every_endpoint_refuses_a_request_without_a_token(
+    api: tuple[Api, dict[Role, str]],
+) -> None:
+    client, _tokens = api
+    document = await (await client.get("/api/v1/openapi.json")).json()
+    assert len(document["paths"]) > 20
+    for path, operations in document["paths"].items():
+        for method in operations:
+            answer = await client.request(
+                method.upper(), "/api/v1" + re.sub(r"\{\w+\}", "1", path), json={}
+            )
+            assert answer.status == 401, (method, path)
+            assert answer.headers["WWW-Authenticate"].startswith("Bearer")
 
 
 async def test_a_post_repeated_with_its_idempotency_key_changes_nothing_more(
