@@ -126,11 +126,8 @@ def _unknown_parameters(request: web.Request, model: type[BaseModel] | None) -> 
     )
     unknown = sorted(set(request.query) - known)
     if unknown:
-        said = words(request).gettext
-        errors = [
-            FieldError(field=name, message=said("This endpoint takes no such parameter."))
-            for name in unknown
-        ]
+        refusal = words(request).gettext("This endpoint takes no such parameter.")
+        errors = [FieldError(field=name, message=refusal) for name in unknown]
         raise ApiProblem(422, "; ".join(f"{e.field}: {e.message}" for e in errors), errors=errors)
 
 
