@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Protocol, TypeVar
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -21,6 +21,21 @@ from web.api.problems import ApiProblem, FieldError
 from web.keys import NOTIFIER
 
 Item = TypeVar("Item", bound=BaseModel)
+Wanted = TypeVar("Wanted")
+
+
+class Paged(Protocol):
+    """A service's keyset page, as far as the API's page is concerned."""
+
+    @property
+    def next_cursor(self) -> str | None: ...
+
+    @property
+    def total(self) -> int: ...
+
+    @property
+    def total_is_capped(self) -> bool: ...
+
 
 # A record's id, as ids go: past the largest, no record has it (and no database column holds it).
 RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -81,6 +96,24 @@ class Call:
     @property
     def notifier(self) -> Notifier:
         return self.request.app[NOTIFIER]
+
+    def filtered(self, read: Callable[[web.Request], tuple[Wanted, Mapping[str, str]]]) -> Wanted:
+        """The listing's filter as the site's page reads it from the same query; what it
+        cannot read is a 422."""
+        wanted, errors = read(self.request)
+        refuse_fields(errors)
+        return wanted
+
+    def forget(self, record: Any) -> int:
+        """``record``'s id, its attributes dropped from the session, so that the next read of it
+        (with its relations, as GET shows it) sees what the change made."""
+        record_id = int(record.id)
+        self.session.expire(record)
+        return record_id
+
+    def page_of(self, page: Paged, items: Sequence[Item]) -> Page[Item]:
+        """A service's keyset page (``items``, its rows as the API shows them) as the API's."""
+        return self.page(items, page.next_cursor, page.total, page.total_is_capped)
 
     def page(
         self,

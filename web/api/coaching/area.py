@@ -22,7 +22,6 @@ from web.api.endpoints import (
     Page,
     Paging,
     RecordId,
-    refuse_fields,
 )
 from web.views.coaching.requests import read_filter as read_request_filter
 from web.views.coaching.sessions import read_filter as read_session_filter
@@ -89,18 +88,15 @@ def _session(meeting: CoachingSession) -> SessionOut:
 
 
 async def _sessions(call: Call) -> Page[SessionOut]:
-    wanted, errors = read_session_filter(call.request)
-    refuse_fields(errors)
     paging: SessionQuery = call.query
     page = await list_sessions(
-        call.session, call.actor, wanted, cursor=paging.after, page_size=paging.limit
+        call.session,
+        call.actor,
+        call.filtered(read_session_filter),
+        cursor=paging.after,
+        page_size=paging.limit,
     )
-    return call.page(
-        [_session(row.session) for row in page.rows],
-        page.next_cursor,
-        page.total,
-        page.total_is_capped,
-    )
+    return call.page_of(page, [_session(row.session) for row in page.rows])
 
 
 async def _one_session(call: Call) -> SessionOut:
@@ -119,23 +115,21 @@ async def _end(call: Call) -> SessionOut:
         to=sent.status,
         now=call.now,
     )
-    call.session.expire(ended)
-    return _session(await session_for(call.session, actor=call.actor, session_id=session_id))
+    return _session(
+        await session_for(call.session, actor=call.actor, session_id=call.forget(ended))
+    )
 
 
 async def _requests(call: Call) -> Page[RequestOut]:
-    wanted, errors = read_request_filter(call.request)
-    refuse_fields(errors)
     paging: RequestQuery = call.query
     page = await list_requests(
-        call.session, call.actor, wanted, cursor=paging.after, page_size=paging.limit
+        call.session,
+        call.actor,
+        call.filtered(read_request_filter),
+        cursor=paging.after,
+        page_size=paging.limit,
     )
-    return call.page(
-        [RequestOut.model_validate(row) for row in page.requests],
-        page.next_cursor,
-        page.total,
-        page.total_is_capped,
-    )
+    return call.page_of(page, [RequestOut.model_validate(row) for row in page.requests])
 
 
 async def _one_request(call: Call) -> RequestOut:

@@ -26,7 +26,6 @@ from web.api.endpoints import (
     Page,
     Paging,
     RecordId,
-    refuse_fields,
 )
 from web.views.sales.companies import read_filter as read_company_filter
 from web.views.sales.deals import read_filter as read_deal_filter
@@ -126,12 +125,7 @@ async def _companies(call: Call) -> Page[CompanyOut]:
         cursor=paging.after,
         page_size=paging.limit,
     )
-    return call.page(
-        [CompanyOut.model_validate(row) for row in page.companies],
-        page.next_cursor,
-        page.total,
-        page.total_is_capped,
-    )
+    return call.page_of(page, [CompanyOut.model_validate(row) for row in page.companies])
 
 
 async def _company(call: Call) -> CompanyOut:
@@ -144,15 +138,15 @@ def _deal(deal: Deal) -> DealOut:
 
 
 async def _deals(call: Call) -> Page[DealOut]:
-    wanted, errors = read_deal_filter(call.request)
-    refuse_fields(errors)
     paging: DealQuery = call.query
     page = await list_deals(
-        call.session, call.actor, wanted, cursor=paging.after, page_size=paging.limit
+        call.session,
+        call.actor,
+        call.filtered(read_deal_filter),
+        cursor=paging.after,
+        page_size=paging.limit,
     )
-    return call.page(
-        [_deal(row) for row in page.deals], page.next_cursor, page.total, page.total_is_capped
-    )
+    return call.page_of(page, [_deal(row) for row in page.deals])
 
 
 async def _one_deal(call: Call) -> DealOut:
@@ -173,18 +167,15 @@ async def _move(call: Call) -> DealOut:
 
 
 async def _tasks(call: Call) -> Page[TaskOut]:
-    wanted, errors = read_task_filter(call.request)
-    refuse_fields(errors)
     paging: TaskQuery = call.query
     page = await list_tasks(
-        call.session, call.actor, wanted, cursor=paging.after, page_size=paging.limit
+        call.session,
+        call.actor,
+        call.filtered(read_task_filter),
+        cursor=paging.after,
+        page_size=paging.limit,
     )
-    return call.page(
-        [TaskOut.model_validate(row) for row in page.tasks],
-        page.next_cursor,
-        page.total,
-        page.total_is_capped,
-    )
+    return call.page_of(page, [TaskOut.model_validate(row) for row in page.tasks])
 
 
 async def _events(call: Call) -> Page[EventOut]:
@@ -197,12 +188,7 @@ async def _events(call: Call) -> Page[EventOut]:
         cursor=paging.after,
         page_size=paging.limit,
     )
-    return call.page(
-        [EventOut.model_validate(row) for row in page.events],
-        page.next_cursor,
-        page.total,
-        page.total_is_capped,
-    )
+    return call.page_of(page, [EventOut.model_validate(row) for row in page.events])
 
 
 async def _event(call: Call) -> EventOut:

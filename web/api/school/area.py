@@ -22,7 +22,6 @@ from web.api.endpoints import (
     Page,
     Paging,
     RecordId,
-    refuse_fields,
 )
 from web.views.school.contracts import read_filter
 
@@ -104,18 +103,15 @@ def _card(contract: Contract) -> ContractCard:
 
 
 async def _contracts(call: Call) -> Page[ContractOut]:
-    wanted, errors = read_filter(call.request)
-    refuse_fields(errors)
     paging: ContractQuery = call.query
     page = await list_contracts(
-        call.session, call.actor, wanted, cursor=paging.after, page_size=paging.limit
+        call.session,
+        call.actor,
+        call.filtered(read_filter),
+        cursor=paging.after,
+        page_size=paging.limit,
     )
-    return call.page(
-        [ContractOut.model_validate(row) for row in page.contracts],
-        page.next_cursor,
-        page.total,
-        page.total_is_capped,
-    )
+    return call.page_of(page, [ContractOut.model_validate(row) for row in page.contracts])
 
 
 async def _contract(call: Call) -> ContractCard:
@@ -125,8 +121,7 @@ async def _contract(call: Call) -> ContractCard:
 
 async def _again(call: Call, contract: Contract) -> ContractCard:
     """The contract as it is now, its payments read afresh."""
-    contract_id = contract.id
-    call.session.expire(contract)
+    contract_id = call.forget(contract)
     return _card(await contract_for(call.session, actor=call.actor, contract_id=contract_id))
 
 

@@ -30,7 +30,6 @@ from web.api.endpoints import (
     Page,
     Paging,
     RecordId,
-    refuse_fields,
 )
 from web.views.tickets.tickets import read_filter
 
@@ -118,18 +117,15 @@ def _out(ticket: Ticket) -> TicketOut:
 
 
 async def _tickets(call: Call) -> Page[TicketOut]:
-    wanted, errors = read_filter(call.request)
-    refuse_fields(errors)
     paging: TicketQuery = call.query
     page = await list_tickets(
-        call.session, call.actor, wanted, cursor=paging.after, page_size=paging.limit
+        call.session,
+        call.actor,
+        call.filtered(read_filter),
+        cursor=paging.after,
+        page_size=paging.limit,
     )
-    return call.page(
-        [_out(ticket) for ticket in page.tickets],
-        page.next_cursor,
-        page.total,
-        page.total_is_capped,
-    )
+    return call.page_of(page, [_out(ticket) for ticket in page.tickets])
 
 
 async def _ticket(call: Call) -> TicketOut:
@@ -175,9 +171,7 @@ async def _new_ticket(call: Call) -> TicketOut:
 
 async def _ticket_again(call: Call, ticket: Ticket) -> TicketOut:
     """The ticket as it is now, its people read afresh."""
-    ticket_id = ticket.id
-    call.session.expire(ticket)
-    return _out(await ticket_for(call.session, actor=call.actor, ticket_id=ticket_id))
+    return _out(await ticket_for(call.session, actor=call.actor, ticket_id=call.forget(ticket)))
 
 
 async def _reply(call: Call) -> TicketOut:
