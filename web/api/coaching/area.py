@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from pydantic import Field
 
+from crm.coaching.report_listing import ReportKind, list_reports
 from crm.coaching.request_listing import list_requests
 from crm.coaching.requests import request_for
 from crm.coaching.session_listing import list_sessions
@@ -23,6 +24,7 @@ from web.api.endpoints import (
     Paging,
     RecordId,
 )
+from web.views.coaching.reports import read_filter as read_report_filter
 from web.views.coaching.requests import read_filter as read_request_filter
 from web.views.coaching.sessions import read_filter as read_session_filter
 
@@ -75,6 +77,32 @@ class RequestQuery(Paging):
     coach: str = Field(default="", max_length=20, description="An employee id, or `none`.")
     domain: RecordId | None = Field(default=None, description="An expertise domain id.")
     client: str = Field(default="", max_length=200, description="A client id, name or phone.")
+
+
+class ReportOut(Out):
+    """A written report: a session's meeting report, a client's progress report on a track, or
+    a coach's report on their own work (the last only for its coach and managers)."""
+
+    kind: ReportKind
+    id: int
+    written_at: datetime
+    client_id: int | None
+    client_name: str | None
+    coach_id: int | None
+    coach_name: str | None
+    session_id: int | None
+    track_id: int | None
+    period_start: date | None
+    period_end: date | None
+    excerpt: str
+
+
+class ReportQuery(Paging):
+    kind: list[ReportKind] = Field(default_factory=list, description="Any of these kinds.")
+    coach: str = Field(default="", max_length=20, description="An employee id.")
+    client: str = Field(default="", max_length=200, description="A client id, name or phone.")
+    from_: date | None = Field(default=None, alias="from", description="Written on or after.")
+    to: date | None = Field(default=None, description="Written on or before.")
 
 
 class SessionEnd(In):
@@ -137,9 +165,21 @@ async def _one_request(call: Call) -> RequestOut:
     return RequestOut.model_validate(found)
 
 
+async def _reports(call: Call) -> Page[ReportOut]:
+    paging: ReportQuery = call.query
+    page = await list_reports(
+        call.session,
+        call.actor,
+        call.filtered(read_report_filter),
+        cursor=paging.after,
+        page_size=paging.limit,
+    )
+    return call.page_of(page, [ReportOut.model_validate(row) for row in page.reports])
+
+
 API = ApiArea(
     tag="coaching",
-    description="Coaching sessions and clients' requests for a coach.",
+    description="Coaching sessions, clients' requests for a coach, and written reports.",
     endpoints=(
         Endpoint(
             "GET", "/sessions", _sessions, "List sessions", Page[SessionOut], query=SessionQuery
@@ -159,5 +199,8 @@ API = ApiArea(
             "GET", "/requests", _requests, "List requests", Page[RequestOut], query=RequestQuery
         ),
         Endpoint("GET", "/requests/{request_id}", _one_request, "Read a request", RequestOut),
+        Endpoint(
+            "GET", "/reports", _reports, "List written reports", Page[ReportOut], query=ReportQuery
+        ),
     ),
 )

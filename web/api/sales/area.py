@@ -9,13 +9,17 @@ from typing import Literal
 
 from pydantic import Field
 
+from crm.areas import Area
+from crm.chats import chat_sources
 from crm.sales.companies import get_company
 from crm.sales.company_listing import list_companies
 from crm.sales.deals import load_deal, move_deal
 from crm.sales.events import EventFilter, get_event, list_events
+from crm.sales.interaction_log import interaction_log
+from crm.sales.interactions import log_interaction
 from crm.sales.listing import list_deals
 from crm.sales.task_listing import DueRange, TaskState, list_tasks
-from db.enums import DealStage
+from db.enums import DealStage, InteractionKind
 from db.models import Deal
 from web.api.endpoints import (
     ApiArea,
@@ -27,6 +31,7 @@ from web.api.endpoints import (
     Paging,
     RecordId,
 )
+from web.keys import AREAS
 from web.views.sales.companies import read_filter as read_company_filter
 from web.views.sales.deals import read_filter as read_deal_filter
 from web.views.sales.tasks import read_filter as read_task_filter
@@ -80,6 +85,32 @@ class EventOut(Out):
     place: str | None
     company_id: int | None
     organiser_id: int | None
+
+
+class InteractionOut(Out):
+    """One line of a client's interaction log (a chat is shown as such, without its text)."""
+
+    at: datetime
+    kind: InteractionKind
+    notes: str | None
+    by: str | None
+    from_client: bool | None
+    deal_id: int | None
+
+
+class InteractionLog(Out):
+    """A client's latest interactions, newest first."""
+
+    items: list[InteractionOut]
+
+
+class NewInteraction(In):
+    """A call, a meeting, an email or a note with the client (on one of their deals, if given)."""
+
+    kind: InteractionKind
+    notes: str | None = Field(default=None, max_length=5000)
+    happened_at: datetime | None = Field(default=None, description="Default: now.")
+    deal_id: RecordId | None = None
 
 
 class CompanyQuery(Paging):
@@ -196,9 +227,32 @@ async def _event(call: Call) -> EventOut:
     return EventOut.model_validate(found)
 
 
+async def _interactions(call: Call) -> InteractionLog:
+    areas: list[Area] = call.request.app[AREAS]
+    entries = await interaction_log(
+        call.session, chat_sources(areas), actor=call.actor, client_id=call.ids["client_id"]
+    )
+    return InteractionLog(items=[InteractionOut.model_validate(entry) for entry in entries])
+
+
+async def _log(call: Call) -> InteractionLog:
+    sent: NewInteraction = call.body
+    await log_interaction(
+        call.session,
+        actor=call.actor,
+        kind=sent.kind,
+        now=call.now,
+        client_id=call.ids["client_id"],
+        deal_id=sent.deal_id,
+        happened_at=sent.happened_at,
+        notes=sent.notes,
+    )
+    return await _interactions(call)
+
+
 API = ApiArea(
     tag="sales",
-    description="Companies, deals and their stages, tasks and events.",
+    description="Companies, deals and their stages, clients' interaction logs, tasks and events.",
     endpoints=(
         Endpoint(
             "GET", "/companies", _companies, "List companies", Page[CompanyOut], query=CompanyQuery
@@ -215,6 +269,22 @@ API = ApiArea(
             body=StageMove,
             current=_one_deal,
             description="The pipeline's moves as on the board; a lost deal needs the reason.",
+        ),
+        Endpoint(
+            "GET",
+            "/clients/{client_id}/interactions",
+            _interactions,
+            "Read a client's interaction log",
+            InteractionLog,
+        ),
+        Endpoint(
+            "POST",
+            "/clients/{client_id}/interactions",
+            _log,
+            "Log a call, meeting, email or note with a client",
+            InteractionLog,
+            status=201,
+            body=NewInteraction,
         ),
         Endpoint("GET", "/tasks", _tasks, "List tasks", Page[TaskOut], query=TaskQuery),
         Endpoint("GET", "/events", _events, "List events", Page[EventOut], query=EventQuery),
