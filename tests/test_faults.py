@@ -14,23 +14,33 @@ import sqlite3
 import threading
 import time
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, func, select, text, update
 
 from bot.sandbox.chat import SandboxUser
 from bot.sandbox.telegram import FakeTelegram
+from db.base import utcnow
 from db.engine import Database
 from db.enums import OutboxStatus, Role
 from db.migrate import upgrade
 from db.models import Client, Employee, OutboxMessage, Ticket
 from db.sqlite_writer import SQLITE_BUSY_TIMEOUT_MS, WriterConnection
+from notifications.sender import SenderConfig
 from tests.conftest import BOT_TOKEN, POSTGRES_URL, SECRET_KEY
 from tests.support.desk import desk_settings
-from tests.support.e2e import Product, bot_said, eventually_async, handled, outbox_drained
+from tests.support.e2e import (
+    Product,
+    bot_said,
+    eventually,
+    eventually_async,
+    handled,
+    outbox_drained,
+)
 from tests.support.processes import CrmProcess, free_port
 from tests.support.workers import reset_postgres
 
@@ -212,8 +222,13 @@ async def test_updates_are_retried_while_postgresql_is_unreachable(
     await product.start()
     try:
         await postgres_proxy.cut()
-        fake.send_text(CLIENT.id, "/new The boiler is cold")
-        await asyncio.sleep(3)
+        update_id = fake.send_text(CLIENT.id, "/new The boiler is cold")["update_id"]
+
+        def retried() -> int:  # asked again from the update on: it failed, and is not confirmed
+            polls = [params for method, params in fake.calls if method.lower() == "getupdates"]
+            return sum(int(params.get("offset") or 0) == update_id for params in polls)
+
+        await eventually(lambda: retried() >= 2, what="the update to be tried a third time")
         assert fake.bot_messages(CLIENT.id) == []  # no apology: nothing was wrong with it
         assert fake.pending_updates() == 1  # not confirmed: it will come again
         await postgres_proxy.open()
@@ -279,11 +294,22 @@ async def test_killed_under_load_nothing_is_lost_or_applied_twice(
                 fake.send_text(anna, f"/assign {ticket_id} @{who}")
             await asyncio.sleep(rng.uniform(0.2, 1.5))
             process.kill_now()  # SIGKILL, wherever it was
+            killed_at = utcnow()
             process.start()
             await process.ready()
         await handled(fake)
 
-        # A message claimed when the process died waits for its lease (60 s by default).
+        # A message claimed when the process died waits for its lease (60 s by default) to run
+        # out. Rather than wait out that minute, the dead processes' leases are ended now, as if
+        # it had passed: each of them ends before killed_at + lease, while every lease the live
+        # process took (all after killed_at) ends later and is left alone.
+        lease = timedelta(seconds=SenderConfig().lease_seconds)
+        async with database.writer() as session, session.begin():
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.lease_until < killed_at + lease)
+                .values(lease_until=killed_at)
+            )
         drained = partial(outbox_drained, database)
         await eventually_async(drained, timeout=120, what="every notification delivered")
         assert await process.stop(signal.SIGTERM) == 0
