@@ -74,9 +74,9 @@ def start(
         )
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
+def stop(process: subprocess.Popen[bytes], signum: int = signal.SIGINT) -> None:
     if process.poll() is None:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signum)
         try:
             process.wait(30)
         except subprocess.TimeoutExpired:
