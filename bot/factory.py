@@ -23,7 +23,7 @@ from crm.areas import areas_on
 from crm.notify import Notifier
 from crm.settings import Settings
 from db.engine import Database
-from handlers import create_routers, reply_filers
+from handlers import create_routers, private_chats_only, reply_filers
 from handlers.areas import bot_areas
 from handlers.commands import Commands
 from handlers.i18n import CatalogI18n
@@ -94,6 +94,7 @@ def create_dispatcher(
     dispatcher.update.outer_middleware(ActorMiddleware())
     dispatcher.update.outer_middleware(LocaleMiddleware(i18n))
     dispatcher.message.outer_middleware(MenuButtons())  # a main-menu button is its command
+    private_chats_only(dispatcher)
     dispatcher.include_routers(*create_routers(bots))
     for bot in bots:
         if bot.on_dispatcher is not None:
