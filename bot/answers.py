@@ -28,7 +28,6 @@ from aiogram.client.session.middlewares.base import (
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
-from aiogram.types import Message
 
 from crm.notify import queue_raw
 from crm.subjects import Subject, remember_message
@@ -36,6 +35,7 @@ from db.base import utcnow
 from db.engine import Database
 from handlers.replies import answered_about, answered_instead
 from notifications.sender import OUTBOX_METHODS
+from notifications.sent import sent_message_ids
 
 log = logging.getLogger(__name__)
 
@@ -122,8 +122,8 @@ async def deliver(
             if wake_sender is not None:
                 wake_sender()
             break
-        if answer.subject is not None and isinstance(result, Message):
-            links.append((result.chat.id, result.message_id, answer.subject))
+        if answer.subject is not None and (ids := sent_message_ids(result)) is not None:
+            links.append((*ids, answer.subject))
     if links:
         try:
             async with database.writer() as session, session.begin():

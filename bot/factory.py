@@ -8,7 +8,6 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
@@ -17,13 +16,14 @@ from aiogram.methods import AnswerCallbackQuery, EditMessageText, GetUpdates, Se
 from aiogram.methods.base import Response
 
 from bot.answers import AnswersAfterCommit
+from bot.lean_session import LeanSession
 from bot.middlewares import ActorMiddleware, DatabaseMiddleware, LocaleMiddleware
 from bot.storage import create_storage
 from crm.areas import areas_on
 from crm.notify import Notifier
 from crm.settings import Settings
 from db.engine import Database
-from handlers import create_routers, reply_filers
+from handlers import create_routers, private_chats_only, reply_filers
 from handlers.areas import bot_areas
 from handlers.commands import Commands
 from handlers.i18n import CatalogI18n
@@ -45,9 +45,7 @@ def _response_types() -> list[Any]:
 
 def create_bot(token: str, api_url: str) -> Bot:
     """A Bot speaking HTML to the Bot API at ``api_url``: Telegram, a local server, the sandbox."""
-    return bot_on_session(
-        token, AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
-    )
+    return bot_on_session(token, LeanSession(api=TelegramAPIServer.from_base(api_url.rstrip("/"))))
 
 
 def bot_on_session(token: str, session: BaseSession) -> Bot:
@@ -96,6 +94,7 @@ def create_dispatcher(
     dispatcher.update.outer_middleware(ActorMiddleware())
     dispatcher.update.outer_middleware(LocaleMiddleware(i18n))
     dispatcher.message.outer_middleware(MenuButtons())  # a main-menu button is its command
+    private_chats_only(dispatcher)
     dispatcher.include_routers(*create_routers(bots))
     for bot in bots:
         if bot.on_dispatcher is not None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, event, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from db.base import utcnow
 from db.models import FsmRecord, ProcessedUpdate
@@ -32,25 +33,49 @@ async def last_applied_update(session: AsyncSession) -> int:
     return int(newest or 0)
 
 
+# The keys this session found no dialog state for: ``session.get`` remembers the records it
+# loaded, not their absence, and most updates come from people in no dialog, whose handlers
+# still clear and read the state (three more SELECTs for ``/new``).
+_ABSENT = "fsm_absent"
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_absence(session: Session, previous_transaction: Any) -> None:
+    """A rolled-back savepoint may have held a deletion: know nothing absent any more."""
+    session.info.pop(_ABSENT, None)
+
+
+def _absent(session: AsyncSession) -> set[str]:
+    found: set[str] = session.info.setdefault(_ABSENT, set())
+    return found
+
+
 async def load_fsm(session: AsyncSession, key: str) -> FsmRecord | None:
-    """The stored dialog state for ``key``."""
-    return await session.get(FsmRecord, key)
+    """The stored dialog state for ``key``; read once per session for someone in no dialog."""
+    if key in _absent(session):
+        return None
+    record = await session.get(FsmRecord, key)
+    if record is None:
+        _absent(session).add(key)
+    return record
 
 
 async def save_fsm(
     session: AsyncSession, key: str, *, state: str | None = None, data: dict[str, Any] | None = None
 ) -> None:
     """Change the state and/or data stored for ``key``; an empty record is removed."""
-    record = await session.get(FsmRecord, key)
+    record = await load_fsm(session, key)
     new_state = (record.state if record else None) if state is None else (state or None)
     new_data = (dict(record.data) if record else {}) if data is None else dict(data)
     if new_state is None and not new_data:
         if record is not None:
             await session.delete(record)
             await session.flush()
+            _absent(session).add(key)
         return
     if record is None:
         session.add(FsmRecord(key=key, state=new_state, data=new_data))
+        _absent(session).discard(key)
     else:
         record.state = new_state
         record.data = new_data

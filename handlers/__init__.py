@@ -26,9 +26,13 @@ def create_routers(areas: Sequence[BotArea]) -> list[Router]:
         *(router for area in areas for router in area.late_routers()),
         fallback.create_router(),
     ]
-    for router in routers:
-        router.message.filter(InPrivateChat())
     return routers
+
+
+def private_chats_only(dispatcher: Router) -> None:
+    """Messages are handled in private chats only: one check at the dispatcher, before any
+    router is tried (a filter on each router cost one check per router and update)."""
+    dispatcher.message.filter(InPrivateChat())
 
 
 def reply_filers(areas: Sequence[BotArea]) -> ReplyFilers:

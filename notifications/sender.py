@@ -36,7 +36,6 @@ from aiogram.methods import (
     SendPhoto,
     TelegramMethod,
 )
-from aiogram.types import Message
 
 from crm.people.telegram_clients import mark_unreachable
 from crm.subjects import Subject, remember_message
@@ -52,6 +51,7 @@ from db.outbox import (
 )
 from notifications.loop import DeliveryLoop, backoff
 from notifications.ratelimit import Limiter, RateLimiter
+from notifications.sent import sent_message_ids
 
 log = logging.getLogger(__name__)
 
@@ -171,14 +171,15 @@ class OutboxSender(DeliveryLoop):
             return None
         async with self.database.writer() as session, session.begin():
             now = self.clock()
-            chat_message_id = sent.message_id if isinstance(sent, Message) else None
+            ids = sent_message_ids(sent)
+            chat_message_id = None if ids is None else ids[1]
             await mark_sent(session, message.id, at=now, chat_message_id=chat_message_id)
             kind, subject_id = message.subject_kind, message.subject_id
-            if kind is not None and subject_id is not None and isinstance(sent, Message):
+            if kind is not None and subject_id is not None and chat_message_id is not None:
                 await remember_message(
                     session,
                     chat_id=message.chat_id,
-                    message_id=sent.message_id,
+                    message_id=chat_message_id,
                     subject=Subject(kind, subject_id),
                     now=now,
                 )

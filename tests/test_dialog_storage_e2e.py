@@ -13,13 +13,16 @@ from typing import Any
 import pytest
 from aiogram.fsm.storage.base import StorageKey
 from redis.asyncio import Redis
+from sqlalchemy import event
 
 from bot.runner import Running
 from bot.sandbox.chat import SandboxUser
 from bot.sandbox.telegram import FakeTelegram
 from db.base import utcnow
+from db.engine import Database
 from db.enums import SessionStatus
 from db.models import CoachingRequest
+from db.telegram_state import load_fsm, save_fsm
 from tests.conftest import REDIS_URL, needs_redis
 from tests.support.desk import (
     FAST_SENDER,
@@ -112,3 +115,36 @@ async def test_cancel_and_finish_leave_nothing_typed_in_the_dialog_storage(
     fake.send_text(STRANGER.id, "/cancel")
     await handled(fake)
     assert await stored(running, STRANGER.id) == (None, {"language": "fr"})
+
+
+async def test_someone_in_no_dialog_has_their_state_read_once_per_update(
+    database: Database,
+) -> None:
+    """The storage remembers, for the update's session, that a key holds no dialog: clearing
+    and reading it again costs no query; a state written, or a deletion rolled back with its
+    savepoint, is read again."""
+    key = "bot:1:2:2:default"
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "fsm_states" in statement:
+            statements.append(statement.split()[0])
+
+    engine = database.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        async with database.writer() as session, session.begin():
+            for _ in range(3):
+                assert await load_fsm(session, key) is None
+                await save_fsm(session, key, state="", data={})
+            assert statements == ["SELECT"]
+            await save_fsm(session, key, state="Dialog:step")
+            assert (await load_fsm(session, key)) is not None
+            async with session.begin_nested() as nested:
+                await save_fsm(session, key, state="", data={})
+                assert await load_fsm(session, key) is None
+                await nested.rollback()
+            again = await load_fsm(session, key)
+            assert again is not None and again.state == "Dialog:step"
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

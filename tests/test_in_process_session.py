@@ -148,8 +148,8 @@ async def test_both_sessions_send_the_same_calls_and_get_the_same_answers(
         dump = getattr(over_http_answer, "model_dump", None)
         if dump is not None:
             assert without_dates(in_process_answer.model_dump()) == without_dates(dump()), call
-        else:
-            assert in_process_answer == over_http_answer, call
+        else:  # an accepted change's answer, unread (bot/lean_session.py)
+            assert without_dates(in_process_answer) == without_dates(over_http_answer), call
     assert record(in_process) == record(over_http)
     assert len(in_process.calls) == len(calls())
     sent = in_process.calls[2][1]

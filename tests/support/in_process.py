@@ -38,6 +38,7 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from bot.factory import bot_on_session, create_dispatcher
+from bot.lean_session import LeanAnswers
 from bot.polling import poll
 from bot.sandbox.chat import JSONDict, Upload
 from bot.sandbox.server import answer_call, decode_field
@@ -55,8 +56,9 @@ FAKE_API_BASE = "http://fake-bot-api.invalid"
 UPLOAD_CONTENT_TYPE = "application/octet-stream"
 
 
-class FakeAPISession(BaseSession):
-    """An aiogram session whose requests the fake Bot API answers in this process."""
+class FakeAPISession(LeanAnswers, BaseSession):
+    """An aiogram session whose requests the fake Bot API answers in this process, reading
+    them as the product's HTTP session does (``bot.lean_session``)."""
 
     def __init__(self, fake: FakeTelegram) -> None:
         super().__init__(api=TelegramAPIServer.from_base(FAKE_API_BASE))

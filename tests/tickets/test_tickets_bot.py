@@ -378,3 +378,31 @@ async def test_an_employees_telegram_language_is_kept_for_the_site(
         ivan = await session.scalar(select(Employee).where(Employee.telegram_id == IVAN))
         assert ivan is not None and ivan.telegram_language == "fr"
         assert ivan.language is None  # nothing was chosen
+
+
+async def test_a_command_in_a_group_chat_is_left_alone(
+    bot_desk: tuple[BotInProcess, Database, People], fake: FakeTelegram
+) -> None:
+    """The bot works in private chats only (one filter at the dispatcher): a client's /new in a
+    group opens nothing and gets no answer there; the same in private is answered."""
+    _, database, _ = bot_desk
+    group = -100_777
+    fake.push(
+        {
+            "message": {
+                "message_id": 9_001,
+                "date": 1_700_000_000,
+                "chat": {"id": group, "type": "group", "title": "Family"},
+                "from": {"id": MARIA, "is_bot": False, "first_name": "Maria"},
+                "text": "/new The boiler is cold",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 4}],
+            }
+        }
+    )
+    await handled(fake)
+    assert fake.bot_messages(group) == []
+    assert [call for call in fake.calls if str(call[1].get("chat_id")) == str(group)] == []
+    async with database.reader() as session:
+        assert await session.scalar(select(func.count()).select_from(Ticket)) == 0
+    fake.send_text(MARIA, "/new The boiler is cold")
+    await bot_said(fake, MARIA, "Which department")
