@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.i18n import SHIPPED_LANGUAGES, pick_language
 from crm.permissions import Actor, Stranger
 from db.models import Client, Employee
 
+# Built once: every update asks them, and building a statement costs more than running it.
+_STAFF_MEMBER = select(Employee).where(
+    Employee.telegram_id == bindparam("telegram_id"), Employee.active.is_(True)
+)
+_CLIENT = select(Client).where(Client.telegram_id == bindparam("telegram_id"))
+
 
 async def identify(session: AsyncSession, telegram_id: int) -> Actor:
     """The person behind ``telegram_id``: staff first, then clients, else a stranger."""
-    employee = await session.scalar(
-        select(Employee).where(Employee.telegram_id == telegram_id, Employee.active.is_(True))
-    )
+    asked = {"telegram_id": telegram_id}
+    employee = await session.scalar(_STAFF_MEMBER, asked)
     if employee is not None:
         return employee
-    client = await session.scalar(select(Client).where(Client.telegram_id == telegram_id))
+    client = await session.scalar(_CLIENT, asked)
     if client is not None:
         return client
     return Stranger(telegram_id=telegram_id)
