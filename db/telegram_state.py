@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import delete, event, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -33,53 +33,54 @@ async def last_applied_update(session: AsyncSession) -> int:
     return int(newest or 0)
 
 
-# The keys this session found no dialog state for: ``session.get`` remembers the records it
-# loaded, not their absence, and most updates come from people in no dialog, whose handlers
-# still clear and read the state (three more SELECTs for ``/new``).
-_ABSENT = "fsm_absent"
+# What this session knows of dialog states, by key: the records it loaded (held here, since the
+# session's identity map keeps only what something else refers to, and the storage keeps
+# copies: each read would load the row again) and the keys it found none for (most updates
+# come from people in no dialog, whose handlers still clear and read the state).
+_HELD = "fsm_held"
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _forget_absence(session: Session, previous_transaction: Any) -> None:
-    """A rolled-back savepoint may have held a deletion: know nothing absent any more."""
-    session.info.pop(_ABSENT, None)
+def _forget_what_was_known(session: Session, previous_transaction: Any) -> None:
+    """A rolled-back savepoint may have held a change or a deletion: know nothing any more."""
+    session.info.pop(_HELD, None)
 
 
-def _absent(session: AsyncSession) -> set[str]:
-    found: set[str] = session.info.setdefault(_ABSENT, set())
+def _held(session: AsyncSession) -> dict[str, FsmRecord | None]:
+    found: dict[str, FsmRecord | None] = session.info.setdefault(_HELD, {})
     return found
 
 
 async def load_fsm(session: AsyncSession, key: str) -> FsmRecord | None:
-    """The stored dialog state for ``key``; read once per session for someone in no dialog."""
-    if key in _absent(session):
-        return None
+    """The stored dialog state for ``key``, read from the database once per session."""
+    held = _held(session)
+    if key in held and not (held[key] is not None and inspect(held[key]).expired):
+        return held[key]
     record = await session.get(FsmRecord, key)
-    if record is None:
-        _absent(session).add(key)
+    held[key] = record
     return record
 
 
 async def save_fsm(
     session: AsyncSession, key: str, *, state: str | None = None, data: dict[str, Any] | None = None
 ) -> None:
-    """Change the state and/or data stored for ``key``; an empty record is removed."""
+    """Change the state and/or data stored for ``key``; an empty record is removed. Written
+    with the update's other changes: a step that sets both the state and the data makes one
+    UPDATE, not two."""
     record = await load_fsm(session, key)
     new_state = (record.state if record else None) if state is None else (state or None)
     new_data = (dict(record.data) if record else {}) if data is None else dict(data)
     if new_state is None and not new_data:
         if record is not None:
             await session.delete(record)
-            await session.flush()
-            _absent(session).add(key)
+            _held(session)[key] = None
         return
     if record is None:
-        session.add(FsmRecord(key=key, state=new_state, data=new_data))
-        _absent(session).discard(key)
+        _held(session)[key] = record = FsmRecord(key=key, state=new_state, data=new_data)
+        session.add(record)
     else:
         record.state = new_state
         record.data = new_data
-    await session.flush()
 
 
 async def forget_processed_updates(session: AsyncSession, keep: int) -> int:

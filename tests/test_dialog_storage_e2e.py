@@ -5,6 +5,7 @@ a stranger's chosen language (no dialog's) stays."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -117,12 +118,13 @@ async def test_cancel_and_finish_leave_nothing_typed_in_the_dialog_storage(
     assert await stored(running, STRANGER.id) == (None, {"language": "fr"})
 
 
-async def test_someone_in_no_dialog_has_their_state_read_once_per_update(
+async def test_a_dialog_state_is_read_once_per_update(
     database: Database,
 ) -> None:
-    """The storage remembers, for the update's session, that a key holds no dialog: clearing
-    and reading it again costs no query; a state written, or a deletion rolled back with its
-    savepoint, is read again."""
+    """The storage remembers, for the update's session, what a key holds, a dialog or none:
+    reading, clearing and reading it again costs no query (a dialog's record was dropped by
+    the session once nothing referred to it, and read again at each step); a deletion rolled
+    back with its savepoint is read again."""
     key = "bot:1:2:2:default"
     statements: list[str] = []
 
@@ -146,5 +148,14 @@ async def test_someone_in_no_dialog_has_their_state_read_once_per_update(
                 await nested.rollback()
             again = await load_fsm(session, key)
             assert again is not None and again.state == "Dialog:step"
+        statements.clear()
+        async with database.writer() as session, session.begin():
+            for step in range(3):
+                found = await load_fsm(session, key)
+                assert found is not None
+                del found  # the storage keeps copies, as here
+                gc.collect()
+                await save_fsm(session, key, data={"step": step})
+            assert statements.count("SELECT") == 1
     finally:
         event.remove(engine, "before_cursor_execute", count)
