@@ -21,6 +21,7 @@ class SeenWhenPressed(BaseMiddleware):
         if isinstance(event, CallbackQuery) and event.message is not None:
             await seen_in_chat(
                 data["session"],
+                actor=data["actor"],
                 chat_id=event.message.chat.id,
                 message_id=event.message.message_id,
                 now=data["now"],

@@ -17,10 +17,13 @@ from bot.sandbox.chat import Fault, SandboxUser
 from bot.sandbox.telegram import FakeTelegram
 from crm.notify import Notifier
 from crm.workspace.area import AREA
+from crm.workspace.notifications import seen_in_chat
 from db.base import utcnow
 from db.engine import Database
-from db.enums import OutboxStatus
+from db.enums import OutboxStatus, Role
 from db.models import (
+    Client,
+    Employee,
     OutboxMessage,
     PersonalContact,
     PersonalDocument,
@@ -281,3 +284,22 @@ async def test_a_button_pressed_on_a_notification_makes_it_seen(
     [row] = await _rows(database, OutboxMessage, id=row.id)
     assert row.seen_at is not None
     assert people.ivan.telegram_id == IVAN
+
+
+async def test_only_staff_presses_mark_a_notification_seen(database: Database) -> None:
+    """Clients have no notification centre: their presses write nothing (no UPDATE on every
+    client's button press); an employee's press on the same kind of message marks it seen."""
+    now = utcnow()
+    async with database.writer() as session, session.begin():
+        staff = Employee(full_name="Ivan", role=Role.SPECIALIST, telegram_id=91)
+        client = Client(full_name="Maria", telegram_id=92)
+        session.add_all([staff, client])
+        for chat_id in (91, 92):
+            session.add(
+                OutboxMessage(chat_id=chat_id, payload={"text": "hi"}, message_id=5, created_at=now)
+            )
+    async with database.writer() as session, session.begin():
+        for actor, chat_id in ((staff, 91), (client, 92)):
+            await seen_in_chat(session, actor=actor, chat_id=chat_id, message_id=5, now=now)
+    rows = {row.chat_id: row.seen_at for row in await _rows(database, OutboxMessage)}
+    assert rows[91] is not None and rows[92] is None
