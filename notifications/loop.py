@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from datetime import datetime, timedelta
 
 log = logging.getLogger(__name__)
 
@@ -16,6 +17,23 @@ def backoff(attempts: int, base: float, cap: float) -> float:
     delay = base * 2 ** min(attempts - 1, 20)
     jitter = random.uniform(0.5, 1.5)  # noqa: S311
     return float(min(cap, delay) * jitter)
+
+
+def retry_time(
+    *,
+    now: datetime,
+    delay: float,
+    attempts: int,
+    created_at: datetime,
+    max_attempts: int,
+    max_age_seconds: float,
+) -> datetime | None:
+    """When to try again, ``delay`` seconds from ``now``; None when it has been tried
+    ``max_attempts`` times or that would be past ``max_age_seconds`` after it was made: given up."""
+    at = now + timedelta(seconds=delay)
+    if attempts >= max_attempts or at - created_at > timedelta(seconds=max_age_seconds):
+        return None
+    return at
 
 
 class DeliveryLoop:

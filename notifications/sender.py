@@ -49,7 +49,7 @@ from db.outbox import (
     mark_sent,
     retry_later,
 )
-from notifications.loop import DeliveryLoop, backoff
+from notifications.loop import DeliveryLoop, backoff, retry_time
 from notifications.ratelimit import Limiter, RateLimiter
 from notifications.sent import sent_message_ids
 
@@ -195,9 +195,15 @@ class OutboxSender(DeliveryLoop):
 
     async def _record_retry(self, message: Claimed, delay: float, error: str) -> datetime | None:
         """Try again after ``delay``; or, tried too long already, give the message up."""
-        at = self.clock() + timedelta(seconds=delay)
-        too_old = at - message.created_at > timedelta(seconds=self.config.max_age_seconds)
-        if message.attempts >= self.config.max_attempts or too_old:
+        at = retry_time(
+            now=self.clock(),
+            delay=delay,
+            attempts=message.attempts,
+            created_at=message.created_at,
+            max_attempts=self.config.max_attempts,
+            max_age_seconds=self.config.max_age_seconds,
+        )
+        if at is None:
             log.warning(
                 "outbox %s given up after %s attempts: %s", message.id, message.attempts, error
             )

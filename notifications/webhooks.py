@@ -26,7 +26,7 @@ from crm.webhooks import (
 )
 from db.base import utcnow
 from db.engine import Database
-from notifications.loop import DeliveryLoop, backoff
+from notifications.loop import DeliveryLoop, backoff, retry_time
 
 log = logging.getLogger(__name__)
 
@@ -105,15 +105,19 @@ class WebhookSender(DeliveryLoop):
         now = self.clock()
         retry_at = None
         if status is None or not 200 <= status < 300:
-            retry_at = now + timedelta(
-                seconds=backoff(
-                    due.attempts, self.config.backoff_base_seconds, self.config.backoff_cap_seconds
-                )
+            config = self.config
+            retry_at = retry_time(
+                now=now,
+                delay=backoff(
+                    due.attempts, config.backoff_base_seconds, config.backoff_cap_seconds
+                ),
+                attempts=due.attempts,
+                created_at=due.created_at,
+                max_attempts=config.max_attempts,
+                max_age_seconds=config.max_age_seconds,
             )
-            too_old = retry_at - due.created_at > timedelta(seconds=self.config.max_age_seconds)
-            if due.attempts >= self.config.max_attempts or too_old:
+            if retry_at is None:
                 log.warning("webhook %s given up after %s attempts", due.id, due.attempts)
-                retry_at = None
         async with self.database.writer() as session, session.begin():
             await record_answer(
                 session, due, at=now, status=status, response=said, retry_at=retry_at
