@@ -22,6 +22,7 @@ from web.keys import NOTIFIER
 
 Item = TypeVar("Item", bound=BaseModel)
 Wanted = TypeVar("Wanted")
+Listed = TypeVar("Listed")
 
 
 class Paged(Protocol):
@@ -110,6 +111,16 @@ class Call:
         record_id = int(record.id)
         self.session.expire(record)
         return record_id
+
+    async def listing(
+        self, lister: Callable[..., Awaitable[Listed]], wanted: Any, **extra: Any
+    ) -> Listed:
+        """The page a service's keyset listing (``lister(session, viewer, filter, cursor=,
+        page_size=)``) gives for ``wanted`` at this request's ``after`` and ``limit``."""
+        paging: Paging = self.query
+        return await lister(
+            self.session, self.actor, wanted, cursor=paging.after, page_size=paging.limit, **extra
+        )
 
     def page_of(self, page: Paged, items: Sequence[Item]) -> Page[Item]:
         """A service's keyset page (``items``, its rows as the API shows them) as the API's."""

@@ -116,14 +116,7 @@ def _session(meeting: CoachingSession) -> SessionOut:
 
 
 async def _sessions(call: Call) -> Page[SessionOut]:
-    paging: SessionQuery = call.query
-    page = await list_sessions(
-        call.session,
-        call.actor,
-        call.filtered(read_session_filter),
-        cursor=paging.after,
-        page_size=paging.limit,
-    )
+    page = await call.listing(list_sessions, call.filtered(read_session_filter))
     return call.page_of(page, [_session(row.session) for row in page.rows])
 
 
@@ -149,14 +142,7 @@ async def _end(call: Call) -> SessionOut:
 
 
 async def _requests(call: Call) -> Page[RequestOut]:
-    paging: RequestQuery = call.query
-    page = await list_requests(
-        call.session,
-        call.actor,
-        call.filtered(read_request_filter),
-        cursor=paging.after,
-        page_size=paging.limit,
-    )
+    page = await call.listing(list_requests, call.filtered(read_request_filter))
     return call.page_of(page, [RequestOut.model_validate(row) for row in page.requests])
 
 
@@ -166,14 +152,7 @@ async def _one_request(call: Call) -> RequestOut:
 
 
 async def _reports(call: Call) -> Page[ReportOut]:
-    paging: ReportQuery = call.query
-    page = await list_reports(
-        call.session,
-        call.actor,
-        call.filtered(read_report_filter),
-        cursor=paging.after,
-        page_size=paging.limit,
-    )
+    page = await call.listing(list_reports, call.filtered(read_report_filter))
     return call.page_of(page, [ReportOut.model_validate(row) for row in page.reports])
 
 

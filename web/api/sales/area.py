@@ -148,14 +148,7 @@ class StageMove(In):
 
 
 async def _companies(call: Call) -> Page[CompanyOut]:
-    paging: CompanyQuery = call.query
-    page = await list_companies(
-        call.session,
-        call.actor,
-        read_company_filter(call.request),
-        cursor=paging.after,
-        page_size=paging.limit,
-    )
+    page = await call.listing(list_companies, read_company_filter(call.request))
     return call.page_of(page, [CompanyOut.model_validate(row) for row in page.companies])
 
 
@@ -169,14 +162,7 @@ def _deal(deal: Deal) -> DealOut:
 
 
 async def _deals(call: Call) -> Page[DealOut]:
-    paging: DealQuery = call.query
-    page = await list_deals(
-        call.session,
-        call.actor,
-        call.filtered(read_deal_filter),
-        cursor=paging.after,
-        page_size=paging.limit,
-    )
+    page = await call.listing(list_deals, call.filtered(read_deal_filter))
     return call.page_of(page, [_deal(row) for row in page.deals])
 
 
@@ -198,27 +184,14 @@ async def _move(call: Call) -> DealOut:
 
 
 async def _tasks(call: Call) -> Page[TaskOut]:
-    paging: TaskQuery = call.query
-    page = await list_tasks(
-        call.session,
-        call.actor,
-        call.filtered(read_task_filter),
-        cursor=paging.after,
-        page_size=paging.limit,
-    )
+    page = await call.listing(list_tasks, call.filtered(read_task_filter))
     return call.page_of(page, [TaskOut.model_validate(row) for row in page.tasks])
 
 
 async def _events(call: Call) -> Page[EventOut]:
-    paging: EventQuery = call.query
-    page = await list_events(
-        call.session,
-        call.actor,
-        EventFilter(past=paging.when == "past"),
-        now=call.now,
-        cursor=paging.after,
-        page_size=paging.limit,
-    )
+    asked: EventQuery = call.query
+    past = EventFilter(past=asked.when == "past")
+    page = await call.listing(list_events, past, now=call.now)
     return call.page_of(page, [EventOut.model_validate(row) for row in page.events])
 
 

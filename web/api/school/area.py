@@ -103,14 +103,7 @@ def _card(contract: Contract) -> ContractCard:
 
 
 async def _contracts(call: Call) -> Page[ContractOut]:
-    paging: ContractQuery = call.query
-    page = await list_contracts(
-        call.session,
-        call.actor,
-        call.filtered(read_filter),
-        cursor=paging.after,
-        page_size=paging.limit,
-    )
+    page = await call.listing(list_contracts, call.filtered(read_filter))
     return call.page_of(page, [ContractOut.model_validate(row) for row in page.contracts])
 
 

@@ -117,14 +117,7 @@ def _out(ticket: Ticket) -> TicketOut:
 
 
 async def _tickets(call: Call) -> Page[TicketOut]:
-    paging: TicketQuery = call.query
-    page = await list_tickets(
-        call.session,
-        call.actor,
-        call.filtered(read_filter),
-        cursor=paging.after,
-        page_size=paging.limit,
-    )
+    page = await call.listing(list_tickets, call.filtered(read_filter))
     return call.page_of(page, [_out(ticket) for ticket in page.tickets])
 
 
