@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.errors import FieldChecks, NotFound
@@ -97,8 +97,8 @@ async def add_endpoint(
     elif unknown := [event for event in chosen if event not in known]:
         checks.refuse(N_("unknown event {event}"), field="events", event=unknown[0])
     checks.done()
-    count = len(list(await session.scalars(select(WebhookEndpoint.id))))
-    if count >= MOST_ENDPOINTS:
+    count = await session.scalar(select(func.count()).select_from(WebhookEndpoint))
+    if (count or 0) >= MOST_ENDPOINTS:
         checks.refuse(
             N_("at most {count} webhooks: delete one first"), field="url", count=MOST_ENDPOINTS
         )
@@ -136,19 +136,20 @@ async def delete_endpoint(session: AsyncSession, *, actor: Actor, endpoint_id: i
     await session.flush()
 
 
-async def recent_deliveries(
-    session: AsyncSession, *, actor: Actor, endpoint_id: int, limit: int = 20
-) -> list[WebhookDelivery]:
-    """An endpoint's latest deliveries, the newest first (owners)."""
-    await endpoint_for(session, actor=actor, endpoint_id=endpoint_id)
-    return list(
-        await session.scalars(
+async def endpoints_with_deliveries(
+    session: AsyncSession, *, actor: Actor, limit: int = 20
+) -> list[tuple[WebhookEndpoint, list[WebhookDelivery]]]:
+    """Every endpoint, the newest first, each with its latest ``limit`` deliveries (owners)."""
+    shown = []
+    for endpoint in await endpoints(session, actor=actor):
+        deliveries = await session.scalars(
             select(WebhookDelivery)
-            .where(WebhookDelivery.endpoint_id == endpoint_id)
+            .where(WebhookDelivery.endpoint_id == endpoint.id)
             .order_by(WebhookDelivery.id.desc())
             .limit(limit)
         )
-    )
+        shown.append((endpoint, list(deliveries)))
+    return shown
 
 
 async def emit(session: AsyncSession, event: str, data: dict[str, Any], *, now: datetime) -> int:

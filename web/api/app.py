@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, get_origin
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -137,7 +137,7 @@ def _query(request: web.Request, model: type[BaseModel]) -> BaseModel:
         values = request.query.getall(spec.alias or name, [])
         if not values:
             continue
-        many = "list" in str(spec.annotation) or "tuple" in str(spec.annotation)
+        many = get_origin(spec.annotation) in (list, tuple)
         given[spec.alias or name] = values if many else values[-1]
     try:
         return model.model_validate(given)

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from crm.areas import Area, webhook_events
 from crm.errors import DomainError
-from crm.webhooks import WebhookEvent, add_endpoint, delete_endpoint, endpoints, recent_deliveries
+from crm.webhooks import WebhookEvent, add_endpoint, delete_endpoint, endpoints_with_deliveries
 from web.flash import flash
 from web.i18n import words
 from web.keys import AREAS, db_session, employee, request_now
@@ -31,18 +31,10 @@ async def _page(
     errors: dict[str, str] | None = None,
     typed: dict[str, object] | None = None,
 ) -> web.StreamResponse:
-    session, actor = db_session(request), employee(request)
-    registered = await endpoints(session, actor=actor)
     context = {
-        "endpoints": [
-            (
-                endpoint,
-                await recent_deliveries(
-                    session, actor=actor, endpoint_id=endpoint.id, limit=SHOWN_DELIVERIES
-                ),
-            )
-            for endpoint in registered
-        ],
+        "endpoints": await endpoints_with_deliveries(
+            db_session(request), actor=employee(request), limit=SHOWN_DELIVERIES
+        ),
         "events": _events(request),
         "made": made,
         "errors": errors or {},
