@@ -87,11 +87,12 @@ def create_dispatcher(
     dispatcher["loose_offers"] = [offer for bot in bots if (offer := bot.loose_offer) is not None]
     # The site's own address; ``serve`` puts the one it is actually bound to here.
     dispatcher["web_url"] = f"http://{settings.web_host}:{settings.web_port}"
-    # Order matters: the transaction first, then the dialog state (read inside it, on the
-    # connection that holds the update), then who is writing, then their language.
+    # Order matters: the transaction first, then who is writing and the dialog state (both read
+    # inside it, on the connection that holds the update, in one statement when the state is in
+    # the database), then their language.
     dispatcher.update.outer_middleware(DatabaseMiddleware(database, after_commit))
+    dispatcher.update.outer_middleware(ActorMiddleware(dispatcher.fsm))
     dispatcher.update.outer_middleware(dispatcher.fsm)
-    dispatcher.update.outer_middleware(ActorMiddleware())
     dispatcher.update.outer_middleware(LocaleMiddleware(i18n))
     dispatcher.message.outer_middleware(MenuButtons())  # a main-menu button is its command
     private_chats_only(dispatcher)

@@ -9,11 +9,12 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.types import TelegramObject, Update, User
 from aiogram.utils.i18n import I18n, I18nMiddleware
 
 from bot.answers import deliver, keep_answers, stop_keeping
-from bot.storage import update_session
+from bot.storage import DatabaseStorage, update_session
 from crm.i18n import pick_language
 from crm.people.identity import identify, note_telegram_language
 from crm.people.telegram_clients import mark_reachable
@@ -69,13 +70,25 @@ class DatabaseMiddleware(BaseMiddleware):
 
 
 class ActorMiddleware(BaseMiddleware):
-    """Puts ``actor`` in the handler data: an employee, a client or a stranger."""
+    """Puts ``actor`` in the handler data: an employee, a client or a stranger.
+
+    It runs before aiogram's dialog-state middleware (``fsm``), which reads the update's dialog
+    state at once: when that state is kept in the database, it is read here in the same
+    statement as the person, and the storage then finds it known.
+    """
+
+    def __init__(self, fsm: FSMContextMiddleware) -> None:
+        self.fsm = fsm
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
         if user is None or user.is_bot:
             return UNHANDLED  # channel posts and the like: nothing of ours to answer
-        actor = await identify(data["session"], user.id)
+        storage, dialog_key = self.fsm.storage, None
+        if isinstance(storage, DatabaseStorage):
+            dialog = self.fsm.resolve_event_context(data["bot"], data)
+            dialog_key = storage.key_builder.build(dialog.key) if dialog is not None else None
+        actor = await identify(data["session"], user.id, dialog_key=dialog_key)
         note_telegram_language(actor, user.language_code)
         if isinstance(actor, Client) and actor.unreachable:
             await mark_reachable(data["session"], actor)  # they wrote: the chat works again

@@ -51,6 +51,13 @@ def _held(session: AsyncSession) -> dict[str, FsmRecord | None]:
     return found
 
 
+def hold_fsm(session: AsyncSession, key: str, record: FsmRecord | None) -> None:
+    """Let the session know what ``key`` holds, ``record`` or no dialog, as read by a query of
+    the caller's in this transaction (``crm.people.identity.identify`` reads it with who is
+    writing); ``load_fsm`` then answers from it."""
+    _held(session)[key] = record
+
+
 async def load_fsm(session: AsyncSession, key: str) -> FsmRecord | None:
     """The stored dialog state for ``key``, read from the database once per session."""
     held = _held(session)

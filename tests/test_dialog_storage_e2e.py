@@ -19,6 +19,7 @@ from sqlalchemy import event
 from bot.runner import Running
 from bot.sandbox.chat import SandboxUser
 from bot.sandbox.telegram import FakeTelegram
+from bot.storage import DatabaseStorage
 from db.base import utcnow
 from db.engine import Database
 from db.enums import SessionStatus
@@ -159,3 +160,33 @@ async def test_a_dialog_state_is_read_once_per_update(
             assert statements.count("SELECT") == 1
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+async def test_a_dialog_step_reads_its_state_with_the_person(
+    running: Running, fake_telegram: tuple[FakeTelegram, str]
+) -> None:
+    """An update in a dialog costs its state no statement of its own: kept in the database, it
+    is read in the statement that finds who is writing; kept in Redis, in no statement."""
+    fake, database = fake_telegram[0], running.database
+    people = await add_people(database, fake)
+    await marias_session_with_ivan(
+        database, people, utcnow() - timedelta(hours=3), SessionStatus.DONE
+    )
+    fake.send_text(IVAN, "/report 1")
+    await bot_said(fake, IVAN, "1/5 What happened in the session?")
+    reads: list[str] = []
+
+    def keep(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "fsm_states" in statement:
+            reads.append(statement)
+
+    engine = database.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        fake.send_text(IVAN, "We mapped her options")
+        await bot_said(fake, IVAN, "2/5")
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    in_database = isinstance(running.dispatcher.storage, DatabaseStorage)
+    assert len(reads) == (1 if in_database else 0)
+    assert all("employees" in statement for statement in reads)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from crm.demo.seed import is_empty, seed_demo
 from crm.errors import Conflict, InvalidInput, NotFound
@@ -182,24 +182,43 @@ async def test_a_login_used_by_another_employee_is_refused(database: Database) -
 
 
 async def test_identify_tells_staff_clients_and_strangers_apart(database: Database) -> None:
+    """Staff first, then clients, else a stranger, each found in one statement: an employee who
+    is also a client is the employee, a former one is a stranger, or the client if they are
+    one."""
     async with database.writer() as session, session.begin():
         await add_from_command_line(
             session, EmployeeDraft(telegram_id=10, full_name="Spec", role=Role.SPECIALIST)
         )
+        for telegram_id in (11, 12):
+            retired, _ = await add_from_command_line(
+                session,
+                EmployeeDraft(telegram_id=telegram_id, full_name="Gone", role=Role.SPECIALIST),
+            )
+            retired.active = False
         await register_client(session, contact())
-        retired, _ = await add_from_command_line(
-            session, EmployeeDraft(telegram_id=11, full_name="Gone", role=Role.SPECIALIST)
-        )
-        retired.active = False
-    async with database.reader() as session:
-        staff = await identify(session, 10)
-        client = await identify(session, 501)
-        stranger = await identify(session, 999)
-        former = await identify(session, 11)
+        await register_client(session, contact(10, 10, phone="79161234568"))
+        await register_client(session, contact(12, 12, phone="79161234569"))
+    statements: list[str] = []
+
+    def keep(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    engine = database.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        async with database.reader() as session:
+            staff, client, stranger, former, former_client = [
+                await identify(session, telegram_id) for telegram_id in (10, 501, 999, 11, 12)
+            ]
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
     assert isinstance(staff, Employee) and require_staff(staff) is staff
     assert isinstance(client, Client)
     assert stranger == Stranger(telegram_id=999)
     assert isinstance(former, Stranger)
+    assert isinstance(former_client, Client) and former_client.telegram_id == 12
+    assert len(statements) == 5
 
 
 async def test_a_chosen_language_is_kept_on_the_card(database: Database) -> None:
