@@ -1,7 +1,7 @@
 """CPU per Telegram update, throughput and answer time of ``crm run`` against a bare echo bot.
 
-    python -m bench.updates [--users 300] [--staff 15] [--updates 3000] [--paced 900]
-                            [--rate 30] [--database-url URL] [--profile]
+    python -m bench.updates [--users 300] [--staff 15] [--updates 3000] [--rounds 3]
+                            [--paced 900] [--rate 30] [--database-url URL] [--profile]
 
 Three processes: the fake Bot API with the simulated users (``bench/fake_api.py``), the bot,
 and this one, which drives them. Each bot is measured the same way:
@@ -9,7 +9,8 @@ and this one, which drives them. Each bot is measured the same way:
 1. warm-up: a few users go through their whole round, so every step's code has run once;
 2. closed loop: every user keeps one message in flight, ``--updates`` of them. The bot's CPU
    (utime + stime from ``/proc/<pid>/stat``) over this phase, divided by the updates answered
-   in it, is the CPU per update; answers per second of wall time are the throughput;
+   in it, is the CPU per update; answers per second of wall time are the throughput. It runs
+   ``--rounds`` times (3), and the round with the median CPU per update is the one shown;
 3. paced: ``--paced`` updates offered at ``--rate`` a second (30: what Telegram lets one bot
    get), where latency counts: from the moment the fake offers an update to the moment the
    bot's answer reaches it.
@@ -160,18 +161,28 @@ async def measure(
         users=warm,
         timeout=600,
     )
-    print(f"{name}: closed loop, {args.updates:,} updates, {everyone:,} in flight", file=sys.stderr)
     await asyncio.sleep(0.5)  # what the warm-up left to do (the answers' second writes)
-    before = cpu_ms(pid)
-    peak = await phase(http, fake_url, updates=args.updates, concurrency=everyone, timeout=600)
-    await asyncio.sleep(0.3)
-    spent = cpu_ms(pid) - before
+    loops: list[tuple[float, dict[str, Any]]] = []
+    for number in range(1, args.rounds + 1):
+        print(
+            f"{name}: closed loop {number} of {args.rounds}, {args.updates:,} updates, "
+            f"{everyone:,} in flight",
+            file=sys.stderr,
+        )
+        before = cpu_ms(pid)
+        loop = await phase(http, fake_url, updates=args.updates, concurrency=everyone, timeout=600)
+        await asyncio.sleep(0.3)
+        loops.append((cpu_ms(pid) - before, loop))
+    # The round with the median CPU per update stands for the bot: one slow spell of a shared
+    # machine moves a single round by 10-20%.
+    loops.sort(key=lambda spent_loop: spent_loop[0] / max(1, int(spent_loop[1]["answered"])))
+    spent, peak = loops[len(loops) // 2]
     print(f"{name}: paced at {args.rate:g}/s, {args.paced:,} updates", file=sys.stderr)
     before = cpu_ms(pid)
     paced = await phase(http, fake_url, updates=args.paced, rate=args.rate, timeout=120)
     paced_spent = cpu_ms(pid) - before
     result = Result(name, peak, paced, spent, paced_spent, rss_mb=peak_rss_mb(pid))
-    result.phases = [warm_up, peak, paced]
+    result.phases = [warm_up, *(loop for _spent, loop in loops), paced]
     return result
 
 
@@ -483,6 +494,9 @@ async def main() -> None:
     parser.add_argument("--users", type=int, default=300, help="simulated clients")
     parser.add_argument("--staff", type=int, default=15, help="simulated employees")
     parser.add_argument("--updates", type=int, default=3000, help="in the closed loop")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="closed loops per bot; the median one is shown"
+    )
     parser.add_argument("--paced", type=int, default=900, help="updates offered at --rate")
     parser.add_argument("--rate", type=float, default=30.0, help="updates a second, paced")
     parser.add_argument("--database-url", default=None)
