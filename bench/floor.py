@@ -13,7 +13,7 @@ emptied) holding the simulated users of ``bench/updates.py``, it prints CPU time
    (``load_fsm``, ``identify``) and in one statement (``identify`` with the dialog's key, as
    the bot reads them). Every update pays that line, whatever it asks. The last line does the
    same work on the driver's own connection, with SQLAlchemy left out;
-2. **one SELECT of a client by Telegram id, asked four ways** in a write transaction: an ORM
+2. **one SELECT of a client by Telegram id, asked five ways** in a write transaction: an ORM
    statement built at each call, an ORM statement built once, a Core statement built once, the
    driver's SQL text through SQLAlchemy, and the same text on the driver's own connection
    (aiosqlite, asyncpg) with SQLAlchemy left out; and the dialog state read with
@@ -37,6 +37,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 from aiogram import Dispatcher
+from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
 from aiogram.types import Message, Update
 from sqlalchemy import bindparam, select
 
@@ -73,7 +74,11 @@ async def per_call(step: Step, repeat: int) -> float:
 async def transaction_floor(database: Database, repeat: int) -> list[tuple[str, float]]:
     update_ids = itertools.count(10**12)
     telegram_id = user_ids(1)[0]
-    key = f"bot:{telegram_id}:{telegram_id}"
+    # The key the bot's storage gives this user's private chat; they are in no dialog, as most
+    # users are at most updates, so the read finds no row.
+    key = DefaultKeyBuilder(with_destiny=True).build(
+        StorageKey(bot_id=int(TOKEN.split(":")[0]), chat_id=telegram_id, user_id=telegram_id)
+    )
 
     async def begin_commit(_: int) -> None:
         async with database.writer() as session, session.begin():
@@ -127,8 +132,11 @@ def driver_floor(
     )
 
     async def on_sqlite(_: int) -> None:
-        await raw.execute("BEGIN IMMEDIATE")
-        raw.inline = True  # as the product's writer does once it holds the lock
+        # As the product's writer: BEGIN IMMEDIATE on the loop's thread when the lock is free,
+        # then every statement inline until COMMIT, which goes through aiosqlite's thread.
+        if not raw.begin_immediate_now():
+            await raw.execute("BEGIN IMMEDIATE")
+        raw.inline = True
         await raw.execute(claim, (next(update_ids), utcnow().isoformat()))
         cursor = await raw.execute(person_and_dialog, (telegram_id, telegram_id, key))
         await cursor.fetchone()

@@ -10,7 +10,9 @@ and this one, which drives them. Each bot is measured the same way:
 2. closed loop: every user keeps one message in flight, ``--updates`` of them. The bot's CPU
    (utime + stime from ``/proc/<pid>/stat``) over this phase, divided by the updates answered
    in it, is the CPU per update; answers per second of wall time are the throughput. It runs
-   ``--rounds`` times (3), and the round with the median CPU per update is the one shown;
+   ``--rounds`` times (3), and the round with the median CPU per update is the one shown. The
+   rounds follow one another on the same database and users, so a steady drift (the tables
+   growing) also shows up as the middle round;
 3. paced: ``--paced`` updates offered at ``--rate`` a second (30: what Telegram lets one bot
    get), where latency counts: from the moment the fake offers an update to the moment the
    bot's answer reaches it.
@@ -83,6 +85,14 @@ def cpu_ms(pid: int) -> float:
     stat = Path(f"/proc/{pid}/stat").read_text()
     fields = stat.rsplit(")", 1)[1].split()  # after the name, which may hold spaces
     return (int(fields[11]) + int(fields[12])) * TICK_MS  # fields[0] is field 3
+
+
+def positive(text: str) -> int:
+    """A command-line count of at least 1."""
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not 1 or more")
+    return number
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -495,7 +505,10 @@ async def main() -> None:
     parser.add_argument("--staff", type=int, default=15, help="simulated employees")
     parser.add_argument("--updates", type=int, default=3000, help="in the closed loop")
     parser.add_argument(
-        "--rounds", type=int, default=3, help="closed loops per bot; the median one is shown"
+        "--rounds",
+        type=positive,
+        default=3,
+        help="closed loops per bot; the median one is shown (of an even number, the upper one)",
     )
     parser.add_argument("--paced", type=int, default=900, help="updates offered at --rate")
     parser.add_argument("--rate", type=float, default=30.0, help="updates a second, paced")

@@ -12,6 +12,7 @@ from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.memory import DisabledEventIsolation
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, GetUpdates, SendMessage
 from aiogram.methods.base import Response
 
@@ -91,6 +92,10 @@ def create_dispatcher(
     # inside it, on the connection that holds the update, in one statement when the state is in
     # the database), then their language.
     dispatcher.update.outer_middleware(DatabaseMiddleware(database, after_commit))
+    # ActorMiddleware reads the dialog state ahead of aiogram's FSM middleware, which would read
+    # it only after taking its event-isolation lock: right only while there is no such lock, as
+    # now (aiogram's default). A lock added later must move that read back behind it.
+    assert isinstance(dispatcher.fsm.events_isolation, DisabledEventIsolation)
     dispatcher.update.outer_middleware(ActorMiddleware(dispatcher.fsm))
     dispatcher.update.outer_middleware(dispatcher.fsm)
     dispatcher.update.outer_middleware(LocaleMiddleware(i18n))

@@ -87,7 +87,7 @@ class ActorMiddleware(BaseMiddleware):
         storage, dialog_key = self.fsm.storage, None
         if isinstance(storage, DatabaseStorage):
             dialog = self.fsm.resolve_event_context(data["bot"], data)
-            dialog_key = storage.key_builder.build(dialog.key) if dialog is not None else None
+            dialog_key = storage.record_key(dialog.key) if dialog is not None else None
         actor = await identify(data["session"], user.id, dialog_key=dialog_key)
         note_telegram_language(actor, user.language_code)
         if isinstance(actor, Client) and actor.unreachable:

@@ -28,21 +28,25 @@ class DatabaseStorage(BaseStorage):
         self.database = database
         self.key_builder = DefaultKeyBuilder(with_destiny=True)
 
+    def record_key(self, key: StorageKey) -> str:
+        """The ``fsm_states`` row's key for aiogram's ``key``."""
+        return self.key_builder.build(key)
+
     async def _write(self, key: StorageKey, **change: Any) -> None:
         session = update_session.get()
         if session is not None:
-            await save_fsm(session, self.key_builder.build(key), **change)
+            await save_fsm(session, self.record_key(key), **change)
             return
         async with self.database.writer() as own_session, own_session.begin():
-            await save_fsm(own_session, self.key_builder.build(key), **change)
+            await save_fsm(own_session, self.record_key(key), **change)
 
     async def _read(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
         session = update_session.get()
         if session is not None:
-            record = await load_fsm(session, self.key_builder.build(key))
+            record = await load_fsm(session, self.record_key(key))
         else:
             async with self.database.reader() as own_session:
-                record = await load_fsm(own_session, self.key_builder.build(key))
+                record = await load_fsm(own_session, self.record_key(key))
         if record is None:
             return None, {}
         return record.state, dict(record.data)

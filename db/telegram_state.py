@@ -52,9 +52,11 @@ def _held(session: AsyncSession) -> dict[str, FsmRecord | None]:
 
 
 def hold_fsm(session: AsyncSession, key: str, record: FsmRecord | None) -> None:
-    """Let the session know what ``key`` holds, ``record`` or no dialog, as read by a query of
-    the caller's in this transaction (``crm.people.identity.identify`` reads it with who is
-    writing); ``load_fsm`` then answers from it."""
+    """Tell the session what ``key`` holds, as its caller read it in this transaction.
+
+    ``record``, or None for no dialog: a caller that reads the row with a statement of its own
+    saves ``load_fsm`` the query, which then answers from what is held.
+    """
     _held(session)[key] = record
 
 

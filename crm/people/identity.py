@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, literal, select
+from sqlalchemy import bindparam, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from crm.i18n import SHIPPED_LANGUAGES, pick_language
@@ -16,15 +16,15 @@ from db.telegram_state import hold_fsm
 # row of nothings rather than none. One round trip instead of one per table.
 _PERSON = (
     select(Employee, Client)
-    .select_from(select(literal(1).label("asked")).subquery())
+    .select_from(select(literal_column("1").label("asked")).subquery())
     .outerjoin(
         Employee,
         (Employee.telegram_id == bindparam("telegram_id")) & Employee.active.is_(True),
     )
     .outerjoin(Client, Client.telegram_id == bindparam("telegram_id"))
 )
-# The same, with the dialog state kept in the database under a key: the update asks for it
-# next, and this saves that round trip.
+# The same, with the dialog state kept in the database under a key: the bot's update asks for
+# it next (the dialog's storage is the bot's, but the row is read here to save a round trip).
 _PERSON_AND_DIALOG = _PERSON.add_columns(FsmRecord).outerjoin(
     FsmRecord, FsmRecord.key == bindparam("dialog_key")
 )

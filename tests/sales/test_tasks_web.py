@@ -9,7 +9,7 @@ import csv
 import io
 import re
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -21,7 +21,7 @@ from crm.settings import Settings
 from db.base import utcnow
 from db.engine import Database
 from db.models import Interaction, Task
-from tests.sales.tasks_support import Sales, add_sales, task_row
+from tests.sales.tasks_support import Sales, add_sales, due_at, task_row
 from tests.support.desk import MARIA, People, add_people
 from tests.support.site import Client as SiteClient
 from tests.support.site import give_logins, post_form, sign_in
@@ -95,24 +95,28 @@ async def test_the_listing_and_its_csv_by_role_and_filter(
 async def test_the_date_window_lists_the_tasks_due_on_its_days(
     site: SiteClient, setting: tuple[People, Sales], database: Database
 ) -> None:
-    """``from`` and ``to`` are days, both included: tomorrow and the day after list the tasks
-    due on those dates, whatever the hour. Task 2, due in three hours, is among them when the
-    test runs after 21:00 (its date is then tomorrow too), so the expected list is read from
-    the tasks' own due dates, not written out."""
+    """``from`` and ``to`` are days of the business's zone (UTC here), both included, whatever
+    the hour: the tasks are put at each edge of the window, so neither bound can slip."""
     _people, sales = setting
     tomorrow = (utcnow() + timedelta(days=1)).date()
     after = tomorrow + timedelta(days=1)
-    rows = {n: await task_row(database, task_id) for n, task_id in sales.tasks.items()}
-    due = {n: row.due_at for n, row in rows.items() if row.due_at is not None}
-    expected = [n for n in sorted(due, key=lambda n: due[n]) if tomorrow <= due[n].date() <= after]
-    assert 3 in expected and 5 in expected and 1 not in expected
+    start = datetime.combine(tomorrow, time(0, 0), tzinfo=UTC)
+    edges = {
+        1: start - timedelta(seconds=1),  # the last second of today: out
+        2: start,  # tomorrow's first second: in
+        3: start + timedelta(hours=12),
+        5: start + timedelta(days=2, seconds=-1),  # the day after's last second: in
+        4: start + timedelta(days=2),  # the next day's first second: out
+    }
+    for number, moment in edges.items():
+        await due_at(database, sales.tasks[number], moment)
     query = f"from={tomorrow}&to={after}"
     await sign_in(site, "anna")
     response = await site.get(f"/tasks?{query}")
     page = await response.text()
     assert response.status == 200, page
-    assert numbers(sales, page) == expected
-    assert await exported(site, sales, query) == set(expected)
+    assert numbers(sales, page) == [2, 3, 5]
+    assert await exported(site, sales, query) == {2, 3, 5}
 
 
 async def test_bad_filters_are_told_next_to_their_field(site: SiteClient) -> None:
