@@ -37,15 +37,17 @@ from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 from aiogram import Dispatcher
-from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
-from aiogram.types import Message, Update
+from aiogram.fsm.storage.base import StorageKey
+from aiogram.types import Update
 from sqlalchemy import bindparam, select
 
+from bench import echo_bot
 from bench.fake_api import TOKEN, user_ids
 from bench.updates import OUT, prepare_database
 from bot.factory import bot_on_session, create_dispatcher
 from bot.sandbox.chat import SandboxUser
 from bot.sandbox.telegram import FakeTelegram
+from bot.storage import DatabaseStorage
 from crm.notify import Notifier
 from crm.people.identity import identify
 from crm.settings import Settings
@@ -76,7 +78,7 @@ async def transaction_floor(database: Database, repeat: int) -> list[tuple[str, 
     telegram_id = user_ids(1)[0]
     # The key the bot's storage gives this user's private chat; they are in no dialog, as most
     # users are at most updates, so the read finds no row.
-    key = DefaultKeyBuilder(with_destiny=True).build(
+    key = DatabaseStorage(database).record_key(
         StorageKey(bot_id=int(TOKEN.split(":")[0]), chat_id=telegram_id, user_id=telegram_id)
     )
 
@@ -215,10 +217,7 @@ async def through_the_dispatcher(
     bot = bot_on_session(TOKEN, FakeAPISession(fake))
 
     echo = Dispatcher()
-
-    @echo.message()
-    async def echo_back(message: Message) -> None:
-        await message.answer(message.text or "…", parse_mode=None)
+    echo.message.register(echo_bot.echo)  # the yardstick bench/updates.py runs
 
     settings = Settings(database_url=url, redis_url="", webhook_url="", areas="")
     crm = create_dispatcher(
