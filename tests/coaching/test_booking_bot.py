@@ -213,9 +213,15 @@ async def test_book_offers_the_coach_days_then_times_and_any_example_is_in_the_f
     assert "The coach's hours: Mon–Thu 10:00–19:00, online" in asked.text
     tomorrow = (datetime.now(PARIS) + timedelta(days=1)).date()
     assert f"write the date and time as {tomorrow.isoformat()} 18:30" in asked.text
-    offered = [button_day(day, "en") for day in _next_days(7) if day.weekday() < 4][:7]
-    assert asked.buttons() == offered
-    first = next(day for day in _next_days(7) if day.weekday() < 4)
+    # Mon–Thu from today, today only while its last start (18:00) is still to come.
+    now = datetime.now(PARIS)
+    works = [
+        day
+        for day in [now.date(), *_next_days(7)]
+        if day.weekday() < 4 and datetime.combine(day, time(18), tzinfo=PARIS) > now
+    ]
+    assert asked.buttons() == [button_day(day, "en") for day in works[:7]]
+    first = next(day for day in works if day > now.date())  # a whole day of hours
     fake.press(MARIA, button_day(first, "en"))
     times = await bot_said(fake, MARIA, f"At what time on {button_day(first, 'en')}?")
     assert times.buttons() == [written_clock(time(hour), "en") for hour in range(10, 19)]

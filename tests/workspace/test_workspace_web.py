@@ -128,9 +128,13 @@ async def test_the_week_shows_my_planned_items_and_the_form_plans_moves_and_dele
             now=now,
         )
     await sign_in(site, "ivan")
-    for far in ("0001-01-01", "9999-12-31", "2026-02-30"):  # this week instead, never a 500
-        assert (await site.get(f"/agenda?week={far}")).status == 200
-    week = await (await site.get("/agenda")).text()
+    monday = now.date() - timedelta(days=now.weekday())
+    for far in ("", "0001-01-01", "9999-12-31", "2026-02-30"):  # this week instead, never a 500
+        shown = await site.get(f"/agenda?week={far}")
+        assert shown.status == 200
+        assert f'/agenda?week={monday + timedelta(days=7)}" rel="next"' in await shown.text()
+    # The item's own week: two hours from now is next week late on a Sunday (UTC here).
+    week = await (await site.get(f"/agenda?week={(now + timedelta(hours=2)).date()}")).text()
     assert "Prepare the &lt;offer&gt;" in week and "Tom" not in week.split('id="week"')[1]
     when = (now + timedelta(days=8)).strftime("%Y-%m-%dT10:00")
     bad = await post_form(
