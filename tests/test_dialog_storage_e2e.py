@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from aiogram.fsm.storage.base import StorageKey
 from redis.asyncio import Redis
-from sqlalchemy import event
 
 from bot.runner import Running
 from bot.sandbox.chat import SandboxUser
@@ -34,6 +33,7 @@ from tests.support.desk import (
     marias_session_with_ivan,
 )
 from tests.support.e2e import Product, bot_said, handled
+from tests.support.sql import statements
 
 STRANGER = SandboxUser(id=9301, first_name="Nina", language_code="en")
 
@@ -127,20 +127,16 @@ async def test_a_dialog_state_is_read_once_per_update(
     the session once nothing referred to it, and read again at each step); a deletion rolled
     back with its savepoint is read again."""
     key = "bot:1:2:2:default"
-    statements: list[str] = []
+    with statements(database) as run:
 
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if "fsm_states" in statement:
-            statements.append(statement.split()[0])
+        def on_fsm_states() -> list[str]:
+            return [ran.verb for ran in run if "fsm_states" in ran.statement]
 
-    engine = database.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
         async with database.writer() as session, session.begin():
             for _ in range(3):
                 assert await load_fsm(session, key) is None
                 await save_fsm(session, key, state="", data={})
-            assert statements == ["SELECT"]
+            assert on_fsm_states() == ["SELECT"]
             await save_fsm(session, key, state="Dialog:step")
             assert (await load_fsm(session, key)) is not None
             async with session.begin_nested() as nested:
@@ -149,7 +145,7 @@ async def test_a_dialog_state_is_read_once_per_update(
                 await nested.rollback()
             again = await load_fsm(session, key)
             assert again is not None and again.state == "Dialog:step"
-        statements.clear()
+        run.clear()
         async with database.writer() as session, session.begin():
             for step in range(3):
                 found = await load_fsm(session, key)
@@ -157,9 +153,7 @@ async def test_a_dialog_state_is_read_once_per_update(
                 del found  # the storage keeps copies, as here
                 gc.collect()
                 await save_fsm(session, key, data={"step": step})
-            assert statements.count("SELECT") == 1
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+            assert on_fsm_states().count("SELECT") == 1
 
 
 async def test_a_dialog_step_reads_its_state_with_the_person(
@@ -174,19 +168,10 @@ async def test_a_dialog_step_reads_its_state_with_the_person(
     )
     fake.send_text(IVAN, "/report 1")
     await bot_said(fake, IVAN, "1/5 What happened in the session?")
-    reads: list[str] = []
-
-    def keep(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT") and "fsm_states" in statement:
-            reads.append(statement)
-
-    engine = database.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", keep)
-    try:
+    with statements(database) as run:
         fake.send_text(IVAN, "We mapped her options")
         await bot_said(fake, IVAN, "2/5")
-    finally:
-        event.remove(engine, "before_cursor_execute", keep)
+    reads = [ran.statement for ran in run if ran.verb == "SELECT" and "fsm_states" in ran.statement]
     in_database = isinstance(running.dispatcher.storage, DatabaseStorage)
     assert len(reads) == (1 if in_database else 0)
     assert all("employees" in statement for statement in reads)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from crm.demo.seed import is_empty, seed_demo
 from crm.errors import Conflict, InvalidInput, NotFound
@@ -20,6 +20,7 @@ from db.engine import Database
 from db.enums import ClientStage, Role
 from db.models import Client, Department, Employee, FsmRecord
 from db.telegram_state import claim_update, load_fsm, save_fsm
+from tests.support.sql import statements
 
 
 def contact(
@@ -198,27 +199,17 @@ async def test_identify_tells_staff_clients_and_strangers_apart(database: Databa
         await register_client(session, contact())
         await register_client(session, contact(10, 10, phone="79161234568"))
         await register_client(session, contact(12, 12, phone="79161234569"))
-    statements: list[str] = []
-
-    def keep(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append(statement)
-
-    engine = database.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", keep)
-    try:
+    with statements(database) as run:
         async with database.reader() as session:
             staff, client, stranger, former, former_client = [
                 await identify(session, telegram_id) for telegram_id in (10, 501, 999, 11, 12)
             ]
-    finally:
-        event.remove(engine, "before_cursor_execute", keep)
     assert isinstance(staff, Employee) and require_staff(staff) is staff
     assert isinstance(client, Client)
     assert stranger == Stranger(telegram_id=999)
     assert isinstance(former, Stranger)
     assert isinstance(former_client, Client) and former_client.telegram_id == 12
-    assert len(statements) == 5
+    assert [ran.verb for ran in run].count("SELECT") == 5
 
 
 async def test_a_chosen_language_is_kept_on_the_card(database: Database) -> None:

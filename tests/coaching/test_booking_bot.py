@@ -217,7 +217,7 @@ async def test_book_offers_the_coach_days_then_times_and_any_example_is_in_the_f
     now = datetime.now(PARIS)
     works = [
         day
-        for day in [now.date(), *_next_days(7)]
+        for day in _days_from_today(7)
         if day.weekday() < 4 and datetime.combine(day, time(18), tzinfo=PARIS) > now
     ]
     assert asked.buttons() == [button_day(day, "en") for day in works[:7]]
@@ -235,9 +235,9 @@ async def test_book_offers_the_coach_days_then_times_and_any_example_is_in_the_f
     assert request.preferred_at == wanted.astimezone(UTC)
 
 
-def _next_days(count: int) -> list[date]:
+def _days_from_today(count: int) -> list[date]:
     today = datetime.now(PARIS).date()
-    return [today + timedelta(days=step) for step in range(1, count * 3)]
+    return [today + timedelta(days=step) for step in range(count * 3)]
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,6 @@ other participants and filed report come with the page, whatever the page holds.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
-
-from sqlalchemy import event
 
 from bot.sandbox.telegram import FakeTelegram
 from crm.coaching.session_listing import SessionFilter, list_sessions
@@ -15,6 +12,7 @@ from db.engine import Database
 from db.enums import SessionStatus
 from db.models import CoachingSession, MeetingReport, SessionParticipant
 from tests.support.desk import add_people
+from tests.support.sql import statements
 
 
 async def test_a_page_of_sessions_is_one_query_and_its_count_a_second(database: Database) -> None:
@@ -36,17 +34,9 @@ async def test_a_page_of_sessions_is_one_query_and_its_count_a_second(database: 
         for client in (people.maria, people.bob):
             session.add(SessionParticipant(session_id=meetings[1].id, client_id=client.id))
         session.add(MeetingReport(session_id=meetings[2].id, what_happened="Talked"))
-    run: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        run.append(statement)
-
-    event.listen(database.engine.sync_engine, "before_cursor_execute", record)
-    try:
+    with statements(database) as run:
         async with database.reader() as session:
             page = await list_sessions(session, people.anna, SessionFilter())
-    finally:
-        event.remove(database.engine.sync_engine, "before_cursor_execute", record)
     shown = [
         (
             row.session.id,
@@ -66,5 +56,5 @@ async def test_a_page_of_sessions_is_one_query_and_its_count_a_second(database: 
         (ids[4], "Maria Lopez", None, [], False),
     ]
     assert page.total == 5
-    queries = [statement for statement in run if statement.lstrip().upper().startswith("SELECT")]
+    queries = [ran.statement for ran in run if ran.verb == "SELECT"]
     assert len(queries) == 2, queries

@@ -18,7 +18,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from babel.dates import format_datetime
 from icalendar import Calendar
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from bot.sandbox.telegram import FakeTelegram
@@ -53,6 +53,7 @@ from tests.support.desk import People, add_people
 from tests.support.school import add_school
 from tests.support.site import Client as SiteClient
 from tests.support.site import give_logins, post_form, sign_in
+from tests.support.sql import statements
 from tests.test_site_i18n import (
     LETTERS,
     choose,
@@ -856,19 +857,11 @@ async def test_odd_input_anywhere_is_a_page_not_a_server_error(
 
 async def statements_for_a_page(database: Database, viewer_id: int) -> tuple[int, int]:
     """How many SQL statements one listing page takes, and how many rows it shows."""
-    counted: list[str] = []
-
-    def count(*args: object) -> None:
-        counted.append(str(args[2]))
-
     async with database.reader() as session:
         viewer = await session.get(Employee, viewer_id)
         assert viewer is not None
-        event.listen(database.engine.sync_engine, "before_cursor_execute", count)
-        try:
+        with statements(database) as counted:
             page = await list_sessions(session, viewer, SessionFilter(zone=ZONE))
-        finally:
-            event.remove(database.engine.sync_engine, "before_cursor_execute", count)
         # Everything a row shows is loaded: reading it now runs no query.
         for row in page.rows:
             _names(row.session), row.session.coach

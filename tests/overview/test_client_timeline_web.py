@@ -9,11 +9,9 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import event
 
 from bot.sandbox.telegram import FakeTelegram
 from crm.areas import areas_on, timeline_sources
@@ -44,6 +42,7 @@ from tests.support.desk import People, add_people
 from tests.support.school import add_school
 from tests.support.site import Client as SiteClient
 from tests.support.site import give_logins, post_form, sign_in
+from tests.support.sql import statements
 from web.app import create_app
 
 SECRET = "test-secret-key"
@@ -314,38 +313,28 @@ async def test_the_pages_title_is_the_clients_name_and_the_timeline_is_shown_onc
 async def test_the_timeline_asks_one_query_per_source_however_many_events(
     database: Database, coaching: Coaching
 ) -> None:
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(str(args[2]))
-
     async def queries_for_timeline() -> tuple[int, int]:
-        statements.clear()
         async with database.reader() as session:
             anna = await session.get(Employee, coaching.people.anna.id)
             assert anna is not None
-            statements.clear()
-            found = await client_timeline(
-                session, SOURCES, actor=anna, client_id=coaching.people.maria.id, limit=1000
-            )
-        return len(statements), len(found.events)
-
-    event.listen(database.engine.sync_engine, "before_cursor_execute", count)
-    try:
-        few, shown = await queries_for_timeline()
-        async with database.writer() as session, session.begin():
-            for n in range(30):
-                session.add(
-                    Ticket(
-                        client_id=coaching.people.maria.id,
-                        title=f"Question {n}",
-                        description="-",
-                        created_at=ago(20),
-                    )
+            with statements(database) as run:
+                found = await client_timeline(
+                    session, SOURCES, actor=anna, client_id=coaching.people.maria.id, limit=1000
                 )
-        many, shown_now = await queries_for_timeline()
-    finally:
-        event.remove(database.engine.sync_engine, "before_cursor_execute", count)
+        return len(run), len(found.events)
+
+    few, shown = await queries_for_timeline()
+    async with database.writer() as session, session.begin():
+        for n in range(30):
+            session.add(
+                Ticket(
+                    client_id=coaching.people.maria.id,
+                    title=f"Question {n}",
+                    description="-",
+                    created_at=ago(20),
+                )
+            )
+    many, shown_now = await queries_for_timeline()
     assert shown_now == shown + 30
     assert many == few
     # The card (with its coach, helper and former self) and one query per source.

@@ -4,13 +4,11 @@ instead of after every match (migration 167aa4ca31a4)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select, text, update
+from sqlalchemy import select, text, update
 
 from bot.sandbox.telegram import FakeTelegram
 from crm import keyset
@@ -21,6 +19,7 @@ from db.engine import Database
 from db.enums import TicketEventKind, TicketStatus
 from db.models import Employee, Ticket, TicketEvent
 from tests.support.desk import add_people
+from tests.support.sql import statements
 
 # (days ago, says "capacitor"?, status), in the order the tickets are written: ids 1, 2, ...
 WRITTEN = [
@@ -97,21 +96,6 @@ async def test_a_text_search_lists_every_match_in_the_listing_order_out_of_turn_
         back = await list_tickets(session, anna, wanted, before=second.previous_cursor, page_size=2)
     assert [ticket.id for ticket in back.tickets] == newest_first[:2]
     assert first.total == len(saying) and not first.total_is_capped
-
-
-@contextmanager
-def statements(database: Database) -> Iterator[list[tuple[str, Any]]]:
-    """The SQL statements run on ``database`` inside the block, with their parameters."""
-    seen: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        seen.append((statement, parameters))
-
-    event.listen(database.engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(database.engine.sync_engine, "before_cursor_execute", record)
 
 
 async def _plans(database: Database, run: list[tuple[str, Any]], explain: str) -> list[str]:
